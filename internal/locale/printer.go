@@ -1,0 +1,231 @@
+package locale
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+
+	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/errs"
+)
+
+//go:embed catalog/*.json
+var catalogFS embed.FS
+
+// Languages are the supported languages, the default first.
+var Languages = []string{"vi", "en"}
+
+// Catalog is the loaded message catalogue.
+type Catalog struct {
+	bundle     *i18n.Bundle
+	localizers map[string]*i18n.Localizer
+	keys       map[string]map[string]bool
+}
+
+// LoadCatalog reads the embedded catalogue files.
+func LoadCatalog() (*Catalog, error) {
+	b := i18n.NewBundle(language.Vietnamese)
+	b.RegisterUnmarshalFunc("json", json.Unmarshal)
+	c := &Catalog{bundle: b, localizers: map[string]*i18n.Localizer{}, keys: map[string]map[string]bool{}}
+	for _, lang := range Languages {
+		data, err := catalogFS.ReadFile("catalog/" + lang + ".json")
+		if err != nil {
+			return nil, err
+		}
+		if _, err := b.ParseMessageFileBytes(data, lang+".json"); err != nil {
+			return nil, fmt.Errorf("catalogue %s: %w", lang, err)
+		}
+		var m map[string]string
+		if err := json.Unmarshal(data, &m); err != nil {
+			return nil, err
+		}
+		c.keys[lang] = map[string]bool{}
+		for k := range m {
+			c.keys[lang][k] = true
+		}
+		c.localizers[lang] = i18n.NewLocalizer(b, lang)
+	}
+	return c, nil
+}
+
+// MustLoadCatalog panics if the embedded catalogue is broken (a build error).
+func MustLoadCatalog() *Catalog {
+	c, err := LoadCatalog()
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
+
+// Keys lists the message keys of a language.
+func (c *Catalog) Keys(lang string) map[string]bool { return c.keys[lang] }
+
+// Printer speaks one language: messages, numbers and dates.
+type Printer struct {
+	Lang string
+	l    *i18n.Localizer
+	cat  *Catalog
+}
+
+// Printer returns the printer for lang, falling back to Vietnamese.
+func (c *Catalog) Printer(lang string) *Printer {
+	l, ok := c.localizers[lang]
+	if !ok {
+		lang, l = "vi", c.localizers["vi"]
+	}
+	return &Printer{Lang: lang, l: l, cat: c}
+}
+
+// Match picks a supported language from an Accept-Language header or a
+// stored preference; Vietnamese unless English is asked for.
+func Match(pref string) string {
+	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(pref)), "en") {
+		return "en"
+	}
+	return "vi"
+}
+
+// T translates key with data given as alternating name, value pairs. A
+// missing key shows itself, so a gap in the catalogue is visible, not blank.
+func (p *Printer) T(key string, kv ...any) string {
+	var data map[string]any
+	if len(kv) > 0 {
+		data = make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			data[fmt.Sprint(kv[i])] = kv[i+1]
+		}
+	}
+	return p.TData(key, data)
+}
+
+// TData translates key with a data map.
+func (p *Printer) TData(key string, data map[string]any) string {
+	s, err := p.l.Localize(&i18n.LocalizeConfig{MessageID: key, TemplateData: data})
+	if err != nil {
+		return key
+	}
+	return s
+}
+
+// Err says an error in this language: the catalogue message, prefixed with
+// the row and field where the problem is. Errors that are not ours become a
+// generic message, so internals never reach the user.
+func (p *Printer) Err(err error) string {
+	e, ok := errs.As(err)
+	if !ok {
+		return p.T("err.internal")
+	}
+	msg := p.TData(e.Key, e.Args)
+	field := e.Field
+	if p.cat.keys[p.Lang]["field."+field] {
+		field = p.T("field." + field)
+	}
+	switch {
+	case e.Row > 0 && field != "":
+		return p.T("err.at_row_field", "Row", e.Row, "Field", field) + msg
+	case e.Row > 0:
+		return p.T("err.at_row", "Row", e.Row) + msg
+	case field != "":
+		return p.T("err.at_field", "Field", field) + msg
+	}
+	return msg
+}
+
+// Errs lists the details of an error (every bad row), or the error itself.
+func (p *Printer) Errs(err error) []string {
+	e, ok := errs.As(err)
+	if !ok || len(e.Details) == 0 {
+		return []string{p.Err(err)}
+	}
+	out := make([]string, len(e.Details))
+	for i, d := range e.Details {
+		out[i] = p.Err(d)
+	}
+	return out
+}
+
+func (p *Printer) seps() (thousands, decimal string) {
+	if p.Lang == "en" {
+		return ",", "."
+	}
+	return ".", ","
+}
+
+// Num formats an integer: 1.234.567 in Vietnamese, 1,234,567 in English.
+func (p *Printer) Num(n int64) string {
+	th, _ := p.seps()
+	return group(strconv.FormatInt(n, 10), th)
+}
+
+// Int is Num for int.
+func (p *Printer) Int(n int) string { return p.Num(int64(n)) }
+
+// Dec formats a number with a fixed count of decimals: 1.234,5.
+func (p *Printer) Dec(f float64, decimals int) string {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return "—"
+	}
+	th, dec := p.seps()
+	s := strconv.FormatFloat(f, 'f', decimals, 64)
+	intPart, frac, _ := strings.Cut(s, ".")
+	out := group(intPart, th)
+	if frac != "" {
+		out += dec + frac
+	}
+	return out
+}
+
+// Pct formats a ratio 0..1 as a percentage with one decimal: 87,4 %.
+func (p *Printer) Pct(ratio float64) string {
+	if p.Lang == "en" {
+		return p.Dec(ratio*100, 1) + "%"
+	}
+	return p.Dec(ratio*100, 1) + " %"
+}
+
+func group(digits, sep string) string {
+	neg := strings.HasPrefix(digits, "-")
+	if neg {
+		digits = digits[1:]
+	}
+	var b strings.Builder
+	for i, r := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// Date formats a calendar date: 01/07/2025 in both languages (the
+// Vietnamese order is also what British English readers expect), and
+// "—" for an open end.
+func (p *Printer) Date(d day.Day) string {
+	if d.IsZero() || d.IsForever() {
+		return "—"
+	}
+	return d.VN()
+}
+
+// DateTime formats an instant in Vietnam's time zone (UTC+7, no DST).
+func (p *Printer) DateTime(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(Zone).Format("15:04 02/01/2006")
+}
+
+// Zone is Vietnam's time zone. A fixed offset, because Vietnam has no DST
+// and a minimal machine may have no tz database.
+var Zone = time.FixedZone("ICT", 7*3600)

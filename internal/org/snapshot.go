@@ -1,0 +1,306 @@
+package org
+
+import (
+	"bytes"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/locale"
+)
+
+// Snapshot is the whole tree, every version of every unit, in memory. The
+// national tree is about 100,000 versions, a few tens of megabytes, and
+// walking it in memory is what makes tree pages fast on both engines. A
+// snapshot is immutable; a change to the tree makes the next read load a
+// new one.
+type Snapshot struct {
+	Generation int64
+	RootID     int64
+
+	versions map[int64][]*Version // by unit, ordered by From
+	children map[int64][]*Version // by parent unit, every version that had it, in Vietnamese name order
+	preds    map[int64][]Link     // by successor
+	succs    map[int64][]Link     // by predecessor
+	events   map[int64]*Event
+	all      []*Version // in Vietnamese name order
+}
+
+func newSnapshot(gen int64, versions []*Version, links []Link, events []*Event) *Snapshot {
+	s := &Snapshot{
+		Generation: gen,
+		versions:   make(map[int64][]*Version),
+		children:   make(map[int64][]*Version),
+		preds:      make(map[int64][]Link),
+		succs:      make(map[int64][]Link),
+		events:     make(map[int64]*Event, len(events)),
+		all:        versions,
+	}
+	col := locale.NewCollator()
+	for _, v := range versions {
+		v.sortKey = col.Key(v.Name)
+		s.versions[v.UnitID] = append(s.versions[v.UnitID], v)
+		if v.ParentID != 0 {
+			s.children[v.ParentID] = append(s.children[v.ParentID], v)
+		} else if v.Level == LevelNation {
+			s.RootID = v.UnitID
+		}
+	}
+	sort.Slice(s.all, func(i, j int) bool { return less(s.all[i], s.all[j]) })
+	for _, vs := range s.versions {
+		sort.Slice(vs, func(i, j int) bool { return vs[i].From.Before(vs[j].From) })
+	}
+	for _, vs := range s.children {
+		sort.Slice(vs, func(i, j int) bool { return less(vs[i], vs[j]) })
+	}
+	for _, l := range links {
+		s.preds[l.SuccessorID] = append(s.preds[l.SuccessorID], l)
+		s.succs[l.PredecessorID] = append(s.succs[l.PredecessorID], l)
+	}
+	for _, e := range events {
+		s.events[e.ID] = e
+	}
+	return s
+}
+
+// less orders by level, then code-less units after coded ones is not
+// wanted: people look for names, so Vietnamese name order, then code.
+func less(a, b *Version) bool {
+	if c := bytes.Compare(a.sortKey, b.sortKey); c != 0 {
+		return c < 0
+	}
+	if a.Code != b.Code {
+		return a.Code < b.Code
+	}
+	return a.From.Before(b.From)
+}
+
+// At is the version of unit id in force on d, or nil.
+func (s *Snapshot) At(id int64, d day.Day) *Version {
+	for _, v := range s.versions[id] {
+		if v.ValidAt(d) {
+			return v
+		}
+	}
+	return nil
+}
+
+// Exists reports whether unit id exists at any time.
+func (s *Snapshot) Exists(id int64) bool { return len(s.versions[id]) > 0 }
+
+// History is every version of unit id, oldest first.
+func (s *Snapshot) History(id int64) []*Version { return s.versions[id] }
+
+// Latest is the newest version of unit id (the current one, or the last
+// before it ended), or nil.
+func (s *Snapshot) Latest(id int64) *Version {
+	vs := s.versions[id]
+	if len(vs) == 0 {
+		return nil
+	}
+	return vs[len(vs)-1]
+}
+
+// Children are the units directly under id on d, in Vietnamese name order.
+func (s *Snapshot) Children(id int64, d day.Day) []*Version {
+	var out []*Version
+	for _, v := range s.children[id] {
+		if v.ValidAt(d) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// Ancestors are the units above id on d, the root first.
+func (s *Snapshot) Ancestors(id int64, d day.Day) []*Version {
+	v := s.At(id, d)
+	if v == nil {
+		return nil
+	}
+	var out []*Version
+	for _, p := range pathIDs(v.Path) {
+		if p == id {
+			break
+		}
+		if a := s.At(p, d); a != nil {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// Walk calls fn for every unit in the subtree of id on d (id included),
+// depth first; fn returning false skips a unit's subtree.
+func (s *Snapshot) Walk(id int64, d day.Day, fn func(v *Version) bool) {
+	v := s.At(id, d)
+	if v == nil {
+		return
+	}
+	var walk func(v *Version)
+	walk = func(v *Version) {
+		if !fn(v) {
+			return
+		}
+		for _, c := range s.children[v.UnitID] {
+			if c.ValidAt(d) {
+				walk(c)
+			}
+		}
+	}
+	walk(v)
+}
+
+// CountByLevel counts the units of each level below id on d (id excluded).
+func (s *Snapshot) CountByLevel(id int64, d day.Day) map[Level]int {
+	counts := map[Level]int{}
+	s.Walk(id, d, func(v *Version) bool {
+		if v.UnitID != id {
+			counts[v.Level]++
+		}
+		return true
+	})
+	return counts
+}
+
+// Predecessors are the links into unit id (what it came from).
+func (s *Snapshot) Predecessors(id int64) []Link { return s.preds[id] }
+
+// Successors are the links out of unit id (what it became).
+func (s *Snapshot) Successors(id int64) []Link { return s.succs[id] }
+
+// Event returns an event by id, or nil.
+func (s *Snapshot) Event(id int64) *Event { return s.events[id] }
+
+// Covers reports whether target is, or ever was, inside scope's subtree:
+// a user scoped to a province keeps seeing the history of a commune that
+// has since moved or ended, and nothing outside.
+func (s *Snapshot) Covers(scope, target int64) bool {
+	if scope == target {
+		return true
+	}
+	needle := "/" + strconv.FormatInt(scope, 10) + "/"
+	for _, v := range s.versions[target] {
+		if strings.Contains(v.Path, needle) {
+			return true
+		}
+	}
+	return false
+}
+
+// FindByCode returns the unit of level l with code on d, or nil. Codes are
+// reused over time, so the date matters.
+func (s *Snapshot) FindByCode(l Level, code string, d day.Day) *Version {
+	for _, v := range s.all {
+		if v.Code == code && v.Level == l && v.ValidAt(d) {
+			return v
+		}
+	}
+	return nil
+}
+
+// codeIndex maps (level, code) to the versions valid on one date, for
+// importers that look up thousands of codes.
+func (s *Snapshot) codeIndex(d day.Day) map[string]*Version {
+	idx := make(map[string]*Version)
+	for _, v := range s.all {
+		if v.Code != "" && v.ValidAt(d) {
+			idx[string(v.Level)+"/"+v.Code] = v
+		}
+	}
+	return idx
+}
+
+// Search finds units on d whose folded name (or code) contains every word
+// of the query typed with or without diacritics, best matches first:
+// "dak lak" finds "Tỉnh Đắk Lắk". Only units inside scope are returned.
+func (s *Snapshot) Search(query string, d day.Day, scope int64, limit int) []*Version {
+	q := locale.Fold(query)
+	if q == "" {
+		return nil
+	}
+	words := strings.Fields(q)
+	scopeNeedle := "/" + strconv.FormatInt(scope, 10) + "/"
+	type hit struct {
+		v    *Version
+		rank int
+	}
+	var hits []hit
+	for _, v := range s.all {
+		if !v.ValidAt(d) || !strings.Contains(v.Path, scopeNeedle) {
+			continue
+		}
+		if v.Code == q {
+			hits = append(hits, hit{v, 0})
+			continue
+		}
+		ok := true
+		for _, w := range words {
+			if !strings.Contains(v.Folded, w) {
+				ok = false
+				break
+			}
+		}
+		if !ok {
+			continue
+		}
+		rank := 3
+		bare := stripKind(v.Folded, v.Kind)
+		switch {
+		case bare == q:
+			rank = 1
+		case strings.HasPrefix(bare, q):
+			rank = 2
+		}
+		hits = append(hits, hit{v, rank*10 + v.Level.depthRank()})
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].rank < hits[j].rank })
+	if limit > 0 && len(hits) > limit {
+		hits = hits[:limit]
+	}
+	out := make([]*Version, len(hits))
+	for i, h := range hits {
+		out[i] = h.v
+	}
+	return out
+}
+
+// stripKind drops the name's prefix ("tinh ", "xa ") so that "dak lak"
+// matches "Tỉnh Đắk Lắk" exactly.
+func stripKind(folded, kind string) string {
+	if kind == "" {
+		return folded
+	}
+	return strings.TrimPrefix(folded, locale.Fold(kind)+" ")
+}
+
+// depthRank puts provinces before districts before communes in results.
+func (l Level) depthRank() int {
+	if d := l.depth(); d >= 0 {
+		return d
+	}
+	return 5
+}
+
+func pathIDs(path string) []int64 {
+	parts := strings.Split(strings.Trim(path, "/"), "/")
+	out := make([]int64, 0, len(parts))
+	for _, p := range parts {
+		if n, err := strconv.ParseInt(p, 10, 64); err == nil {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// childPath is the path of a unit id under a parent path.
+func childPath(parentPath string, id int64) string {
+	return parentPath + strconv.FormatInt(id, 10) + "/"
+}
+
+// SubtreeRange gives the bounds of a subtree path prefix for SQL: rows with
+// path >= lo AND path < hi are the subtree ("/1/4/" → "/1/4/", "/1/40").
+func SubtreeRange(path string) (lo, hi string) {
+	return path, path[:len(path)-1] + "0"
+}
