@@ -192,3 +192,46 @@ func (t *Scoped) lineage(l Link, other int64) Lineage {
 	}
 	return lin
 }
+
+// Covers reports whether target lies in scope's subtree at any time; it
+// lets the account service check scopes without importing this package.
+func (s *Service) Covers(ctx context.Context, scope, target int64) (bool, error) {
+	snap, err := s.Snapshot(ctx)
+	if err != nil {
+		return false, err
+	}
+	return snap.Exists(target) && snap.Covers(scope, target), nil
+}
+
+// UnitExists reports whether a unit exists at any time.
+func (s *Service) UnitExists(ctx context.Context, id int64) (bool, error) {
+	snap, err := s.Snapshot(ctx)
+	if err != nil {
+		return false, err
+	}
+	return snap.Exists(id), nil
+}
+
+// AuditQuery is the change-log query the actor may run: about one unit in
+// scope, or about every unit ever in their subtree (everything for a
+// national scope).
+func (t *Scoped) AuditQuery(unit int64) (audit.Query, error) {
+	q := audit.Query{Limit: 50}
+	if !t.Actor.Can(auth.PermReadAudit) {
+		return q, errs.ForbiddenErr()
+	}
+	if unit != 0 {
+		if err := t.Check(unit); err != nil {
+			return q, err
+		}
+		q.UnitIDs = []int64{unit}
+		return q, nil
+	}
+	if t.Actor.ScopeUnitID != t.RootID {
+		q.UnitIDs = t.UnitsUnder(t.Actor.ScopeUnitID)
+		if len(q.UnitIDs) == 0 {
+			q.UnitIDs = []int64{t.Actor.ScopeUnitID}
+		}
+	}
+	return q, nil
+}

@@ -173,16 +173,49 @@ func (s *Snapshot) Successors(id int64) []Link { return s.succs[id] }
 // Event returns an event by id, or nil.
 func (s *Snapshot) Event(id int64) *Event { return s.events[id] }
 
-// Covers reports whether target is, or ever was, inside scope's subtree:
-// a user scoped to a province keeps seeing the history of a commune that
-// has since moved or ended, and nothing outside.
+// Covers reports whether target is, or ever was, inside scope's subtree,
+// or inside the subtree of a unit that scope was formed from: a user of the
+// new Gia Lai keeps seeing old Gia Lai and old Bình Định, whose figures are
+// their history, and a user of a province sees a commune that has since
+// moved or ended. Nothing else.
 func (s *Snapshot) Covers(scope, target int64) bool {
 	if scope == target {
 		return true
 	}
-	needle := "/" + strconv.FormatInt(scope, 10) + "/"
-	for _, v := range s.versions[target] {
-		if strings.Contains(v.Path, needle) {
+	for _, needle := range s.scopeNeedles(scope) {
+		for _, v := range s.versions[target] {
+			if strings.Contains(v.Path, needle) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// scopeNeedles are the path fragments of scope and of every unit it was
+// (transitively) formed from.
+func (s *Snapshot) scopeNeedles(scope int64) []string {
+	var out []string
+	seen := map[int64]bool{}
+	var add func(id int64)
+	add = func(id int64) {
+		if seen[id] {
+			return
+		}
+		seen[id] = true
+		out = append(out, "/"+strconv.FormatInt(id, 10)+"/")
+		for _, l := range s.preds[id] {
+			add(l.PredecessorID)
+		}
+	}
+	add(scope)
+	return out
+}
+
+// inAny reports whether a path contains any of the needles.
+func inAny(path string, needles []string) bool {
+	for _, n := range needles {
+		if strings.Contains(path, n) {
 			return true
 		}
 	}
@@ -221,14 +254,14 @@ func (s *Snapshot) Search(query string, d day.Day, scope int64, limit int) []*Ve
 		return nil
 	}
 	words := strings.Fields(q)
-	scopeNeedle := "/" + strconv.FormatInt(scope, 10) + "/"
+	needles := s.scopeNeedles(scope)
 	type hit struct {
 		v    *Version
 		rank int
 	}
 	var hits []hit
 	for _, v := range s.all {
-		if !v.ValidAt(d) || !strings.Contains(v.Path, scopeNeedle) {
+		if !v.ValidAt(d) || !inAny(v.Path, needles) {
 			continue
 		}
 		if v.Code == q {
@@ -303,4 +336,23 @@ func childPath(parentPath string, id int64) string {
 // path >= lo AND path < hi are the subtree ("/1/4/" → "/1/4/", "/1/40").
 func SubtreeRange(path string) (lo, hi string) {
 	return path, path[:len(path)-1] + "0"
+}
+
+// SortByName orders versions in Vietnamese alphabetical order.
+func SortByName(vs []*Version) {
+	sort.SliceStable(vs, func(i, j int) bool { return less(vs[i], vs[j]) })
+}
+
+// UnitsUnder lists every unit that id covers (see Covers).
+func (s *Snapshot) UnitsUnder(id int64) []int64 {
+	needles := s.scopeNeedles(id)
+	seen := map[int64]bool{}
+	var out []int64
+	for _, v := range s.all {
+		if !seen[v.UnitID] && inAny(v.Path, needles) {
+			seen[v.UnitID] = true
+			out = append(out, v.UnitID)
+		}
+	}
+	return out
 }

@@ -1,0 +1,283 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/errs"
+	"github.com/mangluoi/mangluoi/internal/httpx"
+	"github.com/mangluoi/mangluoi/internal/org"
+)
+
+// Unit is a unit as of a date.
+type Unit struct {
+	ID        int64     `json:"id"`
+	Code      string    `json:"code"`
+	Name      string    `json:"name"`
+	Level     org.Level `json:"level"`
+	Kind      string    `json:"kind"`
+	ParentID  int64     `json:"parent_id,omitempty"`
+	ValidFrom day.Day   `json:"valid_from"`
+	ValidTo   *day.Day  `json:"valid_to,omitempty"` // absent while in force
+}
+
+func unitOf(v *org.Version) Unit {
+	u := Unit{ID: v.UnitID, Code: v.Code, Name: v.Name, Level: v.Level, Kind: v.Kind, ParentID: v.ParentID, ValidFrom: v.From}
+	if !v.To.IsForever() {
+		to := v.To
+		u.ValidTo = &to
+	}
+	return u
+}
+
+// UnitDetail is a unit with where it stands and what is under it.
+type UnitDetail struct {
+	Unit
+	AsOf      day.Day           `json:"as_of"`
+	InForce   bool              `json:"in_force"`
+	Ancestors []Unit            `json:"ancestors"`
+	Counts    map[org.Level]int `json:"counts"`
+}
+
+// UnitList is a page of units.
+type UnitList struct {
+	AsOf  day.Day `json:"as_of"`
+	Total int     `json:"total"`
+	Units []Unit  `json:"units"`
+}
+
+// Lineage is one predecessor or successor.
+type Lineage struct {
+	Unit          Unit     `json:"unit"`
+	Share         org.Share `json:"share"`
+	Fraction      *float64 `json:"fraction,omitempty"`
+	EffectiveDate day.Day  `json:"effective_date"`
+	LegalBasis    string   `json:"legal_basis"`
+}
+
+// HistoryEntry is one version with the event that made it.
+type HistoryEntry struct {
+	Unit
+	Event *org.Event `json:"event,omitempty"`
+}
+
+// History is everything a unit has been.
+type History struct {
+	ID           int64          `json:"id"`
+	Versions     []HistoryEntry `json:"versions"`
+	Predecessors []Lineage      `json:"predecessors"`
+	Successors   []Lineage      `json:"successors"`
+}
+
+func (a *API) registerUnits() {
+	d := httpx.Param{Name: "d", Type: "string", Description: "as of this date (yyyy-mm-dd); today if absent"}
+	a.handle("GET", "/units", &httpx.Doc{Summary: "List units of a level in your scope", Tag: "units",
+		Query: []httpx.Param{d, {Name: "level", Type: "string", Description: "province, district, commune, village, agency, committee, other"},
+			{Name: "parent", Type: "integer", Description: "only the children of this unit"},
+			{Name: "q", Type: "string", Description: "name without diacritics, or code"},
+			{Name: "limit", Type: "integer"}, {Name: "offset", Type: "integer"}},
+		Response: UnitList{}}, a.listUnits)
+	a.handle("GET", "/units/{id}", &httpx.Doc{Summary: "A unit as of a date", Tag: "units", Query: []httpx.Param{d}, Response: UnitDetail{}}, a.getUnit)
+	a.handle("GET", "/units/{id}/children", &httpx.Doc{Summary: "The units directly under a unit", Tag: "units", Query: []httpx.Param{d}, Response: UnitList{}}, a.children)
+	a.handle("GET", "/units/{id}/history", &httpx.Doc{Summary: "Every version of a unit, and its lineage", Tag: "units", Response: History{}}, a.history)
+	a.handle("GET", "/search", &httpx.Doc{Summary: "Find units by name (with or without diacritics) or code", Tag: "units",
+		Query: []httpx.Param{d, {Name: "q", Type: "string", Required: true}}, Response: UnitList{}}, a.search)
+	a.handle("POST", "/units", &httpx.Doc{Summary: "Establish a unit", Tag: "restructuring", Request: org.EstablishInput{}, Response: Unit{}, Status: 201}, a.establish)
+	a.handle("POST", "/units/{id}/rename", &httpx.Doc{Summary: "Rename a unit (or change its code or kind) from a date", Tag: "restructuring", Request: ChangeRename{}, Response: UnitDetail{}}, a.rename)
+	a.handle("POST", "/units/{id}/move", &httpx.Doc{Summary: "Move a unit and its subtree under another parent from a date", Tag: "restructuring", Request: ChangeMove{}, Response: UnitDetail{}}, a.move)
+	a.handle("POST", "/units/{id}/dissolve", &httpx.Doc{Summary: "Dissolve a unit from a date", Tag: "restructuring", Request: org.Change{}, Response: UnitDetail{}}, a.dissolve)
+	a.handle("POST", "/units/{id}/split", &httpx.Doc{Summary: "Split a unit into new units with shares", Tag: "restructuring", Request: ChangeSplit{}, Response: UnitList{}, Status: 201}, a.split)
+	a.handle("POST", "/merges", &httpx.Doc{Summary: "Merge units into one of them or into a new unit", Tag: "restructuring", Request: org.MergeInput{}, Response: UnitDetail{}, Status: 201}, a.merge)
+	a.handle("POST", "/imports/units", &httpx.Doc{Summary: "Import a list of units in force on a date (CSV or XLSX)", Tag: "imports",
+		Multipart: []string{"units"}, Query: []httpx.Param{{Name: "effective_date", Type: "string", Required: true}, {Name: "legal_basis", Type: "string"}},
+		Response: ImportResult{}}, a.importUnits)
+	a.handle("POST", "/imports/restructure", &httpx.Doc{Summary: "Import a restructuring: the new list and the old→new mapping", Tag: "imports",
+		Multipart: []string{"units", "mapping"}, Query: []httpx.Param{{Name: "effective_date", Type: "string", Required: true}, {Name: "legal_basis", Type: "string"}},
+		Response: ImportResult{}}, a.importRestructure)
+}
+
+func (a *API) scoped(r *http.Request) (*org.Scoped, day.Day, error) {
+	d, err := a.asOf(r)
+	if err != nil {
+		return nil, d, err
+	}
+	t, err := a.Org.For(r.Context(), httpx.Actor(r))
+	return t, d, err
+}
+
+func (a *API) detail(t *org.Scoped, id int64, d day.Day) (*UnitDetail, error) {
+	v, inForce, err := t.Unit(id, d)
+	if err != nil {
+		return nil, err
+	}
+	out := &UnitDetail{Unit: unitOf(v), AsOf: d, InForce: inForce, Ancestors: []Unit{}, Counts: map[org.Level]int{}}
+	if inForce {
+		all, _ := t.VisibleAncestors(id, d)
+		for _, anc := range all {
+			out.Ancestors = append(out.Ancestors, unitOf(anc))
+		}
+		out.Counts = t.CountByLevel(id, d)
+	}
+	return out, nil
+}
+
+func (a *API) getUnit(w http.ResponseWriter, r *http.Request) {
+	t, d, err := a.scoped(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	out, err := a.detail(t, id, d)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func intParam(r *http.Request, name string, def int) (int, error) {
+	s := r.URL.Query().Get(name)
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0, errs.Invalidf("err.bad_id", "Value", s).At(0, name)
+	}
+	return n, nil
+}
+
+func (a *API) listUnits(w http.ResponseWriter, r *http.Request) {
+	t, d, err := a.scoped(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	level := org.Level(q.Get("level"))
+	if level != "" && !level.Valid() {
+		a.fail(w, r, errs.Invalidf("org.err.bad_level", "Level", string(level)).At(0, "level"))
+		return
+	}
+	limit, err := intParam(r, "limit", 1000)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	offset, err := intParam(r, "offset", 0)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	limit = min(max(limit, 1), 10000)
+	root := t.Actor.ScopeUnitID
+	if p := q.Get("parent"); p != "" {
+		id, err := strconv.ParseInt(p, 10, 64)
+		if err != nil {
+			a.fail(w, r, errs.Invalidf("err.bad_id", "Value", p).At(0, "parent"))
+			return
+		}
+		if err := t.Check(id); err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		root = id
+	}
+	var found []*org.Version
+	if s := strings.TrimSpace(q.Get("q")); s != "" {
+		for _, v := range t.Search(s, d, 0) {
+			if (level == "" || v.Level == level) && t.Covers(root, v.UnitID) {
+				found = append(found, v)
+			}
+		}
+	} else {
+		t.Walk(root, d, func(v *org.Version) bool {
+			if v.UnitID != root && (level == "" || v.Level == level) {
+				found = append(found, v)
+			}
+			return true
+		})
+		org.SortByName(found)
+	}
+	writeJSON(w, http.StatusOK, page(found, d, offset, limit))
+}
+
+func page(vs []*org.Version, d day.Day, offset, limit int) UnitList {
+	out := UnitList{AsOf: d, Total: len(vs), Units: []Unit{}}
+	for i := offset; i < len(vs) && i < offset+limit; i++ {
+		out.Units = append(out.Units, unitOf(vs[i]))
+	}
+	return out
+}
+
+func (a *API) children(w http.ResponseWriter, r *http.Request) {
+	t, d, err := a.scoped(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	id, err := httpx.PathID(r, "id")
+	if err == nil {
+		err = t.Check(id)
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	kids := t.Children(id, d)
+	writeJSON(w, http.StatusOK, page(kids, d, 0, len(kids)))
+}
+
+func (a *API) history(w http.ResponseWriter, r *http.Request) {
+	t, _, err := a.scoped(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	id, err := httpx.PathID(r, "id")
+	if err == nil {
+		err = t.Check(id)
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	h := History{ID: id, Versions: []HistoryEntry{}, Predecessors: []Lineage{}, Successors: []Lineage{}}
+	for _, v := range t.History(id) {
+		h.Versions = append(h.Versions, HistoryEntry{Unit: unitOf(v), Event: t.Event(v.EventID)})
+	}
+	preds, succs := t.LineageOf(id)
+	conv := func(ls []org.Lineage) []Lineage {
+		out := []Lineage{}
+		for _, l := range ls {
+			if !l.Visible { // a unit outside the caller's scope is not shown
+				continue
+			}
+			x := Lineage{Unit: unitOf(l.Other), Share: l.Share, Fraction: l.Fraction}
+			if l.Event != nil {
+				x.EffectiveDate, x.LegalBasis = l.Event.Effective, l.Event.LegalBasis
+			}
+			out = append(out, x)
+		}
+		return out
+	}
+	h.Predecessors, h.Successors = conv(preds), conv(succs)
+	writeJSON(w, http.StatusOK, h)
+}
+
+func (a *API) search(w http.ResponseWriter, r *http.Request) {
+	t, d, err := a.scoped(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	found := t.Search(r.URL.Query().Get("q"), d, 50)
+	writeJSON(w, http.StatusOK, page(found, d, 0, len(found)))
+}

@@ -1,0 +1,177 @@
+// Package app wires mangluoi together: it opens the database, migrates it,
+// builds the services, the pages and the API, and runs the HTTP server. The
+// command line and the end-to-end tests start it the same way.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"github.com/mangluoi/mangluoi/internal/api"
+	"github.com/mangluoi/mangluoi/internal/audit"
+	"github.com/mangluoi/mangluoi/internal/auth"
+	"github.com/mangluoi/mangluoi/internal/db"
+	"github.com/mangluoi/mangluoi/internal/httpx"
+	"github.com/mangluoi/mangluoi/internal/locale"
+	"github.com/mangluoi/mangluoi/internal/org"
+	"github.com/mangluoi/mangluoi/internal/web"
+)
+
+// Config says how to run.
+type Config struct {
+	DSN  string // SQLite path or postgres:// URL
+	Addr string // host:port to listen on; port 0 picks a free one
+	// Now is the clock; time.Now if nil. Tests and demos may fix it.
+	Now           func() time.Time
+	Log           *slog.Logger
+	SecureCookies bool
+	TrustProxy    bool
+}
+
+// Main is a running (or ready to run) mangluoi.
+type Main struct {
+	Config
+	DB      *db.DB
+	Audit   *audit.Log
+	Org     *org.Service
+	Auth    *auth.Service
+	Catalog *locale.Catalog
+	Router  *httpx.Router
+
+	server   *http.Server
+	listener net.Listener
+}
+
+// Version is the build's version, from the module build info.
+func Version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 8 {
+				return s.Value[:8]
+			}
+		}
+		if bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			return bi.Main.Version
+		}
+	}
+	return "dev"
+}
+
+// Open opens and migrates the database and builds the services, without
+// serving HTTP: the command line's import and user commands use this.
+func Open(ctx context.Context, cfg Config) (*Main, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	d, err := db.Open(ctx, cfg.DSN)
+	if err != nil {
+		return nil, err
+	}
+	if applied, err := d.Migrate(ctx); err != nil {
+		d.Close()
+		return nil, err
+	} else if len(applied) > 0 {
+		cfg.Log.Info("database migrated", "dialect", d.Dialect, "versions", applied)
+	}
+	m := &Main{Config: cfg, DB: d, Audit: &audit.Log{Now: cfg.Now}}
+	m.Org = org.NewService(d, m.Audit, cfg.Now)
+	if _, err := m.Org.EnsureRoot(ctx); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("tree root: %w", err)
+	}
+	m.Auth = auth.NewService(d, m.Audit, cfg.Now, m.Org)
+	if m.Catalog, err = locale.LoadCatalog(); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return m, nil
+}
+
+// Handler builds the HTTP handler: pages, API, and the middleware around
+// them.
+func (m *Main) Handler() (http.Handler, error) {
+	m.Router = httpx.NewRouter(m.Auth)
+	pages, err := web.New(web.Deps{DB: m.DB, Org: m.Org, Auth: m.Auth, Catalog: m.Catalog, Now: m.Now, Log: m.Log,
+		SecureCookies: m.SecureCookies, TrustProxy: m.TrustProxy})
+	if err != nil {
+		return nil, err
+	}
+	pages.Register(m.Router)
+	api.New(api.Deps{DB: m.DB, Org: m.Org, Auth: m.Auth, Catalog: m.Catalog, Log: m.Log, Now: m.Now, Version: Version()}).Register(m.Router)
+	var h http.Handler = m.Router.Mux()
+	// Forms are protected from cross-site requests by the browser's own
+	// Sec-Fetch-Site / Origin headers; API calls with a bearer token carry
+	// no cookie and are not at risk.
+	h = http.NewCrossOriginProtection().Handler(h)
+	h = securityHeaders(h)
+	h = m.logRequests(h)
+	return h, nil
+}
+
+// Run starts serving on cfg.Addr and returns once listening.
+func (m *Main) Run(ctx context.Context) error {
+	h, err := m.Handler()
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", m.Addr)
+	if err != nil {
+		return err
+	}
+	m.listener = ln
+	m.server = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
+		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
+	go func() {
+		if err := m.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.Log.Error("server stopped", "err", err)
+		}
+	}()
+	return nil
+}
+
+// URL is where the running server listens.
+func (m *Main) URL() string {
+	if m.listener == nil {
+		return ""
+	}
+	addr := m.listener.Addr().(*net.TCPAddr)
+	host := addr.IP.String()
+	if addr.IP.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, strconv.Itoa(addr.Port))
+}
+
+// Close stops the server (letting requests finish) and closes the database.
+func (m *Main) Close() error {
+	if m.server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		m.server.Shutdown(ctx)
+	}
+	if m.DB != nil {
+		return m.DB.Close()
+	}
+	return nil
+}
+
+// RootActor is the operator at the command line: an administrator over
+// the whole tree.
+func (m *Main) RootActor(ctx context.Context, label string) (*auth.Actor, error) {
+	root, err := m.Org.EnsureRoot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return auth.SystemActor(label, root), nil
+}

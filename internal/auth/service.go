@@ -1,0 +1,475 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/mangluoi/mangluoi/internal/audit"
+	"github.com/mangluoi/mangluoi/internal/db"
+	"github.com/mangluoi/mangluoi/internal/errs"
+	"github.com/mangluoi/mangluoi/internal/locale"
+)
+
+// ScopeChecker answers whether a unit lies in a scope; the org tree
+// implements it (auth sits below org and cannot import it).
+type ScopeChecker interface {
+	// Covers reports whether target is inside scope's subtree (at any time).
+	Covers(ctx context.Context, scope, target int64) (bool, error)
+	// UnitExists reports whether a unit exists.
+	UnitExists(ctx context.Context, id int64) (bool, error)
+}
+
+// Service manages accounts, sessions and API tokens.
+type Service struct {
+	db     *db.DB
+	audit  *audit.Log
+	now    func() time.Time
+	scopes ScopeChecker
+
+	// SessionTTL is how long a session lasts without use.
+	SessionTTL time.Duration
+}
+
+// NewService makes the account service.
+func NewService(d *db.DB, log *audit.Log, now func() time.Time, scopes ScopeChecker) *Service {
+	return &Service{db: d, audit: log, now: now, scopes: scopes, SessionTTL: 12 * time.Hour}
+}
+
+// User is an account (never with its password hash).
+type User struct {
+	ID          int64     `json:"id"`
+	Login       string    `json:"login"`
+	DisplayName string    `json:"display_name"`
+	Email       string    `json:"email"`
+	Role        Role      `json:"role"`
+	ScopeUnitID int64     `json:"scope_unit_id"`
+	Locale      string    `json:"locale"`
+	Disabled    bool      `json:"disabled"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+}
+
+// Actor is the user as a service caller.
+func (u *User) Actor() *Actor {
+	return &Actor{UserID: u.ID, Login: u.Login, Name: u.DisplayName, Role: u.Role, ScopeUnitID: u.ScopeUnitID}
+}
+
+// UserInput creates or changes an account. On update, an empty Password
+// keeps the current one.
+type UserInput struct {
+	Login       string `json:"login"`
+	DisplayName string `json:"display_name"`
+	Email       string `json:"email"`
+	Password    string `json:"password,omitempty"`
+	Role        Role   `json:"role"`
+	ScopeUnitID int64  `json:"scope_unit_id"`
+	Locale      string `json:"locale"`
+	Disabled    bool   `json:"disabled"`
+}
+
+var loginPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._@-]{1,62}$`)
+
+// MinPasswordLen is the shortest password accepted.
+const MinPasswordLen = 10
+
+func (s *Service) validate(ctx context.Context, actor *Actor, in *UserInput, creating bool) error {
+	in.Login = strings.ToLower(strings.TrimSpace(in.Login))
+	in.DisplayName = locale.CleanString(in.DisplayName)
+	in.Email = strings.TrimSpace(in.Email)
+	var bad []*errs.Error
+	if creating && !loginPattern.MatchString(in.Login) {
+		bad = append(bad, errs.Invalidf("auth.err.bad_login").At(0, "login"))
+	}
+	if in.DisplayName == "" {
+		bad = append(bad, errs.Invalidf("import.err.required").At(0, "display_name"))
+	}
+	if in.Email != "" {
+		if _, err := mail.ParseAddress(in.Email); err != nil {
+			bad = append(bad, errs.Invalidf("auth.err.bad_email").At(0, "email"))
+		}
+	}
+	if (creating || in.Password != "") && len([]rune(in.Password)) < MinPasswordLen {
+		bad = append(bad, errs.Invalidf("auth.err.short_password", "Min", MinPasswordLen).At(0, "password"))
+	}
+	if !in.Role.Valid() {
+		bad = append(bad, errs.Invalidf("auth.err.bad_role").At(0, "role"))
+	} else if !actor.Role.Outranks(in.Role) {
+		return errs.ForbiddenErr()
+	}
+	in.Locale = locale.Match(in.Locale)
+	if ok, err := s.scopes.UnitExists(ctx, in.ScopeUnitID); err != nil {
+		return err
+	} else if !ok {
+		bad = append(bad, errs.Invalidf("org.err.unknown_unit", "ID", in.ScopeUnitID).At(0, "scope_unit_id"))
+	} else if ok, err := s.scopes.Covers(ctx, actor.ScopeUnitID, in.ScopeUnitID); err != nil {
+		return err
+	} else if !ok {
+		return errs.ForbiddenErr()
+	}
+	if len(bad) == 1 {
+		return bad[0]
+	}
+	return errs.List("err.form", bad)
+}
+
+// CreateUser makes an account. The actor must manage users, outrank the new
+// role and cover the new scope.
+func (s *Service) CreateUser(ctx context.Context, actor *Actor, in UserInput) (*User, error) {
+	if !actor.Can(PermManageUsers) {
+		return nil, errs.ForbiddenErr()
+	}
+	if err := s.validate(ctx, actor, &in, true); err != nil {
+		return nil, err
+	}
+	hash, err := HashPassword(in.Password)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	u := &User{Login: in.Login, DisplayName: in.DisplayName, Email: in.Email, Role: in.Role, ScopeUnitID: in.ScopeUnitID,
+		Locale: in.Locale, Disabled: in.Disabled, CreatedAt: now, UpdatedAt: now}
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var exists int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE login = $1`, u.Login).Scan(&exists); err != nil {
+			return err
+		}
+		if exists > 0 {
+			return errs.New(errs.Conflict, "auth.err.login_taken", "Login", u.Login).At(0, "login")
+		}
+		err := tx.QueryRowContext(ctx, `INSERT INTO users (login, display_name, email, password_hash, role, scope_unit_id, locale, disabled, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+			u.Login, u.DisplayName, u.Email, hash, u.Role, u.ScopeUnitID, u.Locale, u.Disabled, now, now).Scan(&u.ID)
+		if err != nil {
+			return fmt.Errorf("insert user: %w", err)
+		}
+		return s.audit.Write(ctx, tx, actor.Who(), audit.Entry{Action: "user.create", Entity: "user",
+			EntityID: fmt.Sprint(u.ID), UnitID: u.ScopeUnitID, After: u})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// UpdateUser changes an account within the actor's scope.
+func (s *Service) UpdateUser(ctx context.Context, actor *Actor, id int64, in UserInput) (*User, error) {
+	if !actor.Can(PermManageUsers) {
+		return nil, errs.ForbiddenErr()
+	}
+	old, err := s.GetUser(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if !actor.Role.Outranks(old.Role) {
+		return nil, errs.ForbiddenErr()
+	}
+	if err := s.validate(ctx, actor, &in, false); err != nil {
+		return nil, err
+	}
+	if id == actor.UserID && (in.Disabled || in.Role != old.Role) {
+		return nil, errs.Invalidf("auth.err.not_yourself")
+	}
+	u := *old
+	u.DisplayName, u.Email, u.Role, u.ScopeUnitID, u.Locale, u.Disabled = in.DisplayName, in.Email, in.Role, in.ScopeUnitID, in.Locale, in.Disabled
+	u.UpdatedAt = s.now().UTC()
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE users SET display_name = $1, email = $2, role = $3, scope_unit_id = $4, locale = $5,
+			disabled = $6, updated_at = $7 WHERE id = $8`, u.DisplayName, u.Email, u.Role, u.ScopeUnitID, u.Locale, u.Disabled, u.UpdatedAt, id)
+		if err != nil {
+			return err
+		}
+		if in.Password != "" {
+			hash, err := HashPassword(in.Password)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, id); err != nil {
+				return err
+			}
+		}
+		if in.Password != "" || u.Disabled || u.Role != old.Role || u.ScopeUnitID != old.ScopeUnitID {
+			// powers changed: sign the account out everywhere
+			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
+				return err
+			}
+		}
+		after := any(&u)
+		if in.Password != "" {
+			after = struct {
+				*User
+				PasswordChanged bool `json:"password_changed"`
+			}{&u, true}
+		}
+		return s.audit.Write(ctx, tx, actor.Who(), audit.Entry{Action: "user.update", Entity: "user",
+			EntityID: fmt.Sprint(id), UnitID: u.ScopeUnitID, Before: old, After: after})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+const userColumns = `id, login, display_name, email, role, scope_unit_id, locale, disabled, created_at, updated_at`
+
+func scanUser(row interface{ Scan(...any) error }) (*User, error) {
+	u := &User{}
+	err := row.Scan(&u.ID, &u.Login, &u.DisplayName, &u.Email, &u.Role, &u.ScopeUnitID, &u.Locale, &u.Disabled, &u.CreatedAt, &u.UpdatedAt)
+	return u, err
+}
+
+// GetUser returns an account the actor may see: their own, or one scoped
+// inside their scope if they manage users.
+func (s *Service) GetUser(ctx context.Context, actor *Actor, id int64) (*User, error) {
+	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
+	if db.IsNoRows(err) {
+		return nil, errs.NotFoundErr()
+	}
+	if err != nil {
+		return nil, err
+	}
+	if id == actor.UserID {
+		return u, nil
+	}
+	if !actor.Can(PermManageUsers) {
+		return nil, errs.ForbiddenErr()
+	}
+	ok, err := s.scopes.Covers(ctx, actor.ScopeUnitID, u.ScopeUnitID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errs.ForbiddenErr()
+	}
+	return u, nil
+}
+
+// ListUsers returns the accounts scoped inside the actor's scope.
+func (s *Service) ListUsers(ctx context.Context, actor *Actor) ([]*User, error) {
+	if !actor.Can(PermManageUsers) {
+		return nil, errs.ForbiddenErr()
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY login`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		ok, err := s.scopes.Covers(ctx, actor.ScopeUnitID, u.ScopeUnitID)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, u)
+		}
+	}
+	return out, rows.Err()
+}
+
+// Authenticate checks a login and password. Unknown logins, wrong passwords
+// and disabled accounts all give the same error, in the same time.
+func (s *Service) Authenticate(ctx context.Context, login, password string) (*User, error) {
+	login = strings.ToLower(strings.TrimSpace(login))
+	var hash string
+	row := s.db.QueryRowContext(ctx, `SELECT password_hash, `+userColumns+` FROM users WHERE login = $1`, login)
+	u := &User{}
+	err := row.Scan(&hash, &u.ID, &u.Login, &u.DisplayName, &u.Email, &u.Role, &u.ScopeUnitID, &u.Locale, &u.Disabled, &u.CreatedAt, &u.UpdatedAt)
+	if err != nil && !db.IsNoRows(err) {
+		return nil, err
+	}
+	if err != nil {
+		CheckPassword(dummyHash, password)
+		return nil, errs.New(errs.Unauthenticated, "auth.err.bad_credentials")
+	}
+	if !CheckPassword(hash, password) || u.Disabled {
+		return nil, errs.New(errs.Unauthenticated, "auth.err.bad_credentials")
+	}
+	return u, nil
+}
+
+// newSecret returns a random token and its SHA-256, which is all we store:
+// a stolen database gives no usable session or API token.
+func newSecret(prefix string) (plain, hash string, err error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", "", err
+	}
+	plain = prefix + base64.RawURLEncoding.EncodeToString(b)
+	return plain, hashSecret(plain), nil
+}
+
+func hashSecret(plain string) string {
+	h := sha256.Sum256([]byte(plain))
+	return hex.EncodeToString(h[:])
+}
+
+// StartSession opens a session for a user who has just authenticated and
+// returns its token (for the cookie).
+func (s *Service) StartSession(ctx context.Context, u *User) (string, error) {
+	plain, hash, err := newSecret("")
+	if err != nil {
+		return "", err
+	}
+	now := s.now().UTC()
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < $1`, now); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
+			hash, u.ID, now, now.Add(s.SessionTTL)); err != nil {
+			return err
+		}
+		return s.audit.Write(ctx, tx, u.Actor().Who(), audit.Entry{Action: "session.start", Entity: "user", EntityID: fmt.Sprint(u.ID)})
+	})
+	return plain, err
+}
+
+// SessionUser returns the user of a live session, extending it if more than
+// an hour has passed since it was last extended.
+func (s *Service) SessionUser(ctx context.Context, token string) (*User, error) {
+	if token == "" {
+		return nil, errs.New(errs.Unauthenticated, "err.login_required")
+	}
+	var expires time.Time
+	u := &User{}
+	err := s.db.QueryRowContext(ctx, `SELECT s.expires_at, u.id, u.login, u.display_name, u.email, u.role, u.scope_unit_id,
+		u.locale, u.disabled, u.created_at, u.updated_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`,
+		hashSecret(token)).Scan(&expires, &u.ID, &u.Login, &u.DisplayName, &u.Email, &u.Role, &u.ScopeUnitID, &u.Locale, &u.Disabled, &u.CreatedAt, &u.UpdatedAt)
+	now := s.now()
+	if db.IsNoRows(err) || (err == nil && (now.After(expires) || u.Disabled)) {
+		return nil, errs.New(errs.Unauthenticated, "err.login_required")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if expires.Sub(now) < s.SessionTTL-time.Hour {
+		s.db.ExecContext(ctx, `UPDATE sessions SET expires_at = $1 WHERE token_hash = $2`, now.UTC().Add(s.SessionTTL), hashSecret(token))
+	}
+	return u, nil
+}
+
+// EndSession signs out.
+func (s *Service) EndSession(ctx context.Context, token string) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hashSecret(token))
+	return err
+}
+
+// SetLocale stores a user's language.
+func (s *Service) SetLocale(ctx context.Context, actor *Actor, lang string) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE users SET locale = $1 WHERE id = $2`, locale.Match(lang), actor.UserID)
+	return err
+}
+
+// Token is an API token's record (never its secret).
+type Token struct {
+	ID         int64      `json:"id"`
+	Name       string     `json:"name"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
+	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+}
+
+// TokenPrefix marks mangluoi API tokens, so secret scanners can spot them.
+const TokenPrefix = "mlt_"
+
+// CreateToken makes an API token acting as the actor; the secret is shown
+// once, here, and only its hash is kept.
+func (s *Service) CreateToken(ctx context.Context, actor *Actor, name string) (*Token, string, error) {
+	if actor.UserID == 0 {
+		return nil, "", errs.ForbiddenErr()
+	}
+	name = locale.CleanString(name)
+	if name == "" {
+		return nil, "", errs.Invalidf("import.err.required").At(0, "name")
+	}
+	plain, hash, err := newSecret(TokenPrefix)
+	if err != nil {
+		return nil, "", err
+	}
+	t := &Token{Name: name, CreatedAt: s.now().UTC()}
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
+			actor.UserID, name, hash, t.CreatedAt).Scan(&t.ID); err != nil {
+			return err
+		}
+		return s.audit.Write(ctx, tx, actor.Who(), audit.Entry{Action: "token.create", Entity: "api_token", EntityID: fmt.Sprint(t.ID), After: t})
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return t, plain, nil
+}
+
+// ListTokens lists the actor's own tokens.
+func (s *Service) ListTokens(ctx context.Context, actor *Actor) ([]*Token, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id`, actor.UserID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*Token
+	for rows.Next() {
+		t := &Token{}
+		var used, revoked sql.NullTime
+		if err := rows.Scan(&t.ID, &t.Name, &t.CreatedAt, &used, &revoked); err != nil {
+			return nil, err
+		}
+		if used.Valid {
+			t.LastUsedAt = &used.Time
+		}
+		if revoked.Valid {
+			t.RevokedAt = &revoked.Time
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// RevokeToken ends one of the actor's tokens.
+func (s *Service) RevokeToken(ctx context.Context, actor *Actor, id int64) error {
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL`,
+			s.now().UTC(), id, actor.UserID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.NotFoundErr()
+		}
+		return s.audit.Write(ctx, tx, actor.Who(), audit.Entry{Action: "token.revoke", Entity: "api_token", EntityID: fmt.Sprint(id)})
+	})
+}
+
+// TokenUser returns the user a bearer token acts for.
+func (s *Service) TokenUser(ctx context.Context, token string) (*User, error) {
+	if !strings.HasPrefix(token, TokenPrefix) {
+		return nil, errs.New(errs.Unauthenticated, "err.login_required")
+	}
+	var tokenID int64
+	u := &User{}
+	err := s.db.QueryRowContext(ctx, `SELECT t.id, u.id, u.login, u.display_name, u.email, u.role, u.scope_unit_id,
+		u.locale, u.disabled, u.created_at, u.updated_at FROM api_tokens t JOIN users u ON u.id = t.user_id
+		WHERE t.token_hash = $1 AND t.revoked_at IS NULL`, hashSecret(token)).Scan(&tokenID, &u.ID, &u.Login, &u.DisplayName,
+		&u.Email, &u.Role, &u.ScopeUnitID, &u.Locale, &u.Disabled, &u.CreatedAt, &u.UpdatedAt)
+	if db.IsNoRows(err) || (err == nil && u.Disabled) {
+		return nil, errs.New(errs.Unauthenticated, "err.login_required")
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.db.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, s.now().UTC(), tokenID)
+	return u, nil
+}

@@ -1,0 +1,162 @@
+// Package httpx is the HTTP plumbing the web pages and the JSON API share:
+// one router that remembers every route it was given (so tests can walk
+// them all), who the caller is, and how errors become status codes.
+package httpx
+
+import (
+	"context"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/mangluoi/mangluoi/internal/auth"
+	"github.com/mangluoi/mangluoi/internal/errs"
+)
+
+// Access says who may call a route at all (what they may then see is the
+// services' business).
+type Access int
+
+// The kinds of access.
+const (
+	Public  Access = iota // anyone (login page, static files, health)
+	Session               // a signed-in user of the web pages
+	APIUser               // a bearer token, or a signed-in browser session
+)
+
+// Route is one registered route.
+type Route struct {
+	Method  string
+	Pattern string // the path, with {params}
+	Access  Access
+	Doc     *Doc // for API routes: how the OpenAPI document describes it
+}
+
+// Doc describes an API route for the OpenAPI document.
+type Doc struct {
+	Summary  string
+	Tag      string
+	Query    []Param // query parameters
+	Request  any     // a value of the request body type, or nil
+	Response any     // a value of the response body type, or nil
+	Status   int     // success status, 200 if zero
+	Multipart []string // form file fields, for uploads
+}
+
+// Param is a documented query parameter.
+type Param struct {
+	Name, Description, Type string
+	Required              bool
+}
+
+// Router registers handlers on a ServeMux and keeps the list.
+type Router struct {
+	mux    *http.ServeMux
+	routes []Route
+	authn  Authenticator
+}
+
+// Authenticator finds the user of a request.
+type Authenticator interface {
+	SessionUser(ctx context.Context, token string) (*auth.User, error)
+	TokenUser(ctx context.Context, token string) (*auth.User, error)
+}
+
+// SessionCookie is the name of the session cookie.
+const SessionCookie = "mangluoi_session"
+
+// NewRouter makes an empty router.
+func NewRouter(a Authenticator) *Router { return &Router{mux: http.NewServeMux(), authn: a} }
+
+// Mux is the underlying ServeMux.
+func (r *Router) Mux() *http.ServeMux { return r.mux }
+
+// Routes lists every registered route, sorted.
+func (r *Router) Routes() []Route {
+	out := append([]Route(nil), r.routes...)
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Pattern != out[j].Pattern {
+			return out[i].Pattern < out[j].Pattern
+		}
+		return out[i].Method < out[j].Method
+	})
+	return out
+}
+
+// Handle registers h for method and path pattern with the given access.
+// onDenied handles a request without the needed sign-in.
+func (r *Router) Handle(method, pattern string, access Access, doc *Doc, h http.HandlerFunc, onDenied func(w http.ResponseWriter, req *http.Request, err error)) {
+	r.routes = append(r.routes, Route{Method: method, Pattern: pattern, Access: access, Doc: doc})
+	var handler http.Handler = h
+	if access != Public {
+		handler = r.requireUser(access, h, onDenied)
+	}
+	r.mux.Handle(method+" "+pattern, handler)
+}
+
+func (r *Router) requireUser(access Access, next http.HandlerFunc, onDenied func(http.ResponseWriter, *http.Request, error)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		var u *auth.User
+		var err error
+		authz := req.Header.Get("Authorization")
+		switch {
+		case access == APIUser && strings.HasPrefix(authz, "Bearer "):
+			u, err = r.authn.TokenUser(req.Context(), strings.TrimPrefix(authz, "Bearer "))
+			if err == nil {
+				req = req.WithContext(context.WithValue(req.Context(), viaTokenKey{}, true))
+			}
+		default:
+			c, cerr := req.Cookie(SessionCookie)
+			if cerr != nil {
+				err = errs.New(errs.Unauthenticated, "err.login_required")
+			} else {
+				u, err = r.authn.SessionUser(req.Context(), c.Value)
+			}
+		}
+		if err != nil {
+			onDenied(w, req, err)
+			return
+		}
+		next(w, req.WithContext(context.WithValue(req.Context(), userKey{}, u)))
+	})
+}
+
+type userKey struct{}
+type viaTokenKey struct{}
+
+// User is the signed-in user of a request, or nil.
+func User(r *http.Request) *auth.User {
+	u, _ := r.Context().Value(userKey{}).(*auth.User)
+	return u
+}
+
+// Actor is the signed-in user as a service caller, or nil.
+func Actor(r *http.Request) *auth.Actor {
+	if u := User(r); u != nil {
+		return u.Actor()
+	}
+	return nil
+}
+
+// ViaToken reports whether the request was authenticated by an API token.
+func ViaToken(r *http.Request) bool {
+	v, _ := r.Context().Value(viaTokenKey{}).(bool)
+	return v
+}
+
+// WithUser attaches a user to a request (for handlers reached another way).
+func WithUser(r *http.Request, u *auth.User) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), userKey{}, u))
+}
+
+// PathID reads a numeric path parameter; a bad one is an Invalid error
+// (a 422, never a 500).
+func PathID(r *http.Request, name string) (int64, error) {
+	s := r.PathValue(name)
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errs.Invalidf("err.bad_id", "Value", s).At(0, name)
+	}
+	return id, nil
+}

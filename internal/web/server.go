@@ -1,0 +1,316 @@
+// Package web is the HTML interface: server-rendered pages, one template
+// set per page, progressively enhanced with htmx. Every handler gets the
+// signed-in user from the request and passes it to the services, which
+// decide what that user may see and do.
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/mangluoi/mangluoi/internal/audit"
+	"github.com/mangluoi/mangluoi/internal/auth"
+	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/db"
+	"github.com/mangluoi/mangluoi/internal/errs"
+	"github.com/mangluoi/mangluoi/internal/httpx"
+	"github.com/mangluoi/mangluoi/internal/locale"
+	"github.com/mangluoi/mangluoi/internal/org"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Deps are what the pages need.
+type Deps struct {
+	DB      *db.DB
+	Org     *org.Service
+	Auth    *auth.Service
+	Catalog *locale.Catalog
+	Now     func() time.Time
+	Log     *slog.Logger
+	// SecureCookies marks cookies Secure; on unless serving plain HTTP on
+	// a developer's machine.
+	SecureCookies bool
+	TrustProxy    bool
+}
+
+// Server renders the pages.
+type Server struct {
+	Deps
+	pages      map[string]*template.Template
+	loginLimit *auth.Limiter
+}
+
+// New parses the templates.
+func New(d Deps) (*Server, error) {
+	s := &Server{Deps: d, pages: map[string]*template.Template{}, loginLimit: auth.NewLimiter(6*time.Second, 10)}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		base := strings.TrimSuffix(path.Base(n), ".html")
+		if base == "layout" || strings.HasPrefix(base, "_") {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/_*.html", n)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", base, err)
+		}
+		s.pages[base] = t
+	}
+	return s, nil
+}
+
+var funcs = template.FuncMap{
+	"add": func(a, b int) int { return a + b },
+	// dict passes several values to a sub-template.
+	"dict": func(kv ...any) map[string]any {
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[fmt.Sprint(kv[i])] = kv[i+1]
+		}
+		return m
+	},
+	"deref": func(f *float64) float64 {
+		if f == nil {
+			return 0
+		}
+		return *f
+	},
+	"seq": func(from, to int) []int {
+		var out []int
+		for i := from; i <= to; i++ {
+			out = append(out, i)
+		}
+		return out
+	},
+	// parseTime reads an audit timestamp.
+	"parseTime": func(s string) time.Time {
+		t, _ := time.Parse(audit.TimeLayout, s)
+		return t
+	},
+}
+
+// Page is what every page's data carries: the language, the user, and the
+// date the page is viewed "as of".
+type Page struct {
+	L       *locale.Printer
+	User    *auth.User
+	Actor   *auth.Actor
+	AsOf    day.Day
+	Today   day.Day
+	Title   string
+	Nav     string // which menu entry is current
+	Path    string // request path, for the language switch and the date form
+	Query   url.Values
+	Flash   string
+	Errors  []string
+	Partial bool // rendered for htmx, without the layout
+}
+
+// IsToday reports whether the page shows the present.
+func (p *Page) IsToday() bool { return p.AsOf.Equal(p.Today) }
+
+// U builds a link that keeps the as-of date: {{.U "/units/5"}}.
+func (p *Page) U(target string, kv ...any) string {
+	q := url.Values{}
+	if !p.IsToday() {
+		q.Set("d", p.AsOf.String())
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		q.Set(fmt.Sprint(kv[i]), fmt.Sprint(kv[i+1]))
+	}
+	if len(q) == 0 {
+		return target
+	}
+	sep := "?"
+	if strings.Contains(target, "?") {
+		sep = "&"
+	}
+	return target + sep + q.Encode()
+}
+
+// Can reports whether the user's role grants a permission.
+func (p *Page) Can(perm string) bool { return p.Actor.Can(auth.Permission(perm)) }
+
+// LevelName is a level's name in the page's language.
+func (p *Page) LevelName(l org.Level) string { return p.L.T("level." + string(l)) }
+
+// LevelPlural is "170 xã" / "170 communes".
+func (p *Page) LevelCount(l org.Level, n int) string {
+	return p.L.T("levelcount."+string(l), "Count", p.L.Int(n))
+}
+
+// page fills the common part of a page from the request.
+func (s *Server) page(r *http.Request, title string) Page {
+	u := httpx.User(r)
+	today := s.Org.Today()
+	p := Page{L: s.printer(r), User: u, Actor: httpx.Actor(r), Today: today, AsOf: today, Title: title,
+		Path: r.URL.Path, Query: r.URL.Query(), Partial: r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Boosted") == ""}
+	if d := r.URL.Query().Get("d"); d != "" {
+		if parsed, err := day.Parse(d); err == nil {
+			p.AsOf = parsed
+		} else {
+			p.Errors = append(p.Errors, p.L.T("err.bad_date", "Value", d))
+		}
+	}
+	if c, err := r.Cookie(flashCookie); err == nil {
+		if v, err := url.QueryUnescape(c.Value); err == nil {
+			p.Flash = v
+		}
+	}
+	return p
+}
+
+// LangCookie remembers the language of a visitor who is not signed in.
+const LangCookie = "mangluoi_lang"
+
+const flashCookie = "mangluoi_flash"
+
+// printer picks the language: the user's setting, else the cookie, else the
+// browser's wish, else Vietnamese.
+func (s *Server) printer(r *http.Request) *locale.Printer {
+	if u := httpx.User(r); u != nil {
+		return s.Catalog.Printer(u.Locale)
+	}
+	if c, err := r.Cookie(LangCookie); err == nil {
+		return s.Catalog.Printer(locale.Match(c.Value))
+	}
+	return s.Catalog.Printer(locale.Match(r.Header.Get("Accept-Language")))
+}
+
+// render executes a page template; it renders into a buffer first so a
+// template error becomes a clean 500, not half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, status int, data any) {
+	t, ok := s.pages[name]
+	if !ok {
+		s.Log.Error("no template", "name", name)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	entry := "layout.html"
+	if p, ok := data.(interface{ isPartial() bool }); ok && p.isPartial() {
+		entry = "content"
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, entry, data); err != nil {
+		s.Log.Error("render", "template", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if _, err := r.Cookie(flashCookie); err == nil {
+		http.SetCookie(w, &http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1})
+	}
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+func (p *Page) isPartial() bool { return p.Partial }
+
+// errorPage is the data of the error page.
+type errorPage struct {
+	Page
+	Status  int
+	Message string
+	Details []string
+}
+
+// fail shows an error in the user's language with the status the error's
+// kind maps to; internal errors are logged and shown without their details.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status := errs.Status(err)
+	if status == http.StatusUnauthorized {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	if status == http.StatusInternalServerError {
+		s.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	p := s.page(r, "")
+	p.Partial = false
+	ep := &errorPage{Page: p, Status: status, Message: p.L.Err(err)}
+	if e, ok := errs.As(err); ok && len(e.Details) > 0 {
+		ep.Details = p.L.Errs(err)
+	}
+	ep.Title = p.L.T("error.title")
+	s.render(w, r, "error", status, ep)
+}
+
+// flash sets a one-time message shown on the next page.
+func flash(w http.ResponseWriter, msg string) {
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: url.QueryEscape(msg), Path: "/", MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+}
+
+// Register adds the pages to the router.
+func (s *Server) Register(r *httpx.Router) {
+	denied := func(w http.ResponseWriter, req *http.Request, err error) { s.fail(w, req, err) }
+	page := func(method, pattern string, h http.HandlerFunc) {
+		r.Handle(method, pattern, httpx.Session, nil, h, denied)
+	}
+	public := func(method, pattern string, h http.HandlerFunc) {
+		r.Handle(method, pattern, httpx.Public, nil, h, denied)
+	}
+	static, _ := fs.Sub(staticFS, "static")
+	fileServer := http.FileServerFS(static)
+	public("GET", "/static/", func(w http.ResponseWriter, req *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		http.StripPrefix("/static/", fileServer).ServeHTTP(w, req)
+	})
+	public("GET", "/healthz", s.health)
+	public("GET", "/login", s.loginForm)
+	public("POST", "/login", s.login)
+	public("POST", "/lang", s.switchLang)
+	page("POST", "/logout", s.logout)
+	page("GET", "/{$}", s.home)
+	page("GET", "/units", s.unitList)
+	page("GET", "/units/{id}", s.unitShow)
+	page("GET", "/search", s.search)
+	page("GET", "/pick", s.pick)
+	page("POST", "/units/{id}/rename", s.unitRename)
+	page("POST", "/units/{id}/move", s.unitMove)
+	page("POST", "/units/{id}/dissolve", s.unitDissolve)
+	page("POST", "/units/{id}/children", s.unitEstablish)
+	page("POST", "/units/{id}/split", s.unitSplit)
+	page("POST", "/units/{id}/merge", s.unitMerge)
+	page("GET", "/audit", s.auditList)
+	page("GET", "/account", s.account)
+	page("POST", "/account/tokens", s.tokenCreate)
+	page("POST", "/account/tokens/{id}/revoke", s.tokenRevoke)
+	page("GET", "/admin/users", s.userList)
+	page("GET", "/admin/users/new", s.userNew)
+	page("POST", "/admin/users", s.userCreate)
+	page("GET", "/admin/users/{id}", s.userEdit)
+	page("POST", "/admin/users/{id}", s.userUpdate)
+	page("GET", "/admin/import", s.importForm)
+	page("POST", "/admin/import", s.importRun)
+}
+
+func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+	if err := s.DB.PingContext(r.Context()); err != nil {
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain")
+	fmt.Fprintln(w, "ok")
+}
+
+// home opens the user's own unit.
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	http.Redirect(w, r, fmt.Sprintf("/units/%d", httpx.User(r).ScopeUnitID), http.StatusSeeOther)
+}

@@ -1,0 +1,22 @@
+// mangluoi: the little the pages need beyond htmx. No inline scripts, so the
+// Content-Security-Policy can forbid them.
+document.addEventListener("click", function (e) {
+  var b = e.target.closest("[data-pick-id]");
+  if (!b) return;
+  var hidden = document.getElementById(b.dataset.pickTarget);
+  if (!hidden) return;
+  hidden.value = b.dataset.pickId;
+  var picker = hidden.closest("[data-picker]");
+  var text = picker.querySelector("input[type=search]");
+  text.value = b.dataset.pickName;
+  picker.querySelector(".pick-results").innerHTML = "";
+  picker.classList.add("picked");
+});
+
+// Long forms (imports) show that work is under way and cannot be sent twice.
+document.addEventListener("submit", function (e) {
+  var f = e.target;
+  if (!f.hasAttribute("data-busy")) return;
+  f.classList.add("is-busy");
+  f.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+});

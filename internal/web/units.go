@@ -1,0 +1,244 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/mangluoi/mangluoi/internal/audit"
+	"github.com/mangluoi/mangluoi/internal/auth"
+	"github.com/mangluoi/mangluoi/internal/httpx"
+	"github.com/mangluoi/mangluoi/internal/org"
+)
+
+// levelCount is "how many units of a level".
+type levelCount struct {
+	Level org.Level
+	Count int
+}
+
+// countsOf lists the non-zero counts of units below a unit, by level, in
+// the order of the levels.
+func countsOf(m map[org.Level]int) []levelCount {
+	var out []levelCount
+	for _, l := range org.Levels {
+		if m[l] > 0 {
+			out = append(out, levelCount{l, m[l]})
+		}
+	}
+	return out
+}
+
+type childRow struct {
+	V      *org.Version
+	Counts []levelCount
+}
+
+type crumb struct {
+	V        *org.Version
+	Openable bool
+}
+
+type historyRow struct {
+	V     *org.Version
+	Event *org.Event
+}
+
+type unitPage struct {
+	Page
+	Unit      *org.Version
+	InForce   bool
+	Crumbs    []crumb
+	Counts    []levelCount
+	Children  []childRow
+	History   []historyRow
+	Preds     []org.Lineage
+	Succs     []org.Lineage
+	Audit     []audit.Record
+	CanEdit   bool
+	Levels    []org.Level
+	ChildLevels []org.Level
+	// after a failed change: which form to reopen and what was typed
+	Op   string
+	Form map[string]string
+}
+
+func (s *Server) unitShow(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	up, err := s.unitData(r, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "unit", http.StatusOK, up)
+}
+
+// unitData gathers everything the unit page shows.
+func (s *Server) unitData(r *http.Request, id int64) (*unitPage, error) {
+	p := s.page(r, "")
+	tree, err := s.Org.For(r.Context(), p.Actor)
+	if err != nil {
+		return nil, err
+	}
+	v, inForce, err := tree.Unit(id, p.AsOf)
+	if err != nil {
+		return nil, err
+	}
+	p.Title, p.Nav = v.Name, "units"
+	up := &unitPage{Page: p, Unit: v, InForce: inForce, Levels: org.Levels}
+	if inForce {
+		all, openable := tree.VisibleAncestors(id, p.AsOf)
+		for i, a := range all {
+			up.Crumbs = append(up.Crumbs, crumb{a, openable[i]})
+		}
+		up.Counts = countsOf(tree.CountByLevel(id, p.AsOf))
+		for _, c := range tree.Children(id, p.AsOf) {
+			row := childRow{V: c}
+			if c.Level.Administrative() || c.Level == org.LevelNation {
+				row.Counts = countsOf(tree.CountByLevel(c.UnitID, p.AsOf))
+			}
+			up.Children = append(up.Children, row)
+		}
+	}
+	for _, h := range tree.History(id) {
+		up.History = append(up.History, historyRow{h, tree.Event(h.EventID)})
+	}
+	up.Preds, up.Succs = tree.LineageOf(id)
+	up.CanEdit = p.Actor.Can(auth.PermEditTree) && inForce && v.Level != org.LevelNation
+	for _, l := range org.Levels {
+		if l != org.LevelNation && l.CanHangUnder(v.Level) {
+			up.ChildLevels = append(up.ChildLevels, l)
+		}
+	}
+	if p.Actor.Can(auth.PermReadAudit) {
+		up.Audit, err = audit.List(r.Context(), s.DB, audit.Query{UnitIDs: []int64{id}, Limit: 20})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return up, nil
+}
+
+type unitListPage struct {
+	Page
+	Level    org.Level
+	Levels   []levelCount
+	Q        string
+	Rows     []childRow
+	Parents  map[int64]*org.Version
+	Total    int
+	PageNo   int
+	Pages    int
+}
+
+const listPageSize = 100
+
+// unitList lists the units of one level inside the user's scope, as of the
+// page's date, with a filter and pages.
+func (s *Server) unitList(w http.ResponseWriter, r *http.Request) {
+	p := s.page(r, "")
+	tree, err := s.Org.For(r.Context(), p.Actor)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	lp := &unitListPage{Page: p, Parents: map[int64]*org.Version{}}
+	lp.Nav = "units"
+	counts := tree.CountByLevel(p.Actor.ScopeUnitID, p.AsOf)
+	lp.Levels = countsOf(counts)
+	lp.Level = org.Level(r.URL.Query().Get("level"))
+	if !lp.Level.Valid() || lp.Level == org.LevelNation {
+		lp.Level = org.LevelProvince
+		if len(lp.Levels) > 0 && counts[org.LevelProvince] == 0 {
+			lp.Level = lp.Levels[0].Level
+		}
+	}
+	lp.Title = p.L.T("units.title", "Level", lp.LevelName(lp.Level))
+	lp.Q = strings.TrimSpace(r.URL.Query().Get("q"))
+	var matches []*org.Version
+	if lp.Q != "" {
+		for _, v := range tree.Search(lp.Q, p.AsOf, 0) {
+			if v.Level == lp.Level {
+				matches = append(matches, v)
+			}
+		}
+	} else {
+		tree.Walk(p.Actor.ScopeUnitID, p.AsOf, func(v *org.Version) bool {
+			if v.Level == lp.Level {
+				matches = append(matches, v)
+			}
+			return true
+		})
+		org.SortByName(matches)
+	}
+	lp.Total = len(matches)
+	lp.Pages = (lp.Total + listPageSize - 1) / listPageSize
+	lp.PageNo, _ = strconv.Atoi(r.URL.Query().Get("page"))
+	if lp.PageNo < 1 || lp.PageNo > lp.Pages {
+		lp.PageNo = 1
+	}
+	start := (lp.PageNo - 1) * listPageSize
+	end := min(start+listPageSize, lp.Total)
+	for _, v := range matches[start:end] {
+		lp.Rows = append(lp.Rows, childRow{V: v, Counts: countsOf(tree.CountByLevel(v.UnitID, p.AsOf))})
+		if pv := tree.At(v.ParentID, p.AsOf); pv != nil {
+			lp.Parents[v.UnitID] = pv
+		}
+	}
+	s.render(w, r, "units", http.StatusOK, lp)
+}
+
+type searchPage struct {
+	Page
+	Q       string
+	Results []*org.Version
+	Parents map[int64]*org.Version
+	Target  string // for the picker: the input the choice fills
+}
+
+// search finds units by name without diacritics, or by code.
+func (s *Server) search(w http.ResponseWriter, r *http.Request) {
+	sp, err := s.searchData(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sp.Nav = "search"
+	s.render(w, r, "search", http.StatusOK, sp)
+}
+
+// pick is the unit picker of the edit forms: the same search, rendered as
+// buttons that fill a hidden input.
+func (s *Server) pick(w http.ResponseWriter, r *http.Request) {
+	sp, err := s.searchData(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sp.Target = r.URL.Query().Get("target")
+	sp.Partial = true
+	s.render(w, r, "pick", http.StatusOK, sp)
+}
+
+func (s *Server) searchData(r *http.Request) (*searchPage, error) {
+	p := s.page(r, "")
+	tree, err := s.Org.For(r.Context(), p.Actor)
+	if err != nil {
+		return nil, err
+	}
+	sp := &searchPage{Page: p, Q: strings.TrimSpace(r.URL.Query().Get("q")), Parents: map[int64]*org.Version{}}
+	sp.Title = p.L.T("search.title")
+	if sp.Q != "" {
+		sp.Results = tree.Search(sp.Q, p.AsOf, 50)
+		for _, v := range sp.Results {
+			if pv := tree.At(v.ParentID, p.AsOf); pv != nil {
+				sp.Parents[v.UnitID] = pv
+			}
+		}
+	}
+	return sp, nil
+}
