@@ -24,12 +24,24 @@ const PostgresEnv = "MANGLUOI_TEST_POSTGRES"
 func ForEach(t *testing.T, fn func(t *testing.T, d *db.DB)) {
 	t.Helper()
 	t.Run("sqlite", func(t *testing.T) { fn(t, OpenSQLite(t)) })
-	t.Run("postgres", func(t *testing.T) {
-		if os.Getenv(PostgresEnv) == "" {
-			t.Skip(PostgresEnv + " is not set")
-		}
-		fn(t, OpenPostgres(t))
-	})
+	t.Run("postgres", func(t *testing.T) { fn(t, OpenPostgres(t)) })
+}
+
+// RequireAllEnv, when set (CI sets it), turns a skipped PostgreSQL or
+// browser test into a failure, so a CI run cannot pass by skipping them.
+const RequireAllEnv = "MANGLUOI_TEST_REQUIRE_ALL"
+
+// SkipUnlessPostgres skips (or, under RequireAllEnv, fails) a test that
+// needs PostgreSQL when none is configured.
+func SkipUnlessPostgres(tb testing.TB) {
+	tb.Helper()
+	if os.Getenv(PostgresEnv) != "" {
+		return
+	}
+	if os.Getenv(RequireAllEnv) != "" {
+		tb.Fatal(PostgresEnv + " is not set but " + RequireAllEnv + " is: the PostgreSQL tests must run")
+	}
+	tb.Skip(PostgresEnv + " is not set")
 }
 
 // OpenSQLite opens a migrated SQLite database in a temporary directory.
@@ -50,10 +62,8 @@ func OpenPostgres(tb testing.TB) *db.DB {
 // PostgresDSN creates a fresh schema and returns a DSN that uses it.
 func PostgresDSN(tb testing.TB) string {
 	tb.Helper()
+	SkipUnlessPostgres(tb)
 	base := os.Getenv(PostgresEnv)
-	if base == "" {
-		tb.Skip(PostgresEnv + " is not set")
-	}
 	ctx := context.Background()
 	admin, err := db.Open(ctx, base)
 	if err != nil {
