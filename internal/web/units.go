@@ -34,6 +34,11 @@ type childRow struct {
 	Counts []levelCount
 }
 
+type childGroup struct {
+	Level org.Level
+	Rows  []childRow
+}
+
 type crumb struct {
 	V        *org.Version
 	Openable bool
@@ -46,17 +51,18 @@ type historyRow struct {
 
 type unitPage struct {
 	Page
-	Unit      *org.Version
-	InForce   bool
-	Crumbs    []crumb
-	Counts    []levelCount
-	Children  []childRow
-	History   []historyRow
-	Preds     []org.Lineage
-	Succs     []org.Lineage
-	Audit     []audit.Record
-	CanEdit   bool
-	Levels    []org.Level
+	Unit        *org.Version
+	InForce     bool
+	Crumbs      []crumb
+	Counts      []levelCount
+	Groups      []childGroup // the units below, by level
+	ChildCount  int
+	History     []historyRow
+	Preds       []org.Lineage
+	Succs       []org.Lineage
+	Audit       []audit.Record
+	CanEdit     bool
+	Levels      []org.Level
 	ChildLevels []org.Level
 	// after a failed change: which form to reopen and what was typed
 	Op   string
@@ -96,12 +102,15 @@ func (s *Server) unitData(r *http.Request, id int64) (*unitPage, error) {
 			up.Crumbs = append(up.Crumbs, crumb{a, openable[i]})
 		}
 		up.Counts = countsOf(tree.CountByLevel(id, p.AsOf))
+		byLevel := map[org.Level][]childRow{}
 		for _, c := range tree.Children(id, p.AsOf) {
-			row := childRow{V: c}
-			if c.Level.Administrative() || c.Level == org.LevelNation {
-				row.Counts = countsOf(tree.CountByLevel(c.UnitID, p.AsOf))
+			byLevel[c.Level] = append(byLevel[c.Level], childRow{V: c, Counts: countsOf(tree.CountByLevel(c.UnitID, p.AsOf))})
+			up.ChildCount++
+		}
+		for _, l := range org.Levels {
+			if rows := byLevel[l]; len(rows) > 0 {
+				up.Groups = append(up.Groups, childGroup{l, rows})
 			}
-			up.Children = append(up.Children, row)
 		}
 	}
 	for _, h := range tree.History(id) {
@@ -125,14 +134,14 @@ func (s *Server) unitData(r *http.Request, id int64) (*unitPage, error) {
 
 type unitListPage struct {
 	Page
-	Level    org.Level
-	Levels   []levelCount
-	Q        string
-	Rows     []childRow
-	Parents  map[int64]*org.Version
-	Total    int
-	PageNo   int
-	Pages    int
+	Level   org.Level
+	Levels  []levelCount
+	Q       string
+	Rows    []childRow
+	Parents map[int64]*org.Version
+	Total   int
+	PageNo  int
+	Pages   int
 }
 
 const listPageSize = 100
