@@ -45,8 +45,9 @@ type crumb struct {
 }
 
 type historyRow struct {
-	V     *org.Version
-	Event *org.Event
+	V      *org.Version
+	Event  *org.Event
+	Parent *org.Version // the parent as the version began
 }
 
 type unitPage struct {
@@ -114,7 +115,7 @@ func (s *Server) unitData(r *http.Request, id int64) (*unitPage, error) {
 		}
 	}
 	for _, h := range tree.History(id) {
-		up.History = append(up.History, historyRow{h, tree.Event(h.EventID)})
+		up.History = append(up.History, historyRow{h, tree.Event(h.EventID), tree.At(h.ParentID, h.From)})
 	}
 	up.Preds, up.Succs = tree.LineageOf(id)
 	up.CanEdit = p.Actor.Can(auth.PermEditTree) && inForce && v.Level != org.LevelNation
