@@ -147,7 +147,7 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintln(stdout, "Loading demo data…")
-	logins, err := demo.Seed(ctx, m.Org, m.Auth, admin, *units)
+	logins, err := demo.Seed(ctx, m.Org, m.Auth, m.People, admin, *units)
 	if err != nil {
 		return err
 	}

@@ -19,9 +19,11 @@ import (
 	"github.com/mangluoi/mangluoi/internal/audit"
 	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/db"
+	"github.com/mangluoi/mangluoi/internal/files"
 	"github.com/mangluoi/mangluoi/internal/httpx"
 	"github.com/mangluoi/mangluoi/internal/locale"
 	"github.com/mangluoi/mangluoi/internal/org"
+	"github.com/mangluoi/mangluoi/internal/people"
 	"github.com/mangluoi/mangluoi/internal/web"
 )
 
@@ -43,6 +45,8 @@ type Main struct {
 	Audit   *audit.Log
 	Org     *org.Service
 	Auth    *auth.Service
+	Files   *files.Store
+	People  *people.Service
 	Catalog *locale.Catalog
 	Router  *httpx.Router
 
@@ -91,6 +95,12 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		return nil, fmt.Errorf("tree root: %w", err)
 	}
 	m.Auth = auth.NewService(d, m.Audit, cfg.Now, m.Org)
+	m.Files = &files.Store{DB: d, Org: m.Org, Audit: m.Audit, Now: cfg.Now}
+	m.People = people.NewService(d, m.Org, m.Audit, m.Files, cfg.Now)
+	if err := m.People.EnsureDefaultTargets(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
 	if m.Catalog, err = locale.LoadCatalog(); err != nil {
 		d.Close()
 		return nil, err

@@ -64,7 +64,7 @@ func Start(t testing.TB, dsn string) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.Seed(ctx, m.Org, m.Auth, admin, ""); err != nil {
+	if _, err := demo.Seed(ctx, m.Org, m.Auth, m.People, admin, ""); err != nil {
 		t.Fatal(err)
 	}
 	if err := m.Run(ctx); err != nil {

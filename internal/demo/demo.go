@@ -15,6 +15,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/org"
+	"github.com/mangluoi/mangluoi/internal/people"
 )
 
 // Password is every demo account's password.
@@ -34,7 +35,7 @@ var (
 
 // Seed loads the demo. unitsDir, if it holds the official lists, makes the
 // demo country-wide; otherwise the built-in part of the country is used.
-func Seed(ctx context.Context, orgs *org.Service, accounts *auth.Service, admin *auth.Actor, unitsDir string) ([]Login, error) {
+func Seed(ctx context.Context, orgs *org.Service, accounts *auth.Service, ppl *people.Service, admin *auth.Actor, unitsDir string) ([]Login, error) {
 	full := unitsDir != "" && exists(filepath.Join(unitsDir, "vn-units-2025-03-01.csv"))
 	oldList, newList, mapping := builtinOld, builtinNew, builtinMapping
 	if full {
@@ -100,6 +101,9 @@ func Seed(ctx context.Context, orgs *org.Service, accounts *auth.Service, admin 
 	newGiaLai := snap.FindByCode(org.LevelProvince, "52", Reorg)
 	if newGiaLai == nil {
 		return nil, fmt.Errorf("demo: no new Gia Lai (52)")
+	}
+	if err := seedPeople(ctx, snap, ppl, admin, oldGiaLai, newGiaLai); err != nil {
+		return nil, fmt.Errorf("demo people: %w", err)
 	}
 	commune := snap.Search("Pleiku", Reorg, newGiaLai.UnitID, 1)
 	if len(commune) == 0 {

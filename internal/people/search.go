@@ -1,0 +1,147 @@
+package people
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/mangluoi/mangluoi/internal/auth"
+	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/errs"
+	"github.com/mangluoi/mangluoi/internal/locale"
+	"github.com/mangluoi/mangluoi/internal/org"
+)
+
+// Filter selects people.
+type Filter struct {
+	Q        string   // name, with or without diacritics
+	UnitID   int64    // within this unit's subtree (default: the actor's scope)
+	Role     RoleKind // holding this DX role ("" any; "none" holding none)
+	Training string   // "trained" or "untrained" this year; "" either
+	AsOf     day.Day
+	Limit    int
+	Offset   int
+}
+
+// PersonRow is a person in a list.
+type PersonRow struct {
+	Person  Person `json:"person"`
+	UnitID  int64  `json:"unit_id"`
+	Unit    string `json:"unit"`
+	Roles   []Role `json:"roles"`
+	Trained bool   `json:"trained_this_year"`
+}
+
+// SearchResult is a page of people and how many match in all.
+type SearchResult struct {
+	Total int         `json:"total"`
+	Rows  []PersonRow `json:"rows"`
+}
+
+// Search finds the people working, on f.AsOf, in units of the actor's scope.
+func (s *Service) Search(ctx context.Context, actor *auth.Actor, f Filter) (*SearchResult, error) {
+	t, err := s.org.For(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	if f.UnitID == 0 {
+		f.UnitID = actor.ScopeUnitID
+	}
+	if err := t.Check(f.UnitID); err != nil {
+		return nil, err
+	}
+	if f.AsOf.IsZero() {
+		f.AsOf = s.org.Today()
+	}
+	if f.Limit <= 0 || f.Limit > 1000 {
+		f.Limit = 50
+	}
+	rs := roots(t.Snapshot, f.UnitID, f.AsOf)
+	res := &SearchResult{Rows: []PersonRow{}}
+	if len(rs) == 0 {
+		return res, nil
+	}
+	args := []any{f.AsOf, day.Of(f.AsOf.Year(), 1, 1)}
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	var ranges []string
+	for _, r := range rs {
+		lo, hi := org.SubtreeRange(r.Path)
+		ranges = append(ranges, "(v.path >= "+arg(lo)+" AND v.path < "+arg(hi)+")")
+	}
+	from := ` FROM people p
+		JOIN postings ps ON ps.person_id = p.id AND ps.valid_from <= $1 AND $1 < ps.valid_to
+		JOIN unit_versions v ON v.unit_id = ps.unit_id AND v.valid_from <= $1 AND $1 < v.valid_to AND (` + strings.Join(ranges, " OR ") + `)
+		WHERE 1 = 1`
+	for _, w := range strings.Fields(locale.Fold(f.Q)) {
+		from += ` AND p.name_folded LIKE ` + arg("%"+escapeLike(w)+"%") + ` ESCAPE '\'`
+	}
+	switch f.Role {
+	case "":
+	case "none":
+		from += ` AND NOT EXISTS (SELECT 1 FROM dx_roles r WHERE r.person_id = p.id AND r.valid_from <= $1 AND $1 < r.valid_to)`
+	default:
+		if !oneOf(f.Role, RoleKinds) {
+			return nil, errs.Invalidf("people.err.bad_value", "Value", string(f.Role)).At(0, "role")
+		}
+		from += ` AND EXISTS (SELECT 1 FROM dx_roles r WHERE r.person_id = p.id AND r.role = ` + arg(f.Role) + ` AND r.valid_from <= $1 AND $1 < r.valid_to)`
+	}
+	trainedSQL := `EXISTS (SELECT 1 FROM enrolments e WHERE e.person_id = p.id AND e.status = 'completed' AND e.completed_on >= $2 AND e.completed_on <= $1)`
+	switch f.Training {
+	case "":
+	case "trained":
+		from += ` AND ` + trainedSQL
+	case "untrained":
+		from += ` AND NOT ` + trainedSQL
+	default:
+		return nil, errs.Invalidf("people.err.bad_value", "Value", f.Training).At(0, "training")
+	}
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*)`+from, args...).Scan(&res.Total); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT p.id, p.full_name, p.gender, COALESCE(p.birth_year, 0), p.title, p.phone, p.email, p.employment,
+		p.qualification_level, p.qualification_field, p.qualification_it, p.created_at, p.updated_at, ps.unit_id, v.name,
+		CASE WHEN `+trainedSQL+` THEN 1 ELSE 0 END`+from+` ORDER BY p.name_folded, p.id LIMIT `+arg(f.Limit)+` OFFSET `+arg(f.Offset), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byID := map[int64]int{}
+	var ids []string
+	for rows.Next() {
+		var r PersonRow
+		p := &r.Person
+		var trained int
+		if err := rows.Scan(&p.ID, &p.FullName, &p.Gender, &p.BirthYear, &p.Title, &p.Phone, &p.Email, &p.Employment, &p.QualLevel,
+			&p.QualField, &p.QualIT, &p.CreatedAt, &p.UpdatedAt, &r.UnitID, &r.Unit, &trained); err != nil {
+			return nil, err
+		}
+		r.Trained = trained == 1
+		r.Roles = []Role{}
+		byID[p.ID] = len(res.Rows)
+		ids = append(ids, strconv.FormatInt(p.ID, 10))
+		res.Rows = append(res.Rows, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(ids) > 0 {
+		// ids are our own integers, so inlining them is safe and keeps one
+		// query for the page
+		roles, err := s.rolesWhere(ctx, `person_id IN (`+strings.Join(ids, ",")+`) AND valid_from <= $1 AND $1 < valid_to`, f.AsOf)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range roles {
+			i := byID[r.PersonID]
+			res.Rows[i].Roles = append(res.Rows[i].Roles, r)
+		}
+	}
+	return res, nil
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
