@@ -50,11 +50,11 @@ type UnitList struct {
 
 // Lineage is one predecessor or successor.
 type Lineage struct {
-	Unit          Unit     `json:"unit"`
+	Unit          Unit      `json:"unit"`
 	Share         org.Share `json:"share"`
-	Fraction      *float64 `json:"fraction,omitempty"`
-	EffectiveDate day.Day  `json:"effective_date"`
-	LegalBasis    string   `json:"legal_basis"`
+	Fraction      *float64  `json:"fraction,omitempty"`
+	EffectiveDate day.Day   `json:"effective_date"`
+	LegalBasis    string    `json:"legal_basis"`
 }
 
 // HistoryEntry is one version with the event that made it.

@@ -46,7 +46,7 @@ func (a *API) registerUsers() {
 	a.handle("POST", "/tokens", &httpx.Doc{Summary: "Create an API token (the secret is shown once)", Tag: "accounts", Request: TokenInput{}, Response: NewToken{}, Status: 201}, a.createToken)
 	a.handle("DELETE", "/tokens/{id}", &httpx.Doc{Summary: "Revoke one of your API tokens", Tag: "accounts", Status: 204}, a.revokeToken)
 	a.handle("GET", "/audit", &httpx.Doc{Summary: "The change log of your scope, newest first", Tag: "audit",
-		Query: []httpx.Param{{Name: "unit", Type: "integer", Description: "only changes of this unit"}, {Name: "before", Type: "integer", Description: "entries older than this sequence number"}},
+		Query:    []httpx.Param{{Name: "unit", Type: "integer", Description: "only changes of this unit"}, {Name: "before", Type: "integer", Description: "entries older than this sequence number"}},
 		Response: AuditList{}}, a.auditLog)
 }
 

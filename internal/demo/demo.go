@@ -28,9 +28,9 @@ type Login struct {
 
 // Dates of the demo's history.
 var (
-	Baseline = day.Of(2024, 1, 1)  // the pre-2025 list taken as the starting tree
+	Baseline   = day.Of(2024, 1, 1) // the pre-2025 list taken as the starting tree
 	DeptMerger = day.Of(2025, 3, 1) // Departments of Information and Communications merged into Science and Technology
-	Reorg    = day.Of(2025, 7, 1)  // two-level local government
+	Reorg      = day.Of(2025, 7, 1) // two-level local government
 )
 
 // Seed loads the demo. unitsDir, if it holds the official lists, makes the

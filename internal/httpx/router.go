@@ -35,19 +35,19 @@ type Route struct {
 
 // Doc describes an API route for the OpenAPI document.
 type Doc struct {
-	Summary  string
-	Tag      string
-	Query    []Param // query parameters
-	Request  any     // a value of the request body type, or nil
-	Response any     // a value of the response body type, or nil
-	Status   int     // success status, 200 if zero
+	Summary   string
+	Tag       string
+	Query     []Param  // query parameters
+	Request   any      // a value of the request body type, or nil
+	Response  any      // a value of the response body type, or nil
+	Status    int      // success status, 200 if zero
 	Multipart []string // form file fields, for uploads
 }
 
 // Param is a documented query parameter.
 type Param struct {
 	Name, Description, Type string
-	Required              bool
+	Required                bool
 }
 
 // Router registers handlers on a ServeMux and keeps the list.
