@@ -17,9 +17,11 @@ import (
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/db"
 	"github.com/mangluoi/mangluoi/internal/errs"
+	"github.com/mangluoi/mangluoi/internal/files"
 	"github.com/mangluoi/mangluoi/internal/httpx"
 	"github.com/mangluoi/mangluoi/internal/locale"
 	"github.com/mangluoi/mangluoi/internal/org"
+	"github.com/mangluoi/mangluoi/internal/people"
 )
 
 // Deps are what the API needs.
@@ -27,6 +29,8 @@ type Deps struct {
 	DB      *db.DB
 	Org     *org.Service
 	Auth    *auth.Service
+	People  *people.Service
+	Files   *files.Store
 	Catalog *locale.Catalog
 	Log     *slog.Logger
 	Now     func() time.Time

@@ -18,6 +18,7 @@ func (a *API) Register(r *httpx.Router) {
 	a.router = r
 	a.registerUnits()
 	a.registerUsers()
+	a.registerPeople()
 	r.Handle("GET", Prefix+"/openapi.json", httpx.Public, nil, a.openAPI, a.fail)
 }
 

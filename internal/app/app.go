@@ -112,13 +112,13 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 // them.
 func (m *Main) Handler() (http.Handler, error) {
 	m.Router = httpx.NewRouter(m.Auth)
-	pages, err := web.New(web.Deps{DB: m.DB, Org: m.Org, Auth: m.Auth, Catalog: m.Catalog, Now: m.Now, Log: m.Log,
+	pages, err := web.New(web.Deps{DB: m.DB, Org: m.Org, Auth: m.Auth, People: m.People, Files: m.Files, Catalog: m.Catalog, Now: m.Now, Log: m.Log,
 		SecureCookies: m.SecureCookies, TrustProxy: m.TrustProxy})
 	if err != nil {
 		return nil, err
 	}
 	pages.Register(m.Router)
-	api.New(api.Deps{DB: m.DB, Org: m.Org, Auth: m.Auth, Catalog: m.Catalog, Log: m.Log, Now: m.Now, Version: Version()}).Register(m.Router)
+	api.New(api.Deps{DB: m.DB, Org: m.Org, Auth: m.Auth, People: m.People, Files: m.Files, Catalog: m.Catalog, Log: m.Log, Now: m.Now, Version: Version()}).Register(m.Router)
 	var h http.Handler = m.Router.Mux()
 	// Forms are protected from cross-site requests by the browser's own
 	// Sec-Fetch-Site / Origin headers; API calls with a bearer token carry

@@ -102,7 +102,11 @@ func Seed(ctx context.Context, orgs *org.Service, accounts *auth.Service, ppl *p
 	if newGiaLai == nil {
 		return nil, fmt.Errorf("demo: no new Gia Lai (52)")
 	}
-	if err := seedPeople(ctx, snap, ppl, admin, oldGiaLai, newGiaLai); err != nil {
+	var oldProvinces []*org.Version
+	for _, l := range snap.Predecessors(newGiaLai.UnitID) {
+		oldProvinces = append(oldProvinces, snap.At(l.PredecessorID, Baseline))
+	}
+	if err := seedPeople(ctx, snap, ppl, admin, oldProvinces, newGiaLai); err != nil {
 		return nil, fmt.Errorf("demo people: %w", err)
 	}
 	commune := snap.Search("Pleiku", Reorg, newGiaLai.UnitID, 1)

@@ -70,11 +70,15 @@ func (s *peopleSeeder) role(unit, person int64, r people.RoleKind, m people.Mode
 // staff, one without a focal person; most communes with a concurrent focal
 // person from the office, some with nobody, a few vacancies; a training
 // year half done.
-func seedPeople(ctx context.Context, snap *org.Snapshot, ppl *people.Service, admin *auth.Actor, oldProvince, province *org.Version) error {
+func seedPeople(ctx context.Context, snap *org.Snapshot, ppl *people.Service, admin *auth.Actor, oldProvinces []*org.Version, province *org.Version) error {
 	s := &peopleSeeder{ctx: ctx, ppl: ppl, admin: admin, rnd: rand.New(rand.NewPCG(1690, 687))}
 	// Before: each district's culture and information office had one IT
 	// civil servant, and three districts could not recruit one.
-	for _, d := range snap.Children(oldProvince.UnitID, Baseline) {
+	var districts []*org.Version
+	for _, p := range oldProvinces {
+		districts = append(districts, snap.Children(p.UnitID, Baseline)...)
+	}
+	for _, d := range districts {
 		if d.Level != org.LevelDistrict {
 			continue
 		}
@@ -136,6 +140,7 @@ func seedPeople(ctx context.Context, snap *org.Snapshot, ppl *people.Service, ad
 			}
 		}
 	}
+	var deptStaff []int64
 	// Departments: a committee and a focal person each, except the last,
 	// which has neither; two have only concurrent staff.
 	for i, d := range departments {
@@ -146,9 +151,9 @@ func seedPeople(ctx context.Context, snap *org.Snapshot, ppl *people.Service, ad
 			DecisionNumber: fmt.Sprintf("%d/QĐ-%s", 40+i, abbreviation(d.Name)), DecisionDate: CommitteeDate.AddDays(i)}); err != nil {
 			return err
 		}
-		mode := people.Dedicated
-		if i%3 == 1 {
-			mode = people.Concurrent
+		mode := people.Concurrent // "no increase in headcount": the DX work is added to existing posts
+		if i == 0 {
+			mode = people.Dedicated
 		}
 		p, err := s.person(d.UnitID, Reorg, "Chuyên viên Văn phòng", mode == people.Dedicated)
 		if err != nil {
@@ -157,6 +162,7 @@ func seedPeople(ctx context.Context, snap *org.Snapshot, ppl *people.Service, ad
 		if err := s.role(d.UnitID, p.ID, people.RoleFocal, mode, Reorg, ""); err != nil {
 			return err
 		}
+		deptStaff = append(deptStaff, p.ID)
 		if _, err := ppl.SetFocalUnit(ctx, admin, people.FocalUnitInput{UnitID: d.UnitID, HolderName: "Văn phòng " + strings.TrimPrefix(d.Name, "Sở "),
 			Kind: people.FocalPart, From: Reorg}); err != nil {
 			return err
@@ -176,13 +182,13 @@ func seedPeople(ctx context.Context, snap *org.Snapshot, ppl *people.Service, ad
 				return err
 			}
 		}
-		if i%10 == 2 {
+		if i%15 == 2 {
 			if err := s.role(c.UnitID, 0, people.RoleStaff, people.Dedicated, Reorg, "Chỉ tiêu biên chế 2025"); err != nil {
 				return err
 			}
 		}
 		mode, title := people.Concurrent, "Công chức Văn phòng - Thống kê"
-		if i%6 == 0 {
+		if i%9 == 0 {
 			mode, title = people.Dedicated, "Công chức Văn hóa - Xã hội (phụ trách CĐS)"
 		}
 		p, err := s.person(c.UnitID, Reorg, title, mode == people.Dedicated)
@@ -194,7 +200,28 @@ func seedPeople(ctx context.Context, snap *org.Snapshot, ppl *people.Service, ad
 		}
 		staff = append(staff, p.ID)
 	}
-	// The training year, half done.
+	// The training year, half done: the departments' course is nearly
+	// complete, the communes' halfway.
+	deptCourse, err := ppl.CreateCourse(ctx, admin, people.CourseInput{Title: "Bồi dưỡng kiến thức, kỹ năng bảo đảm an toàn thông tin năm 2026",
+		Provider: "Trung tâm Công nghệ thông tin và Truyền thông", Platform: "OneTouch", Format: "blended", Start: day.Of(TrainingYear, 4, 1),
+		End: day.Of(TrainingYear, 9, 30), Hours: 24, OrganiserID: province.UnitID})
+	if err != nil {
+		return err
+	}
+	if _, err := ppl.Enrol(ctx, admin, deptCourse.ID, deptStaff); err != nil {
+		return err
+	}
+	deptView, err := ppl.GetCourse(ctx, admin, deptCourse.ID)
+	if err != nil {
+		return err
+	}
+	for i, p := range deptView.Participants {
+		if i < len(deptView.Participants)-1 {
+			if err := ppl.Complete(ctx, admin, p.ID, people.Completed, day.Of(TrainingYear, 9, 20+i%8), nil); err != nil {
+				return err
+			}
+		}
+	}
 	course, err := ppl.CreateCourse(ctx, admin, people.CourseInput{Title: "Bồi dưỡng kỹ năng chuyển đổi số cho cán bộ cấp xã năm 2026",
 		Provider: "Sở Khoa học và Công nghệ", Platform: "OneTouch", Format: "online", Start: day.Of(TrainingYear, 3, 1),
 		End: day.Of(TrainingYear, 12, 15), Hours: 40, OrganiserID: province.UnitID})

@@ -22,9 +22,11 @@ import (
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/db"
 	"github.com/mangluoi/mangluoi/internal/errs"
+	"github.com/mangluoi/mangluoi/internal/files"
 	"github.com/mangluoi/mangluoi/internal/httpx"
 	"github.com/mangluoi/mangluoi/internal/locale"
 	"github.com/mangluoi/mangluoi/internal/org"
+	"github.com/mangluoi/mangluoi/internal/people"
 )
 
 //go:embed templates/*.html
@@ -38,6 +40,8 @@ type Deps struct {
 	DB      *db.DB
 	Org     *org.Service
 	Auth    *auth.Service
+	People  *people.Service
+	Files   *files.Store
 	Catalog *locale.Catalog
 	Now     func() time.Time
 	Log     *slog.Logger
@@ -97,6 +101,20 @@ var funcs = template.FuncMap{
 			out = append(out, i)
 		}
 		return out
+	},
+	// personForm fills the person fields from a stored person, for the
+	// edit form of the person page.
+	"personForm": func(p *personPage, person *people.Person) map[string]any {
+		form := map[string]string{"full_name": person.FullName, "gender": person.Gender, "title": person.Title,
+			"phone": person.Phone, "email": person.Email, "employment": string(person.Employment),
+			"qualification_level": string(person.QualLevel), "qualification_field": person.QualField}
+		if person.BirthYear != 0 {
+			form["birth_year"] = fmt.Sprint(person.BirthYear)
+		}
+		if person.QualIT {
+			form["qualification_it"] = "on"
+		}
+		return map[string]any{"L": p.L, "Form": form, "Options": p.Options}
 	},
 	// parseTime reads an audit timestamp.
 	"parseTime": func(s string) time.Time {
@@ -288,6 +306,30 @@ func (s *Server) Register(r *httpx.Router) {
 	page("POST", "/units/{id}/children", s.unitEstablish)
 	page("POST", "/units/{id}/split", s.unitSplit)
 	page("POST", "/units/{id}/merge", s.unitMerge)
+	page("GET", "/people", s.peopleList)
+	page("GET", "/people/new", s.personNew)
+	page("POST", "/people", s.personCreate)
+	page("GET", "/people/{id}", s.personShow)
+	page("POST", "/people/{id}", s.personUpdate)
+	page("POST", "/people/{id}/rotate", s.personRotate)
+	page("GET", "/pick/people", s.pickPerson)
+	page("GET", "/units/{id}/apparatus", s.apparatusShow)
+	page("POST", "/units/{id}/committees", s.committeeCreate)
+	page("POST", "/units/{id}/focal-units", s.focalUnitSet)
+	page("POST", "/units/{id}/roles", s.roleAssign)
+	page("POST", "/committees/{id}/members", s.memberAdd)
+	page("POST", "/committee-members/{id}/end", s.memberEnd)
+	page("POST", "/roles/{id}/end", s.roleEnd)
+	page("POST", "/roles/{id}/fill", s.roleFill)
+	page("GET", "/training", s.courseList)
+	page("GET", "/training/new", s.courseNew)
+	page("POST", "/training", s.courseCreate)
+	page("GET", "/training/{id}", s.courseShow)
+	page("POST", "/training/{id}/enrol", s.courseEnrol)
+	page("POST", "/enrolments/{id}", s.enrolmentUpdate)
+	page("GET", "/compliance", s.complianceShow)
+	page("GET", "/compliance/trend", s.complianceTrend)
+	page("GET", "/files/{id}", s.fileDownload)
 	page("GET", "/audit", s.auditList)
 	page("GET", "/account", s.account)
 	page("POST", "/account/tokens", s.tokenCreate)

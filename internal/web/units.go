@@ -9,6 +9,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/httpx"
 	"github.com/mangluoi/mangluoi/internal/org"
+	"github.com/mangluoi/mangluoi/internal/people"
 )
 
 // levelCount is "how many units of a level".
@@ -65,6 +66,7 @@ type unitPage struct {
 	CanEdit     bool
 	Levels      []org.Level
 	ChildLevels []org.Level
+	Apparatus   *people.Apparatus // the unit's DX apparatus on the date
 	// after a failed change: which form to reopen and what was typed
 	Op   string
 	Form map[string]string
@@ -118,6 +120,11 @@ func (s *Server) unitData(r *http.Request, id int64) (*unitPage, error) {
 		up.History = append(up.History, historyRow{h, tree.Event(h.EventID), tree.At(h.ParentID, h.From)})
 	}
 	up.Preds, up.Succs = tree.LineageOf(id)
+	if inForce && v.Level != org.LevelNation && v.Level != org.LevelVillage {
+		if up.Apparatus, err = s.People.GetApparatus(r.Context(), p.Actor, id, p.AsOf); err != nil {
+			return nil, err
+		}
+	}
 	up.CanEdit = p.Actor.Can(auth.PermEditTree) && inForce && v.Level != org.LevelNation
 	for _, l := range org.Levels {
 		if l != org.LevelNation && l.CanHangUnder(v.Level) {
