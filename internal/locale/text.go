@@ -21,7 +21,9 @@ func Fold(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := true // drop leading spaces
-	for _, r := range norm.NFD.String(s) {
+	// norm leaves the text after an invalid byte undecomposed, so make it
+	// valid first (a query string can hold anything)
+	for _, r := range norm.NFD.String(strings.ToValidUTF8(s, "\uFFFD")) {
 		switch {
 		case unicode.Is(unicode.Mn, r):
 			continue
@@ -45,11 +47,10 @@ func Fold(s string) string {
 // single spaces inside, no control characters. It reports whether it
 // changed anything, so importers can say so.
 func Clean(s string) (string, bool) {
-	n := norm.NFC.String(s)
 	var b strings.Builder
-	b.Grow(len(n))
+	b.Grow(len(s))
 	space := false
-	for _, r := range n {
+	for _, r := range s {
 		if unicode.IsSpace(r) {
 			space = b.Len() > 0
 			continue
@@ -63,7 +64,9 @@ func Clean(s string) (string, bool) {
 		}
 		b.WriteRune(r)
 	}
-	out := b.String()
+	// NFC last: a dropped control character may have kept a mark apart
+	// from its letter ("e\x01\u0301"), and they compose only now.
+	out := norm.NFC.String(b.String())
 	return out, out != s
 }
 
