@@ -76,11 +76,6 @@ func Seed(ctx context.Context, orgs *org.Service, accounts *auth.Service, ppl *p
 		depts[name] = id
 	}
 	if _, err := orgs.Establish(ctx, admin, org.EstablishInput{
-		Change:   org.Change{Effective: Baseline, LegalBasis: "687/KH-UBND"},
-		UnitSpec: org.UnitSpec{ParentID: oldGiaLai.UnitID, Name: "Ban Chỉ đạo Chuyển đổi số tỉnh", Level: org.LevelCommittee, Kind: "Ban Chỉ đạo"}}); err != nil {
-		return nil, err
-	}
-	if _, err := orgs.Establish(ctx, admin, org.EstablishInput{
 		Change:   org.Change{Effective: Baseline, LegalBasis: "Quyết định thành lập"},
 		UnitSpec: org.UnitSpec{ParentID: depts["Sở Thông tin và Truyền thông"], Name: "Trung tâm Công nghệ thông tin và Truyền thông", Level: org.LevelAgency, Kind: "Trung tâm"}}); err != nil {
 		return nil, err
