@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"net/http"
 	"strconv"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/httpx"
 	"github.com/mangluoi/mangluoi/internal/people"
+	"github.com/mangluoi/mangluoi/internal/sheet"
 )
 
 // RoleEnd ends a role on a date.
@@ -87,6 +89,80 @@ func (a *API) registerPeople() {
 	a.handle("GET", "/compliance", &httpx.Doc{Summary: "How a scope stands against every target on a date", Tag: "compliance", Query: []httpx.Param{d, unit}, Response: people.Report{}}, a.compliance)
 	a.handle("GET", "/compliance/trend", &httpx.Doc{Summary: "Each target's rate at the end of the last four quarters and on the date", Tag: "compliance", Query: []httpx.Param{d, unit}, Response: Trend{}}, a.trend)
 	a.handle("GET", "/files/{id}", &httpx.Doc{Summary: "Download an evidence file", Tag: "files"}, a.file)
+	a.handle("GET", "/people/template.xlsx", &httpx.Doc{Summary: "The people spreadsheet template, with the units of your scope", Tag: "people", Query: []httpx.Param{d}}, a.peopleTemplate)
+	a.handle("GET", "/people/export.xlsx", &httpx.Doc{Summary: "Export the people a search selects (all of them) in the template's layout", Tag: "people",
+		Query: []httpx.Param{d, unit, {Name: "q", Type: "string"}, {Name: "role", Type: "string"}, {Name: "training", Type: "string"}}}, a.peopleExport)
+	a.handle("POST", "/imports/people", &httpx.Doc{Summary: "Import people, roles and training from a sheet (all or nothing, unless skip_invalid)", Tag: "imports",
+		Multipart: []string{"file"}, Query: []httpx.Param{d, {Name: "skip_invalid", Type: "boolean", Description: "write the valid rows and skip the invalid ones"}},
+		Response: SheetResult{}}, a.importPeople)
+}
+
+// SheetResult says what a people import did.
+type SheetResult struct {
+	people.SheetResult
+	Skipped []ErrorDetail `json:"skipped_rows"`
+}
+
+func (a *API) peopleTemplate(w http.ResponseWriter, r *http.Request) {
+	d, err := a.asOf(r)
+	var buf bytes.Buffer
+	if err == nil {
+		err = a.People.Template(r.Context(), httpx.Actor(r), d, a.printer(r).Lang, &buf)
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	httpx.ServeFile(w, sheet.FileName("mau-can-bo", d.String()), sheet.XLSXType, buf.Bytes())
+}
+
+func (a *API) peopleExport(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	d, err := a.asOf(r)
+	f := people.Filter{Q: q.Get("q"), Role: people.RoleKind(q.Get("role")), Training: q.Get("training"), AsOf: d}
+	if err == nil {
+		f.UnitID, err = int64Param(r, "unit")
+	}
+	var buf bytes.Buffer
+	if err == nil {
+		err = a.People.Export(r.Context(), httpx.Actor(r), f, a.printer(r).Lang, &buf)
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	httpx.ServeFile(w, sheet.FileName("can-bo", d.String()), sheet.XLSXType, buf.Bytes())
+}
+
+func (a *API) importPeople(w http.ResponseWriter, r *http.Request) {
+	if err := a.parseUpload(w, r); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	defer r.MultipartForm.RemoveAll()
+	d, err := a.asOf(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	f, err := a.importFile(w, r, "file")
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	defer f.Close()
+	skip := r.URL.Query().Get("skip_invalid") == "true" || r.PostFormValue("skip_invalid") == "true"
+	res, err := a.People.ImportSheet(r.Context(), httpx.Actor(r), f, f.name, d, skip)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	p := a.printer(r)
+	out := SheetResult{SheetResult: *res, Skipped: []ErrorDetail{}}
+	for _, e := range res.Problems {
+		out.Skipped = append(out.Skipped, ErrorDetail{Row: e.Row, Field: e.Field, Message: p.TData(e.Key, e.Args)})
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (a *API) searchPeople(w http.ResponseWriter, r *http.Request) {

@@ -61,10 +61,19 @@ func (s *Service) Search(ctx context.Context, actor *auth.Actor, f Filter) (*Sea
 	if len(rs) == 0 {
 		return res, nil
 	}
-	args := []any{f.AsOf, day.Of(f.AsOf.Year(), 1, 1)}
+	args := []any{f.AsOf}
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
+	}
+	// trainedSQL tests completion this year; its parameter is added only
+	// where it is used, since PostgreSQL refuses a parameter no query uses.
+	yearStart := ""
+	trainedSQL := func() string {
+		if yearStart == "" {
+			yearStart = arg(day.Of(f.AsOf.Year(), 1, 1))
+		}
+		return `EXISTS (SELECT 1 FROM enrolments e WHERE e.person_id = p.id AND e.status = 'completed' AND e.completed_on >= ` + yearStart + ` AND e.completed_on <= $1)`
 	}
 	var ranges []string
 	for _, r := range rs {
@@ -88,22 +97,22 @@ func (s *Service) Search(ctx context.Context, actor *auth.Actor, f Filter) (*Sea
 		}
 		from += ` AND EXISTS (SELECT 1 FROM dx_roles r WHERE r.person_id = p.id AND r.role = ` + arg(f.Role) + ` AND r.valid_from <= $1 AND $1 < r.valid_to)`
 	}
-	trainedSQL := `EXISTS (SELECT 1 FROM enrolments e WHERE e.person_id = p.id AND e.status = 'completed' AND e.completed_on >= $2 AND e.completed_on <= $1)`
 	switch f.Training {
 	case "":
 	case "trained":
-		from += ` AND ` + trainedSQL
+		from += ` AND ` + trainedSQL()
 	case "untrained":
-		from += ` AND NOT ` + trainedSQL
+		from += ` AND NOT ` + trainedSQL()
 	default:
 		return nil, errs.Invalidf("people.err.bad_value", "Value", f.Training).At(0, "training")
 	}
 	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*)`+from, args...).Scan(&res.Total); err != nil {
 		return nil, err
 	}
+	trained := trainedSQL()
 	rows, err := s.db.QueryContext(ctx, `SELECT p.id, p.full_name, p.gender, COALESCE(p.birth_year, 0), p.title, p.phone, p.email, p.employment,
 		p.qualification_level, p.qualification_field, p.qualification_it, p.created_at, p.updated_at, ps.unit_id, v.name,
-		CASE WHEN `+trainedSQL+` THEN 1 ELSE 0 END`+from+` ORDER BY p.name_folded, p.id LIMIT `+arg(f.Limit)+` OFFSET `+arg(f.Offset), args...)
+		CASE WHEN `+trained+` THEN 1 ELSE 0 END`+from+` ORDER BY p.name_folded, p.id LIMIT `+arg(f.Limit)+` OFFSET `+arg(f.Offset), args...)
 	if err != nil {
 		return nil, err
 	}

@@ -158,9 +158,10 @@ func (c Columns) Get(row []string, name string) string {
 	return row[i]
 }
 
-// SafeText makes user text safe to put in a spreadsheet cell: text that a
+// SafeText makes user text safe to put in a CSV cell: text that a
 // spreadsheet would read as a formula (=, +, -, @, tab, CR) gets a leading
-// apostrophe-like guard, so an exported name can never run code.
+// apostrophe, so an exported name can never run code. (XLSX exports write
+// typed text cells instead, which are never evaluated.)
 func SafeText(s string) string {
 	if s == "" {
 		return s

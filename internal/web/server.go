@@ -81,6 +81,7 @@ func New(d Deps) (*Server, error) {
 
 var funcs = template.FuncMap{
 	"add": func(a, b int) int { return a + b },
+	"neg": func(a int) int { return -a },
 	// dict passes several values to a sub-template.
 	"dict": func(kv ...any) map[string]any {
 		m := make(map[string]any, len(kv)/2)
@@ -308,6 +309,10 @@ func (s *Server) Register(r *httpx.Router) {
 	page("POST", "/units/{id}/merge", s.unitMerge)
 	page("GET", "/people", s.peopleList)
 	page("GET", "/people/new", s.personNew)
+	page("GET", "/people/template.xlsx", s.peopleTemplate)
+	page("GET", "/people/export.xlsx", s.peopleExport)
+	page("GET", "/people/import", s.peopleImportForm)
+	page("POST", "/people/import", s.peopleImport)
 	page("POST", "/people", s.personCreate)
 	page("GET", "/people/{id}", s.personShow)
 	page("POST", "/people/{id}", s.personUpdate)
