@@ -12,18 +12,32 @@ import (
 	"text/template"
 )
 
-// readCatalog reads a catalogue file as plain JSON, apart from go-i18n.
+// readCatalog reads a language's catalogue files (catalog/*.<lang>.json)
+// as plain JSON, apart from go-i18n, and merges them.
 func readCatalog(t *testing.T, lang string) map[string]string {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("catalog", lang+".json"))
-	if err != nil {
-		t.Fatal(err)
+	names, err := filepath.Glob(filepath.Join("catalog", "*."+lang+".json"))
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no catalogue files for %s: %v", lang, err)
 	}
-	var m map[string]string
-	if err := json.Unmarshal(data, &m); err != nil {
-		t.Fatalf("%s.json: %v", lang, err)
+	all := map[string]string{}
+	for _, name := range names {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]string
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for k, v := range m {
+			if _, dup := all[k]; dup {
+				t.Errorf("%s: %q is defined in another file too", name, k)
+			}
+			all[k] = v
+		}
 	}
-	return m
+	return all
 }
 
 var templateField = regexp.MustCompile(`\{\{\s*\.(\w+)`)

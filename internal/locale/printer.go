@@ -4,6 +4,8 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
+	"path"
 	"math"
 	"strconv"
 	"strings"
@@ -29,26 +31,40 @@ type Catalog struct {
 	keys       map[string]map[string]bool
 }
 
-// LoadCatalog reads the embedded catalogue files.
+// LoadCatalog reads the embedded catalogue files. Each feature keeps its
+// messages in files of its own, catalog/<area>.<lang>.json, so that work on
+// one feature never edits another's file; a key defined twice is an error.
 func LoadCatalog() (*Catalog, error) {
 	b := i18n.NewBundle(language.Vietnamese)
 	b.RegisterUnmarshalFunc("json", json.Unmarshal)
 	c := &Catalog{bundle: b, localizers: map[string]*i18n.Localizer{}, keys: map[string]map[string]bool{}}
 	for _, lang := range Languages {
-		data, err := catalogFS.ReadFile("catalog/" + lang + ".json")
+		names, err := fs.Glob(catalogFS, "catalog/*."+lang+".json")
 		if err != nil {
 			return nil, err
 		}
-		if _, err := b.ParseMessageFileBytes(data, lang+".json"); err != nil {
-			return nil, fmt.Errorf("catalogue %s: %w", lang, err)
-		}
-		var m map[string]string
-		if err := json.Unmarshal(data, &m); err != nil {
-			return nil, err
+		if len(names) == 0 {
+			return nil, fmt.Errorf("catalogue: no files for %s", lang)
 		}
 		c.keys[lang] = map[string]bool{}
-		for k := range m {
-			c.keys[lang][k] = true
+		for _, name := range names {
+			data, err := catalogFS.ReadFile(name)
+			if err != nil {
+				return nil, err
+			}
+			var m map[string]string
+			if err := json.Unmarshal(data, &m); err != nil {
+				return nil, fmt.Errorf("catalogue %s: %w", name, err)
+			}
+			for k := range m {
+				if c.keys[lang][k] {
+					return nil, fmt.Errorf("catalogue %s: %q is defined in another file too", name, k)
+				}
+				c.keys[lang][k] = true
+			}
+			if _, err := b.ParseMessageFileBytes(data, path.Base(name)); err != nil {
+				return nil, fmt.Errorf("catalogue %s: %w", name, err)
+			}
 		}
 		c.localizers[lang] = i18n.NewLocalizer(b, lang)
 	}
