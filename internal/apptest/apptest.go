@@ -21,6 +21,8 @@ import (
 	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/db/dbtest"
 	"github.com/mangluoi/mangluoi/internal/demo"
+	"github.com/mangluoi/mangluoi/internal/httpx"
+	"github.com/mangluoi/mangluoi/internal/org"
 )
 
 // Now is the fixed time of every test server: 22/11/2026, 09:00 in Vietnam.
@@ -78,16 +80,26 @@ type Client struct {
 	*http.Client
 	Base  string
 	Token string // when set, sent as a bearer token instead of the cookie
-	t     testing.TB
+	// Header is added to every request, over the defaults (a same-origin
+	// browser request): set Origin and Sec-Fetch-Site to play a cross-site
+	// page, or Accept-Language to ask for a language.
+	Header http.Header
+	t      testing.TB
+}
+
+func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// Anonymous is a client that is signed in as nobody.
+func (s *Server) Anonymous(t testing.TB) *Client {
+	jar, _ := cookiejar.New(nil)
+	return &Client{Client: &http.Client{Jar: jar, CheckRedirect: noRedirect}, Base: s.URL, t: t}
 }
 
 // Login signs in through the login form, as a browser does, and returns a
 // client that carries the session cookie.
 func (s *Server) Login(t testing.TB, login string) *Client {
 	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	c := &Client{Client: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
-		Base: s.URL, t: t}
+	c := s.Anonymous(t)
 	resp := c.PostForm("/login", url.Values{"login": {login}, "password": {demo.Password}})
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("login %s: status %d", login, resp.StatusCode)
@@ -95,20 +107,73 @@ func (s *Server) Login(t testing.TB, login string) *Client {
 	return c
 }
 
-// TokenClient makes an API token for the user and returns a client that
-// sends it (and no cookie).
-func (s *Server) TokenClient(t testing.TB, login string) *Client {
+// SessionFor signs a user in without the login form (so without its rate
+// limit): a session started by the account service, in a cookie.
+func (s *Server) SessionFor(t testing.TB, u *auth.User) *Client {
 	t.Helper()
-	u, err := s.Auth.Authenticate(context.Background(), login, demo.Password)
+	token, err := s.Auth.StartSession(context.Background(), u)
 	if err != nil {
 		t.Fatal(err)
 	}
+	c := s.Anonymous(t)
+	base, _ := url.Parse(s.URL)
+	c.Jar.SetCookies(base, []*http.Cookie{{Name: httpx.SessionCookie, Value: token, Path: "/"}})
+	return c
+}
+
+// TokenFor makes an API token for a user and returns a client that sends
+// it (and no cookie).
+func (s *Server) TokenFor(t testing.TB, u *auth.User) *Client {
+	t.Helper()
 	_, secret, err := s.Auth.CreateToken(context.Background(), u.Actor(), "test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Client{Client: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
-		Base: s.URL, Token: secret, t: t}
+	return &Client{Client: &http.Client{CheckRedirect: noRedirect}, Base: s.URL, Token: secret, t: t}
+}
+
+// User is a demo account.
+func (s *Server) User(t testing.TB, login string) *auth.User {
+	t.Helper()
+	u, err := s.Auth.Authenticate(context.Background(), login, demo.Password)
+	if err != nil {
+		t.Fatalf("user %s: %v", login, err)
+	}
+	return u
+}
+
+// AuditLen is the number of entries in the audit log.
+func (s *Server) AuditLen(t testing.TB) int64 {
+	t.Helper()
+	var n int64
+	if err := s.DB.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM audit_log`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// UnitNamed is the unit in force today with exactly this name.
+func (s *Server) UnitNamed(t testing.TB, name string) *org.Version {
+	t.Helper()
+	snap, err := s.Org.Snapshot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := s.Org.Today()
+	for _, v := range snap.Search(name, today, snap.RootID, 0) {
+		if v.Name == name {
+			return v
+		}
+	}
+	t.Fatalf("no unit named %q in force on %s", name, today)
+	return nil
+}
+
+// TokenClient makes an API token for the user and returns a client that
+// sends it (and no cookie).
+func (s *Server) TokenClient(t testing.TB, login string) *Client {
+	t.Helper()
+	return s.TokenFor(t, s.User(t, login))
 }
 
 // Do sends a request and reads the whole response body.
@@ -126,6 +191,9 @@ func (c *Client) Do(method, path, contentType string, body io.Reader) (*http.Res
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	if c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	for k, vs := range c.Header {
+		req.Header[k] = vs
 	}
 	resp, err := c.Client.Do(req)
 	if err != nil {

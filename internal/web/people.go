@@ -123,12 +123,21 @@ func (s *Server) personNew(w http.ResponseWriter, r *http.Request) {
 	if u := r.URL.Query().Get("unit"); u != "" {
 		fp.Form["unit_id"] = u
 		if id, err := strconv.ParseInt(u, 10, 64); err == nil {
-			if snap, err := s.Org.Snapshot(r.Context()); err == nil && snap.Exists(id) {
-				fp.UnitName = snap.Latest(id).Name
-			}
+			fp.UnitName = s.visibleUnitName(r, id)
 		}
 	}
 	s.render(w, r, "person_form", http.StatusOK, fp)
+}
+
+// visibleUnitName is the name of a unit the user's scope covers, and ""
+// for any other: a form must not show the name of a unit id typed into a
+// URL or a form from outside the scope.
+func (s *Server) visibleUnitName(r *http.Request, id int64) string {
+	tree, err := s.Org.For(r.Context(), httpx.Actor(r))
+	if err != nil || tree.Check(id) != nil {
+		return ""
+	}
+	return tree.Latest(id).Name
 }
 
 func personInput(r *http.Request) (people.PersonInput, error) {
@@ -168,9 +177,7 @@ func (s *Server) personCreate(w http.ResponseWriter, r *http.Request) {
 		fp := &personFormPage{Page: p, Form: form, Options: options}
 		fp.Title, fp.Nav, fp.Errors = p.L.T("people.new"), "people", errors
 		if id, err := strconv.ParseInt(form["unit_id"], 10, 64); err == nil {
-			if snap, err := s.Org.Snapshot(r.Context()); err == nil && snap.Exists(id) {
-				fp.UnitName = snap.Latest(id).Name
-			}
+			fp.UnitName = s.visibleUnitName(r, id)
 		}
 		s.render(w, r, "person_form", http.StatusUnprocessableEntity, fp)
 	})

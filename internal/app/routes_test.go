@@ -1,0 +1,259 @@
+package app_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/mangluoi/mangluoi/internal/apptest"
+	"github.com/mangluoi/mangluoi/internal/httpx"
+)
+
+// caller is one user as the pages see them (a session cookie) and as a
+// script does (an API token).
+type caller struct{ session, token *apptest.Client }
+
+func callerFor(t testing.TB, s *apptest.Server, login string) caller {
+	u := s.User(t, login)
+	return caller{session: s.SessionFor(t, u), token: s.TokenFor(t, u)}
+}
+
+// clients are the ways c may call route r: pages with the cookie, the API
+// with the token and with the cookie (a browser's own calls).
+func (c caller) clients(r httpx.Route) []*apptest.Client {
+	if isAPI(r) {
+		return []*apptest.Client{c.token, c.session}
+	}
+	return []*apptest.Client{c.session}
+}
+
+// TestScopeEveryRoute: the focal person of Phường Pleiku can neither read
+// nor change anything of Phường Quy Nhơn through any registered route —
+// page, API call, export or search — whatever the route's parameters,
+// query or body point at. Every route is called; a route whose path
+// parameter or body this test does not know fails it.
+func TestScopeEveryRoute(t *testing.T) {
+	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
+		other := demoTarget(t, s)
+		pleiku, admin := callerFor(t, s, "pleiku"), callerFor(t, s, "admin")
+		pleikuUser := s.User(t, "pleiku")
+
+		// The test means something only if pleiku reaches its own commune
+		// and the records aimed at are there for someone allowed.
+		own := s.UnitNamed(t, "Phường Pleiku")
+		if resp, body := pleiku.session.Get("/units/" + itoa(own.UnitID)); resp.StatusCode != 200 || !strings.Contains(string(body), "Phường Pleiku") {
+			t.Fatalf("pleiku cannot open its own commune: %d", resp.StatusCode)
+		}
+		if _, body := pleiku.token.Get("/api/v1/search?q=pleiku"); !strings.Contains(string(body), "Phường Pleiku") {
+			t.Fatalf("pleiku does not find its own commune: %s", body)
+		}
+		if _, body := admin.token.Get("/api/v1/search?q=quy+nhon"); !strings.Contains(string(body), "Phường Quy Nhơn") {
+			t.Fatalf("the administrator does not find Quy Nhơn: %s", body)
+		}
+
+		before := fingerprint(t, s, other, admin)
+		for _, r := range s.Router.Routes() {
+			key := routeKey(r)
+			t.Run(key, func(t *testing.T) {
+				if r.Access == httpx.Public != publicRoutes[key] {
+					t.Fatalf("%s is public=%v but publicRoutes says %v: a public route must be listed there", key, r.Access == httpx.Public, publicRoutes[key])
+				}
+				path, err := other.fill(r.Pattern)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if r.Method == http.MethodGet {
+					if hasParams(r.Pattern) && !publicRoutes[key] {
+						for _, c := range admin.clients(r) {
+							if resp, body := c.Get(path); resp.StatusCode != http.StatusOK {
+								t.Fatalf("the administrator cannot GET %s (%d), so the check below proves nothing: %.300s", path, resp.StatusCode, body)
+							}
+						}
+					}
+					for _, q := range queryVariants(other) {
+						for _, c := range pleiku.clients(r) {
+							checkCall(t, s, r, other, c, request{query: q}, path)
+						}
+					}
+					return
+				}
+				build, ok := writes[key]
+				if !ok {
+					t.Fatalf("no request body for %s in writes: add one that would change the target", key)
+				}
+				req := build(other)
+				for _, variant := range []request{req, req.withDates("hôm qua"), req.withDates("2000-01-01")} {
+					clients := pleiku.clients(r)
+					if key == "POST /logout" { // ends the session it is sent with
+						clients = []*apptest.Client{s.SessionFor(t, pleikuUser)}
+					}
+					for _, c := range clients {
+						checkCall(t, s, r, other, c, variant, path)
+					}
+				}
+			})
+		}
+		if after := fingerprint(t, s, other, admin); after != before {
+			t.Errorf("Quy Nhơn's data changed:\nbefore %s\nafter  %s", before, after)
+		}
+	})
+}
+
+// queryVariants are the queries every GET route is called with: none,
+// searches that would find the other commune, and filters that name it.
+func queryVariants(f *target) []url.Values {
+	unit := f.str("unit")
+	return []url.Values{
+		{},
+		{"q": {"quy nhon"}}, {"q": {"quy"}}, {"q": {"nhon chau"}}, {"q": {"lac long quan"}}, {"q": {f.unitCode()}},
+		{"q": {"quy nhon"}, "d": {"2024-06-01"}},
+		{"unit": {unit}}, {"unit": {unit}, "d": {"2024-06-01"}}, {"parent": {unit}}, {"level": {"commune"}},
+		{"year": {"2026"}}, {"target": {"x"}},
+	}
+}
+
+// checkCall sends one request as the focal person of another commune and
+// checks it neither succeeded nor showed anything of the target.
+func checkCall(t *testing.T, s *apptest.Server, r httpx.Route, f *target, c *apptest.Client, req request, path string) {
+	t.Helper()
+	key := routeKey(r)
+	auditBefore := s.AuditLen(t)
+	resp, body := send(t, c, r.Method, path, req)
+	shown, _, sent := req.encode(t, path)
+	shown = fmt.Sprintf("%s %s %.200s", r.Method, shown, sent)
+	if c.Token != "" {
+		shown += " (token)"
+	} else {
+		shown += " (cookie)"
+	}
+	if resp.StatusCode >= 500 {
+		t.Errorf("%s: status %d: %.300s", shown, resp.StatusCode, body)
+	}
+	text := readable(t, body) + "\n" + resp.Header.Get("Location") + "\n" + resp.Header.Get("Content-Disposition")
+	for _, secret := range f.secrets {
+		if i := strings.Index(text, secret); i >= 0 {
+			t.Errorf("%s: status %d, the answer shows %q: …%s…", shown, resp.StatusCode, secret, text[max(0, i-200):min(len(text), i+100)])
+		}
+	}
+	refusedOnly := !publicRoutes[key] && !ownWrites[key] && (hasParams(r.Pattern) || r.Method != http.MethodGet)
+	if refusedOnly {
+		switch resp.StatusCode {
+		case http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusUnprocessableEntity:
+		default:
+			t.Errorf("%s: status %d, want a refusal (401, 403, 404 or 422): %.300s", shown, resp.StatusCode, body)
+		}
+	}
+	if !ownWrites[key] {
+		if n := s.AuditLen(t); n != auditBefore {
+			t.Errorf("%s: status %d, but the audit log grew by %d", shown, resp.StatusCode, n-auditBefore)
+		}
+	}
+}
+
+// fingerprint is everything the operator sees of a target's records, to
+// compare before and after.
+func fingerprint(t *testing.T, s *apptest.Server, f *target, admin caller) string {
+	t.Helper()
+	var b bytes.Buffer
+	for _, path := range []string{
+		"/api/v1/units/" + f.str("unit") + "/history", "/api/v1/units/" + f.str("sibling") + "/history",
+		"/api/v1/units/" + f.str("unit") + "/apparatus", "/api/v1/people/" + f.str("person"),
+		"/api/v1/courses/" + f.str("course"), "/api/v1/users/" + f.str("user"),
+	} {
+		resp, body := admin.token.Get(path)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d %s", path, resp.StatusCode, body)
+		}
+		b.WriteString(path + " " + string(body))
+	}
+	f.id("user")
+	tokens, err := s.Auth.ListTokens(context.Background(), f.user.Actor())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tok := range tokens {
+		tok.LastUsedAt = nil
+	}
+	j, _ := json.Marshal(tokens)
+	b.Write(j)
+	return b.String()
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestScopeRequestsAreReal: every request the scope test sends does change
+// a commune when someone allowed sends it — the operator, or for an API
+// token its owner — so the refusals there come from the scope check, not
+// from a request that could never have worked.
+func TestScopeRequestsAreReal(t *testing.T) {
+	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
+		admin := callerFor(t, s, "admin")
+		for _, r := range writeRoutes(s) {
+			key := routeKey(r)
+			if publicRoutes[key] || ownWrites[key] {
+				continue
+			}
+			t.Run(key, func(t *testing.T) {
+				build, ok := writes[key]
+				if !ok {
+					t.Fatalf("no request body for %s in writes", key)
+				}
+				f := freshTarget(t, s)
+				path, err := f.fill(r.Pattern)
+				if err != nil {
+					t.Fatal(err)
+				}
+				by := admin
+				if byOwner[key] {
+					f.id("user")
+					by = caller{session: s.SessionFor(t, f.user), token: s.TokenFor(t, f.user)}
+				}
+				c := by.session
+				if isAPI(r) {
+					c = by.token
+				}
+				auditBefore := s.AuditLen(t)
+				resp, body := send(t, c, r.Method, path, build(f))
+				if !succeeded(resp) {
+					t.Fatalf("%s %s: status %d: %.600s", r.Method, path, resp.StatusCode, body)
+				}
+				if s.AuditLen(t) == auditBefore {
+					t.Errorf("%s %s: status %d but nothing was audited", r.Method, path, resp.StatusCode)
+				}
+			})
+		}
+	})
+}
+
+// readable is the text of an answer to search for leaks: the body, or for
+// a spreadsheet or document (a zip) the text of every part of it.
+func readable(t *testing.T, body []byte) string {
+	if !bytes.HasPrefix(body, []byte("PK\x03\x04")) {
+		return string(body)
+	}
+	z, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
+	if err != nil {
+		t.Errorf("a zip that does not open: %v", err)
+		return ""
+	}
+	var b strings.Builder
+	for _, zf := range z.File {
+		rc, err := zf.Open()
+		if err != nil {
+			t.Errorf("%s: %v", zf.Name, err)
+			continue
+		}
+		io.Copy(&b, rc)
+		rc.Close()
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
