@@ -85,7 +85,7 @@ type DissolveInput struct {
 // loads the current snapshot and applies fn in a transaction with audit.
 func (s *Service) edit(ctx context.Context, actor *auth.Actor, kind EventKind, c Change,
 	fn func(snap *Snapshot, w *writer) error) (*Event, error) {
-	if !actor.Can(auth.PermEditTree) {
+	if !actor.Can(auth.PermEditTree) && !actor.Can(auth.PermEnterData) {
 		return nil, errs.ForbiddenErr()
 	}
 	if c.Effective.IsZero() {
@@ -119,6 +119,13 @@ func (s *Service) edit(ctx context.Context, actor *auth.Actor, kind EventKind, c
 	return ev, err
 }
 
+// MayEdit reports whether the actor's role may change units of level l:
+// restructuring is the coordinators' work, but a commune's focal person
+// keeps the commune's villages (thôn, tổ dân phố) up to date.
+func MayEdit(actor *auth.Actor, l Level) bool {
+	return actor.Can(auth.PermEditTree) || (l == LevelVillage && actor.Can(auth.PermEnterData))
+}
+
 // editable returns the version of id in force on d if the actor may change it.
 func editable(snap *Snapshot, actor *auth.Actor, id int64, d day.Day, field string) (*Version, error) {
 	if !snap.Exists(id) {
@@ -130,6 +137,9 @@ func editable(snap *Snapshot, actor *auth.Actor, id int64, d day.Day, field stri
 	v := snap.At(id, d)
 	if v == nil {
 		return nil, errs.Invalidf("org.err.not_in_force", "Name", snap.Latest(id).Name, "Date", d.VN()).At(0, field)
+	}
+	if !MayEdit(actor, v.Level) {
+		return nil, errs.ForbiddenErr()
 	}
 	if v.Level == LevelNation {
 		return nil, errs.Invalidf("org.err.root_fixed").At(0, field)
@@ -162,6 +172,9 @@ func checkSpec(snap *Snapshot, actor *auth.Actor, sp *UnitSpec, d day.Day, exclu
 	}
 	if !sp.Level.Valid() || sp.Level == LevelNation {
 		return nil, errs.Invalidf("org.err.bad_level", "Level", string(sp.Level)).At(0, "level")
+	}
+	if !MayEdit(actor, sp.Level) {
+		return nil, errs.ForbiddenErr()
 	}
 	if !snap.Exists(sp.ParentID) {
 		return nil, errs.Invalidf("org.err.unknown_parent", "ID", sp.ParentID).At(0, "parent_id")

@@ -243,11 +243,9 @@ func (s *Service) ImportList(ctx context.Context, actor *auth.Actor, r io.Reader
 		return nil, err
 	}
 	res := &ImportResult{Rows: len(rows)}
-	if !actor.Can(auth.PermImportLists) {
-		for _, row := range rows {
-			if row.level.Administrative() {
-				return nil, errs.ForbiddenErr()
-			}
+	for _, row := range rows {
+		if (row.level.Administrative() && !actor.Can(auth.PermImportLists)) || !MayEdit(actor, row.level) {
+			return nil, errs.ForbiddenErr().At(row.line, "level")
 		}
 	}
 	ev, err := s.edit(ctx, actor, EventImport, c, func(snap *Snapshot, w *writer) error {

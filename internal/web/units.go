@@ -125,9 +125,9 @@ func (s *Server) unitData(r *http.Request, id int64) (*unitPage, error) {
 			return nil, err
 		}
 	}
-	up.CanEdit = p.Actor.Can(auth.PermEditTree) && inForce && v.Level != org.LevelNation
+	up.CanEdit = inForce && v.Level != org.LevelNation && org.MayEdit(p.Actor, v.Level)
 	for _, l := range org.Levels {
-		if l != org.LevelNation && l.CanHangUnder(v.Level) {
+		if inForce && l != org.LevelNation && l.CanHangUnder(v.Level) && org.MayEdit(p.Actor, l) {
 			up.ChildLevels = append(up.ChildLevels, l)
 		}
 	}
