@@ -49,7 +49,9 @@ func CheckPassword(hash, password string) bool {
 		return false
 	}
 	want, err := base64.RawStdEncoding.DecodeString(parts[5])
-	if err != nil {
+	// argon2 panics on zero rounds or threads, and an empty key would
+	// match any password: a damaged row must simply fail to match
+	if err != nil || t == 0 || p == 0 || len(want) < 16 {
 		return false
 	}
 	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
