@@ -53,6 +53,7 @@ type target struct {
 	made    map[string]int64
 	user    *auth.User
 	serial  int
+	person  string   // the name of its person
 	secrets []string // every name of this target's data, which must not leak
 }
 
@@ -65,11 +66,28 @@ func demoTarget(t testing.TB, s *apptest.Server) *target {
 	qn := s.UnitNamed(t, "Phường Quy Nhơn")
 	f.made["unit"] = qn.UnitID
 	f.made["sibling"] = s.UnitNamed(t, "Xã Nhơn Châu").UnitID
-	f.secrets = []string{"Quy Nhơn", "Nhơn Châu", "Lạc Long Quân"}
+	f.person = "Lạc Long Quân"
+	f.secrets = []string{"Quy Nhơn", "Nhơn Châu", f.person}
+	f.makeAll()
+	return f
+}
+
+// ownTarget is the commune of a demo user, with every kind of record (the
+// account and token being theirs).
+func ownTarget(t testing.TB, s *apptest.Server, login string) *target {
+	f := newTarget(t, s)
+	f.user = s.User(t, login)
+	f.made["user"] = f.user.ID
+	f.made["unit"] = f.user.ScopeUnitID
+	f.name = f.version("unit").Name
+	f.makeAll()
+	return f
+}
+
+func (f *target) makeAll() {
 	for _, kind := range recordKinds {
 		f.id(kind)
 	}
-	return f
 }
 
 // freshTarget is a new commune of the new Gia Lai, with records made as
@@ -82,7 +100,8 @@ func freshTarget(t testing.TB, s *apptest.Server) *target {
 
 func newTarget(t testing.TB, s *apptest.Server) *target {
 	fixtureSerial++
-	return &target{t: t, s: s, ctx: context.Background(), made: map[string]int64{}, serial: fixtureSerial}
+	return &target{t: t, s: s, ctx: context.Background(), made: map[string]int64{}, serial: fixtureSerial,
+		person: fmt.Sprintf("Nguyễn Văn Thử %d", fixtureSerial)}
 }
 
 // recordKinds are the kinds of record a target has.
@@ -141,7 +160,7 @@ func (f *target) make(kind string) (int64, error) {
 		}
 		return tok.ID, nil
 	case "person":
-		p, err := s.People.CreatePerson(ctx, admin, people.PersonInput{FullName: "Lạc Long Quân", Gender: "male", Title: "Công chức Văn phòng - Thống kê",
+		p, err := s.People.CreatePerson(ctx, admin, people.PersonInput{FullName: f.person, Gender: "male", Title: "Công chức Văn phòng - Thống kê",
 			Employment: people.CivilServant, QualLevel: people.QualBachelor, UnitID: f.id("unit"), Since: fixtureFrom})
 		if err != nil {
 			return 0, err
@@ -321,6 +340,16 @@ func (r request) encode(t testing.TB, path string) (string, string, []byte) {
 	return path, "", nil
 }
 
+// same reports whether two requests send the same bytes.
+func (r request) same(t testing.TB, o request) bool {
+	_, ct1, b1 := r.encode(t, "")
+	_, ct2, b2 := o.encode(t, "")
+	if strings.HasPrefix(ct1, "multipart/") { // the boundary is random
+		return r.parts.Encode() == o.parts.Encode() && fmt.Sprint(r.files) == fmt.Sprint(o.files) && r.query.Encode() == o.query.Encode()
+	}
+	return ct1 == ct2 && bytes.Equal(b1, b2) && r.query.Encode() == o.query.Encode()
+}
+
 // withDates is the request with every date in it replaced by d: a date
 // that is not one, or one before the target existed.
 func (r request) withDates(d string) request {
@@ -448,7 +477,7 @@ var writes = map[string]func(f *target) request{
 			"unit_id", f.str("unit"), "since", changeDate, "birth_year", "1990")
 	},
 	"POST /people/{id}": func(f *target) request {
-		return form("full_name", "Lạc Long Quân", "gender", "male", "title", "Phó Chủ tịch UBND", "employment", "civil_servant",
+		return form("full_name", "Lê Văn Đổi", "gender", "male", "title", "Phó Chủ tịch UBND", "employment", "civil_servant",
 			"qualification_level", "master", "birth_year", "1985")
 	},
 	"POST /people/{id}/rotate": func(f *target) request {
@@ -485,7 +514,7 @@ var writes = map[string]func(f *target) request{
 			"unit_id": f.id("unit"), "since": changeDate, "birth_year": 1990})
 	},
 	"PUT /api/v1/people/{id}": func(f *target) request {
-		return jsonReq(obj{"full_name": "Lạc Long Quân", "gender": "male", "title": "Phó Chủ tịch UBND", "employment": "civil_servant",
+		return jsonReq(obj{"full_name": "Lê Văn Đổi", "gender": "male", "title": "Phó Chủ tịch UBND", "employment": "civil_servant",
 			"qualification_level": "master", "birth_year": 1985})
 	},
 	"POST /api/v1/people/{id}/rotate": func(f *target) request {

@@ -44,7 +44,6 @@ func TestScopeEveryRoute(t *testing.T) {
 	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
 		other := demoTarget(t, s)
 		pleiku, admin := callerFor(t, s, "pleiku"), callerFor(t, s, "admin")
-		pleikuUser := s.User(t, "pleiku")
 
 		// The test means something only if pleiku reaches its own commune
 		// and the records aimed at are there for someone allowed.
@@ -59,6 +58,7 @@ func TestScopeEveryRoute(t *testing.T) {
 			t.Fatalf("the administrator does not find Quy Nhơn: %s", body)
 		}
 
+		mine := ownTarget(t, s, "pleiku")
 		before := fingerprint(t, s, other, admin)
 		for _, r := range s.Router.Routes() {
 			key := routeKey(r)
@@ -70,6 +70,11 @@ func TestScopeEveryRoute(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				ownPath, _ := mine.fill(r.Pattern)
+				// Aimed at the other commune, a call is refused unless it
+				// is public, concerns only the caller's account, or (a GET
+				// without parameters) shows the caller's own scope.
+				strict := !publicRoutes[key] && !ownWrites[key] && (hasParams(r.Pattern) || r.Method != http.MethodGet)
 				if r.Method == http.MethodGet {
 					if hasParams(r.Pattern) && !publicRoutes[key] {
 						for _, c := range admin.clients(r) {
@@ -80,7 +85,10 @@ func TestScopeEveryRoute(t *testing.T) {
 					}
 					for _, q := range queryVariants(other) {
 						for _, c := range pleiku.clients(r) {
-							checkCall(t, s, r, other, c, request{query: q}, path)
+							checkCall(t, s, r, other, c, request{query: q}, path, strict, true)
+							if hasParams(r.Pattern) { // the caller's own record, with a query naming the other commune
+								checkCall(t, s, r, other, c, request{query: q}, ownPath, false, true)
+							}
 						}
 					}
 					return
@@ -90,13 +98,20 @@ func TestScopeEveryRoute(t *testing.T) {
 					t.Fatalf("no request body for %s in writes: add one that would change the target", key)
 				}
 				req := build(other)
+				// The caller's own record with a body naming the other
+				// commune's (its person, unit, course…): that may change
+				// the caller's record, never the other commune's.
+				mixed := hasParams(r.Pattern) && !publicRoutes[key] && !ownWrites[key] && !req.same(t, build(mine))
 				for _, variant := range []request{req, req.withDates("hôm qua"), req.withDates("2000-01-01")} {
 					clients := pleiku.clients(r)
 					if key == "POST /logout" { // ends the session it is sent with
-						clients = []*apptest.Client{s.SessionFor(t, pleikuUser)}
+						clients = []*apptest.Client{s.SessionFor(t, mine.user)}
 					}
 					for _, c := range clients {
-						checkCall(t, s, r, other, c, variant, path)
+						checkCall(t, s, r, other, c, variant, path, strict, !ownWrites[key])
+						if mixed {
+							checkCall(t, s, r, other, c, variant, ownPath, false, false)
+						}
 					}
 				}
 			})
@@ -121,10 +136,10 @@ func queryVariants(f *target) []url.Values {
 }
 
 // checkCall sends one request as the focal person of another commune and
-// checks it neither succeeded nor showed anything of the target.
-func checkCall(t *testing.T, s *apptest.Server, r httpx.Route, f *target, c *apptest.Client, req request, path string) {
+// checks it showed nothing of the target f, nor failed with a 5xx; if
+// refused, that it was refused; if auditFixed, that it wrote nothing.
+func checkCall(t *testing.T, s *apptest.Server, r httpx.Route, f *target, c *apptest.Client, req request, path string, refused, auditFixed bool) {
 	t.Helper()
-	key := routeKey(r)
 	auditBefore := s.AuditLen(t)
 	resp, body := send(t, c, r.Method, path, req)
 	shown, _, sent := req.encode(t, path)
@@ -143,15 +158,14 @@ func checkCall(t *testing.T, s *apptest.Server, r httpx.Route, f *target, c *app
 			t.Errorf("%s: status %d, the answer shows %q: …%s…", shown, resp.StatusCode, secret, text[max(0, i-200):min(len(text), i+100)])
 		}
 	}
-	refusedOnly := !publicRoutes[key] && !ownWrites[key] && (hasParams(r.Pattern) || r.Method != http.MethodGet)
-	if refusedOnly {
+	if refused {
 		switch resp.StatusCode {
 		case http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusUnprocessableEntity:
 		default:
 			t.Errorf("%s: status %d, want a refusal (401, 403, 404 or 422): %.300s", shown, resp.StatusCode, body)
 		}
 	}
-	if !ownWrites[key] {
+	if auditFixed {
 		if n := s.AuditLen(t); n != auditBefore {
 			t.Errorf("%s: status %d, but the audit log grew by %d", shown, resp.StatusCode, n-auditBefore)
 		}
@@ -167,6 +181,7 @@ func fingerprint(t *testing.T, s *apptest.Server, f *target, admin caller) strin
 		"/api/v1/units/" + f.str("unit") + "/history", "/api/v1/units/" + f.str("sibling") + "/history",
 		"/api/v1/units/" + f.str("unit") + "/apparatus", "/api/v1/people/" + f.str("person"),
 		"/api/v1/courses/" + f.str("course"), "/api/v1/users/" + f.str("user"),
+		"/api/v1/people?unit=" + f.str("unit"), "/api/v1/people?unit=" + f.str("sibling"),
 	} {
 		resp, body := admin.token.Get(path)
 		if resp.StatusCode != http.StatusOK {
