@@ -86,6 +86,8 @@ func (a *API) registerPeople() {
 		Multipart: []string{"certificate"}, Query: []httpx.Param{{Name: "status", Type: "string", Description: "completed (default), dropped or enrolled"}, {Name: "completed_on", Type: "string"}},
 		Status: 204}, a.complete)
 	a.handle("GET", "/targets", &httpx.Doc{Summary: "The targets units are measured against", Tag: "compliance", Response: TargetList{}}, a.listTargets)
+	a.handle("POST", "/targets", &httpx.Doc{Summary: "Add a target (administrators)", Tag: "compliance", Request: people.TargetInput{}, Response: people.Target{}, Status: 201}, a.saveTarget)
+	a.handle("PUT", "/targets/{id}", &httpx.Doc{Summary: "Change a target (administrators)", Tag: "compliance", Request: people.TargetInput{}, Response: people.Target{}}, a.saveTarget)
 	a.handle("GET", "/compliance", &httpx.Doc{Summary: "How a scope stands against every target on a date", Tag: "compliance", Query: []httpx.Param{d, unit}, Response: people.Report{}}, a.compliance)
 	a.handle("GET", "/compliance/trend", &httpx.Doc{Summary: "Each target's rate at the end of the last four quarters and on the date", Tag: "compliance", Query: []httpx.Param{d, unit}, Response: Trend{}}, a.trend)
 	a.handle("GET", "/files/{id}", &httpx.Doc{Summary: "Download an evidence file", Tag: "files"}, a.file)
@@ -500,12 +502,37 @@ func (a *API) complete(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) listTargets(w http.ResponseWriter, r *http.Request) {
-	ts, err := a.People.Targets(r.Context())
+	ts, err := a.People.AllTargets(r.Context())
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, TargetList{Targets: ts})
+}
+
+func (a *API) saveTarget(w http.ResponseWriter, r *http.Request) {
+	var id int64
+	var err error
+	if r.PathValue("id") != "" {
+		id, err = httpx.PathID(r, "id")
+	}
+	var in people.TargetInput
+	if err == nil {
+		err = decode(w, r, &in)
+	}
+	var t *people.Target
+	if err == nil {
+		t, err = a.People.SaveTarget(r.Context(), httpx.Actor(r), id, in)
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if id == 0 {
+		status = http.StatusCreated
+	}
+	writeJSON(w, status, t)
 }
 
 func (a *API) complianceArgs(r *http.Request) (int64, day.Day, error) {

@@ -61,10 +61,11 @@ const (
 	PermImportLists Permission = "import_lists" // load official unit lists for the country
 	PermManageUsers Permission = "manage_users" // accounts in scope
 	PermReadAudit   Permission = "read_audit"   // the change log in scope
+	PermConfigure   Permission = "configure"    // settings that apply to every scope (targets)
 )
 
 var grants = map[Role][]Permission{
-	RoleAdmin:       {PermRead, PermEnterData, PermEditTree, PermImportLists, PermManageUsers, PermReadAudit},
+	RoleAdmin:       {PermRead, PermEnterData, PermEditTree, PermImportLists, PermManageUsers, PermReadAudit, PermConfigure},
 	RoleCoordinator: {PermRead, PermEnterData, PermEditTree, PermManageUsers, PermReadAudit},
 	RoleFocal:       {PermRead, PermEnterData},
 	RoleViewer:      {PermRead},

@@ -2,15 +2,19 @@ package people
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/mangluoi/mangluoi/internal/audit"
 	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/db"
 	"github.com/mangluoi/mangluoi/internal/errs"
+	"github.com/mangluoi/mangluoi/internal/locale"
 	"github.com/mangluoi/mangluoi/internal/org"
 )
 
@@ -127,8 +131,28 @@ func (s *Service) EnsureDefaultTargets(ctx context.Context) error {
 
 // Targets lists the active targets.
 func (s *Service) Targets(ctx context.Context) ([]Target, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, code, rule, level, param, goal, deadline, baseline, title_vi, title_en, basis, active
-		FROM targets WHERE active = $1 ORDER BY id`, true)
+	return queryTargets(ctx, s.db, `active = $1`, true)
+}
+
+// AllTargets lists every target, active or not, for the administrator.
+func (s *Service) AllTargets(ctx context.Context) ([]Target, error) {
+	return queryTargets(ctx, s.db, `1 = 1`)
+}
+
+func (s *Service) target(ctx context.Context, q db.Querier, id int64) (*Target, error) {
+	ts, err := queryTargets(ctx, q, `id = $1`, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(ts) == 0 {
+		return nil, errs.NotFoundErr()
+	}
+	return &ts[0], nil
+}
+
+func queryTargets(ctx context.Context, q db.Querier, where string, args ...any) ([]Target, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, code, rule, level, param, goal, deadline, baseline, title_vi, title_en, basis, active
+		FROM targets WHERE `+where+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -594,4 +618,102 @@ func (c *reportCache) put(k reportKey, r *Report) {
 		delete(c.m, c.order[0])
 		c.order = c.order[1:]
 	}
+}
+
+// TargetInput creates or changes a target.
+type TargetInput struct {
+	Code     string      `json:"code"`
+	Rule     Rule        `json:"rule"`
+	Level    TargetLevel `json:"level"`
+	Param    float64     `json:"param"`
+	Goal     float64     `json:"goal"`
+	Deadline day.Day     `json:"deadline"`
+	Baseline day.Day     `json:"baseline,omitempty"`
+	TitleVI  string      `json:"title_vi"`
+	TitleEN  string      `json:"title_en"`
+	Basis    string      `json:"basis"`
+	Active   bool        `json:"active"`
+}
+
+func (in *TargetInput) validate() error {
+	in.Code = strings.ToUpper(strings.TrimSpace(in.Code))
+	in.TitleVI, in.TitleEN, in.Basis = locale.CleanString(in.TitleVI), locale.CleanString(in.TitleEN), locale.CleanString(in.Basis)
+	var bad []*errs.Error
+	if in.Code == "" {
+		bad = append(bad, errs.Invalidf("import.err.required").At(0, "code"))
+	}
+	if !oneOf(in.Rule, Rules) {
+		bad = append(bad, errs.Invalidf("people.err.bad_value", "Value", string(in.Rule)).At(0, "rule"))
+	}
+	if !oneOf(in.Level, TargetLevels) {
+		bad = append(bad, errs.Invalidf("people.err.bad_value", "Value", string(in.Level)).At(0, "level"))
+	}
+	if in.Param < 0 || (in.Rule == RuleTrained && in.Param > 1) {
+		bad = append(bad, errs.Invalidf("people.err.bad_param").At(0, "param"))
+	}
+	if in.Goal <= 0 || in.Goal > 1 {
+		bad = append(bad, errs.Invalidf("people.err.bad_goal").At(0, "goal"))
+	}
+	if in.Deadline.IsZero() {
+		bad = append(bad, errs.Invalidf("org.err.date_required").At(0, "deadline"))
+	}
+	if in.Rule == RuleNoIncrease && in.Baseline.IsZero() {
+		bad = append(bad, errs.Invalidf("org.err.date_required").At(0, "baseline"))
+	}
+	if in.TitleVI == "" {
+		bad = append(bad, errs.Invalidf("import.err.required").At(0, "title_vi"))
+	}
+	if len(bad) > 0 {
+		return oneOrList(bad)
+	}
+	return nil
+}
+
+// SaveTarget creates a target (id 0) or changes one. Targets apply to every
+// scope, so only an administrator may change them.
+func (s *Service) SaveTarget(ctx context.Context, actor *auth.Actor, id int64, in TargetInput) (*Target, error) {
+	if !actor.Can(auth.PermConfigure) {
+		return nil, errs.ForbiddenErr()
+	}
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	t := &Target{ID: id, Code: in.Code, Rule: in.Rule, Level: in.Level, Param: in.Param, Goal: in.Goal, Deadline: in.Deadline,
+		Baseline: in.Baseline, TitleVI: in.TitleVI, TitleEN: in.TitleEN, Basis: in.Basis, Active: in.Active}
+	var baseline any
+	if !in.Baseline.IsZero() {
+		baseline = in.Baseline
+	}
+	err := s.write(ctx, actor, func(tx *sql.Tx) ([]audit.Entry, error) {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM targets WHERE code = $1 AND id <> $2`, t.Code, id).Scan(&n); err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			return nil, errs.New(errs.Conflict, "people.err.target_code_taken", "Code", t.Code).At(0, "code")
+		}
+		if id == 0 {
+			err := tx.QueryRowContext(ctx, `INSERT INTO targets (code, rule, level, param, goal, deadline, baseline, title_vi, title_en, basis, active)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`, t.Code, t.Rule, t.Level, t.Param, t.Goal, t.Deadline,
+				baseline, t.TitleVI, t.TitleEN, t.Basis, t.Active).Scan(&t.ID)
+			if err != nil {
+				return nil, err
+			}
+			return []audit.Entry{entry("target.create", "target", t.ID, 0, nil, t)}, nil
+		}
+		old, err := s.target(ctx, tx, id)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE targets SET code = $1, rule = $2, level = $3, param = $4, goal = $5, deadline = $6,
+			baseline = $7, title_vi = $8, title_en = $9, basis = $10, active = $11 WHERE id = $12`, t.Code, t.Rule, t.Level, t.Param, t.Goal,
+			t.Deadline, baseline, t.TitleVI, t.TitleEN, t.Basis, t.Active, id); err != nil {
+			return nil, err
+		}
+		return []audit.Entry{entry("target.update", "target", id, 0, old, t)}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
 }

@@ -48,6 +48,11 @@ func (s *Server) registerPeople(page func(method, pattern string, h http.Handler
 	page("POST", "/training/{id}/enrol", s.courseEnrol)
 	page("POST", "/enrolments/{id}", s.enrolmentUpdate)
 	page("GET", "/compliance", s.complianceShow)
+	page("GET", "/admin/targets", s.targetList)
+	page("GET", "/admin/targets/new", s.targetEdit)
+	page("POST", "/admin/targets", s.targetSave)
+	page("GET", "/admin/targets/{id}", s.targetEdit)
+	page("POST", "/admin/targets/{id}", s.targetSave)
 	page("GET", "/compliance/trend", s.complianceTrend)
 	page("GET", "/files/{id}", s.fileDownload)
 }
