@@ -97,6 +97,9 @@ func TestCoordinatorOnPhone(t *testing.T) {
 	b.wantAmong("nav.menu a", "Search")
 	b.wantText("main h1", en.T("search.title"))
 	b.wantText("form.asof label", en.T("asof.label"))
+	// The switch keeps the page's date.
+	b.wantText(".asof-banner", en.T("asof.banner", "Date", "30/06/2025"))
+	b.clickLink("form.asof", en.T("asof.today"))
 	b.screenshot("search-en")
 	b.clickLink("nav.menu", "Units")
 	b.wantText("main h1", "Tỉnh Gia Lai")
