@@ -105,7 +105,7 @@ func newTarget(t testing.TB, s *apptest.Server) *target {
 }
 
 // recordKinds are the kinds of record a target has.
-var recordKinds = []string{"unit", "sibling", "province", "root", "user", "token", "person", "role", "committee", "member", "course", "enrolment", "file"}
+var recordKinds = []string{"unit", "sibling", "province", "root", "user", "token", "person", "role", "committee", "member", "course", "enrolment", "file", "goal"}
 
 // id is the target's record of a kind, made if need be.
 func (f *target) id(kind string) int64 {
@@ -205,6 +205,13 @@ func (f *target) make(kind string) (int64, error) {
 			return 0, err
 		}
 		return f.participant().CertificateID, nil
+	case "goal": // a target units are measured against (national, not the commune's; inactive, so reports stay as they were)
+		g, err := s.People.SaveTarget(ctx, admin, 0, people.TargetInput{Code: fmt.Sprintf("THU%d", f.serial), Rule: people.RuleFocal,
+			Level: people.TLCommune, Param: 1, Goal: 1, Deadline: day.Of(2027, 12, 31), TitleVI: "Chỉ tiêu thử nghiệm", TitleEN: "Test target", Basis: "thử"})
+		if err != nil {
+			return 0, err
+		}
+		return g.ID, nil
 	}
 	return 0, fmt.Errorf("no such kind of record")
 }
@@ -260,6 +267,7 @@ var paramTargets = map[string]string{
 	"courses/{id}":           "course",
 	"enrolments/{id}":        "enrolment",
 	"files/{id}":             "file",
+	"targets/{id}":           "goal",
 }
 
 var paramPattern = regexp.MustCompile(`([a-z-]+)/\{([a-zA-Z_]+)(\.\.\.)?\}`)
@@ -545,6 +553,24 @@ var writes = map[string]func(f *target) request{
 	"POST /api/v1/enrolments/{id}/complete": func(f *target) request {
 		return request{parts: url.Values{"status": {"completed"}, "completed_on": {changeDate}},
 			files: map[string]file{"certificate": {"chung-nhan.pdf", pdf}}}
+	},
+
+	// targets (the administrator's)
+	"POST /admin/targets": func(f *target) request {
+		return form("code", fmt.Sprintf("MOI%d", f.serial), "rule", "committee", "level", "commune", "param", "1", "goal", "90",
+			"deadline", changeDate, "title_vi", "Chỉ tiêu mới", "title_en", "New target", "basis", "thử")
+	},
+	"POST /admin/targets/{id}": func(f *target) request {
+		return form("code", fmt.Sprintf("THU%d", f.serial), "rule", "committee", "level", "commune", "param", "1", "goal", "90",
+			"deadline", changeDate, "title_vi", "Chỉ tiêu đã sửa", "title_en", "Changed target", "basis", "thử")
+	},
+	"POST /api/v1/targets": func(f *target) request {
+		return jsonReq(obj{"code": fmt.Sprintf("MOI%d", f.serial), "rule": "committee", "level": "commune", "param": 1, "goal": 0.9,
+			"deadline": changeDate, "title_vi": "Chỉ tiêu mới", "title_en": "New target", "basis": "thử"})
+	},
+	"PUT /api/v1/targets/{id}": func(f *target) request {
+		return jsonReq(obj{"code": fmt.Sprintf("THU%d", f.serial), "rule": "committee", "level": "commune", "param": 1, "goal": 0.9,
+			"deadline": changeDate, "title_vi": "Chỉ tiêu đã sửa", "title_en": "Changed target", "basis": "thử"})
 	},
 
 	// accounts

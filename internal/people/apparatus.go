@@ -508,6 +508,9 @@ func (s *Service) GetApparatus(ctx context.Context, actor *auth.Actor, unitID in
 	if a.FocalUnits, err = focalUnitsWhere(ctx, s.db, `unit_id = $1 AND valid_from <= $2 AND $2 < valid_to`, unitID, d); err != nil {
 		return nil, err
 	}
+	if a.FocalUnits == nil { // an empty list, not null, as the API documents
+		a.FocalUnits = []FocalUnit{}
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT r.id, r.unit_id, COALESCE(r.person_id, 0), r.role, r.mode, r.valid_from, r.valid_to, r.decision, r.note,
 		COALESCE(p.full_name, ''), COALESCE(p.title, ''),
 		CASE WHEN EXISTS (SELECT 1 FROM enrolments e WHERE e.person_id = r.person_id AND e.status = 'completed'

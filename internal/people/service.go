@@ -352,6 +352,16 @@ func (s *Service) GetPerson(ctx context.Context, actor *auth.Actor, id int64, d 
 	if v.Enrolments, err = s.enrolmentsOf(ctx, id); err != nil {
 		return nil, err
 	}
+	// empty lists, not null, as the API documents
+	if v.Postings == nil {
+		v.Postings = []Posting{}
+	}
+	if v.Roles == nil {
+		v.Roles = []Role{}
+	}
+	if v.Enrolments == nil {
+		v.Enrolments = []EnrolView{}
+	}
 	return v, nil
 }
 
