@@ -162,6 +162,17 @@ func hasLaterVersion(snap *Snapshot, id int64, d day.Day) bool {
 	return false
 }
 
+// laterInSubtree returns a version below unit id that begins after d, if
+// any: a change recorded for a date after d inside id's subtree.
+func laterInSubtree(snap *Snapshot, id int64, d day.Day) *Version {
+	for _, x := range snap.all {
+		if x.From.After(d) && x.UnitID != id && containsID(x.Path, id) {
+			return x
+		}
+	}
+	return nil
+}
+
 // checkSpec validates a unit to create under its parent on d.
 func checkSpec(snap *Snapshot, actor *auth.Actor, sp *UnitSpec, d day.Day, exclude map[int64]bool) (*Version, error) {
 	sp.Name = locale.CleanString(sp.Name)
@@ -334,6 +345,11 @@ func repath(snap *Snapshot, w *writer, v *Version, parentID int64, parentPath, a
 			return errs.Invalidf("org.err.later_change", "Name", x.Name, "Date", d.VN())
 		}
 	}
+	// nor may a unit join the subtree later: its version would keep the
+	// subtree's old path
+	if x := laterInSubtree(snap, v.UnitID, d); x != nil {
+		return errs.Invalidf("org.err.later_change", "Name", x.Name, "Date", d.VN())
+	}
 	newPath := map[int64]string{}
 	for _, x := range subtree { // Walk is depth first: parents before children
 		next := *x
@@ -364,14 +380,23 @@ func (s *Service) Dissolve(ctx context.Context, actor *auth.Actor, in DissolveIn
 		if n := len(snap.Children(v.UnitID, in.Effective)); n > 0 {
 			return errs.Invalidf("org.err.has_children", "Name", v.Name, "Count", n).At(0, "unit_id")
 		}
-		return endUnit(w, v)
+		return endUnit(snap, w, v)
 	})
 	return err
 }
 
-func endUnit(w *writer, v *Version) error {
-	if v.From.Equal(w.event.Effective) {
+func endUnit(snap *Snapshot, w *writer, v *Version) error {
+	d := w.event.Effective
+	if v.From.Equal(d) {
 		return errs.Invalidf("org.err.zero_length", "Name", v.Name)
+	}
+	// ending a unit already ended later, or that gains a sub-unit later,
+	// would rewrite (or orphan) what was recorded after d
+	if !v.To.IsForever() {
+		return errs.Invalidf("org.err.later_change", "Name", v.Name, "Date", d.VN())
+	}
+	if x := laterInSubtree(snap, v.UnitID, d); x != nil {
+		return errs.Invalidf("org.err.later_change", "Name", x.Name, "Date", d.VN())
 	}
 	return w.dissolve(v, "unit.dissolve")
 }
@@ -427,7 +452,7 @@ func (s *Service) Merge(ctx context.Context, actor *auth.Actor, in MergeInput) (
 			if err := adoptChildren(snap, w, src, target); err != nil {
 				return err
 			}
-			if err := endUnit(w, src); err != nil {
+			if err := endUnit(snap, w, src); err != nil {
 				return err
 			}
 			if _, err := w.link(src.UnitID, target.UnitID, ShareFull, nil); err != nil {
@@ -521,7 +546,7 @@ func (s *Service) Split(ctx context.Context, actor *auth.Actor, in SplitInput) (
 		if err := adoptChildren(snap, w, src, created[0]); err != nil {
 			return err
 		}
-		return endUnit(w, src)
+		return endUnit(snap, w, src)
 	})
 	return ids, err
 }
