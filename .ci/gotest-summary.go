@@ -9,9 +9,9 @@
 //	tests: 412 passed, 0 failed, 3 skipped
 //
 // It exits 1 if a test failed, a package failed (build error, panic,
-// timeout), or a required test was skipped. It is run by .ci/run:
+// timeout), or a required test was skipped. .ci/run builds and runs it:
 //
-//	go test -json ./... | go run .ci/gotest-summary.go -since $(date +%s)
+//	go test -json ./... | gotest-summary -since $(date +%s)
 //
 // -since is when CI started, to print how long it took.
 //
