@@ -334,7 +334,7 @@ func (s *Service) applyList(snap *Snapshot, actor *auth.Actor, w *writer, ordere
 			if err != nil {
 				return err
 			}
-			if err := repathChildren(snap, w, cur.UnitID, renamed.Path, ordered); err != nil {
+			if err := repathChildren(snap, w, row, cur.UnitID, renamed.Path, ordered); err != nil {
 				return err
 			}
 		} else if _, err := w.replace(cur, next, "unit.rename"); err != nil {
@@ -353,15 +353,18 @@ func withParent(v Version, parentID int64, path string) Version {
 
 // repathChildren moves the sub-units of a unit that is not in the list
 // being imported (those in it are placed by their own rows) to its new path.
-func repathChildren(snap *Snapshot, w *writer, id int64, path string, listed []*listRow) error {
+func repathChildren(snap *Snapshot, w *writer, row *listRow, id int64, path string, listed []*listRow) error {
 	inList := map[string]bool{}
 	for _, r := range listed {
-		if r.code != "" {
+		switch {
+		case r.code != "":
 			inList[string(r.level)+"/"+r.code] = true
+		case r.parent == row: // an uncoded sub-unit listed under it, found by name
+			inList["~"+string(r.level)+"/"+locale.Fold(r.name)] = true
 		}
 	}
 	for _, c := range snap.Children(id, w.event.Effective) {
-		if c.Code != "" && inList[string(c.Level)+"/"+c.Code] {
+		if (c.Code != "" && inList[string(c.Level)+"/"+c.Code]) || (c.Code == "" && inList["~"+string(c.Level)+"/"+c.Folded]) {
 			continue
 		}
 		if err := repath(snap, w, c, id, path, "unit.repath"); err != nil {
