@@ -302,6 +302,20 @@ func (b *browser) text(sel string) string {
 	return ""
 }
 
+// pageHas reports whether the page's text contains s.
+func (b *browser) pageHas(s string) bool {
+	b.t.Helper()
+	return b.eval(fmt.Sprintf(`String(document.body.textContent.replace(/\s+/g, " ").includes(%s))`, jsString(s))) == "true"
+}
+
+// wantPage fails unless the page's text contains want.
+func (b *browser) wantPage(want string) {
+	b.t.Helper()
+	if !b.pageHas(want) {
+		b.t.Fatalf("want %q on the page %s\n%s", want, b.location(), b.mainText())
+	}
+}
+
 // mainText is the page's main content, for failure messages.
 func (b *browser) mainText() string {
 	ctx, cancel := b.step()
