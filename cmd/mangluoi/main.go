@@ -15,12 +15,14 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/mangluoi/mangluoi/internal/app"
 	"github.com/mangluoi/mangluoi/internal/audit"
 	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/demo"
+	"github.com/mangluoi/mangluoi/internal/gen"
 	"github.com/mangluoi/mangluoi/internal/org"
 )
 
@@ -35,6 +37,8 @@ Usage:
   mangluoi user add --login L --name N --role R [--scope CODE|ID] [--db DSN]
                     (password from MANGLUOI_PASSWORD or standard input)
   mangluoi audit verify [--db DSN]
+  mangluoi gen country [--units DIR] [--db DSN]                load the official lists (benchmarks)
+  mangluoi gen people  [--db DSN]                              national-scale synthetic people
   mangluoi version
 
 DSN is a SQLite file path (default mangluoi.db, or $MANGLUOI_DB) or a
@@ -84,6 +88,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		return userCmd(ctx, rest, stdin, stdout)
 	case "audit":
 		return auditCmd(ctx, rest, stdout)
+	case "gen":
+		return genCmd(ctx, rest, stdout)
 	case "version":
 		fmt.Fprintln(stdout, app.Version())
 		return nil
@@ -343,5 +349,43 @@ func auditCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("audit log is NOT intact: %d problems in %d entries", len(problems), n)
 	}
 	fmt.Fprintf(stdout, "audit log intact: %d entries, chain verified\n", n)
+	return nil
+}
+
+// genCmd makes synthetic national-scale data for benchmarks.
+func genCmd(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 {
+		return errors.New("gen what? country or people")
+	}
+	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
+	dsn := fs.String("db", defaultDSN(), "database")
+	units := fs.String("units", filepath.Join("..", "shared", "data", "units"), "folder with the official unit lists")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	m, err := app.Open(ctx, app.Config{DSN: *dsn, Log: logger()})
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	actor, err := m.RootActor(ctx, "gen")
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	switch args[0] {
+	case "country":
+		err = gen.Country(ctx, m.Org, actor, *units)
+	case "people":
+		var n int
+		n, err = gen.People(ctx, m.DB, m.Org, m.Audit, actor, m.Org.Today(), gen.DefaultPeople)
+		fmt.Fprintf(stdout, "%d people\n", n)
+	default:
+		return fmt.Errorf("gen: unknown %q", args[0])
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "gen %s: %s\n", args[0], time.Since(start).Round(time.Millisecond))
 	return nil
 }
