@@ -43,6 +43,15 @@ func problemsOf(err error) []problem {
 	return out
 }
 
+// problemsOfNotices lists an import's notices.
+func problemsOfNotices(res *org.ImportResult) []problem {
+	var out []problem
+	for _, n := range res.Notices {
+		out = append(out, problem{n.Row, n.Field, n.Key})
+	}
+	return out
+}
+
 // importList imports a CSV (or, by name, XLSX) file into the fixture's tree.
 func (f *fixture) importList(actor *auth.Actor, name string, data []byte) (*org.ImportResult, error) {
 	return f.svc.ImportList(f.ctx, actor, bytes.NewReader(data), name, change(d1))
@@ -126,11 +135,7 @@ func TestImportListNormalises(t *testing.T) {
 		if res.Created != 1 {
 			t.Errorf("created %d", res.Created)
 		}
-		var notices []string
-		for _, n := range res.Notices {
-			notices = append(notices, problem{n.Row, n.Field, n.Key}.String())
-		}
-		if got := strings.Join(notices, "; "); got != "row 2 code import.notice.normalised; row 2 name import.notice.normalised" {
+		if got := fmt.Sprint(problemsOfNotices(res)); got != "[row 2 code import.notice.normalised row 2 name import.notice.normalised]" {
 			t.Errorf("notices: %s", got)
 		}
 		s := f.snap(t)

@@ -45,6 +45,7 @@ func TestImportCountry(t *testing.T) {
 		if oldGL == nil || len(snap.Children(oldGL.UnitID, reorg.AddDays(-1))) != 17 {
 			t.Errorf("old Gia Lai should have 17 districts")
 		}
+		checkReorgScope(t, svc)
 		// again: nothing changes
 		before := snap.Generation
 		r1b, r2b := importCountry(t, svc, admin)
