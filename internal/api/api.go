@@ -5,6 +5,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/day"
@@ -112,8 +114,16 @@ const MaxBody = 1 << 20
 // decode reads a JSON body strictly: unknown fields, trailing data, wrong
 // types and oversize bodies are the caller's error (422), never a 500.
 func decode(w http.ResponseWriter, r *http.Request, v any) error {
-	r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
-	dec := json.NewDecoder(r.Body)
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err != nil {
+		return badJSON(err)
+	}
+	// encoding/json would quietly turn invalid UTF-8 into U+FFFD and store
+	// the mangled text
+	if !utf8.Valid(body) {
+		return errs.Invalidf("err.bad_request", "Reason", "the text is not UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return badJSON(err)

@@ -166,6 +166,9 @@ func (s *Service) FillVacancy(ctx context.Context, actor *auth.Actor, id, person
 		return nil, errs.Invalidf("people.err.end_outside", "From", r.From.VN()).At(0, "date")
 	}
 	if _, err := s.GetPerson(ctx, actor, personID, d); err != nil {
+		if errs.KindOf(err) == errs.NotFound {
+			return nil, errs.Invalidf("people.err.unknown_person", "ID", personID).At(0, "person_id")
+		}
 		return nil, err
 	}
 	var filled *Role

@@ -211,6 +211,9 @@ func (s *Service) Enrol(ctx context.Context, actor *auth.Actor, courseID int64, 
 	}
 	for _, pid := range personIDs {
 		pv, err := s.GetPerson(ctx, actor, pid, cv.Course.Start)
+		if errs.KindOf(err) == errs.NotFound {
+			return 0, errs.Invalidf("people.err.unknown_person", "ID", pid).At(0, "person_ids")
+		}
 		if err != nil {
 			return 0, err
 		}

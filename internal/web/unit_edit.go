@@ -127,6 +127,9 @@ func (s *Server) unitSplit(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return 0, err
 		}
+		if err := tree.Check(id); err != nil { // an id of no unit, or of one outside the scope
+			return 0, err
+		}
 		cur := tree.At(id, c.Effective)
 		if cur == nil {
 			return 0, errs.Invalidf("org.err.not_in_force", "Name", tree.Latest(id).Name, "Date", c.Effective.VN())
@@ -163,6 +166,9 @@ func (s *Server) unitMerge(w http.ResponseWriter, r *http.Request) {
 	s.unitChange(w, r, "merge", func(ctx context.Context, id int64, c org.Change) (int64, error) {
 		tree, err := s.Org.For(ctx, httpx.Actor(r))
 		if err != nil {
+			return 0, err
+		}
+		if err := tree.Check(id); err != nil { // an id of no unit, or of one outside the scope
 			return 0, err
 		}
 		cur := tree.At(id, c.Effective)
