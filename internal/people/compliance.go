@@ -642,6 +642,10 @@ type TargetInput struct {
 	Active   bool        `json:"active"`
 }
 
+// maxParam bounds a target's threshold: no rule counts more than this
+// (a number of staff, a share, a count of courses).
+const maxParam = 10000
+
 func (in *TargetInput) validate() error {
 	in.Code = strings.ToUpper(strings.TrimSpace(in.Code))
 	in.TitleVI, in.TitleEN, in.Basis = locale.CleanString(in.TitleVI), locale.CleanString(in.TitleEN), locale.CleanString(in.Basis)
@@ -655,7 +659,7 @@ func (in *TargetInput) validate() error {
 	if !oneOf(in.Level, TargetLevels) {
 		bad = append(bad, errs.Invalidf("people.err.bad_value", "Value", string(in.Level)).At(0, "level"))
 	}
-	if in.Param < 0 || (in.Rule == RuleTrained && in.Param > 1) {
+	if in.Param < 0 || in.Param > maxParam || (in.Rule == RuleTrained && in.Param > 1) {
 		bad = append(bad, errs.Invalidf("people.err.bad_param").At(0, "param"))
 	}
 	if in.Goal <= 0 || in.Goal > 1 {
