@@ -114,4 +114,3 @@ func formFile(r *http.Request, field string) (multipart.File, string, error) {
 	}
 	return f, h.Filename, nil
 }
-
