@@ -101,7 +101,10 @@ CREATE TABLE plan_occurrences (
     report_id   INTEGER
 );
 CREATE INDEX plan_occurrences_task ON plan_occurrences(task_id, due_on);
-CREATE INDEX plan_occurrences_due ON plan_occurrences(due_on, accepted_on);
+-- what is open (the overdue list of today), and what was accepted after a
+-- date (the overdue list as of a past date)
+CREATE INDEX plan_occurrences_open ON plan_occurrences(due_on) WHERE accepted_on IS NULL;
+CREATE INDEX plan_occurrences_accepted ON plan_occurrences(accepted_on, due_on);
 
 -- A progress report by the lead unit for a reporting period; the
 -- coordinator accepts or returns it.

@@ -1,0 +1,447 @@
+package plans
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/mangluoi/mangluoi/internal/audit"
+	"github.com/mangluoi/mangluoi/internal/auth"
+	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/db"
+	"github.com/mangluoi/mangluoi/internal/errs"
+	"github.com/mangluoi/mangluoi/internal/files"
+	"github.com/mangluoi/mangluoi/internal/locale"
+	"github.com/mangluoi/mangluoi/internal/org"
+)
+
+// Service keeps documents, plans, tasks and progress. Every method takes
+// the acting user and checks their scope against the unit tree.
+type Service struct {
+	db    *db.DB
+	org   *org.Service
+	audit *audit.Log
+	files *files.Store
+	now   func() time.Time
+
+	mail    Mailer
+	catalog *locale.Catalog
+}
+
+// NewService makes the service.
+func NewService(d *db.DB, o *org.Service, log *audit.Log, f *files.Store, now func() time.Time) *Service {
+	return &Service{db: d, org: o, audit: log, files: f, now: now}
+}
+
+// Today is the current date in Vietnam.
+func (s *Service) Today() day.Day { return s.org.Today() }
+
+func entry(action, entity string, id, unit int64, before, after any) audit.Entry {
+	return audit.Entry{Action: action, Entity: entity, EntityID: fmt.Sprint(id), UnitID: unit, Before: before, After: after}
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func nullDay(d day.Day) any {
+	if d.IsZero() {
+		return nil
+	}
+	return d
+}
+
+func oneOrList(bad []*errs.Error) error {
+	if len(bad) == 1 {
+		return bad[0]
+	}
+	return errs.List("err.form", bad)
+}
+
+// mayManage reports whether the actor may build and review plans: the
+// coordinators (and administrators) who keep the tree.
+func mayManage(a *auth.Actor) bool { return a.Can(auth.PermEditTree) }
+
+// access is what a reader may see of a document: all of it (its owner is in
+// their scope), or only the tasks of their own units (the document comes
+// from above them, or gives their units tasks).
+type access struct {
+	tree *org.Scoped
+	doc  *Document
+	full bool
+}
+
+// sees reports whether a task is visible to the reader.
+func (a *access) sees(t *Task) bool {
+	if a.full {
+		return true
+	}
+	if a.tree.InScope(t.LeadUnitID) {
+		return true
+	}
+	for _, u := range t.SupportIDs {
+		if a.tree.InScope(u) {
+			return true
+		}
+	}
+	return false
+}
+
+// manageable reports whether the reader may change the document.
+func (a *access) manageable() bool { return a.full && mayManage(a.tree.Actor) }
+
+const docColumns = `id, number, doc_type, title, issuer, signer, issued_on, effective_on, fields, COALESCE(parent_id, 0),
+	COALESCE(file_id, 0), owner_unit_id, starts_on, ends_on, created_at, updated_at`
+
+func scanDoc(row interface{ Scan(...any) error }) (*Document, error) {
+	d := &Document{}
+	err := row.Scan(&d.ID, &d.Number, &d.Type, &d.Title, &d.Issuer, &d.Signer, &d.IssuedOn, &d.EffectiveOn, &d.Fields, &d.ParentID,
+		&d.FileID, &d.OwnerUnitID, &d.StartsOn, &d.EndsOn, &d.CreatedAt, &d.UpdatedAt)
+	return d, err
+}
+
+func (s *Service) doc(ctx context.Context, q db.Querier, id int64) (*Document, error) {
+	d, err := scanDoc(q.QueryRowContext(ctx, `SELECT `+docColumns+` FROM plan_documents WHERE id = $1`, id))
+	if db.IsNoRows(err) {
+		return nil, errs.NotFoundErr()
+	}
+	return d, err
+}
+
+// open checks that the actor may read document id and says how much.
+func (s *Service) open(ctx context.Context, actor *auth.Actor, id int64) (*access, error) {
+	t, err := s.org.For(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.doc(ctx, s.db, id)
+	if err != nil {
+		return nil, err
+	}
+	a := &access{tree: t, doc: d}
+	if t.InScope(d.OwnerUnitID) {
+		a.full = true
+		return a, nil
+	}
+	if t.Covers(d.OwnerUnitID, actor.ScopeUnitID) {
+		return a, nil // a document from above the reader applies to them
+	}
+	ok, err := s.givesTasks(ctx, t, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errs.ForbiddenErr()
+	}
+	return a, nil
+}
+
+// givesTasks reports whether a document gives any unit of the reader's
+// scope a task, as lead or supporting unit.
+func (s *Service) givesTasks(ctx context.Context, t *org.Scoped, docID int64) (bool, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT lead_unit_id FROM plan_tasks WHERE document_id = $1
+		UNION SELECT u.unit_id FROM plan_task_units u JOIN plan_tasks t ON t.id = u.task_id WHERE t.document_id = $1`, docID)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var u int64
+		if err := rows.Scan(&u); err != nil {
+			return false, err
+		}
+		if t.InScope(u) {
+			return true, nil
+		}
+	}
+	return false, rows.Err()
+}
+
+// manage checks that the actor may change document id.
+func (s *Service) manage(ctx context.Context, actor *auth.Actor, id int64) (*access, error) {
+	if !mayManage(actor) {
+		return nil, errs.ForbiddenErr()
+	}
+	a, err := s.open(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if !a.manageable() {
+		return nil, errs.ForbiddenErr()
+	}
+	return a, nil
+}
+
+// DocumentInput registers or changes a document.
+type DocumentInput struct {
+	Number      string  `json:"number"`
+	Type        DocType `json:"type"`
+	Title       string  `json:"title"`
+	Issuer      string  `json:"issuer"`
+	Signer      string  `json:"signer"`
+	IssuedOn    day.Day `json:"issued_on"`
+	EffectiveOn day.Day `json:"effective_on"`
+	Fields      string  `json:"fields"`
+	ParentID    int64   `json:"implements_id,omitempty"`
+	OwnerUnitID int64   `json:"owner_unit_id"`
+	StartsOn    day.Day `json:"starts_on"` // the plan's period; the issue date and 31/12 of its year by default
+	EndsOn      day.Day `json:"ends_on"`
+	File        *Upload `json:"-"`
+}
+
+func (in *DocumentInput) validate() []*errs.Error {
+	in.Number = locale.CleanString(in.Number)
+	in.Title = locale.CleanString(in.Title)
+	in.Issuer = locale.CleanString(in.Issuer)
+	in.Signer = locale.CleanString(in.Signer)
+	in.Fields = locale.CleanString(in.Fields)
+	var bad []*errs.Error
+	if in.Number == "" {
+		bad = append(bad, errs.Invalidf("import.err.required").At(0, "number"))
+	} else if len([]rune(in.Number)) > 60 {
+		bad = append(bad, errs.Invalidf("plans.err.too_long", "Max", 60).At(0, "number"))
+	}
+	if in.Title == "" {
+		bad = append(bad, errs.Invalidf("import.err.required").At(0, "title"))
+	}
+	if in.Type == "" {
+		in.Type = DocPlan
+	}
+	if !oneOf(in.Type, DocTypes) {
+		bad = append(bad, errs.Invalidf("plans.err.bad_value", "Value", string(in.Type)).At(0, "type"))
+	}
+	if in.IssuedOn.IsZero() {
+		bad = append(bad, errs.Invalidf("org.err.date_required").At(0, "issued_on"))
+		return bad
+	}
+	if in.EffectiveOn.IsZero() {
+		in.EffectiveOn = in.IssuedOn
+	}
+	if in.EffectiveOn.Before(in.IssuedOn) {
+		bad = append(bad, errs.Invalidf("plans.err.before_issue", "Date", in.IssuedOn.VN()).At(0, "effective_on"))
+	}
+	if in.StartsOn.IsZero() {
+		in.StartsOn = in.EffectiveOn
+	}
+	if in.EndsOn.IsZero() {
+		in.EndsOn = day.Of(in.StartsOn.Year(), 12, 31)
+	}
+	if in.EndsOn.Before(in.StartsOn) {
+		bad = append(bad, errs.Invalidf("plans.err.ends_before_start").At(0, "ends_on"))
+	}
+	if in.EndsOn.Year()-in.StartsOn.Year() > 30 {
+		bad = append(bad, errs.Invalidf("plans.err.period_too_long").At(0, "ends_on"))
+	}
+	return bad
+}
+
+func oneOf[T comparable](v T, list []T) bool {
+	for _, x := range list {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// CreateDocument registers a document of a unit in the actor's scope, with
+// its file if given.
+func (s *Service) CreateDocument(ctx context.Context, actor *auth.Actor, in DocumentInput) (*Document, error) {
+	if !mayManage(actor) {
+		return nil, errs.ForbiddenErr()
+	}
+	t, err := s.org.For(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	if in.OwnerUnitID == 0 {
+		in.OwnerUnitID = actor.ScopeUnitID
+	}
+	bad := in.validate()
+	if !t.Exists(in.OwnerUnitID) {
+		bad = append(bad, errs.Invalidf("org.err.unknown_unit", "ID", in.OwnerUnitID).At(0, "owner_unit_id"))
+	} else if err := t.Check(in.OwnerUnitID); err != nil {
+		return nil, err
+	}
+	if in.ParentID != 0 {
+		if _, err := s.open(ctx, actor, in.ParentID); err != nil {
+			bad = append(bad, errs.Invalidf("plans.err.unknown_document", "ID", in.ParentID).At(0, "implements_id"))
+		}
+	}
+	if len(bad) > 0 {
+		return nil, oneOrList(bad)
+	}
+	var data []byte
+	var ctype string
+	if in.File != nil {
+		if data, ctype, err = files.Check(in.File.Name, in.File.Body, files.Evidence); err != nil {
+			if e, ok := errs.As(err); ok {
+				e.Field = "file"
+			}
+			return nil, err
+		}
+	}
+	now := s.now().UTC()
+	d := &Document{Number: in.Number, Type: in.Type, Title: in.Title, Issuer: in.Issuer, Signer: in.Signer, IssuedOn: in.IssuedOn,
+		EffectiveOn: in.EffectiveOn, Fields: in.Fields, ParentID: in.ParentID, OwnerUnitID: in.OwnerUnitID, StartsOn: in.StartsOn,
+		EndsOn: in.EndsOn, CreatedAt: now, UpdatedAt: now}
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM plan_documents WHERE number_folded = $1 AND issued_on = $2`,
+			locale.Fold(d.Number), d.IssuedOn).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return errs.New(errs.Conflict, "plans.err.duplicate_document", "Number", d.Number, "Date", d.IssuedOn.VN()).At(0, "number")
+		}
+		if data != nil {
+			f, err := s.files.SaveTx(ctx, tx, actor, d.OwnerUnitID, in.File.Name, ctype, data)
+			if err != nil {
+				return err
+			}
+			d.FileID = f.ID
+		}
+		err := tx.QueryRowContext(ctx, `INSERT INTO plan_documents (number, number_folded, doc_type, title, title_folded, issuer, signer,
+			issued_on, effective_on, fields, parent_id, file_id, owner_unit_id, starts_on, ends_on, created_by, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
+			d.Number, locale.Fold(d.Number), d.Type, d.Title, locale.Fold(d.Title), d.Issuer, d.Signer, d.IssuedOn, d.EffectiveOn,
+			d.Fields, nullID(d.ParentID), nullID(d.FileID), d.OwnerUnitID, d.StartsOn, d.EndsOn, nullID(actor.UserID), now, now).Scan(&d.ID)
+		if err != nil {
+			return fmt.Errorf("insert document: %w", err)
+		}
+		return s.audit.Write(ctx, tx, actor.Who(), entry("document.create", "document", d.ID, d.OwnerUnitID, nil, d))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// DocRow is a document in a list, with its task counts on a date.
+type DocRow struct {
+	Document
+	OwnerName string `json:"owner_name"`
+	Counts    Counts `json:"counts"`
+	Depth     int    `json:"depth"` // in the chain of documents shown
+	Full      bool   `json:"full"`  // the reader sees every task
+}
+
+// ListDocuments lists the documents the actor may read, as a chain: each
+// document under the one it implements, with its task counts on d (only
+// the reader's own tasks for documents from elsewhere).
+func (s *Service) ListDocuments(ctx context.Context, actor *auth.Actor, d day.Day) ([]DocRow, error) {
+	t, err := s.org.For(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+docColumns+` FROM plan_documents ORDER BY issued_on, id`)
+	if err != nil {
+		return nil, err
+	}
+	var all []*Document
+	for rows.Next() {
+		doc, err := scanDoc(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		all = append(all, doc)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var visible []DocRow
+	for _, doc := range all {
+		full := t.InScope(doc.OwnerUnitID)
+		if !full && !t.Covers(doc.OwnerUnitID, actor.ScopeUnitID) {
+			ok, err := s.givesTasks(ctx, t, doc.ID)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				continue
+			}
+		}
+		r := DocRow{Document: *doc, Full: full}
+		if v := t.Latest(doc.OwnerUnitID); v != nil {
+			r.OwnerName = v.Name
+		}
+		visible = append(visible, r)
+	}
+	counts, err := s.countsByDocument(ctx, t, d)
+	if err != nil {
+		return nil, err
+	}
+	for i := range visible {
+		c := counts[visible[i].ID]
+		if visible[i].Full {
+			visible[i].Counts = c.all
+		} else {
+			visible[i].Counts = c.mine
+		}
+	}
+	return chain(visible), nil
+}
+
+// chain orders documents parent first, children under it.
+func chain(docs []DocRow) []DocRow {
+	byParent := map[int64][]DocRow{}
+	ids := map[int64]bool{}
+	for _, d := range docs {
+		ids[d.ID] = true
+	}
+	for _, d := range docs {
+		p := d.ParentID
+		if !ids[p] {
+			p = 0
+		}
+		byParent[p] = append(byParent[p], d)
+	}
+	var out []DocRow
+	var walk func(p int64, depth int)
+	walk = func(p int64, depth int) {
+		for _, d := range byParent[p] {
+			d.Depth = depth
+			out = append(out, d)
+			if depth < 10 {
+				walk(d.ID, depth+1)
+			}
+		}
+	}
+	walk(0, 0)
+	return out
+}
+
+type docCounts struct{ all, mine Counts }
+
+// countsByDocument derives every task's status on d, counted per document:
+// all of them, and those of the reader's units.
+func (s *Service) countsByDocument(ctx context.Context, t *org.Scoped, d day.Day) (map[int64]*docCounts, error) {
+	tasks, err := s.loadTasks(ctx, s.db, "", nil)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]*docCounts{}
+	for _, tk := range tasks {
+		c := out[tk.DocumentID]
+		if c == nil {
+			c = &docCounts{}
+			out[tk.DocumentID] = c
+		}
+		st := State(tk.occ, d, tk.start)
+		c.all.Add(st.Status)
+		mine := t.InScope(tk.LeadUnitID)
+		for _, u := range tk.SupportIDs {
+			mine = mine || t.InScope(u)
+		}
+		if mine {
+			c.mine.Add(st.Status)
+		}
+	}
+	return out, nil
+}

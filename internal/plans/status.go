@@ -1,0 +1,246 @@
+package plans
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mangluoi/mangluoi/internal/day"
+)
+
+// RiskDays is how close a deadline must be for an unfinished task to be
+// at risk.
+const RiskDays = 30
+
+// occurrences are the deadlines of a task over its plan's period
+// [from, to]: one for a dated task; each year's 31/12, each quarter's or
+// half-year's last day for recurring ones; each half-year for a continuous
+// task, which is reported on every six months.
+func occurrences(sched Schedule, due, from, to day.Day) []Occurrence {
+	if sched == Once {
+		return []Occurrence{{DueOn: due, Period: "once"}}
+	}
+	var out []Occurrence
+	for y := from.Year(); y <= to.Year() && len(out) < 400; y++ {
+		switch sched {
+		case Yearly:
+			out = append(out, Occurrence{DueOn: day.Of(y, 12, 31), Period: strconv.Itoa(y)})
+		case Quarterly:
+			for q := 1; q <= 4; q++ {
+				out = append(out, Occurrence{DueOn: endOfMonth(y, q*3), Period: fmt.Sprintf("%d-Q%d", y, q)})
+			}
+		case HalfYearly, Regular:
+			out = append(out, Occurrence{DueOn: day.Of(y, 6, 30), Period: fmt.Sprintf("%d-H1", y)},
+				Occurrence{DueOn: day.Of(y, 12, 31), Period: fmt.Sprintf("%d-H2", y)})
+		}
+	}
+	// keep the deadlines that fall in the plan's period (the first one
+	// after its end too, so a plan ending mid-year still has a last one)
+	var kept []Occurrence
+	for _, o := range out {
+		if o.DueOn.Before(from) {
+			continue
+		}
+		kept = append(kept, o)
+		if !o.DueOn.Before(to) {
+			break
+		}
+	}
+	if len(kept) == 0 && len(out) > 0 {
+		kept = out[len(out)-1:]
+	}
+	return kept
+}
+
+func endOfMonth(y, m int) day.Day {
+	if m == 12 {
+		return day.Of(y, 12, 31)
+	}
+	return day.Of(y, time.Month(m+1), 1).AddDays(-1)
+}
+
+// PeriodStart is the first day of an occurrence's period (the plan's start
+// for a dated task).
+func PeriodStart(period string, planStart day.Day) day.Day {
+	y, err := strconv.Atoi(strings.SplitN(period, "-", 2)[0])
+	if err != nil {
+		return planStart
+	}
+	var d day.Day
+	switch {
+	case strings.HasSuffix(period, "-Q1"), strings.HasSuffix(period, "-H1"), !strings.Contains(period, "-"):
+		d = day.Of(y, 1, 1)
+	case strings.HasSuffix(period, "-Q2"):
+		d = day.Of(y, 4, 1)
+	case strings.HasSuffix(period, "-Q3"), strings.HasSuffix(period, "-H2"):
+		d = day.Of(y, 7, 1)
+	case strings.HasSuffix(period, "-Q4"):
+		d = day.Of(y, 10, 1)
+	default:
+		return planStart
+	}
+	if d.Before(planStart) {
+		return planStart
+	}
+	return d
+}
+
+// ReportingPeriod is the six-month reporting period a date falls in
+// ("2025-H1"): leaders review plans every six months.
+func ReportingPeriod(d day.Day) string {
+	if d.Time().Month() <= 6 {
+		return fmt.Sprintf("%d-H1", d.Year())
+	}
+	return fmt.Sprintf("%d-H2", d.Year())
+}
+
+// daysBetween is b - a in days.
+func daysBetween(a, b day.Day) int {
+	return int(b.Time().Sub(a.Time()).Hours() / 24)
+}
+
+// StatusOn is an occurrence's status on date d: done once a report saying
+// so was accepted (on time if the work was done by the deadline); overdue
+// after the deadline; at risk in the last RiskDays before it, or when the
+// reported progress lags far behind the time gone; on track when progress
+// has been reported; not due otherwise.
+func (o *Occurrence) StatusOn(d, start day.Day) Status {
+	if !o.AcceptedOn.IsZero() && !o.AcceptedOn.After(d) {
+		if o.DoneOn.After(o.DueOn) {
+			return DoneLate
+		}
+		return DoneOnTime
+	}
+	if d.After(o.DueOn) {
+		return Overdue
+	}
+	left := daysBetween(d, o.DueOn)
+	if left <= RiskDays {
+		return AtRisk
+	}
+	reported := !o.PercentOn.IsZero() && !o.PercentOn.After(d)
+	if span := daysBetween(start, o.DueOn); reported && span > 0 && d.After(start) {
+		gone := float64(daysBetween(start, d)) / float64(span)
+		if gone-float64(o.Percent)/100 > 0.5 {
+			return AtRisk
+		}
+	}
+	if reported {
+		return OnTrack
+	}
+	return NotDue
+}
+
+// TaskState is a task's standing on a date, from its occurrences.
+type TaskState struct {
+	Status   Status      `json:"status"`
+	DaysLate int         `json:"days_late,omitempty"` // for an overdue task, since its oldest missed deadline
+	Current  *Occurrence `json:"current,omitempty"`   // the deadline the status speaks of
+	Percent  int         `json:"percent"`
+}
+
+// State derives a task's status on d: overdue if any deadline passed
+// unfinished; otherwise at risk if the next deadline is; otherwise done
+// (on time or late) if its latest deadline so far is done; otherwise the
+// next deadline's status.
+func State(occ []Occurrence, d, planStart day.Day) TaskState {
+	var last, next *Occurrence
+	var lastStatus Status
+	st := TaskState{Status: NotDue}
+	for i := range occ {
+		o := &occ[i]
+		start := PeriodStart(o.Period, planStart)
+		if !o.DueOn.Before(d) { // due today or later
+			if next == nil {
+				next = o
+			}
+			continue
+		}
+		s := o.StatusOn(d, start)
+		if s == Overdue {
+			if st.Status != Overdue {
+				st = TaskState{Status: Overdue, DaysLate: daysBetween(o.DueOn, d), Current: o, Percent: o.Percent}
+			}
+			continue
+		}
+		last, lastStatus = o, s
+	}
+	if st.Status == Overdue {
+		return st
+	}
+	if next != nil {
+		ns := next.StatusOn(d, PeriodStart(next.Period, planStart))
+		if ns.Done() || ns == AtRisk || last == nil {
+			return TaskState{Status: ns, Current: next, Percent: next.Percent}
+		}
+	}
+	if last != nil {
+		return TaskState{Status: lastStatus, Current: last, Percent: 100}
+	}
+	return st
+}
+
+// Counts are how many tasks stand where.
+type Counts struct {
+	Total      int `json:"total"`
+	Done       int `json:"done"` // on time or late
+	DoneOnTime int `json:"done_on_time"`
+	DoneLate   int `json:"done_late"`
+	Overdue    int `json:"overdue"`
+	AtRisk     int `json:"at_risk"`
+	OnTrack    int `json:"on_track"`
+	NotDue     int `json:"not_due"`
+}
+
+// Add counts one task.
+func (c *Counts) Add(s Status) {
+	c.Total++
+	switch s {
+	case DoneOnTime:
+		c.DoneOnTime++
+		c.Done++
+	case DoneLate:
+		c.DoneLate++
+		c.Done++
+	case Overdue:
+		c.Overdue++
+	case AtRisk:
+		c.AtRisk++
+	case OnTrack:
+		c.OnTrack++
+	default:
+		c.NotDue++
+	}
+}
+
+// Plus is the sum of two counts.
+func (c Counts) Plus(o Counts) Counts {
+	return Counts{c.Total + o.Total, c.Done + o.Done, c.DoneOnTime + o.DoneOnTime, c.DoneLate + o.DoneLate,
+		c.Overdue + o.Overdue, c.AtRisk + o.AtRisk, c.OnTrack + o.OnTrack, c.NotDue + o.NotDue}
+}
+
+// Of is how many tasks had a status.
+func (c Counts) Of(s Status) int {
+	switch s {
+	case DoneOnTime:
+		return c.DoneOnTime
+	case DoneLate:
+		return c.DoneLate
+	case Overdue:
+		return c.Overdue
+	case AtRisk:
+		return c.AtRisk
+	case OnTrack:
+		return c.OnTrack
+	}
+	return c.NotDue
+}
+
+// Rate is the share done, 0 when there is nothing.
+func (c Counts) Rate() float64 {
+	if c.Total == 0 {
+		return 0
+	}
+	return float64(c.Done) / float64(c.Total)
+}

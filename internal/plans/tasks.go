@@ -1,0 +1,444 @@
+package plans
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/mangluoi/mangluoi/internal/audit"
+	"github.com/mangluoi/mangluoi/internal/auth"
+	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/db"
+	"github.com/mangluoi/mangluoi/internal/errs"
+	"github.com/mangluoi/mangluoi/internal/locale"
+	"github.com/mangluoi/mangluoi/internal/org"
+)
+
+// taskRec is a task with its deadlines and its plan's start.
+type taskRec struct {
+	Task
+	occ   []Occurrence
+	start day.Day
+}
+
+const taskColumns = `t.id, t.document_id, COALESCE(t.group_id, 0), t.seq, t.code, t.title, t.description, t.lead_unit_id, t.schedule,
+	t.due_on, t.output, COALESCE(t.target_id, 0), t.created_at, t.updated_at, d.starts_on`
+
+// loadTasks reads the tasks matching where (a condition on plan_tasks t and
+// plan_documents d), with their supporting units and deadlines, in plan
+// order.
+func (s *Service) loadTasks(ctx context.Context, q db.Querier, where string, args []any) ([]*taskRec, error) {
+	cond := ""
+	if where != "" {
+		cond = " WHERE " + where
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+taskColumns+` FROM plan_tasks t JOIN plan_documents d ON d.id = t.document_id`+cond+
+		` ORDER BY t.document_id, t.seq, t.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []*taskRec
+	byID := map[int64]*taskRec{}
+	for rows.Next() {
+		r := &taskRec{}
+		if err := rows.Scan(&r.ID, &r.DocumentID, &r.GroupID, &r.Seq, &r.Code, &r.Title, &r.Description, &r.LeadUnitID, &r.Schedule,
+			&r.DueOn, &r.Output, &r.TargetID, &r.CreatedAt, &r.UpdatedAt, &r.start); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		r.SupportIDs = []int64{}
+		out = append(out, r)
+		byID[r.ID] = r
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	rows, err = q.QueryContext(ctx, `SELECT u.task_id, u.unit_id FROM plan_task_units u JOIN plan_tasks t ON t.id = u.task_id
+		JOIN plan_documents d ON d.id = t.document_id`+cond+` ORDER BY u.task_id, u.unit_id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var tid, uid int64
+		if err := rows.Scan(&tid, &uid); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if r := byID[tid]; r != nil {
+			r.SupportIDs = append(r.SupportIDs, uid)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = q.QueryContext(ctx, `SELECT o.id, o.task_id, o.due_on, o.period, o.done_on, o.accepted_on, o.percent, o.percent_on,
+		COALESCE(o.report_id, 0) FROM plan_occurrences o JOIN plan_tasks t ON t.id = o.task_id
+		JOIN plan_documents d ON d.id = t.document_id`+cond+` ORDER BY o.task_id, o.due_on`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var o Occurrence
+		if err := rows.Scan(&o.ID, &o.TaskID, &o.DueOn, &o.Period, &o.DoneOn, &o.AcceptedOn, &o.Percent, &o.PercentOn, &o.ReportID); err != nil {
+			return nil, err
+		}
+		if r := byID[o.TaskID]; r != nil {
+			r.occ = append(r.occ, o)
+		}
+	}
+	return out, rows.Err()
+}
+
+// TaskInput adds a task to a plan. GroupID names an existing group; or
+// Group is the title of a group to find or make.
+type TaskInput struct {
+	GroupID     int64    `json:"group_id,omitempty"`
+	Group       string   `json:"group,omitempty"`
+	Code        string   `json:"code"`
+	Title       string   `json:"title"`
+	Description string   `json:"description"`
+	LeadUnitID  int64    `json:"lead_unit_id"`
+	SupportIDs  []int64  `json:"support_unit_ids"`
+	Schedule    Schedule `json:"schedule"`
+	DueOn       day.Day  `json:"due_on"`
+	Output      string   `json:"output"`
+	TargetID    int64    `json:"target_id,omitempty"`
+}
+
+// validate checks a task against its plan: units in force and inside the
+// plan owner's scope, a deadline not before the plan was issued.
+func (in *TaskInput) validate(row int, doc *Document, t *org.Scoped, today day.Day) []*errs.Error {
+	in.Title = locale.CleanString(in.Title)
+	in.Description = strings.TrimSpace(in.Description)
+	in.Code = locale.CleanString(in.Code)
+	in.Output = locale.CleanString(in.Output)
+	in.Group = locale.CleanString(in.Group)
+	var bad []*errs.Error
+	if in.Title == "" {
+		bad = append(bad, errs.Invalidf("import.err.required").At(row, "title"))
+	} else if len([]rune(in.Title)) > 1000 {
+		bad = append(bad, errs.Invalidf("plans.err.too_long", "Max", 1000).At(row, "title"))
+	}
+	if len(in.Description) > 20000 {
+		bad = append(bad, errs.Invalidf("plans.err.too_long", "Max", 20000).At(row, "description"))
+	}
+	unit := func(id int64, field string) {
+		if id == 0 {
+			bad = append(bad, errs.Invalidf("plans.err.lead_required").At(row, field))
+			return
+		}
+		if !t.Exists(id) {
+			bad = append(bad, errs.Invalidf("org.err.unknown_unit", "ID", id).At(row, field))
+			return
+		}
+		v := t.Latest(id)
+		if !t.Covers(doc.OwnerUnitID, id) {
+			bad = append(bad, errs.Invalidf("plans.err.unit_outside_plan", "Name", v.Name).At(row, field))
+			return
+		}
+		if t.At(id, today) == nil && t.At(id, doc.IssuedOn) == nil {
+			bad = append(bad, errs.Invalidf("org.err.not_in_force", "Name", v.Name, "Date", today.VN()).At(row, field))
+		}
+	}
+	unit(in.LeadUnitID, "lead_unit_id")
+	seen := map[int64]bool{in.LeadUnitID: true}
+	var support []int64
+	for _, u := range in.SupportIDs {
+		if seen[u] {
+			continue
+		}
+		seen[u] = true
+		unit(u, "support_unit_ids")
+		support = append(support, u)
+	}
+	in.SupportIDs = support
+	if in.Schedule == "" {
+		in.Schedule = Once
+	}
+	if !oneOf(in.Schedule, Schedules) {
+		bad = append(bad, errs.Invalidf("plans.err.bad_value", "Value", string(in.Schedule)).At(row, "schedule"))
+	}
+	if in.Schedule == Once {
+		switch {
+		case in.DueOn.IsZero():
+			bad = append(bad, errs.Invalidf("plans.err.due_required").At(row, "due_on"))
+		case in.DueOn.Before(doc.IssuedOn):
+			bad = append(bad, errs.Invalidf("plans.err.due_before_issue", "Due", in.DueOn.VN(), "Issued", doc.IssuedOn.VN()).At(row, "due_on"))
+		case in.DueOn.Year() > doc.EndsOn.Year()+20:
+			bad = append(bad, errs.Invalidf("plans.err.due_too_far", "Due", in.DueOn.VN()).At(row, "due_on"))
+		}
+	} else {
+		in.DueOn = day.Day{}
+	}
+	return bad
+}
+
+// AddTask adds one task to a plan.
+func (s *Service) AddTask(ctx context.Context, actor *auth.Actor, docID int64, in TaskInput) (*Task, error) {
+	tasks, err := s.AddTasks(ctx, actor, docID, []TaskInput{in})
+	if err != nil {
+		return nil, err
+	}
+	return tasks[0], nil
+}
+
+// AddTasks adds tasks to a plan, all or none: a confirmed draft, a
+// spreadsheet, or one task typed in. Groups named by title are found or
+// made.
+func (s *Service) AddTasks(ctx context.Context, actor *auth.Actor, docID int64, ins []TaskInput) ([]*Task, error) {
+	a, err := s.manage(ctx, actor, docID)
+	if err != nil {
+		return nil, err
+	}
+	if len(ins) == 0 {
+		return nil, errs.Invalidf("plans.err.no_tasks")
+	}
+	if len(ins) > 5000 {
+		return nil, errs.Invalidf("plans.err.too_many_tasks", "Max", 5000)
+	}
+	groups, err := s.groups(ctx, s.db, docID)
+	if err != nil {
+		return nil, err
+	}
+	targets, err := s.targets(ctx, s.db, docID)
+	if err != nil {
+		return nil, err
+	}
+	today := s.Today()
+	var bad []*errs.Error
+	for i := range ins {
+		row := 0
+		if len(ins) > 1 {
+			row = i + 1
+		}
+		bad = append(bad, ins[i].validate(row, a.doc, a.tree, today)...)
+		if g := ins[i].GroupID; g != 0 && !hasGroup(groups, g) {
+			bad = append(bad, errs.Invalidf("plans.err.unknown_group", "ID", g).At(row, "group_id"))
+		}
+		if tg := ins[i].TargetID; tg != 0 && !hasTarget(targets, tg) {
+			bad = append(bad, errs.Invalidf("plans.err.unknown_target", "ID", tg).At(row, "target_id"))
+		}
+	}
+	if len(bad) > 0 {
+		return nil, oneOrList(bad)
+	}
+	var out []*Task
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var seq int
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM plan_tasks WHERE document_id = $1`, docID).Scan(&seq); err != nil {
+			return err
+		}
+		byTitle := map[string]int64{}
+		for _, g := range groups {
+			byTitle[locale.Fold(g.Title)] = g.ID
+		}
+		var entries []audit.Entry
+		for _, in := range ins {
+			gid := in.GroupID
+			if gid == 0 && in.Group != "" {
+				key := locale.Fold(in.Group)
+				if id, ok := byTitle[key]; ok {
+					gid = id
+				} else {
+					g, e, err := s.insertGroup(ctx, tx, a.doc, "", in.Group)
+					if err != nil {
+						return err
+					}
+					byTitle[key], gid = g.ID, g.ID
+					entries = append(entries, e)
+				}
+			}
+			seq++
+			tk, e, err := s.insertTask(ctx, tx, a.doc, gid, seq, in)
+			if err != nil {
+				return err
+			}
+			entries = append(entries, e)
+			out = append(out, tk)
+		}
+		return s.audit.Write(ctx, tx, actor.Who(), entries...)
+	})
+	return out, err
+}
+
+func hasGroup(gs []Group, id int64) bool {
+	for _, g := range gs {
+		if g.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func hasTarget(ts []Target, id int64) bool {
+	for _, t := range ts {
+		if t.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Service) insertTask(ctx context.Context, tx *sql.Tx, doc *Document, groupID int64, seq int, in TaskInput) (*Task, audit.Entry, error) {
+	now := s.now().UTC()
+	tk := &Task{DocumentID: doc.ID, GroupID: groupID, Seq: seq, Code: in.Code, Title: in.Title, Description: in.Description,
+		LeadUnitID: in.LeadUnitID, SupportIDs: in.SupportIDs, Schedule: in.Schedule, DueOn: in.DueOn, Output: in.Output,
+		TargetID: in.TargetID, CreatedAt: now, UpdatedAt: now}
+	if tk.SupportIDs == nil {
+		tk.SupportIDs = []int64{}
+	}
+	err := tx.QueryRowContext(ctx, `INSERT INTO plan_tasks (document_id, group_id, seq, code, title, description, lead_unit_id, schedule,
+		due_on, output, target_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+		doc.ID, nullID(groupID), seq, tk.Code, tk.Title, tk.Description, tk.LeadUnitID, tk.Schedule, nullDay(tk.DueOn), tk.Output,
+		nullID(tk.TargetID), now, now).Scan(&tk.ID)
+	if err != nil {
+		return nil, audit.Entry{}, fmt.Errorf("insert task: %w", err)
+	}
+	for _, u := range tk.SupportIDs {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO plan_task_units (task_id, unit_id) VALUES ($1, $2)`, tk.ID, u); err != nil {
+			return nil, audit.Entry{}, err
+		}
+	}
+	for _, o := range occurrences(tk.Schedule, tk.DueOn, doc.StartsOn, doc.EndsOn) {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO plan_occurrences (task_id, due_on, period, percent) VALUES ($1, $2, $3, 0)`,
+			tk.ID, o.DueOn, o.Period); err != nil {
+			return nil, audit.Entry{}, err
+		}
+	}
+	return tk, entry("task.create", "task", tk.ID, tk.LeadUnitID, nil, tk), nil
+}
+
+func (s *Service) insertGroup(ctx context.Context, tx *sql.Tx, doc *Document, code, title string) (*Group, audit.Entry, error) {
+	g := &Group{DocumentID: doc.ID, Code: code, Title: title}
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM plan_groups WHERE document_id = $1`, doc.ID).Scan(&g.Seq); err != nil {
+		return nil, audit.Entry{}, err
+	}
+	err := tx.QueryRowContext(ctx, `INSERT INTO plan_groups (document_id, seq, code, title) VALUES ($1, $2, $3, $4) RETURNING id`,
+		doc.ID, g.Seq, g.Code, g.Title).Scan(&g.ID)
+	if err != nil {
+		return nil, audit.Entry{}, fmt.Errorf("insert group: %w", err)
+	}
+	return g, entry("task_group.create", "task_group", g.ID, doc.OwnerUnitID, nil, g), nil
+}
+
+// GroupInput adds a group of tasks.
+type GroupInput struct {
+	Code  string `json:"code"`
+	Title string `json:"title"`
+}
+
+// AddGroup adds a group of tasks to a plan.
+func (s *Service) AddGroup(ctx context.Context, actor *auth.Actor, docID int64, in GroupInput) (*Group, error) {
+	a, err := s.manage(ctx, actor, docID)
+	if err != nil {
+		return nil, err
+	}
+	in.Code, in.Title = locale.CleanString(in.Code), locale.CleanString(in.Title)
+	if in.Title == "" {
+		return nil, errs.Invalidf("import.err.required").At(0, "title")
+	}
+	var g *Group
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var e audit.Entry
+		var err error
+		if g, e, err = s.insertGroup(ctx, tx, a.doc, in.Code, in.Title); err != nil {
+			return err
+		}
+		return s.audit.Write(ctx, tx, actor.Who(), e)
+	})
+	return g, err
+}
+
+// TargetInput adds a target.
+type TargetInput struct {
+	Title         string   `json:"title"`
+	IndicatorCode string   `json:"indicator_code"`
+	Goal          *float64 `json:"goal,omitempty"`
+	Measure       string   `json:"measure"`
+	DueOn         day.Day  `json:"due_on"`
+}
+
+// AddTarget adds a target to a plan.
+func (s *Service) AddTarget(ctx context.Context, actor *auth.Actor, docID int64, in TargetInput) (*Target, error) {
+	a, err := s.manage(ctx, actor, docID)
+	if err != nil {
+		return nil, err
+	}
+	in.Title, in.IndicatorCode, in.Measure = locale.CleanString(in.Title), strings.TrimSpace(in.IndicatorCode), locale.CleanString(in.Measure)
+	var bad []*errs.Error
+	if in.Title == "" {
+		bad = append(bad, errs.Invalidf("import.err.required").At(0, "title"))
+	}
+	if !in.DueOn.IsZero() && in.DueOn.Before(a.doc.IssuedOn) {
+		bad = append(bad, errs.Invalidf("plans.err.due_before_issue", "Due", in.DueOn.VN(), "Issued", a.doc.IssuedOn.VN()).At(0, "due_on"))
+	}
+	if len(in.IndicatorCode) > 60 {
+		bad = append(bad, errs.Invalidf("plans.err.too_long", "Max", 60).At(0, "indicator_code"))
+	}
+	if len(bad) > 0 {
+		return nil, oneOrList(bad)
+	}
+	tg := &Target{DocumentID: docID, Title: in.Title, IndicatorCode: in.IndicatorCode, Goal: in.Goal, Measure: in.Measure, DueOn: in.DueOn}
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM plan_targets WHERE document_id = $1`, docID).Scan(&tg.Seq); err != nil {
+			return err
+		}
+		var goal any
+		if tg.Goal != nil {
+			goal = *tg.Goal
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO plan_targets (document_id, seq, title, indicator_code, goal, measure, due_on)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, docID, tg.Seq, tg.Title, tg.IndicatorCode, goal, tg.Measure, nullDay(tg.DueOn)).Scan(&tg.ID); err != nil {
+			return err
+		}
+		return s.audit.Write(ctx, tx, actor.Who(), entry("plan_target.create", "plan_target", tg.ID, a.doc.OwnerUnitID, nil, tg))
+	})
+	return tg, err
+}
+
+func (s *Service) groups(ctx context.Context, q db.Querier, docID int64) ([]Group, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, document_id, seq, code, title FROM plan_groups WHERE document_id = $1 ORDER BY seq, id`, docID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Group
+	for rows.Next() {
+		var g Group
+		if err := rows.Scan(&g.ID, &g.DocumentID, &g.Seq, &g.Code, &g.Title); err != nil {
+			return nil, err
+		}
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+func (s *Service) targets(ctx context.Context, q db.Querier, docID int64) ([]Target, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, document_id, seq, title, indicator_code, goal, measure, due_on FROM plan_targets
+		WHERE document_id = $1 ORDER BY seq, id`, docID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Target
+	for rows.Next() {
+		var t Target
+		var goal sql.NullFloat64
+		if err := rows.Scan(&t.ID, &t.DocumentID, &t.Seq, &t.Title, &t.IndicatorCode, &goal, &t.Measure, &t.DueOn); err != nil {
+			return nil, err
+		}
+		if goal.Valid {
+			g := goal.Float64
+			t.Goal = &g
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}

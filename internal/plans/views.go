@@ -1,0 +1,495 @@
+package plans
+
+import (
+	"context"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/mangluoi/mangluoi/internal/auth"
+	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/errs"
+	"github.com/mangluoi/mangluoi/internal/org"
+)
+
+// TaskRow is a task as a list shows it on a date.
+type TaskRow struct {
+	Task
+	State        TaskState `json:"state"`
+	LeadName     string    `json:"lead_name"`
+	SupportNames []string  `json:"support_names"`
+	PlanNumber   string    `json:"plan_number,omitempty"`
+	// Mine is 0 when the reader's own unit leads the task, 1 when it
+	// supports it, 2 otherwise: each unit sees its own tasks first.
+	Mine int `json:"mine"`
+}
+
+// NextDue is the deadline the task's status speaks of.
+func (r *TaskRow) NextDue() day.Day {
+	if r.State.Current != nil {
+		return r.State.Current.DueOn
+	}
+	return r.DueOn
+}
+
+func unitName(t *org.Scoped, id int64, d day.Day) string {
+	if v := t.At(id, d); v != nil {
+		return v.Name
+	}
+	if v := t.Latest(id); v != nil {
+		return v.Name
+	}
+	return ""
+}
+
+func (s *Service) row(t *org.Scoped, r *taskRec, d day.Day) TaskRow {
+	row := TaskRow{Task: r.Task, State: State(r.occ, d, r.start), LeadName: unitName(t, r.LeadUnitID, d), Mine: 2}
+	for _, u := range r.SupportIDs {
+		row.SupportNames = append(row.SupportNames, unitName(t, u, d))
+		if u == t.Actor.ScopeUnitID {
+			row.Mine = 1
+		}
+	}
+	if r.LeadUnitID == t.Actor.ScopeUnitID {
+		row.Mine = 0
+	}
+	return row
+}
+
+// Filter narrows a list of tasks.
+type Filter struct {
+	UnitID int64  `json:"unit,omitempty"`   // tasks this unit (and the units under it) leads or supports
+	Status Status `json:"status,omitempty"` // only this status
+	Window int    `json:"window,omitempty"` // only tasks whose deadline falls within this many days of the date
+}
+
+func (f Filter) keep(r *TaskRow, d day.Day, t *org.Scoped) bool {
+	if f.Status != "" && r.State.Status != f.Status {
+		return false
+	}
+	if f.Window > 0 {
+		due := r.NextDue()
+		if due.IsZero() || due.Before(d) || due.After(d.AddDays(f.Window)) || r.State.Status.Done() {
+			return false
+		}
+	}
+	if f.UnitID != 0 {
+		ok := t.Covers(f.UnitID, r.LeadUnitID)
+		for _, u := range r.SupportIDs {
+			ok = ok || t.Covers(f.UnitID, u)
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// GroupView is a group of a plan with its tasks and counts.
+type GroupView struct {
+	Group
+	Counts Counts    `json:"counts"`
+	Tasks  []TaskRow `json:"tasks"`
+}
+
+// PlanView is a plan as one reader sees it on a date.
+type PlanView struct {
+	Document    Document    `json:"document"`
+	OwnerName   string      `json:"owner_name"`
+	Implements  *Document   `json:"implements,omitempty"`
+	Implemented []Document  `json:"implemented_by"`
+	Targets     []Target    `json:"targets"`
+	Groups      []GroupView `json:"groups"`
+	Counts      Counts      `json:"counts"`
+	// Full is set when the reader sees every task; otherwise only their
+	// units' tasks are listed and counted.
+	Full       bool `json:"full"`
+	Manageable bool `json:"manageable"`
+}
+
+// Plan shows a document with its targets, groups and tasks on date d.
+func (s *Service) Plan(ctx context.Context, actor *auth.Actor, id int64, d day.Day, f Filter) (*PlanView, error) {
+	a, err := s.open(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if f.UnitID != 0 {
+		if err := a.tree.Check(f.UnitID); err != nil {
+			return nil, err
+		}
+	}
+	v := &PlanView{Document: *a.doc, OwnerName: unitName(a.tree, a.doc.OwnerUnitID, d), Full: a.full, Manageable: a.manageable(),
+		Implemented: []Document{}, Targets: []Target{}}
+	if a.doc.ParentID != 0 {
+		if pa, err := s.open(ctx, actor, a.doc.ParentID); err == nil {
+			v.Implements = pa.doc
+		}
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id FROM plan_documents WHERE parent_id = $1 ORDER BY issued_on, id`, id)
+	if err != nil {
+		return nil, err
+	}
+	var kids []int64
+	for rows.Next() {
+		var k int64
+		if err := rows.Scan(&k); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		kids = append(kids, k)
+	}
+	rows.Close()
+	for _, k := range kids {
+		if ka, err := s.open(ctx, actor, k); err == nil {
+			v.Implemented = append(v.Implemented, *ka.doc)
+		}
+	}
+	if v.Targets, err = s.targets(ctx, s.db, id); err != nil {
+		return nil, err
+	}
+	if v.Targets == nil {
+		v.Targets = []Target{}
+	}
+	groups, err := s.groups(ctx, s.db, id)
+	if err != nil {
+		return nil, err
+	}
+	tasks, err := s.loadTasks(ctx, s.db, "t.document_id = $1", []any{id})
+	if err != nil {
+		return nil, err
+	}
+	byGroup := map[int64]*GroupView{}
+	for _, g := range groups {
+		v.Groups = append(v.Groups, GroupView{Group: g, Tasks: []TaskRow{}})
+	}
+	for i := range v.Groups {
+		byGroup[v.Groups[i].ID] = &v.Groups[i]
+	}
+	var loose *GroupView
+	for _, tk := range tasks {
+		if !a.sees(&tk.Task) {
+			continue
+		}
+		r := s.row(a.tree, tk, d)
+		if !f.keep(&r, d, a.tree) {
+			continue
+		}
+		g := byGroup[tk.GroupID]
+		if g == nil {
+			if loose == nil {
+				loose = &GroupView{Group: Group{DocumentID: id}, Tasks: []TaskRow{}}
+			}
+			g = loose
+		}
+		g.Tasks = append(g.Tasks, r)
+		g.Counts.Add(r.State.Status)
+		v.Counts.Add(r.State.Status)
+	}
+	if loose != nil {
+		v.Groups = append(v.Groups, *loose)
+	}
+	if !a.full || f != (Filter{}) { // groups with nothing of the reader's are left out
+		var kept []GroupView
+		for _, g := range v.Groups {
+			if len(g.Tasks) > 0 {
+				kept = append(kept, g)
+			}
+		}
+		v.Groups = kept
+	}
+	if v.Groups == nil {
+		v.Groups = []GroupView{}
+	}
+	return v, nil
+}
+
+// scopeUnits is a SQL list of the units a scope covers, or "" for the
+// whole country (no filter needed).
+func scopeUnits(t *org.Scoped, unit int64) string {
+	if unit == t.RootID {
+		return ""
+	}
+	ids := t.UnitsUnder(unit)
+	if len(ids) == 0 {
+		ids = []int64{unit}
+	}
+	var b strings.Builder
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(id, 10))
+	}
+	return b.String()
+}
+
+// tasksOf loads every task that a unit of the subtree of unit leads or
+// supports.
+func (s *Service) tasksOf(ctx context.Context, t *org.Scoped, unit int64) ([]*taskRec, error) {
+	list := scopeUnits(t, unit)
+	if list == "" {
+		return s.loadTasks(ctx, s.db, "", nil)
+	}
+	return s.loadTasks(ctx, s.db, "t.lead_unit_id IN ("+list+") OR t.id IN (SELECT task_id FROM plan_task_units WHERE unit_id IN ("+list+"))", nil)
+}
+
+// Tasks lists the tasks of the reader's units on date d, theirs first:
+// those their own unit leads, then supports, then those of the units below
+// them; within each, the late and at-risk first. limit bounds the rows
+// (the counts are of all).
+func (s *Service) Tasks(ctx context.Context, actor *auth.Actor, d day.Day, f Filter, limit int) ([]TaskRow, Counts, error) {
+	t, err := s.org.For(ctx, actor)
+	if err != nil {
+		return nil, Counts{}, err
+	}
+	unit := actor.ScopeUnitID
+	if f.UnitID != 0 {
+		if err := t.Check(f.UnitID); err != nil {
+			return nil, Counts{}, err
+		}
+		unit = f.UnitID
+	}
+	if f.Status != "" && !oneOf(f.Status, Statuses) {
+		return nil, Counts{}, errs.Invalidf("plans.err.bad_value", "Value", string(f.Status)).At(0, "status")
+	}
+	tasks, err := s.tasksOf(ctx, t, unit)
+	if err != nil {
+		return nil, Counts{}, err
+	}
+	numbers, err := s.numbers(ctx)
+	if err != nil {
+		return nil, Counts{}, err
+	}
+	var out []TaskRow
+	var c Counts
+	for _, tk := range tasks {
+		r := s.row(t, tk, d)
+		if !f.keep(&r, d, t) {
+			continue
+		}
+		r.PlanNumber = numbers[tk.DocumentID]
+		c.Add(r.State.Status)
+		out = append(out, r)
+	}
+	sortRows(out)
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, c, nil
+}
+
+var severity = map[Status]int{Overdue: 0, AtRisk: 1, OnTrack: 2, NotDue: 3, DoneLate: 4, DoneOnTime: 5}
+
+func sortRows(rows []TaskRow) {
+	sort.SliceStable(rows, func(i, j int) bool {
+		a, b := &rows[i], &rows[j]
+		if a.Mine != b.Mine {
+			return a.Mine < b.Mine
+		}
+		if sa, sb := severity[a.State.Status], severity[b.State.Status]; sa != sb {
+			return sa < sb
+		}
+		if a.State.DaysLate != b.State.DaysLate {
+			return a.State.DaysLate > b.State.DaysLate
+		}
+		da, db := a.NextDue(), b.NextDue()
+		if !da.Equal(db) {
+			return da.IsZero() == false && (db.IsZero() || da.Before(db))
+		}
+		return a.ID < b.ID
+	})
+}
+
+func (s *Service) numbers(ctx context.Context) (map[int64]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, number FROM plan_documents`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var n string
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}
+
+// Overdue lists the overdue tasks led by units of the reader's scope (or of
+// unit) on date d, the latest first, with how late; total counts them all.
+// It reads the deadlines only, through the index of open deadlines, so it
+// stays fast with a million reports.
+func (s *Service) Overdue(ctx context.Context, actor *auth.Actor, d day.Day, unit int64, limit int) (rows []TaskRow, total int, err error) {
+	t, err := s.org.For(ctx, actor)
+	if err != nil {
+		return nil, 0, err
+	}
+	if unit == 0 {
+		unit = actor.ScopeUnitID
+	} else if err := t.Check(unit); err != nil {
+		return nil, 0, err
+	}
+	cond := ""
+	if list := scopeUnits(t, unit); list != "" {
+		cond = " AND t.lead_unit_id IN (" + list + ")"
+	}
+	// open deadlines, and those closed only after d
+	q := `SELECT o.task_id, MIN(o.due_on) FROM plan_occurrences o JOIN plan_tasks t ON t.id = o.task_id
+		WHERE o.accepted_on IS NULL AND o.due_on < $1` + cond + ` GROUP BY o.task_id
+		UNION ALL
+		SELECT o.task_id, MIN(o.due_on) FROM plan_occurrences o JOIN plan_tasks t ON t.id = o.task_id
+		WHERE o.accepted_on > $1 AND o.due_on < $1` + cond + ` GROUP BY o.task_id`
+	r, err := s.db.QueryContext(ctx, q, d)
+	if err != nil {
+		return nil, 0, err
+	}
+	first := map[int64]day.Day{}
+	for r.Next() {
+		var id int64
+		var due day.Day
+		if err := r.Scan(&id, &due); err != nil {
+			r.Close()
+			return nil, 0, err
+		}
+		if cur, ok := first[id]; !ok || due.Before(cur) {
+			first[id] = due
+		}
+	}
+	r.Close()
+	if err := r.Err(); err != nil {
+		return nil, 0, err
+	}
+	type late struct {
+		id  int64
+		due day.Day
+	}
+	var all []late
+	for id, due := range first {
+		all = append(all, late{id, due})
+	}
+	sort.Slice(all, func(i, j int) bool {
+		if !all[i].due.Equal(all[j].due) {
+			return all[i].due.Before(all[j].due)
+		}
+		return all[i].id < all[j].id
+	})
+	total = len(all)
+	if limit > 0 && len(all) > limit {
+		all = all[:limit]
+	}
+	if len(all) == 0 {
+		return []TaskRow{}, 0, nil
+	}
+	var ids strings.Builder
+	for i, l := range all {
+		if i > 0 {
+			ids.WriteByte(',')
+		}
+		ids.WriteString(strconv.FormatInt(l.id, 10))
+	}
+	tasks, err := s.loadTasks(ctx, s.db, "t.id IN ("+ids.String()+")", nil)
+	if err != nil {
+		return nil, 0, err
+	}
+	numbers, err := s.numbers(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	for _, tk := range tasks {
+		row := s.row(t, tk, d)
+		row.PlanNumber = numbers[tk.DocumentID]
+		rows = append(rows, row)
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		if rows[i].State.DaysLate != rows[j].State.DaysLate {
+			return rows[i].State.DaysLate > rows[j].State.DaysLate
+		}
+		return rows[i].ID < rows[j].ID
+	})
+	return rows, total, nil
+}
+
+// UnitCount is a lead unit's tasks by status.
+type UnitCount struct {
+	UnitID int64  `json:"unit_id"`
+	Name   string `json:"name"`
+	Counts Counts `json:"counts"`
+}
+
+// Dashboard is the leader's summary on a date.
+type Dashboard struct {
+	Counts  Counts      `json:"counts"`
+	Plans   []DocRow    `json:"plans"`
+	Units   []UnitCount `json:"units"` // lead units, the most overdue first
+	Overdue []TaskRow   `json:"overdue"`
+	DueSoon []TaskRow   `json:"due_soon"` // due within 30 days
+}
+
+// Dashboard sums up the tasks of the reader's scope on date d.
+func (s *Service) Dashboard(ctx context.Context, actor *auth.Actor, d day.Day) (*Dashboard, error) {
+	t, err := s.org.For(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	tasks, err := s.tasksOf(ctx, t, actor.ScopeUnitID)
+	if err != nil {
+		return nil, err
+	}
+	docs, err := s.ListDocuments(ctx, actor, d)
+	if err != nil {
+		return nil, err
+	}
+	numbers := map[int64]string{}
+	for _, doc := range docs {
+		numbers[doc.ID] = doc.Number
+	}
+	db := &Dashboard{Plans: []DocRow{}, Units: []UnitCount{}, Overdue: []TaskRow{}, DueSoon: []TaskRow{}}
+	for _, doc := range docs {
+		if doc.Counts.Total > 0 {
+			db.Plans = append(db.Plans, doc)
+		}
+	}
+	units := map[int64]*UnitCount{}
+	for _, tk := range tasks {
+		r := s.row(t, tk, d)
+		r.PlanNumber = numbers[tk.DocumentID]
+		db.Counts.Add(r.State.Status)
+		u := units[tk.LeadUnitID]
+		if u == nil {
+			u = &UnitCount{UnitID: tk.LeadUnitID, Name: r.LeadName}
+			units[tk.LeadUnitID] = u
+		}
+		u.Counts.Add(r.State.Status)
+		switch {
+		case r.State.Status == Overdue:
+			db.Overdue = append(db.Overdue, r)
+		case !r.State.Status.Done() && !r.NextDue().IsZero() && !r.NextDue().After(d.AddDays(RiskDays)):
+			db.DueSoon = append(db.DueSoon, r)
+		}
+	}
+	for _, u := range units {
+		db.Units = append(db.Units, *u)
+	}
+	sort.Slice(db.Units, func(i, j int) bool {
+		a, b := db.Units[i].Counts, db.Units[j].Counts
+		if a.Overdue != b.Overdue {
+			return a.Overdue > b.Overdue
+		}
+		if a.Total != b.Total {
+			return a.Total > b.Total
+		}
+		return db.Units[i].UnitID < db.Units[j].UnitID
+	})
+	sortRows(db.Overdue)
+	sortRows(db.DueSoon)
+	if len(db.Overdue) > 10 {
+		db.Overdue = db.Overdue[:10]
+	}
+	if len(db.DueSoon) > 10 {
+		db.DueSoon = db.DueSoon[:10]
+	}
+	return db, nil
+}
