@@ -356,3 +356,31 @@ func (s *Snapshot) UnitsUnder(id int64) []int64 {
 	}
 	return out
 }
+
+// Roots are the units whose subtrees make up unit id's area on d: the unit
+// itself if in force then, else the units it was formed from that were —
+// the new Gia Lai's 2024 is old Gia Lai's and old Bình Định's. Reports and
+// lists as of a date before a reorganisation use them.
+func (s *Snapshot) Roots(id int64, d day.Day) []*Version {
+	if v := s.At(id, d); v != nil {
+		return []*Version{v}
+	}
+	var out []*Version
+	seen := map[int64]bool{}
+	var walk func(id int64)
+	walk = func(id int64) {
+		for _, l := range s.Predecessors(id) {
+			if seen[l.PredecessorID] {
+				continue
+			}
+			seen[l.PredecessorID] = true
+			if v := s.At(l.PredecessorID, d); v != nil {
+				out = append(out, v)
+			} else {
+				walk(l.PredecessorID)
+			}
+		}
+	}
+	walk(id)
+	return out
+}

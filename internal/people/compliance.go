@@ -222,33 +222,6 @@ type facts struct {
 	trained      map[int64]bool // people who completed a course this year up to the date
 }
 
-// roots are the units whose subtrees make up a scope on d: the scope unit
-// itself if in force, else the units it was formed from that were (the new
-// Gia Lai's 2024 is old Gia Lai's and old Bình Định's).
-func roots(t *org.Snapshot, id int64, d day.Day) []*org.Version {
-	if v := t.At(id, d); v != nil {
-		return []*org.Version{v}
-	}
-	var out []*org.Version
-	seen := map[int64]bool{}
-	var walk func(id int64)
-	walk = func(id int64) {
-		for _, l := range t.Predecessors(id) {
-			if seen[l.PredecessorID] {
-				continue
-			}
-			seen[l.PredecessorID] = true
-			if v := t.At(l.PredecessorID, d); v != nil {
-				out = append(out, v)
-			} else {
-				walk(l.PredecessorID)
-			}
-		}
-	}
-	walk(id)
-	return out
-}
-
 // loadFacts reads the roles, committees, focal units and training in force
 // on d under the given roots, by subtree path range (an index scan on both
 // engines).
@@ -463,7 +436,7 @@ func (s *Service) evaluate(ctx context.Context, t *org.Snapshot, unit int64, d d
 	if err != nil {
 		return nil, err
 	}
-	rs := roots(t, unit, d)
+	rs := t.Roots(unit, d)
 	f, err := loadFacts(ctx, s.db, rs, d)
 	if err != nil {
 		return nil, err
@@ -499,7 +472,7 @@ func (s *Service) evaluate(ctx context.Context, t *org.Snapshot, unit int64, d d
 		var bf *facts
 		if tg.Rule == RuleNoIncrease && !tg.Baseline.IsZero() {
 			if bf = baseFacts[tg.Baseline.String()]; bf == nil {
-				if bf, err = loadFacts(ctx, s.db, roots(t, unit, tg.Baseline), tg.Baseline); err != nil {
+				if bf, err = loadFacts(ctx, s.db, t.Roots(unit, tg.Baseline), tg.Baseline); err != nil {
 					return nil, err
 				}
 				baseFacts[tg.Baseline.String()] = bf
@@ -510,7 +483,7 @@ func (s *Service) evaluate(ctx context.Context, t *org.Snapshot, unit int64, d d
 		for _, v := range byLevel[tg.Level] {
 			var headcount [2]int
 			if bf != nil {
-				headcount = [2]int{dedicatedUnder(t, f, []*org.Version{v}, d), dedicatedUnder(t, bf, roots(t, v.UnitID, tg.Baseline), tg.Baseline)}
+				headcount = [2]int{dedicatedUnder(t, f, []*org.Version{v}, d), dedicatedUnder(t, bf, t.Roots(v.UnitID, tg.Baseline), tg.Baseline)}
 			}
 			ok, why := judge(tg, f, headcount, v.UnitID)
 			res.Total++

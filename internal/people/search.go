@@ -56,7 +56,7 @@ func (s *Service) Search(ctx context.Context, actor *auth.Actor, f Filter) (*Sea
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 50
 	}
-	rs := roots(t.Snapshot, f.UnitID, f.AsOf)
+	rs := t.Roots(f.UnitID, f.AsOf)
 	res := &SearchResult{Rows: []PersonRow{}}
 	if len(rs) == 0 {
 		return res, nil
