@@ -176,6 +176,14 @@ func (s *Server) TokenClient(t testing.TB, login string) *Client {
 	return s.TokenFor(t, s.User(t, login))
 }
 
+// For is the client reporting its failures to t (a subtest's, or a fuzz
+// input's, rather than the test that made the client).
+func (c *Client) For(t testing.TB) *Client {
+	cp := *c
+	cp.t = t
+	return &cp
+}
+
 // Do sends a request and reads the whole response body.
 func (c *Client) Do(method, path, contentType string, body io.Reader) (*http.Response, []byte) {
 	c.t.Helper()

@@ -171,7 +171,7 @@ func (p *Page) LevelName(l org.Level) string { return p.L.T("level." + string(l)
 
 // LevelPlural is "170 xã" / "170 communes".
 func (p *Page) LevelCount(l org.Level, n int) string {
-	return p.L.T("levelcount."+string(l), "Count", p.L.Int(n))
+	return p.L.N("levelcount."+string(l), n)
 }
 
 // page fills the common part of a page from the request.
@@ -312,5 +312,9 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 
 // home opens the user's own unit.
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	http.Redirect(w, r, fmt.Sprintf("/units/%d", httpx.User(r).ScopeUnitID), http.StatusSeeOther)
+	target := fmt.Sprintf("/units/%d", httpx.User(r).ScopeUnitID)
+	if r.URL.RawQuery != "" {
+		target += "?" + r.URL.RawQuery
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
 }
