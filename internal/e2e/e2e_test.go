@@ -48,7 +48,7 @@ func TestCoordinatorOnPhone(t *testing.T) {
 	b.fillDate(`form.asof input[name=d]`, "30/06/2025")
 	b.click(`form.asof button`)
 	b.wantText("main h1", "Phường Pleiku")
-	b.wantPage(vi.T("unit.not_in_force", "Date", "30/06/2025"))
+	b.wantPage(vi.T("unit.not_yet", "Date", "30/06/2025", "From", "01/07/2025"))
 	b.wantText(".asof-banner", vi.T("asof.banner", "Date", "30/06/2025"))
 	b.wantAmong(".lineage a", "Phường Diên Hồng")
 	b.screenshot("commune-2025-06-30")
@@ -58,13 +58,13 @@ func TestCoordinatorOnPhone(t *testing.T) {
 	// from, and those existed then, with their districts.
 	b.clickLink("nav.menu", vi.T("nav.units"))
 	b.wantText("main h1", "Tỉnh Gia Lai")
-	b.wantPage(vi.T("unit.not_in_force", "Date", "30/06/2025"))
+	b.wantPage(vi.T("unit.not_yet", "Date", "30/06/2025", "From", "01/07/2025"))
 	b.wantAmong(".lineage a", "Tỉnh Bình Định")
 	b.wantAmong(".lineage a", "Tỉnh Gia Lai")
 	b.screenshot("province-2025-06-30")
 	b.clickLink(".lineage", "Tỉnh Gia Lai")
 	b.wantText(".asof-banner", vi.T("asof.banner", "Date", "30/06/2025"))
-	if b.pageHas(vi.T("unit.not_in_force", "Date", "30/06/2025")) {
+	if b.pageHas(vi.T("unit.not_yet", "Date", "30/06/2025", "From", "01/07/2025")) || b.pageHas(vi.T("unit.ended", "Date", "30/06/2025", "Last", "30/06/2025")) {
 		t.Fatal("the old Gia Lai should be in force on 30/06/2025")
 	}
 	b.wantAmong("main table a", "Thành phố Pleiku")

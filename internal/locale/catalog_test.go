@@ -26,13 +26,26 @@ func readCatalog(t *testing.T, lang string) map[string]string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var m map[string]string
+		var m map[string]json.RawMessage
 		if err := json.Unmarshal(data, &m); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		for k, v := range m {
+		for k, raw := range m {
 			if _, dup := all[k]; dup {
 				t.Errorf("%s: %q is defined in another file too", name, k)
+			}
+			// a plural message is {"one": …, "other": …}: check its forms
+			// together, as one text
+			var v string
+			if err := json.Unmarshal(raw, &v); err != nil {
+				var forms map[string]string
+				if err := json.Unmarshal(raw, &forms); err != nil || forms["other"] == "" {
+					t.Errorf("%s: %q is neither a string nor plural forms with \"other\"", name, k)
+				}
+				v = forms["other"]
+				if one, ok := forms["one"]; ok && fields(one) != fields(v) && fields(one) != "" {
+					t.Errorf("%s: %q: its plural forms use different fields", name, k)
+				}
 			}
 			all[k] = v
 		}
@@ -98,9 +111,9 @@ var (
 		regexp.MustCompile(`errs\.Invalidf\(\s*"([^"]+)"\s*[,)]`),
 		regexp.MustCompile(`errs\.New\(\s*[\w.]+\s*,\s*"([^"]+)"\s*[,)]`),
 		regexp.MustCompile(`errs\.List\(\s*"([^"]+)"\s*[,)]`),
-		regexp.MustCompile(`\.T(?:Data)?\(\s*"([^"]+)"\s*[,)]`),
+		regexp.MustCompile(`\.(?:T|TData|N)\(\s*"([^"]+)"\s*[,)]`),
 	}
-	templateKeyUses = regexp.MustCompile(`\.T\s+"([^"]+)"`)
+	templateKeyUses = regexp.MustCompile(`\.[TN]\s+"([^"]+)"`)
 )
 
 func TestEveryKeyUsedExists(t *testing.T) {

@@ -52,7 +52,8 @@ func LoadCatalog() (*Catalog, error) {
 			if err != nil {
 				return nil, err
 			}
-			var m map[string]string
+			// a message is a string, or plural forms {"one": …, "other": …}
+			var m map[string]json.RawMessage
 			if err := json.Unmarshal(data, &m); err != nil {
 				return nil, fmt.Errorf("catalogue %s: %w", name, err)
 			}
@@ -119,6 +120,21 @@ func (p *Printer) T(key string, kv ...any) string {
 		}
 	}
 	return p.TData(key, data)
+}
+
+// N translates a message that depends on a count (English "1 agency",
+// "2 agencies"; Vietnamese has one form), with the count formatted as Count.
+func (p *Printer) N(key string, n int, kv ...any) string {
+	data := map[string]any{"Count": p.Int(n)}
+	for i := 0; i+1 < len(kv); i += 2 {
+		data[fmt.Sprint(kv[i])] = kv[i+1]
+	}
+	s, err := p.l.Localize(&i18n.LocalizeConfig{MessageID: key, TemplateData: data, PluralCount: n})
+	if err != nil {
+		// a message with a single form (all Vietnamese ones) has no "one"
+		return p.TData(key, data)
+	}
+	return s
 }
 
 // TData translates key with a data map.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mangluoi/mangluoi/internal/audit"
 	"github.com/mangluoi/mangluoi/internal/auth"
+	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/httpx"
 	"github.com/mangluoi/mangluoi/internal/org"
 	"github.com/mangluoi/mangluoi/internal/people"
@@ -67,6 +68,7 @@ type unitPage struct {
 	Levels      []org.Level
 	ChildLevels []org.Level
 	Apparatus   *people.Apparatus // the unit's DX apparatus on the date
+	Since       day.Day           // when the unit began, if before this version
 	// after a failed change: which form to reopen and what was typed
 	Op   string
 	Form map[string]string
@@ -119,6 +121,9 @@ func (s *Server) unitData(r *http.Request, id int64) (*unitPage, error) {
 	for _, h := range tree.History(id) {
 		up.History = append(up.History, historyRow{h, tree.Event(h.EventID), tree.At(h.ParentID, h.From)})
 	}
+	if first := tree.History(id)[0]; first.From.Before(v.From) {
+		up.Since = first.From
+	}
 	up.Preds, up.Succs = tree.LineageOf(id)
 	if inForce && v.Level != org.LevelNation && v.Level != org.LevelVillage {
 		if up.Apparatus, err = s.People.GetApparatus(r.Context(), p.Actor, id, p.AsOf); err != nil {
@@ -132,7 +137,7 @@ func (s *Server) unitData(r *http.Request, id int64) (*unitPage, error) {
 		}
 	}
 	if p.Actor.Can(auth.PermReadAudit) {
-		up.Audit, err = audit.List(r.Context(), s.DB, audit.Query{UnitIDs: []int64{id}, Limit: 20})
+		up.Audit, err = audit.List(r.Context(), s.DB, audit.Query{UnitIDs: []int64{id}, Limit: 8})
 		if err != nil {
 			return nil, err
 		}
@@ -142,6 +147,7 @@ func (s *Server) unitData(r *http.Request, id int64) (*unitPage, error) {
 
 type unitListPage struct {
 	Page
+	Area    *org.Version // the unit whose units are listed
 	Level   org.Level
 	Levels  []levelCount
 	Q       string
@@ -154,6 +160,14 @@ type unitListPage struct {
 
 const listPageSize = 100
 
+// AreaID is the id of the unit whose units are listed, 0 for the scope.
+func (p *unitListPage) AreaID() int64 {
+	if p.Area == nil {
+		return 0
+	}
+	return p.Area.UnitID
+}
+
 // unitList lists the units of one level inside the user's scope, as of the
 // page's date, with a filter and pages.
 func (s *Server) unitList(w http.ResponseWriter, r *http.Request) {
@@ -165,7 +179,26 @@ func (s *Server) unitList(w http.ResponseWriter, r *http.Request) {
 	}
 	lp := &unitListPage{Page: p, Parents: map[int64]*org.Version{}}
 	lp.Nav = "units"
-	counts := tree.CountByLevel(p.Actor.ScopeUnitID, p.AsOf)
+	// the list covers a unit of the user's scope (their own by default),
+	// or, before that unit existed, the units it was formed from
+	area := p.Actor.ScopeUnitID
+	if u, err := strconv.ParseInt(r.URL.Query().Get("unit"), 10, 64); err == nil && u != 0 {
+		if err := tree.Check(u); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		area = u
+	}
+	roots := tree.Roots(area, p.AsOf)
+	if len(roots) > 0 {
+		lp.Area = tree.Latest(area)
+	}
+	counts := map[org.Level]int{}
+	for _, root := range roots {
+		for l, n := range tree.CountByLevel(root.UnitID, p.AsOf) {
+			counts[l] += n
+		}
+	}
 	lp.Levels = countsOf(counts)
 	lp.Level = org.Level(r.URL.Query().Get("level"))
 	if !lp.Level.Valid() || lp.Level == org.LevelNation {
@@ -177,19 +210,29 @@ func (s *Server) unitList(w http.ResponseWriter, r *http.Request) {
 	lp.Title = p.L.T("units.title", "Level", lp.LevelName(lp.Level))
 	lp.Q = strings.TrimSpace(r.URL.Query().Get("q"))
 	var matches []*org.Version
+	inArea := func(v *org.Version) bool {
+		for _, root := range roots {
+			if tree.Covers(root.UnitID, v.UnitID) {
+				return true
+			}
+		}
+		return false
+	}
 	if lp.Q != "" {
 		for _, v := range tree.Search(lp.Q, p.AsOf, 0) {
-			if v.Level == lp.Level {
+			if v.Level == lp.Level && inArea(v) {
 				matches = append(matches, v)
 			}
 		}
 	} else {
-		tree.Walk(p.Actor.ScopeUnitID, p.AsOf, func(v *org.Version) bool {
-			if v.Level == lp.Level {
-				matches = append(matches, v)
-			}
-			return true
-		})
+		for _, root := range roots {
+			tree.Walk(root.UnitID, p.AsOf, func(v *org.Version) bool {
+				if v.Level == lp.Level && v.UnitID != root.UnitID {
+					matches = append(matches, v)
+				}
+				return true
+			})
+		}
 		org.SortByName(matches)
 	}
 	lp.Total = len(matches)

@@ -20,3 +20,10 @@ document.addEventListener("submit", function (e) {
   f.classList.add("is-busy");
   f.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
 });
+
+// On a phone the menu scrolls sideways: bring the current page's entry into
+// view.
+document.addEventListener("DOMContentLoaded", function () {
+  var cur = document.querySelector(".menu [aria-current=page]");
+  if (cur && cur.scrollIntoView) cur.scrollIntoView({block: "nearest", inline: "center"});
+});
