@@ -1,0 +1,161 @@
+package indicator
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/mangluoi/mangluoi/internal/audit"
+	"github.com/mangluoi/mangluoi/internal/auth"
+)
+
+// Categories of the shipped catalogue, in display order.
+var Categories = []string{
+	"Dịch vụ công trực tuyến",
+	"Chữ ký số và văn bản điện tử",
+	"Nhân lực chuyển đổi số",
+	"Tổ công nghệ số cộng đồng",
+	"Hạ tầng và xã hội số",
+	"An toàn thông tin mạng",
+	"Tổ chức và chỉ đạo",
+}
+
+func categoryRank(c string) int {
+	for i, k := range Categories {
+		if k == c {
+			return i
+		}
+	}
+	return len(Categories)
+}
+
+func f(v float64) *float64 { return &v }
+
+// Catalogue is the shipped set of standard DX indicators, from Decision
+// 1690/QĐ-TTg, Decree 42/2022/NĐ-CP (full-process online public services)
+// and the provincial DX reporting in the brief. Rates are formulas over
+// summed parts. A province adds its own beside them.
+var Catalogue = []Input{
+	// online public services (Decree 42/2022)
+	{Code: "DVC_ELIGIBLE", NameVI: "Số thủ tục hành chính đủ điều kiện cung cấp dịch vụ công trực tuyến toàn trình", NameEN: "Procedures eligible for full-process online service",
+		MeasureVI: "thủ tục", MeasureEN: "procedures", OverTime: TimeLast, Category: Categories[0], Basis: "Nghị định 42/2022/NĐ-CP"},
+	{Code: "DVC_FULL", NameVI: "Số dịch vụ công trực tuyến toàn trình đã cung cấp", NameEN: "Full-process online public services offered",
+		MeasureVI: "dịch vụ", MeasureEN: "services", OverTime: TimeLast, NotAbove: "DVC_ELIGIBLE", Category: Categories[0], Basis: "Nghị định 42/2022/NĐ-CP"},
+	{Code: "DVC_FULL_RATE", NameVI: "Tỷ lệ dịch vụ công trực tuyến toàn trình", NameEN: "Share of full-process online public services",
+		MeasureVI: "%", MeasureEN: "%", Type: Percent, Formula: "DVC_FULL / DVC_ELIGIBLE * 100", Decimals: 1, OverTime: TimeLast, Category: Categories[0],
+		Description: "Dịch vụ công trực tuyến toàn trình đã cung cấp ÷ thủ tục đủ điều kiện × 100, tính từ tổng các phần, không lấy trung bình các tỷ lệ."},
+	{Code: "HS_ALL", NameVI: "Tổng số hồ sơ thủ tục hành chính tiếp nhận", NameEN: "Administrative dossiers received",
+		MeasureVI: "hồ sơ", MeasureEN: "dossiers", Jump: 1, Category: Categories[0]},
+	{Code: "HS_ONLINE", NameVI: "Số hồ sơ tiếp nhận trực tuyến", NameEN: "Dossiers filed online",
+		MeasureVI: "hồ sơ", MeasureEN: "dossiers", NotAbove: "HS_ALL", Jump: 1, Category: Categories[0]},
+	{Code: "HS_ONLINE_RATE", NameVI: "Tỷ lệ hồ sơ tiếp nhận trực tuyến", NameEN: "Share of dossiers filed online",
+		MeasureVI: "%", MeasureEN: "%", Type: Percent, Formula: "HS_ONLINE / HS_ALL * 100", Decimals: 1, Category: Categories[0]},
+	{Code: "HS_ONTIME", NameVI: "Số hồ sơ giải quyết đúng hạn", NameEN: "Dossiers settled on time",
+		MeasureVI: "hồ sơ", MeasureEN: "dossiers", NotAbove: "HS_ALL", Jump: 1, Category: Categories[0]},
+	{Code: "HS_ONTIME_RATE", NameVI: "Tỷ lệ hồ sơ giải quyết đúng hạn", NameEN: "Share of dossiers settled on time",
+		MeasureVI: "%", MeasureEN: "%", Type: Percent, Formula: "HS_ONTIME / HS_ALL * 100", Decimals: 1, Category: Categories[0]},
+	{Code: "PAY_ONLINE", NameVI: "Số giao dịch thanh toán trực tuyến phí, lệ phí", NameEN: "Fees paid online",
+		MeasureVI: "giao dịch", MeasureEN: "payments", Jump: 1, Category: Categories[0]},
+
+	// digital signatures
+	{Code: "CKS_ISSUED", NameVI: "Số chứng thư chữ ký số đã cấp cho cán bộ, công chức", NameEN: "Digital signature certificates issued to staff",
+		MeasureVI: "chứng thư", MeasureEN: "certificates", OverTime: TimeLast, Category: Categories[1]},
+	{Code: "CKS_USED", NameVI: "Số chứng thư chữ ký số được sử dụng trong tháng", NameEN: "Digital signature certificates used",
+		MeasureVI: "chứng thư", MeasureEN: "certificates", OverTime: TimeLast, NotAbove: "CKS_ISSUED", Category: Categories[1]},
+	{Code: "CKS_USE_RATE", NameVI: "Tỷ lệ chữ ký số được sử dụng", NameEN: "Share of digital signatures in use",
+		MeasureVI: "%", MeasureEN: "%", Type: Percent, Formula: "CKS_USED / CKS_ISSUED * 100", Decimals: 1, OverTime: TimeLast, Category: Categories[1]},
+	{Code: "DOC_OUT", NameVI: "Tổng số văn bản đi", NameEN: "Outgoing official documents",
+		MeasureVI: "văn bản", MeasureEN: "documents", Jump: 1, Category: Categories[1]},
+	{Code: "DOC_SIGNED", NameVI: "Số văn bản đi được ký số", NameEN: "Outgoing documents digitally signed",
+		MeasureVI: "văn bản", MeasureEN: "documents", NotAbove: "DOC_OUT", Jump: 1, Category: Categories[1]},
+	{Code: "DOC_SIGNED_RATE", NameVI: "Tỷ lệ văn bản đi được ký số", NameEN: "Share of outgoing documents digitally signed",
+		MeasureVI: "%", MeasureEN: "%", Type: Percent, Formula: "DOC_SIGNED / DOC_OUT * 100", Decimals: 1, Category: Categories[1]},
+
+	// DX staff and training (Decision 1690)
+	{Code: "DX_STAFF", NameVI: "Số cán bộ làm công tác chuyển đổi số", NameEN: "DX staff",
+		MeasureVI: "người", MeasureEN: "people", OverTime: TimeLast, Category: Categories[2], Basis: "Quyết định 1690/QĐ-TTg"},
+	{Code: "DX_STAFF_DEDICATED", NameVI: "Trong đó: chuyên trách", NameEN: "of whom dedicated",
+		MeasureVI: "người", MeasureEN: "people", OverTime: TimeLast, NotAbove: "DX_STAFF", Category: Categories[2]},
+	{Code: "DX_STAFF_TRAINED", NameVI: "Số cán bộ chuyển đổi số được bồi dưỡng từ đầu năm", NameEN: "DX staff trained this year",
+		MeasureVI: "người", MeasureEN: "people", OverTime: TimeLast, NotAbove: "DX_STAFF", Category: Categories[2]},
+	{Code: "DX_TRAINED_RATE", NameVI: "Tỷ lệ cán bộ chuyển đổi số được bồi dưỡng", NameEN: "Share of DX staff trained",
+		MeasureVI: "%", MeasureEN: "%", Type: Percent, Formula: "DX_STAFF_TRAINED / DX_STAFF * 100", Decimals: 1, OverTime: TimeLast, Category: Categories[2]},
+	{Code: "DX_TRAINING_COURSES", NameVI: "Số lớp bồi dưỡng, tập huấn về chuyển đổi số đã tổ chức", NameEN: "DX training courses held",
+		MeasureVI: "lớp", MeasureEN: "courses", Category: Categories[2]},
+
+	// community digital technology teams (quarterly)
+	{Code: "CT_VILLAGES", NameVI: "Số thôn, tổ dân phố", NameEN: "Villages and residential groups",
+		MeasureVI: "thôn", MeasureEN: "villages", PeriodType: Quarterly, OverTime: TimeLast, Category: Categories[3]},
+	{Code: "CT_VILLAGES_COVERED", NameVI: "Số thôn, tổ dân phố có Tổ công nghệ số cộng đồng", NameEN: "Villages with a community team",
+		MeasureVI: "thôn", MeasureEN: "villages", PeriodType: Quarterly, OverTime: TimeLast, NotAbove: "CT_VILLAGES", Category: Categories[3]},
+	{Code: "CT_COVERAGE", NameVI: "Tỷ lệ thôn, tổ dân phố có Tổ công nghệ số cộng đồng", NameEN: "Share of villages with a community team",
+		MeasureVI: "%", MeasureEN: "%", Type: Percent, PeriodType: Quarterly, Formula: "CT_VILLAGES_COVERED / CT_VILLAGES * 100", Decimals: 1, OverTime: TimeLast, Category: Categories[3]},
+	{Code: "CT_TEAMS", NameVI: "Số Tổ công nghệ số cộng đồng", NameEN: "Community digital technology teams",
+		MeasureVI: "tổ", MeasureEN: "teams", PeriodType: Quarterly, OverTime: TimeLast, Category: Categories[3]},
+	{Code: "CT_MEMBERS", NameVI: "Số thành viên Tổ công nghệ số cộng đồng", NameEN: "Community team members",
+		MeasureVI: "người", MeasureEN: "members", PeriodType: Quarterly, OverTime: TimeLast, Category: Categories[3]},
+
+	// infrastructure and digital society (quarterly)
+	{Code: "HH_TOTAL", NameVI: "Tổng số hộ gia đình", NameEN: "Households",
+		MeasureVI: "hộ", MeasureEN: "households", PeriodType: Quarterly, OverTime: TimeLast, Category: Categories[4]},
+	{Code: "HH_FIBER", NameVI: "Số hộ gia đình có kết nối Internet cáp quang", NameEN: "Households with fibre Internet",
+		MeasureVI: "hộ", MeasureEN: "households", PeriodType: Quarterly, OverTime: TimeLast, NotAbove: "HH_TOTAL", Category: Categories[4]},
+	{Code: "HH_FIBER_RATE", NameVI: "Tỷ lệ hộ gia đình có Internet cáp quang", NameEN: "Share of households with fibre",
+		MeasureVI: "%", MeasureEN: "%", Type: Percent, PeriodType: Quarterly, Formula: "HH_FIBER / HH_TOTAL * 100", Decimals: 1, OverTime: TimeLast, Category: Categories[4]},
+	{Code: "VNEID_L2", NameVI: "Số tài khoản định danh điện tử mức 2 đã kích hoạt", NameEN: "Level-2 digital IDs (VNeID) activated",
+		MeasureVI: "tài khoản", MeasureEN: "accounts", PeriodType: Quarterly, OverTime: TimeLast, Category: Categories[4]},
+
+	// cyber security (quarterly)
+	{Code: "ATTT_SYSTEMS", NameVI: "Số hệ thống thông tin đã được phê duyệt cấp độ an toàn", NameEN: "Information systems with an approved security level",
+		MeasureVI: "hệ thống", MeasureEN: "systems", PeriodType: Quarterly, OverTime: TimeLast, Category: Categories[5]},
+	{Code: "ATTT_INCIDENTS", NameVI: "Số sự cố an toàn thông tin mạng", NameEN: "Cyber security incidents",
+		MeasureVI: "sự cố", MeasureEN: "incidents", PeriodType: Quarterly, LowerBetter: true, Category: Categories[5]},
+
+	// organisation (yearly)
+	{Code: "DX_COMMITTEE", NameVI: "Đã kiện toàn Ban Chỉ đạo chuyển đổi số", NameEN: "DX steering committee in place",
+		Type: YesNo, PeriodType: Yearly, Category: Categories[6], Basis: "Quyết định 1690/QĐ-TTg"},
+	{Code: "DX_PLAN", NameVI: "Đã ban hành kế hoạch chuyển đổi số năm", NameEN: "Yearly DX plan issued",
+		Type: YesNo, PeriodType: Yearly, Category: Categories[6]},
+	{Code: "DX_BUDGET", NameVI: "Kinh phí chi cho chuyển đổi số", NameEN: "Spending on DX",
+		MeasureVI: "triệu đồng", MeasureEN: "million VND", PeriodType: Yearly, Decimals: 1, Category: Categories[6]},
+	{Code: "DX_DIFFICULTIES", NameVI: "Khó khăn, vướng mắc và đề xuất", NameEN: "Difficulties and proposals",
+		Type: Text, PeriodType: Yearly, Category: Categories[6]},
+}
+
+// EnsureCatalogue adds the shipped indicators whose codes are not yet
+// defined, owned by the nation (root).
+func (s *Service) EnsureCatalogue(ctx context.Context, root int64) error {
+	d, err := s.definitions(ctx)
+	if err != nil {
+		return err
+	}
+	var missing []*Indicator
+	for _, in := range Catalogue {
+		if d.code(in.Code) != nil {
+			continue
+		}
+		in.OwnerUnitID = root
+		if bad, _ := in.validate(); len(bad) > 0 {
+			return fmt.Errorf("catalogue %s: %v", in.Code, bad[0])
+		}
+		i := fromInput(in)
+		i.Active, i.CreatedAt, i.UpdatedAt = true, s.now().UTC(), s.now().UTC()
+		missing = append(missing, i)
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var entries []audit.Entry
+		for _, i := range missing {
+			if err := insertIndicator(ctx, tx, i); err != nil {
+				return err
+			}
+			entries = append(entries, audit.Entry{Action: "indicator.create", Entity: "indicator", EntityID: fmt.Sprint(i.ID), UnitID: root, After: i})
+		}
+		if _, err := bump(ctx, tx, 0, defsPeriod); err != nil {
+			return err
+		}
+		return s.audit.Write(ctx, tx, auth.SystemActor("catalogue", root).Who(), entries...)
+	})
+}

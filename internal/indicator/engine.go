@@ -1,0 +1,605 @@
+package indicator
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/db"
+	"github.com/mangluoi/mangluoi/internal/org"
+)
+
+// The roll-up engine. Nothing is precomputed by a batch job: every total
+// is computed at request time from the stored values, fast enough because
+//
+//   - the values of one (indicator, period) — a "cell", a few thousand rows
+//     nationally — are read with one range scan of the primary key and kept
+//     in memory, tagged with the cell's generation; a request first reads
+//     the generations of the cells it needs (one indexed query) and reloads
+//     only the cells another transaction has changed, so a value saved on
+//     any app server is in every total at the next request; a save on this
+//     server patches its copy in place;
+//   - the tree as of a date is flattened once into a preorder "layout"
+//     (each unit's subtree is a contiguous range of positions), cached per
+//     tree generation and shared between dates with the same tree, so a
+//     subtree total is a pass over the cell's values with a range test;
+//   - restating to today's units maps each old unit, once per layout, to
+//     its successors with weights from the lineage.
+type engine struct {
+	db  *db.DB
+	max int // values kept in memory before the least recently used cells go
+
+	mu    sync.Mutex
+	cells map[cellKey]*cell
+	clock uint64
+	size  int
+
+	layMu    sync.Mutex
+	layGen   int64
+	layouts  map[day.Day]*layout
+	byHash   map[uint64]*layout
+	snapshot *org.Snapshot
+}
+
+// DefaultCacheValues bounds the values held in memory (16 bytes each plus
+// slice headers): 8 million ≈ 130 MB, two years of a national monthly
+// indicator set.
+const DefaultCacheValues = 8_000_000
+
+func newEngine(d *db.DB) *engine {
+	return &engine{db: d, max: DefaultCacheValues, cells: map[cellKey]*cell{}}
+}
+
+type cellKey struct {
+	ind    int64
+	period string
+}
+
+// cell is every stored value of one indicator for one period, sorted by
+// unit id.
+type cell struct {
+	gen   int64
+	used  uint64
+	units []int64
+	vals  []float64
+	st    []uint8
+	at    []int64 // unix seconds of the last change, only for "latest"
+}
+
+func (c *cell) find(unit int64) (int, bool) {
+	i := sort.Search(len(c.units), func(i int) bool { return c.units[i] >= unit })
+	return i, i < len(c.units) && c.units[i] == unit
+}
+
+// Value statuses, mirrored from the submission.
+const (
+	stDraft     uint8 = 0
+	stSubmitted uint8 = 1
+	stApproved  uint8 = 2
+)
+
+// Basis says which values count in a total.
+type Basis string
+
+// The bases: every value entered (live), those submitted or approved, or
+// approved ones only.
+const (
+	BasisAll       Basis = "all"
+	BasisSubmitted Basis = "submitted"
+	BasisApproved  Basis = "approved"
+)
+
+func (b Basis) min() uint8 {
+	switch b {
+	case BasisSubmitted:
+		return stSubmitted
+	case BasisApproved:
+		return stApproved
+	}
+	return stDraft
+}
+
+// ParseBasis reads a basis, all by default.
+func ParseBasis(s string) Basis {
+	switch Basis(s) {
+	case BasisSubmitted, BasisApproved:
+		return Basis(s)
+	}
+	return BasisAll
+}
+
+// load returns the cells for keys, reloading those whose generation moved.
+// withTime asks for the change times (the "latest" aggregation).
+func (e *engine) load(ctx context.Context, keys []cellKey, withTime map[int64]bool) (map[cellKey]*cell, error) {
+	out := make(map[cellKey]*cell, len(keys))
+	if len(keys) == 0 {
+		return out, nil
+	}
+	gens, err := e.generations(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	stale := map[int64][]string{} // indicator → periods to read
+	e.mu.Lock()
+	e.clock++
+	for _, k := range keys {
+		g := gens[k]
+		if c := e.cells[k]; c != nil && c.gen == g && (!withTime[k.ind] || c.at != nil || len(c.units) == 0) {
+			c.used = e.clock
+			out[k] = c
+			continue
+		}
+		if g == 0 { // never written: empty, nothing to read
+			out[k] = &cell{}
+			continue
+		}
+		if _, dup := out[k]; !dup {
+			stale[k.ind] = append(stale[k.ind], k.period)
+			out[k] = nil
+		}
+	}
+	e.mu.Unlock()
+	for ind, periods := range stale {
+		got, err := e.read(ctx, ind, periods, withTime[ind])
+		if err != nil {
+			return nil, err
+		}
+		e.mu.Lock()
+		for p, c := range got {
+			k := cellKey{ind, p}
+			c.gen = gens[k]
+			c.used = e.clock
+			if old := e.cells[k]; old != nil {
+				e.size -= len(old.units)
+			}
+			e.cells[k] = c
+			e.size += len(c.units)
+			out[k] = c
+		}
+		e.evict()
+		e.mu.Unlock()
+	}
+	return out, nil
+}
+
+// generations reads the generation of each cell (0 for a cell never
+// written).
+func (e *engine) generations(ctx context.Context, keys []cellKey) (map[cellKey]int64, error) {
+	inds, periods := map[int64]bool{}, map[string]bool{}
+	for _, k := range keys {
+		inds[k.ind], periods[k.period] = true, true
+	}
+	args := make([]any, 0, len(inds)+len(periods))
+	var qi, qp []string
+	for i := range inds {
+		args = append(args, i)
+		qi = append(qi, "$"+strconv.Itoa(len(args)))
+	}
+	for p := range periods {
+		args = append(args, p)
+		qp = append(qp, "$"+strconv.Itoa(len(args)))
+	}
+	rows, err := e.db.QueryContext(ctx, `SELECT indicator_id, period, generation FROM indicator_cells
+		WHERE indicator_id IN (`+strings.Join(qi, ",")+`) AND period IN (`+strings.Join(qp, ",")+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("cell generations: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[cellKey]int64, len(keys))
+	for rows.Next() {
+		var k cellKey
+		var g int64
+		if err := rows.Scan(&k.ind, &k.period, &g); err != nil {
+			return nil, err
+		}
+		out[k] = g
+	}
+	return out, rows.Err()
+}
+
+// read loads the values of one indicator for some periods.
+func (e *engine) read(ctx context.Context, ind int64, periods []string, withTime bool) (map[string]*cell, error) {
+	args := []any{ind}
+	var qp []string
+	for _, p := range periods {
+		args = append(args, p)
+		qp = append(qp, "$"+strconv.Itoa(len(args)))
+	}
+	cols := `period, unit_id, COALESCE(value, 0), status`
+	if withTime {
+		cols += `, updated_at`
+	}
+	rows, err := e.db.QueryContext(ctx, `SELECT `+cols+` FROM indicator_values WHERE indicator_id = $1 AND period IN (`+
+		strings.Join(qp, ",")+`) ORDER BY period, unit_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read values: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[string]*cell, len(periods))
+	for _, p := range periods {
+		out[p] = &cell{}
+	}
+	var period string
+	var cur *cell
+	for rows.Next() {
+		var p string
+		var unit int64
+		var v float64
+		var st uint8
+		var at time.Time
+		dest := []any{&p, &unit, &v, &st}
+		if withTime {
+			dest = append(dest, &at)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		if cur == nil || p != period {
+			period, cur = p, out[p]
+			if cur == nil {
+				cur = &cell{}
+				out[p] = cur
+			}
+		}
+		cur.units = append(cur.units, unit)
+		cur.vals = append(cur.vals, v)
+		cur.st = append(cur.st, st)
+		if withTime {
+			cur.at = append(cur.at, at.Unix())
+		}
+	}
+	if withTime {
+		for _, c := range out {
+			if c.at == nil {
+				c.at = []int64{}
+			}
+		}
+	}
+	return out, rows.Err()
+}
+
+// evict drops the least recently used cells while over the bound (mu held).
+func (e *engine) evict() {
+	if e.size <= e.max {
+		return
+	}
+	type lru struct {
+		k    cellKey
+		used uint64
+	}
+	all := make([]lru, 0, len(e.cells))
+	for k, c := range e.cells {
+		all = append(all, lru{k, c.used})
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].used < all[j].used })
+	for _, x := range all {
+		if e.size <= e.max*9/10 {
+			break
+		}
+		e.size -= len(e.cells[x.k].units)
+		delete(e.cells, x.k)
+	}
+}
+
+// change is one value as a save left it.
+type change struct {
+	unit    int64
+	val     float64
+	st      uint8
+	at      int64
+	deleted bool
+}
+
+// patch applies a committed save to the cached cell when the cache held
+// the generation just before it; otherwise it drops the cell (another
+// write came between), which the next request reloads.
+func (e *engine) patch(k cellKey, gen int64, changes []change) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	c := e.cells[k]
+	if c == nil {
+		return
+	}
+	if c.gen != gen-1 {
+		e.size -= len(c.units)
+		delete(e.cells, k)
+		return
+	}
+	// copy on write: a request may be reading the old slices
+	n := &cell{gen: gen, used: c.used, units: append([]int64(nil), c.units...), vals: append([]float64(nil), c.vals...),
+		st: append([]uint8(nil), c.st...)}
+	if c.at != nil {
+		n.at = append([]int64{}, c.at...)
+	}
+	for _, ch := range changes {
+		i, ok := n.find(ch.unit)
+		switch {
+		case ch.deleted && ok:
+			n.units = append(n.units[:i], n.units[i+1:]...)
+			n.vals = append(n.vals[:i], n.vals[i+1:]...)
+			n.st = append(n.st[:i], n.st[i+1:]...)
+			if n.at != nil {
+				n.at = append(n.at[:i], n.at[i+1:]...)
+			}
+		case ch.deleted:
+		case ok:
+			n.vals[i], n.st[i] = ch.val, ch.st
+			if n.at != nil {
+				n.at[i] = ch.at
+			}
+		default:
+			n.units = append(n.units[:i], append([]int64{ch.unit}, n.units[i:]...)...)
+			n.vals = append(n.vals[:i], append([]float64{ch.val}, n.vals[i:]...)...)
+			n.st = append(n.st[:i], append([]uint8{ch.st}, n.st[i:]...)...)
+			if n.at != nil {
+				n.at = append(n.at[:i], append([]int64{ch.at}, n.at[i:]...)...)
+			}
+		}
+	}
+	e.size += len(n.units) - len(c.units)
+	e.cells[k] = n
+}
+
+// forget drops cached cells (after a bulk write).
+func (e *engine) forget(keys []cellKey) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, k := range keys {
+		if c := e.cells[k]; c != nil {
+			e.size -= len(c.units)
+			delete(e.cells, k)
+		}
+	}
+}
+
+// Stats says what the engine holds, for the benchmarks.
+type Stats struct {
+	Cells, Values, Layouts int
+}
+
+// Stats reports the cache's size.
+func (s *Service) Stats() Stats {
+	e := s.eng
+	e.mu.Lock()
+	st := Stats{Cells: len(e.cells), Values: e.size}
+	e.mu.Unlock()
+	e.layMu.Lock()
+	st.Layouts = len(e.byHash)
+	e.layMu.Unlock()
+	return st
+}
+
+// layout is the tree as of one date, flattened in preorder: the subtree of
+// the unit at position i is positions [i, end[i]).
+type layout struct {
+	date   day.Day
+	ids    []int64
+	parent []int32
+	end    []int32
+	pos    []int32 // by unit id, -1 when absent (ids beyond len are absent)
+
+	mu    sync.Mutex
+	carry map[int64][]placed // restating: units not here, to where they went
+	lift  map[int64]int32    // as it was: units not here, to their nearest ancestor here
+}
+
+// placed is a position and the share of a value that goes there.
+type placed struct {
+	pos int32
+	w   float64
+}
+
+func (l *layout) at(unit int64) int32 {
+	if unit < 0 || unit >= int64(len(l.pos)) {
+		return -1
+	}
+	return l.pos[unit]
+}
+
+// layoutAt returns the tree as of d for the snapshot, built once per tree
+// generation and shared between dates whose trees are the same.
+func (e *engine) layoutAt(snap *org.Snapshot, d day.Day) *layout {
+	e.layMu.Lock()
+	defer e.layMu.Unlock()
+	if e.snapshot == nil || e.layGen != snap.Generation || e.snapshot != snap {
+		e.layGen, e.snapshot = snap.Generation, snap
+		e.layouts, e.byHash = map[day.Day]*layout{}, map[uint64]*layout{}
+	}
+	if l := e.layouts[d]; l != nil {
+		return l
+	}
+	l := buildLayout(snap, d)
+	h := l.hash()
+	if same := e.byHash[h]; same != nil && same.equal(l) {
+		l = same
+	} else {
+		e.byHash[h] = l
+	}
+	e.layouts[d] = l
+	return l
+}
+
+func buildLayout(snap *org.Snapshot, d day.Day) *layout {
+	l := &layout{date: d, carry: map[int64][]placed{}, lift: map[int64]int32{}}
+	var maxID int64
+	var walk func(v *org.Version, parent int32)
+	walk = func(v *org.Version, parent int32) {
+		i := int32(len(l.ids))
+		l.ids = append(l.ids, v.UnitID)
+		l.parent = append(l.parent, parent)
+		l.end = append(l.end, 0)
+		if v.UnitID > maxID {
+			maxID = v.UnitID
+		}
+		for _, c := range snap.Children(v.UnitID, d) {
+			walk(c, i)
+		}
+		l.end[i] = int32(len(l.ids))
+	}
+	if root := snap.At(snap.RootID, d); root != nil {
+		walk(root, -1)
+	}
+	l.pos = make([]int32, maxID+1)
+	for i := range l.pos {
+		l.pos[i] = -1
+	}
+	for i, id := range l.ids {
+		l.pos[id] = int32(i)
+	}
+	return l
+}
+
+func (l *layout) hash() uint64 {
+	h := fnv.New64a()
+	var b [12]byte
+	for i, id := range l.ids {
+		p := l.parent[i]
+		for k := 0; k < 8; k++ {
+			b[k] = byte(id >> (8 * k))
+		}
+		for k := 0; k < 4; k++ {
+			b[8+k] = byte(p >> (8 * k))
+		}
+		h.Write(b[:])
+	}
+	return h.Sum64()
+}
+
+func (l *layout) equal(o *layout) bool {
+	if len(l.ids) != len(o.ids) {
+		return false
+	}
+	for i := range l.ids {
+		if l.ids[i] != o.ids[i] || l.parent[i] != o.parent[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// children lists the positions of the units directly under position i.
+func (l *layout) children(i int32) []int32 {
+	var out []int32
+	for j := i + 1; j < l.end[i]; j = l.end[j] {
+		out = append(out, j)
+	}
+	return out
+}
+
+// liftTo is where a unit not in this tree counts "as it was": its nearest
+// ancestor that is (a unit that ended during the period counts in the
+// parent it had), or -1.
+func (l *layout) liftTo(snap *org.Snapshot, unit int64) int32 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if p, ok := l.lift[unit]; ok {
+		return p
+	}
+	p := int32(-1)
+	var v *org.Version
+	for _, h := range snap.History(unit) {
+		if !h.From.After(l.date) {
+			v = h
+		}
+	}
+	if v != nil {
+		ids := strings.Split(strings.Trim(v.Path, "/"), "/")
+		for i := len(ids) - 2; i >= 0 && p < 0; i-- {
+			if id, err := strconv.ParseInt(ids[i], 10, 64); err == nil {
+				p = l.at(id)
+			}
+		}
+	}
+	l.lift[unit] = p
+	return p
+}
+
+// carryTo is where a unit's value goes when restated to this tree: itself
+// if it is here; else its successors, each with its share (see Weights);
+// else, for a unit that ended without successors (a district of the
+// three-level government), where its parent went.
+func (l *layout) carryTo(snap *org.Snapshot, unit int64) []placed {
+	if p := l.at(unit); p >= 0 {
+		return []placed{{p, 1}}
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.carryLocked(snap, unit, 0)
+}
+
+func (l *layout) carryLocked(snap *org.Snapshot, unit int64, depth int) []placed {
+	if p := l.at(unit); p >= 0 {
+		return []placed{{p, 1}}
+	}
+	if got, ok := l.carry[unit]; ok {
+		return got
+	}
+	var out []placed
+	if depth < 24 {
+		if links := snap.Successors(unit); len(links) > 0 {
+			for i, w := range Weights(links) {
+				for _, d := range l.carryLocked(snap, links[i].SuccessorID, depth+1) {
+					out = append(out, placed{d.pos, d.w * w})
+				}
+			}
+		} else if last := snap.Latest(unit); last != nil && last.ParentID != 0 && !last.To.After(l.date) {
+			out = l.carryLocked(snap, last.ParentID, depth+1)
+		}
+	}
+	out = merge(out)
+	l.carry[unit] = out
+	return out
+}
+
+// merge adds up shares that reach the same position by several paths.
+func merge(ps []placed) []placed {
+	if len(ps) < 2 {
+		return ps
+	}
+	sort.Slice(ps, func(i, j int) bool { return ps[i].pos < ps[j].pos })
+	out := ps[:1]
+	for _, p := range ps[1:] {
+		if p.pos == out[len(out)-1].pos {
+			out[len(out)-1].w += p.w
+		} else {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Weights is the share of a predecessor's figures that each of its
+// successor links carries when history is restated: a full link carries
+// all of it; partial links carry the fraction recorded in the mapping, and
+// those without one split what remains equally (two successors of a split
+// commune with no fraction recorded get half each).
+func Weights(links []org.Link) []float64 {
+	w := make([]float64, len(links))
+	rest, unknown := 1.0, 0
+	for i, l := range links {
+		switch {
+		case l.Share == org.ShareFull:
+			w[i] = 1
+		case l.Fraction != nil:
+			w[i] = *l.Fraction
+			rest -= *l.Fraction
+		default:
+			unknown++
+		}
+	}
+	if rest < 0 {
+		rest = 0
+	}
+	for i, l := range links {
+		if l.Share != org.ShareFull && l.Fraction == nil {
+			w[i] = rest / float64(unknown)
+		}
+	}
+	return w
+}
