@@ -12,15 +12,16 @@ import (
 	"text/template"
 )
 
-// readCatalog reads a language's catalogue files (catalog/*.<lang>.json)
-// as plain JSON, apart from go-i18n, and merges them.
-func readCatalog(t *testing.T, lang string) map[string]string {
+// readCatalog reads every catalogue file of a language as plain JSON,
+// apart from go-i18n: each message with its template texts (one, or one per
+// plural form).
+func readCatalog(t *testing.T, lang string) map[string][]string {
 	t.Helper()
 	names, err := filepath.Glob(filepath.Join("catalog", "*."+lang+".json"))
 	if err != nil || len(names) == 0 {
 		t.Fatalf("no catalogue files for %s: %v", lang, err)
 	}
-	all := map[string]string{}
+	out := map[string][]string{}
 	for _, name := range names {
 		data, err := os.ReadFile(name)
 		if err != nil {
@@ -31,35 +32,40 @@ func readCatalog(t *testing.T, lang string) map[string]string {
 			t.Fatalf("%s: %v", name, err)
 		}
 		for k, raw := range m {
-			if _, dup := all[k]; dup {
+			if _, dup := out[k]; dup {
 				t.Errorf("%s: %q is defined in another file too", name, k)
 			}
-			// a plural message is {"one": …, "other": …}: check its forms
-			// together, as one text
-			var v string
-			if err := json.Unmarshal(raw, &v); err != nil {
-				var forms map[string]string
-				if err := json.Unmarshal(raw, &forms); err != nil || forms["other"] == "" {
-					t.Errorf("%s: %q is neither a string nor plural forms with \"other\"", name, k)
+			var one string
+			var forms map[string]string
+			switch {
+			case json.Unmarshal(raw, &one) == nil:
+				out[k] = []string{one}
+			case json.Unmarshal(raw, &forms) == nil && forms["other"] != "":
+				for _, f := range forms {
+					out[k] = append(out[k], f)
 				}
-				v = forms["other"]
-				if one, ok := forms["one"]; ok && fields(one) != fields(v) && fields(one) != "" {
-					t.Errorf("%s: %q: its plural forms use different fields", name, k)
-				}
+			default:
+				t.Errorf("%s: %q is neither a text nor plural forms with \"other\": %s", name, k, raw)
+				out[k] = nil
 			}
-			all[k] = v
 		}
 	}
-	return all
+	return out
 }
 
 var templateField = regexp.MustCompile(`\{\{\s*\.(\w+)`)
 
-// fields lists the data a message template uses.
-func fields(msg string) string {
+// fields lists the data a message's templates use.
+func fields(forms []string) string {
+	set := map[string]bool{}
+	for _, f := range forms {
+		for _, m := range templateField.FindAllStringSubmatch(f, -1) {
+			set[m[1]] = true
+		}
+	}
 	var out []string
-	for _, m := range templateField.FindAllStringSubmatch(msg, -1) {
-		out = append(out, m[1])
+	for f := range set {
+		out = append(out, f)
 	}
 	sort.Strings(out)
 	return strings.Join(out, ",")
@@ -69,21 +75,23 @@ func TestCatalogues(t *testing.T) {
 	vi, en := readCatalog(t, "vi"), readCatalog(t, "en")
 	for _, c := range []struct {
 		lang string
-		this map[string]string
-		that map[string]string
+		this map[string][]string
+		that map[string][]string
 	}{{"vi", vi, en}, {"en", en, vi}} {
 		if len(c.this) == 0 {
 			t.Fatalf("%s: empty catalogue", c.lang)
 		}
-		for k, v := range c.this {
+		for k, forms := range c.this {
 			if _, ok := c.that[k]; !ok {
 				t.Errorf("%q is in %s only", k, c.lang)
 			}
-			if strings.TrimSpace(v) == "" {
-				t.Errorf("%s: %q is empty", c.lang, k)
-			}
-			if _, err := template.New(k).Parse(v); err != nil {
-				t.Errorf("%s: %q does not parse: %v", c.lang, k, err)
+			for _, v := range forms {
+				if strings.TrimSpace(v) == "" {
+					t.Errorf("%s: %q is empty", c.lang, k)
+				}
+				if _, err := template.New(k).Parse(v); err != nil {
+					t.Errorf("%s: %q does not parse: %v", c.lang, k, err)
+				}
 			}
 		}
 	}
