@@ -175,7 +175,7 @@ func (f *target) make(kind string) (int64, error) {
 		return r.ID, nil
 	case "committee":
 		c, err := s.People.CreateCommittee(ctx, admin, people.CommitteeInput{UnitID: f.id("unit"), Name: "Ban Chỉ đạo Chuyển đổi số " + f.name,
-			DecisionNumber: "12/QĐ-UBND", DecisionDate: fixtureFrom.AddDays(9)})
+			DecisionNumber: "12/QĐ-UBND", DecisionDate: fixtureFrom.AddDays(9 + f.serial%100)})
 		if err != nil {
 			return 0, err
 		}

@@ -203,7 +203,7 @@ func checkSpec(snap *Snapshot, actor *auth.Actor, sp *UnitSpec, d day.Day, exclu
 	if pathChangesAfter(snap, sp.ParentID, d, parent.Path) {
 		return nil, errs.Invalidf("org.err.later_change", "Name", parent.Name, "Date", d.VN()).At(0, "parent_id")
 	}
-	if err := checkCodeFree(snap, sp.Level, sp.Code, d, exclude); err != nil {
+	if err := checkCodeFree(snap, actor, sp.Level, sp.Code, d, exclude); err != nil {
 		return nil, err
 	}
 	return parent, nil
@@ -221,13 +221,18 @@ func pathChangesAfter(snap *Snapshot, id int64, d day.Day, path string) bool {
 }
 
 // checkCodeFree refuses a code already carried by another unit of the same
-// level on d (codes are reused over time, never at the same time).
-func checkCodeFree(snap *Snapshot, l Level, code string, d day.Day, exclude map[int64]bool) error {
+// level on d (codes are reused over time, never at the same time). The
+// unit is named only if the actor may see it: a code must not reveal what
+// lies outside the actor's scope.
+func checkCodeFree(snap *Snapshot, actor *auth.Actor, l Level, code string, d day.Day, exclude map[int64]bool) error {
 	if code == "" {
 		return nil
 	}
 	for _, v := range snap.all {
 		if v.Code == code && v.Level == l && !exclude[v.UnitID] && v.ValidAt(d) {
+			if !snap.Covers(actor.ScopeUnitID, v.UnitID) {
+				return errs.New(errs.Conflict, "org.err.code_taken_elsewhere", "Code", code, "Date", d.VN()).At(0, "code")
+			}
 			return errs.New(errs.Conflict, "org.err.code_taken", "Code", code, "Name", v.Name, "Date", d.VN()).At(0, "code")
 		}
 	}
@@ -271,7 +276,7 @@ func (s *Service) Rename(ctx context.Context, actor *auth.Actor, in RenameInput)
 			return errs.Invalidf("org.err.nothing_changed")
 		}
 		if next.Code != v.Code {
-			if err := checkCodeFree(snap, v.Level, next.Code, in.Effective, map[int64]bool{v.UnitID: true}); err != nil {
+			if err := checkCodeFree(snap, actor, v.Level, next.Code, in.Effective, map[int64]bool{v.UnitID: true}); err != nil {
 				return err
 			}
 		}
