@@ -127,6 +127,9 @@ func TestRename(t *testing.T) {
 		if got := childNames(s, xa, d1); got != "Thôn 1, Thôn 2" {
 			t.Errorf("villages after the rename: %s", got)
 		}
+		if len(s.Predecessors(xa))+len(s.Successors(xa)) != 0 {
+			t.Error("a renamed unit is its own history, with no lineage")
+		}
 		if len(s.Search("phuong mot a", d1.AddDays(-1), s.RootID, 5)) != 0 || len(s.Search("phuong mot a", d1, s.RootID, 5)) != 1 {
 			t.Error("search by the new name should find it from the day of the rename only")
 		}
@@ -217,6 +220,7 @@ func TestMove(t *testing.T) {
 			{ancestorNames(s, thon1, before), "Tỉnh Thử Nghiệm / Huyện Một / Xã Một A"},
 			{ancestorNames(s, thon1, d1), "Tỉnh Thử Nghiệm / Huyện Hai / Xã Một A"},
 			{history(s, xa), "2024-01-01–2025-03-01 Xã Một A (Huyện Một); 2025-03-01–… Xã Một A (Huyện Hai)"},
+			{links(s, append(s.Predecessors(xa), s.Successors(xa)...)), ""},
 		} {
 			if c.got != c.want {
 				t.Errorf("got %q, want %q", c.got, c.want)
