@@ -153,7 +153,7 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintln(stdout, "Loading demo data…")
-	logins, err := demo.Seed(ctx, m.Org, m.Auth, m.People, admin, *units)
+	logins, err := demo.Seed(ctx, m.Org, m.Auth, m.People, admin, *units, demo.WithPlans(m.Plans))
 	if err != nil {
 		return err
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/locale"
 	"github.com/mangluoi/mangluoi/internal/org"
 	"github.com/mangluoi/mangluoi/internal/people"
+	"github.com/mangluoi/mangluoi/internal/plans"
 )
 
 // Deps are what the API needs.
@@ -32,6 +33,7 @@ type Deps struct {
 	Org     *org.Service
 	Auth    *auth.Service
 	People  *people.Service
+	Plans   *plans.Service
 	Files   *files.Store
 	Catalog *locale.Catalog
 	Log     *slog.Logger

@@ -24,6 +24,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/locale"
 	"github.com/mangluoi/mangluoi/internal/org"
 	"github.com/mangluoi/mangluoi/internal/people"
+	"github.com/mangluoi/mangluoi/internal/plans"
 	"github.com/mangluoi/mangluoi/internal/web"
 )
 
@@ -36,6 +37,11 @@ type Config struct {
 	Log           *slog.Logger
 	SecureCookies bool
 	TrustProxy    bool
+	// SMTP sends the reminder digests by e-mail when set.
+	SMTP *plans.SMTP
+	// RemindEvery is how often the server runs the plans' reminders (0:
+	// never; then run `mangluoi remind` from cron).
+	RemindEvery time.Duration
 }
 
 // Main is a running (or ready to run) mangluoi.
@@ -47,11 +53,14 @@ type Main struct {
 	Auth    *auth.Service
 	Files   *files.Store
 	People  *people.Service
+	Plans   *plans.Service
 	Catalog *locale.Catalog
 	Router  *httpx.Router
 
 	server   *http.Server
 	listener net.Listener
+	stop     context.CancelFunc
+	stopped  chan struct{}
 }
 
 // Version is the build's version, from the module build info.
@@ -105,6 +114,10 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		d.Close()
 		return nil, err
 	}
+	m.Plans = plans.NewService(d, m.Org, m.Audit, m.Files, cfg.Now)
+	if cfg.SMTP != nil {
+		m.Plans.SetMailer(cfg.SMTP, m.Catalog)
+	}
 	return m, nil
 }
 
@@ -112,13 +125,13 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 // them.
 func (m *Main) Handler() (http.Handler, error) {
 	m.Router = httpx.NewRouter(m.Auth)
-	pages, err := web.New(web.Deps{DB: m.DB, Org: m.Org, Auth: m.Auth, People: m.People, Files: m.Files, Catalog: m.Catalog, Now: m.Now, Log: m.Log,
+	pages, err := web.New(web.Deps{DB: m.DB, Org: m.Org, Auth: m.Auth, People: m.People, Plans: m.Plans, Files: m.Files, Catalog: m.Catalog, Now: m.Now, Log: m.Log,
 		SecureCookies: m.SecureCookies, TrustProxy: m.TrustProxy})
 	if err != nil {
 		return nil, err
 	}
 	pages.Register(m.Router)
-	api.New(api.Deps{DB: m.DB, Org: m.Org, Auth: m.Auth, People: m.People, Files: m.Files, Catalog: m.Catalog, Log: m.Log, Now: m.Now, Version: Version()}).Register(m.Router)
+	api.New(api.Deps{DB: m.DB, Org: m.Org, Auth: m.Auth, People: m.People, Plans: m.Plans, Files: m.Files, Catalog: m.Catalog, Log: m.Log, Now: m.Now, Version: Version()}).Register(m.Router)
 	var h http.Handler = m.Router.Mux()
 	// Forms are protected from cross-site requests by the browser's own
 	// Sec-Fetch-Site / Origin headers; API calls with a bearer token carry
@@ -147,6 +160,15 @@ func (m *Main) Run(ctx context.Context) error {
 			m.Log.Error("server stopped", "err", err)
 		}
 	}()
+	if m.RemindEvery > 0 {
+		var rctx context.Context
+		rctx, m.stop = context.WithCancel(context.Background())
+		m.stopped = make(chan struct{})
+		go func() {
+			defer close(m.stopped)
+			m.Plans.Scheduler(rctx, m.RemindEvery, m.Log)
+		}()
+	}
 	return nil
 }
 
@@ -165,6 +187,10 @@ func (m *Main) URL() string {
 
 // Close stops the server (letting requests finish) and closes the database.
 func (m *Main) Close() error {
+	if m.stop != nil {
+		m.stop()
+		<-m.stopped
+	}
 	if m.server != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()

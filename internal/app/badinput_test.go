@@ -28,50 +28,57 @@ type mutation struct {
 
 func rawBody(name, body string) mutation { return mutation{name: name, raw: &body} }
 
-// TestAPIBadInput: every changing API route answers broken requests —
+// TestBadInput: no broken request, to the API or a form, ever gets a 5xx
+// or writes anything.
+func TestBadInput(t *testing.T) {
+	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
+		t.Run("api", func(t *testing.T) { apiBadInput(t, s) })
+		t.Run("forms", func(t *testing.T) { formBadInput(t, s) })
+	})
+}
+
+// apiBadInput: every changing API route answers broken requests —
 // empty or invalid JSON, wrong types, unknown fields, huge numbers,
 // unknown ids, impossible dates — with a 4xx JSON error, in Vietnamese by
 // default and in English when asked, and writes nothing.
-func TestAPIBadInput(t *testing.T) {
-	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
-		f := freshTarget(t, s)
-		f.makeAll()
-		admin := s.TokenClient(t, "admin")
-		english := s.TokenClient(t, "admin")
-		english.Header = http.Header{"Accept-Language": {"en"}}
-		for _, r := range writeRoutes(s) {
-			key := routeKey(r)
-			if !isAPI(r) || r.Method == http.MethodDelete {
-				continue
-			}
-			t.Run(key, func(t *testing.T) {
-				build, ok := writes[key]
-				if !ok {
-					t.Fatalf("no request body for %s in writes", key)
-				}
-				path, err := f.fill(r.Pattern)
-				if err != nil {
-					t.Fatal(err)
-				}
-				base := build(f)
-				var muts []mutation
-				if r.Doc != nil && r.Doc.Request != nil {
-					muts = jsonMutations(base.json.(obj), reflect.TypeOf(r.Doc.Request))
-				} else {
-					muts = uploadMutations(t, base, optionalUploads[key])
-				}
-				for _, m := range muts {
-					checkBadAPI(t, s, admin, english, r.Method, path, m)
-				}
-				// a good body for a record that is not there
-				for _, id := range []string{"987654321", "abc", "-1", "0", "99999999999999999999"} {
-					if bad := fillAll(r.Pattern, id); bad != path {
-						checkBadAPI(t, s, admin, english, r.Method, bad, mutation{name: "the record " + id, req: base})
-					}
-				}
-			})
+func apiBadInput(t *testing.T, s *apptest.Server) {
+	f := freshTarget(t, s)
+	f.makeAll()
+	admin := s.TokenClient(t, "admin")
+	english := s.TokenClient(t, "admin")
+	english.Header = http.Header{"Accept-Language": {"en"}}
+	for _, r := range writeRoutes(s) {
+		key := routeKey(r)
+		if !isAPI(r) || r.Method == http.MethodDelete {
+			continue
 		}
-	})
+		t.Run(key, func(t *testing.T) {
+			build, ok := writes[key]
+			if !ok {
+				t.Fatalf("no request body for %s in writes", key)
+			}
+			path, err := f.fill(r.Pattern)
+			if err != nil {
+				t.Fatal(err)
+			}
+			base := build(f)
+			var muts []mutation
+			if r.Doc != nil && r.Doc.Request != nil {
+				muts = jsonMutations(base.json.(obj), reflect.TypeOf(r.Doc.Request))
+			} else {
+				muts = uploadMutations(t, base, optionalUploads[key])
+			}
+			for _, m := range muts {
+				checkBadAPI(t, s, admin, english, r.Method, path, m)
+			}
+			// a good body for a record that is not there
+			for _, id := range []string{"987654321", "abc", "-1", "0", "99999999999999999999"} {
+				if bad := fillAll(r.Pattern, id); bad != path {
+					checkBadAPI(t, s, admin, english, r.Method, bad, mutation{name: "the record " + id, req: base})
+				}
+			}
+		})
+	}
 }
 
 // fillAll puts id into every path parameter of a pattern.
@@ -299,90 +306,88 @@ var returnOnly = map[string]bool{
 	"POST /committee-members/{id}/end unit_id": true, "POST /enrolments/{id} course_id": true,
 }
 
-// TestFormBadInput: a form sent with values that are not dates, ids or
+// formBadInput: a form sent with values that are not dates, ids or
 // numbers where it needs them is shown again with the errors (422), never
 // a 500, and changes nothing.
-func TestFormBadInput(t *testing.T) {
-	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
-		f := freshTarget(t, s)
-		f.makeAll()
-		admin := s.SessionFor(t, s.User(t, "admin"))
-		isDate := regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
-		isNumber := regexp.MustCompile(`^-?\d+(\.\d+)?$`)
-		for _, r := range writeRoutes(s) {
-			key := routeKey(r)
-			if isAPI(r) || publicRoutes[key] || ownWrites[key] {
-				continue
+func formBadInput(t *testing.T, s *apptest.Server) {
+	f := freshTarget(t, s)
+	f.makeAll()
+	admin := s.SessionFor(t, s.User(t, "admin"))
+	isDate := regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+	isNumber := regexp.MustCompile(`^-?\d+(\.\d+)?$`)
+	for _, r := range writeRoutes(s) {
+		key := routeKey(r)
+		if isAPI(r) || publicRoutes[key] || ownWrites[key] {
+			continue
+		}
+		t.Run(key, func(t *testing.T) {
+			build, ok := writes[key]
+			if !ok {
+				t.Fatalf("no request body for %s in writes", key)
 			}
-			t.Run(key, func(t *testing.T) {
-				build, ok := writes[key]
-				if !ok {
-					t.Fatalf("no request body for %s in writes", key)
-				}
-				path, err := f.fill(r.Pattern)
-				if err != nil {
-					t.Fatal(err)
-				}
-				base := build(f)
-				fields := base.form
-				if fields == nil {
-					fields = base.parts
-				}
-				var tried int
-				for _, name := range slices.Sorted(maps.Keys(fields)) {
-					value := fields.Get(name)
-					var bad []string
-					switch {
-					case isDate.MatchString(value):
-						bad = []string{"abc", "32/13/2025", "hôm qua"}
-					case strings.HasSuffix(name, "_id"):
-						bad = []string{"xyz", "-5", "1.5"}
-						if !returnOnly[key+" "+name] {
-							bad = append(bad, "987654321")
-						}
-					case isNumber.MatchString(value) && !strings.Contains(name, "code"):
-						bad = []string{"nhiều", "1e400", "--1"}
+			path, err := f.fill(r.Pattern)
+			if err != nil {
+				t.Fatal(err)
+			}
+			base := build(f)
+			fields := base.form
+			if fields == nil {
+				fields = base.parts
+			}
+			var tried int
+			for _, name := range slices.Sorted(maps.Keys(fields)) {
+				value := fields.Get(name)
+				var bad []string
+				switch {
+				case isDate.MatchString(value):
+					bad = []string{"abc", "32/13/2025", "hôm qua"}
+				case strings.HasSuffix(name, "_id"):
+					bad = []string{"xyz", "-5", "1.5"}
+					if !returnOnly[key+" "+name] {
+						bad = append(bad, "987654321")
 					}
-					for _, v := range bad {
-						tried++
-						req := base
-						if base.form != nil {
-							req.form = url.Values(maps.Clone(base.form))
-							req.form.Set(name, v)
-						} else {
-							req.parts = url.Values(maps.Clone(base.parts))
-							req.parts.Set(name, v)
-						}
-						auditBefore := s.AuditLen(t)
-						resp, body := send(t, admin, r.Method, path, req)
-						if resp.StatusCode != http.StatusUnprocessableEntity || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
-							t.Errorf("%s %s with %s=%q: status %d (%s), want a 422 page: %.300s", r.Method, path, name, v,
-								resp.StatusCode, resp.Header.Get("Content-Type"), body)
-						}
-						if n := s.AuditLen(t); n != auditBefore {
-							t.Errorf("%s %s with %s=%q: the audit log grew by %d", r.Method, path, name, v, n-auditBefore)
-						}
-					}
+				case isNumber.MatchString(value) && !strings.Contains(name, "code"):
+					bad = []string{"nhiều", "1e400", "--1"}
 				}
-				if tried == 0 && len(fields) > 0 {
-					t.Logf("%s: no date, id or number field to break", key)
-				}
-				// a good form for a record that is not there
-				for _, id := range []string{"987654321", "abc", "-1", "99999999999999999999"} {
-					bad := fillAll(r.Pattern, id)
-					if bad == path {
-						continue
+				for _, v := range bad {
+					tried++
+					req := base
+					if base.form != nil {
+						req.form = url.Values(maps.Clone(base.form))
+						req.form.Set(name, v)
+					} else {
+						req.parts = url.Values(maps.Clone(base.parts))
+						req.parts.Set(name, v)
 					}
 					auditBefore := s.AuditLen(t)
-					resp, body := send(t, admin, r.Method, bad, base)
-					if resp.StatusCode < 400 || resp.StatusCode >= 500 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
-						t.Errorf("%s %s: status %d (%s), want a 4xx page: %.300s", r.Method, bad, resp.StatusCode, resp.Header.Get("Content-Type"), body)
+					resp, body := send(t, admin, r.Method, path, req)
+					if resp.StatusCode != http.StatusUnprocessableEntity || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+						t.Errorf("%s %s with %s=%q: status %d (%s), want a 422 page: %.300s", r.Method, path, name, v,
+							resp.StatusCode, resp.Header.Get("Content-Type"), body)
 					}
 					if n := s.AuditLen(t); n != auditBefore {
-						t.Errorf("%s %s: the audit log grew by %d", r.Method, bad, n-auditBefore)
+						t.Errorf("%s %s with %s=%q: the audit log grew by %d", r.Method, path, name, v, n-auditBefore)
 					}
 				}
-			})
-		}
-	})
+			}
+			if tried == 0 && len(fields) > 0 {
+				t.Logf("%s: no date, id or number field to break", key)
+			}
+			// a good form for a record that is not there
+			for _, id := range []string{"987654321", "abc", "-1", "99999999999999999999"} {
+				bad := fillAll(r.Pattern, id)
+				if bad == path {
+					continue
+				}
+				auditBefore := s.AuditLen(t)
+				resp, body := send(t, admin, r.Method, bad, base)
+				if resp.StatusCode < 400 || resp.StatusCode >= 500 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+					t.Errorf("%s %s: status %d (%s), want a 4xx page: %.300s", r.Method, bad, resp.StatusCode, resp.Header.Get("Content-Type"), body)
+				}
+				if n := s.AuditLen(t); n != auditBefore {
+					t.Errorf("%s %s: the audit log grew by %d", r.Method, bad, n-auditBefore)
+				}
+			}
+		})
+	}
 }

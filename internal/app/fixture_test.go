@@ -285,7 +285,8 @@ func (f *target) fill(pattern string) (string, error) {
 		return sub[1] + "/" + f.str(kind)
 	})
 	if len(missing) > 0 {
-		return "", fmt.Errorf("path parameter %s is not in paramTargets: say what it names", strings.Join(missing, ", "))
+		return "", fmt.Errorf("path parameter %s is not in paramTargets (internal/app/fixture_test.go): say what kind of record it names, "+
+			"and teach target.make to make one", strings.Join(missing, ", "))
 	}
 	return strings.TrimSuffix(path, "{$}"), nil
 }

@@ -83,7 +83,8 @@ func checkEveryRoute(t *testing.T, s *apptest.Server, login string, other *targe
 			key := routeKey(r)
 			t.Run(key, func(t *testing.T) {
 				if r.Access == httpx.Public != publicRoutes[key] {
-					t.Fatalf("%s is public=%v but publicRoutes says %v: a public route must be listed there", key, r.Access == httpx.Public, publicRoutes[key])
+					t.Fatalf("%s is public=%v but publicRoutes (internal/app/fixture_test.go) says %v: a route anyone may call must be listed there",
+						key, r.Access == httpx.Public, publicRoutes[key])
 				}
 				path, err := other.fill(r.Pattern)
 				if err != nil {
@@ -114,7 +115,8 @@ func checkEveryRoute(t *testing.T, s *apptest.Server, login string, other *targe
 				}
 				build, ok := writes[key]
 				if !ok {
-					t.Fatalf("no request body for %s in writes: add one that would change the target", key)
+					t.Fatalf("no request body for %s in writes (internal/app/fixture_test.go): add one that would change the target's records "+
+						"when someone allowed sends it (TestScopeRequestsAreReal checks it does)", key)
 				}
 				req := build(other)
 				// The caller's own record with a body naming the other

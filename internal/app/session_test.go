@@ -13,39 +13,47 @@ import (
 	"github.com/mangluoi/mangluoi/internal/httpx"
 )
 
-// TestCrossSiteFormRefused: a form posted from another site with the
+// TestSessions: forms are safe from other sites, and a session ends when
+// its user signs out or is disabled.
+func TestSessions(t *testing.T) {
+	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
+		t.Run("cross-site form", func(t *testing.T) { crossSiteFormRefused(t, s) })
+		t.Run("logout", func(t *testing.T) { logoutEndsSession(t, s) })
+		t.Run("disabled account", func(t *testing.T) { disabledUserLocked(t, s) })
+	})
+}
+
+// crossSiteFormRefused: a form posted from another site with the
 // victim's session cookie is refused and changes nothing; the same form
 // from the site itself goes through.
-func TestCrossSiteFormRefused(t *testing.T) {
-	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
-		c := s.Login(t, "gialai")
-		unit := s.UnitNamed(t, "Phường Quy Nhơn")
-		path := "/units/" + itoa(unit.UnitID) + "/rename"
-		rename := url.Values{"effective_date": {"2026-11-01"}, "name": {"Phường Bị Đổi Tên"}, "code": {unit.Code}, "kind": {unit.Kind}}
-		for _, h := range []http.Header{
-			{"Origin": {"http://evil.example"}, "Sec-Fetch-Site": {"cross-site"}},
-			{"Sec-Fetch-Site": {"cross-site"}},
-			{"Origin": {"http://evil.example"}, "Sec-Fetch-Site": nil},
-			{"Origin": {"null"}, "Sec-Fetch-Site": {"same-site"}},
-		} {
-			before := s.AuditLen(t)
-			c.Header = h
-			resp := c.PostForm(path, rename)
-			if resp.StatusCode != http.StatusForbidden {
-				t.Errorf("cross-site form with %v: status %d, want 403", h, resp.StatusCode)
-			}
-			if s.AuditLen(t) != before || s.UnitNamed(t, "Phường Quy Nhơn").UnitID != unit.UnitID {
-				t.Errorf("cross-site form with %v changed something", h)
-			}
+func crossSiteFormRefused(t *testing.T, s *apptest.Server) {
+	c := s.Login(t, "gialai")
+	unit := s.UnitNamed(t, "Phường Quy Nhơn")
+	path := "/units/" + itoa(unit.UnitID) + "/rename"
+	rename := url.Values{"effective_date": {"2026-11-01"}, "name": {"Phường Bị Đổi Tên"}, "code": {unit.Code}, "kind": {unit.Kind}}
+	for _, h := range []http.Header{
+		{"Origin": {"http://evil.example"}, "Sec-Fetch-Site": {"cross-site"}},
+		{"Sec-Fetch-Site": {"cross-site"}},
+		{"Origin": {"http://evil.example"}, "Sec-Fetch-Site": nil},
+		{"Origin": {"null"}, "Sec-Fetch-Site": {"same-site"}},
+	} {
+		before := s.AuditLen(t)
+		c.Header = h
+		resp := c.PostForm(path, rename)
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("cross-site form with %v: status %d, want 403", h, resp.StatusCode)
 		}
-		c.Header = nil
-		if resp := c.PostForm(path, rename); resp.StatusCode != http.StatusSeeOther {
-			t.Fatalf("the same form from the site itself: status %d, want 303", resp.StatusCode)
+		if s.AuditLen(t) != before || s.UnitNamed(t, "Phường Quy Nhơn").UnitID != unit.UnitID {
+			t.Errorf("cross-site form with %v changed something", h)
 		}
-		if s.UnitNamed(t, "Phường Bị Đổi Tên").UnitID != unit.UnitID {
-			t.Error("the same-site rename did not happen")
-		}
-	})
+	}
+	c.Header = nil
+	if resp := c.PostForm(path, rename); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the same form from the site itself: status %d, want 303", resp.StatusCode)
+	}
+	if s.UnitNamed(t, "Phường Bị Đổi Tên").UnitID != unit.UnitID {
+		t.Error("the same-site rename did not happen")
+	}
 }
 
 // TestLoginRateLimited: guessing passwords is cut short with 429, for the
@@ -85,54 +93,50 @@ func TestLoginRateLimited(t *testing.T) {
 	}
 }
 
-// TestLogoutEndsSession: after signing out, the old session cookie opens
+// logoutEndsSession: after signing out, the old session cookie opens
 // nothing, on the pages or the API.
-func TestLogoutEndsSession(t *testing.T) {
-	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
-		c := s.Login(t, "pleiku")
-		base, _ := url.Parse(s.URL)
-		cookies := c.Jar.Cookies(base)
-		if resp, _ := c.Get("/account"); resp.StatusCode != http.StatusOK {
-			t.Fatalf("account page: %d", resp.StatusCode)
-		}
-		if resp := c.PostForm("/logout", nil); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" {
-			t.Fatalf("logout: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
-		}
-		old := s.Anonymous(t) // a client that kept the cookie
-		old.Jar.SetCookies(base, cookies)
-		checkSignedOut(t, old)
-	})
+func logoutEndsSession(t *testing.T, s *apptest.Server) {
+	c := s.Login(t, "pleiku")
+	base, _ := url.Parse(s.URL)
+	cookies := c.Jar.Cookies(base)
+	if resp, _ := c.Get("/account"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("account page: %d", resp.StatusCode)
+	}
+	if resp := c.PostForm("/logout", nil); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" {
+		t.Fatalf("logout: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	old := s.Anonymous(t) // a client that kept the cookie
+	old.Jar.SetCookies(base, cookies)
+	checkSignedOut(t, old)
 }
 
-// TestDisabledUserLocked: disabling an account ends its sessions and stops
+// disabledUserLocked: disabling an account ends its sessions and stops
 // its API tokens and its password.
-func TestDisabledUserLocked(t *testing.T) {
-	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
-		ctx := context.Background()
-		in := auth.UserInput{Login: "tamnghi", DisplayName: "Cán bộ tạm nghỉ", Password: demo.Password, Role: auth.RoleFocal,
-			ScopeUnitID: s.UnitNamed(t, "Phường Pleiku").UnitID, Locale: "vi"}
-		u, err := s.Auth.CreateUser(ctx, s.Admin, in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		session, token := s.Login(t, "tamnghi"), s.TokenFor(t, u)
-		if resp, _ := session.Get("/account"); resp.StatusCode != http.StatusOK {
-			t.Fatalf("before: account page %d", resp.StatusCode)
-		}
-		if code := token.JSON("GET", "/api/v1/me", nil, nil); code != http.StatusOK {
-			t.Fatalf("before: api %d", code)
-		}
-		in.Password, in.Disabled = "", true
-		if code := s.TokenClient(t, "gialai").JSON("PUT", "/api/v1/users/"+itoa(u.ID), in, nil); code != http.StatusOK {
-			t.Fatalf("disable: %d", code)
-		}
-		checkSignedOut(t, session)
-		checkSignedOut(t, token)
-		again := s.Anonymous(t)
-		if resp := again.PostForm("/login", url.Values{"login": {"tamnghi"}, "password": {demo.Password}}); resp.StatusCode != http.StatusUnauthorized {
-			t.Errorf("a disabled account signs in: %d", resp.StatusCode)
-		}
-	})
+func disabledUserLocked(t *testing.T, s *apptest.Server) {
+	ctx := context.Background()
+	in := auth.UserInput{Login: "tamnghi", DisplayName: "Cán bộ tạm nghỉ", Password: demo.Password, Role: auth.RoleFocal,
+		ScopeUnitID: s.UnitNamed(t, "Phường Pleiku").UnitID, Locale: "vi"}
+	u, err := s.Auth.CreateUser(ctx, s.Admin, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	session, token := s.Login(t, "tamnghi"), s.TokenFor(t, u)
+	if resp, _ := session.Get("/account"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("before: account page %d", resp.StatusCode)
+	}
+	if code := token.JSON("GET", "/api/v1/me", nil, nil); code != http.StatusOK {
+		t.Fatalf("before: api %d", code)
+	}
+	in.Password, in.Disabled = "", true
+	if code := s.TokenClient(t, "gialai").JSON("PUT", "/api/v1/users/"+itoa(u.ID), in, nil); code != http.StatusOK {
+		t.Fatalf("disable: %d", code)
+	}
+	checkSignedOut(t, session)
+	checkSignedOut(t, token)
+	again := s.Anonymous(t)
+	if resp := again.PostForm("/login", url.Values{"login": {"tamnghi"}, "password": {demo.Password}}); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("a disabled account signs in: %d", resp.StatusCode)
+	}
 }
 
 // checkSignedOut: the client's credentials open no page and no API call.

@@ -66,7 +66,7 @@ func Start(t testing.TB, dsn string) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.Seed(ctx, m.Org, m.Auth, m.People, admin, ""); err != nil {
+	if _, err := demo.Seed(ctx, m.Org, m.Auth, m.People, admin, "", demo.WithPlans(m.Plans)); err != nil {
 		t.Fatal(err)
 	}
 	if err := m.Run(ctx); err != nil {

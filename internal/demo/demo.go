@@ -35,7 +35,7 @@ var (
 
 // Seed loads the demo. unitsDir, if it holds the official lists, makes the
 // demo country-wide; otherwise the built-in part of the country is used.
-func Seed(ctx context.Context, orgs *org.Service, accounts *auth.Service, ppl *people.Service, admin *auth.Actor, unitsDir string) ([]Login, error) {
+func Seed(ctx context.Context, orgs *org.Service, accounts *auth.Service, ppl *people.Service, admin *auth.Actor, unitsDir string, opts ...Option) ([]Login, error) {
 	full := unitsDir != "" && exists(filepath.Join(unitsDir, "vn-units-2025-03-01.csv"))
 	oldList, newList, mapping := builtinOld, builtinNew, builtinMapping
 	if full {
@@ -127,7 +127,7 @@ func Seed(ctx context.Context, orgs *org.Service, accounts *auth.Service, ppl *p
 		}
 		logins = append(logins, Login{a.login, string(a.role), snap.Latest(a.scope).Name})
 	}
-	return logins, nil
+	return seedFeatures(ctx, opts, orgs, accounts, admin, logins)
 }
 
 func kindOf(name string) string {

@@ -34,8 +34,16 @@ func NewService(d *db.DB, o *org.Service, log *audit.Log, f *files.Store, now fu
 	return &Service{db: d, org: o, audit: log, files: f, now: now}
 }
 
-// Today is the current date in Vietnam.
-func (s *Service) Today() day.Day { return s.org.Today() }
+// Today is the current date in Vietnam, by the service's clock.
+func (s *Service) Today() day.Day { return day.FromTime(s.now().In(locale.Zone)) }
+
+// WithClock is the service on another clock: the demo uses it to record a
+// plan's history at the dates it happened.
+func (s *Service) WithClock(now func() time.Time) *Service {
+	c := *s
+	c.now = now
+	return &c
+}
 
 func entry(action, entity string, id, unit int64, before, after any) audit.Entry {
 	return audit.Entry{Action: action, Entity: entity, EntityID: fmt.Sprint(id), UnitID: unit, Before: before, After: after}

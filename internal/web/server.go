@@ -27,6 +27,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/locale"
 	"github.com/mangluoi/mangluoi/internal/org"
 	"github.com/mangluoi/mangluoi/internal/people"
+	"github.com/mangluoi/mangluoi/internal/plans"
 )
 
 //go:embed templates/*.html
@@ -41,6 +42,7 @@ type Deps struct {
 	Org     *org.Service
 	Auth    *auth.Service
 	People  *people.Service
+	Plans   *plans.Service
 	Files   *files.Store
 	Catalog *locale.Catalog
 	Now     func() time.Time
@@ -298,6 +300,7 @@ func (s *Server) Register(r *httpx.Router) {
 	page("POST", "/logout", s.logout)
 	s.registerUnits(page)
 	s.registerPeople(page)
+	s.registerPlans(page)
 	s.registerAccounts(page)
 }
 

@@ -1,0 +1,301 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+
+	"github.com/mangluoi/mangluoi/internal/errs"
+	"github.com/mangluoi/mangluoi/internal/httpx"
+	"github.com/mangluoi/mangluoi/internal/plans"
+)
+
+type taskListPage struct {
+	Page
+	Rows     []plans.TaskRow
+	Counts   plans.Counts
+	Filter   plans.Filter
+	Statuses []plans.Status
+	Unit     string
+	Pending  []plans.Report
+	Limit    int
+}
+
+// taskList is a unit's to-do list: its own tasks first, then those it
+// supports, then those of the units below it; filtered by unit, status and
+// deadline window.
+func (s *Server) taskList(w http.ResponseWriter, r *http.Request) {
+	p := s.page(r, "")
+	tp := &taskListPage{Page: p, Filter: s.filter(r), Statuses: plans.Statuses, Limit: 300}
+	tp.Title, tp.Nav = p.L.T("tasks.title"), "tasks"
+	var err error
+	if tp.Rows, tp.Counts, err = s.Plans.Tasks(r.Context(), p.Actor, p.AsOf, tp.Filter, tp.Limit); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	unit := tp.Filter.UnitID
+	if unit == 0 {
+		unit = p.Actor.ScopeUnitID
+	}
+	if snap, err := s.Org.Snapshot(r.Context()); err == nil && snap.Latest(unit) != nil {
+		tp.Unit = snap.Latest(unit).Name
+	}
+	if tp.Pending, err = s.Plans.PendingReports(r.Context(), p.Actor, 20); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "tasks", http.StatusOK, tp)
+}
+
+type overduePage struct {
+	Page
+	Rows  []plans.TaskRow
+	Total int
+}
+
+// planOverdue lists the overdue tasks of the reader's scope, the latest
+// first, with the lead unit and how late.
+func (s *Server) planOverdue(w http.ResponseWriter, r *http.Request) {
+	p := s.page(r, "")
+	op := &overduePage{Page: p}
+	op.Title, op.Nav = p.L.T("plans.overdue.title"), "tasks"
+	unit, _ := strconv.ParseInt(r.URL.Query().Get("unit"), 10, 64)
+	var err error
+	if op.Rows, op.Total, err = s.Plans.Overdue(r.Context(), p.Actor, p.AsOf, unit, 200); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "plans_overdue", http.StatusOK, op)
+}
+
+type dashboardPage struct {
+	Page
+	D *plans.Dashboard
+	// Chart is the charts' data, read by plans-charts.js from a data
+	// attribute (the CSP forbids inline script).
+	Chart template.HTMLAttr
+}
+
+// planDashboard is the leader's summary: counts, charts by plan and by
+// lead unit, the latest overdue and the deadlines coming.
+func (s *Server) planDashboard(w http.ResponseWriter, r *http.Request) {
+	p := s.page(r, "")
+	dp := &dashboardPage{Page: p}
+	dp.Title, dp.Nav = p.L.T("plans.dashboard.title"), "plans"
+	var err error
+	if dp.D, err = s.Plans.Dashboard(r.Context(), p.Actor, p.AsOf); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	type series struct {
+		Name string `json:"name"`
+		Key  string `json:"key"`
+		Data []int  `json:"data"`
+	}
+	chart := struct {
+		Plans  []string `json:"plans"`
+		Units  []string `json:"units"`
+		ByPlan []series `json:"by_plan"`
+		ByUnit []series `json:"by_unit"`
+		Total  []series `json:"total"`
+	}{}
+	for _, d := range dp.D.Plans {
+		chart.Plans = append(chart.Plans, d.Number)
+	}
+	units := dp.D.Units
+	if len(units) > 12 {
+		units = units[:12]
+	}
+	for _, u := range units {
+		chart.Units = append(chart.Units, u.Name)
+	}
+	for _, st := range plans.Statuses {
+		bp := series{Name: p.L.T("status." + string(st)), Key: string(st)}
+		for _, d := range dp.D.Plans {
+			bp.Data = append(bp.Data, d.Counts.Of(st))
+		}
+		bu := series{Name: bp.Name, Key: bp.Key}
+		for _, u := range units {
+			bu.Data = append(bu.Data, u.Counts.Of(st))
+		}
+		chart.ByPlan = append(chart.ByPlan, bp)
+		chart.ByUnit = append(chart.ByUnit, bu)
+		chart.Total = append(chart.Total, series{Name: bp.Name, Key: bp.Key, Data: []int{dp.D.Counts.Of(st)}})
+	}
+	b, _ := json.Marshal(chart)
+	dp.Chart = template.HTMLAttr(fmt.Sprintf("data-chart=\"%s\"", template.HTMLEscapeString(string(b))))
+	s.render(w, r, "plans_dashboard", http.StatusOK, dp)
+}
+
+type taskPage struct {
+	Page
+	V       *plans.TaskView
+	Form    map[string]string
+	Period  string
+	Periods []string
+}
+
+func (s *Server) taskData(r *http.Request, id int64) (*taskPage, error) {
+	p := s.page(r, "")
+	tp := &taskPage{Page: p, Form: map[string]string{}}
+	var err error
+	if tp.V, err = s.Plans.GetTask(r.Context(), p.Actor, id, p.AsOf); err != nil {
+		return nil, err
+	}
+	tp.Title, tp.Nav = tp.V.Row.Title, "tasks"
+	tp.Period = plans.ReportingPeriod(p.Today)
+	y := p.Today.Year()
+	tp.Periods = []string{fmt.Sprintf("%d-H1", y), fmt.Sprintf("%d-H2", y), fmt.Sprintf("%d-H2", y-1), fmt.Sprintf("%d-H1", y-1)}
+	return tp, nil
+}
+
+// taskShow is a task with its deadlines, reports and contributions, and
+// the forms its reader may use: report (the lead unit), review (the
+// coordinator), contribute (a supporting unit).
+func (s *Server) taskShow(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	tp, err := s.taskData(r, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "task", http.StatusOK, tp)
+}
+
+// taskAction runs a form of the task page and returns to it.
+func (s *Server) taskAction(w http.ResponseWriter, r *http.Request, task int64, msg string, do func() error) {
+	s.act(w, r, func() (string, string, error) {
+		if err := do(); err != nil {
+			return "", "", err
+		}
+		return fmt.Sprintf("/tasks/%d", task), msg, nil
+	}, func(errors []string, form map[string]string) {
+		tp, err := s.taskData(r, task)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		tp.Errors, tp.Form = errors, form
+		s.render(w, r, "task", http.StatusUnprocessableEntity, tp)
+	})
+}
+
+func (s *Server) taskReport(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.taskAction(w, r, id, "plans.reported", func() error {
+		in := plans.ReportInput{Period: r.FormValue("period"), Status: plans.ReportStatus(r.FormValue("status")), Done: r.FormValue("done"),
+			Obstacles: r.FormValue("obstacles"), Proposals: r.FormValue("proposals")}
+		var err error
+		if in.OccurrenceID, err = formInt64(r, "occurrence_id"); err != nil {
+			return err
+		}
+		pct, err := formInt64(r, "percent")
+		if err != nil || pct > 100 {
+			return errs.Invalidf("plans.err.bad_percent").At(0, "percent")
+		}
+		in.Percent = int(pct)
+		if in.CompletedOn, err = formDate(r, "completed_on", false); err != nil {
+			return err
+		}
+		if r.MultipartForm != nil {
+			for _, h := range r.MultipartForm.File["evidence"] {
+				f, err := h.Open()
+				if err != nil {
+					return errs.Invalidf("files.err.unreadable").At(0, "evidence")
+				}
+				defer f.Close()
+				in.Files = append(in.Files, plans.Upload{Name: h.Filename, Body: f})
+			}
+		}
+		_, err = s.Plans.SubmitReport(r.Context(), httpx.Actor(r), id, in)
+		return err
+	})
+}
+
+func (s *Server) taskContribute(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.taskAction(w, r, id, "plans.contributed", func() error {
+		in := plans.ContributionInput{Period: r.FormValue("period"), Body: r.FormValue("body")}
+		var err error
+		if in.UnitID, err = formInt64(r, "unit_id"); err != nil {
+			return err
+		}
+		if f, h, err := r.FormFile("evidence"); err == nil {
+			defer f.Close()
+			in.File = &plans.Upload{Name: h.Filename, Body: f}
+		}
+		_, err = s.Plans.AddContribution(r.Context(), httpx.Actor(r), id, in)
+		return err
+	})
+}
+
+func (s *Server) reportReview(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	task, err := formInt64(r, "task_id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.taskAction(w, r, task, "plans.reviewed", func() error {
+		_, err := s.Plans.Review(r.Context(), httpx.Actor(r), id, plans.ReviewInput{Accept: r.FormValue("decision") == "accept", Comment: r.FormValue("comment")})
+		return err
+	})
+}
+
+type noticePage struct {
+	Page
+	Notes  []plans.Notification
+	Unread int
+}
+
+func (s *Server) noticeList(w http.ResponseWriter, r *http.Request) {
+	p := s.page(r, "")
+	np := &noticePage{Page: p}
+	np.Title, np.Nav = p.L.T("notice.title"), "notifications"
+	var err error
+	if np.Notes, np.Unread, err = s.Plans.Notifications(r.Context(), p.Actor, 100); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "notifications", http.StatusOK, np)
+}
+
+// noticeCount is the menu's bell: the number of unread notifications,
+// fetched by htmx after each page loads.
+func (s *Server) noticeCount(w http.ResponseWriter, r *http.Request) {
+	p := s.page(r, "")
+	n, err := s.Plans.Unread(r.Context(), p.Actor)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	np := &noticePage{Page: p, Unread: n}
+	np.Partial = true
+	s.render(w, r, "notifications_count", http.StatusOK, np)
+}
+
+func (s *Server) noticeRead(w http.ResponseWriter, r *http.Request) {
+	s.act(w, r, func() (string, string, error) {
+		return "/notifications", "notice.all_read", s.Plans.MarkRead(r.Context(), httpx.Actor(r))
+	}, func(errors []string, form map[string]string) {
+		s.fail(w, r, errs.Invalidf("err.bad_request", "Reason", "mark read"))
+	})
+}
