@@ -103,7 +103,11 @@ func checkEveryRoute(t *testing.T, s *apptest.Server, login string, other *targe
 							}
 						}
 					}
-					for _, q := range queryVariants(other) {
+					variants, err := docQueryVariants(r, other)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, q := range append(queryVariants(other), variants...) {
 						for _, c := range pleiku.clients(r) {
 							checkCall(t, s, r, other, c, request{query: q}, path, strict, true)
 							if hasParams(r.Pattern) { // the caller's own record, with a query naming the other commune
@@ -154,6 +158,34 @@ func queryVariants(f *target) []url.Values {
 		{"unit": {unit}}, {"unit": {unit}, "d": {"2024-06-01"}}, {"parent": {unit}}, {"level": {"commune"}},
 		{"year": {"2026"}}, {"target": {"x"}},
 	}
+}
+
+// queryTargets say what the integer query parameters of API routes name;
+// notRecords are the integer parameters that name no record. A documented
+// integer parameter in neither fails the scope test.
+var (
+	queryTargets = map[string]string{"unit": "unit", "parent": "unit", "commune_id": "unit"}
+	notRecords   = map[string]bool{"limit": true, "offset": true, "year": true, "before": true, "window": true}
+)
+
+// docQueryVariants are the queries that aim each integer parameter an API
+// route documents at the target's record.
+func docQueryVariants(r httpx.Route, f *target) ([]url.Values, error) {
+	if r.Doc == nil {
+		return nil, nil
+	}
+	var out []url.Values
+	for _, p := range r.Doc.Query {
+		if p.Type != "integer" || notRecords[p.Name] {
+			continue
+		}
+		kind, ok := queryTargets[p.Name]
+		if !ok {
+			return nil, fmt.Errorf("query parameter %s is in neither queryTargets nor notRecords (internal/app/routes_test.go): say what it names", p.Name)
+		}
+		out = append(out, url.Values{p.Name: {f.str(kind)}})
+	}
+	return out, nil
 }
 
 // checkCall sends one request as the focal person of another commune and
