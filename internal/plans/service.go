@@ -387,6 +387,9 @@ func (s *Service) ListDocuments(ctx context.Context, actor *auth.Actor, d day.Da
 	}
 	for i := range visible {
 		c := counts[visible[i].ID]
+		if c == nil {
+			continue
+		}
 		if visible[i].Full {
 			visible[i].Counts = c.all
 		} else {
