@@ -126,7 +126,7 @@ func (s *Service) checkForm(ctx context.Context, actor *auth.Actor, in *FormInpu
 		return nil, nil, err
 	}
 	var bad []*errs.Error
-	if !validCode(in.Code) {
+	if !validCode(strings.ReplaceAll(in.Code, "-", "_")) {
 		bad = append(bad, errs.Invalidf("indicator.err.bad_code", "Value", in.Code).At(0, "code"))
 	} else {
 		var other int64

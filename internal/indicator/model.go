@@ -214,6 +214,10 @@ func (in *Input) validate() ([]*errs.Error, *Formula) {
 	case (in.Type == Number || in.Type == Percent) && (in.Aggregation == CountYes || in.Aggregation == Count):
 		bad = append(bad, errs.Invalidf("indicator.err.number_aggregation").At(0, "aggregation"))
 	}
+	if in.Type == Number && in.Min == nil && in.Aggregation != ByFormula {
+		lo := 0.0 // counts and amounts; a negative bound is given explicitly
+		in.Min = &lo
+	}
 	if in.Type == Percent {
 		lo, hi := 0.0, 100.0
 		if in.Min == nil {
