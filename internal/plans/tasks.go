@@ -134,7 +134,7 @@ func (in *TaskInput) validate(row int, doc *Document, t *org.Scoped, today day.D
 			bad = append(bad, errs.Invalidf("plans.err.lead_required").At(row, field))
 			return
 		}
-		if !t.Exists(id) {
+		if !t.Exists(id) || !t.InScope(id) { // a unit outside the reader's scope is not named
 			bad = append(bad, errs.Invalidf("org.err.unknown_unit", "ID", id).At(row, field))
 			return
 		}

@@ -70,7 +70,7 @@ func (s *Server) planOverdue(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "plans_overdue", http.StatusOK, op)
 }
 
-type dashboardPage struct {
+type planDashPage struct {
 	Page
 	D *plans.Dashboard
 	// Chart is the charts' data, read by plans-charts.js from a data
@@ -82,7 +82,7 @@ type dashboardPage struct {
 // lead unit, the latest overdue and the deadlines coming.
 func (s *Server) planDashboard(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "")
-	dp := &dashboardPage{Page: p}
+	dp := &planDashPage{Page: p}
 	dp.Title, dp.Nav = p.L.T("plans.dashboard.title"), "plans"
 	var err error
 	if dp.D, err = s.Plans.Dashboard(r.Context(), p.Actor, p.AsOf); err != nil {
