@@ -23,6 +23,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/httpx"
 	"github.com/mangluoi/mangluoi/internal/org"
 	"github.com/mangluoi/mangluoi/internal/people"
+	"github.com/mangluoi/mangluoi/internal/plans"
 )
 
 // The dates the fixtures and the request bodies use; the test clock says
@@ -105,7 +106,7 @@ func newTarget(t testing.TB, s *apptest.Server) *target {
 }
 
 // recordKinds are the kinds of record a target has.
-var recordKinds = []string{"unit", "sibling", "province", "root", "user", "token", "person", "role", "committee", "member", "course", "enrolment", "file", "goal"}
+var recordKinds = []string{"unit", "sibling", "province", "root", "user", "token", "person", "role", "committee", "member", "course", "enrolment", "file", "goal", "office", "plan", "task", "report"}
 
 // id is the target's record of a kind, made if need be.
 func (f *target) id(kind string) int64 {
@@ -212,6 +213,30 @@ func (f *target) make(kind string) (int64, error) {
 			return 0, err
 		}
 		return g.ID, nil
+	case "plan": // the commune's own plan
+		d, err := s.Plans.CreateDocument(ctx, admin, plans.DocumentInput{Number: fmt.Sprintf("%d/KH-UBND", 900+f.serial), Type: plans.DocPlan,
+			Title: "Kế hoạch chuyển đổi số " + f.name, IssuedOn: fixtureFrom, OwnerUnitID: f.id("unit")})
+		if err != nil {
+			return 0, err
+		}
+		return d.ID, nil
+	case "office": // an office under the commune, which supports its tasks
+		return s.Org.Establish(ctx, admin, org.EstablishInput{Change: org.Change{Effective: fixtureFrom, LegalBasis: "Quyết định thử nghiệm"},
+			UnitSpec: org.UnitSpec{ParentID: f.id("unit"), Name: "Văn phòng HĐND và UBND " + f.name, Level: org.LevelAgency, Kind: "Văn phòng"}})
+	case "task": // led by the commune, supported by its office
+		t, err := s.Plans.AddTask(ctx, admin, f.id("plan"), plans.TaskInput{Title: "Số hóa hồ sơ " + f.name, LeadUnitID: f.id("unit"),
+			SupportIDs: []int64{f.id("office")}, Schedule: plans.Once, DueOn: day.Of(2026, 12, 31)})
+		if err != nil {
+			return 0, err
+		}
+		return t.ID, nil
+	case "report":
+		r, err := s.Plans.SubmitReport(ctx, admin, f.id("task"), plans.ReportInput{Period: "2026-H2", Status: plans.InProgress, Percent: 40,
+			Done: "Đã số hóa 40% hồ sơ của " + f.name})
+		if err != nil {
+			return 0, err
+		}
+		return r.ID, nil
 	}
 	return 0, fmt.Errorf("no such kind of record")
 }
@@ -268,6 +293,9 @@ var paramTargets = map[string]string{
 	"enrolments/{id}":        "enrolment",
 	"files/{id}":             "file",
 	"targets/{id}":           "goal",
+	"plans/{id}":             "plan",
+	"tasks/{id}":             "task",
+	"reports/{id}":           "report",
 }
 
 var paramPattern = regexp.MustCompile(`([a-z-]+)/\{([a-zA-Z_]+)(\.\.\.)?\}`)
@@ -414,6 +442,54 @@ type obj = map[string]any
 // replay test checks that). A changing route missing here fails the scope
 // test.
 var writes = map[string]func(f *target) request{
+	// plans and tasks
+	"POST /plans": func(f *target) request {
+		return form("number", fmt.Sprintf("%d/KH-UBND", 700+f.serial), "type", "plan", "title", "Kế hoạch mới", "issued_on", changeDate,
+			"owner_unit_id", f.str("unit"))
+	},
+	"POST /plans/{id}/draft": func(f *target) request {
+		return form("text", "II. NHIỆM VỤ\n1. Số hóa hồ sơ ("+f.version("unit").Name+" chủ trì; thời gian: năm 2026)")
+	},
+	"POST /plans/{id}/confirm": func(f *target) request {
+		return form("n", "1", "inc_0", "1", "title_0", "Nhiệm vụ mới", "lead_0", f.version("unit").Name, "schedule_0", "once", "due_0", "2026-12-31")
+	},
+	"POST /plans/{id}/tasks": func(f *target) request {
+		return form("title", "Nhiệm vụ thêm", "lead", f.version("unit").Name, "schedule", "once", "due_on", changeDate)
+	},
+	"POST /plans/{id}/groups": func(f *target) request { return form("title", "Nhóm mới") },
+	"POST /plans/{id}/targets": func(f *target) request {
+		return form("title", "Chỉ tiêu mới", "goal", "80", "measure", "%", "due_on", changeDate)
+	},
+	"POST /tasks/{id}/reports": func(f *target) request {
+		return request{parts: url.Values{"status": {"in_progress"}, "percent": {"60"}, "done": {"Tiến độ mới"}, "period": {"2026-H1"}},
+			files: map[string]file{"evidence": {"bien-ban.pdf", pdf}}}
+	},
+	"POST /tasks/{id}/contributions": func(f *target) request { return form("body", "Đã phối hợp", "period", "2026-H2") },
+	"POST /reports/{id}/review": func(f *target) request {
+		return form("task_id", f.str("task"), "decision", "return", "comment", "Bổ sung minh chứng")
+	},
+	"POST /notifications/read": func(f *target) request { return form() },
+	"POST /api/v1/plans": func(f *target) request {
+		return jsonReq(obj{"number": fmt.Sprintf("%d/KH-UBND", 800+f.serial), "title": "Kế hoạch mới", "issued_on": changeDate, "owner_unit_id": f.id("unit")})
+	},
+	"POST /api/v1/plans/{id}/parse": func(f *target) request {
+		return jsonReq(obj{"text": "II. NHIỆM VỤ\n1. Số hóa hồ sơ (" + f.version("unit").Name + " chủ trì; năm 2026)"})
+	},
+	"POST /api/v1/plans/{id}/tasks": func(f *target) request {
+		return jsonReq(obj{"tasks": []any{obj{"title": "Nhiệm vụ thêm", "lead_unit_id": f.id("unit"), "schedule": "once", "due_on": changeDate}}})
+	},
+	"POST /api/v1/plans/{id}/groups":  func(f *target) request { return jsonReq(obj{"title": "Nhóm mới"}) },
+	"POST /api/v1/plans/{id}/targets": func(f *target) request { return jsonReq(obj{"title": "Chỉ tiêu mới", "due_on": changeDate}) },
+	"POST /api/v1/tasks/{id}/reports": func(f *target) request {
+		return request{parts: url.Values{"status": {"in_progress"}, "percent": {"60"}, "done": {"Tiến độ mới"}, "period": {"2026-H1"}},
+			files: map[string]file{"evidence": {"bien-ban.pdf", pdf}}}
+	},
+	"POST /api/v1/tasks/{id}/contributions": func(f *target) request { return jsonReq(obj{"body": "Đã phối hợp", "period": "2026-H2"}) },
+	"POST /api/v1/reports/{id}/review": func(f *target) request {
+		return jsonReq(obj{"accept": false, "comment": "Bổ sung minh chứng"})
+	},
+	"POST /api/v1/notifications/read": func(f *target) request { return jsonReq(obj{}) },
+
 	// public and own-account routes
 	"POST /login": func(f *target) request {
 		return form("login", "focal"+strconv.Itoa(f.serial), "password", "sai mật khẩu")
@@ -614,7 +690,13 @@ func (f *target) mapping(name string) []byte {
 
 // ownWrites change only the caller's own account (or session), which any
 // signed-in user may do.
-var ownWrites = map[string]bool{"POST /logout": true, "POST /account/tokens": true, "POST /api/v1/tokens": true}
+var ownWrites = map[string]bool{"POST /logout": true, "POST /account/tokens": true, "POST /api/v1/tokens": true,
+	"POST /notifications/read": true, "POST /api/v1/notifications/read": true}
+
+// readOnlyPosts are POSTs that change nothing (a pasted plan read into a
+// draft: its text is too large for a query string): refused like any
+// other, but their replay need not write.
+var readOnlyPosts = map[string]bool{"POST /plans/{id}/draft": true, "POST /api/v1/plans/{id}/parse": true}
 
 // publicRoutes are the routes anyone may call without signing in. A new
 // public route fails the scope test until it is added here.
