@@ -459,10 +459,11 @@ func (s *Service) TokenUser(ctx context.Context, token string) (*User, error) {
 		return nil, errs.New(errs.Unauthenticated, "err.login_required")
 	}
 	var tokenID int64
+	var lastUsed sql.NullTime
 	u := &User{}
-	err := s.db.QueryRowContext(ctx, `SELECT t.id, u.id, u.login, u.display_name, u.email, u.role, u.scope_unit_id,
+	err := s.db.QueryRowContext(ctx, `SELECT t.id, t.last_used_at, u.id, u.login, u.display_name, u.email, u.role, u.scope_unit_id,
 		u.locale, u.disabled, u.created_at, u.updated_at FROM api_tokens t JOIN users u ON u.id = t.user_id
-		WHERE t.token_hash = $1 AND t.revoked_at IS NULL`, hashSecret(token)).Scan(&tokenID, &u.ID, &u.Login, &u.DisplayName,
+		WHERE t.token_hash = $1 AND t.revoked_at IS NULL`, hashSecret(token)).Scan(&tokenID, &lastUsed, &u.ID, &u.Login, &u.DisplayName,
 		&u.Email, &u.Role, &u.ScopeUnitID, &u.Locale, &u.Disabled, &u.CreatedAt, &u.UpdatedAt)
 	if db.IsNoRows(err) || (err == nil && u.Disabled) {
 		return nil, errs.New(errs.Unauthenticated, "err.login_required")
@@ -470,6 +471,10 @@ func (s *Service) TokenUser(ctx context.Context, token string) (*User, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.db.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, s.now().UTC(), tokenID)
+	// a token's last use is for its owner's information: recording it once
+	// a minute spares a disk flush on every call of a busy script
+	if now := s.now().UTC(); !lastUsed.Valid || now.Sub(lastUsed.Time) > time.Minute {
+		s.db.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, now, tokenID)
+	}
 	return u, nil
 }

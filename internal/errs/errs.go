@@ -32,6 +32,7 @@ type Error struct {
 	Args  map[string]any // template data for the message
 	Row   int            // 1-based row in an input file, 0 if none
 	Field string         // the field or column concerned, "" if none
+	File  string         // the input file, when a request reads several
 	// Details are further problems of the same request (e.g. every bad row
 	// of an import), so the user can fix all of them at once.
 	Details []*Error

@@ -159,11 +159,20 @@ func (p *Printer) Err(err error) string {
 	if p.cat.keys[p.Lang]["field."+field] {
 		field = p.T("field." + field)
 	}
+	if e.File != "" {
+		msg = p.T("err.in_file", "File", e.File) + p.located(e.Row, field, msg)
+		return msg
+	}
+	return p.located(e.Row, field, msg)
+}
+
+// located prefixes a message with its row and field.
+func (p *Printer) located(row int, field, msg string) string {
 	switch {
-	case e.Row > 0 && field != "":
-		return p.T("err.at_row_field", "Row", e.Row, "Field", field) + msg
-	case e.Row > 0:
-		return p.T("err.at_row", "Row", e.Row) + msg
+	case row > 0 && field != "":
+		return p.T("err.at_row_field", "Row", row, "Field", field) + msg
+	case row > 0:
+		return p.T("err.at_row", "Row", row) + msg
 	case field != "":
 		return p.T("err.at_field", "Field", field) + msg
 	}

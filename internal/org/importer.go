@@ -484,7 +484,17 @@ func (s *Service) Restructure(ctx context.Context, actor *auth.Actor, units io.R
 	}
 	maps, mp, err := parseMapping(mapping, mappingName)
 	if err != nil {
+		if e, ok := errs.As(err); ok {
+			e.File = mappingName
+		}
 		return nil, err
+	}
+	// both files have a level column: say which file each problem is in
+	for _, p := range problems {
+		p.File = unitsName
+	}
+	for _, p := range mp {
+		p.File = mappingName
 	}
 	problems = append(problems, mp...)
 	res := &ImportResult{Rows: len(rows) + len(maps)}
