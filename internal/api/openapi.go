@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"net/http"
+	"path"
 	"reflect"
 	"regexp"
 	"strings"
@@ -136,15 +137,21 @@ func schemaOf(t reflect.Type, schemas map[string]any) map[string]any {
 	case reflect.Map:
 		return map[string]any{"type": "object", "additionalProperties": schemaOf(t.Elem(), schemas)}
 	case reflect.Struct:
+		// A schema is named after its Go type; two packages' types of one
+		// name (people.Report, plans.Report) get their packages' names too.
+		goType := t.PkgPath() + "." + t.Name()
 		name := t.Name()
+		if s, ok := schemas[name].(map[string]any); ok && s["x-go-type"] != goType {
+			name = path.Base(t.PkgPath()) + "." + t.Name()
+		}
 		ref := map[string]any{"$ref": "#/components/schemas/" + name}
 		if _, done := schemas[name]; done {
 			return ref
 		}
-		schemas[name] = map[string]any{} // placeholder against recursion
+		schemas[name] = map[string]any{"x-go-type": goType} // placeholder against recursion
 		props := map[string]any{}
 		addFields(t, props, schemas)
-		schemas[name] = map[string]any{"type": "object", "properties": props}
+		schemas[name] = map[string]any{"type": "object", "properties": props, "x-go-type": goType}
 		return ref
 	}
 	return map[string]any{}

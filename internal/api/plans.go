@@ -1,9 +1,13 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"net/http"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/httpx"
@@ -405,12 +409,22 @@ func (a *API) notificationsRead(w http.ResponseWriter, r *http.Request) {
 }
 
 // decodeLarge is decode for the bodies that may exceed MaxBody (a pasted
-// plan), the caller having bounded the body.
+// plan), the caller having bounded the body; as strict as decode.
 func decodeLarge(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return badJSON(err)
+	}
+	if !utf8.Valid(body) {
+		return errs.Invalidf("err.bad_request", "Reason", "the text is not UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return badJSON(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errs.Invalidf("err.bad_request", "Reason", "trailing data after the JSON value")
 	}
 	return nil
 }

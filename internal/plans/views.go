@@ -43,7 +43,8 @@ func unitName(t *org.Scoped, id int64, d day.Day) string {
 }
 
 func (s *Service) row(t *org.Scoped, r *taskRec, d day.Day) TaskRow {
-	row := TaskRow{Task: r.Task, State: State(r.occ, d, r.start), LeadName: unitName(t, r.LeadUnitID, d), Mine: 2}
+	row := TaskRow{Task: r.Task, State: State(r.occ, d, r.start), LeadName: unitName(t, r.LeadUnitID, d), Mine: 2,
+		SupportNames: []string{}} // an empty list, not null, as the API documents
 	for _, u := range r.SupportIDs {
 		row.SupportNames = append(row.SupportNames, unitName(t, u, d))
 		if u == t.Actor.ScopeUnitID {
