@@ -22,6 +22,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/files"
 	"github.com/mangluoi/mangluoi/internal/httpx"
 	"github.com/mangluoi/mangluoi/internal/locale"
+	"github.com/mangluoi/mangluoi/internal/network"
 	"github.com/mangluoi/mangluoi/internal/org"
 	"github.com/mangluoi/mangluoi/internal/people"
 	"github.com/mangluoi/mangluoi/internal/plans"
@@ -33,6 +34,7 @@ type Deps struct {
 	Org     *org.Service
 	Auth    *auth.Service
 	People  *people.Service
+	Network *network.Service
 	Plans   *plans.Service
 	Files   *files.Store
 	Catalog *locale.Catalog

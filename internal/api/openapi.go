@@ -20,6 +20,7 @@ func (a *API) Register(r *httpx.Router) {
 	a.registerUnits()
 	a.registerUsers()
 	a.registerPeople()
+	a.registerNetwork()
 	a.registerPlans()
 	r.Handle("GET", Prefix+"/openapi.json", httpx.Public, nil, a.openAPI, a.fail)
 }

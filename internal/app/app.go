@@ -22,6 +22,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/files"
 	"github.com/mangluoi/mangluoi/internal/httpx"
 	"github.com/mangluoi/mangluoi/internal/locale"
+	"github.com/mangluoi/mangluoi/internal/network"
 	"github.com/mangluoi/mangluoi/internal/org"
 	"github.com/mangluoi/mangluoi/internal/people"
 	"github.com/mangluoi/mangluoi/internal/plans"
@@ -53,6 +54,7 @@ type Main struct {
 	Auth    *auth.Service
 	Files   *files.Store
 	People  *people.Service
+	Network *network.Service
 	Plans   *plans.Service
 	Catalog *locale.Catalog
 	Router  *httpx.Router
@@ -106,6 +108,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	m.Auth = auth.NewService(d, m.Audit, cfg.Now, m.Org)
 	m.Files = &files.Store{DB: d, Org: m.Org, Audit: m.Audit, Now: cfg.Now}
 	m.People = people.NewService(d, m.Org, m.Audit, m.Files, cfg.Now)
+	m.Network = network.NewService(d, m.Org, m.Audit, m.Files, cfg.Now)
 	if err := m.People.EnsureDefaultTargets(ctx); err != nil {
 		d.Close()
 		return nil, err
@@ -125,13 +128,13 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 // them.
 func (m *Main) Handler() (http.Handler, error) {
 	m.Router = httpx.NewRouter(m.Auth)
-	pages, err := web.New(web.Deps{DB: m.DB, Org: m.Org, Auth: m.Auth, People: m.People, Plans: m.Plans, Files: m.Files, Catalog: m.Catalog, Now: m.Now, Log: m.Log,
+	pages, err := web.New(web.Deps{DB: m.DB, Org: m.Org, Auth: m.Auth, People: m.People, Network: m.Network, Plans: m.Plans, Files: m.Files, Catalog: m.Catalog, Now: m.Now, Log: m.Log,
 		SecureCookies: m.SecureCookies, TrustProxy: m.TrustProxy})
 	if err != nil {
 		return nil, err
 	}
 	pages.Register(m.Router)
-	api.New(api.Deps{DB: m.DB, Org: m.Org, Auth: m.Auth, People: m.People, Plans: m.Plans, Files: m.Files, Catalog: m.Catalog, Log: m.Log, Now: m.Now, Version: Version()}).Register(m.Router)
+	api.New(api.Deps{DB: m.DB, Org: m.Org, Auth: m.Auth, People: m.People, Network: m.Network, Plans: m.Plans, Files: m.Files, Catalog: m.Catalog, Log: m.Log, Now: m.Now, Version: Version()}).Register(m.Router)
 	var h http.Handler = m.Router.Mux()
 	// Forms are protected from cross-site requests by the browser's own
 	// Sec-Fetch-Site / Origin headers; API calls with a bearer token carry

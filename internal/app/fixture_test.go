@@ -21,6 +21,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/httpx"
+	"github.com/mangluoi/mangluoi/internal/network"
 	"github.com/mangluoi/mangluoi/internal/org"
 	"github.com/mangluoi/mangluoi/internal/people"
 	"github.com/mangluoi/mangluoi/internal/plans"
@@ -106,7 +107,7 @@ func newTarget(t testing.TB, s *apptest.Server) *target {
 }
 
 // recordKinds are the kinds of record a target has.
-var recordKinds = []string{"unit", "sibling", "province", "root", "user", "token", "person", "role", "committee", "member", "course", "enrolment", "file", "goal", "office", "plan", "task", "report"}
+var recordKinds = []string{"unit", "sibling", "province", "root", "user", "token", "person", "role", "committee", "member", "course", "enrolment", "file", "goal", "office", "plan", "task", "report", "village", "team", "teammember", "activity", "netorg"}
 
 // id is the target's record of a kind, made if need be.
 func (f *target) id(kind string) int64 {
@@ -237,6 +238,50 @@ func (f *target) make(kind string) (int64, error) {
 			return 0, err
 		}
 		return r.ID, nil
+	case "village", "team", "teammember", "activity", "netorg":
+		return f.makeNetwork(kind)
+	}
+	return 0, fmt.Errorf("no such kind of record")
+}
+
+// makeNetwork makes the target's records of the DX network: a village of
+// the commune named after it (so a leak shows), its team, the target's
+// person as the team's leader, an activity, an organisation of its network.
+func (f *target) makeNetwork(kind string) (int64, error) {
+	s, ctx, admin := f.s, f.ctx, f.s.Admin
+	switch kind {
+	case "village":
+		_, rest, _ := strings.Cut(f.name, " ")
+		return s.Org.Establish(ctx, admin, org.EstablishInput{Change: org.Change{Effective: fixtureFrom, LegalBasis: "Quyết định thử nghiệm"},
+			UnitSpec: org.UnitSpec{ParentID: f.id("unit"), Name: "Khu phố " + rest, Level: org.LevelVillage, Kind: "Khu phố"}})
+	case "team":
+		t, err := s.Network.CreateTeam(ctx, admin, network.TeamInput{UnitID: f.id("village"), DecisionNumber: fmt.Sprintf("%d/QĐ-UBND", 500+f.serial),
+			DecisionDate: fixtureFrom.AddDays(10)}, nil)
+		if err != nil {
+			return 0, err
+		}
+		return t.ID, nil
+	case "teammember":
+		m, err := s.Network.AddMember(ctx, admin, f.id("team"), network.MemberInput{PersonID: f.id("person"), Role: network.Leader,
+			Affiliation: network.VillageHead, Phone: "0905000111", From: fixtureFrom.AddDays(20)})
+		if err != nil {
+			return 0, err
+		}
+		return m.ID, nil
+	case "activity":
+		a, err := s.Network.LogActivity(ctx, admin, network.ActivityInput{TeamID: f.id("team"), Date: fixtureFrom.AddDays(30), Kind: network.DigitalID,
+			Place: "Nhà văn hóa " + f.name, PeopleHelped: 12}, nil)
+		if err != nil {
+			return 0, err
+		}
+		return a.ID, nil
+	case "netorg":
+		o, err := s.Network.CreateOrg(ctx, admin, network.OrgInput{UnitID: f.id("unit"), Name: "Bưu điện " + f.name, Kind: network.OrgPost,
+			Contribution: "Hướng dẫn dịch vụ công tại " + f.name, From: fixtureFrom})
+		if err != nil {
+			return 0, err
+		}
+		return o.ID, nil
 	}
 	return 0, fmt.Errorf("no such kind of record")
 }
@@ -293,6 +338,11 @@ var paramTargets = map[string]string{
 	"enrolments/{id}":        "enrolment",
 	"files/{id}":             "file",
 	"targets/{id}":           "goal",
+	"teams/{id}":             "team",
+	"team-members/{id}":      "teammember",
+	"activities/{id}":        "activity",
+	"orgs/{id}":              "netorg",
+	"network-orgs/{id}":      "netorg",
 	"plans/{id}":             "plan",
 	"tasks/{id}":             "task",
 	"reports/{id}":           "report",
@@ -442,6 +492,82 @@ type obj = map[string]any
 // replay test checks that). A changing route missing here fails the scope
 // test.
 var writes = map[string]func(f *target) request{
+	// the DX network, pages
+	"POST /network/teams": func(f *target) request {
+		return form("unit_id", f.str("village"), "decision_number", "77/QĐ-UBND", "decision_date", "2026-01-20", "decision_signer", "Chủ tịch UBND")
+	},
+	"POST /network/teams/{id}": func(f *target) request {
+		return form("name", "Tổ đổi tên", "decision_number", "99/QĐ-UBND", "decision_date", "2026-01-11")
+	},
+	"POST /network/teams/{id}/status": func(f *target) request { return form("status", "suspended", "date", changeDate) },
+	"POST /network/teams/{id}/members": func(f *target) request {
+		return form("full_name", "Ksor Thử", "role", "member", "affiliation", "police", "valid_from", changeDate)
+	},
+	"POST /network/teams/{id}/enrol": func(f *target) request {
+		f.id("teammember")
+		return form("course_id", f.str("course"))
+	},
+	"POST /network/teams/{id}/log": func(f *target) request {
+		return form("date", changeDate, "kind", "vneid", "people_helped", "12", "place", "Nhà văn hóa")
+	},
+	"POST /network/team-members/{id}/end":  func(f *target) request { return form("date", changeDate) },
+	"POST /network/team-members/{id}/role": func(f *target) request { return form("role", "deputy", "date", changeDate) },
+	"POST /network/activities/{id}/void":   func(f *target) request { return form("reason", "Ghi nhầm") },
+	"POST /network/orgs": func(f *target) request {
+		return form("unit_id", f.str("unit"), "name", "Viettel", "kind", "telecom", "contribution", "Hỗ trợ sim", "valid_from", changeDate)
+	},
+	"POST /network/orgs/{id}": func(f *target) request {
+		return form("name", "Bưu điện đổi tên", "kind", "post", "contribution", "Hướng dẫn", "valid_from", "2026-01-01")
+	},
+	"POST /network/orgs/{id}/end": func(f *target) request { return form("date", changeDate) },
+	"POST /network/import/villages": func(f *target) request {
+		return request{parts: url.Values{"commune_id": {f.str("unit")}, "effective_date": {changeDate}, "legal_basis": {"QĐ thử"}},
+			files: map[string]file{"file": {"thon.csv", []byte("Tên thôn tổ dân phố\nThôn Mới Lập\n")}}}
+	},
+	"POST /network/import/teams": func(f *target) request {
+		return request{files: map[string]file{"file": {"to.csv", f.teamSheet()}}}
+	},
+	"POST /network/import/members": func(f *target) request {
+		return request{files: map[string]file{"file": {"thanh-vien.csv", f.memberSheet()}}}
+	},
+	// the DX network, API
+	"POST /api/v1/teams": func(f *target) request {
+		return jsonReq(obj{"unit_id": f.id("village"), "decision_number": "77/QĐ-UBND", "decision_date": "2026-01-20"})
+	},
+	"PUT /api/v1/teams/{id}": func(f *target) request {
+		return jsonReq(obj{"name": "Tổ đổi tên", "decision_number": "99/QĐ-UBND", "decision_date": "2026-01-11"})
+	},
+	"POST /api/v1/teams/{id}/status": func(f *target) request { return jsonReq(obj{"status": "suspended", "date": changeDate}) },
+	"POST /api/v1/teams/{id}/members": func(f *target) request {
+		return jsonReq(obj{"full_name": "Ksor Thử", "role": "member", "affiliation": "police", "valid_from": changeDate})
+	},
+	"POST /api/v1/team-members/{id}/end":  func(f *target) request { return jsonReq(obj{"date": changeDate}) },
+	"POST /api/v1/team-members/{id}/role": func(f *target) request { return jsonReq(obj{"role": "deputy", "date": changeDate}) },
+	"POST /api/v1/activities": func(f *target) request {
+		return jsonReq(obj{"team_id": f.id("team"), "date": changeDate, "kind": "cashless", "people_helped": 9})
+	},
+	"POST /api/v1/activities/{id}/photo": func(f *target) request {
+		return request{files: map[string]file{"photo": {"anh.png", pngFile}}}
+	},
+	"POST /api/v1/activities/{id}/void": func(f *target) request { return jsonReq(obj{"reason": "Ghi nhầm"}) },
+	"POST /api/v1/network-orgs": func(f *target) request {
+		return jsonReq(obj{"unit_id": f.id("unit"), "name": "Viettel", "kind": "telecom", "contribution": "Hỗ trợ sim", "valid_from": changeDate})
+	},
+	"PUT /api/v1/network-orgs/{id}": func(f *target) request {
+		return jsonReq(obj{"name": "Bưu điện đổi tên", "kind": "post", "contribution": "Hướng dẫn", "valid_from": "2026-01-01"})
+	},
+	"POST /api/v1/network-orgs/{id}/end": func(f *target) request { return jsonReq(obj{"date": changeDate}) },
+	"POST /api/v1/imports/villages": func(f *target) request {
+		return request{query: url.Values{"commune_id": {f.str("unit")}, "effective_date": {changeDate}},
+			files: map[string]file{"file": {"thon.csv", []byte("Tên thôn tổ dân phố\nThôn Mới Lập\n")}}}
+	},
+	"POST /api/v1/imports/teams": func(f *target) request {
+		return request{files: map[string]file{"file": {"to.csv", f.teamSheet()}}}
+	},
+	"POST /api/v1/imports/team-members": func(f *target) request {
+		return request{files: map[string]file{"file": {"thanh-vien.csv", f.memberSheet()}}}
+	},
+
 	// plans and tasks
 	"POST /plans": func(f *target) request {
 		return form("number", fmt.Sprintf("%d/KH-UBND", 700+f.serial), "type", "plan", "title", "Kế hoạch mới", "issued_on", changeDate,
@@ -679,6 +805,20 @@ func (f *target) peopleSheet() []byte {
 	return fmt.Appendf(nil, "full_name,gender,employment,qualification_level,unit,since,role,mode\nÂu Cơ,female,civil_servant,bachelor,%s,%s,staff,concurrent\n",
 		f.unitCode(), changeDate)
 }
+
+// teamSheet is a team sheet with one team in the target's village.
+func (f *target) teamSheet() []byte {
+	return fmt.Appendf(nil, "Mã thôn/xã,Số quyết định,Ngày quyết định\n#%d,78/QĐ-UBND,2026-01-20\n", f.id("village"))
+}
+
+// memberSheet is a member sheet with one new member of the target's team.
+func (f *target) memberSheet() []byte {
+	f.id("team")
+	return fmt.Appendf(nil, "Mã thôn/xã,Họ và tên,Vai trò trong tổ,Thành phần,Ngày tham gia\n#%d,Rơ Châm Thử,member,volunteer,%s\n", f.id("village"), changeDate)
+}
+
+// pngFile is the smallest file the evidence store accepts as a PNG photo.
+var pngFile = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89")
 
 // mapping merges the target and its sibling into a new commune with the
 // target's code.

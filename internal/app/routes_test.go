@@ -167,7 +167,7 @@ func queryVariants(f *target) []url.Values {
 // notRecords are the integer parameters that name no record. A documented
 // integer parameter in neither fails the scope test.
 var (
-	queryTargets = map[string]string{"unit": "unit", "parent": "unit", "commune_id": "unit"}
+	queryTargets = map[string]string{"unit": "unit", "parent": "unit", "commune_id": "unit", "team": "team"}
 	notRecords   = map[string]bool{"limit": true, "offset": true, "year": true, "before": true, "window": true}
 )
 

@@ -25,6 +25,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/files"
 	"github.com/mangluoi/mangluoi/internal/httpx"
 	"github.com/mangluoi/mangluoi/internal/locale"
+	"github.com/mangluoi/mangluoi/internal/network"
 	"github.com/mangluoi/mangluoi/internal/org"
 	"github.com/mangluoi/mangluoi/internal/people"
 	"github.com/mangluoi/mangluoi/internal/plans"
@@ -42,6 +43,7 @@ type Deps struct {
 	Org     *org.Service
 	Auth    *auth.Service
 	People  *people.Service
+	Network *network.Service
 	Plans   *plans.Service
 	Files   *files.Store
 	Catalog *locale.Catalog
@@ -300,6 +302,7 @@ func (s *Server) Register(r *httpx.Router) {
 	page("POST", "/logout", s.logout)
 	s.registerUnits(page)
 	s.registerPeople(page)
+	s.registerNetwork(page)
 	s.registerPlans(page)
 	s.registerAccounts(page)
 }

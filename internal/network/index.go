@@ -1,0 +1,442 @@
+package network
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/db"
+)
+
+// The coverage index: every team with its status periods, memberships and
+// activity dates, held in memory so that a coverage page for the nation
+// (75,000 teams, 340,000 members, 2 million activities) is a walk of the
+// tree in memory, not a scan of the tables. It follows the database by
+// sequence number: each request reads network_state.seq, and loads only the
+// rows stamped after what it holds (a new activity is one row, not two
+// million). Training comes from the people feature and is reloaded when its
+// generation moves.
+
+// dn is a date as a day number (days since 1970-01-01), the index's unit.
+func dn(d day.Day) int32 { return int32(d.Time().Unix() / 86400) }
+
+// fromDN is the date of a day number.
+func fromDN(n int32) day.Day { return day.FromTime(time.Unix(int64(n)*86400, 0).UTC()) }
+
+var foreverDN = dn(day.Forever)
+
+type statusRec struct {
+	id       int64
+	status   Status
+	from, to int32
+}
+
+type memberRec struct {
+	id, person int64
+	role       Role
+	from, to   int32
+}
+
+type actRec struct {
+	id     int64
+	day    int32
+	kind   uint8 // index in Kinds
+	helped int32
+}
+
+type teamRec struct {
+	id, unit    int64
+	name        string
+	folded      string
+	established int32
+	statuses    []statusRec // by from
+	members     []memberRec
+	acts        []actRec // by day, then id; voided ones left out
+}
+
+// statusAt is the team's status on day d, "" before it was set up.
+func (t *teamRec) statusAt(d int32) Status {
+	for i := len(t.statuses) - 1; i >= 0; i-- {
+		s := t.statuses[i]
+		if s.from <= d {
+			if d < s.to {
+				return s.status
+			}
+			return ""
+		}
+	}
+	return ""
+}
+
+// actsBetween are the activities with lo <= day <= hi.
+func (t *teamRec) actsBetween(lo, hi int32) []actRec {
+	i := sort.Search(len(t.acts), func(i int) bool { return t.acts[i].day >= lo })
+	j := sort.Search(len(t.acts), func(j int) bool { return t.acts[j].day > hi })
+	if i >= j {
+		return nil
+	}
+	return t.acts[i:j]
+}
+
+// lastActBy is the day of the last activity on or before d, or -1<<31.
+func (t *teamRec) lastActBy(d int32) int32 {
+	j := sort.Search(len(t.acts), func(j int) bool { return t.acts[j].day > d })
+	if j == 0 {
+		return -1 << 31
+	}
+	return t.acts[j-1].day
+}
+
+func (t *teamRec) sortActs() {
+	sort.Slice(t.acts, func(i, j int) bool {
+		if t.acts[i].day != t.acts[j].day {
+			return t.acts[i].day < t.acts[j].day
+		}
+		return t.acts[i].id < t.acts[j].id
+	})
+}
+
+// index is the in-memory state; mu guards it (readers share, a refresh
+// excludes them).
+type index struct {
+	mu        sync.RWMutex
+	loaded    bool
+	seq       int64 // network_state.seq of the rows held
+	peopleGen int64 // people_state.generation of trained
+	teams     map[int64]*teamRec
+	byUnit    map[int64][]*teamRec
+	// trained holds, for every person who is or was a team member, the
+	// days they completed a course, sorted.
+	trained map[int64][]int32
+	loads   int // full loads done, for tests and logs
+}
+
+var kindIndex = func() map[Kind]uint8 {
+	m := map[Kind]uint8{}
+	for i, k := range Kinds {
+		m[k] = uint8(i)
+	}
+	return m
+}()
+
+// scanDay reads a DATE (PostgreSQL) or ISO text (SQLite) as a day number,
+// without the allocations of day.Day's Scan: the index reads millions.
+type scanDay struct{ n int32 }
+
+func (s *scanDay) Scan(src any) error {
+	switch v := src.(type) {
+	case time.Time:
+		s.n = int32(time.Date(v.Year(), v.Month(), v.Day(), 0, 0, 0, 0, time.UTC).Unix() / 86400)
+		return nil
+	case string:
+		return s.parse(v)
+	case []byte:
+		return s.parse(string(v))
+	}
+	return fmt.Errorf("network: cannot read %T as a date", src)
+}
+
+func (s *scanDay) parse(v string) error {
+	if len(v) < 10 || v[4] != '-' || v[7] != '-' {
+		return fmt.Errorf("network: %q is not a stored date", v)
+	}
+	y, err1 := strconv.Atoi(v[:4])
+	m, err2 := strconv.Atoi(v[5:7])
+	d, err3 := strconv.Atoi(v[8:10])
+	if err1 != nil || err2 != nil || err3 != nil {
+		return fmt.Errorf("network: %q is not a stored date", v)
+	}
+	s.n = int32(time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+	return nil
+}
+
+// state reads the two generations the index follows.
+func (s *Service) state(ctx context.Context) (seq, peopleGen int64, err error) {
+	if err = s.db.QueryRowContext(ctx, `SELECT seq FROM network_state WHERE id = 1`).Scan(&seq); err != nil {
+		return 0, 0, err
+	}
+	err = s.db.QueryRowContext(ctx, `SELECT generation FROM people_state WHERE id = 1`).Scan(&peopleGen)
+	return seq, peopleGen, err
+}
+
+// fresh brings the index up to the database and returns it read-locked
+// (the caller must RUnlock), with the generations it reflects.
+func (s *Service) fresh(ctx context.Context) (*index, int64, int64, error) {
+	seq, pgen, err := s.state(ctx)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	ix := &s.idx
+	ix.mu.RLock()
+	if ix.loaded && ix.seq >= seq && ix.peopleGen == pgen {
+		return ix, ix.seq, ix.peopleGen, nil
+	}
+	ix.mu.RUnlock()
+	ix.mu.Lock()
+	err = s.catchUp(ctx, ix, seq, pgen)
+	ix.mu.Unlock()
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	ix.mu.RLock()
+	return ix, ix.seq, ix.peopleGen, nil
+}
+
+// catchUp loads the rows stamped in (ix.seq, seq] (all of them the first
+// time) and, if the people feature moved, the training of team members.
+func (s *Service) catchUp(ctx context.Context, ix *index, seq, pgen int64) error {
+	if ix.loaded && ix.seq >= seq && ix.peopleGen == pgen {
+		return nil // another request caught up meanwhile
+	}
+	var newPersons []int64
+	if !ix.loaded || ix.seq < seq {
+		from := ix.seq
+		if !ix.loaded {
+			from = -1
+			ix.teams, ix.byUnit, ix.trained = map[int64]*teamRec{}, map[int64][]*teamRec{}, map[int64][]int32{}
+			ix.loads++
+		}
+		var err error
+		if newPersons, err = loadRows(ctx, s.db, ix, from, seq); err != nil {
+			ix.loaded = false
+			return err
+		}
+		ix.seq = seq
+	}
+	switch {
+	case !ix.loaded || ix.peopleGen != pgen:
+		trained, err := loadTrained(ctx, s.db, nil)
+		if err != nil {
+			ix.loaded = false
+			return err
+		}
+		ix.trained, ix.peopleGen = trained, pgen
+	case len(newPersons) > 0:
+		// people already recorded who joined a team: their past training
+		trained, err := loadTrained(ctx, s.db, newPersons)
+		if err != nil {
+			ix.loaded = false
+			return err
+		}
+		for p, days := range trained {
+			ix.trained[p] = days
+		}
+	}
+	ix.loaded = true
+	return nil
+}
+
+// loadRows reads the teams, statuses, memberships and activities stamped
+// in (from, to] into ix, replacing the versions it held, and returns the
+// people whose memberships it read.
+func loadRows(ctx context.Context, q db.Querier, ix *index, from, to int64) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, unit_id, name, name_folded, established FROM net_teams WHERE seq > $1 AND seq <= $2`, from, to)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id, unit int64
+		var name, folded string
+		var est scanDay
+		if err := rows.Scan(&id, &unit, &name, &folded, &est); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		t := ix.teams[id]
+		if t == nil {
+			t = &teamRec{id: id, unit: unit}
+			ix.teams[id] = t
+			ix.byUnit[unit] = append(ix.byUnit[unit], t)
+		}
+		t.name, t.folded, t.established = name, folded, est.n
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	team := func(id int64) (*teamRec, error) {
+		if t := ix.teams[id]; t != nil {
+			return t, nil
+		}
+		return nil, fmt.Errorf("network index: row of unknown team %d", id)
+	}
+
+	rows, err = q.QueryContext(ctx, `SELECT id, team_id, status, valid_from, valid_to FROM net_team_status WHERE seq > $1 AND seq <= $2`, from, to)
+	if err != nil {
+		return nil, err
+	}
+	touched := map[*teamRec]bool{}
+	for rows.Next() {
+		var r statusRec
+		var tid int64
+		var f, u scanDay
+		if err := rows.Scan(&r.id, &tid, &r.status, &f, &u); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		r.from, r.to = f.n, u.n
+		t, err := team(tid)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		replaced := false
+		for i := range t.statuses {
+			if t.statuses[i].id == r.id {
+				t.statuses[i], replaced = r, true
+			}
+		}
+		if !replaced {
+			t.statuses = append(t.statuses, r)
+		}
+		touched[t] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for t := range touched {
+		sort.Slice(t.statuses, func(i, j int) bool { return t.statuses[i].from < t.statuses[j].from })
+	}
+
+	rows, err = q.QueryContext(ctx, `SELECT id, team_id, person_id, role, valid_from, valid_to FROM net_members WHERE seq > $1 AND seq <= $2`, from, to)
+	if err != nil {
+		return nil, err
+	}
+	var persons []int64
+	for rows.Next() {
+		var r memberRec
+		var tid int64
+		var f, u scanDay
+		if err := rows.Scan(&r.id, &tid, &r.person, &r.role, &f, &u); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		r.from, r.to = f.n, u.n
+		t, err := team(tid)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		replaced := false
+		for i := range t.members {
+			if t.members[i].id == r.id {
+				t.members[i], replaced = r, true
+			}
+		}
+		if !replaced {
+			t.members = append(t.members, r)
+			persons = append(persons, r.person)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+
+	rows, err = q.QueryContext(ctx, `SELECT id, team_id, on_date, kind, people_helped, voided_at IS NOT NULL FROM net_activities
+		WHERE seq > $1 AND seq <= $2`, from, to)
+	if err != nil {
+		return nil, err
+	}
+	clear(touched)
+	var last *teamRec
+	var lastID int64
+	for rows.Next() {
+		var a actRec
+		var tid int64
+		var kind string
+		var d scanDay
+		var voided bool
+		if err := rows.Scan(&a.id, &tid, &d, &kind, &a.helped, &voided); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		a.day, a.kind = d.n, kindIndex[Kind(kind)]
+		t := last
+		if tid != lastID {
+			if t, err = team(tid); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			last, lastID = t, tid
+		}
+		if from >= 0 { // a catch-up: the row may replace (void) one held
+			kept := t.acts[:0]
+			for _, x := range t.acts {
+				if x.id != a.id {
+					kept = append(kept, x)
+				}
+			}
+			t.acts = kept
+		}
+		if !voided {
+			t.acts = append(t.acts, a)
+		}
+		touched[t] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for t := range touched {
+		t.sortActs()
+	}
+	return persons, nil
+}
+
+// loadTrained reads the completed courses of team members (of the given
+// people only, if any are given).
+func loadTrained(ctx context.Context, q db.Querier, persons []int64) (map[int64][]int32, error) {
+	out := map[int64][]int32{}
+	read := func(query string, args ...any) error {
+		rows, err := q.QueryContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var p int64
+			var d scanDay
+			if err := rows.Scan(&p, &d); err != nil {
+				return err
+			}
+			out[p] = append(out[p], d.n)
+		}
+		return rows.Err()
+	}
+	base := `SELECT e.person_id, e.completed_on FROM enrolments e WHERE e.status = 'completed' AND e.completed_on IS NOT NULL`
+	if persons == nil {
+		if err := read(base + ` AND EXISTS (SELECT 1 FROM net_members m WHERE m.person_id = e.person_id)`); err != nil {
+			return nil, err
+		}
+	} else {
+		for len(persons) > 0 {
+			n := min(len(persons), 500)
+			ids := make([]string, n)
+			for i, p := range persons[:n] {
+				ids[i] = strconv.FormatInt(p, 10)
+			}
+			if err := read(base + ` AND e.person_id IN (` + strings.Join(ids, ",") + `)`); err != nil {
+				return nil, err
+			}
+			persons = persons[n:]
+		}
+	}
+	for _, days := range out {
+		sort.Slice(days, func(i, j int) bool { return days[i] < days[j] })
+	}
+	return out, nil
+}
+
+// trainedIn reports whether a person completed a course in [lo, hi].
+func (ix *index) trainedIn(person int64, lo, hi int32) bool {
+	days := ix.trained[person]
+	i := sort.Search(len(days), func(i int) bool { return days[i] >= lo })
+	return i < len(days) && days[i] <= hi
+}
