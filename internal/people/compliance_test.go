@@ -11,7 +11,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/people"
 )
 
-func actorOf(t *testing.T, s *apptest.Server, login string) *auth.Actor {
+func actorOf(t testing.TB, s *apptest.Server, login string) *auth.Actor {
 	t.Helper()
 	u, err := s.Auth.Authenticate(context.Background(), login, "demo-mangluoi")
 	if err != nil {

@@ -229,9 +229,13 @@ func (s *Service) ImportSheet(ctx context.Context, actor *auth.Actor, r io.Reade
 		return res, errs.List("import.err.rows", res.Problems)
 	}
 	err = s.write(ctx, actor, func(tx *sql.Tx) ([]audit.Entry, error) {
+		existing, err := existingPeople(ctx, tx, rows, d)
+		if err != nil {
+			return nil, err
+		}
 		var entries []audit.Entry
 		for _, row := range rows {
-			e, err := s.applySheetRow(ctx, tx, row, res)
+			e, err := s.applySheetRow(ctx, tx, row, existing, res)
 			if err != nil {
 				return nil, err
 			}
@@ -355,19 +359,64 @@ func (s *Service) coursesByTitle(ctx context.Context, t *org.Scoped) (map[string
 	return out, rows.Err()
 }
 
+// personKey identifies a person already recorded: same folded name, same
+// unit, same birth year (0 when not given).
+type personKey struct {
+	name  string
+	unit  int64
+	birth int
+}
+
+// existingPeople reads, in one query, the people working on d in the units
+// the sheet names, so each row is checked against a map rather than by a
+// query of its own (10,000 rows: one query instead of 10,000).
+func existingPeople(ctx context.Context, tx *sql.Tx, rows []*sheetRow, d day.Day) (map[personKey]int64, error) {
+	units := map[int64]bool{}
+	var ids []string
+	for _, r := range rows {
+		if !units[r.in.UnitID] {
+			units[r.in.UnitID] = true
+			ids = append(ids, strconv.FormatInt(r.in.UnitID, 10))
+		}
+	}
+	out := map[personKey]int64{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	// the ids are our own integers, so inlining them is safe
+	q, err := tx.QueryContext(ctx, `SELECT p.id, p.name_folded, COALESCE(p.birth_year, 0), ps.unit_id FROM people p
+		JOIN postings ps ON ps.person_id = p.id AND ps.valid_from <= $1 AND $1 < ps.valid_to
+		WHERE ps.unit_id IN (`+strings.Join(ids, ",")+`)`, d)
+	if err != nil {
+		return nil, err
+	}
+	defer q.Close()
+	for q.Next() {
+		var id int64
+		var k personKey
+		if err := q.Scan(&id, &k.name, &k.birth, &k.unit); err != nil {
+			return nil, err
+		}
+		if _, seen := out[k]; !seen {
+			out[k] = id
+		}
+		// a row without a birth year matches on name and unit alone
+		if k0 := (personKey{k.name, k.unit, 0}); out[k0] == 0 {
+			out[k0] = id
+		}
+	}
+	return out, q.Err()
+}
+
 // applySheetRow writes one valid row: the person (unless already there),
 // the role (unless held), the enrolment (unless there).
-func (s *Service) applySheetRow(ctx context.Context, tx *sql.Tx, row *sheetRow, res *SheetResult) ([]audit.Entry, error) {
+func (s *Service) applySheetRow(ctx context.Context, tx *sql.Tx, row *sheetRow, existing map[personKey]int64, res *SheetResult) ([]audit.Entry, error) {
 	var entries []audit.Entry
-	var pid int64
-	err := tx.QueryRowContext(ctx, `SELECT p.id FROM people p JOIN postings ps ON ps.person_id = p.id
-		WHERE p.name_folded = $1 AND ps.unit_id = $2 AND ps.valid_from <= $3 AND $3 < ps.valid_to
-		AND ($4 = 0 OR COALESCE(p.birth_year, 0) = $4) ORDER BY p.id LIMIT 1`,
-		locale.Fold(row.in.FullName), row.in.UnitID, row.in.Since, row.in.BirthYear).Scan(&pid)
-	switch {
-	case err == nil:
+	key := personKey{locale.Fold(row.in.FullName), row.in.UnitID, row.in.BirthYear}
+	pid := existing[key]
+	if pid != 0 {
 		res.Existing++
-	case err == sql.ErrNoRows:
+	} else {
 		p, e, err := s.insertPerson(ctx, tx, row.in)
 		if err != nil {
 			return nil, err
@@ -375,8 +424,9 @@ func (s *Service) applySheetRow(ctx context.Context, tx *sql.Tx, row *sheetRow, 
 		pid = p.ID
 		entries = append(entries, e...)
 		res.Created++
-	default:
-		return nil, err
+		// the same person twice in one sheet is created once
+		existing[key] = pid
+		existing[personKey{key.name, key.unit, 0}] = pid
 	}
 	if row.role != "" {
 		var n int
