@@ -157,6 +157,9 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := demo.SeedIndicators(ctx, m.Org, admin, m.Indicators, m.Assess); err != nil {
+		return err
+	}
 	if err := demo.SeedNetwork(ctx, m.Org, m.People, m.Network, admin); err != nil {
 		return err
 	}

@@ -15,12 +15,14 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/mangluoi/mangluoi/internal/assess"
 	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/db"
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/files"
 	"github.com/mangluoi/mangluoi/internal/httpx"
+	"github.com/mangluoi/mangluoi/internal/indicator"
 	"github.com/mangluoi/mangluoi/internal/locale"
 	"github.com/mangluoi/mangluoi/internal/network"
 	"github.com/mangluoi/mangluoi/internal/org"
@@ -36,11 +38,14 @@ type Deps struct {
 	People  *people.Service
 	Network *network.Service
 	Plans   *plans.Service
-	Files   *files.Store
-	Catalog *locale.Catalog
-	Log     *slog.Logger
-	Now     func() time.Time
-	Version string
+	// Indicators and Assess are periodic reporting and assessment.
+	Indicators *indicator.Service
+	Assess     *assess.Service
+	Files      *files.Store
+	Catalog    *locale.Catalog
+	Log        *slog.Logger
+	Now        func() time.Time
+	Version    string
 }
 
 // API serves /api/v1/.

@@ -16,11 +16,13 @@ import (
 	"time"
 
 	"github.com/mangluoi/mangluoi/internal/api"
+	"github.com/mangluoi/mangluoi/internal/assess"
 	"github.com/mangluoi/mangluoi/internal/audit"
 	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/db"
 	"github.com/mangluoi/mangluoi/internal/files"
 	"github.com/mangluoi/mangluoi/internal/httpx"
+	"github.com/mangluoi/mangluoi/internal/indicator"
 	"github.com/mangluoi/mangluoi/internal/locale"
 	"github.com/mangluoi/mangluoi/internal/network"
 	"github.com/mangluoi/mangluoi/internal/org"
@@ -56,8 +58,11 @@ type Main struct {
 	People  *people.Service
 	Network *network.Service
 	Plans   *plans.Service
-	Catalog *locale.Catalog
-	Router  *httpx.Router
+	// Indicators and Assess are periodic reporting and assessment.
+	Indicators *indicator.Service
+	Assess     *assess.Service
+	Catalog    *locale.Catalog
+	Router     *httpx.Router
 
 	server   *http.Server
 	listener net.Listener
@@ -109,6 +114,19 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	m.Files = &files.Store{DB: d, Org: m.Org, Audit: m.Audit, Now: cfg.Now}
 	m.People = people.NewService(d, m.Org, m.Audit, m.Files, cfg.Now)
 	m.Network = network.NewService(d, m.Org, m.Audit, m.Files, cfg.Now)
+	m.Indicators = indicator.NewService(d, m.Org, m.Audit, m.Files, cfg.Now)
+	m.Assess = assess.NewService(d, m.Org, m.Audit, m.Files, m.Indicators, cfg.Now)
+	root, err := m.Org.EnsureRoot(ctx)
+	if err == nil {
+		err = m.Indicators.EnsureCatalogue(ctx, root)
+	}
+	if err == nil {
+		err = m.Assess.EnsureDTI(ctx, root)
+	}
+	if err != nil {
+		d.Close()
+		return nil, fmt.Errorf("indicator catalogue: %w", err)
+	}
 	if err := m.People.EnsureDefaultTargets(ctx); err != nil {
 		d.Close()
 		return nil, err
@@ -128,13 +146,13 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 // them.
 func (m *Main) Handler() (http.Handler, error) {
 	m.Router = httpx.NewRouter(m.Auth)
-	pages, err := web.New(web.Deps{DB: m.DB, Org: m.Org, Auth: m.Auth, People: m.People, Network: m.Network, Plans: m.Plans, Files: m.Files, Catalog: m.Catalog, Now: m.Now, Log: m.Log,
+	pages, err := web.New(web.Deps{DB: m.DB, Org: m.Org, Auth: m.Auth, People: m.People, Network: m.Network, Plans: m.Plans, Indicators: m.Indicators, Assess: m.Assess, Files: m.Files, Catalog: m.Catalog, Now: m.Now, Log: m.Log,
 		SecureCookies: m.SecureCookies, TrustProxy: m.TrustProxy})
 	if err != nil {
 		return nil, err
 	}
 	pages.Register(m.Router)
-	api.New(api.Deps{DB: m.DB, Org: m.Org, Auth: m.Auth, People: m.People, Network: m.Network, Plans: m.Plans, Files: m.Files, Catalog: m.Catalog, Log: m.Log, Now: m.Now, Version: Version()}).Register(m.Router)
+	api.New(api.Deps{DB: m.DB, Org: m.Org, Auth: m.Auth, People: m.People, Network: m.Network, Plans: m.Plans, Indicators: m.Indicators, Assess: m.Assess, Files: m.Files, Catalog: m.Catalog, Log: m.Log, Now: m.Now, Version: Version()}).Register(m.Router)
 	var h http.Handler = m.Router.Mux()
 	// Forms are protected from cross-site requests by the browser's own
 	// Sec-Fetch-Site / Origin headers; API calls with a bearer token carry

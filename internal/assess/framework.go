@@ -774,3 +774,13 @@ func validCode(c string) bool {
 	}
 	return true
 }
+
+// NodeFramework is the framework a node belongs to.
+func (s *Service) NodeFramework(ctx context.Context, node int64) (int64, error) {
+	var fw int64
+	err := s.db.QueryRowContext(ctx, `SELECT framework_id FROM framework_nodes WHERE id = $1`, node).Scan(&fw)
+	if db.IsNoRows(err) {
+		return 0, errs.NotFoundErr()
+	}
+	return fw, err
+}

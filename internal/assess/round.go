@@ -602,7 +602,10 @@ func (s *Service) Card(ctx context.Context, actor *auth.Actor, roundID, unit int
 	if err := s.cardFiles(ctx, c, unit); err != nil {
 		return nil, err
 	}
-	c.CanSelf = r.Status == RoundSelf && actor.Can(auth.PermEnterData)
+	// a unit assesses itself (its focal person; the administrator may act
+	// for it); the secretariat above it reviews
+	c.CanSelf = r.Status == RoundSelf && actor.Can(auth.PermEnterData) &&
+		(actor.ScopeUnitID == unit || actor.Role == auth.RoleAdmin || actor.Role == auth.RoleFocal)
 	c.CanReview = r.Status != RoundClosed && mayDesign(actor) && (actor.ScopeUnitID != unit || actor.Role == auth.RoleAdmin)
 	return c, nil
 }

@@ -325,7 +325,7 @@ func (s *Service) Remind(ctx context.Context, actor *auth.Actor, formID int64, p
 				VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, formID, p.Key(), u.UnitID, kind, now, nullID(actor.UserID)).Scan(&id); err != nil {
 				return err
 			}
-			entries = append(entries, audit.Entry{Action: "report.remind", Entity: "report_reminder", EntityID: fmt.Sprint(id), UnitID: u.UnitID,
+			entries = append(entries, audit.Entry{Action: "reminder.send", Entity: "report_reminder", EntityID: fmt.Sprint(id), UnitID: u.UnitID,
 				After: map[string]any{"form_id": formID, "period": p.Key(), "kind": kind}})
 		}
 		return s.audit.Write(ctx, tx, actor.Who(), entries...)

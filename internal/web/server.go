@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mangluoi/mangluoi/internal/assess"
 	"github.com/mangluoi/mangluoi/internal/audit"
 	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/day"
@@ -24,6 +25,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/files"
 	"github.com/mangluoi/mangluoi/internal/httpx"
+	"github.com/mangluoi/mangluoi/internal/indicator"
 	"github.com/mangluoi/mangluoi/internal/locale"
 	"github.com/mangluoi/mangluoi/internal/network"
 	"github.com/mangluoi/mangluoi/internal/org"
@@ -45,10 +47,13 @@ type Deps struct {
 	People  *people.Service
 	Network *network.Service
 	Plans   *plans.Service
-	Files   *files.Store
-	Catalog *locale.Catalog
-	Now     func() time.Time
-	Log     *slog.Logger
+	// Indicators and Assess are periodic reporting and assessment.
+	Indicators *indicator.Service
+	Assess     *assess.Service
+	Files      *files.Store
+	Catalog    *locale.Catalog
+	Now        func() time.Time
+	Log        *slog.Logger
 	// SecureCookies marks cookies Secure; on unless serving plain HTTP on
 	// a developer's machine.
 	SecureCookies bool
@@ -304,6 +309,8 @@ func (s *Server) Register(r *httpx.Router) {
 	s.registerPeople(page)
 	s.registerNetwork(page)
 	s.registerPlans(page)
+	s.registerIndicators(page)
+	s.registerPublicRankings(public)
 	s.registerAccounts(page)
 }
 

@@ -1,0 +1,534 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mangluoi/mangluoi/internal/errs"
+	"github.com/mangluoi/mangluoi/internal/httpx"
+	"github.com/mangluoi/mangluoi/internal/indicator"
+	"github.com/mangluoi/mangluoi/internal/org"
+	"github.com/mangluoi/mangluoi/internal/sheet"
+)
+
+// registerIndicators adds the pages of indicators, periodic reports and
+// assessments.
+func (s *Server) registerIndicators(page func(method, pattern string, h http.HandlerFunc)) {
+	page("GET", "/indicators", s.indicatorDashboard)
+	page("GET", "/indicators/catalogue", s.indicatorCatalogue)
+	page("GET", "/indicators/new", s.indicatorNew)
+	page("POST", "/indicators", s.indicatorCreate)
+	page("GET", "/indicators/{id}", s.indicatorShow)
+	page("POST", "/indicators/{id}", s.indicatorUpdate)
+	page("POST", "/indicators/{id}/targets", s.indicatorTarget)
+	page("GET", "/indicators/{id}/export.xlsx", s.indicatorExport)
+	page("GET", "/forms", s.formList)
+	page("GET", "/forms/new", s.formNew)
+	page("POST", "/forms", s.formCreate)
+	page("GET", "/forms/import", s.valuesImportForm)
+	page("POST", "/forms/import", s.valuesImport)
+	page("GET", "/forms/{id}", s.formShow)
+	page("POST", "/forms/{id}", s.formUpdate)
+	page("GET", "/forms/{id}/completeness", s.formCompleteness)
+	page("POST", "/forms/{id}/remind", s.formRemind)
+	page("GET", "/forms/{id}/template.xlsx", s.formTemplate)
+	page("GET", "/units/{id}/forms/{form}", s.entryShow)
+	page("POST", "/units/{id}/forms/{form}", s.entrySave)
+	page("POST", "/submissions/{id}", s.submissionAct)
+	s.registerAssess(page)
+}
+
+// indPage is what the indicator pages share: the section's tabs and how
+// figures are written.
+type indPage struct {
+	Page
+	Tab string // indicators, catalogue, forms or assess
+}
+
+// Fig writes a figure as the indicator measures it: 1.234.567, 87,4 %,
+// "có"; "—" for no value.
+func (p *indPage) Fig(f indicator.Figure, ind *indicator.Indicator) string {
+	if !f.Has() {
+		return "—"
+	}
+	return p.Num(f.V(), ind)
+}
+
+// Num writes a number as the indicator measures it.
+func (p *indPage) Num(v float64, ind *indicator.Indicator) string {
+	switch {
+	case ind.Type == indicator.Percent:
+		return p.L.Dec(v, max(ind.Decimals, 1)) + map[bool]string{true: "%", false: " %"}[p.L.Lang == "en"]
+	case ind.Type == indicator.YesNo && ind.Aggregation == indicator.Latest:
+		if v == 1 {
+			return p.L.T("indicator.yes")
+		}
+		return p.L.T("indicator.no")
+	case ind.Decimals > 0 || v != math.Trunc(v):
+		return p.L.Dec(v, max(ind.Decimals, 1))
+	}
+	return p.L.Dec(v, 0)
+}
+
+// Val writes a stored value for a form's input (as the user types it).
+func (p *indPage) Val(v *indicator.Value, ind *indicator.Indicator) string {
+	if v == nil {
+		return ""
+	}
+	if ind.Type == indicator.Text {
+		return v.Text
+	}
+	if v.Value == nil {
+		return ""
+	}
+	if ind.Type == indicator.YesNo {
+		if *v.Value == 1 {
+			return "có"
+		}
+		return "không"
+	}
+	dec := ind.Decimals
+	if *v.Value != math.Trunc(*v.Value) {
+		dec = max(dec, 2)
+	}
+	return p.L.Dec(*v.Value, dec)
+}
+
+// Period names a period in the page's language.
+func (p *indPage) Period(q indicator.Period) string { return q.Label(p.L.Lang) }
+
+// When writes an optional instant.
+func (p *indPage) When(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return p.L.DateTime(*t)
+}
+
+// Ratio writes a ratio as a percentage.
+func (p *indPage) Ratio(r float64) string { return p.L.Pct(r) }
+
+func (s *Server) indPage(r *http.Request, tab string) indPage {
+	p := s.page(r, "")
+	p.Nav = "indicators"
+	return indPage{Page: p, Tab: tab}
+}
+
+// figuresChoice reads the mode and basis of a figures page.
+func figuresChoice(r *http.Request) (indicator.Mode, indicator.Basis) {
+	return indicator.ParseMode(r.URL.Query().Get("mode")), indicator.ParseBasis(r.URL.Query().Get("basis"))
+}
+
+// indQueryUnit reads ?unit=, the actor's scope by default.
+func indQueryUnit(r *http.Request, p *Page) int64 {
+	u, err := strconv.ParseInt(r.URL.Query().Get("unit"), 10, 64)
+	if err != nil || u <= 0 {
+		return p.Actor.ScopeUnitID
+	}
+	return u
+}
+
+// chartJSON is chart data for indicator.js (no inline script: the page's
+// element carries it in a data attribute).
+func chartJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+type dashboardPage struct {
+	indPage
+	D       *indicator.Dashboard
+	Unit    *org.Version
+	Mode    indicator.Mode
+	Basis   indicator.Basis
+	Periods []indicator.Period
+	Targets   map[int64]*indicator.Progress
+	Chart     string
+	ChartName string
+}
+
+// indicatorDashboard shows a unit's indicators over the last twelve
+// periods, computed now from the stored values.
+func (s *Server) indicatorDashboard(w http.ResponseWriter, r *http.Request) {
+	dp := &dashboardPage{indPage: s.indPage(r, "indicators")}
+	dp.Title = dp.L.T("indicator.dashboard")
+	dp.Mode, dp.Basis = figuresChoice(r)
+	unit := indQueryUnit(r, &dp.Page)
+	d, err := s.Indicators.Dashboard(r.Context(), dp.Actor, indicator.DashboardQuery{UnitID: unit, To: dp.AsOf, N: 12, Mode: dp.Mode, Basis: dp.Basis, AsOf: dp.AsOf})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	dp.D, dp.Unit = d, d.Unit
+	dp.Targets = map[int64]*indicator.Progress{}
+	for _, row := range d.Rows {
+		if pr, err := s.Indicators.Progress(r.Context(), dp.Actor, row.Indicator.Code, unit, dp.AsOf.Year(), dp.Basis); err == nil {
+			dp.Targets[row.Indicator.ID] = pr
+		}
+	}
+	if len(d.Rows) > 0 {
+		for _, pt := range d.Rows[0].Points {
+			dp.Periods = append(dp.Periods, pt.Period)
+		}
+		row := d.Rows[0]
+		for _, x := range d.Rows {
+			if x.Indicator.Computed() && x.Indicator.Code != row.Indicator.Code {
+				row = x // a rate says more than a count
+				break
+			}
+		}
+		dp.Chart = trendChart(row.Indicator, dp.L.Lang, row.Points)
+		dp.ChartName = row.Indicator.Name(dp.L.Lang)
+	}
+	s.render(w, r, "indicators", http.StatusOK, dp)
+}
+
+// trendChart is the data of a line chart of one indicator over periods.
+func trendChart(ind *indicator.Indicator, lang string, pts []indicator.Point) string {
+	type chart struct {
+		Kind   string     `json:"kind"`
+		Title  string     `json:"title"`
+		Labels []string   `json:"labels"`
+		Values []*float64 `json:"values"`
+		Unit   string     `json:"unit"`
+	}
+	c := chart{Kind: "line", Title: ind.Name(lang), Unit: ind.Measure(lang)}
+	for _, pt := range pts {
+		c.Labels = append(c.Labels, pt.Period.Short())
+		c.Values = append(c.Values, pt.Value)
+	}
+	return chartJSON(c)
+}
+
+type cataloguePage struct {
+	indPage
+	Groups []catalogueGroup
+}
+
+type catalogueGroup struct {
+	Name  string
+	Items []*indicator.Indicator
+}
+
+// indicatorCatalogue lists the indicators the user may see, by category.
+func (s *Server) indicatorCatalogue(w http.ResponseWriter, r *http.Request) {
+	cp := &cataloguePage{indPage: s.indPage(r, "catalogue")}
+	cp.Title = cp.L.T("indicator.catalogue")
+	all, err := s.Indicators.List(r.Context(), cp.Actor, true)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, i := range all {
+		if n := len(cp.Groups); n == 0 || cp.Groups[n-1].Name != i.Category {
+			cp.Groups = append(cp.Groups, catalogueGroup{Name: i.Category})
+		}
+		g := &cp.Groups[len(cp.Groups)-1]
+		g.Items = append(g.Items, i)
+	}
+	s.render(w, r, "indicator_catalogue", http.StatusOK, cp)
+}
+
+type indicatorFormPage struct {
+	indPage
+	Form      map[string]string
+	Indicator *indicator.Indicator
+	Choices   indicatorChoices
+}
+
+type indicatorChoices struct {
+	Types        []indicator.ValueType
+	Aggregations []indicator.Aggregation
+	OverTimes    []indicator.OverTime
+	PeriodTypes  []indicator.PeriodType
+	Categories   []string
+	Kinds        []indicator.Kind
+}
+
+var indChoices = indicatorChoices{indicator.ValueTypes, indicator.Aggregations, indicator.OverTimes, indicator.PeriodTypes, indicator.Categories, indicator.Kinds}
+
+func (s *Server) indicatorNew(w http.ResponseWriter, r *http.Request) {
+	fp := &indicatorFormPage{indPage: s.indPage(r, "catalogue"), Choices: indChoices,
+		Form: map[string]string{"value_type": "number", "period_type": "month", "over_time": "sum", "decimals": "0"}}
+	fp.Title = fp.L.T("indicator.new")
+	s.render(w, r, "indicator_form", http.StatusOK, fp)
+}
+
+// indicatorInput reads the definition form.
+func indicatorInput(r *http.Request) (indicator.Input, error) {
+	in := indicator.Input{Code: r.FormValue("code"), NameVI: r.FormValue("name_vi"), NameEN: r.FormValue("name_en"),
+		MeasureVI: r.FormValue("measure_vi"), MeasureEN: r.FormValue("measure_en"), Type: indicator.ValueType(r.FormValue("value_type")),
+		Aggregation: indicator.Aggregation(r.FormValue("aggregation")), OverTime: indicator.OverTime(r.FormValue("over_time")),
+		PeriodType: indicator.PeriodType(r.FormValue("period_type")), Formula: r.FormValue("formula"), NotAbove: r.FormValue("not_above"),
+		LowerBetter: r.FormValue("lower_better") != "", Category: r.FormValue("category"), Description: r.FormValue("description"), Basis: r.FormValue("basis")}
+	var bad []*errs.Error
+	num := func(name string) *float64 {
+		if strings.TrimSpace(r.FormValue(name)) == "" {
+			return nil
+		}
+		f, err := formFloat(r, name)
+		if err != nil || math.IsInf(f, 0) {
+			bad = append(bad, errs.Invalidf("indicator.err.not_number", "Value", r.FormValue(name)).At(0, name))
+			return nil
+		}
+		return &f
+	}
+	in.Min, in.Max = num("min"), num("max")
+	if j := num("jump"); j != nil {
+		in.Jump = *j / 100
+	}
+	if d := strings.TrimSpace(r.FormValue("decimals")); d != "" {
+		n, err := strconv.Atoi(d)
+		if err != nil {
+			bad = append(bad, errs.Invalidf("indicator.err.decimals").At(0, "decimals"))
+		}
+		in.Decimals = n
+	}
+	var err error
+	if in.OwnerUnitID, err = formInt64(r, "owner_unit_id"); err != nil {
+		e, _ := errs.As(err)
+		bad = append(bad, e)
+	}
+	if len(bad) > 0 {
+		return in, errs.List("err.form", bad)
+	}
+	return in, nil
+}
+
+func (s *Server) indicatorCreate(w http.ResponseWriter, r *http.Request) {
+	s.act(w, r, func() (string, string, error) {
+		in, err := indicatorInput(r)
+		if err != nil {
+			return "", "", err
+		}
+		i, err := s.Indicators.Define(r.Context(), httpx.Actor(r), in)
+		if err != nil {
+			return "", "", err
+		}
+		return fmt.Sprintf("/indicators/%d", i.ID), "indicator.created", nil
+	}, func(errors []string, form map[string]string) {
+		fp := &indicatorFormPage{indPage: s.indPage(r, "catalogue"), Form: form, Choices: indChoices}
+		fp.Title, fp.Errors = fp.L.T("indicator.new"), errors
+		s.render(w, r, "indicator_form", http.StatusUnprocessableEntity, fp)
+	})
+}
+
+type indicatorPage struct {
+	indPage
+	I         *indicator.Indicator
+	B         *indicator.Breakdown
+	Unit      *org.Version
+	Mode      indicator.Mode
+	Basis     indicator.Basis
+	Periods   []indicator.Period
+	Standing  *indicator.Standing
+	Progress  *indicator.Progress
+	Trend     string
+	Bars      string
+	Form      map[string]string
+	Editable  bool
+	Designer  bool
+	Choices   indicatorChoices
+	TargetFor map[string]string
+}
+
+// indicatorShow shows one indicator for a unit and period: the total, the
+// figures of the units under it with their ranks, the trend, the target,
+// and how restated history was carried.
+func (s *Server) indicatorShow(w http.ResponseWriter, r *http.Request) {
+	ip, err := s.indicatorData(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "indicator", http.StatusOK, ip)
+}
+
+func (s *Server) indicatorData(r *http.Request) (*indicatorPage, error) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	ip := &indicatorPage{indPage: s.indPage(r, "catalogue"), Choices: indChoices}
+	ctx, actor := r.Context(), ip.Actor
+	if ip.I, err = s.Indicators.Get(ctx, actor, id); err != nil {
+		return nil, err
+	}
+	ip.Title = ip.I.Name(ip.L.Lang)
+	ip.Mode, ip.Basis = figuresChoice(r)
+	unit := indQueryUnit(r, &ip.Page)
+	ip.Periods = indicator.Last(ip.I.PeriodType, ip.AsOf, 36)
+	period := ip.Periods[len(ip.Periods)-1].Prev() // the last period that has ended
+	if q := r.URL.Query().Get("period"); q != "" {
+		if period, err = indicator.ParsePeriod(q); err != nil {
+			return nil, err
+		}
+		if period.Type != ip.I.PeriodType && period.Type != indicator.Yearly {
+			return nil, errs.Invalidf("indicator.err.period_type", "Value", period.Key(), "Type", string(ip.I.PeriodType)).At(0, "period")
+		}
+		if !oneOfPeriods(period, ip.Periods) {
+			ip.Periods = append([]indicator.Period{period}, ip.Periods...)
+		}
+	}
+	q := indicator.Query{IndicatorID: id, UnitID: unit, Period: period, Mode: ip.Mode, Basis: ip.Basis, AsOf: ip.AsOf}
+	if ip.B, err = s.Indicators.Breakdown(ctx, actor, q); err != nil {
+		return nil, err
+	}
+	ip.Unit = ip.B.Unit
+	if ip.Standing, err = s.Indicators.StandingOf(ctx, actor, q); err != nil {
+		return nil, err
+	}
+	trend := ip.Periods
+	if period.Type != ip.I.PeriodType { // a year asked of a monthly indicator: its years
+		trend = indicator.Last(indicator.Yearly, ip.AsOf, 4)
+	}
+	pts, err := s.Indicators.Series(ctx, actor, q, trend)
+	if err != nil {
+		return nil, err
+	}
+	ip.Trend = trendChart(ip.I, ip.L.Lang, pts)
+	type bars struct {
+		Kind   string     `json:"kind"`
+		Labels []string   `json:"labels"`
+		Values []*float64 `json:"values"`
+		Unit   string     `json:"unit"`
+	}
+	b := bars{Kind: "bars", Unit: ip.I.Measure(ip.L.Lang)}
+	rows := ip.B.Children
+	if len(rows) == 0 {
+		rows = ip.B.Predecessors
+	}
+	for _, c := range rows {
+		if c.Has() {
+			b.Labels = append(b.Labels, c.Name)
+			b.Values = append(b.Values, c.Value)
+		}
+	}
+	ip.Bars = chartJSON(b)
+	if pr, err := s.Indicators.Progress(ctx, actor, ip.I.Code, unit, period.Year, ip.Basis); err == nil {
+		ip.Progress = pr
+	}
+	ip.Designer = actor.Role == "admin" || actor.Role == "coordinator"
+	if t, err := s.Org.For(ctx, actor); err == nil {
+		ip.Editable = ip.Designer && t.InScope(ip.I.OwnerUnitID)
+	}
+	ip.Form = definitionForm(ip.I)
+	ip.TargetFor = map[string]string{"unit_id": fmt.Sprint(unit), "year": fmt.Sprint(period.Year)}
+	return ip, nil
+}
+
+func oneOfPeriods(p indicator.Period, ps []indicator.Period) bool {
+	for _, q := range ps {
+		if q == p {
+			return true
+		}
+	}
+	return false
+}
+
+func definitionForm(i *indicator.Indicator) map[string]string {
+	f := map[string]string{"code": i.Code, "name_vi": i.NameVI, "name_en": i.NameEN, "measure_vi": i.MeasureVI, "measure_en": i.MeasureEN,
+		"value_type": string(i.Type), "aggregation": string(i.Aggregation), "over_time": string(i.OverTime), "period_type": string(i.PeriodType),
+		"formula": i.Formula, "not_above": i.NotAbove, "category": i.Category, "description": i.Description, "basis": i.Basis,
+		"decimals": fmt.Sprint(i.Decimals), "jump": strconv.FormatFloat(i.Jump*100, 'f', -1, 64)}
+	if i.Min != nil {
+		f["min"] = strconv.FormatFloat(*i.Min, 'f', -1, 64)
+	}
+	if i.Max != nil {
+		f["max"] = strconv.FormatFloat(*i.Max, 'f', -1, 64)
+	}
+	if !i.HigherBetter {
+		f["lower_better"] = "on"
+	}
+	if i.Active {
+		f["active"] = "on"
+	}
+	return f
+}
+
+func (s *Server) indicatorUpdate(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.act(w, r, func() (string, string, error) {
+		in, err := indicatorInput(r)
+		if err != nil {
+			return "", "", err
+		}
+		if _, err := s.Indicators.Update(r.Context(), httpx.Actor(r), id, in, r.FormValue("active") != ""); err != nil {
+			return "", "", err
+		}
+		return fmt.Sprintf("/indicators/%d", id), "indicator.saved", nil
+	}, func(errors []string, form map[string]string) {
+		ip, err := s.indicatorData(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		ip.Form, ip.Errors = form, errors
+		s.render(w, r, "indicator", http.StatusUnprocessableEntity, ip)
+	})
+}
+
+// indicatorTarget sets a unit's target for a year.
+func (s *Server) indicatorTarget(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.act(w, r, func() (string, string, error) {
+		i, err := s.Indicators.Get(r.Context(), httpx.Actor(r), id)
+		if err != nil {
+			return "", "", err
+		}
+		in := indicator.TargetInput{Indicator: i.Code, Note: r.FormValue("note")}
+		if in.UnitID, err = formInt64(r, "unit_id"); err != nil {
+			return "", "", err
+		}
+		if in.Year, err = strconv.Atoi(strings.TrimSpace(r.FormValue("year"))); err != nil {
+			return "", "", errs.Invalidf("indicator.err.bad_year", "Value", r.FormValue("year")).At(0, "year")
+		}
+		v, ok := indicator.ParseNumber(r.FormValue("value"), s.printer(r).Lang)
+		if !ok {
+			return "", "", errs.Invalidf("indicator.err.not_number", "Value", r.FormValue("value")).At(0, "value")
+		}
+		in.Value = v
+		if _, err := s.Indicators.SetTarget(r.Context(), httpx.Actor(r), in); err != nil {
+			return "", "", err
+		}
+		return fmt.Sprintf("/indicators/%d?unit=%d&period=%d", id, in.UnitID, in.Year), "indicator.target_saved", nil
+	}, func(errors []string, form map[string]string) {
+		ip, err := s.indicatorData(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		ip.TargetFor, ip.Errors = form, errors
+		s.render(w, r, "indicator", http.StatusUnprocessableEntity, ip)
+	})
+}
+
+// indicatorExport sends the breakdown table as a spreadsheet.
+func (s *Server) indicatorExport(w http.ResponseWriter, r *http.Request) {
+	ip, err := s.indicatorData(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := indicator.ExportBreakdown(ip.B, ip.L.Lang, &buf); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	name := strings.ToLower(strings.ReplaceAll(ip.I.Code, "_", "-"))
+	httpx.ServeFile(w, sheet.FileName("chi-so", name, ip.B.Period.Key(), string(ip.Mode)), sheet.XLSXType, buf.Bytes())
+}

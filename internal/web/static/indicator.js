@@ -1,0 +1,146 @@
+// mangluoi: indicators, reports and rankings — charts (ECharts, loaded only
+// by the pages that draw one), filters that apply themselves, and the data
+// entry grid (Enter goes to the next figure; computed rates update as the
+// parts are typed). No inline script: the CSP forbids it.
+(function () {
+  "use strict";
+
+  var vi = (document.documentElement.lang || "vi") !== "en";
+
+  function fmt(v, digits) {
+    if (v === null || v === undefined || isNaN(v)) return "—";
+    return new Intl.NumberFormat(vi ? "vi-VN" : "en-GB", { maximumFractionDigits: digits === undefined ? 1 : digits }).format(v);
+  }
+
+  // Filters with data-autosubmit apply as soon as a choice changes.
+  document.addEventListener("change", function (e) {
+    var f = e.target.closest("form[data-autosubmit]");
+    if (!f || e.target.type === "search") return;
+    if (e.target.tagName === "SELECT" || e.target.type === "radio") f.requestSubmit ? f.requestSubmit() : f.submit();
+  });
+
+  // Charts: the element's data-chart holds the data.
+  function drawCharts() {
+    if (!window.echarts) return;
+    document.querySelectorAll(".chart[data-chart]").forEach(function (el) {
+      var d;
+      try { d = JSON.parse(el.getAttribute("data-chart")); } catch (err) { return; }
+      if (!d || !d.labels || d.labels.length === 0) { el.hidden = true; return; }
+      var chart = echarts.init(el, null, { renderer: "canvas" });
+      var opt;
+      var base = { animation: false, textStyle: { fontFamily: "system-ui, sans-serif" }, tooltip: { trigger: "axis" } };
+      if (d.kind === "line") {
+        opt = Object.assign(base, {
+          grid: { left: 56, right: 16, top: 24, bottom: 40 },
+          xAxis: { type: "category", data: d.labels, axisLabel: { hideOverlap: true } },
+          yAxis: { type: "value", name: d.unit || "", axisLabel: { formatter: function (v) { return fmt(v, 0); } } },
+          series: [{ type: "line", data: d.values, connectNulls: false, symbolSize: 6, lineStyle: { width: 3 }, color: "#0b5cad",
+            areaStyle: { opacity: 0.08 } }]
+        });
+      } else if (d.kind === "bars") {
+        // horizontal ranking bars, best first, names on the left
+        var rows = d.labels.map(function (l, i) { return { l: l, v: d.values[i] }; });
+        rows.sort(function (a, b) { return (a.v || 0) - (b.v || 0); });
+        el.style.height = Math.max(220, rows.length * 26 + 60) + "px";
+        opt = Object.assign(base, {
+          grid: { left: 8, right: 48, top: 8, bottom: 24, containLabel: true },
+          tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+          xAxis: { type: "value", max: d.max || null, axisLabel: { formatter: function (v) { return fmt(v, 0); } } },
+          yAxis: { type: "category", data: rows.map(function (r) { return r.l; }), axisLabel: { width: 150, overflow: "truncate" } },
+          series: [{ type: "bar", data: rows.map(function (r) { return r.v; }), color: "#0b5cad",
+            label: { show: true, position: "right", formatter: function (p) { return fmt(p.value, 1); } } }]
+        });
+      } else if (d.kind === "stack") {
+        el.style.height = Math.max(220, d.labels.length * 26 + 80) + "px";
+        var colors = ["#1d7a3a", "#c98a00", "#b3261e"];
+        opt = Object.assign(base, {
+          grid: { left: 8, right: 16, top: 32, bottom: 24, containLabel: true },
+          legend: { top: 0 },
+          tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+          xAxis: { type: "value" },
+          yAxis: { type: "category", data: d.labels, inverse: true, axisLabel: { width: 150, overflow: "truncate" } },
+          series: d.series.map(function (name, i) { return { name: name, type: "bar", stack: "all", data: d.stack[i], color: colors[i] }; })
+        });
+      }
+      if (opt) chart.setOption(opt);
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+  }
+
+  // Numbers as people type them (1.234.567 or 12,5 in Vietnamese).
+  function parseNum(s) {
+    s = (s || "").replace(/\s/g, "");
+    if (s === "") return null;
+    if (vi) {
+      if (s.indexOf(",") >= 0) s = s.replace(/\./g, "").replace(",", ".");
+      else if (/^-?\d{1,3}(\.\d{3})+$/.test(s)) s = s.replace(/\./g, "");
+    } else if (/^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(s)) s = s.replace(/,/g, "");
+    var v = Number(s);
+    return isFinite(v) ? v : NaN;
+  }
+
+  // A formula over the grid's codes: + - * / and parentheses.
+  function evalFormula(src, get) {
+    var toks = src.match(/[A-Za-z][A-Za-z0-9_.]*|\d+(?:[.,]\d+)?|[-+*/()]/g) || [];
+    var i = 0;
+    function peek() { return toks[i]; }
+    function expr() {
+      var v = term();
+      while (peek() === "+" || peek() === "-") { var op = toks[i++]; var r = term(); v = op === "+" ? v + r : v - r; }
+      return v;
+    }
+    function term() {
+      var v = factor();
+      while (peek() === "*" || peek() === "/") {
+        var op = toks[i++]; var r = factor();
+        if (op === "/") v = r === 0 ? NaN : v / r; else v = v * r;
+      }
+      return v;
+    }
+    function factor() {
+      var t = toks[i++];
+      if (t === "(") { var v = expr(); i++; return v; }
+      if (t === "-") return -factor();
+      if (/^\d/.test(t)) return Number(t.replace(",", "."));
+      var g = get(t.toUpperCase());
+      return g === null ? NaN : g;
+    }
+    try { return expr(); } catch (e) { return NaN; }
+  }
+
+  function grid() {
+    var form = document.getElementById("entry");
+    if (!form) return;
+    var inputs = Array.prototype.slice.call(form.querySelectorAll("input[name^='v.'], select[name^='v.'], input[name^='c.']"));
+    // Enter goes to the next figure, as in a spreadsheet; the form is sent
+    // with its buttons only.
+    form.addEventListener("keydown", function (e) {
+      if (e.key !== "Enter" || e.target.tagName === "TEXTAREA" || e.target.tagName === "BUTTON") return;
+      var figures = inputs.filter(function (x) { return x.name.indexOf("v.") === 0 && !x.readOnly && !x.disabled; });
+      var at = figures.indexOf(e.target);
+      if (at < 0) { at = inputs.indexOf(e.target); figures = inputs; }
+      e.preventDefault();
+      var next = figures[at + 1];
+      if (next) { next.focus(); if (next.select) next.select(); }
+      else { var b = form.querySelector("button[value=save]"); if (b) b.focus(); }
+    });
+    function recompute() {
+      form.querySelectorAll("output[data-formula]").forEach(function (out) {
+        var v = evalFormula(out.getAttribute("data-formula"), function (code) {
+          var el = form.querySelector("[name='v." + code + "']");
+          return el ? parseNum(el.value) : null;
+        });
+        out.textContent = isNaN(v) ? "—" : fmt(v, 1) + (vi ? " %" : "%");
+      });
+    }
+    form.addEventListener("input", recompute);
+  }
+
+  // Wide tables of periods open on the latest ones (the right end).
+  function scrollEnds() {
+    document.querySelectorAll("[data-scroll-end]").forEach(function (el) { el.scrollLeft = el.scrollWidth; });
+  }
+
+  function start() { drawCharts(); grid(); scrollEnds(); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
+})();
