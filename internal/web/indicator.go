@@ -143,11 +143,11 @@ func chartJSON(v any) string {
 
 type dashboardPage struct {
 	indPage
-	D       *indicator.Dashboard
-	Unit    *org.Version
-	Mode    indicator.Mode
-	Basis   indicator.Basis
-	Periods []indicator.Period
+	D         *indicator.Dashboard
+	Unit      *org.Version
+	Mode      indicator.Mode
+	Basis     indicator.Basis
+	Periods   []indicator.Period
 	Targets   map[int64]*indicator.Progress
 	Chart     string
 	ChartName string
