@@ -346,6 +346,19 @@ func (s *Service) ListDocuments(ctx context.Context, actor *auth.Actor, d day.Da
 	if err != nil {
 		return nil, err
 	}
+	// a document the reader sees whole belongs to a unit of their scope,
+	// so its tasks are all among their scope's
+	tasks, err := s.tasksOf(ctx, t, actor.ScopeUnitID)
+	if err != nil {
+		return nil, err
+	}
+	return s.listDocs(ctx, t, d, tasks)
+}
+
+// listDocs lists the documents t's reader may see; tasks, when given, are
+// the tasks to count (those of the reader's scope), else every task is
+// read.
+func (s *Service) listDocs(ctx context.Context, t *org.Scoped, d day.Day, tasks []*taskRec) ([]DocRow, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+docColumns+` FROM plan_documents ORDER BY issued_on, id`)
 	if err != nil {
 		return nil, err
@@ -363,17 +376,15 @@ func (s *Service) ListDocuments(ctx context.Context, actor *auth.Actor, d day.Da
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	giving, err := s.docsGivingTasks(ctx, t)
+	if err != nil {
+		return nil, err
+	}
 	var visible []DocRow
 	for _, doc := range all {
 		full := t.InScope(doc.OwnerUnitID)
-		if !full && !t.Covers(doc.OwnerUnitID, actor.ScopeUnitID) {
-			ok, err := s.givesTasks(ctx, t, doc.ID)
-			if err != nil {
-				return nil, err
-			}
-			if !ok {
-				continue
-			}
+		if !full && !t.Covers(doc.OwnerUnitID, t.Actor.ScopeUnitID) && !giving[doc.ID] {
+			continue
 		}
 		r := DocRow{Document: *doc, Full: full}
 		if v := t.Latest(doc.OwnerUnitID); v != nil {
@@ -381,10 +392,12 @@ func (s *Service) ListDocuments(ctx context.Context, actor *auth.Actor, d day.Da
 		}
 		visible = append(visible, r)
 	}
-	counts, err := s.countsByDocument(ctx, t, d)
-	if err != nil {
-		return nil, err
+	if tasks == nil {
+		if tasks, err = s.loadTasks(ctx, s.db, "", nil); err != nil {
+			return nil, err
+		}
 	}
+	counts := countsByDocument(t, tasks, d)
 	for i := range visible {
 		c := counts[visible[i].ID]
 		if c == nil {
@@ -397,6 +410,31 @@ func (s *Service) ListDocuments(ctx context.Context, actor *auth.Actor, d day.Da
 		}
 	}
 	return chain(visible), nil
+}
+
+// docsGivingTasks are the documents that give a unit of t's scope a task,
+// as lead or supporting unit (every document for the whole country).
+func (s *Service) docsGivingTasks(ctx context.Context, t *org.Scoped) (map[int64]bool, error) {
+	list := scopeUnits(t, t.Actor.ScopeUnitID)
+	q := `SELECT DISTINCT document_id FROM plan_tasks`
+	if list != "" {
+		q = `SELECT document_id FROM plan_tasks WHERE lead_unit_id IN (` + list + `)
+			UNION SELECT t.document_id FROM plan_task_units u JOIN plan_tasks t ON t.id = u.task_id WHERE u.unit_id IN (` + list + `)`
+	}
+	rows, err := s.db.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
 }
 
 // chain orders documents parent first, children under it.
@@ -432,11 +470,7 @@ type docCounts struct{ all, mine Counts }
 
 // countsByDocument derives every task's status on d, counted per document:
 // all of them, and those of the reader's units.
-func (s *Service) countsByDocument(ctx context.Context, t *org.Scoped, d day.Day) (map[int64]*docCounts, error) {
-	tasks, err := s.loadTasks(ctx, s.db, "", nil)
-	if err != nil {
-		return nil, err
-	}
+func countsByDocument(t *org.Scoped, tasks []*taskRec, d day.Day) map[int64]*docCounts {
 	out := map[int64]*docCounts{}
 	for _, tk := range tasks {
 		c := out[tk.DocumentID]
@@ -454,5 +488,5 @@ func (s *Service) countsByDocument(ctx context.Context, t *org.Scoped, d day.Day
 			c.mine.Add(st.Status)
 		}
 	}
-	return out, nil
+	return out
 }

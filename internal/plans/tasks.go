@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/mangluoi/mangluoi/internal/audit"
@@ -58,42 +59,63 @@ func (s *Service) loadTasks(ctx context.Context, q db.Querier, where string, arg
 	if len(out) == 0 {
 		return out, nil
 	}
-	rows, err = q.QueryContext(ctx, `SELECT u.task_id, u.unit_id FROM plan_task_units u JOIN plan_tasks t ON t.id = u.task_id
-		JOIN plan_documents d ON d.id = t.document_id`+cond+` ORDER BY u.task_id, u.unit_id`, args...)
-	if err != nil {
-		return nil, err
+	// the supporting units and deadlines of those tasks: all of them, or
+	// by id lists (one indexed lookup each, whatever the condition was)
+	var chunks []string
+	if where == "" {
+		chunks = []string{""}
+	} else {
+		for i := 0; i < len(out); i += 2000 {
+			var b strings.Builder
+			for j, r := range out[i:min(i+2000, len(out))] {
+				if j > 0 {
+					b.WriteByte(',')
+				}
+				b.WriteString(strconv.FormatInt(r.ID, 10))
+			}
+			chunks = append(chunks, " WHERE task_id IN ("+b.String()+")")
+		}
 	}
-	for rows.Next() {
-		var tid, uid int64
-		if err := rows.Scan(&tid, &uid); err != nil {
-			rows.Close()
+	for _, c := range chunks {
+		rows, err := q.QueryContext(ctx, `SELECT task_id, unit_id FROM plan_task_units`+c+` ORDER BY task_id, unit_id`)
+		if err != nil {
 			return nil, err
 		}
-		if r := byID[tid]; r != nil {
-			r.SupportIDs = append(r.SupportIDs, uid)
+		for rows.Next() {
+			var tid, uid int64
+			if err := rows.Scan(&tid, &uid); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if r := byID[tid]; r != nil {
+				r.SupportIDs = append(r.SupportIDs, uid)
+			}
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows, err = q.QueryContext(ctx, `SELECT o.id, o.task_id, o.due_on, o.period, o.done_on, o.accepted_on, o.percent, o.percent_on,
-		COALESCE(o.report_id, 0) FROM plan_occurrences o JOIN plan_tasks t ON t.id = o.task_id
-		JOIN plan_documents d ON d.id = t.document_id`+cond+` ORDER BY o.task_id, o.due_on`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var o Occurrence
-		if err := rows.Scan(&o.ID, &o.TaskID, &o.DueOn, &o.Period, &o.DoneOn, &o.AcceptedOn, &o.Percent, &o.PercentOn, &o.ReportID); err != nil {
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return nil, err
 		}
-		if r := byID[o.TaskID]; r != nil {
-			r.occ = append(r.occ, o)
+		rows, err = q.QueryContext(ctx, `SELECT id, task_id, due_on, period, done_on, accepted_on, percent, percent_on, COALESCE(report_id, 0)
+			FROM plan_occurrences`+c+` ORDER BY task_id, due_on`)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var o Occurrence
+			if err := rows.Scan(&o.ID, &o.TaskID, &o.DueOn, &o.Period, &o.DoneOn, &o.AcceptedOn, &o.Percent, &o.PercentOn, &o.ReportID); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if r := byID[o.TaskID]; r != nil {
+				r.occ = append(r.occ, o)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
 		}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // TaskInput adds a task to a plan. GroupID names an existing group; or

@@ -231,7 +231,7 @@ func (s *Service) tasksOf(ctx context.Context, t *org.Scoped, unit int64) ([]*ta
 	if list == "" {
 		return s.loadTasks(ctx, s.db, "", nil)
 	}
-	return s.loadTasks(ctx, s.db, "t.lead_unit_id IN ("+list+") OR t.id IN (SELECT task_id FROM plan_task_units WHERE unit_id IN ("+list+"))", nil)
+	return s.loadTasks(ctx, s.db, "t.id IN (SELECT id FROM plan_tasks WHERE lead_unit_id IN ("+list+") UNION SELECT task_id FROM plan_task_units WHERE unit_id IN ("+list+"))", nil)
 }
 
 // Tasks lists the tasks of the reader's units on date d, theirs first:
@@ -439,7 +439,7 @@ func (s *Service) Dashboard(ctx context.Context, actor *auth.Actor, d day.Day) (
 	if err != nil {
 		return nil, err
 	}
-	docs, err := s.ListDocuments(ctx, actor, d)
+	docs, err := s.listDocs(ctx, t, d, tasks)
 	if err != nil {
 		return nil, err
 	}
