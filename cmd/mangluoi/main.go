@@ -24,6 +24,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/demo"
 	"github.com/mangluoi/mangluoi/internal/gen"
 	"github.com/mangluoi/mangluoi/internal/org"
+	"github.com/mangluoi/mangluoi/internal/plans"
 )
 
 const usage = `mangluoi — state management of digital transformation
@@ -39,10 +40,19 @@ Usage:
   mangluoi audit verify [--db DSN]
   mangluoi gen country [--units DIR] [--db DSN]                load the official lists (benchmarks)
   mangluoi gen people  [--db DSN]                              national-scale synthetic people
+  mangluoi gen plans   [--plans 50] [--tasks 100] [--reports 10] [--provinces CODES] [--db DSN]
+                                                               synthetic plans, tasks and reports (benchmarks)
+  mangluoi remind   [--db DSN] [SMTP flags]                    today's reminders and e-mail digests (for cron)
   mangluoi version
 
 DSN is a SQLite file path (default mangluoi.db, or $MANGLUOI_DB) or a
 postgres://user@host/db URL. Roles: admin, coordinator, focal, viewer.
+
+SMTP flags (serve, demo, remind) send the reminders' daily digest by e-mail:
+  --smtp-addr host:port ($MANGLUOI_SMTP_ADDR)  --smtp-from ADDRESS ($MANGLUOI_SMTP_FROM)
+  --smtp-user USER ($MANGLUOI_SMTP_USER; password in $MANGLUOI_SMTP_PASSWORD)
+  --smtp-insecure (allow a server without STARTTLS, e.g. a local relay)
+serve also takes --remind-every 1h (0: never; then run remind from cron).
 `
 
 func main() {
@@ -88,6 +98,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		return userCmd(ctx, rest, stdin, stdout)
 	case "audit":
 		return auditCmd(ctx, rest, stdout)
+	case "remind":
+		return remindCmd(ctx, rest, stdout)
 	case "gen":
 		return genCmd(ctx, rest, stdout)
 	case "version":
@@ -106,10 +118,13 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	addr := fs.String("addr", ":8080", "listen address host:port")
 	insecure := fs.Bool("insecure-cookies", false, "allow session cookies over plain HTTP (development only)")
 	proxy := fs.Bool("trust-proxy", false, "believe X-Forwarded-For (behind a reverse proxy)")
+	mail := smtpFlags(fs)
+	remindEvery := fs.Duration("remind-every", time.Hour, "how often the server sends the plans' reminders (0: never)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	m, err := app.Open(ctx, app.Config{DSN: *dsn, Addr: *addr, Log: logger(), SecureCookies: !*insecure, TrustProxy: *proxy})
+	m, err := app.Open(ctx, app.Config{DSN: *dsn, Addr: *addr, Log: logger(), SecureCookies: !*insecure, TrustProxy: *proxy,
+		SMTP: mail(), RemindEvery: *remindEvery})
 	if err != nil {
 		return err
 	}
@@ -366,6 +381,10 @@ func genCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
 	dsn := fs.String("db", defaultDSN(), "database")
 	units := fs.String("units", filepath.Join("..", "shared", "data", "units"), "folder with the official unit lists")
+	genPlans := fs.Int("plans", 50, "gen plans: plans per province")
+	genTasks := fs.Int("tasks", 100, "gen plans: tasks per plan")
+	genReports := fs.Int("reports", 10, "gen plans: progress reports per task")
+	genProvinces := fs.String("provinces", "", "gen plans: province codes, comma-separated (default: every province)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -382,6 +401,22 @@ func genCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	switch args[0] {
 	case "country":
 		err = gen.Country(ctx, m.Org, actor, *units)
+	case "plans":
+		var res plans.GenResult
+		cfg := plans.GenConfig{PlansPerProvince: *genPlans, TasksPerPlan: *genTasks, ReportsPerTask: *genReports, Seed: 1}
+		snap, serr := m.Org.Snapshot(ctx)
+		if serr != nil {
+			return serr
+		}
+		for _, code := range strings.FieldsFunc(*genProvinces, func(r rune) bool { return r == ',' }) {
+			v := findCode(snap, strings.TrimSpace(code), m.Org.Today())
+			if v == nil {
+				return fmt.Errorf("--provinces: no unit with code %s today", code)
+			}
+			cfg.Provinces = append(cfg.Provinces, v.UnitID)
+		}
+		res, err = plans.Generate(ctx, m.DB, m.Org, cfg, m.Org.Today())
+		fmt.Fprintf(stdout, "%d plans, %d tasks, %d deadlines, %d reports\n", res.Documents, res.Tasks, res.Occurrences, res.Reports)
 	case "people":
 		var n int
 		n, err = gen.People(ctx, m.DB, m.Org, m.Audit, actor, m.Org.Today(), gen.DefaultPeople)
@@ -394,4 +429,43 @@ func genCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "gen %s: %s\n", args[0], time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// smtpFlags adds the SMTP flags to a command; the function it returns
+// gives the mailer, or nil when no server is set.
+func smtpFlags(fs *flag.FlagSet) func() *plans.SMTP {
+	addr := fs.String("smtp-addr", os.Getenv("MANGLUOI_SMTP_ADDR"), "SMTP server host:port for the reminders' e-mail")
+	from := fs.String("smtp-from", os.Getenv("MANGLUOI_SMTP_FROM"), "sender address of the e-mail")
+	user := fs.String("smtp-user", os.Getenv("MANGLUOI_SMTP_USER"), "SMTP user (password in $MANGLUOI_SMTP_PASSWORD)")
+	insecure := fs.Bool("smtp-insecure", false, "send without STARTTLS (a local relay)")
+	return func() *plans.SMTP {
+		if *addr == "" {
+			return nil
+		}
+		f := *from
+		if f == "" {
+			f = "mangluoi@localhost"
+		}
+		return &plans.SMTP{Addr: *addr, From: f, User: *user, Password: os.Getenv("MANGLUOI_SMTP_PASSWORD"), Insecure: *insecure}
+	}
+}
+
+// remindCmd runs the plans' reminders once: the notifications of deadlines
+// coming and missed, and each user's e-mail digest of the day. Run it from
+// cron when the servers run with --remind-every 0.
+func remindCmd(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("remind", flag.ContinueOnError)
+	dsn := fs.String("db", defaultDSN(), "database")
+	mail := smtpFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	m, err := app.Open(ctx, app.Config{DSN: *dsn, Log: logger(), SMTP: mail()})
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	res, err := m.Plans.Remind(ctx)
+	fmt.Fprintf(stdout, "deadlines due soon %d, overdue %d; e-mails sent %d\n", res.DueSoon, res.Overdue, res.Emails)
+	return err
 }
