@@ -55,6 +55,7 @@ type config struct {
 	pid       int
 	provinces string
 	before    string
+	paths     string
 }
 
 func run() error {
@@ -69,6 +70,7 @@ func run() error {
 	flag.IntVar(&cfg.pid, "pid", 0, "the server's process id, for its memory (default: the process listening on the port)")
 	flag.StringVar(&cfg.provinces, "provinces", "auto", "comma-separated province codes to measure (auto: the one with the most communes today)")
 	flag.StringVar(&cfg.before, "before", "2025-06-30", "the historical date to view the provinces and the nation as of")
+	flag.StringVar(&cfg.paths, "paths", "", "comma-separated paths to measure instead of the unit pages (those under /api/ with the token)")
 	flag.Parse()
 	if cfg.n < 1 || cfg.n > 100000 || cfg.c < 1 || cfg.c > 64 || cfg.perURL <= 0 || cfg.perURL > 10*time.Minute || cfg.warm < 0 || cfg.warm > 1000 {
 		return errors.New("bad -n, -c, -warm or -max-time")
@@ -92,8 +94,13 @@ func run() error {
 	}
 	defer cl.revokeToken()
 
-	targets, err := cl.targets(cfg)
-	if err != nil {
+	var targets []target
+	if cfg.paths != "" {
+		for _, p := range strings.Split(cfg.paths, ",") {
+			p = strings.TrimSpace(p)
+			targets = append(targets, target{label: p, path: p, api: strings.HasPrefix(p, "/api/")})
+		}
+	} else if targets, err = cl.targets(cfg); err != nil {
 		return err
 	}
 	pid := cfg.pid
