@@ -68,6 +68,16 @@ func batch(ctx context.Context, d *db.DB, log *audit.Log, what string, fn func(t
 	})
 }
 
+// Analyze refreshes the query planner's statistics after a bulk load, as
+// autovacuum would soon do on a live PostgreSQL (SQLite plans without them).
+func Analyze(ctx context.Context, d *db.DB) error {
+	if d.Dialect != db.Postgres {
+		return nil
+	}
+	_, err := d.ExecContext(ctx, `ANALYZE`)
+	return err
+}
+
 // rng is the generators' random source: seeded, so every run makes the
 // same data.
 func rng(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 2025)) }

@@ -186,7 +186,7 @@ func People(ctx context.Context, d *db.DB, orgs *org.Service, log *audit.Log, ac
 	if _, err := d.ExecContext(ctx, `UPDATE people_state SET generation = generation + 1 WHERE id = 1`); err != nil {
 		return people, err
 	}
-	return people, nil
+	return people, Analyze(ctx, d)
 }
 
 var (

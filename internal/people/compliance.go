@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -233,15 +234,10 @@ func loadFacts(ctx context.Context, q db.Querier, rs []*org.Version, d day.Day) 
 		lo, hi := org.SubtreeRange(r.Path)
 		inScope := ` JOIN unit_versions v ON v.unit_id = x.unit_id AND v.valid_from <= $1 AND $1 < v.valid_to AND v.path >= $2 AND v.path < $3
 			WHERE x.valid_from <= $1 AND $1 < x.valid_to`
-		trainedSQL := `SELECT DISTINCT e.person_id FROM dx_roles x
-			JOIN unit_versions v ON v.unit_id = x.unit_id AND v.valid_from <= $1 AND $1 < v.valid_to AND v.path >= $2 AND v.path < $3
-			JOIN enrolments e ON e.person_id = x.person_id AND e.status = 'completed' AND e.completed_on >= $4 AND e.completed_on <= $1
-			WHERE x.valid_from <= $1 AND $1 < x.valid_to`
-		if r.Level == org.LevelNation {
-			// the nation's subtree is everything: no join to find it, and
-			// the year's completions are read directly (a third of the time)
+		nation := r.Level == org.LevelNation
+		if nation {
+			// the nation's subtree is everything: no join to find it
 			inScope = ` WHERE x.valid_from <= $1 AND $1 < x.valid_to AND $2 <> $3`
-			trainedSQL = `SELECT DISTINCT e.person_id FROM enrolments e WHERE e.status = 'completed' AND e.completed_on >= $4 AND e.completed_on <= $1 AND $2 <> $3`
 		}
 		rows, err := q.QueryContext(ctx, `SELECT x.unit_id, x.role, x.mode, COALESCE(x.person_id, 0) FROM dx_roles x`+inScope, d, lo, hi)
 		if err != nil {
@@ -293,11 +289,42 @@ func loadFacts(ctx context.Context, q db.Querier, rs []*org.Version, d day.Day) 
 			}
 		}
 		rows.Close()
-		if err := scanSet(ctx, q, trainedSQL, f.trained, d, lo, hi, yearStart); err != nil {
+		if err := loadTrained(ctx, q, f, nation, d, yearStart); err != nil {
 			return nil, err
 		}
 	}
 	return f, nil
+}
+
+// loadTrained finds which of the scope's DX people completed a course
+// between yearStart and d. For the nation it reads the year's completions
+// directly; for a part of it, it asks about the scope's people by id, in
+// chunks: joining enrolments to the subtree let PostgreSQL start from the
+// whole country's completions (0,7 s for one province, against 10 ms).
+func loadTrained(ctx context.Context, q db.Querier, f *facts, nation bool, d, yearStart day.Day) error {
+	const completed = `SELECT DISTINCT person_id FROM enrolments WHERE status = 'completed' AND completed_on >= $2 AND completed_on <= $1`
+	if nation {
+		return scanSet(ctx, q, completed, f.trained, d, yearStart)
+	}
+	seen := map[int64]bool{}
+	var ids []string
+	for _, people := range f.staff {
+		for p := range people {
+			if !seen[p] {
+				seen[p] = true
+				ids = append(ids, strconv.FormatInt(p, 10))
+			}
+		}
+	}
+	for len(ids) > 0 {
+		n := min(len(ids), 1000)
+		// the ids are our own integers, so inlining them is safe
+		if err := scanSet(ctx, q, completed+` AND person_id IN (`+strings.Join(ids[:n], ",")+`)`, f.trained, d, yearStart); err != nil {
+			return err
+		}
+		ids = ids[n:]
+	}
+	return nil
 }
 
 func scanSet(ctx context.Context, q db.Querier, query string, into map[int64]bool, args ...any) error {
