@@ -72,7 +72,8 @@ func (s *Server) planOverdue(w http.ResponseWriter, r *http.Request) {
 
 type planDashPage struct {
 	Page
-	D *plans.Dashboard
+	D        *plans.Dashboard
+	Statuses []plans.Status
 	// Chart is the charts' data, read by plans-charts.js from a data
 	// attribute (the CSP forbids inline script).
 	Chart template.HTMLAttr
@@ -82,7 +83,7 @@ type planDashPage struct {
 // lead unit, the latest overdue and the deadlines coming.
 func (s *Server) planDashboard(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "")
-	dp := &planDashPage{Page: p}
+	dp := &planDashPage{Page: p, Statuses: plans.Statuses}
 	dp.Title, dp.Nav = p.L.T("plans.dashboard.title"), "plans"
 	var err error
 	if dp.D, err = s.Plans.Dashboard(r.Context(), p.Actor, p.AsOf); err != nil {
