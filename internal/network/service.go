@@ -14,7 +14,6 @@ import (
 	"github.com/mangluoi/mangluoi/internal/db"
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/files"
-	"github.com/mangluoi/mangluoi/internal/locale"
 	"github.com/mangluoi/mangluoi/internal/org"
 )
 
@@ -202,11 +201,12 @@ var (
 // member's person record gets.
 func AffiliationLabel(a Affiliation) string { return affilLabels[a][0] }
 
-// decode reads a coded cell: the code, or its label in either language.
+// decode reads a coded cell: the code, or its label in either language
+// (without case, diacritics or punctuation).
 func decode[K ~string](m map[K]label, v string) (K, bool) {
-	f := locale.Fold(v)
+	f := headerKey(v)
 	for k, l := range m {
-		if f == locale.Fold(string(k)) || f == locale.Fold(l[0]) || f == locale.Fold(l[1]) {
+		if f == headerKey(string(k)) || f == headerKey(l[0]) || f == headerKey(l[1]) {
 			return k, true
 		}
 	}

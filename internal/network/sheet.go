@@ -86,6 +86,7 @@ var villageColumns = []column{
 	{key: "name", vi: "Tên thôn, tổ dân phố (*)", en: "Village name (*)", width: 32},
 	{key: "kind", vi: "Loại", en: "Kind", width: 14, values: func(string) []string { return villageKinds }},
 	{key: "code", vi: "Mã (nếu có)", en: "Code (if any)", width: 12},
+	{key: "system_code", vi: "Mã trên hệ thống", en: "System code", width: 12, note: [2]string{"Điền sẵn cho thôn đã có; để trống cho thôn mới", "Filled in for the villages already recorded; empty for a new one"}},
 }
 
 // villageKinds are the words that name a village's kind, longest first
@@ -302,7 +303,7 @@ func (s *Service) VillageTemplate(ctx context.Context, actor *auth.Actor, commun
 				if p := t.At(v.ParentID, d); p != nil {
 					code = p.Code
 				}
-				err = sh.Append(code, v.Name, v.Kind, v.Code)
+				err = sh.Append(code, v.Name, v.Kind, v.Code, UnitCode(&org.Version{UnitID: v.UnitID}))
 			}
 			return err == nil
 		})
@@ -371,6 +372,19 @@ func (s *Service) ImportVillages(ctx context.Context, actor *auth.Actor, r io.Re
 			bad = append(bad, errs.Invalidf("import.err.required").At(line, "commune"))
 			w.Write([]string{"", "", "", "", ""})
 			continue
+		}
+		// a village already recorded keeps its name here: the unit
+		// importer knows uncoded villages by name, so a new name would
+		// make a second village; a rename is a dated change of its own
+		if id := strings.TrimPrefix(get("system_code"), "#"); id != "" {
+			n, _ := strconv.ParseInt(id, 10, 64)
+			v := t.At(n, in.Effective)
+			switch {
+			case v == nil || v.Level != org.LevelVillage || v.ParentID != parent.UnitID:
+				bad = append(bad, errs.Invalidf("network.err.unit_not_found", "Code", get("system_code"), "Date", in.Effective.VN()).At(line, "system_code"))
+			case locale.Fold(v.Name) != locale.Fold(get("name")):
+				bad = append(bad, errs.Invalidf("network.err.rename_on_page", "Name", v.Name).At(line, "name"))
+			}
 		}
 		kind := get("kind")
 		if kind == "" {
