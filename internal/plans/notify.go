@@ -59,6 +59,23 @@ func (s *Service) notifyUnit(ctx context.Context, tx *sql.Tx, unit int64, roles 
 	return nil
 }
 
+// coordinatorUnits are the units whose coordinators answer for a plan of
+// owner: the owner, and, when it has ended (old Gia Lai's plan after the
+// 2025 merger), the units that took it over.
+func (s *Service) coordinatorUnits(ctx context.Context, owner int64) []int64 {
+	out := []int64{owner}
+	snap, err := s.org.Snapshot(ctx)
+	if err != nil || snap.At(owner, s.Today()) != nil {
+		return out
+	}
+	for _, l := range snap.Successors(owner) {
+		if snap.At(l.SuccessorID, s.Today()) != nil {
+			out = append(out, l.SuccessorID)
+		}
+	}
+	return out
+}
+
 // Notifications lists the actor's latest notifications and how many are
 // unread.
 func (s *Service) Notifications(ctx context.Context, actor *auth.Actor, limit int) ([]Notification, int, error) {
@@ -164,8 +181,11 @@ func (s *Service) Remind(ctx context.Context) (RemindResult, error) {
 					if err := s.notifyUnit(ctx, tx, o.lead, leadRoles, NoticeOverdue, o.task, o.occ, 0, o.due, key); err != nil {
 						return err
 					}
-					if o.owner != o.lead {
-						if err := s.notifyUnit(ctx, tx, o.owner, []auth.Role{auth.RoleCoordinator}, NoticeOverdue, o.task, o.occ, 0, o.due, key); err != nil {
+					for _, u := range s.coordinatorUnits(ctx, o.owner) {
+						if u == o.lead {
+							continue
+						}
+						if err := s.notifyUnit(ctx, tx, u, []auth.Role{auth.RoleCoordinator}, NoticeOverdue, o.task, o.occ, 0, o.due, key); err != nil {
 							return err
 						}
 					}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/mangluoi/mangluoi/internal/audit"
 	"github.com/mangluoi/mangluoi/internal/auth"
@@ -13,7 +12,6 @@ import (
 	"github.com/mangluoi/mangluoi/internal/db"
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/files"
-	"github.com/mangluoi/mangluoi/internal/org"
 )
 
 // MaxEvidence is how many files one report may carry.
@@ -353,9 +351,11 @@ func (s *Service) SubmitReport(ctx context.Context, actor *auth.Actor, taskID in
 		}
 		entries = append(entries, entry("report.submit", "task_report", r.ID, tk.LeadUnitID, nil, r))
 		// the coordinators of the plan's owner have a report to review
-		if err := s.notifyUnit(ctx, tx, a.doc.OwnerUnitID, []auth.Role{auth.RoleCoordinator}, NoticeReport, tk.ID, occ.ID, r.ID, occ.DueOn,
-			fmt.Sprintf("report:%d", r.ID)); err != nil {
-			return err
+		for _, u := range s.coordinatorUnits(ctx, a.doc.OwnerUnitID) {
+			if err := s.notifyUnit(ctx, tx, u, []auth.Role{auth.RoleCoordinator}, NoticeReport, tk.ID, occ.ID, r.ID, occ.DueOn,
+				fmt.Sprintf("report:%d", r.ID)); err != nil {
+				return err
+			}
 		}
 		return s.audit.Write(ctx, tx, actor.Who(), entries...)
 	})
@@ -550,5 +550,3 @@ func (s *Service) PendingReports(ctx context.Context, actor *auth.Actor, limit i
 	return out, nil
 }
 
-var _ = org.SubtreeRange
-var _ = time.Now
