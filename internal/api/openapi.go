@@ -22,6 +22,7 @@ func (a *API) Register(r *httpx.Router) {
 	a.registerPeople()
 	a.registerNetwork()
 	a.registerPlans()
+	a.registerIndicators()
 	r.Handle("GET", Prefix+"/openapi.json", httpx.Public, nil, a.openAPI, a.fail)
 }
 

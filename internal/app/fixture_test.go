@@ -240,6 +240,8 @@ func (f *target) make(kind string) (int64, error) {
 		return r.ID, nil
 	case "village", "team", "teammember", "activity", "netorg":
 		return f.makeNetwork(kind)
+	case "indicator", "form", "submission", "framework", "pillar", "node", "round_fw", "round_node", "round":
+		return f.makeIndicatorRecord(kind) // indicator_fixture_test.go
 	}
 	return 0, fmt.Errorf("no such kind of record")
 }

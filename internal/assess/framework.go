@@ -307,6 +307,15 @@ func (s *Service) loadNodes(ctx context.Context, q db.Querier, f *Framework) err
 	return nil
 }
 
+// checkUnit refuses a unit id given in a request: unknown is a field
+// error, outside the scope forbidden.
+func checkUnit(t *org.Scoped, id int64, field string) error {
+	if !t.Exists(id) {
+		return errs.Invalidf("org.err.unknown_unit", "ID", id).At(0, field)
+	}
+	return t.Check(id)
+}
+
 func mayDesign(a *auth.Actor) bool {
 	return a != nil && (a.Role == auth.RoleAdmin || a.Role == auth.RoleCoordinator)
 }
@@ -391,13 +400,13 @@ func (s *Service) CreateFramework(ctx context.Context, actor *auth.Actor, in Fra
 	if in.OwnerUnitID == 0 {
 		in.OwnerUnitID = actor.ScopeUnitID
 	}
-	if err := t.Check(in.OwnerUnitID); err != nil {
+	if err := checkUnit(t, in.OwnerUnitID, "owner_unit_id"); err != nil {
 		return nil, err
 	}
 	var from *Framework
 	if in.CopyFrom != 0 {
 		if from, err = s.Framework(ctx, actor, in.CopyFrom); err != nil {
-			return nil, err
+			return nil, errs.Invalidf("assess.err.no_framework").At(0, "copy_from")
 		}
 	}
 	in.Family = strings.ToUpper(strings.TrimSpace(in.Family))

@@ -162,7 +162,7 @@ func (s *Service) CreateRound(ctx context.Context, actor *auth.Actor, in RoundIn
 	if in.OwnerUnitID == 0 {
 		in.OwnerUnitID = actor.ScopeUnitID
 	}
-	if err := t.Check(in.OwnerUnitID); err != nil {
+	if err := checkUnit(t, in.OwnerUnitID, "owner_unit_id"); err != nil {
 		return nil, err
 	}
 	var bad []*errs.Error
@@ -571,7 +571,7 @@ func (s *Service) Card(ctx context.Context, actor *auth.Actor, roundID, unit int
 	if err != nil {
 		return nil, err
 	}
-	if err := t.Check(unit); err != nil {
+	if err := checkUnit(t, unit, "unit"); err != nil {
 		return nil, err
 	}
 	in := false

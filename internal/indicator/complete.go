@@ -432,10 +432,13 @@ func (s *Service) SetTarget(ctx context.Context, actor *auth.Actor, in TargetInp
 	if err != nil {
 		return nil, err
 	}
-	if err := t.Check(in.UnitID); err != nil {
+	if err := checkUnit(t, in.UnitID, "unit_id"); err != nil {
 		return nil, err
 	}
 	var bad []*errs.Error
+	if in.Value < 0 || in.Value > 1e15 {
+		bad = append(bad, errs.Invalidf("indicator.err.too_big", "Value", in.Value).At(0, "value"))
+	}
 	if in.Year < 2000 || in.Year > 2100 {
 		bad = append(bad, errs.Invalidf("indicator.err.bad_year", "Value", in.Year).At(0, "year"))
 	}

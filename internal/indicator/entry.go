@@ -100,7 +100,7 @@ func scanSubmission(row interface{ Scan(...any) error }) (*Submission, error) {
 type Value struct {
 	IndicatorID int64     `json:"indicator_id"`
 	Code        string    `json:"code"`
-	Value       *float64  `json:"value"`
+	Value       *float64  `json:"value,omitempty"` // absent for a text
 	Text        string    `json:"text,omitempty"`
 	Comment     string    `json:"comment,omitempty"`
 	Source      string    `json:"source"`
@@ -163,7 +163,7 @@ func (s *Service) entryContext(ctx context.Context, actor *auth.Actor, formID, u
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if err := t.Check(unit); err != nil {
+	if err := checkUnit(t, unit, "unit_id"); err != nil {
 		return nil, nil, nil, err
 	}
 	f, err := s.GetForm(ctx, actor, formID)
@@ -374,6 +374,9 @@ func parseValue(ind *Indicator, in ValueInput, lang string) (parsed, *errs.Error
 	v, ok := ParseNumber(raw, lang)
 	if !ok {
 		return p, errs.Invalidf("indicator.err.not_number", "Value", raw).At(in.Row, ind.Code)
+	}
+	if math.Abs(v) > 1e15 {
+		return p, errs.Invalidf("indicator.err.too_big", "Value", raw).At(in.Row, ind.Code)
 	}
 	if ind.Decimals == 0 && ind.Type == Number && v != math.Trunc(v) {
 		return p, errs.Invalidf("indicator.err.not_whole", "Value", raw).At(in.Row, ind.Code)

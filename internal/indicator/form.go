@@ -57,8 +57,8 @@ type Form struct {
 	OwnerUnitID int64        `json:"owner_unit_id"`
 	Active      bool         `json:"active"`
 	Items       []*Indicator `json:"items"`
-	Kinds       []Kind       `json:"kinds"`
-	UnitIDs     []int64      `json:"unit_ids"`
+	Kinds       []Kind       `json:"kinds,omitempty"`
+	UnitIDs     []int64      `json:"unit_ids,omitempty"`
 	CreatedAt   time.Time    `json:"created_at"`
 	UpdatedAt   time.Time    `json:"updated_at"`
 }
@@ -122,7 +122,7 @@ func (s *Service) checkForm(ctx context.Context, actor *auth.Actor, in *FormInpu
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := t.Check(in.OwnerUnitID); err != nil {
+	if err := checkUnit(t, in.OwnerUnitID, "owner_unit_id"); err != nil {
 		return nil, nil, err
 	}
 	var bad []*errs.Error

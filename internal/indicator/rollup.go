@@ -87,8 +87,8 @@ func (a *agg) result(k Aggregation) (float64, bool) {
 // Figure is a computed value: nil when there is none (no values, or a
 // division by zero in a formula).
 type Figure struct {
-	Value *float64 `json:"value"`
-	Units int      `json:"units"` // how many units' values it is made of
+	Value *float64 `json:"value,omitempty"` // absent when there is none
+	Units int      `json:"units"`           // how many units' values it is made of
 }
 
 // Has reports whether the figure has a value.
@@ -166,11 +166,16 @@ func (s *Service) newCalc(ctx context.Context, mode Mode, basis Basis, asOf day.
 }
 
 // treeFor is the tree figures of period p are computed over.
-func (c *calc) treeFor(p Period) *layout {
+func (c *calc) treeFor(p Period) *layout { return c.eng.layoutAt(c.snap, c.dateFor(p)) }
+
+// dateFor is the date of that tree: the period's last day as it was, the
+// as-of date restated. (A layout is shared by every date with the same
+// tree, so its own date is only one of them.)
+func (c *calc) dateFor(p Period) day.Day {
 	if c.mode == Restated {
-		return c.eng.layoutAt(c.snap, c.asOf)
+		return c.asOf
 	}
-	return c.eng.layoutAt(c.snap, p.End())
+	return p.End()
 }
 
 // view is one indicator's per-unit values for one period, under the basis.
@@ -402,7 +407,7 @@ func (s *Service) scoped(ctx context.Context, actor *auth.Actor, unit int64) (*o
 	if unit == 0 {
 		unit = actor.ScopeUnitID
 	}
-	return t, t.Check(unit)
+	return t, checkUnit(t, unit, "unit")
 }
 
 func (q *Query) norm(s *Service, actor *auth.Actor) {
@@ -442,9 +447,9 @@ func (s *Service) Breakdown(ctx context.Context, actor *auth.Actor, q Query) (*B
 }
 
 func (c *calc) breakdown(ind *Indicator, q Query) (*Breakdown, error) {
-	lay := c.treeFor(q.Period)
-	b := &Breakdown{Indicator: ind, Period: q.Period, Mode: q.Mode, Basis: q.Basis, Date: lay.date}
-	b.Unit = c.snap.At(q.UnitID, lay.date)
+	lay, date := c.treeFor(q.Period), c.dateFor(q.Period)
+	b := &Breakdown{Indicator: ind, Period: q.Period, Mode: q.Mode, Basis: q.Basis, Date: date}
+	b.Unit = c.snap.At(q.UnitID, date)
 	memo := map[memoKey][]Figure{}
 	pos := lay.at(q.UnitID)
 	if pos < 0 {
@@ -460,7 +465,7 @@ func (c *calc) breakdown(ind *Indicator, q Query) (*Breakdown, error) {
 		}
 		for i, p := range targets {
 			f := c.figures(ind, q.Period, lay, []int32{p}, map[memoKey][]Figure{}, 0)
-			b.Predecessors = append(b.Predecessors, c.row(lay, ids[i], f[0]))
+			b.Predecessors = append(b.Predecessors, c.row(date, ids[i], f[0]))
 		}
 		return b, nil
 	}
@@ -469,7 +474,7 @@ func (c *calc) breakdown(ind *Indicator, q Query) (*Breakdown, error) {
 	figs := c.figures(ind, q.Period, lay, targets, memo, 0)
 	b.Total = figs[0]
 	for i, p := range targets[1:] {
-		b.Children = append(b.Children, c.row(lay, lay.ids[p], figs[i+1]))
+		b.Children = append(b.Children, c.row(date, lay.ids[p], figs[i+1]))
 	}
 	rank(b.Children, ind.HigherBetter)
 	if q.Mode == Restated {
@@ -478,9 +483,9 @@ func (c *calc) breakdown(ind *Indicator, q Query) (*Breakdown, error) {
 	return b, nil
 }
 
-func (c *calc) row(lay *layout, id int64, f Figure) Row {
+func (c *calc) row(date day.Day, id int64, f Figure) Row {
 	r := Row{UnitID: id, Figure: f}
-	if v := c.snap.At(id, lay.date); v != nil {
+	if v := c.snap.At(id, date); v != nil {
 		r.Name, r.Code, r.Level = v.Name, v.Code, v.Level
 	} else if v := c.snap.Latest(id); v != nil {
 		r.Name, r.Code, r.Level = v.Name, v.Code, v.Level
@@ -732,11 +737,11 @@ func (s *Service) StandingOf(ctx context.Context, actor *auth.Actor, q Query) (*
 	figs := c.figures(ind, q.Period, lay, targets, map[memoKey][]Figure{}, 0)
 	rows := make([]Row, len(targets)-1)
 	for i, p := range targets[1:] {
-		rows[i] = c.row(lay, lay.ids[p], figs[i+1])
+		rows[i] = c.row(c.dateFor(q.Period), lay.ids[p], figs[i+1])
 	}
 	rank(rows, ind.HigherBetter)
 	st := &Standing{}
-	if v := c.snap.At(lay.ids[parent], lay.date); v != nil {
+	if v := c.snap.At(lay.ids[parent], c.dateFor(q.Period)); v != nil {
 		st.ParentName = v.Name
 	}
 	for _, r := range rows {

@@ -128,6 +128,16 @@ func bump(ctx context.Context, tx *sql.Tx, indicator int64, period string) (int6
 	return gen, nil
 }
 
+// checkUnit refuses a unit id given in a request: one that names no unit
+// is the caller's mistake (a field error), one outside the scope is
+// forbidden.
+func checkUnit(t *org.Scoped, id int64, field string) error {
+	if !t.Exists(id) {
+		return errs.Invalidf("org.err.unknown_unit", "ID", id).At(0, field)
+	}
+	return t.Check(id)
+}
+
 // mayDesign: defining indicators, forms, frameworks and rounds, and
 // reviewing what units submit, is the secretariat's (coordinators) and the
 // administrator's work.
@@ -252,7 +262,7 @@ func (s *Service) Define(ctx context.Context, actor *auth.Actor, in Input) (*Ind
 	if err != nil {
 		return nil, err
 	}
-	if err := t.Check(in.OwnerUnitID); err != nil {
+	if err := checkUnit(t, in.OwnerUnitID, "owner_unit_id"); err != nil {
 		return nil, err
 	}
 	d, err := s.definitions(ctx)

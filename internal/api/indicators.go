@@ -1,0 +1,711 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/mangluoi/mangluoi/internal/assess"
+	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/errs"
+	"github.com/mangluoi/mangluoi/internal/httpx"
+	"github.com/mangluoi/mangluoi/internal/indicator"
+	"github.com/mangluoi/mangluoi/internal/org"
+)
+
+// IndicatorList is the indicators a caller may see.
+type IndicatorList struct {
+	Indicators []*indicator.Indicator `json:"indicators"`
+}
+
+// FigureRow is one unit's figure.
+type FigureRow struct {
+	UnitID int64     `json:"unit_id"`
+	Code   string    `json:"code,omitempty"`
+	Name   string    `json:"name"`
+	Level  org.Level `json:"level,omitempty"`
+	Value  *float64  `json:"value,omitempty"` // absent when there is none (no figures, or a division by zero)
+	Units  int       `json:"units"`           // how many units' values make it
+	Rank   int       `json:"rank,omitempty"`
+	Of     int       `json:"of,omitempty"`
+}
+
+// Figures is one indicator for one unit and period, with the units under it.
+type Figures struct {
+	Indicator *indicator.Indicator `json:"indicator"`
+	Period    string               `json:"period"`
+	Mode      string               `json:"mode"`
+	Basis     string               `json:"basis"`
+	TreeDate  day.Day              `json:"tree_date"`
+	Unit      FigureRow            `json:"unit"`
+	InForce   bool                 `json:"in_force"`
+	Children  []FigureRow          `json:"children"`
+	// Predecessors: as it was, for a unit formed later, the units it was
+	// formed from.
+	Predecessors []FigureRow       `json:"predecessors,omitempty"`
+	Carried      []indicator.Carry `json:"carried,omitempty"`
+	Target       *TargetProgress   `json:"target,omitempty"`
+}
+
+// TargetProgress is a unit's figure against its target for the year.
+type TargetProgress struct {
+	Year     int      `json:"year"`
+	Target   float64  `json:"target"`
+	Expected float64  `json:"expected"`
+	Actual   *float64 `json:"actual,omitempty"`
+	Light    string   `json:"light"`
+}
+
+// Series is one indicator for one unit over periods.
+type Series struct {
+	Indicator *indicator.Indicator `json:"indicator"`
+	UnitID    int64                `json:"unit_id"`
+	Mode      string               `json:"mode"`
+	Basis     string               `json:"basis"`
+	Points    []SeriesPoint        `json:"points"`
+}
+
+// SeriesPoint is one period of a series.
+type SeriesPoint struct {
+	Period  string   `json:"period"`
+	InForce bool     `json:"in_force"`
+	Value   *float64 `json:"value,omitempty"`
+	Units   int      `json:"units"`
+}
+
+// DashboardJSON is several indicators over recent periods.
+type DashboardJSON struct {
+	UnitID int64    `json:"unit_id"`
+	Mode   string   `json:"mode"`
+	Basis  string   `json:"basis"`
+	Rows   []Series `json:"rows"`
+}
+
+// PushValue is one value another system sends: the indicator's code, the
+// unit (by id, or by official code as of the period), the period (2026-10,
+// 2026-Q3, 2026-H1, 2026), and a number (1 or 0 for yes/no) or a text.
+type PushValue struct {
+	Indicator string   `json:"indicator"`
+	UnitID    int64    `json:"unit_id,omitempty"`
+	UnitCode  string   `json:"unit_code,omitempty"`
+	Period    string   `json:"period"`
+	Value     *float64 `json:"value"`
+	Text      string   `json:"text,omitempty"`
+	Comment   string   `json:"comment,omitempty"`
+}
+
+// PushBody is a batch of values, written all or nothing.
+type PushBody struct {
+	Values []PushValue `json:"values"`
+	Submit bool        `json:"submit"`
+}
+
+// PushResultJSON says what a batch wrote.
+type PushResultJSON struct {
+	Values      int              `json:"values"`
+	Submissions []SubmissionJSON `json:"submissions"`
+}
+
+// SubmissionJSON is one unit's report of one form for one period.
+type SubmissionJSON struct {
+	indicator.Submission
+	Period string `json:"period"`
+}
+
+func submissionJSON(s *indicator.Submission) SubmissionJSON {
+	return SubmissionJSON{Submission: *s, Period: s.Period.Key()}
+}
+
+// FormList is the report forms a caller may see.
+type FormList struct {
+	Forms []*indicator.Form `json:"forms"`
+}
+
+// CompletenessJSON is a form's reporting for one period.
+type CompletenessJSON struct {
+	FormID  int64                   `json:"form_id"`
+	Period  string                  `json:"period"`
+	Due     day.Day                 `json:"due"`
+	PastDue bool                    `json:"past_due"`
+	UnitID  int64                   `json:"unit_id"`
+	Counts  indicator.Counts        `json:"counts"`
+	Groups  []indicator.GroupCounts `json:"groups"`
+	Units   []indicator.UnitStatus  `json:"units"`
+}
+
+// EntryValue is one value of a unit's form, as given through the API.
+type EntryValue struct {
+	Code    string   `json:"code"`
+	Value   *float64 `json:"value"`
+	Text    string   `json:"text,omitempty"`
+	Comment string   `json:"comment,omitempty"`
+}
+
+// EntryBody saves a unit's form for a period.
+type EntryBody struct {
+	Period string       `json:"period"`
+	Values []EntryValue `json:"values"`
+	Submit bool         `json:"submit"`
+}
+
+// EntryJSON is a unit's form for a period.
+type EntryJSON struct {
+	FormID     int64                      `json:"form_id"`
+	UnitID     int64                      `json:"unit_id"`
+	Period     string                     `json:"period"`
+	Due        day.Day                    `json:"due"`
+	Status     string                     `json:"status"`
+	Submission *SubmissionJSON            `json:"submission,omitempty"`
+	Values     map[string]indicator.Value `json:"values"` // by indicator code
+	Computed   map[string]float64         `json:"computed"`
+	Writable   bool                       `json:"writable"`
+}
+
+// ReviewBody moves a submission: submit, approve, return or reopen.
+type ReviewBody struct {
+	Action  string `json:"action"`
+	Comment string `json:"comment"`
+}
+
+// MaxMagnitude bounds a number sent as a value: no figure of a province
+// comes near it, and beyond it floats lose whole units.
+const MaxMagnitude = 1e15
+
+func (a *API) registerIndicators() {
+	unit := httpx.Param{Name: "unit", Type: "integer", Description: "a unit of your scope (default: your scope)"}
+	mode := httpx.Param{Name: "mode", Type: "string", Description: "asis (each period's tree, default) or restated (carried into the units of ?d=, through the lineage)"}
+	basis := httpx.Param{Name: "basis", Type: "string", Description: "all (default), submitted or approved"}
+	d := httpx.Param{Name: "d", Type: "string", Description: "the date whose units restated figures are carried into (today if absent)"}
+	period := httpx.Param{Name: "period", Type: "string", Description: "2026-10, 2026-Q3, 2026-H1 or 2026 (default: the last period that ended)"}
+	a.handle("GET", "/indicators", &httpx.Doc{Summary: "The indicators you may see (the national catalogue, your province's)", Tag: "indicators",
+		Query: []httpx.Param{{Name: "all", Type: "boolean", Description: "include indicators no longer used"}}, Response: IndicatorList{}}, a.listIndicators)
+	a.handle("POST", "/indicators", &httpx.Doc{Summary: "Define an indicator (a formula's parts must exist; cycles are refused)", Tag: "indicators",
+		Request: indicator.Input{}, Response: indicator.Indicator{}, Status: 201}, a.defineIndicator)
+	a.handle("GET", "/indicators/{id}", &httpx.Doc{Summary: "An indicator's definition", Tag: "indicators", Response: indicator.Indicator{}}, a.getIndicator)
+	a.handle("GET", "/indicators/{id}/figures", &httpx.Doc{Summary: "An indicator for a unit and period, and for each unit directly under it, computed now",
+		Tag: "indicators", Query: []httpx.Param{unit, period, mode, basis, d}, Response: Figures{}}, a.indicatorFigures)
+	a.handle("GET", "/indicators/{id}/series", &httpx.Doc{Summary: "An indicator for a unit over periods", Tag: "indicators",
+		Query:    []httpx.Param{unit, {Name: "from", Type: "string", Description: "first period (default: a year before to)"}, {Name: "to", Type: "string", Description: "last period (default: the last that ended)"}, mode, basis, d},
+		Response: Series{}}, a.indicatorSeries)
+	a.handle("GET", "/indicator-dashboard", &httpx.Doc{Summary: "A unit's indicators over their recent periods", Tag: "indicators",
+		Query: []httpx.Param{unit, {Name: "indicators", Type: "string", Description: "indicator ids, comma separated (default: the first twelve monthly ones)"},
+			{Name: "window", Type: "integer", Description: "periods per indicator (default 12)"}, mode, basis, d}, Response: DashboardJSON{}}, a.indicatorDashboard)
+	a.handle("POST", "/values", &httpx.Doc{Summary: "Push values from another system: each goes into its unit's report of the form that collects it, with every rule of the form; all or nothing",
+		Tag: "reports", Request: PushBody{}, Response: PushResultJSON{}}, a.pushValues)
+	a.handle("POST", "/imports/values", &httpx.Doc{Summary: "Import values from a CSV or XLSX file (one row per unit, or per value); all or nothing", Tag: "imports",
+		Multipart: []string{"file"}, Query: []httpx.Param{{Name: "submit", Type: "boolean", Description: "submit the reports"}}, Response: PushResultJSON{}}, a.importValues)
+	a.handle("GET", "/forms", &httpx.Doc{Summary: "The report forms you may see", Tag: "reports", Response: FormList{}}, a.listForms)
+	a.handle("GET", "/forms/{id}/completeness", &httpx.Doc{Summary: "Who was expected to report a form for a period, who submitted (on time or late) and who has not",
+		Tag: "reports", Query: []httpx.Param{period, unit}, Response: CompletenessJSON{}}, a.formCompleteness)
+	a.handle("GET", "/units/{id}/forms/{form}", &httpx.Doc{Summary: "A unit's report of a form for a period", Tag: "reports", Query: []httpx.Param{period}, Response: EntryJSON{}}, a.getEntry)
+	a.handle("POST", "/units/{id}/forms/{form}", &httpx.Doc{Summary: "Save (and optionally submit) a unit's report of a form for a period; all or nothing", Tag: "reports",
+		Request: EntryBody{}, Response: SubmissionJSON{}}, a.saveEntry)
+	a.handle("POST", "/submissions/{id}/review", &httpx.Doc{Summary: "Submit a report, or approve, return or reopen it (returning and reopening need a comment)", Tag: "reports",
+		Request: ReviewBody{}, Response: SubmissionJSON{}}, a.reviewSubmission)
+	a.handle("POST", "/indicator-targets", &httpx.Doc{Summary: "Set a unit's target for an indicator and year", Tag: "indicators",
+		Request: indicator.TargetInput{}, Response: indicator.Target{}, Status: 201}, a.setTarget)
+	a.handle("GET", "/frameworks/{id}", &httpx.Doc{Summary: "An assessment framework: pillars, main indicators and criteria", Tag: "assessment", Response: assess.Framework{}}, a.getFramework)
+	a.handle("GET", "/rounds/{id}/ranking", &httpx.Doc{Summary: "A round's ranking, computed now (the units of your scope)", Tag: "assessment", Response: assess.Ranking{}}, a.roundRanking)
+}
+
+func (a *API) listIndicators(w http.ResponseWriter, r *http.Request) {
+	all, err := a.Indicators.List(r.Context(), httpx.Actor(r), r.URL.Query().Get("all") == "true")
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if all == nil {
+		all = []*indicator.Indicator{}
+	}
+	writeJSON(w, http.StatusOK, IndicatorList{all})
+}
+
+func (a *API) defineIndicator(w http.ResponseWriter, r *http.Request) {
+	var in indicator.Input
+	if err := decode(w, r, &in); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if err := a.knownUnit(r, in.OwnerUnitID, "owner_unit_id"); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	i, err := a.Indicators.Define(r.Context(), httpx.Actor(r), in)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, i)
+}
+
+// knownUnit refuses an id that names no unit as the caller's mistake (a
+// field error), not as a missing page.
+func (a *API) knownUnit(r *http.Request, id int64, field string) error {
+	if id == 0 {
+		return nil
+	}
+	ok, err := a.Org.UnitExists(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errs.Invalidf("org.err.unknown_unit", "ID", id).At(0, field)
+	}
+	return nil
+}
+
+func (a *API) getIndicator(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	var i *indicator.Indicator
+	if err == nil {
+		i, err = a.Indicators.Get(r.Context(), httpx.Actor(r), id)
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, i)
+}
+
+// query reads the figures parameters of a request.
+func (a *API) query(r *http.Request, ind *indicator.Indicator) (indicator.Query, error) {
+	q := indicator.Query{IndicatorID: ind.ID}
+	var err error
+	if q.UnitID, err = int64Param(r, "unit"); err != nil {
+		return q, err
+	}
+	if q.AsOf, err = a.asOf(r); err != nil {
+		return q, err
+	}
+	v := r.URL.Query()
+	q.Mode, q.Basis = indicator.ParseMode(v.Get("mode")), indicator.ParseBasis(v.Get("basis"))
+	q.Period = indicator.PeriodOf(ind.PeriodType, a.Org.Today()).Prev()
+	if s := v.Get("period"); s != "" {
+		if q.Period, err = indicator.ParsePeriod(s); err != nil {
+			return q, err
+		}
+	}
+	return q, nil
+}
+
+func rowOf(r indicator.Row) FigureRow {
+	return FigureRow{UnitID: r.UnitID, Code: r.Code, Name: r.Name, Level: r.Level, Value: r.Value, Units: r.Units, Rank: r.Rank, Of: r.Of}
+}
+
+func (a *API) indicatorFigures(w http.ResponseWriter, r *http.Request) {
+	ctx, actor := r.Context(), httpx.Actor(r)
+	id, err := httpx.PathID(r, "id")
+	var ind *indicator.Indicator
+	if err == nil {
+		ind, err = a.Indicators.Get(ctx, actor, id)
+	}
+	var q indicator.Query
+	if err == nil {
+		q, err = a.query(r, ind)
+	}
+	var b *indicator.Breakdown
+	if err == nil {
+		b, err = a.Indicators.Breakdown(ctx, actor, q)
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	out := Figures{Indicator: ind, Period: b.Period.Key(), Mode: string(b.Mode), Basis: string(b.Basis), TreeDate: b.Date, InForce: b.InForce,
+		Children: []FigureRow{}, Carried: b.Carried}
+	out.Unit = FigureRow{UnitID: b.Unit.UnitID, Code: b.Unit.Code, Name: b.Unit.Name, Level: b.Unit.Level, Value: b.Total.Value, Units: b.Total.Units}
+	for _, c := range b.Children {
+		out.Children = append(out.Children, rowOf(c))
+	}
+	for _, p := range b.Predecessors {
+		out.Predecessors = append(out.Predecessors, rowOf(p))
+	}
+	if pr, err := a.Indicators.Progress(ctx, actor, ind.Code, b.Unit.UnitID, b.Period.Year, q.Basis); err == nil {
+		out.Target = &TargetProgress{Year: pr.Target.Year, Target: pr.Target.Value, Expected: pr.Expected, Actual: pr.Actual.Value, Light: string(pr.Light)}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func seriesOf(ind *indicator.Indicator, unit int64, mode indicator.Mode, basis indicator.Basis, pts []indicator.Point) Series {
+	s := Series{Indicator: ind, UnitID: unit, Mode: string(mode), Basis: string(basis), Points: []SeriesPoint{}}
+	for _, p := range pts {
+		s.Points = append(s.Points, SeriesPoint{Period: p.Period.Key(), InForce: p.InForce, Value: p.Value, Units: p.Units})
+	}
+	return s
+}
+
+func (a *API) indicatorSeries(w http.ResponseWriter, r *http.Request) {
+	ctx, actor := r.Context(), httpx.Actor(r)
+	id, err := httpx.PathID(r, "id")
+	var ind *indicator.Indicator
+	if err == nil {
+		ind, err = a.Indicators.Get(ctx, actor, id)
+	}
+	var q indicator.Query
+	if err == nil {
+		q, err = a.query(r, ind)
+	}
+	var periods []indicator.Period
+	if err == nil {
+		periods, err = periodRange(r, ind, a.Org.Today())
+	}
+	var pts []indicator.Point
+	if err == nil {
+		pts, err = a.Indicators.Series(ctx, actor, q, periods)
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if q.UnitID == 0 {
+		q.UnitID = actor.ScopeUnitID
+	}
+	writeJSON(w, http.StatusOK, seriesOf(ind, q.UnitID, q.Mode, q.Basis, pts))
+}
+
+// periodRange reads ?from= and ?to=: at most five years of periods.
+func periodRange(r *http.Request, ind *indicator.Indicator, today day.Day) ([]indicator.Period, error) {
+	v := r.URL.Query()
+	to := indicator.PeriodOf(ind.PeriodType, today).Prev()
+	var err error
+	if s := v.Get("to"); s != "" {
+		if to, err = indicator.ParsePeriod(s); err != nil {
+			return nil, err
+		}
+	}
+	from := to
+	for i := 0; i < 11; i++ {
+		from = from.Prev()
+	}
+	if s := v.Get("from"); s != "" {
+		if from, err = indicator.ParsePeriod(s); err != nil {
+			return nil, err
+		}
+	}
+	if from.Type != to.Type || to.Less(from) {
+		return nil, errs.Invalidf("indicator.err.bad_period", "Value", v.Get("from")+" – "+v.Get("to")).At(0, "from")
+	}
+	return indicator.Span(from, to, 60), nil
+}
+
+func (a *API) indicatorDashboard(w http.ResponseWriter, r *http.Request) {
+	ctx, actor := r.Context(), httpx.Actor(r)
+	q := indicator.DashboardQuery{N: 12}
+	var err error
+	if q.UnitID, err = int64Param(r, "unit"); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if n, err := intParam(r, "window", 12); err != nil {
+		a.fail(w, r, err)
+		return
+	} else {
+		q.N = n
+	}
+	if q.AsOf, err = a.asOf(r); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	q.To = q.AsOf
+	v := r.URL.Query()
+	q.Mode, q.Basis = indicator.ParseMode(v.Get("mode")), indicator.ParseBasis(v.Get("basis"))
+	for _, s := range strings.FieldsFunc(v.Get("indicators"), func(r rune) bool { return r == ',' || r == ' ' }) {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || id <= 0 {
+			a.fail(w, r, errs.Invalidf("err.bad_id", "Value", s).At(0, "indicators"))
+			return
+		}
+		q.Indicators = append(q.Indicators, id)
+	}
+	d, err := a.Indicators.Dashboard(ctx, actor, q)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	out := DashboardJSON{UnitID: d.Unit.UnitID, Mode: string(d.Mode), Basis: string(d.Basis), Rows: []Series{}}
+	for _, row := range d.Rows {
+		out.Rows = append(out.Rows, seriesOf(row.Indicator, d.Unit.UnitID, d.Mode, d.Basis, row.Points))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// flex turns a value sent as a number or a text into what the forms take.
+func flex(v *float64, text string) (indicator.Flex, error) {
+	switch {
+	case v != nil && text != "":
+		return "", errs.Invalidf("err.bad_request", "Reason", "give value or text, not both").At(0, "value")
+	case v != nil:
+		if *v > MaxMagnitude || *v < -MaxMagnitude {
+			return "", errs.Invalidf("indicator.err.too_big", "Value", strconv.FormatFloat(*v, 'g', 6, 64)).At(0, "value")
+		}
+		return indicator.Flex(strconv.FormatFloat(*v, 'f', -1, 64)), nil
+	}
+	return indicator.Flex(text), nil
+}
+
+func (a *API) pushValues(w http.ResponseWriter, r *http.Request) {
+	var body PushBody
+	if err := decode(w, r, &body); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	in := indicator.PushInput{Submit: body.Submit}
+	var bad []*errs.Error
+	for i, v := range body.Values {
+		f, err := flex(v.Value, v.Text)
+		if err != nil {
+			e, _ := errs.As(err)
+			bad = append(bad, e.At(i+1, "value"))
+			continue
+		}
+		in.Values = append(in.Values, indicator.PushRow{Indicator: v.Indicator, UnitID: v.UnitID, UnitCode: v.UnitCode, Period: v.Period,
+			Value: f, Comment: v.Comment, Row: i + 1})
+	}
+	if len(bad) > 0 {
+		a.fail(w, r, errs.List("indicator.err.push", bad))
+		return
+	}
+	res, err := a.Indicators.Push(r.Context(), httpx.Actor(r), in, "", "api")
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, pushResult(res))
+}
+
+func pushResult(res *indicator.PushResult) PushResultJSON {
+	out := PushResultJSON{Values: res.Values, Submissions: []SubmissionJSON{}}
+	for _, s := range res.Submissions {
+		out.Submissions = append(out.Submissions, submissionJSON(s))
+	}
+	return out
+}
+
+func (a *API) importValues(w http.ResponseWriter, r *http.Request) {
+	if err := a.parseUpload(w, r); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	defer r.MultipartForm.RemoveAll()
+	f, err := a.importFile(w, r, "file")
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	defer f.Close()
+	submit := r.URL.Query().Get("submit") == "true" || r.PostFormValue("submit") == "true"
+	res, err := a.Indicators.Import(r.Context(), httpx.Actor(r), f, f.name, submit, a.printer(r).Lang)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, pushResult(res))
+}
+
+func (a *API) listForms(w http.ResponseWriter, r *http.Request) {
+	fs, err := a.Indicators.Forms(r.Context(), httpx.Actor(r))
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if fs == nil {
+		fs = []*indicator.Form{}
+	}
+	writeJSON(w, http.StatusOK, FormList{fs})
+}
+
+// formPeriod reads ?period=, the last period of the form's type that ended
+// by default.
+func (a *API) formPeriod(r *http.Request, f *indicator.Form) (indicator.Period, error) {
+	if s := r.URL.Query().Get("period"); s != "" {
+		return indicator.ParsePeriod(s)
+	}
+	return indicator.PeriodOf(f.PeriodType, a.Org.Today()).Prev(), nil
+}
+
+func (a *API) formCompleteness(w http.ResponseWriter, r *http.Request) {
+	ctx, actor := r.Context(), httpx.Actor(r)
+	id, err := httpx.PathID(r, "id")
+	var f *indicator.Form
+	if err == nil {
+		f, err = a.Indicators.GetForm(ctx, actor, id)
+	}
+	var p indicator.Period
+	if err == nil {
+		p, err = a.formPeriod(r, f)
+	}
+	var unit int64
+	if err == nil {
+		unit, err = int64Param(r, "unit")
+	}
+	var c *indicator.Completeness
+	if err == nil {
+		c, err = a.Indicators.Complete(ctx, actor, id, p, unit)
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	out := CompletenessJSON{FormID: id, Period: p.Key(), Due: c.Due, PastDue: c.PastDue, UnitID: c.Unit.UnitID, Counts: c.Counts,
+		Groups: c.Groups, Units: c.Units}
+	if out.Groups == nil {
+		out.Groups = []indicator.GroupCounts{}
+	}
+	if out.Units == nil {
+		out.Units = []indicator.UnitStatus{}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (a *API) getEntry(w http.ResponseWriter, r *http.Request) {
+	ctx, actor := r.Context(), httpx.Actor(r)
+	unit, err := httpx.PathID(r, "id")
+	var formID int64
+	if err == nil {
+		formID, err = httpx.PathID(r, "form")
+	}
+	var f *indicator.Form
+	if err == nil {
+		f, err = a.Indicators.GetForm(ctx, actor, formID)
+	}
+	var p indicator.Period
+	if err == nil {
+		p, err = a.formPeriod(r, f)
+	}
+	var e *indicator.Entry
+	if err == nil {
+		e, err = a.Indicators.GetEntry(ctx, actor, formID, unit, p)
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	out := EntryJSON{FormID: formID, UnitID: unit, Period: p.Key(), Due: e.Due, Status: string(e.Status()), Values: map[string]indicator.Value{},
+		Computed: map[string]float64{}, Writable: e.Writable}
+	if e.Submission != nil {
+		s := submissionJSON(e.Submission)
+		out.Submission = &s
+	}
+	for _, it := range f.Items {
+		if v := e.Values[it.ID]; v != nil {
+			vv := *v
+			vv.Code = it.Code
+			out.Values[it.Code] = vv
+		}
+		if fig, ok := e.Computed[it.ID]; ok && fig.Has() {
+			out.Computed[it.Code] = fig.V()
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (a *API) saveEntry(w http.ResponseWriter, r *http.Request) {
+	ctx, actor := r.Context(), httpx.Actor(r)
+	unit, err := httpx.PathID(r, "id")
+	var formID int64
+	if err == nil {
+		formID, err = httpx.PathID(r, "form")
+	}
+	var body EntryBody
+	if err == nil {
+		err = decode(w, r, &body)
+	}
+	var p indicator.Period
+	if err == nil {
+		p, err = indicator.ParsePeriod(body.Period)
+	}
+	in := indicator.EntryInput{Submit: body.Submit}
+	var bad []*errs.Error
+	if err == nil {
+		for i, v := range body.Values {
+			f, err := flex(v.Value, v.Text)
+			if err != nil {
+				e, _ := errs.As(err)
+				bad = append(bad, e.At(i+1, "value"))
+				continue
+			}
+			in.Values = append(in.Values, indicator.ValueInput{Code: v.Code, Raw: f, Comment: v.Comment})
+		}
+		if len(bad) > 0 {
+			err = errs.List("err.form", bad)
+		}
+	}
+	var sub *indicator.Submission
+	if err == nil {
+		sub, err = a.Indicators.Save(ctx, actor, formID, unit, p, in, "", nil)
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, submissionJSON(sub))
+}
+
+func (a *API) reviewSubmission(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	var body ReviewBody
+	if err == nil {
+		err = decode(w, r, &body)
+	}
+	var sub *indicator.Submission
+	if err == nil {
+		sub, err = a.Indicators.Act(r.Context(), httpx.Actor(r), id, body.Action, body.Comment)
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, submissionJSON(sub))
+}
+
+func (a *API) setTarget(w http.ResponseWriter, r *http.Request) {
+	var in indicator.TargetInput
+	err := decode(w, r, &in)
+	if err == nil {
+		err = a.knownUnit(r, in.UnitID, "unit_id")
+	}
+	var t *indicator.Target
+	if err == nil {
+		t, err = a.Indicators.SetTarget(r.Context(), httpx.Actor(r), in)
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, t)
+}
+
+func (a *API) getFramework(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	var f *assess.Framework
+	if err == nil {
+		f, err = a.Assess.Framework(r.Context(), httpx.Actor(r), id)
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if f.Nodes == nil {
+		f.Nodes = []*assess.Node{}
+	}
+	writeJSON(w, http.StatusOK, f)
+}
+
+func (a *API) roundRanking(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	var rk *assess.Ranking
+	if err == nil {
+		rk, err = a.Assess.Ranking(r.Context(), httpx.Actor(r), id)
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if rk.Results == nil {
+		rk.Results = []assess.Result{}
+	}
+	if rk.Framework.Nodes == nil {
+		rk.Framework.Nodes = []*assess.Node{}
+	}
+	writeJSON(w, http.StatusOK, rk)
+}
