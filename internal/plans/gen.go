@@ -97,8 +97,9 @@ func Generate(ctx context.Context, d *db.DB, o *org.Service, cfg GenConfig, toda
 				case x < 4:
 					sched, due = Quarterly, day.Day{}
 				}
-				b.add("plan_tasks", []any{tid, docID, groups[t%len(groups)], t + 1, fmt.Sprint(t + 1), fmt.Sprintf("Nhiệm vụ %d của kế hoạch %d", t+1, p+1),
-					"", lead, sched, nullDay(due), "Báo cáo kết quả", nil, now, now})
+				taskRow := []any{tid, docID, groups[t%len(groups)], t + 1, fmt.Sprint(t + 1), fmt.Sprintf("Nhiệm vụ %d của kế hoạch %d", t+1, p+1),
+					"", lead, sched, nullDay(due), "Báo cáo kết quả", nil, now, now, nil}
+				b.add("plan_tasks", taskRow)
 				res.Tasks++
 				if len(units) > 1 && rnd.IntN(2) == 0 {
 					if s := units[rnd.IntN(len(units))]; s != lead {
@@ -135,6 +136,9 @@ func Generate(ctx context.Context, d *db.DB, o *org.Service, cfg GenConfig, toda
 						}
 						pct := rnd.IntN(90)
 						row = []any{oid, tid, oc.DueOn, oc.Period, nil, nil, pct, on, nil}
+					}
+					if row[5] == nil && taskRow[14] == nil { // the earliest deadline not done
+						taskRow[14] = oc.DueOn
 					}
 					b.add("plan_occurrences", row)
 				}
@@ -185,7 +189,7 @@ var genColumns = map[string]string{
 	"plan_documents": `id, number, number_folded, doc_type, title, title_folded, issuer, signer, issued_on, effective_on, fields, parent_id, file_id,
 		owner_unit_id, starts_on, ends_on, created_by, created_at, updated_at`,
 	"plan_groups":      `id, document_id, seq, code, title`,
-	"plan_tasks":       `id, document_id, group_id, seq, code, title, description, lead_unit_id, schedule, due_on, output, target_id, created_at, updated_at`,
+	"plan_tasks":       `id, document_id, group_id, seq, code, title, description, lead_unit_id, schedule, due_on, output, target_id, created_at, updated_at, open_due`,
 	"plan_task_units":  `task_id, unit_id`,
 	"plan_occurrences": `id, task_id, due_on, period, done_on, accepted_on, percent, percent_on, report_id`,
 	"plan_reports": `id, task_id, occurrence_id, period, unit_id, status, percent, done_text, obstacles, proposals, completed_on, state,

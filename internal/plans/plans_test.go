@@ -102,6 +102,21 @@ func TestDemoPlans(t *testing.T) {
 		if total < 4 || len(rows) != total || rows[0].State.DaysLate < rows[len(rows)-1].State.DaysLate {
 			t.Fatalf("overdue: %d %+v", total, rows)
 		}
+		// the indexed overdue list agrees with the status derived from
+		// every deadline, today and on past dates
+		for _, d := range []day.Day{day.Of(2024, 7, 1), day.Of(2025, 1, 10), day.Of(2026, 1, 1), day.Of(2026, 10, 1), today} {
+			_, c, err := s.Plans.Tasks(ctx, gialai, d, plans.Filter{}, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, n, err := s.Plans.Overdue(ctx, gialai, d, 0, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != c.Overdue {
+				t.Errorf("on %s the overdue list counts %d, the statuses %d", d, n, c.Overdue)
+			}
+		}
 		names := map[string]bool{}
 		for _, r := range rows {
 			names[r.LeadName] = true

@@ -427,6 +427,10 @@ func (s *Service) Review(ctx context.Context, actor *auth.Actor, reportID int64,
 					WHERE id = $6`, doneOn, today, r.ID, r.Percent, r.SubmittedOn, r.OccurrenceID); err != nil {
 					return err
 				}
+				if _, err := tx.ExecContext(ctx, `UPDATE plan_tasks SET open_due = (SELECT MIN(due_on) FROM plan_occurrences
+					WHERE task_id = $1 AND accepted_on IS NULL) WHERE id = $1`, tk.ID); err != nil {
+					return err
+				}
 			}
 		}
 		kind := NoticeReturned

@@ -328,11 +328,15 @@ func (s *Service) insertTask(ctx context.Context, tx *sql.Tx, doc *Document, gro
 			return nil, audit.Entry{}, err
 		}
 	}
-	for _, o := range occurrences(tk.Schedule, tk.DueOn, doc.StartsOn, doc.EndsOn) {
+	occ := occurrences(tk.Schedule, tk.DueOn, doc.StartsOn, doc.EndsOn)
+	for _, o := range occ {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO plan_occurrences (task_id, due_on, period, percent) VALUES ($1, $2, $3, 0)`,
 			tk.ID, o.DueOn, o.Period); err != nil {
 			return nil, audit.Entry{}, err
 		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE plan_tasks SET open_due = $1 WHERE id = $2`, occ[0].DueOn, tk.ID); err != nil {
+		return nil, audit.Entry{}, err
 	}
 	return tk, entry("task.create", "task", tk.ID, tk.LeadUnitID, nil, tk), nil
 }

@@ -72,11 +72,15 @@ CREATE TABLE plan_tasks (
     due_on       TEXT,
     output       TEXT NOT NULL DEFAULT '',
     target_id    INTEGER REFERENCES plan_targets(id),
+    -- the earliest deadline not yet done (kept by every write), so the
+    -- overdue list of today is one range of an index
+    open_due     TEXT,
     created_at   TIMESTAMP NOT NULL,
     updated_at   TIMESTAMP NOT NULL
 );
 CREATE INDEX plan_tasks_document ON plan_tasks(document_id, seq);
 CREATE INDEX plan_tasks_lead ON plan_tasks(lead_unit_id);
+CREATE INDEX plan_tasks_open ON plan_tasks(open_due);
 
 CREATE TABLE plan_task_units (
     task_id INTEGER NOT NULL REFERENCES plan_tasks(id),
