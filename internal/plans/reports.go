@@ -553,4 +553,3 @@ func (s *Service) PendingReports(ctx context.Context, actor *auth.Actor, limit i
 	}
 	return out, nil
 }
-
