@@ -344,8 +344,13 @@ func (s *Service) Overdue(ctx context.Context, actor *auth.Actor, d day.Day, uni
 	}
 	first := map[int64]day.Day{}
 	// deadlines missed by d but accepted after it (none when d is today)
-	r, err := s.db.QueryContext(ctx, `SELECT o.task_id, MIN(o.due_on) FROM plan_occurrences o JOIN plan_tasks t ON t.id = o.task_id
-		WHERE o.accepted_on > $1 AND o.due_on < $1`+strings.ReplaceAll(cond, "lead_unit_id", "t.lead_unit_id")+` GROUP BY o.task_id`, d)
+	// (no GROUP BY: it would lead the planner to scan every deadline in
+	// task order instead of the few accepted after d)
+	inScope := ""
+	if cond != "" {
+		inScope = " AND task_id IN (SELECT id FROM plan_tasks WHERE" + strings.TrimPrefix(cond, " AND") + ")"
+	}
+	r, err := s.db.QueryContext(ctx, `SELECT task_id, due_on FROM plan_occurrences WHERE accepted_on > $1 AND due_on < $1`+inScope, d)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -356,7 +361,9 @@ func (s *Service) Overdue(ctx context.Context, actor *auth.Actor, d day.Day, uni
 			r.Close()
 			return nil, 0, err
 		}
-		first[id] = due
+		if cur, ok := first[id]; !ok || due.Before(cur) {
+			first[id] = due
+		}
 	}
 	r.Close()
 	if err := r.Err(); err != nil {
