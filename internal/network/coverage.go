@@ -121,6 +121,10 @@ type tally struct {
 func (c *tally) subtree(root int64, f *Figures) {
 	covered := map[int64]bool{}
 	c.snap.Walk(root, c.date, func(v *org.Version) bool {
+		if v.Level == org.LevelCommune && v.UnitID != root {
+			f.add(c.commune(v.UnitID))
+			return false
+		}
 		switch v.Level {
 		case org.LevelCommune:
 			f.Communes++
@@ -153,6 +157,18 @@ func (c *tally) subtree(root int64, f *Figures) {
 	f.CommunesCovered += len(covered)
 }
 
+// commune is the figures of a commune's subtree, from the memo if there.
+func (c *tally) commune(id int64) Figures {
+	k := memoKey{commune: id, d: c.d, tree: c.snap.Generation}
+	if f, ok := c.ix.communes.get(k); ok {
+		return f
+	}
+	var f Figures
+	c.subtree(id, &f)
+	c.ix.communes.put(k, f)
+	return f
+}
+
 // team adds one team's figures and reports whether it is active.
 func (c *tally) team(t *teamRec, f *Figures) bool {
 	switch t.statusAt(c.d) {
@@ -167,7 +183,7 @@ func (c *tally) team(t *teamRec, f *Figures) bool {
 	for _, m := range t.members {
 		if m.from <= c.d && c.d < m.to {
 			f.Members++
-			if c.ix.trainedIn(m.person, c.yearStart, c.d) {
+			if trainedIn(m.trained, c.yearStart, c.d) {
 				f.Trained++
 			}
 		}
@@ -222,7 +238,11 @@ func computeCoverage(ix *index, snap *org.Snapshot, unit int64, d day.Day) *Cove
 	inParts := map[int64]bool{}
 	for _, p := range parts(snap, rs, d) {
 		row := CoverageRow{UnitID: p.UnitID, Name: p.Name, Code: p.Code, Level: p.Level, Drill: p.Level != org.LevelVillage}
-		tl.subtree(p.UnitID, &row.Figures)
+		if p.Level == org.LevelCommune {
+			row.Figures = tl.commune(p.UnitID)
+		} else {
+			tl.subtree(p.UnitID, &row.Figures)
+		}
 		inParts[p.UnitID] = true
 		c.Total.add(row.Figures)
 		c.Rows = append(c.Rows, row)

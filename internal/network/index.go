@@ -40,6 +40,7 @@ type memberRec struct {
 	id, person int64
 	role       Role
 	from, to   int32
+	trained    []int32 // the person's completion days (ix.trained's), linked after each catch-up
 }
 
 type actRec struct {
@@ -114,6 +115,59 @@ type index struct {
 	// days they completed a course, sorted.
 	trained map[int64][]int32
 	loads   int // full loads done, for tests and logs
+	// dirty are the units whose teams changed in the last catch-up
+	dirty map[int64]bool
+	// communes holds each commune's figures per date and tree, so that a
+	// national coverage after one change computes one commune again and
+	// adds up the other 3,320
+	communes memo
+}
+
+type memoKey struct {
+	commune int64
+	d       int32
+	tree    int64
+}
+
+// memo is guarded by its own lock: coverages computed side by side (each
+// under the index's read lock) fill it together.
+type memo struct {
+	mu sync.Mutex
+	m  map[memoKey]Figures
+}
+
+// memoMax bounds the memo (3,321 communes × a few dates).
+const memoMax = 50000
+
+func (m *memo) get(k memoKey) (Figures, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	f, ok := m.m[k]
+	return f, ok
+}
+
+func (m *memo) put(k memoKey, f Figures) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.m == nil || len(m.m) >= memoMax {
+		m.m = map[memoKey]Figures{}
+	}
+	m.m[k] = f
+}
+
+// forget drops the entries of the given communes, or every entry if nil.
+func (m *memo) forget(communes map[int64]bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if communes == nil {
+		m.m = nil
+		return
+	}
+	for k := range m.m {
+		if communes[k.commune] {
+			delete(m.m, k)
+		}
+	}
 }
 
 var kindIndex = func() map[Kind]uint8 {
@@ -194,6 +248,8 @@ func (s *Service) catchUp(ctx context.Context, ix *index, seq, pgen int64) error
 		return nil // another request caught up meanwhile
 	}
 	var newPersons []int64
+	ix.dirty = map[int64]bool{}
+	relinkAll := !ix.loaded || ix.peopleGen != pgen
 	if !ix.loaded || ix.seq < seq {
 		from := ix.seq
 		if !ix.loaded {
@@ -216,6 +272,7 @@ func (s *Service) catchUp(ctx context.Context, ix *index, seq, pgen int64) error
 			return err
 		}
 		ix.trained, ix.peopleGen = trained, pgen
+		ix.communes.forget(nil)
 	case len(newPersons) > 0:
 		// people already recorded who joined a team: their past training
 		trained, err := loadTrained(ctx, s.db, newPersons)
@@ -225,6 +282,43 @@ func (s *Service) catchUp(ctx context.Context, ix *index, seq, pgen int64) error
 		}
 		for p, days := range trained {
 			ix.trained[p] = days
+		}
+	}
+	// the memo of communes whose teams changed goes: every commune any
+	// version of the team's unit hung under (or was)
+	if ix.loaded && len(ix.dirty) > 0 {
+		if snap, err := s.org.Snapshot(ctx); err == nil {
+			communes := map[int64]bool{}
+			for u := range ix.dirty {
+				communes[u] = true
+				for _, v := range snap.History(u) {
+					communes[v.ParentID] = true
+				}
+			}
+			ix.communes.forget(communes)
+		} else {
+			ix.communes.forget(nil)
+		}
+	} else if !ix.loaded {
+		ix.communes.forget(nil)
+	}
+	// link each membership to its person's training, so that a coverage
+	// does no map lookup per member: all of them after a reload of the
+	// training, else those of the teams that changed
+	link := func(t *teamRec) {
+		for i := range t.members {
+			t.members[i].trained = ix.trained[t.members[i].person]
+		}
+	}
+	if relinkAll {
+		for _, t := range ix.teams {
+			link(t)
+		}
+	} else {
+		for u := range ix.dirty {
+			for _, t := range ix.byUnit[u] {
+				link(t)
+			}
 		}
 	}
 	ix.loaded = true
@@ -254,6 +348,7 @@ func loadRows(ctx context.Context, q db.Querier, ix *index, from, to int64) ([]i
 			ix.byUnit[unit] = append(ix.byUnit[unit], t)
 		}
 		t.name, t.folded, t.established = name, folded, est.n
+		ix.dirty[unit] = true
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -295,6 +390,7 @@ func loadRows(ctx context.Context, q db.Querier, ix *index, from, to int64) ([]i
 			t.statuses = append(t.statuses, r)
 		}
 		touched[t] = true
+		ix.dirty[t.unit] = true
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -333,6 +429,7 @@ func loadRows(ctx context.Context, q db.Querier, ix *index, from, to int64) ([]i
 			t.members = append(t.members, r)
 			persons = append(persons, r.person)
 		}
+		ix.dirty[t.unit] = true
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -379,6 +476,7 @@ func loadRows(ctx context.Context, q db.Querier, ix *index, from, to int64) ([]i
 			t.acts = append(t.acts, a)
 		}
 		touched[t] = true
+		ix.dirty[t.unit] = true
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -434,9 +532,12 @@ func loadTrained(ctx context.Context, q db.Querier, persons []int64) (map[int64]
 	return out, nil
 }
 
-// trainedIn reports whether a person completed a course in [lo, hi].
-func (ix *index) trainedIn(person int64, lo, hi int32) bool {
-	days := ix.trained[person]
-	i := sort.Search(len(days), func(i int) bool { return days[i] >= lo })
-	return i < len(days) && days[i] <= hi
+// trainedIn reports whether any of the completion days is in [lo, hi].
+func trainedIn(days []int32, lo, hi int32) bool {
+	for _, d := range days { // a handful at most
+		if d >= lo && d <= hi {
+			return true
+		}
+	}
+	return false
 }
