@@ -181,6 +181,7 @@ func (m *Main) Run(ctx context.Context) error {
 			m.Log.Error("server stopped", "err", err)
 		}
 	}()
+	go m.Network.Warm(context.Background()) // the coverage index, read before the first request needs it
 	if m.RemindEvery > 0 {
 		var rctx context.Context
 		rctx, m.stop = context.WithCancel(context.Background())

@@ -541,3 +541,15 @@ func trainedIn(days []int32, lo, hi int32) bool {
 	}
 	return false
 }
+
+// Warm loads the coverage index ahead of the first request: a server
+// calls it as it starts, since reading a national network (two million
+// activities) takes seconds. Should it fail, the first request loads it.
+func (s *Service) Warm(ctx context.Context) error {
+	ix, _, _, err := s.fresh(ctx)
+	if err != nil {
+		return err
+	}
+	ix.mu.RUnlock()
+	return nil
+}
