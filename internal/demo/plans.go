@@ -118,7 +118,7 @@ func seedPlans(ctx context.Context, pl *plans.Service, orgs *org.Service, accoun
 	s := &planSeeder{ctx: ctx, pl: pl, admin: admin, as: admin}
 
 	d1690, err := s.at(day.Of(2024, 1, 5)).CreateDocument(ctx, admin, plans.DocumentInput{Number: "1690/QĐ-TTg", Type: plans.DocDecision,
-		Title: "Phê duyệt Đề án “Kiện toàn tổ chức bộ máy, nâng cao năng lực quản lý nhà nước và thực thi pháp luật về chuyển đổi số từ Trung ương đến địa phương đến năm 2025, định hướng đến năm 2030”",
+		Title:  "Phê duyệt Đề án “Kiện toàn tổ chức bộ máy, nâng cao năng lực quản lý nhà nước và thực thi pháp luật về chuyển đổi số từ Trung ương đến địa phương đến năm 2025, định hướng đến năm 2030”",
 		Issuer: "Thủ tướng Chính phủ", Signer: "Trần Lưu Quang", IssuedOn: day.Of(2023, 12, 26), Fields: "Công nghệ thông tin, Bộ máy hành chính",
 		OwnerUnitID: snap.RootID, EndsOn: day.Of(2030, 12, 31)})
 	if err != nil {
@@ -128,7 +128,7 @@ func seedPlans(ctx context.Context, pl *plans.Service, orgs *org.Service, accoun
 	// pastes it; Sở TT&TT's tasks go to Sở KH&CN, which it merged into.
 	issued := day.Of(2024, 3, 27)
 	d687, err := s.at(issued).CreateDocument(ctx, admin, plans.DocumentInput{Number: "687/KH-UBND", Type: plans.DocPlan,
-		Title: "Thực hiện Đề án “Kiện toàn tổ chức bộ máy, nâng cao năng lực quản lý Nhà nước và thực thi pháp luật về chuyển đổi số từ Trung ương đến địa phương đến năm 2025, định hướng đến năm 2030” trên địa bàn tỉnh Gia Lai",
+		Title:  "Thực hiện Đề án “Kiện toàn tổ chức bộ máy, nâng cao năng lực quản lý Nhà nước và thực thi pháp luật về chuyển đổi số từ Trung ương đến địa phương đến năm 2025, định hướng đến năm 2030” trên địa bàn tỉnh Gia Lai",
 		Issuer: "UBND tỉnh Gia Lai", Signer: "Trương Hải Long", IssuedOn: issued, Fields: "Công nghệ thông tin, Bộ máy hành chính",
 		ParentID: d1690.ID, OwnerUnitID: oldGiaLai.UnitID, EndsOn: day.Of(2030, 12, 31)})
 	if err != nil {
