@@ -15,6 +15,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/plans"
+	"github.com/mangluoi/mangluoi/internal/sheet"
 	"github.com/mangluoi/mangluoi/internal/smtptest"
 )
 
@@ -439,3 +440,65 @@ func mustJSON(t *testing.T, b []byte, v any) {
 }
 
 var jsonUnmarshal = json.Unmarshal
+
+// TestSpreadsheets: tasks from a spreadsheet, all or none with the rows of
+// the problems; the plan with its progress as an annex.
+func TestSpreadsheets(t *testing.T) {
+	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
+		ctx := context.Background()
+		gialai := actor(t, s, "gialai")
+		doc, err := s.Plans.CreateDocument(ctx, gialai, plans.DocumentInput{Number: "77/KH-UBND", Title: "Kế hoạch nhập từ tệp",
+			IssuedOn: day.Of(2026, 2, 1), OwnerUnitID: s.UnitNamed(t, "Tỉnh Gia Lai").UnitID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bad := "Nhóm nhiệm vụ;STT;Nhiệm vụ;Đơn vị chủ trì;Đơn vị phối hợp;Thời hạn;Sản phẩm\n" +
+			"Hạ tầng số;1;Nâng cấp mạng;Sở KH&CN;Sở Nội vụ;30/6/2026;Mạng WAN\n" +
+			"Hạ tầng số;2;Việc của đơn vị lạ;Sở Không Có;;Quý III/2026;\n" +
+			"Hạ tầng số;3;Việc không hạn;Sở Y tế;;khi nào xong;\n"
+		before := countOf(t, s, "plan_tasks")
+		_, err = s.Plans.ImportTasks(ctx, gialai, doc.ID, strings.NewReader(bad), "nhiem-vu.csv")
+		e, ok := errs.As(err)
+		if !ok || len(e.Details) != 2 || e.Details[0].Row != 3 || e.Details[1].Row != 4 {
+			t.Fatalf("want the problems of rows 3 and 4: %v", err)
+		}
+		if countOf(t, s, "plan_tasks") != before {
+			t.Fatal("a refused file wrote tasks")
+		}
+		good := strings.Replace(strings.Replace(bad, "Sở Không Có", "Văn phòng UBND tỉnh", 1), "khi nào xong", "thường xuyên", 1)
+		tasks, err := s.Plans.ImportTasks(ctx, gialai, doc.ID, strings.NewReader(good), "nhiem-vu.csv")
+		if err != nil || len(tasks) != 3 {
+			t.Fatalf("import: %v %+v", err, tasks)
+		}
+		if tasks[1].Schedule != plans.Once || !tasks[1].DueOn.Equal(day.Of(2026, 9, 30)) || tasks[2].Schedule != plans.Regular || len(tasks[0].SupportIDs) != 1 {
+			t.Errorf("read as %+v", tasks)
+		}
+		var buf bytes.Buffer
+		if err := s.Plans.ExportAnnex(ctx, gialai, doc.ID, s.Org.Today(), s.Catalog.Printer("vi"), &buf); err != nil {
+			t.Fatal(err)
+		}
+		tbl, err := sheet.Read(bytes.NewReader(buf.Bytes()), "phu-luc.xlsx")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var text strings.Builder
+		text.WriteString(strings.Join(tbl.Header, "|"))
+		for _, r := range tbl.Rows {
+			text.WriteString(strings.Join(r, "|") + "\n")
+		}
+		for _, want := range []string{"PHỤ LỤC", "77/KH-UBND", "Nâng cấp mạng", "Sở Khoa học và Công nghệ", "Sở Nội vụ", "30/06/2026", "Quá hạn", "Thường xuyên"} {
+			if !strings.Contains(text.String(), want) {
+				t.Errorf("the annex lacks %q:\n%s", want, text.String())
+			}
+		}
+		// the province's plan is from above Phường Pleiku: its annex holds
+		// Pleiku's tasks only, none here
+		buf.Reset()
+		if err := s.Plans.ExportAnnex(ctx, actor(t, s, "pleiku"), doc.ID, s.Org.Today(), s.Catalog.Printer("vi"), &buf); err != nil {
+			t.Fatal(err)
+		}
+		if tbl, err := sheet.Read(bytes.NewReader(buf.Bytes()), "x.xlsx"); err != nil || strings.Contains(fmt.Sprint(tbl.Rows), "Nâng cấp mạng") {
+			t.Errorf("pleiku's annex shows the departments' tasks: %v %v", err, tbl)
+		}
+	})
+}
