@@ -22,6 +22,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/demo"
+	"github.com/mangluoi/mangluoi/internal/indicator"
 	"github.com/mangluoi/mangluoi/internal/gen"
 	"github.com/mangluoi/mangluoi/internal/org"
 	"github.com/mangluoi/mangluoi/internal/plans"
@@ -41,6 +42,8 @@ Usage:
   mangluoi gen country [--units DIR] [--db DSN]                load the official lists (benchmarks)
   mangluoi gen people  [--db DSN]                              national-scale synthetic people
   mangluoi gen plans   [--plans 50] [--tasks 100] [--reports 10] [--provinces CODES] [--db DSN]
+  mangluoi gen indicators [--units DIR] [--indicators 60] [--from 2024-01] [--to 2026-10] [--db DSN]
+                                                               the national indicator dataset, into a fresh database
                                                                synthetic plans, tasks and reports (benchmarks)
   mangluoi remind   [--db DSN] [SMTP flags]                    today's reminders and e-mail digests (for cron)
   mangluoi version
@@ -376,7 +379,7 @@ func auditCmd(ctx context.Context, args []string, stdout io.Writer) error {
 // genCmd makes synthetic national-scale data for benchmarks.
 func genCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("gen what? country or people")
+		return errors.New("gen what? country, people, plans or indicators")
 	}
 	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
 	dsn := fs.String("db", defaultDSN(), "database")
@@ -385,6 +388,9 @@ func genCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	genTasks := fs.Int("tasks", 100, "gen plans: tasks per plan")
 	genReports := fs.Int("reports", 10, "gen plans: progress reports per task")
 	genProvinces := fs.String("provinces", "", "gen plans: province codes, comma-separated (default: every province)")
+	genIndicators := fs.Int("indicators", indicator.DefaultGen.Indicators, "gen indicators: monthly indicators")
+	genFrom := fs.String("from", indicator.DefaultGen.From.Key(), "gen indicators: first month")
+	genTo := fs.String("to", indicator.DefaultGen.To.Key(), "gen indicators: last month")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -417,6 +423,19 @@ func genCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		res, err = plans.Generate(ctx, m.DB, m.Org, cfg, m.Org.Today())
 		fmt.Fprintf(stdout, "%d plans, %d tasks, %d deadlines, %d reports\n", res.Documents, res.Tasks, res.Occurrences, res.Reports)
+	case "indicators": // a fresh database: the country, departments, indicators, values
+		cfg := indicator.DefaultGen
+		cfg.UnitsDir, cfg.Indicators, cfg.Log = *units, *genIndicators, stdout
+		if cfg.From, err = indicator.ParsePeriod(*genFrom); err == nil {
+			cfg.To, err = indicator.ParsePeriod(*genTo)
+		}
+		if err != nil {
+			return err
+		}
+		var res *indicator.GenResult
+		if res, err = m.Indicators.Generate(ctx, m.Org, actor, cfg); err == nil {
+			fmt.Fprintf(stdout, "%d units, %d indicators, %d reports, %d values\n", res.Units, res.Indicators, res.Submissions, res.Values)
+		}
 	case "people":
 		var n int
 		n, err = gen.People(ctx, m.DB, m.Org, m.Audit, actor, m.Org.Today(), gen.DefaultPeople)

@@ -656,13 +656,17 @@ func (s *Service) Dashboard(ctx context.Context, actor *auth.Actor, q DashboardQ
 		q.To = s.org.Today()
 	}
 	var inds []*Indicator
+	t, err := s.org.For(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	defs, err := s.definitions(ctx)
+	if err != nil {
+		return nil, err
+	}
 	if len(q.Indicators) == 0 {
-		all, err := s.List(ctx, actor, false)
-		if err != nil {
-			return nil, err
-		}
-		for _, i := range all {
-			if i.PeriodType == Monthly && len(inds) < 12 && i.Type != Text {
+		for _, i := range defs.list {
+			if i.Active && i.PeriodType == Monthly && len(inds) < 12 && i.Type != Text && ownerVisible(t, i.OwnerUnitID) {
 				inds = append(inds, i)
 			}
 		}
@@ -671,9 +675,9 @@ func (s *Service) Dashboard(ctx context.Context, actor *auth.Actor, q DashboardQ
 			q.Indicators = q.Indicators[:MaxDashboard]
 		}
 		for _, id := range q.Indicators {
-			i, err := s.Get(ctx, actor, id)
-			if err != nil {
-				return nil, err
+			i := defs.byID[id]
+			if i == nil || !ownerVisible(t, i.OwnerUnitID) {
+				return nil, errs.NotFoundErr()
 			}
 			inds = append(inds, i)
 		}

@@ -167,7 +167,15 @@ func (s *Server) indicatorDashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	dp.D, dp.Unit = d, d.Unit
 	dp.Targets = map[int64]*indicator.Progress{}
+	targets, err := s.Indicators.Targets(r.Context(), dp.Actor, unit, dp.AsOf.Year())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	for _, row := range d.Rows {
+		if targets[row.Indicator.ID] == nil {
+			continue
+		}
 		if pr, err := s.Indicators.Progress(r.Context(), dp.Actor, row.Indicator.Code, unit, dp.AsOf.Year(), dp.Basis); err == nil {
 			dp.Targets[row.Indicator.ID] = pr
 		}
