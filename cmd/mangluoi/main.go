@@ -22,8 +22,8 @@ import (
 	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/demo"
-	"github.com/mangluoi/mangluoi/internal/indicator"
 	"github.com/mangluoi/mangluoi/internal/gen"
+	"github.com/mangluoi/mangluoi/internal/indicator"
 	"github.com/mangluoi/mangluoi/internal/org"
 	"github.com/mangluoi/mangluoi/internal/plans"
 )
