@@ -279,7 +279,10 @@ func TestEntrySubmitApprove(t *testing.T) {
 // TestDefinitions: formula cycles are refused when defined; a division by
 // zero gives no value.
 func TestDefinitions(t *testing.T) {
-	s := apptest.StartSQLite(t)
+	apptest.ForEachDB(t, testDefinitions)
+}
+
+func testDefinitions(t *testing.T, s *apptest.Server) {
 	gialai := actor(t, s, "gialai")
 	if _, err := s.Indicators.Define(ctx, gialai, indicator.Input{Code: "GL_A", NameVI: "A", Formula: "GL_B * 2"}); err == nil {
 		t.Fatal("a formula over an unknown code was accepted")

@@ -342,6 +342,7 @@ type indicatorPage struct {
 	Form      map[string]string
 	Editable  bool
 	Designer  bool
+	Valued    int // units below with a figure
 	Choices   indicatorChoices
 	TargetFor map[string]string
 }
@@ -414,6 +415,7 @@ func (s *Server) indicatorData(r *http.Request) (*indicatorPage, error) {
 	}
 	for _, c := range rows {
 		if c.Has() {
+			ip.Valued++
 			b.Labels = append(b.Labels, c.Name)
 			b.Values = append(b.Values, c.Value)
 		}
