@@ -75,6 +75,9 @@ func checkAreas(t *org.Scoped, unit int64, ids []int64) ([]int64, error) {
 		out = append(out, id)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	if out == nil {
+		out = []int64{}
+	}
 	return out, nil
 }
 
@@ -301,7 +304,7 @@ func (s *Service) ListOrgs(ctx context.Context, actor *auth.Actor, unit int64, d
 		if v := t.Latest(o.UnitID); v != nil {
 			row.Unit = v.Name
 		}
-		var shown []int64
+		shown := []int64{}
 		for _, a := range o.AreaIDs {
 			if !t.InScope(a) {
 				continue
