@@ -509,17 +509,9 @@ func anyAssigns(ns []*node) bool {
 
 // foldChildren puts a task's sub-lines into its body and attributes.
 func foldChildren(r *raw, n *node) {
-	for _, c := range n.children {
-		if a, v := attr(c.title); a != attrNone {
-			r.attrs[a] = append(r.attrs[a], v)
-			r.attrs[a] = append(r.attrs[a], c.text...)
-			continue
-		}
-		r.body = append(r.body, "- "+c.title)
-		r.body = append(r.body, c.text...)
-		foldChildren(r, c)
-	}
-	// "Thời gian thực hiện: năm 2025" may also be a plain paragraph
+	foldInto(r, n)
+	// "Thời gian thực hiện: năm 2025" may also be a plain paragraph (once
+	// for the whole body: doing it at every level was quadratic)
 	var keep []string
 	for _, t := range r.body {
 		if a, v := attr(strings.TrimPrefix(t, "- ")); a != attrNone {
@@ -529,6 +521,19 @@ func foldChildren(r *raw, n *node) {
 		keep = append(keep, t)
 	}
 	r.body = keep
+}
+
+func foldInto(r *raw, n *node) {
+	for _, c := range n.children {
+		if a, v := attr(c.title); a != attrNone {
+			r.attrs[a] = append(r.attrs[a], v)
+			r.attrs[a] = append(r.attrs[a], c.text...)
+			continue
+		}
+		r.body = append(r.body, "- "+c.title)
+		r.body = append(r.body, c.text...)
+		foldInto(r, c)
+	}
 }
 
 var reParenAssign = regexp.MustCompile(`\s*\(([^()]*(?:chủ trì|Chủ trì|CHỦ TRÌ)[^()]*)\)\s*[.;:]?\s*$`)
