@@ -260,3 +260,24 @@ func BenchmarkSQLBaseline(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkNationalCold is the same national roll-up on a server that has
+// nothing in memory but the tree: every iteration a fresh service reads
+// the definitions and the cell from the database — what follows a change
+// made on another app server, for the one cell it changed.
+func BenchmarkNationalCold(b *testing.B) {
+	x := openBench(b)
+	ctx := context.Background()
+	log := &audit.Log{Now: benchClock}
+	for _, period := range []string{"2026-10", "2025-03"} {
+		b.Run(period, func(b *testing.B) {
+			q := indicator.Query{IndicatorID: x.hsAll.ID, UnitID: x.root, Period: indicator.MustPeriod(period)}
+			p95(b, func() {
+				svc := indicator.NewService(x.d, x.orgs, log, nil, benchClock)
+				if _, err := svc.Breakdown(ctx, x.admin, q); err != nil {
+					b.Fatal(err)
+				}
+			})
+		})
+	}
+}
