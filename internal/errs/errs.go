@@ -139,3 +139,8 @@ func Status(err error) int {
 	}
 	return http.StatusInternalServerError
 }
+
+// Count is a number in a message's arguments that the printer writes in
+// the reader's format (200.000 in Vietnamese, 200,000 in English), where a
+// plain int (a year, a code) is written as it is.
+type Count int64

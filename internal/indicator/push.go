@@ -198,9 +198,12 @@ var importAliases = map[string][]string{
 // wide (one unit per row, one column per indicator code, as the template
 // has it). All or nothing, with every bad row reported.
 func (s *Service) Import(ctx context.Context, actor *auth.Actor, r io.Reader, name string, submit bool, lang string) (*PushResult, error) {
+	if !actor.Can(auth.PermEnterData) { // before a byte of the file is read
+		return nil, errs.ForbiddenErr()
+	}
 	tab, err := sheet.Read(r, name)
 	if err != nil {
-		return nil, errs.Invalidf("indicator.err.bad_file", "Reason", err.Error()).At(0, "file")
+		return nil, errs.Invalidf("indicator.err.bad_file", "Reason", err).At(0, "file")
 	}
 	d, err := s.definitions(ctx)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"math"
 	"path"
 	"strconv"
@@ -137,8 +138,20 @@ func (p *Printer) N(key string, n int, kv ...any) string {
 	return s
 }
 
-// TData translates key with a data map.
+// TData translates key with a data map. An argument that is itself an
+// *errs.Error (the reason an outer error gives) is said in this language
+// too, and an errs.Count in this language's number format.
 func (p *Printer) TData(key string, data map[string]any) string {
+	for k, v := range data {
+		switch v := v.(type) {
+		case *errs.Error:
+			data = maps.Clone(data)
+			data[k] = p.Err(v)
+		case errs.Count:
+			data = maps.Clone(data)
+			data[k] = p.Num(int64(v))
+		}
+	}
 	s, err := p.l.Localize(&i18n.LocalizeConfig{MessageID: key, TemplateData: data})
 	if err != nil {
 		return key

@@ -230,7 +230,7 @@ func blankRow(rec []string) bool {
 func readTable(r io.Reader, name string, cols []column, required ...string) (*sheet.Table, sheet.Columns, error) {
 	tab, err := sheet.Read(r, name)
 	if err != nil {
-		return nil, sheet.Columns{}, errs.Invalidf("import.err.unreadable", "Reason", err.Error()).Because(err)
+		return nil, sheet.Columns{}, errs.Invalidf("import.err.unreadable", "Reason", err).Because(err)
 	}
 	m := sheet.MapColumns(tab.Header, aliases(cols), headerKey)
 	for _, c := range required {

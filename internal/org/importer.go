@@ -86,7 +86,7 @@ type listRow struct {
 func ParseUnitList(r io.Reader, name string) ([]*listRow, []*errs.Error, error) {
 	t, err := sheet.Read(r, name)
 	if err != nil {
-		return nil, nil, errs.Invalidf("import.err.unreadable", "Reason", err.Error()).Because(err)
+		return nil, nil, errs.Invalidf("import.err.unreadable", "Reason", err).Because(err)
 	}
 	cols := sheet.MapColumns(t.Header, unitColumns, locale.Fold)
 	for _, c := range []string{"name", "level"} {
@@ -238,6 +238,11 @@ type importTarget struct {
 // so running the same file again changes nothing. Either every row is
 // applied or, on any error, none.
 func (s *Service) ImportList(ctx context.Context, actor *auth.Actor, r io.Reader, fileName string, c Change) (*ImportResult, error) {
+	// whoever may import no level at all is refused before a byte of the
+	// file is read; the levels in it are checked once it is
+	if !MayEdit(actor, LevelVillage) {
+		return nil, errs.ForbiddenErr()
+	}
 	rows, problems, err := ParseUnitList(r, fileName)
 	if err != nil {
 		return nil, err
@@ -401,7 +406,7 @@ type mapRow struct {
 func parseMapping(r io.Reader, name string) ([]*mapRow, []*errs.Error, error) {
 	t, err := sheet.Read(r, name)
 	if err != nil {
-		return nil, nil, errs.Invalidf("import.err.unreadable", "Reason", err.Error()).Because(err)
+		return nil, nil, errs.Invalidf("import.err.unreadable", "Reason", err).Because(err)
 	}
 	cols := sheet.MapColumns(t.Header, mergeColumns, locale.Fold)
 	for _, c := range []string{"level", "new_code", "old_code", "share"} {

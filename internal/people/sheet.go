@@ -193,7 +193,7 @@ func (s *Service) ImportSheet(ctx context.Context, actor *auth.Actor, r io.Reade
 	}
 	tab, err := sheet.Read(r, name)
 	if err != nil {
-		return nil, errs.Invalidf("import.err.unreadable", "Reason", err.Error()).Because(err)
+		return nil, errs.Invalidf("import.err.unreadable", "Reason", err).Because(err)
 	}
 	cols := sheet.MapColumns(tab.Header, sheetAliases(), locale.Fold)
 	for _, c := range []string{"full_name", "unit"} {

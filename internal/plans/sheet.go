@@ -40,7 +40,7 @@ func (s *Service) ImportTasks(ctx context.Context, actor *auth.Actor, docID int6
 	}
 	tbl, err := sheet.Read(r, name)
 	if err != nil {
-		return nil, errs.Invalidf("import.err.unreadable", "Reason", err.Error()).Because(err)
+		return nil, errs.Invalidf("import.err.unreadable", "Reason", err).Because(err)
 	}
 	cols := sheet.MapColumns(tbl.Header, taskColumnsSheet, locale.Fold)
 	var bad []*errs.Error

@@ -10,6 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/locale"
 	"github.com/mangluoi/mangluoi/internal/sheet"
 )
@@ -80,22 +81,28 @@ func TestReadBadFiles(t *testing.T) {
 	for _, c := range []struct {
 		name, file string
 		data       []byte
-		want       string // part of the error
+		key        string // the error's message key
+		row        int
 	}{
-		{"empty", "x.csv", nil, "empty"},
-		{"BOM only", "x.csv", []byte("\xef\xbb\xbf"), "empty"},
-		{"not UTF-8", "x.csv", []byte("m\xe3,t\xean\n1,H\xe0 N\xf4i\n"), "UTF-8"},
-		{"bad quote", "x.csv", []byte("a,b\n1,2\n3,\"x\"y\n"), "row 3"},
-		{"not a workbook", "x.xlsx", []byte("code,name\n1,a\n"), "XLSX"},
-		{"empty workbook", "x.xlsx", xlsx(t, nil), "empty"},
+		{"empty", "x.csv", nil, "sheet.err.empty", 0},
+		{"BOM only", "x.csv", []byte("\xef\xbb\xbf"), "sheet.err.empty", 0},
+		{"not UTF-8", "x.csv", []byte("m\xe3,t\xean\n1,H\xe0 N\xf4i\n"), "sheet.err.not_utf8", 0},
+		{"bad quote", "x.csv", []byte("a,b\n1,2\n3,\"x\"y\n"), "sheet.err.csv_quote", 3},
+		{"bare quote", "x.csv", []byte("a,b\n1,2\n3,x\"y\n"), "sheet.err.csv_bare_quote", 3},
+		{"not a workbook", "x.xlsx", []byte("code,name\n1,a\n"), "sheet.err.not_xlsx", 0},
+		{"empty workbook", "x.xlsx", xlsx(t, nil), "sheet.err.empty", 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got, err := sheet.Read(bytes.NewReader(c.data), c.file)
 			if err == nil {
 				t.Fatalf("read %q as %q", c.data, got)
 			}
-			if !strings.Contains(err.Error(), c.want) {
-				t.Errorf("error %q does not say %q", err, c.want)
+			e, ok := errs.As(err)
+			if !ok || e.Key != c.key || e.Row != c.row || e.Kind != errs.Invalid {
+				t.Errorf("error %v, want %s at row %d", err, c.key, c.row)
+			}
+			if msg := vi.Err(err); strings.Contains(msg, "sheet.err") {
+				t.Errorf("the message is not in the catalogue: %s", msg)
 			}
 		})
 	}
@@ -103,6 +110,8 @@ func TestReadBadFiles(t *testing.T) {
 		t.Errorf("an empty file gives %v, want ErrEmpty", err)
 	}
 }
+
+var vi = locale.MustLoadCatalog().Printer("vi")
 
 func TestMapColumns(t *testing.T) {
 	aliases := map[string][]string{
