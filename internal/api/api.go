@@ -174,5 +174,5 @@ func (a *API) asOf(r *http.Request) (day.Day, error) {
 
 // handle registers an API route with its documentation.
 func (a *API) handle(method, pattern string, doc *httpx.Doc, h http.HandlerFunc) {
-	a.router.Handle(method, Prefix+pattern, httpx.APIUser, doc, h, a.fail)
+	a.router.Handle(method, Prefix+pattern, httpx.APIUser, doc, nil, h, a.fail)
 }

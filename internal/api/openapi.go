@@ -23,7 +23,7 @@ func (a *API) Register(r *httpx.Router) {
 	a.registerNetwork()
 	a.registerPlans()
 	a.registerIndicators()
-	r.Handle("GET", Prefix+"/openapi.json", httpx.Public, nil, a.openAPI, a.fail)
+	r.Handle("GET", Prefix+"/openapi.json", httpx.Public, nil, nil, a.openAPI, a.fail)
 }
 
 func (a *API) openAPI(w http.ResponseWriter, r *http.Request) {

@@ -155,9 +155,6 @@ func (a *API) merge(w http.ResponseWriter, r *http.Request) {
 	a.changed(w, r, http.StatusCreated, id, in.Effective)
 }
 
-// MaxUpload bounds an uploaded file.
-const MaxUpload = 64 << 20
-
 func (a *API) importChange(r *http.Request) (org.Change, error) {
 	v := func(k string) string {
 		if s := r.URL.Query().Get(k); s != "" {
@@ -180,20 +177,17 @@ func (a *API) importFile(w http.ResponseWriter, r *http.Request, field string) (
 	return &multipartFile{File: f, name: h.Filename}, nil
 }
 
+// parseUpload checks that a request is a multipart form, which the router
+// has then read within the route's bounds (see httpx.Upload); the router
+// also removes its temporary files.
 func (a *API) parseUpload(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, 2*MaxUpload+1<<20)
-	if err := r.ParseMultipartForm(32 << 20); err != nil {
-		return errs.Invalidf("import.err.unreadable", "Reason", err.Error())
+	if r.MultipartForm == nil {
+		return errs.Invalidf("import.err.no_file")
 	}
 	return nil
 }
 
 func (a *API) importUnits(w http.ResponseWriter, r *http.Request) {
-	if err := a.parseUpload(w, r); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	defer r.MultipartForm.RemoveAll()
 	c, err := a.importChange(r)
 	if err != nil {
 		a.fail(w, r, err)
@@ -210,11 +204,6 @@ func (a *API) importUnits(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) importRestructure(w http.ResponseWriter, r *http.Request) {
-	if err := a.parseUpload(w, r); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	defer r.MultipartForm.RemoveAll()
 	c, err := a.importChange(r)
 	if err != nil {
 		a.fail(w, r, err)

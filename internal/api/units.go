@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/httpx"
@@ -94,7 +95,7 @@ func (a *API) registerUnits() {
 		Multipart: []string{"units"}, Query: []httpx.Param{{Name: "effective_date", Type: "string", Required: true}, {Name: "legal_basis", Type: "string"}},
 		Response: ImportResult{}}, a.importUnits)
 	a.handle("POST", "/imports/restructure", &httpx.Doc{Summary: "Import a restructuring: the new list and the old→new mapping", Tag: "imports",
-		Multipart: []string{"units", "mapping"}, Query: []httpx.Param{{Name: "effective_date", Type: "string", Required: true}, {Name: "legal_basis", Type: "string"}},
+		Multipart: []string{"units", "mapping"}, Perm: auth.PermImportLists, Query: []httpx.Param{{Name: "effective_date", Type: "string", Required: true}, {Name: "legal_basis", Type: "string"}},
 		Response: ImportResult{}}, a.importRestructure)
 }
 

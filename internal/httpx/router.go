@@ -30,7 +30,8 @@ type Route struct {
 	Method  string
 	Pattern string // the path, with {params}
 	Access  Access
-	Doc     *Doc // for API routes: how the OpenAPI document describes it
+	Doc     *Doc    // for API routes: how the OpenAPI document describes it
+	Upload  *Upload // for routes that take files; nil for every other
 }
 
 // Doc describes an API route for the OpenAPI document.
@@ -42,6 +43,9 @@ type Doc struct {
 	Response  any      // a value of the response body type, or nil
 	Status    int      // success status, 200 if zero
 	Multipart []string // form file fields, for uploads
+	// Perm is what an upload's (Multipart's) caller must be granted
+	// before its body is read; auth.PermEnterData when empty.
+	Perm auth.Permission
 }
 
 // Param is a documented query parameter.
@@ -84,42 +88,66 @@ func (r *Router) Routes() []Route {
 	return out
 }
 
-// Handle registers h for method and path pattern with the given access.
-// onDenied handles a request without the needed sign-in.
-func (r *Router) Handle(method, pattern string, access Access, doc *Doc, h http.HandlerFunc, onDenied func(w http.ResponseWriter, req *http.Request, err error)) {
-	r.routes = append(r.routes, Route{Method: method, Pattern: pattern, Access: access, Doc: doc})
-	var handler http.Handler = h
-	if access != Public {
-		handler = r.requireUser(access, h, onDenied)
+// Handle registers h for method and path pattern with the given access;
+// up is nil unless the route takes files. onDenied answers a request that
+// may not go on (not signed in, or a body it must not send).
+func (r *Router) Handle(method, pattern string, access Access, doc *Doc, up *Upload, h http.HandlerFunc, onDenied func(w http.ResponseWriter, req *http.Request, err error)) {
+	if up == nil && doc != nil && len(doc.Multipart) > 0 {
+		up = &Upload{Perm: doc.Perm}
+		if up.Perm == "" {
+			up.Perm = auth.PermEnterData
+		}
 	}
-	r.mux.Handle(method+" "+pattern, handler)
+	rt := Route{Method: method, Pattern: pattern, Access: access, Doc: doc, Upload: up}
+	r.routes = append(r.routes, rt)
+	r.mux.Handle(method+" "+pattern, r.serve(rt, h, onDenied))
 }
 
-func (r *Router) requireUser(access Access, next http.HandlerFunc, onDenied func(http.ResponseWriter, *http.Request, error)) http.Handler {
+func (r *Router) serve(rt Route, next http.HandlerFunc, onDenied func(http.ResponseWriter, *http.Request, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		var u *auth.User
-		var err error
-		authz := req.Header.Get("Authorization")
-		switch {
-		case access == APIUser && strings.HasPrefix(authz, "Bearer "):
-			u, err = r.authn.TokenUser(req.Context(), strings.TrimPrefix(authz, "Bearer "))
-			if err == nil {
-				req = req.WithContext(context.WithValue(req.Context(), viaTokenKey{}, true))
-			}
-		default:
-			c, cerr := req.Cookie(SessionCookie)
-			if cerr != nil {
-				err = errs.New(errs.Unauthenticated, "err.login_required")
-			} else {
-				u, err = r.authn.SessionUser(req.Context(), c.Value)
+		if rt.Access != Public {
+			var err error
+			if u, req, err = r.authenticate(rt.Access, req); err != nil {
+				onDenied(w, req, err)
+				return
 			}
 		}
-		if err != nil {
+		// req is now a copy: its temporary files are ours to remove
+		defer func() {
+			if req.MultipartForm != nil {
+				req.MultipartForm.RemoveAll()
+			}
+		}()
+		if err := readBody(w, req, rt, u); err != nil {
 			onDenied(w, req, err)
 			return
 		}
-		next(w, req.WithContext(context.WithValue(req.Context(), userKey{}, u)))
+		next(w, req)
 	})
+}
+
+func (r *Router) authenticate(access Access, req *http.Request) (*auth.User, *http.Request, error) {
+	var u *auth.User
+	var err error
+	ctx := req.Context()
+	authz := req.Header.Get("Authorization")
+	switch {
+	case access == APIUser && strings.HasPrefix(authz, "Bearer "):
+		u, err = r.authn.TokenUser(ctx, strings.TrimPrefix(authz, "Bearer "))
+		ctx = context.WithValue(ctx, viaTokenKey{}, true)
+	default:
+		c, cerr := req.Cookie(SessionCookie)
+		if cerr != nil {
+			err = errs.New(errs.Unauthenticated, "err.login_required")
+		} else {
+			u, err = r.authn.SessionUser(ctx, c.Value)
+		}
+	}
+	if err != nil {
+		return nil, req, err
+	}
+	return u, req.WithContext(context.WithValue(ctx, userKey{}, u)), nil
 }
 
 type userKey struct{}

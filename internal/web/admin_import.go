@@ -12,8 +12,8 @@ import (
 	"github.com/mangluoi/mangluoi/internal/org"
 )
 
-// MaxUpload bounds an uploaded import file.
-const MaxUpload = 64 << 20
+// MaxUpload bounds an uploaded import file: what the sheet reader reads.
+const MaxUpload = 32 << 20
 
 type importPage struct {
 	Page
@@ -41,18 +41,11 @@ func (s *Server) importRun(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "")
 	ip := &importPage{Page: p, Form: map[string]string{}}
 	ip.Title, ip.Nav = p.L.T("import.title"), "import"
-	r.Body = http.MaxBytesReader(w, r.Body, 2*MaxUpload+1<<20)
-	err := r.ParseMultipartForm(32 << 20)
-	if err == nil {
-		defer r.MultipartForm.RemoveAll()
-		ip.Mode = r.PostFormValue("mode")
-		for _, k := range []string{"effective_date", "legal_basis", "note", "mode"} {
-			ip.Form[k] = r.PostFormValue(k)
-		}
-		err = s.runImport(r, ip)
-	} else {
-		err = errs.Invalidf("import.err.unreadable", "Reason", err.Error())
+	ip.Mode = r.PostFormValue("mode")
+	for _, k := range []string{"effective_date", "legal_basis", "note", "mode"} {
+		ip.Form[k] = r.PostFormValue(k)
 	}
+	err := s.runImport(r, ip)
 	status := http.StatusOK
 	if err != nil {
 		if k := errs.KindOf(err); k == errs.Internal || k == errs.Forbidden {

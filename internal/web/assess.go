@@ -14,7 +14,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/sheet"
 )
 
-func (s *Server) registerAssess(page func(method, pattern string, h http.HandlerFunc)) {
+func (s *Server) registerAssess(page routes) {
 	page("GET", "/assess", s.assessHome)
 	page("POST", "/assess/frameworks", s.frameworkCreate)
 	page("GET", "/assess/frameworks/{id}", s.frameworkShow)
@@ -26,12 +26,12 @@ func (s *Server) registerAssess(page func(method, pattern string, h http.Handler
 	page("POST", "/assess/rounds/{id}", s.roundUpdate)
 	page("GET", "/assess/rounds/{id}/export.xlsx", s.roundExport)
 	page("GET", "/assess/rounds/{id}/units/{unit}", s.cardShow)
-	page("POST", "/assess/rounds/{id}/units/{unit}", s.cardSave)
+	page("POST", "/assess/rounds/{id}/units/{unit}", s.cardSave, takesFiles)
 }
 
 // registerPublicRankings adds the published rankings, which anyone may
 // read once a province switches them on.
-func (s *Server) registerPublicRankings(public func(method, pattern string, h http.HandlerFunc)) {
+func (s *Server) registerPublicRankings(public routes) {
 	public("GET", "/public/rankings/{id}", s.publicRanking)
 }
 

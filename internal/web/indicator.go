@@ -19,7 +19,7 @@ import (
 
 // registerIndicators adds the pages of indicators, periodic reports and
 // assessments.
-func (s *Server) registerIndicators(page func(method, pattern string, h http.HandlerFunc)) {
+func (s *Server) registerIndicators(page routes) {
 	page("GET", "/indicators", s.indicatorDashboard)
 	page("GET", "/indicators/catalogue", s.indicatorCatalogue)
 	page("GET", "/indicators/new", s.indicatorNew)
@@ -32,14 +32,14 @@ func (s *Server) registerIndicators(page func(method, pattern string, h http.Han
 	page("GET", "/forms/new", s.formNew)
 	page("POST", "/forms", s.formCreate)
 	page("GET", "/forms/import", s.valuesImportForm)
-	page("POST", "/forms/import", s.valuesImport)
+	page("POST", "/forms/import", s.valuesImport, takesFiles)
 	page("GET", "/forms/{id}", s.formShow)
 	page("POST", "/forms/{id}", s.formUpdate)
 	page("GET", "/forms/{id}/completeness", s.formCompleteness)
 	page("POST", "/forms/{id}/remind", s.formRemind)
 	page("GET", "/forms/{id}/template.xlsx", s.formTemplate)
 	page("GET", "/units/{id}/forms/{form}", s.entryShow)
-	page("POST", "/units/{id}/forms/{form}", s.entrySave)
+	page("POST", "/units/{id}/forms/{form}", s.entrySave, takesFiles)
 	page("POST", "/submissions/{id}", s.submissionAct)
 	s.registerAssess(page)
 }

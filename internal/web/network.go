@@ -11,13 +11,13 @@ import (
 // registerNetwork adds the pages of the DX network: coverage, teams and
 // their members, the phone page that logs an activity, monthly summaries,
 // network organisations, spreadsheets.
-func (s *Server) registerNetwork(page func(method, pattern string, h http.HandlerFunc)) {
+func (s *Server) registerNetwork(page routes) {
 	page("GET", "/network", s.networkCoverage)
 	page("GET", "/network/coverage.xlsx", s.networkCoverageExport)
 	page("GET", "/network/monthly", s.networkMonthly)
 	page("GET", "/network/teams", s.teamList)
 	page("GET", "/network/teams/new", s.teamNew)
-	page("POST", "/network/teams", s.teamCreate)
+	page("POST", "/network/teams", s.teamCreate, takesFiles)
 	page("GET", "/network/teams/{id}", s.teamShow)
 	page("POST", "/network/teams/{id}", s.teamUpdate)
 	page("POST", "/network/teams/{id}/status", s.teamStatus)
@@ -25,7 +25,7 @@ func (s *Server) registerNetwork(page func(method, pattern string, h http.Handle
 	page("POST", "/network/teams/{id}/enrol", s.teamEnrol)
 	page("GET", "/network/teams/{id}/activities", s.teamActivities)
 	page("GET", "/network/teams/{id}/log", s.activityForm)
-	page("POST", "/network/teams/{id}/log", s.activityLog)
+	page("POST", "/network/teams/{id}/log", s.activityLog, takesFiles)
 	page("GET", "/network/log", s.activityChooser)
 	page("POST", "/network/team-members/{id}/end", s.teamMemberEnd)
 	page("POST", "/network/team-members/{id}/role", s.teamMemberRole)
@@ -36,9 +36,9 @@ func (s *Server) registerNetwork(page func(method, pattern string, h http.Handle
 	page("POST", "/network/orgs/{id}", s.netOrgUpdate)
 	page("POST", "/network/orgs/{id}/end", s.netOrgEnd)
 	page("GET", "/network/import", s.networkImportForm)
-	page("POST", "/network/import/villages", s.networkImportVillages)
-	page("POST", "/network/import/teams", s.networkImportTeams)
-	page("POST", "/network/import/members", s.networkImportMembers)
+	page("POST", "/network/import/villages", s.networkImportVillages, takesFiles)
+	page("POST", "/network/import/teams", s.networkImportTeams, takesFiles)
+	page("POST", "/network/import/members", s.networkImportMembers, takesFiles)
 	page("GET", "/network/villages/template.xlsx", s.villageTemplate)
 	page("GET", "/network/teams/template.xlsx", s.teamTemplate)
 	page("GET", "/network/teams/export.xlsx", s.teamExport)

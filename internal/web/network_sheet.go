@@ -53,12 +53,6 @@ func (s *Server) networkImportForm(w http.ResponseWriter, r *http.Request) {
 func (s *Server) netImport(w http.ResponseWriter, r *http.Request, which string, run func(ip *netImportPage, data []byte, name string) error) {
 	ip := s.netImportData(r)
 	ip.Which = which
-	r.Body = http.MaxBytesReader(w, r.Body, MaxUpload+1<<20)
-	if err := r.ParseMultipartForm(32 << 20); err != nil {
-		s.fail(w, r, errs.Invalidf("import.err.unreadable", "Reason", err.Error()))
-		return
-	}
-	defer r.MultipartForm.RemoveAll()
 	for _, k := range []string{"effective_date", "legal_basis", "commune_id"} {
 		if v := r.PostFormValue(k); v != "" || k != "commune_id" {
 			ip.Form[k] = v
@@ -68,17 +62,9 @@ func (s *Server) netImport(w http.ResponseWriter, r *http.Request, which string,
 		ip.Commune = s.visibleUnitName(r, id)
 	}
 	err := func() error {
-		f, name, err := formFile(r, "file")
+		data, name, err := httpx.FileBytes(r, "file", MaxUpload)
 		if err != nil {
 			return err
-		}
-		defer f.Close()
-		data, err := io.ReadAll(io.LimitReader(f, MaxUpload+1))
-		if err != nil {
-			return err
-		}
-		if len(data) > MaxUpload {
-			return errs.Invalidf("import.err.too_large", "MB", MaxUpload>>20).At(0, "file")
 		}
 		return run(ip, data, name)
 	}()

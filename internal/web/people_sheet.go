@@ -3,10 +3,8 @@ package web
 import (
 	"bytes"
 	"encoding/base64"
-	"io"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/httpx"
@@ -64,12 +62,6 @@ func (s *Server) peopleImport(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "")
 	ip := &peopleImportPage{Page: p}
 	ip.Title, ip.Nav = p.L.T("people.import"), "people"
-	r.Body = http.MaxBytesReader(w, r.Body, 2*MaxUpload)
-	if err := r.ParseMultipartForm(32 << 20); err != nil {
-		s.fail(w, r, errs.Invalidf("import.err.unreadable", "Reason", err.Error()))
-		return
-	}
-	defer r.MultipartForm.RemoveAll()
 	data, name, err := uploadedOrRetained(r)
 	if err != nil {
 		ip.Errors = p.L.Errs(err)
@@ -110,17 +102,5 @@ func uploadedOrRetained(r *http.Request) ([]byte, string, error) {
 		}
 		return data, r.FormValue("file_name"), nil
 	}
-	f, h, err := r.FormFile("file")
-	if err != nil {
-		return nil, "", errs.Invalidf("import.err.no_file").At(0, "file")
-	}
-	defer f.Close()
-	if h.Size > MaxUpload {
-		return nil, "", errs.Invalidf("import.err.too_large", "MB", MaxUpload>>20).At(0, "file")
-	}
-	data, err := io.ReadAll(f)
-	if err != nil {
-		return nil, "", err
-	}
-	return data, strings.TrimSpace(h.Filename), nil
+	return httpx.FileBytes(r, "file", MaxUpload)
 }

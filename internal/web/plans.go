@@ -17,13 +17,13 @@ import (
 
 // registerPlans adds the pages of documents, plans, tasks, progress
 // reports and notifications.
-func (s *Server) registerPlans(page func(method, pattern string, h http.HandlerFunc)) {
+func (s *Server) registerPlans(page routes) {
 	page("GET", "/plans", s.planList)
-	page("POST", "/plans", s.planCreate)
+	page("POST", "/plans", s.planCreate, takesFiles)
 	page("GET", "/plans/dashboard", s.planDashboard)
 	page("GET", "/plans/overdue", s.planOverdue)
 	page("GET", "/plans/{id}", s.planShow)
-	page("POST", "/plans/{id}/draft", s.planDraft)
+	page("POST", "/plans/{id}/draft", s.planDraft, takesFiles)
 	page("POST", "/plans/{id}/confirm", s.planConfirm)
 	page("POST", "/plans/{id}/tasks", s.planAddTask)
 	page("POST", "/plans/{id}/groups", s.planAddGroup)
@@ -31,8 +31,8 @@ func (s *Server) registerPlans(page func(method, pattern string, h http.HandlerF
 	page("GET", "/plans/{id}/annex.xlsx", s.planAnnex)
 	page("GET", "/tasks", s.taskList)
 	page("GET", "/tasks/{id}", s.taskShow)
-	page("POST", "/tasks/{id}/reports", s.taskReport)
-	page("POST", "/tasks/{id}/contributions", s.taskContribute)
+	page("POST", "/tasks/{id}/reports", s.taskReport, takesFiles)
+	page("POST", "/tasks/{id}/contributions", s.taskContribute, takesFiles)
 	page("POST", "/reports/{id}/review", s.reportReview)
 	page("GET", "/notifications", s.noticeList)
 	page("GET", "/notifications/count", s.noticeCount)

@@ -1,9 +1,7 @@
 package web
 
-import "net/http"
-
 // registerUnits adds the pages of the unit tree, search, imports and the change log.
-func (s *Server) registerUnits(page func(method, pattern string, h http.HandlerFunc)) {
+func (s *Server) registerUnits(page routes) {
 	page("GET", "/{$}", s.home)
 	page("GET", "/units", s.unitList)
 	page("GET", "/units/{id}", s.unitShow)
@@ -17,17 +15,17 @@ func (s *Server) registerUnits(page func(method, pattern string, h http.HandlerF
 	page("POST", "/units/{id}/merge", s.unitMerge)
 	page("GET", "/audit", s.auditList)
 	page("GET", "/admin/import", s.importForm)
-	page("POST", "/admin/import", s.importRun)
+	page("POST", "/admin/import", s.importRun, takesFiles)
 }
 
 // registerPeople adds the pages of the DX apparatus, people, training and compliance.
-func (s *Server) registerPeople(page func(method, pattern string, h http.HandlerFunc)) {
+func (s *Server) registerPeople(page routes) {
 	page("GET", "/people", s.peopleList)
 	page("GET", "/people/new", s.personNew)
 	page("GET", "/people/template.xlsx", s.peopleTemplate)
 	page("GET", "/people/export.xlsx", s.peopleExport)
 	page("GET", "/people/import", s.peopleImportForm)
-	page("POST", "/people/import", s.peopleImport)
+	page("POST", "/people/import", s.peopleImport, takesFiles)
 	page("POST", "/people", s.personCreate)
 	page("GET", "/people/{id}", s.personShow)
 	page("POST", "/people/{id}", s.personUpdate)
@@ -46,7 +44,7 @@ func (s *Server) registerPeople(page func(method, pattern string, h http.Handler
 	page("POST", "/training", s.courseCreate)
 	page("GET", "/training/{id}", s.courseShow)
 	page("POST", "/training/{id}/enrol", s.courseEnrol)
-	page("POST", "/enrolments/{id}", s.enrolmentUpdate)
+	page("POST", "/enrolments/{id}", s.enrolmentUpdate, takesFiles)
 	page("GET", "/compliance", s.complianceShow)
 	page("GET", "/admin/targets", s.targetList)
 	page("GET", "/admin/targets/new", s.targetEdit)
@@ -58,7 +56,7 @@ func (s *Server) registerPeople(page func(method, pattern string, h http.Handler
 }
 
 // registerAccounts adds the pages of accounts and API tokens.
-func (s *Server) registerAccounts(page func(method, pattern string, h http.HandlerFunc)) {
+func (s *Server) registerAccounts(page routes) {
 	page("GET", "/account", s.account)
 	page("POST", "/account/tokens", s.tokenCreate)
 	page("POST", "/account/tokens/{id}/revoke", s.tokenRevoke)

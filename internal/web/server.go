@@ -285,14 +285,26 @@ func flash(w http.ResponseWriter, msg string) {
 	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: url.QueryEscape(msg), Path: "/", MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 }
 
+// routes is how a feature registers its pages: method, pattern, handler,
+// and for a page that takes files, takesFiles (or its own httpx.Upload).
+type routes func(method, pattern string, h http.HandlerFunc, up ...*httpx.Upload)
+
+// takesFiles declares a page whose form sends files (see httpx.Upload):
+// any page without it refuses a file.
+var takesFiles = &httpx.Upload{Perm: auth.PermEnterData}
+
 // Register adds the pages to the router.
 func (s *Server) Register(r *httpx.Router) {
 	denied := func(w http.ResponseWriter, req *http.Request, err error) { s.fail(w, req, err) }
-	page := func(method, pattern string, h http.HandlerFunc) {
-		r.Handle(method, pattern, httpx.Session, nil, h, denied)
+	page := func(method, pattern string, h http.HandlerFunc, up ...*httpx.Upload) {
+		var u *httpx.Upload
+		if len(up) > 0 {
+			u = up[0]
+		}
+		r.Handle(method, pattern, httpx.Session, nil, u, h, denied)
 	}
-	public := func(method, pattern string, h http.HandlerFunc) {
-		r.Handle(method, pattern, httpx.Public, nil, h, denied)
+	public := func(method, pattern string, h http.HandlerFunc, _ ...*httpx.Upload) {
+		r.Handle(method, pattern, httpx.Public, nil, nil, h, denied)
 	}
 	static, _ := fs.Sub(staticFS, "static")
 	fileServer := http.FileServerFS(static)

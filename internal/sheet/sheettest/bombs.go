@@ -165,12 +165,12 @@ func (r *repeat) Read(p []byte) (int, error) {
 	return int(k), nil
 }
 
-// PeakHeap runs fn and returns the most heap it held above what was held
-// before, sampled every millisecond: what a request costs the server at
-// its worst moment.
+// PeakHeap runs fn and returns the most heap held above what was held
+// when it began, sampled every millisecond: what a request costs the
+// server at its worst moment (garbage it made and the collector has not
+// yet freed included). Collect first for a clean start.
 func PeakHeap(fn func()) uint64 {
 	var ms runtime.MemStats
-	runtime.GC()
 	runtime.ReadMemStats(&ms)
 	base := ms.HeapAlloc
 	var peak uint64
