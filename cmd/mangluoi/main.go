@@ -23,6 +23,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/demo"
 	"github.com/mangluoi/mangluoi/internal/gen"
+	"github.com/mangluoi/mangluoi/internal/httpx"
 	"github.com/mangluoi/mangluoi/internal/indicator"
 	"github.com/mangluoi/mangluoi/internal/org"
 	"github.com/mangluoi/mangluoi/internal/plans"
@@ -32,7 +33,8 @@ const usage = `mangluoi — state management of digital transformation
 
 Usage:
   mangluoi demo     [--addr :8080] [--db FILE] [--units DIR]   run with demo data
-  mangluoi serve    [--addr :8080] [--db DSN]                  run the server
+  mangluoi serve    [--addr :8080] [--db DSN] [--trust-proxy ADDRS] [--tls-cert F --tls-key F]
+                                                               run the server
   mangluoi migrate  [--db DSN]                                 upgrade the database
   mangluoi import units       --file F --date D [--basis DOC] [--db DSN]
   mangluoi import restructure --units F --mapping F --date D [--basis DOC] [--db DSN]
@@ -120,14 +122,23 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	dsn := fs.String("db", defaultDSN(), "database: SQLite file or postgres:// URL")
 	addr := fs.String("addr", ":8080", "listen address host:port")
 	insecure := fs.Bool("insecure-cookies", false, "allow session cookies over plain HTTP (development only)")
-	proxy := fs.Bool("trust-proxy", false, "believe X-Forwarded-For (behind a reverse proxy)")
+	proxy := fs.String("trust-proxy", "", "the reverse proxies in front, by address or network (10.0.0.5,10.1.0.0/16): their X-Forwarded-For and X-Forwarded-Proto are believed")
+	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this certificate (PEM; with --tls-key)")
+	tlsKey := fs.String("tls-key", "", "the certificate's private key (PEM)")
 	mail := smtpFlags(fs)
 	remindEvery := fs.Duration("remind-every", time.Hour, "how often the server sends the plans' reminders (0: never)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	m, err := app.Open(ctx, app.Config{DSN: *dsn, Addr: *addr, Log: logger(), SecureCookies: !*insecure, TrustProxy: *proxy,
-		SMTP: mail(), RemindEvery: *remindEvery})
+	proxies, err := httpx.ParseProxies(*proxy)
+	if err != nil {
+		return fmt.Errorf("--trust-proxy: %w", err)
+	}
+	if (*tlsCert == "") != (*tlsKey == "") {
+		return errors.New("--tls-cert and --tls-key go together")
+	}
+	m, err := app.Open(ctx, app.Config{DSN: *dsn, Addr: *addr, Log: logger(), SecureCookies: !*insecure, Proxies: proxies,
+		TLSCert: *tlsCert, TLSKey: *tlsKey, SMTP: mail(), RemindEvery: *remindEvery})
 	if err != nil {
 		return err
 	}

@@ -38,6 +38,8 @@ type AuditList struct {
 
 func (a *API) registerUsers() {
 	a.handle("GET", "/me", &httpx.Doc{Summary: "The signed-in user", Tag: "accounts", Response: auth.User{}}, a.me)
+	a.handle("PUT", "/me/password", &httpx.Doc{Summary: "Change your own password (every session and API token of yours ends, this one too)",
+		Tag: "accounts", Request: PasswordChange{}, Status: 204}, a.changePassword)
 	a.handle("GET", "/users", &httpx.Doc{Summary: "Accounts in your scope", Tag: "accounts", Response: UserList{}}, a.listUsers)
 	a.handle("POST", "/users", &httpx.Doc{Summary: "Create an account", Tag: "accounts", Request: auth.UserInput{}, Response: auth.User{}, Status: 201}, a.createUser)
 	a.handle("GET", "/users/{id}", &httpx.Doc{Summary: "An account", Tag: "accounts", Response: auth.User{}}, a.getUser)
@@ -51,6 +53,25 @@ func (a *API) registerUsers() {
 }
 
 func (a *API) me(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, httpx.User(r)) }
+
+// PasswordChange is a new password for one's own account.
+type PasswordChange struct {
+	CurrentPassword string `json:"current_password"`
+	Password        string `json:"password"`
+}
+
+func (a *API) changePassword(w http.ResponseWriter, r *http.Request) {
+	var in PasswordChange
+	err := decode(w, r, &in)
+	if err == nil {
+		err = a.Auth.ChangePassword(r.Context(), httpx.Actor(r), in.CurrentPassword, in.Password)
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
 
 func (a *API) listUsers(w http.ResponseWriter, r *http.Request) {
 	users, err := a.Auth.ListUsers(r.Context(), httpx.Actor(r))

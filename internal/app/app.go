@@ -39,7 +39,11 @@ type Config struct {
 	Now           func() time.Time
 	Log           *slog.Logger
 	SecureCookies bool
-	TrustProxy    bool
+	// Proxies are the reverse proxies in front: their X-Forwarded-For
+	// and X-Forwarded-Proto are believed (see httpx.ClientIP).
+	Proxies httpx.Proxies
+	// TLSCert and TLSKey, when set, make the server speak HTTPS itself.
+	TLSCert, TLSKey string
 	// SMTP sends the reminder digests by e-mail when set.
 	SMTP *plans.SMTP
 	// RemindEvery is how often the server runs the plans' reminders (0:
@@ -147,7 +151,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 func (m *Main) Handler() (http.Handler, error) {
 	m.Router = httpx.NewRouter(m.Auth)
 	pages, err := web.New(web.Deps{DB: m.DB, Org: m.Org, Auth: m.Auth, People: m.People, Network: m.Network, Plans: m.Plans, Indicators: m.Indicators, Assess: m.Assess, Files: m.Files, Catalog: m.Catalog, Now: m.Now, Log: m.Log,
-		SecureCookies: m.SecureCookies, TrustProxy: m.TrustProxy})
+		SecureCookies: m.SecureCookies, Proxies: m.Proxies})
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +162,7 @@ func (m *Main) Handler() (http.Handler, error) {
 	// Sec-Fetch-Site / Origin headers; API calls with a bearer token carry
 	// no cookie and are not at risk.
 	h = http.NewCrossOriginProtection().Handler(h)
-	h = securityHeaders(h)
+	h = securityHeaders(h, m.Proxies)
 	h = m.logRequests(h)
 	return h, nil
 }
@@ -177,7 +181,13 @@ func (m *Main) Run(ctx context.Context) error {
 	m.server = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
 	go func() {
-		if err := m.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		var err error
+		if m.TLSCert != "" {
+			err = m.server.ServeTLS(ln, m.TLSCert, m.TLSKey)
+		} else {
+			err = m.server.Serve(ln)
+		}
+		if err != nil && !errors.Is(err, http.ErrServerClosed) {
 			m.Log.Error("server stopped", "err", err)
 		}
 	}()
@@ -204,7 +214,11 @@ func (m *Main) URL() string {
 	if addr.IP.IsUnspecified() {
 		host = "localhost"
 	}
-	return "http://" + net.JoinHostPort(host, strconv.Itoa(addr.Port))
+	scheme := "http://"
+	if m.TLSCert != "" {
+		scheme = "https://"
+	}
+	return scheme + net.JoinHostPort(host, strconv.Itoa(addr.Port))
 }
 
 // Close stops the server (letting requests finish) and closes the database.

@@ -625,6 +625,13 @@ var writes = map[string]func(f *target) request{
 	"POST /lang":           func(f *target) request { return form("lang", "vi", "next", "/") },
 	"POST /logout":         func(f *target) request { return form() },
 	"POST /account/tokens": func(f *target) request { return form("name", "kịch bản mới") },
+	// a wrong current password: the caller's own account, left as it is
+	"POST /account/password": func(f *target) request {
+		return form("current_password", "không phải mật khẩu", "password", "một mật khẩu mới", "confirm", "một mật khẩu mới")
+	},
+	"PUT /api/v1/me/password": func(f *target) request {
+		return jsonReq(obj{"current_password": "không phải mật khẩu", "password": "một mật khẩu mới"})
+	},
 	"POST /api/v1/tokens":  func(f *target) request { return jsonReq(obj{"name": "kịch bản mới"}) },
 
 	// the unit tree, pages
@@ -833,6 +840,7 @@ func (f *target) mapping(name string) []byte {
 // ownWrites change only the caller's own account (or session), which any
 // signed-in user may do.
 var ownWrites = map[string]bool{"POST /logout": true, "POST /account/tokens": true, "POST /api/v1/tokens": true,
+	"POST /account/password": true, "PUT /api/v1/me/password": true,
 	"POST /notifications/read": true, "POST /api/v1/notifications/read": true}
 
 // readOnlyPosts are POSTs that change nothing (a pasted plan read into a

@@ -2,15 +2,23 @@ package app
 
 import (
 	"net/http"
+
+	"github.com/mangluoi/mangluoi/internal/httpx"
 	"strconv"
 	"time"
 )
 
 // securityHeaders sets what every response should carry. The CSP allows
-// only our own scripts and styles: the pages have no inline script.
-func securityHeaders(next http.Handler) http.Handler {
+// only our own scripts and styles: the pages have no inline script. Over
+// HTTPS (served here, or a proxy of ours says so) browsers are told to
+// come back only that way for a year (HSTS); over plain HTTP the header
+// would mean nothing and is not sent.
+func securityHeaders(next http.Handler, proxies httpx.Proxies) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
+		if httpx.HTTPS(r, proxies) {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")

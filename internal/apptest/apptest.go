@@ -50,14 +50,25 @@ func StartSQLite(t testing.TB) *Server {
 
 // Start starts a server on dsn with the built-in demo data, on a free port
 // of 127.0.0.1, and stops it when the test ends.
-func Start(t testing.TB, dsn string) *Server {
+func Start(t testing.TB, dsn string) *Server { return StartWith(t, dsn, nil) }
+
+// StartWith is Start with the configuration changed by configure (an
+// empty dsn is a fresh SQLite file).
+func StartWith(t testing.TB, dsn string, configure func(*app.Config)) *Server {
 	t.Helper()
+	if dsn == "" {
+		dsn = filepath.Join(t.TempDir(), "test.db")
+	}
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	m, err := app.Open(ctx, app.Config{DSN: dsn, Addr: "127.0.0.1:0", Now: func() time.Time { return Now }, Log: log})
+	cfg := app.Config{DSN: dsn, Addr: "127.0.0.1:0", Now: func() time.Time { return Now }, Log: log}
+	if configure != nil {
+		configure(&cfg)
+	}
+	m, err := app.Open(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -46,9 +46,10 @@ func (r Role) rank() int {
 	return len(Roles)
 }
 
-// Outranks reports whether r may manage accounts of role o: an account can
-// only be given a role no stronger than its manager's.
-func (r Role) Outranks(o Role) bool { return r.rank() <= o.rank() }
+// Outranks reports whether r is above o: only those may manage accounts of
+// role o (no one manages an equal, who could otherwise take the other's
+// account over).
+func (r Role) Outranks(o Role) bool { return r.rank() < o.rank() }
 
 // Permission is something a role may do (within its scope).
 type Permission string
@@ -79,6 +80,16 @@ type Actor struct {
 	Name        string
 	Role        Role
 	ScopeUnitID int64
+	// System is the operator at the command line, above every account
+	// (who creates the first administrators).
+	System bool
+}
+
+// Manages reports whether the actor may create or change accounts of role
+// r (their scope is checked apart): the operator any, a user only those
+// below their own role.
+func (a *Actor) Manages(r Role) bool {
+	return a != nil && a.Can(PermManageUsers) && (a.System || a.Role.Outranks(r))
 }
 
 // Can reports whether the actor's role grants p (scope is checked apart).
@@ -100,5 +111,5 @@ func (a *Actor) Who() audit.Who { return audit.Who{UserID: a.UserID, Label: a.Lo
 // SystemActor acts for the operator at the command line: an administrator
 // over the whole tree, audited under a "system:" name.
 func SystemActor(label string, rootUnitID int64) *Actor {
-	return &Actor{Login: "system:" + label, Name: label, Role: RoleAdmin, ScopeUnitID: rootUnitID}
+	return &Actor{Login: "system:" + label, Name: label, Role: RoleAdmin, ScopeUnitID: rootUnitID, System: true}
 }

@@ -37,11 +37,14 @@ type Service struct {
 
 	// SessionTTL is how long a session lasts without use.
 	SessionTTL time.Duration
+	// SessionMaxAge is how long a session lasts however much it is used:
+	// a stolen cookie is not good forever.
+	SessionMaxAge time.Duration
 }
 
 // NewService makes the account service.
 func NewService(d *db.DB, log *audit.Log, now func() time.Time, scopes ScopeChecker) *Service {
-	return &Service{db: d, audit: log, now: now, scopes: scopes, SessionTTL: 12 * time.Hour}
+	return &Service{db: d, audit: log, now: now, scopes: scopes, SessionTTL: 12 * time.Hour, SessionMaxAge: 24 * time.Hour}
 }
 
 // User is an account (never with its password hash).
@@ -78,10 +81,9 @@ type UserInput struct {
 
 var loginPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._@-]{1,62}$`)
 
-// MinPasswordLen is the shortest password accepted.
-const MinPasswordLen = 10
-
-func (s *Service) validate(ctx context.Context, actor *Actor, in *UserInput, creating bool) error {
+// validate checks an account's fields; login is the account's (for an
+// update, where the input carries none).
+func (s *Service) validate(ctx context.Context, actor *Actor, in *UserInput, creating bool, login string) error {
 	in.Login = strings.ToLower(strings.TrimSpace(in.Login))
 	in.DisplayName = locale.CleanString(in.DisplayName)
 	in.Email = strings.TrimSpace(in.Email)
@@ -97,12 +99,17 @@ func (s *Service) validate(ctx context.Context, actor *Actor, in *UserInput, cre
 			bad = append(bad, errs.Invalidf("auth.err.bad_email").At(0, "email"))
 		}
 	}
-	if (creating || in.Password != "") && len([]rune(in.Password)) < MinPasswordLen {
-		bad = append(bad, errs.Invalidf("auth.err.short_password", "Min", MinPasswordLen).At(0, "password"))
+	if creating {
+		login = in.Login
+	}
+	if creating || in.Password != "" {
+		if e := CheckPasswordPolicy(login, in.Password); e != nil {
+			bad = append(bad, e)
+		}
 	}
 	if !in.Role.Valid() {
 		bad = append(bad, errs.Invalidf("auth.err.bad_role").At(0, "role"))
-	} else if !actor.Role.Outranks(in.Role) {
+	} else if !actor.Manages(in.Role) {
 		return errs.ForbiddenErr()
 	}
 	in.Locale = locale.Match(in.Locale)
@@ -127,7 +134,7 @@ func (s *Service) CreateUser(ctx context.Context, actor *Actor, in UserInput) (*
 	if !actor.Can(PermManageUsers) {
 		return nil, errs.ForbiddenErr()
 	}
-	if err := s.validate(ctx, actor, &in, true); err != nil {
+	if err := s.validate(ctx, actor, &in, true, ""); err != nil {
 		return nil, err
 	}
 	hash, err := HashPassword(in.Password)
@@ -169,10 +176,10 @@ func (s *Service) UpdateUser(ctx context.Context, actor *Actor, id int64, in Use
 	if err != nil {
 		return nil, err
 	}
-	if !actor.Role.Outranks(old.Role) {
+	if !actor.Manages(old.Role) {
 		return nil, errs.ForbiddenErr()
 	}
-	if err := s.validate(ctx, actor, &in, false); err != nil {
+	if err := s.validate(ctx, actor, &in, false, old.Login); err != nil {
 		return nil, err
 	}
 	if id == actor.UserID && (in.Disabled || in.Role != old.Role) {
@@ -197,8 +204,8 @@ func (s *Service) UpdateUser(ctx context.Context, actor *Actor, id int64, in Use
 			}
 		}
 		if in.Password != "" || u.Disabled || u.Role != old.Role || u.ScopeUnitID != old.ScopeUnitID {
-			// powers changed: sign the account out everywhere
-			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
+			// powers or secret changed: sign the account out everywhere
+			if err := s.endAccess(ctx, tx, id); err != nil {
 				return err
 			}
 		}
@@ -338,27 +345,82 @@ func (s *Service) StartSession(ctx context.Context, u *User) (string, error) {
 }
 
 // SessionUser returns the user of a live session, extending it if more than
-// an hour has passed since it was last extended.
+// an hour has passed since it was last extended — but never past
+// SessionMaxAge from its start.
 func (s *Service) SessionUser(ctx context.Context, token string) (*User, error) {
 	if token == "" {
 		return nil, errs.New(errs.Unauthenticated, "err.login_required")
 	}
-	var expires time.Time
+	var started, expires time.Time
 	u := &User{}
-	err := s.db.QueryRowContext(ctx, `SELECT s.expires_at, u.id, u.login, u.display_name, u.email, u.role, u.scope_unit_id,
+	err := s.db.QueryRowContext(ctx, `SELECT s.created_at, s.expires_at, u.id, u.login, u.display_name, u.email, u.role, u.scope_unit_id,
 		u.locale, u.disabled, u.created_at, u.updated_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`,
-		hashSecret(token)).Scan(&expires, &u.ID, &u.Login, &u.DisplayName, &u.Email, &u.Role, &u.ScopeUnitID, &u.Locale, &u.Disabled, &u.CreatedAt, &u.UpdatedAt)
+		hashSecret(token)).Scan(&started, &expires, &u.ID, &u.Login, &u.DisplayName, &u.Email, &u.Role, &u.ScopeUnitID, &u.Locale, &u.Disabled, &u.CreatedAt, &u.UpdatedAt)
 	now := s.now()
-	if db.IsNoRows(err) || (err == nil && (now.After(expires) || u.Disabled)) {
+	end := started.Add(s.SessionMaxAge)
+	if db.IsNoRows(err) || (err == nil && (now.After(expires) || !now.Before(end) || u.Disabled)) {
 		return nil, errs.New(errs.Unauthenticated, "err.login_required")
 	}
 	if err != nil {
 		return nil, err
 	}
-	if expires.Sub(now) < s.SessionTTL-time.Hour {
-		s.db.ExecContext(ctx, `UPDATE sessions SET expires_at = $1 WHERE token_hash = $2`, now.UTC().Add(s.SessionTTL), hashSecret(token))
+	if expires.Sub(now) < s.SessionTTL-time.Hour && expires.Before(end) {
+		next := now.Add(s.SessionTTL)
+		if next.After(end) {
+			next = end
+		}
+		s.db.ExecContext(ctx, `UPDATE sessions SET expires_at = $1 WHERE token_hash = $2`, next.UTC(), hashSecret(token))
 	}
 	return u, nil
+}
+
+// endAccess ends every session and API token of an account, in tx: its
+// password, role or scope changed, or it was disabled.
+func (s *Service) endAccess(ctx context.Context, tx *sql.Tx, userID int64) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL`, s.now().UTC(), userID)
+	return err
+}
+
+// ChangePassword changes the actor's own password, given the current one
+// (a borrowed session cannot lock its owner out). Every session and API
+// token of the account ends; the caller starts a new session.
+func (s *Service) ChangePassword(ctx context.Context, actor *Actor, current, next string) error {
+	if actor == nil || actor.UserID == 0 {
+		return errs.ForbiddenErr()
+	}
+	var hash, login string
+	var scope int64
+	err := s.db.QueryRowContext(ctx, `SELECT password_hash, login, scope_unit_id FROM users WHERE id = $1`, actor.UserID).Scan(&hash, &login, &scope)
+	if err != nil {
+		return err
+	}
+	if !CheckPassword(hash, current) {
+		return errs.Invalidf("auth.err.wrong_password").At(0, "current_password")
+	}
+	if next == current {
+		return errs.Invalidf("auth.err.same_password").At(0, "password")
+	}
+	if e := CheckPasswordPolicy(login, next); e != nil {
+		return e
+	}
+	newHash, err := HashPassword(next)
+	if err != nil {
+		return err
+	}
+	now := s.now().UTC()
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3`, newHash, now, actor.UserID); err != nil {
+			return err
+		}
+		if err := s.endAccess(ctx, tx, actor.UserID); err != nil {
+			return err
+		}
+		return s.audit.Write(ctx, tx, actor.Who(), audit.Entry{Action: "user.password", Entity: "user", EntityID: fmt.Sprint(actor.UserID),
+			UnitID: scope, After: map[string]bool{"password_changed": true, "sessions_ended": true, "tokens_revoked": true}})
+	})
 }
 
 // EndSession signs out.

@@ -48,6 +48,9 @@ func TestCreateUser(t *testing.T) {
 			{"no scope", e.admin, with(func(in *auth.UserInput) { in.ScopeUnitID = 0 }), errs.Invalid, "org.err.unknown_unit", "scope_unit_id"},
 			{"several problems", e.admin, with(func(in *auth.UserInput) { in.Login, in.Password = "x", "short" }), errs.Invalid, "err.form", ""},
 			{"role above the actor's", coordA, with(func(in *auth.UserInput) { in.Role, in.ScopeUnitID = auth.RoleAdmin, e.provA }), errs.Forbidden, "err.forbidden", ""},
+			{"role equal to the actor's", coordA, with(func(in *auth.UserInput) { in.Role, in.ScopeUnitID = auth.RoleCoordinator, e.communeA }), errs.Forbidden, "err.forbidden", ""},
+			{"a common password", e.admin, with(func(in *auth.UserInput) { in.Password = "Password123" }), errs.Invalid, "auth.err.common_password", "password"},
+			{"the login as password", e.admin, with(func(in *auth.UserInput) { in.Login, in.Password = "pleiku.focal", "Pleiku.Focal" }), errs.Invalid, "auth.err.password_has_login", "password"},
 			{"scope outside the actor's", coordA, with(func(in *auth.UserInput) { in.ScopeUnitID = e.provB }), errs.Forbidden, "err.forbidden", ""},
 			{"scope above the actor's", coordA, with(func(in *auth.UserInput) { in.ScopeUnitID = e.root }), errs.Forbidden, "err.forbidden", ""},
 			{"focal person", focalA, ok, errs.Forbidden, "err.forbidden", ""},
@@ -140,6 +143,8 @@ func TestUpdateUser(t *testing.T) {
 		coordA := e.user(t, "coord.a", auth.RoleCoordinator, e.provA)
 		coordB := e.user(t, "coord.b", auth.RoleCoordinator, e.provB)
 		admin := e.user(t, "admin", auth.RoleAdmin, e.root)
+		admin2 := e.user(t, "admin2", auth.RoleAdmin, e.root)
+		peerA := e.user(t, "coord.a2", auth.RoleCoordinator, e.provA)
 		base := auth.UserInput{DisplayName: "Đầu mối", Role: auth.RoleFocal, ScopeUnitID: e.communeA}
 
 		signedIn := func(t *testing.T, token string) bool {
@@ -173,6 +178,10 @@ func TestUpdateUser(t *testing.T) {
 					t.Fatal(err)
 				}
 				laptop, _ := e.svc.StartSession(ctx, cur)
+				_, script, err := e.svc.CreateToken(ctx, cur.Actor(), "script")
+				if err != nil {
+					t.Fatal(err)
+				}
 				in := base
 				c.change(&in)
 				got, err := e.svc.UpdateUser(ctx, coordA.Actor(), u.ID, in)
@@ -186,6 +195,11 @@ func TestUpdateUser(t *testing.T) {
 					if signedIn(t, token) == c.signedOut {
 						t.Errorf("signed out = %v, want %v", !signedIn(t, token), c.signedOut)
 					}
+				}
+				// an API token ends with the sessions (issue 15: it survived a
+				// password reset)
+				if _, err := e.svc.TokenUser(ctx, script); (err != nil) != c.signedOut {
+					t.Errorf("the API token after a change of %s: %v, want ended %v", c.name, err, c.signedOut)
 				}
 			})
 		}
@@ -220,8 +234,13 @@ func TestUpdateUser(t *testing.T) {
 			{"moved outside the actor's scope", coordA.Actor(), u.ID, auth.UserInput{DisplayName: "x", Role: auth.RoleFocal, ScopeUnitID: e.provB}, errs.Forbidden, "err.forbidden"},
 			{"promoted above the actor", coordA.Actor(), u.ID, auth.UserInput{DisplayName: "x", Role: auth.RoleAdmin, ScopeUnitID: e.communeA}, errs.Forbidden, "err.forbidden"},
 			{"by a focal person", u.Actor(), u.ID, base, errs.Forbidden, "err.forbidden"},
-			{"demoting yourself", coordA.Actor(), coordA.ID, auth.UserInput{DisplayName: "x", Role: auth.RoleFocal, ScopeUnitID: e.provA}, errs.Invalid, "auth.err.not_yourself"},
-			{"disabling yourself", admin.Actor(), admin.ID, auth.UserInput{DisplayName: "x", Role: auth.RoleAdmin, ScopeUnitID: e.root, Disabled: true}, errs.Invalid, "auth.err.not_yourself"},
+			// one's own account is an equal's: it changes on the account page
+			{"demoting yourself", coordA.Actor(), coordA.ID, auth.UserInput{DisplayName: "x", Role: auth.RoleFocal, ScopeUnitID: e.provA}, errs.Forbidden, "err.forbidden"},
+			{"disabling yourself", admin.Actor(), admin.ID, auth.UserInput{DisplayName: "x", Role: auth.RoleAdmin, ScopeUnitID: e.root, Disabled: true}, errs.Forbidden, "err.forbidden"},
+			// issue 15: a coordinator took over a peer of the same scope
+			{"a peer of the same rank and scope", coordA.Actor(), peerA.ID, auth.UserInput{DisplayName: "x", Role: auth.RoleCoordinator, ScopeUnitID: e.provA, Password: "mật khẩu của kẻ chiếm"}, errs.Forbidden, "err.forbidden"},
+			{"disabling a peer", coordA.Actor(), peerA.ID, auth.UserInput{DisplayName: "x", Role: auth.RoleCoordinator, ScopeUnitID: e.provA, Disabled: true}, errs.Forbidden, "err.forbidden"},
+			{"an administrator by an administrator", admin.Actor(), admin2.ID, auth.UserInput{DisplayName: "x", Role: auth.RoleAdmin, ScopeUnitID: e.root, Password: "mật khẩu của kẻ chiếm"}, errs.Forbidden, "err.forbidden"},
 			{"unknown account", e.admin, 999999, base, errs.NotFound, "err.not_found"},
 			{"short password", coordA.Actor(), u.ID, auth.UserInput{DisplayName: "x", Role: auth.RoleFocal, ScopeUnitID: e.communeA, Password: "short"}, errs.Invalid, "auth.err.short_password"},
 		} {

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/mangluoi/mangluoi/internal/auth"
+	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/httpx"
 	"github.com/mangluoi/mangluoi/internal/org"
 )
@@ -63,5 +65,39 @@ func (s *Server) tokenRevoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	flash(w, s.printer(r).T("account.token_revoked"))
+	http.Redirect(w, r, "/account", http.StatusSeeOther)
+}
+
+// passwordChange changes the user's own password. Every session and token
+// of the account ends with the old password; this browser gets a new
+// session. Wrong current passwords count as failed logins, so a borrowed
+// session cannot be used to guess it.
+func (s *Server) passwordChange(w http.ResponseWriter, r *http.Request) {
+	u := httpx.User(r)
+	addr := httpx.ClientIP(r, s.Proxies)
+	err := s.loginLimit.Check(u.Login, addr)
+	if err == nil && r.PostFormValue("password") != r.PostFormValue("confirm") {
+		err = errs.Invalidf("auth.err.password_mismatch").At(0, "confirm")
+	}
+	if err == nil {
+		err = s.Auth.ChangePassword(r.Context(), u.Actor(), r.PostFormValue("current_password"), r.PostFormValue("password"))
+		if e, ok := errs.As(err); ok && e.Key == "auth.err.wrong_password" {
+			s.loginLimit.Failed(u.Login, addr)
+		}
+	}
+	if err == nil {
+		err = s.startSession(w, r, u)
+	}
+	if err != nil {
+		ap, derr := s.accountData(r)
+		if derr != nil || errs.KindOf(err) == errs.Internal {
+			s.fail(w, r, errors.Join(err, derr))
+			return
+		}
+		ap.Errors = ap.L.Errs(err)
+		s.render(w, r, "account", errs.Status(err), ap)
+		return
+	}
+	flash(w, s.printer(r).T("account.password_changed"))
 	http.Redirect(w, r, "/account", http.StatusSeeOther)
 }

@@ -58,6 +58,7 @@ func (s *Server) registerPeople(page routes) {
 // registerAccounts adds the pages of accounts and API tokens.
 func (s *Server) registerAccounts(page routes) {
 	page("GET", "/account", s.account)
+	page("POST", "/account/password", s.passwordChange)
 	page("POST", "/account/tokens", s.tokenCreate)
 	page("POST", "/account/tokens/{id}/revoke", s.tokenRevoke)
 	page("GET", "/admin/users", s.userList)

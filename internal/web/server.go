@@ -57,19 +57,20 @@ type Deps struct {
 	// SecureCookies marks cookies Secure; on unless serving plain HTTP on
 	// a developer's machine.
 	SecureCookies bool
-	TrustProxy    bool
+	// Proxies are the reverse proxies whose X-Forwarded-For is believed.
+	Proxies httpx.Proxies
 }
 
 // Server renders the pages.
 type Server struct {
 	Deps
 	pages      map[string]*template.Template
-	loginLimit *auth.Limiter
+	loginLimit *auth.LoginLimiter
 }
 
 // New parses the templates.
 func New(d Deps) (*Server, error) {
-	s := &Server{Deps: d, pages: map[string]*template.Template{}, loginLimit: auth.NewLimiter(6*time.Second, 10)}
+	s := &Server{Deps: d, pages: map[string]*template.Template{}, loginLimit: auth.NewLoginLimiter()}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err

@@ -2,9 +2,11 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
-	"time"
+	"unicode"
 
+	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/httpx"
 	"github.com/mangluoi/mangluoi/internal/locale"
@@ -22,9 +24,20 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "login", http.StatusOK, &loginPage{Page: p, Next: safeNext(r.URL.Query().Get("next"))})
 }
 
-// safeNext keeps redirects after login on this site.
+// safeNext keeps redirects after login on this site: a path of ours, with
+// no control character or backslash (a browser drops a tab and reads a
+// backslash as a slash, so "/\t/evil.example" and "/\\evil.example"
+// would both leave the site) and no scheme or host.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		return "/"
+	}
+	for _, c := range next {
+		if c < 0x20 || c == 0x7f || c == '\\' || unicode.IsSpace(c) {
+			return "/"
+		}
+	}
+	if u, err := url.Parse(next); err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
 		return "/"
 	}
 	return next
@@ -36,8 +49,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "")
 	p.Title = p.L.T("login.title")
 	lp := &loginPage{Page: p, Login: login, Next: next}
-	if !s.loginLimit.Allow("ip:"+httpx.ClientIP(r, s.TrustProxy), "login:"+login) {
-		lp.Errors = []string{p.L.T("err.too_many")}
+	addr := httpx.ClientIP(r, s.Proxies)
+	if err := s.loginLimit.Check(login, addr); err != nil {
+		lp.Errors = []string{p.L.Err(err)}
 		s.render(w, r, "login", http.StatusTooManyRequests, lp)
 		return
 	}
@@ -47,18 +61,29 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
+		s.loginLimit.Failed(login, addr)
 		lp.Errors = []string{p.L.Err(err)}
 		s.render(w, r, "login", http.StatusUnauthorized, lp)
 		return
 	}
-	token, err := s.Auth.StartSession(r.Context(), u)
-	if err != nil {
+	s.loginLimit.Succeeded(login, addr)
+	if err := s.startSession(w, r, u); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: httpx.SessionCookie, Value: token, Path: "/", HttpOnly: true,
-		Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: int((12 * time.Hour).Seconds())})
 	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// startSession signs u in on this browser: a new session in a cookie that
+// lasts as long as the session may.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *auth.User) error {
+	token, err := s.Auth.StartSession(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{Name: httpx.SessionCookie, Value: token, Path: "/", HttpOnly: true,
+		Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: int(s.Auth.SessionMaxAge.Seconds())})
+	return nil
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
