@@ -632,7 +632,7 @@ var writes = map[string]func(f *target) request{
 	"PUT /api/v1/me/password": func(f *target) request {
 		return jsonReq(obj{"current_password": "không phải mật khẩu", "password": "một mật khẩu mới"})
 	},
-	"POST /api/v1/tokens":  func(f *target) request { return jsonReq(obj{"name": "kịch bản mới"}) },
+	"POST /api/v1/tokens": func(f *target) request { return jsonReq(obj{"name": "kịch bản mới"}) },
 
 	// the unit tree, pages
 	"POST /units/{id}/rename": func(f *target) request {
