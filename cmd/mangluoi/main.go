@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -21,6 +22,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/audit"
 	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/db"
 	"github.com/mangluoi/mangluoi/internal/demo"
 	"github.com/mangluoi/mangluoi/internal/gen"
 	"github.com/mangluoi/mangluoi/internal/httpx"
@@ -40,7 +42,12 @@ Usage:
   mangluoi import restructure --units F --mapping F --date D [--basis DOC] [--db DSN]
   mangluoi user add --login L --name N --role R [--scope CODE|ID] [--db DSN]
                     (password from MANGLUOI_PASSWORD or standard input)
-  mangluoi audit verify [--db DSN]
+  mangluoi audit verify     [--db DSN] [--audit-key F --audit-checkpoints F]
+  mangluoi audit checkpoint [--db DSN] [--audit-key F --audit-checkpoints F]   sign the chain head now (cron)
+  mangluoi audit key        [--audit-key F]                    print the public key that verifies the checkpoints
+  mangluoi backup  --out FILE [--db DSN]                       a consistent copy, while the server runs
+  mangluoi restore --from FILE [--db DSN] [--audit-key F --audit-checkpoints F]
+                                                               into a new (empty) database
   mangluoi gen country [--units DIR] [--db DSN]                load the official lists (benchmarks)
   mangluoi gen people  [--db DSN]                              national-scale synthetic people
   mangluoi gen plans   [--plans 50] [--tasks 100] [--reports 10] [--provinces CODES] [--db DSN]
@@ -52,6 +59,12 @@ Usage:
 
 DSN is a SQLite file path (default mangluoi.db, or $MANGLUOI_DB) or a
 postgres://user@host/db URL. Roles: admin, coordinator, focal, viewer.
+
+The audit log is anchored outside the database by checkpoints of its head,
+signed with an Ed25519 key: --audit-key FILE ($MANGLUOI_AUDIT_KEY; made if
+missing) and --audit-checkpoints FILE ($MANGLUOI_AUDIT_CHECKPOINTS). For a
+SQLite database they default to DSN.audit-key and DSN.audit-checkpoints;
+keep them on another disk or host than the database.
 
 SMTP flags (serve, demo, remind) send the reminders' daily digest by e-mail:
   --smtp-addr host:port ($MANGLUOI_SMTP_ADDR)  --smtp-from ADDRESS ($MANGLUOI_SMTP_FROM)
@@ -103,6 +116,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		return userCmd(ctx, rest, stdin, stdout)
 	case "audit":
 		return auditCmd(ctx, rest, stdout)
+	case "backup":
+		return backupCmd(ctx, rest, stdout)
+	case "restore":
+		return restoreCmd(ctx, rest, stdout)
 	case "remind":
 		return remindCmd(ctx, rest, stdout)
 	case "gen":
@@ -127,9 +144,12 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	tlsKey := fs.String("tls-key", "", "the certificate's private key (PEM)")
 	mail := smtpFlags(fs)
 	remindEvery := fs.Duration("remind-every", time.Hour, "how often the server sends the plans' reminders (0: never)")
+	anchor := auditFlags(fs)
+	checkpointEvery := fs.Duration("checkpoint-every", time.Minute, "how often the server signs the audit chain's head (when it moved)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	auditKey, auditCheckpoints := anchor(*dsn)
 	proxies, err := httpx.ParseProxies(*proxy)
 	if err != nil {
 		return fmt.Errorf("--trust-proxy: %w", err)
@@ -138,7 +158,8 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 		return errors.New("--tls-cert and --tls-key go together")
 	}
 	m, err := app.Open(ctx, app.Config{DSN: *dsn, Addr: *addr, Log: logger(), SecureCookies: !*insecure, Proxies: proxies,
-		TLSCert: *tlsCert, TLSKey: *tlsKey, SMTP: mail(), RemindEvery: *remindEvery})
+		TLSCert: *tlsCert, TLSKey: *tlsKey, SMTP: mail(), RemindEvery: *remindEvery,
+		AuditKey: auditKey, AuditCheckpoints: auditCheckpoints, CheckpointEvery: *checkpointEvery})
 	if err != nil {
 		return err
 	}
@@ -147,6 +168,9 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "mangluoi %s listening on %s (%s)\n", app.Version(), m.URL(), m.DB.Dialect)
+	if m.Anchor == nil {
+		m.Log.Warn("the audit log is not anchored outside the database: set --audit-key and --audit-checkpoints")
+	}
 	<-ctx.Done()
 	return nil
 }
@@ -172,7 +196,8 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 			*units = filepath.Join("..", "shared", "data", "units")
 		}
 	}
-	m, err := app.Open(ctx, app.Config{DSN: *dsn, Addr: *addr, Log: logger()})
+	m, err := app.Open(ctx, app.Config{DSN: *dsn, Addr: *addr, Log: logger(),
+		AuditKey: *dsn + ".audit-key", AuditCheckpoints: *dsn + ".audit-checkpoints"})
 	if err != nil {
 		return err
 	}
@@ -359,32 +384,160 @@ func findCode(snap *org.Snapshot, code string, d day.Day) *org.Version {
 	return nil
 }
 
-func auditCmd(ctx context.Context, args []string, stdout io.Writer) error {
-	if len(args) == 0 || args[0] != "verify" {
-		return errors.New("audit what? verify")
+// auditFlags adds the flags of the audit log's anchor; the function it
+// returns gives the files for a database.
+func auditFlags(fs *flag.FlagSet) func(dsn string) (key, checkpoints string) {
+	key := fs.String("audit-key", os.Getenv("MANGLUOI_AUDIT_KEY"), "the Ed25519 key that signs the audit checkpoints (made if missing)")
+	cps := fs.String("audit-checkpoints", os.Getenv("MANGLUOI_AUDIT_CHECKPOINTS"), "the file of signed audit checkpoints")
+	return func(dsn string) (string, string) {
+		k, c := *key, *cps
+		if !db.IsPostgres(dsn) {
+			if k == "" {
+				k = dsn + ".audit-key"
+			}
+			if c == "" {
+				c = dsn + ".audit-checkpoints"
+			}
+		}
+		if k == "" || c == "" {
+			return "", ""
+		}
+		return k, c
 	}
-	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
+}
+
+func auditCmd(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 || (args[0] != "verify" && args[0] != "checkpoint" && args[0] != "key") {
+		return errors.New("audit what? verify, checkpoint or key")
+	}
+	fs := flag.NewFlagSet("audit "+args[0], flag.ContinueOnError)
 	dsn := fs.String("db", defaultDSN(), "database")
+	anchor := auditFlags(fs)
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	m, err := app.Open(ctx, app.Config{DSN: *dsn, Log: logger()})
+	keyFile, cpFile := anchor(*dsn)
+	if args[0] == "key" {
+		if keyFile == "" {
+			return errors.New("--audit-key is needed")
+		}
+		a, err := audit.OpenAnchor(keyFile, os.DevNull, time.Now)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "ed25519 %s\n", base64.StdEncoding.EncodeToString(a.Public))
+		return nil
+	}
+	m, err := app.Open(ctx, app.Config{DSN: *dsn, Log: logger(), AuditKey: keyFile, AuditCheckpoints: cpFile})
 	if err != nil {
 		return err
 	}
 	defer m.Close()
-	n, problems, err := audit.Verify(ctx, m.DB)
+	if args[0] == "checkpoint" {
+		if m.Anchor == nil {
+			return errors.New("--audit-key and --audit-checkpoints are needed")
+		}
+		c, err := m.Anchor.Checkpoint(ctx, m.DB)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "checkpoint %s\n", c)
+		return nil
+	}
+	return verifyAudit(ctx, m, cpFile, stdout)
+}
+
+// verifyAudit checks the chain, held to its checkpoints when there are
+// any, and says from which entry the log can no longer be trusted.
+func verifyAudit(ctx context.Context, m *app.Main, cpFile string, stdout io.Writer) error {
+	var cps []audit.Checkpoint
+	var fileProblems []audit.Problem
+	if m.Anchor != nil {
+		var err error
+		cps, fileProblems, err = audit.ReadCheckpoints(cpFile, m.Anchor.Public)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	rep, err := audit.VerifyAnchored(ctx, m.DB, cps)
 	if err != nil {
 		return err
 	}
-	for _, p := range problems {
+	for _, p := range append(rep.Problems, fileProblems...) {
 		fmt.Fprintf(stdout, "entry %d: %s\n", p.Seq, p.Reason)
 	}
-	if len(problems) > 0 {
-		return fmt.Errorf("audit log is NOT intact: %d problems in %d entries", len(problems), n)
+	if rep.Lost > 0 {
+		fmt.Fprintf(stdout, "note: a restore from a backup undid %d entries recorded after it (the signed marker says so)\n", rep.Lost)
 	}
-	fmt.Fprintf(stdout, "audit log intact: %d entries, chain verified\n", n)
+	if len(rep.Problems) > 0 {
+		return fmt.Errorf("audit log is NOT intact: it can be trusted up to entry %d only, not from entry %d on (%d problems in %d entries)",
+			rep.TrustedUpTo, rep.TrustedUpTo+1, len(rep.Problems), rep.Entries)
+	}
+	switch {
+	case m.Anchor == nil:
+		fmt.Fprintf(stdout, "audit log intact: %d entries, chain verified (not anchored: no checkpoint file)\n", rep.Entries)
+	case rep.LastCheckpoint == nil:
+		fmt.Fprintf(stdout, "audit log intact: %d entries, chain verified; no checkpoint yet\n", rep.Entries)
+	default:
+		fmt.Fprintf(stdout, "audit log intact: %d entries, chain verified and anchored up to entry %d by the checkpoint of %s; %d newer entries not yet anchored\n",
+			rep.Entries, rep.Anchored, rep.LastCheckpoint.At.Format(time.RFC3339), rep.Entries-rep.Anchored)
+	}
+	if len(fileProblems) > 0 {
+		return fmt.Errorf("the checkpoint file has %d lines not signed by this key", len(fileProblems))
+	}
 	return nil
+}
+
+// backupCmd writes a consistent copy of the database while it serves.
+func backupCmd(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
+	dsn := fs.String("db", defaultDSN(), "database")
+	out := fs.String("out", "", "the backup file to write (never overwritten)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return errors.New("--out is needed")
+	}
+	if err := db.Backup(ctx, *dsn, *out); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "backup written to %s\n", *out)
+	return nil
+}
+
+// restoreCmd brings a backup into a new database, checks its audit chain
+// and, when the log is anchored, signs a marker of the restore (the
+// checkpoints of entries the backup does not hold are then set aside, and
+// said to be lost).
+func restoreCmd(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
+	dsn := fs.String("db", defaultDSN(), "the new database to restore into (must be empty)")
+	from := fs.String("from", "", "the backup file")
+	anchor := auditFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *from == "" {
+		return errors.New("--from is needed")
+	}
+	if err := db.Restore(ctx, *dsn, *from); err != nil {
+		return err
+	}
+	keyFile, cpFile := anchor(*dsn)
+	m, err := app.Open(ctx, app.Config{DSN: *dsn, Log: logger(), AuditKey: keyFile, AuditCheckpoints: cpFile})
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	if m.Anchor != nil {
+		c, err := m.Anchor.MarkRestored(ctx, m.DB)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "restored to audit entry %d (marker signed in %s)\n", c.Seq, cpFile)
+	}
+	return verifyAudit(ctx, m, cpFile, stdout)
 }
 
 // genCmd makes synthetic national-scale data for benchmarks.

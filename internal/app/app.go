@@ -49,6 +49,12 @@ type Config struct {
 	// RemindEvery is how often the server runs the plans' reminders (0:
 	// never; then run `mangluoi remind` from cron).
 	RemindEvery time.Duration
+	// AuditKey and AuditCheckpoints, when both set, anchor the audit log
+	// outside the database: the Ed25519 key file (made if missing) and the
+	// file the signed checkpoints of the chain head are appended to, every
+	// CheckpointEvery (a minute if zero) while the server runs.
+	AuditKey, AuditCheckpoints string
+	CheckpointEvery            time.Duration
 }
 
 // Main is a running (or ready to run) mangluoi.
@@ -67,11 +73,16 @@ type Main struct {
 	Assess     *assess.Service
 	Catalog    *locale.Catalog
 	Router     *httpx.Router
+	// Anchor signs checkpoints of the audit chain (nil when not
+	// configured); Anchor.Latest is what an issued report prints.
+	Anchor *audit.Anchor
 
-	server   *http.Server
-	listener net.Listener
-	stop     context.CancelFunc
-	stopped  chan struct{}
+	server     *http.Server
+	listener   net.Listener
+	stop       context.CancelFunc
+	stopped    chan struct{}
+	stopAnchor context.CancelFunc
+	anchored   chan struct{}
 }
 
 // Version is the build's version, from the module build info.
@@ -109,6 +120,12 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		cfg.Log.Info("database migrated", "dialect", d.Dialect, "versions", applied)
 	}
 	m := &Main{Config: cfg, DB: d, Audit: &audit.Log{Now: cfg.Now}}
+	if cfg.AuditKey != "" && cfg.AuditCheckpoints != "" {
+		if m.Anchor, err = audit.OpenAnchor(cfg.AuditKey, cfg.AuditCheckpoints, cfg.Now); err != nil {
+			d.Close()
+			return nil, err
+		}
+	}
 	m.Org = org.NewService(d, m.Audit, cfg.Now)
 	if _, err := m.Org.EnsureRoot(ctx); err != nil {
 		d.Close()
@@ -192,6 +209,19 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}()
 	go m.Network.Warm(context.Background()) // the coverage index, read before the first request needs it
+	if m.Anchor != nil {
+		every := m.CheckpointEvery
+		if every <= 0 {
+			every = time.Minute
+		}
+		var actx context.Context
+		actx, m.stopAnchor = context.WithCancel(context.Background())
+		m.anchored = make(chan struct{})
+		go func() {
+			defer close(m.anchored)
+			m.Anchor.Run(actx, m.DB, every, m.Log)
+		}()
+	}
 	if m.RemindEvery > 0 {
 		var rctx context.Context
 		rctx, m.stop = context.WithCancel(context.Background())
@@ -231,6 +261,10 @@ func (m *Main) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		m.server.Shutdown(ctx)
+	}
+	if m.stopAnchor != nil { // a last checkpoint, of everything served
+		m.stopAnchor()
+		<-m.anchored
 	}
 	if m.DB != nil {
 		return m.DB.Close()

@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 	"time"
 
@@ -166,11 +167,56 @@ type Problem struct {
 // Verify reads the whole log in order and reports every entry whose hash does
 // not match its content, every gap in the sequence (a deleted entry), and a
 // head that does not match the last entry (a deleted tail). It returns the
-// number of entries checked.
+// number of entries checked. VerifyAnchored also holds the log to its
+// signed checkpoints.
 func Verify(ctx context.Context, d *db.DB) (int64, []Problem, error) {
+	r, err := VerifyAnchored(ctx, d, nil)
+	return r.Entries, r.Problems, err
+}
+
+// Report is what VerifyAnchored found.
+type Report struct {
+	Entries  int64
+	Problems []Problem
+	// TrustedUpTo is the last entry the log can still be trusted to: every
+	// entry up to it is sound and chained, and no checkpoint contradicts
+	// it. Equal to the last entry when there is no problem.
+	TrustedUpTo int64
+	// Anchored is the last entry a matching checkpoint vouches for (0 if
+	// none); Lost are the entries a restore undid, by its signed marker.
+	Anchored, Lost int64
+	LastCheckpoint *Checkpoint
+}
+
+// VerifyAnchored is Verify, holding the chain to signed checkpoints too
+// (in the order of their file): a checkpoint beyond the log's end means
+// entries were removed; one whose hash the chain no longer gives at its
+// entry means entries up to it were rewritten, since the checkpoint
+// before it. A restore marker (a database brought back from a backup)
+// sets aside the checkpoints of the entries it undid.
+func VerifyAnchored(ctx context.Context, d *db.DB, checkpoints []Checkpoint) (Report, error) {
+	var rep Report
+	at := map[int64]string{} // the chain's hash at each checkpointed entry
+	var effective []Checkpoint
+	for _, c := range checkpoints {
+		if c.Restored {
+			kept := effective[:0]
+			for _, e := range effective {
+				if e.Seq <= c.Seq {
+					kept = append(kept, e)
+				} else {
+					rep.Lost = max(rep.Lost, e.Seq-c.Seq)
+				}
+			}
+			effective = kept
+		}
+		effective = append(effective, c)
+		at[c.Seq] = ""
+	}
+	sort.SliceStable(effective, func(i, j int) bool { return effective[i].Seq < effective[j].Seq })
 	rows, err := d.QueryContext(ctx, selectRecord+` ORDER BY seq`)
 	if err != nil {
-		return 0, nil, err
+		return rep, err
 	}
 	defer rows.Close()
 	var problems []Problem
@@ -179,7 +225,7 @@ func Verify(ctx context.Context, d *db.DB) (int64, []Problem, error) {
 	for rows.Next() {
 		r, err := scanRecord(rows)
 		if err != nil {
-			return n, problems, err
+			return rep, err
 		}
 		n++
 		if r.Seq != want {
@@ -190,20 +236,47 @@ func Verify(ctx context.Context, d *db.DB) (int64, []Problem, error) {
 		if r.computeHash() != r.Hash {
 			problems = append(problems, Problem{r.Seq, "content does not match its hash (altered)"})
 		}
+		if _, ok := at[r.Seq]; ok {
+			at[r.Seq] = r.Hash
+		}
 		want, prev = r.Seq+1, r.Hash
 	}
 	if err := rows.Err(); err != nil {
-		return n, problems, err
+		return rep, err
 	}
-	var headSeq int64
-	var headHash string
-	if err := d.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&headSeq, &headHash); err != nil {
-		return n, problems, err
+	last := want - 1
+	rep.Entries, rep.TrustedUpTo = n, last
+	headSeq, headHash, err := Head(ctx, d)
+	if err != nil {
+		return rep, err
 	}
-	if headSeq != want-1 || headHash != prev {
-		problems = append(problems, Problem{headSeq, fmt.Sprintf("the log ends at entry %d but the head records entry %d (entries removed from the end)", want-1, headSeq)})
+	if headSeq != last || headHash != prev {
+		problems = append(problems, Problem{min(headSeq, last) + 1, fmt.Sprintf("the log ends at entry %d but the head records entry %d (entries removed from the end)", last, headSeq)})
 	}
-	return n, problems, nil
+	for _, p := range problems {
+		rep.TrustedUpTo = min(rep.TrustedUpTo, p.Seq-1)
+	}
+	var matched int64
+	for i := range effective {
+		c := effective[i]
+		when := c.At.UTC().Format(time.RFC3339)
+		switch {
+		case c.Seq > last:
+			problems = append(problems, Problem{last + 1, fmt.Sprintf("entries %d to %d are missing: the checkpoint of %s records entry %d", last+1, c.Seq, when, c.Seq)})
+		case at[c.Seq] != c.Hash:
+			problems = append(problems, Problem{matched + 1, fmt.Sprintf("the chain no longer gives the head signed at entry %d on %s: entries %d to %d were rewritten", c.Seq, when, matched+1, c.Seq)})
+		default:
+			if rep.TrustedUpTo >= c.Seq {
+				matched = c.Seq
+			}
+			rep.LastCheckpoint = &effective[i]
+			continue
+		}
+		rep.TrustedUpTo = min(rep.TrustedUpTo, matched)
+	}
+	rep.Anchored = matched
+	rep.Problems = problems
+	return rep, nil
 }
 
 // Query selects entries for display.
