@@ -562,6 +562,15 @@ type TrendPoint struct {
 // Trend evaluates the scope at the ends of the four quarters before d and on
 // d, and returns each target's rates over those dates (keyed by target code).
 func (s *Service) Trend(ctx context.Context, actor *auth.Actor, unit int64, d day.Day) (map[string][]TrendPoint, error) {
+	// refused as every other reader refuses a unit outside the scope, not
+	// answered with an empty trend (the dates below skip their errors)
+	t, err := s.org.For(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.Check(unit); err != nil {
+		return nil, err
+	}
 	var dates []day.Day
 	q := quarterStart(d).AddDays(-1) // end of the previous quarter
 	for i := 0; i < 4; i++ {

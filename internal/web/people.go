@@ -121,10 +121,22 @@ func (s *Server) personNew(w http.ResponseWriter, r *http.Request) {
 	fp := &personFormPage{Page: p, Form: map[string]string{"since": p.L.Date(p.AsOf), "qualification_level": string(people.QualBachelor)}, Options: options}
 	fp.Title, fp.Nav = p.L.T("people.new"), "people"
 	if u := r.URL.Query().Get("unit"); u != "" {
-		fp.Form["unit_id"] = u
-		if id, err := strconv.ParseInt(u, 10, 64); err == nil {
-			fp.UnitName = s.visibleUnitName(r, id)
+		// a unit outside the scope is refused as every page refuses it
+		id, err := strconv.ParseInt(u, 10, 64)
+		if err != nil {
+			s.fail(w, r, errs.Invalidf("err.bad_id", "Value", u).At(0, "unit"))
+			return
 		}
+		tree, err := s.Org.For(r.Context(), p.Actor)
+		if err == nil {
+			err = tree.Check(id)
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		fp.Form["unit_id"] = u
+		fp.UnitName = s.visibleUnitName(r, id)
 	}
 	s.render(w, r, "person_form", http.StatusOK, fp)
 }
