@@ -51,7 +51,7 @@ var DefaultLimits = Limits{
 
 // streamAbove is the size from which the XLSX library keeps a sheet (or
 // the shared strings) in a temporary file instead of memory.
-const streamAbove = 1 << 20
+const streamAbove = 4 << 20
 
 // maxMarkupRun bounds a stretch of an XLSX part without a '<': no real
 // sheet has one (a cell is at most CellBytes, escaped), and the XML decoder
@@ -215,12 +215,39 @@ func (g *csvGuard) Read(p []byte) (int, error) {
 		return 0, g.err
 	}
 	n, err := g.r.Read(p)
-	for _, c := range p[:n] {
-		if g.err = g.count(c); g.err != nil {
+	for i := 0; i < n; {
+		// the bytes of a cell in bulk, up to the next that matters
+		j := i
+		if g.quoted {
+			for j < n && p[j] != '"' {
+				j++
+			}
+		} else {
+			for j < n && p[j] != '"' && p[j] != g.comma && p[j] != '\n' && p[j] != '\r' {
+				j++
+			}
+		}
+		if g.err = g.plain(j - i); g.err != nil {
 			return 0, g.err
 		}
+		if j < n {
+			if g.err = g.count(p[j]); g.err != nil {
+				return 0, g.err
+			}
+		}
+		i = j + 1
 	}
 	return n, err
+}
+
+// plain counts k bytes of a cell's text.
+func (g *csvGuard) plain(k int) error {
+	if k == 0 {
+		return nil
+	}
+	g.bytes += int64(k)
+	g.cell, g.row = g.cell+k, g.row+k
+	return g.check()
 }
 
 func (g *csvGuard) count(c byte) error {
@@ -253,6 +280,13 @@ func (g *csvGuard) count(c byte) error {
 		return nil
 	}
 	g.cell, g.row = g.cell+1, g.row+1
+	return g.check()
+}
+
+func (g *csvGuard) check() error {
+	if g.bytes > g.lim.Bytes {
+		return bad("sheet.err.too_large", "MB", mb(g.lim.Bytes))
+	}
 	if g.cell > g.lim.CellBytes {
 		return bad("sheet.err.cell_too_long", "KB", errs.Count(g.lim.CellBytes>>10)).At(g.lines+1, columnName(g.fields))
 	}
