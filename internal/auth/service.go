@@ -182,9 +182,6 @@ func (s *Service) UpdateUser(ctx context.Context, actor *Actor, id int64, in Use
 	if err := s.validate(ctx, actor, &in, false, old.Login); err != nil {
 		return nil, err
 	}
-	if id == actor.UserID && (in.Disabled || in.Role != old.Role) {
-		return nil, errs.Invalidf("auth.err.not_yourself")
-	}
 	u := *old
 	u.DisplayName, u.Email, u.Role, u.ScopeUnitID, u.Locale, u.Disabled = in.DisplayName, in.Email, in.Role, in.ScopeUnitID, in.Locale, in.Disabled
 	u.UpdatedAt = s.now().UTC()
