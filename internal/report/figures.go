@@ -195,12 +195,12 @@ type IndicatorFigs struct {
 // IndicatorFig is one indicator: this period, the one before, the same
 // period a year before, and the year's target.
 type IndicatorFig struct {
-	ID       int64      `json:"id"`
-	Code     string     `json:"code"`
-	Name     string     `json:"name"`
-	Measure  string     `json:"measure"`
-	Percent  bool       `json:"percent"`
-	Decimals int        `json:"decimals"`
+	ID       int64    `json:"id"`
+	Code     string   `json:"code"`
+	Name     string   `json:"name"`
+	Measure  string   `json:"measure"`
+	Percent  bool     `json:"percent"`
+	Decimals int      `json:"decimals"`
 	Value    *float64 `json:"value,omitempty"` // absent when there is no figure
 	Prev     *float64 `json:"prev,omitempty"`
 	LastYear *float64 `json:"last_year,omitempty"`

@@ -220,13 +220,13 @@ func (s *Service) Get(ctx context.Context, actor *auth.Actor, id int64) (*Report
 // problems of its prose, and for an issued report the figures that differ
 // now from those it was issued with.
 type View struct {
-	Report   *Report        `json:"report"`
-	Doc      *Doc           `json:"document"`
-	Fields   []Field        `json:"fields"`
-	Figures  *Figures       `json:"figures"`
-	Problems []*errs.Error  `json:"-"`
-	Changes  []Change       `json:"changes"`
-	Writable bool           `json:"writable"`
+	Report   *Report       `json:"report"`
+	Doc      *Doc          `json:"document"`
+	Fields   []Field       `json:"fields"`
+	Figures  *Figures      `json:"figures"`
+	Problems []*errs.Error `json:"-"`
+	Changes  []Change      `json:"changes"`
+	Writable bool          `json:"writable"`
 }
 
 // Change is a figure of an issued report that differs now.
