@@ -206,7 +206,7 @@ func targetsTable(f *Figures, p *locale.Printer) *Table {
 	n := numbers{p}
 	t := &Table{Caption: "Kết quả thực hiện chỉ tiêu theo Quyết định số 1690/QĐ-TTg",
 		Head:   []string{"STT", "Chỉ tiêu", "Đơn vị đạt/Tổng số", "Tỷ lệ", "Mục tiêu", "Kết quả"},
-		Widths: []float64{0.8, 4.4, 1.5, 1.1, 1.1, 1.3}, Num: []bool{true, false, true, true, true, true}}
+		Widths: []float64{0.9, 4.3, 1.5, 1.1, 1.1, 1.3}, Num: []bool{true, false, true, true, true, true}}
 	for i, tg := range f.Apparatus.Targets {
 		if tg.Total == 0 {
 			continue
@@ -230,7 +230,7 @@ func plansTable(f *Figures, p *locale.Printer) *Table {
 	n := numbers{p}
 	t := &Table{Caption: "Kết quả thực hiện nhiệm vụ theo kế hoạch và nhóm nhiệm vụ",
 		Head:   []string{"STT", "Kế hoạch, nhóm nhiệm vụ", "Tổng số", "Đã triển khai", "Hoàn thành", "Hoàn thành muộn", "Quá hạn"},
-		Widths: []float64{0.7, 4.1, 1, 1.2, 1.2, 1.2, 1}, Num: []bool{true, false, true, true, true, true, true}}
+		Widths: []float64{0.9, 3.9, 1, 1.2, 1.2, 1.2, 1}, Num: []bool{true, false, true, true, true, true, true}}
 	counts := func(c CountsFig) []string {
 		return []string{n.int(c.Total), n.int(c.Started), n.int(c.Done), n.int(c.DoneLate), n.int(c.Overdue)}
 	}
@@ -261,7 +261,7 @@ func indicatorsTable(f *Figures, p *locale.Printer) *Table {
 	ind := f.Indicators
 	t := &Table{Caption: "Các chỉ số chủ yếu " + lowerFirst(ind.PeriodLabel),
 		Head:   []string{"STT", "Chỉ số", ind.PeriodLabel, ind.PrevLabel, ind.LastYearLabel, "Chỉ tiêu năm"},
-		Widths: []float64{0.8, 3.7, 1.5, 1.5, 1.5, 1.3}, Num: []bool{true, false, true, true, true, true}}
+		Widths: []float64{0.9, 3.6, 1.5, 1.5, 1.5, 1.3}, Num: []bool{true, false, true, true, true, true}}
 	for i := range ind.Rows {
 		r := &ind.Rows[i]
 		target := "—"

@@ -131,9 +131,13 @@ func fields(f *Figures, r *Report, p *locale.Printer) []Field {
 		} {
 			scalar("apparatus", "apparatus."+x.key, x.label, n.int(x.v))
 		}
-		met := 0
+		met, applies := 0, 0
 		var items []string
 		for _, t := range a.Targets {
+			if t.Total == 0 {
+				continue // no unit of the scope is of the target's level
+			}
+			applies++
 			if t.Met {
 				met++
 			}
@@ -144,7 +148,7 @@ func fields(f *Figures, r *Report, p *locale.Printer) []Field {
 			items = append(items, fmt.Sprintf("- %s: %s đơn vị đạt; %s.", t.Title, n.ratio(t.Passing, t.Total), state))
 		}
 		scalar("apparatus", "apparatus.targets_met", "Số chỉ tiêu đã đạt", n.int(met))
-		scalar("apparatus", "apparatus.targets_total", "Tổng số chỉ tiêu", n.int(len(a.Targets)))
+		scalar("apparatus", "apparatus.targets_total", "Tổng số chỉ tiêu", n.int(applies))
 		list("apparatus", "apparatus.targets", "Kết quả thực hiện chỉ tiêu Quyết định 1690", items)
 		var failing []string
 		for _, t := range a.Targets {

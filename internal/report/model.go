@@ -133,7 +133,7 @@ type Report struct {
 
 // NumberText is the number and symbol as the document writes it:
 // "125/BC-UBND"; a number under 10 gets a leading zero (Decree 30).
-func (r *Report) NumberText() string {
+func (r Report) NumberText() string {
 	if r.Number == 0 {
 		return "/" + r.Heading.Symbol
 	}
@@ -145,7 +145,7 @@ func (r *Report) NumberText() string {
 }
 
 // Frozen reports whether the report may no longer change.
-func (r *Report) Frozen() bool { return r.Status != Draft }
+func (r Report) Frozen() bool { return r.Status != Draft }
 
 // FileInfo describes a stored file of an issued report.
 type FileInfo struct {

@@ -7,6 +7,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -658,5 +661,59 @@ func TestThematicReport(t *testing.T) {
 	b, _ := json.Marshal(v.Document)
 	if strings.Contains(string(b), "Các chỉ số chủ yếu") || !strings.Contains(string(b), "Quyết định số 1690/QĐ-TTg") {
 		t.Error("the thematic document's sections")
+	}
+}
+
+// TestDOCXOpensInLibreOffice: LibreOffice opens the DOCX and prints it with
+// the same words, figures and table (skipped where LibreOffice is not
+// installed: CI does not install it).
+func TestDOCXOpensInLibreOffice(t *testing.T) {
+	soffice, err := exec.LookPath("soffice")
+	if err != nil {
+		t.Skip("LibreOffice (soffice) is not installed")
+	}
+	s := apptest.StartSQLite(t)
+	ctx := context.Background()
+	u := s.User(t, "gialai")
+	r, err := s.Reports.Create(ctx, u.Actor(), report.Input{UnitID: u.ScopeUnitID, Period: "2026-H1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err = s.Reports.Issue(ctx, u.Actor(), r.ID, report.IssueInput{Number: 7, Date: day.Of(2026, 7, 2), Signer: "Phạm Anh Tuấn"}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, data, err := s.Reports.File(ctx, u.Actor(), r.ID, report.FileDOCX)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "bao-cao.docx"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(soffice, "--headless", "-env:UserInstallation=file://"+filepath.Join(dir, "profile"), "--convert-to", "pdf", "--outdir", dir,
+		filepath.Join(dir, "bao-cao.docx"))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("soffice: %v: %s", err, out)
+	}
+	pdf, err := os.ReadFile(filepath.Join(dir, "bao-cao.pdf"))
+	if err != nil {
+		t.Fatalf("LibreOffice wrote no PDF: %v", err)
+	}
+	text := reporttest.PDFText(t, pdf)
+	docx, err := reporttest.ReadDOCX(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups := docx.Table("Kế hoạch, nhóm nhiệm vụ")
+	// (LibreOffice writes a table's text column by column)
+	want := []string{"Số: 07/BC-UBND", "Gia Lai, ngày 02 tháng 7 năm 2026", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Nơi nhận:", "Phạm Anh Tuấn",
+		"Bảng 2. Kết quả thực hiện nhiệm vụ theo kế hoạch và nhóm nhiệm vụ", reporttest.Squash(groups[1][1]), reporttest.Squash(groups[2][1])}
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			t.Errorf("LibreOffice's rendering lacks %q", w)
+		}
+	}
+	if n := reporttest.PDFPages(pdf); n < 3 {
+		t.Errorf("LibreOffice lays it out on %d pages", n)
 	}
 }
