@@ -97,6 +97,9 @@ type reportListPage struct {
 	ChainKind   string
 	ChainKey    string
 	Kinds       []report.Kind
+	// LowerSent are the units below that have sent (or are drafting) their
+	// report, LowerMissing those that have not begun it.
+	LowerSent, LowerMissing []report.LowerFig
 }
 
 // PeriodLabel names a report's period in the page's language.
@@ -137,6 +140,13 @@ func (s *Server) reportListData(r *http.Request) (*reportListPage, error) {
 			return nil, err
 		}
 		lp.ChainPeriod = *period
+		for _, l := range lp.Chain.Lower {
+			if l.Status == "" {
+				lp.LowerMissing = append(lp.LowerMissing, l)
+			} else {
+				lp.LowerSent = append(lp.LowerSent, l)
+			}
+		}
 	}
 	if len(lp.Periods) > 0 {
 		lp.Form["period"] = lp.Periods[0].Key
