@@ -88,6 +88,14 @@ func TestReportThroughTheAPI(t *testing.T) {
 		if len(v.Changes) != 0 {
 			t.Errorf("changes right after issue: %+v", v.Changes)
 		}
+		// the report is a document of the plans' chain: each plan it covers
+		// names it
+		planPage := s.SessionFor(t, s.User(t, "gialai"))
+		for _, doc := range v.Figures.Plans.Docs {
+			if _, body := planPage.Get(fmt.Sprintf("/plans/%d", doc.ID)); !strings.Contains(string(body), fmt.Sprintf(`href="/periodic-reports/%d"`, h1.ID)) {
+				t.Errorf("the page of plan %s does not name the report on it", doc.Number)
+			}
+		}
 
 		// Phường Pleiku does the same for itself
 		pk := s.TokenClient(t, "pleiku")
@@ -457,7 +465,9 @@ func checkDocument(t *testing.T, files map[string][]byte, v api.ReportView, want
 		fmt.Sprintf("%s/%s thôn, tổ dân phố", vi.Int(nw.VillagesCovered), vi.Int(nw.Villages)),
 		fmt.Sprintf("triển khai %s nhiệm vụ theo %d kế hoạch", vi.Int(f.Plans.Total.Total), len(f.Plans.Docs)))
 	for _, tg := range f.Apparatus.Targets {
-		common = append(common, fmt.Sprintf("%s: %s/%s", tg.Title, vi.Int(tg.Passing), vi.Int(tg.Total)))
+		if tg.Total > 0 { // a target of no unit of the scope's levels is left out
+			common = append(common, fmt.Sprintf("%s: %s/%s", tg.Title, vi.Int(tg.Passing), vi.Int(tg.Total)))
+		}
 	}
 	for _, doc := range f.Plans.Docs {
 		for _, g := range doc.Groups {
