@@ -456,6 +456,9 @@ func (s *Service) Issue(ctx context.Context, actor *auth.Actor, id int64, in Iss
 	if r.Frozen() {
 		return nil, errs.New(errs.Conflict, "report.err.frozen")
 	}
+	// what is issued is the draft as read now: a change saved meanwhile
+	// makes the issue fail rather than be lost
+	asRead := []any{r.Title, mustJSON(r.Heading), mustJSON(r.Sections)}
 	var bad []*errs.Error
 	today := s.org.Today()
 	if in.Number < 1 || in.Number > MaxNumber {
@@ -528,13 +531,14 @@ func (s *Service) Issue(ctx context.Context, actor *auth.Actor, id int64, in Iss
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE periodic_reports SET status = $1, number = $2, number_year = $3, issued_on = $4,
 			heading_json = $5, content_sha256 = $6, figures_json = $7, issued_by = $8, issued_at = $9, updated_at = $10
-			WHERE id = $11 AND status = $12`, Issued, r.Number, r.IssuedOn.Year(), r.IssuedOn, mustJSON(r.Heading), r.ContentSHA256,
-			mustJSON(f), nullID(actor.UserID), now, now, r.ID, Draft)
+			WHERE id = $11 AND status = $12 AND title = $13 AND heading_json = $14 AND sections_json = $15`,
+			Issued, r.Number, r.IssuedOn.Year(), r.IssuedOn, mustJSON(r.Heading), r.ContentSHA256,
+			mustJSON(f), nullID(actor.UserID), now, now, r.ID, Draft, asRead[0], asRead[1], asRead[2])
 		if err != nil {
 			return uniqueNumber(err, r)
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return errs.New(errs.Conflict, "report.err.frozen")
+			return errs.New(errs.Conflict, "report.err.changed")
 		}
 		issued := struct {
 			Number        string  `json:"number"`
