@@ -101,7 +101,7 @@ func Seed(ctx context.Context, orgs *org.Service, accounts *auth.Service, ppl *p
 	for _, l := range snap.Predecessors(newGiaLai.UnitID) {
 		oldProvinces = append(oldProvinces, snap.At(l.PredecessorID, Baseline))
 	}
-	if err := seedPeople(ctx, snap, ppl, admin, oldProvinces, newGiaLai); err != nil {
+	if err := seedPeople(ctx, snap, ppl, admin, oldProvinces, newGiaLai, orgs.Today()); err != nil {
 		return nil, fmt.Errorf("demo people: %w", err)
 	}
 	commune := snap.Search("Pleiku", Reorg, newGiaLai.UnitID, 1)
