@@ -58,10 +58,10 @@ type Figures struct {
 	TreeDate  day.Day              `json:"tree_date"`
 	// Threshold: the share of its expected units below which a figure is
 	// incomplete (a setting).
-	Threshold float64   `json:"threshold"`
-	Unit      FigureRow `json:"unit"`
-	InForce   bool                 `json:"in_force"`
-	Children  []FigureRow          `json:"children"`
+	Threshold float64     `json:"threshold"`
+	Unit      FigureRow   `json:"unit"`
+	InForce   bool        `json:"in_force"`
+	Children  []FigureRow `json:"children"`
 	// Predecessors: as it was, for a unit formed later, the units it was
 	// formed from.
 	Predecessors []FigureRow       `json:"predecessors,omitempty"`
