@@ -162,12 +162,47 @@ func (c *calc) completenessAt(ind *Indicator, p Period, lay *layout, at map[int3
 	expected, reported = make([]int, n), make([]int, n)
 	var seen []int
 	var got bool
-	place := func(pos int32) {
-		for ; pos >= 0; pos = lay.parent[pos] {
-			if i, ok := at[pos]; ok && once(&seen, i) {
-				expected[i]++
-				if got {
-					reported[i]++
+	count := func(i int) {
+		if once(&seen, i) {
+			expected[i]++
+			if got {
+				reported[i]++
+			}
+		}
+	}
+	var place func(pos int32)
+	if len(at) > 16 {
+		// many positions (a round's units): index them by position and
+		// walk each placement up to the root
+		index := make([]int32, len(lay.ids))
+		for i := range index {
+			index[i] = -1
+		}
+		for p, i := range at {
+			index[p] = int32(i)
+		}
+		place = func(pos int32) {
+			for ; pos >= 0; pos = lay.parent[pos] {
+				if i := index[pos]; i >= 0 {
+					count(int(i))
+				}
+			}
+		}
+	} else {
+		// a few positions (an assessment's unit): test each one's subtree
+		// range rather than look every ancestor up
+		type span struct {
+			lo, hi int32
+			i      int
+		}
+		spans := make([]span, 0, len(at))
+		for p, i := range at {
+			spans = append(spans, span{p, lay.end[p], i})
+		}
+		place = func(pos int32) {
+			for _, s := range spans {
+				if pos >= s.lo && pos < s.hi {
+					count(s.i)
 				}
 			}
 		}
