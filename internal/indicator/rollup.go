@@ -523,12 +523,15 @@ func (c *calc) row(date day.Day, id int64, f Figure) Row {
 // rank numbers rows with a value within their level, best first (ties
 // share a rank). A level with fewer than two figures is not ranked; a rank
 // is partial when its row's figure is incomplete or when fewer than the
-// threshold of the level's rows have a figure.
+// threshold of the level's rows that should have a figure (one, or a form
+// expecting it) have one.
 func rank(rows []Row, higherBetter bool, threshold float64) {
 	byLevel := map[org.Level][]int{}
 	inLevel := map[org.Level]int{}
 	for i, r := range rows {
-		inLevel[r.Level]++
+		if r.Has() || r.Known() {
+			inLevel[r.Level]++
+		}
 		if r.Has() {
 			byLevel[r.Level] = append(byLevel[r.Level], i)
 		}
