@@ -398,6 +398,7 @@ func seedIndicators(ctx context.Context, w *world, ind *indicator.Service, as *a
 		return w.Today
 	}
 	k := 0
+	lastYear := 0.0 // the province's dossiers last year, for this year's target
 	// monthly, to the current month
 	current := indicator.PeriodOf(indicator.Monthly, w.Today)
 	for p := ReportFrom; !current.Less(p); p = p.Next() {
@@ -426,6 +427,9 @@ func seedIndicators(ctx context.Context, w *world, ind *indicator.Service, as *a
 			w.misreport(f, p, v, vals)
 			if err := put(b, codes, f, v, p, st, at, vals); err != nil {
 				return err
+			}
+			if p.Year == w.Today.Year()-1 {
+				lastYear += all
 			}
 		}
 	}
@@ -479,9 +483,10 @@ func seedIndicators(ctx context.Context, w *world, ind *indicator.Service, as *a
 	if err := b.Close(); err != nil {
 		return fmt.Errorf("demo values: %w", err)
 	}
-	// targets for the year
+	// targets for the year; dossiers a tenth above last year's
 	year := w.Today.Year()
-	for code, v := range map[string]float64{"DVC_FULL_RATE": 100, "HS_ONLINE_RATE": 80, "DOC_SIGNED_RATE": 95, "DX_TRAINED_RATE": 100, "CT_COVERAGE": 100, "HS_ALL": 60000} {
+	for code, v := range map[string]float64{"DVC_FULL_RATE": 100, "HS_ONLINE_RATE": 80, "DOC_SIGNED_RATE": 95, "DX_TRAINED_RATE": 100, "CT_COVERAGE": 100,
+		"HS_ALL": math.Round(lastYear*1.1/1000) * 1000} {
 		if _, err := ind.SetTarget(ctx, admin, indicator.TargetInput{Indicator: code, UnitID: prov.UnitID, Year: year, Value: v,
 			Note: "Kế hoạch 687/KH-UBND"}); err != nil {
 			return fmt.Errorf("demo target %s: %w", code, err)
