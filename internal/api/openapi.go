@@ -23,6 +23,7 @@ func (a *API) Register(r *httpx.Router) {
 	a.registerNetwork()
 	a.registerPlans()
 	a.registerIndicators()
+	a.registerAssess()
 	r.Handle("GET", Prefix+"/openapi.json", httpx.Public, nil, a.openAPI, a.fail)
 }
 
