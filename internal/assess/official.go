@@ -115,6 +115,19 @@ func (s *Service) FrameworkFor(ctx context.Context, family string, year int) (*F
 	return s.framework(ctx, s.db, id)
 }
 
+// frameworkSeen is FrameworkFor, for an actor: a framework defined outside
+// their part of the tree is as if there were none.
+func (s *Service) frameworkSeen(ctx context.Context, t *org.Scoped, family string, year int) (*Framework, error) {
+	f, err := s.FrameworkFor(ctx, family, year)
+	if err != nil {
+		return nil, err
+	}
+	if !ownerVisible(t, f.OwnerUnitID) {
+		return nil, errs.Invalidf("assess.err.no_framework_year", "Family", family, "Year", year).At(0, "year")
+	}
+	return f, nil
+}
+
 // stored reads the results kept for a family and year.
 func (s *Service) stored(ctx context.Context, family string, year int) ([]Official, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, unit_id, tree_date, dti, rank, rank_of, source FROM official_results
@@ -172,7 +185,7 @@ func (s *Service) OfficialResults(ctx context.Context, actor *auth.Actor, family
 	if err != nil {
 		return nil, err
 	}
-	f, err := s.FrameworkFor(ctx, family, year)
+	f, err := s.frameworkSeen(ctx, t, family, year)
 	if err != nil {
 		return nil, err
 	}
@@ -200,6 +213,17 @@ func (s *Service) OfficialResults(ctx context.Context, actor *auth.Actor, family
 		rk.Rows = restate(t.Snapshot, all, weights, s.org.Today())
 	}
 	rankRows(rk.Rows)
+	if f.OwnerUnitID != t.RootID {
+		// a province's own index is seen within the province; the national
+		// ones are public
+		var in []Official
+		for _, o := range rk.Rows {
+			if t.InScope(o.UnitID) {
+				in = append(in, o)
+			}
+		}
+		rk.Rows = in
+	}
 	return rk, nil
 }
 
@@ -354,6 +378,9 @@ func rankRows(rows []Official) {
 			n++
 		}
 	}
+	if n < 2 {
+		return // a ranking of one is no ranking
+	}
 	for i := range rows {
 		if rows[i].DTI == nil {
 			continue
@@ -487,7 +514,7 @@ func (s *Service) RecordResult(ctx context.Context, actor *auth.Actor, in Result
 	if in.Year < 2000 || in.Year > 2100 {
 		return nil, errs.Invalidf("indicator.err.bad_year", "Value", in.Year).At(0, "year")
 	}
-	f, err := s.FrameworkFor(ctx, in.Family, in.Year)
+	f, err := s.frameworkSeen(ctx, t, in.Family, in.Year)
 	if err != nil {
 		return nil, err
 	}
@@ -587,443 +614,6 @@ func nullInt(n int) any {
 	return n
 }
 
-// Weight is a predecessor's weight in a merged unit's restated results.
-type Weight struct {
-	PredecessorID int64   `json:"predecessor_id"`
-	Weight        float64 `json:"weight"`
-}
-
-// weights reads the weights set for a family: successor → predecessor →
-// weight.
-func (s *Service) weights(ctx context.Context, family string) (map[int64]map[int64]float64, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT unit_id, predecessor_id, weight FROM merge_weights WHERE family = $1`, family)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64]map[int64]float64{}
-	for rows.Next() {
-		var u, p int64
-		var w float64
-		if err := rows.Scan(&u, &p, &w); err != nil {
-			return nil, err
-		}
-		if out[u] == nil {
-			out[u] = map[int64]float64{}
-		}
-		out[u][p] = w
-	}
-	return out, rows.Err()
-}
-
-// Predecessors lists the units a unit was formed from, through every step
-// of its lineage (the ones whose results it is computed from).
-func predecessors(snap *org.Snapshot, u int64) []int64 {
-	var out []int64
-	seen := map[int64]bool{}
-	var walk func(u int64, depth int)
-	walk = func(u int64, depth int) {
-		for _, l := range snap.Predecessors(u) {
-			if seen[l.PredecessorID] || depth > 8 {
-				continue
-			}
-			seen[l.PredecessorID] = true
-			out = append(out, l.PredecessorID)
-			walk(l.PredecessorID, depth+1)
-		}
-	}
-	walk(u, 0)
-	return out
-}
-
-// SetWeights sets how a merged unit's results before the merger are
-// computed from its predecessors': by these weights (any positive
-// numbers: population, communes…), or, with none, by their plain average.
-func (s *Service) SetWeights(ctx context.Context, actor *auth.Actor, family string, unit int64, ws []Weight, note string) error {
-	if !mayRecord(actor) {
-		return errs.ForbiddenErr()
-	}
-	t, err := s.org.For(ctx, actor)
-	if err != nil {
-		return err
-	}
-	if err := checkUnit(t, unit, "unit_id"); err != nil {
-		return err
-	}
-	family = strings.ToUpper(strings.TrimSpace(family))
-	if family == "" {
-		family = DTIFamily
-	}
-	if !validCode(family) {
-		return errs.Invalidf("indicator.err.bad_code", "Value", family).At(0, "family")
-	}
-	preds := map[int64]bool{}
-	for _, p := range predecessors(t.Snapshot, unit) {
-		preds[p] = true
-	}
-	if len(preds) == 0 {
-		return errs.Invalidf("assess.err.no_predecessors").At(0, "unit_id")
-	}
-	var bad []*errs.Error
-	seen := map[int64]bool{}
-	for _, w := range ws {
-		switch {
-		case !preds[w.PredecessorID]:
-			bad = append(bad, errs.Invalidf("assess.err.not_predecessor", "ID", w.PredecessorID).At(0, "predecessor_id"))
-		case seen[w.PredecessorID]:
-			bad = append(bad, errs.Invalidf("assess.err.not_predecessor", "ID", w.PredecessorID).At(0, "predecessor_id"))
-		case !(w.Weight > 0) || w.Weight > 1e12:
-			bad = append(bad, errs.Invalidf("assess.err.weight").At(0, "weight"))
-		}
-		seen[w.PredecessorID] = true
-	}
-	if len(bad) > 0 {
-		return oneOrList(bad)
-	}
-	before, err := s.weights(ctx, family)
-	if err != nil {
-		return err
-	}
-	now := s.now().UTC()
-	note = locale.CleanString(note)
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM merge_weights WHERE family = $1 AND unit_id = $2`, family, unit); err != nil {
-			return err
-		}
-		after := map[int64]float64{}
-		for _, w := range ws {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO merge_weights (family, unit_id, predecessor_id, weight, note, updated_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-				family, unit, w.PredecessorID, w.Weight, note, now); err != nil {
-				return err
-			}
-			after[w.PredecessorID] = w.Weight
-		}
-		return s.audit.Write(ctx, tx, actor.Who(), audit.Entry{Action: "merge_weights.save", Entity: "merge_weights", EntityID: fmt.Sprintf("%s/%d", family, unit),
-			UnitID: unit, Before: before[unit], After: map[string]any{"weights": after, "note": note}})
-	})
-}
-
-// Weights are the weights set for a merged unit (none: plain average).
-func (s *Service) Weights(ctx context.Context, actor *auth.Actor, family string, unit int64) ([]Weight, error) {
-	t, err := s.org.For(ctx, actor)
-	if err != nil {
-		return nil, err
-	}
-	if err := t.Check(unit); err != nil {
-		return nil, err
-	}
-	all, err := s.weights(ctx, family)
-	if err != nil {
-		return nil, err
-	}
-	var out []Weight
-	for _, p := range predecessors(t.Snapshot, unit) {
-		if w, ok := all[unit][p]; ok {
-			out = append(out, Weight{p, w})
-		}
-	}
-	return out, nil
-}
-
-// Goal is a unit's goal for its rank in a national index.
-type Goal struct {
-	ID       int64  `json:"id"`
-	Family   string `json:"family"`
-	UnitID   int64  `json:"unit_id"`
-	YearFrom int    `json:"year_from"`
-	YearTo   int    `json:"year_to"`
-	MaxRank  int    `json:"max_rank"` // within the first MaxRank
-	Basis    string `json:"basis"`
-}
-
-// Light is how a result stands against a goal.
-type Light string
-
-// The lights: met, missed, or no result to judge by.
-const (
-	GoalMet    Light = "met"
-	GoalMissed Light = "missed"
-	GoalNone   Light = "none"
-)
-
-// Judge says how a result stands against the goal.
-func (g *Goal) Judge(o *Official) Light {
-	if o == nil {
-		return GoalNone
-	}
-	rank, _ := o.Standing()
-	if rank == 0 {
-		return GoalNone
-	}
-	if rank <= g.MaxRank {
-		return GoalMet
-	}
-	return GoalMissed
-}
-
-// SetGoal sets a unit's goal for its rank (replacing the one with the same
-// first year).
-func (s *Service) SetGoal(ctx context.Context, actor *auth.Actor, g Goal) (*Goal, error) {
-	if !mayRecord(actor) {
-		return nil, errs.ForbiddenErr()
-	}
-	t, err := s.org.For(ctx, actor)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkUnit(t, g.UnitID, "unit_id"); err != nil {
-		return nil, err
-	}
-	g.Family = strings.ToUpper(strings.TrimSpace(g.Family))
-	if g.Family == "" {
-		g.Family = DTIFamily
-	}
-	g.Basis = locale.CleanString(g.Basis)
-	var bad []*errs.Error
-	if !validCode(g.Family) {
-		bad = append(bad, errs.Invalidf("indicator.err.bad_code", "Value", g.Family).At(0, "family"))
-	}
-	if g.YearFrom < 2000 || g.YearFrom > 2100 || g.YearTo < g.YearFrom || g.YearTo > 2100 {
-		bad = append(bad, errs.Invalidf("assess.err.years", "From", g.YearFrom, "To", g.YearTo).At(0, "year_from"))
-	}
-	if g.MaxRank < 1 || g.MaxRank > 10000 {
-		bad = append(bad, errs.Invalidf("assess.err.goal_rank").At(0, "max_rank"))
-	}
-	if len(bad) > 0 {
-		return nil, oneOrList(bad)
-	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		var old Goal
-		err := tx.QueryRowContext(ctx, `SELECT id, year_to, max_rank, basis FROM rank_goals WHERE family = $1 AND unit_id = $2 AND year_from = $3`,
-			g.Family, g.UnitID, g.YearFrom).Scan(&old.ID, &old.YearTo, &old.MaxRank, &old.Basis)
-		if err != nil && !db.IsNoRows(err) {
-			return err
-		}
-		var before any
-		if old.ID != 0 {
-			before = old
-			if _, err := tx.ExecContext(ctx, `DELETE FROM rank_goals WHERE id = $1`, old.ID); err != nil {
-				return err
-			}
-		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO rank_goals (family, unit_id, year_from, year_to, max_rank, basis, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, g.Family, g.UnitID, g.YearFrom, g.YearTo, g.MaxRank, g.Basis, s.now().UTC()).Scan(&g.ID); err != nil {
-			return err
-		}
-		return s.audit.Write(ctx, tx, actor.Who(), audit.Entry{Action: "rank_goal.save", Entity: "rank_goal", EntityID: fmt.Sprint(g.ID),
-			UnitID: g.UnitID, Before: before, After: g})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &g, nil
-}
-
-// goalFor is the unit's goal that covers a year, or nil.
-func (s *Service) goalFor(ctx context.Context, family string, unit int64, year int) (*Goal, error) {
-	g := &Goal{}
-	err := s.db.QueryRowContext(ctx, `SELECT id, family, unit_id, year_from, year_to, max_rank, basis FROM rank_goals
-		WHERE family = $1 AND unit_id = $2 AND year_from <= $3 AND year_to >= $3 ORDER BY year_from DESC LIMIT 1`, family, unit, year).Scan(
-		&g.ID, &g.Family, &g.UnitID, &g.YearFrom, &g.YearTo, &g.MaxRank, &g.Basis)
-	if db.IsNoRows(err) {
-		return nil, nil
-	}
-	return g, err
-}
-
-// CompareRow is one main indicator of a comparison, each as an index 0–1.
-type CompareRow struct {
-	Node     *Node    `json:"node"`
-	Official *float64 `json:"official,omitempty"` // published
-	Self     *float64 `json:"self,omitempty"`     // the self-assessment's score (figures, judgements, reviews) / maximum
-	Figures  *float64 `json:"figures,omitempty"`  // the components scored from figures only / their maximum
-	Bound    int      `json:"bound"`              // components scored from figures
-	Filled   int      `json:"filled"`             // …whose figure was there
-	Gap      *float64 `json:"gap,omitempty"`      // self − official
-}
-
-// Comparison is a unit's self-assessment for a year beside its published
-// results and its figures, with its goal.
-type Comparison struct {
-	Unit         *org.Version `json:"unit"`
-	Family       string       `json:"family"`
-	Year         int          `json:"year"`
-	Framework    *Framework   `json:"framework"`
-	Round        *Round       `json:"round,omitempty"` // the self-assessment of the year
-	SelfIndex    *float64     `json:"self_index,omitempty"`
-	Official     *Official    `json:"official,omitempty"`
-	OfficialYear int          `json:"official_year,omitempty"` // the year, or the latest before it with a result
-	Rows         []CompareRow `json:"rows"`
-	Goal         *Goal        `json:"goal,omitempty"`
-	Light        Light        `json:"light"`
-	History      []Official   `json:"history"` // every year's result, restated to the unit where it was formed since
-}
-
-// Compare puts a unit's self-assessment of a year (a round of the family's
-// framework that assesses it) beside its published result of that year —
-// or of the latest year before it that has one, since results come out a
-// year later — and beside the share of its score that comes from figures,
-// with the gap per main indicator and its rank goal.
-func (s *Service) Compare(ctx context.Context, actor *auth.Actor, family string, unit int64, year int) (*Comparison, error) {
-	t, err := s.org.For(ctx, actor)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkUnit(t, unit, "unit"); err != nil {
-		return nil, err
-	}
-	family = strings.ToUpper(strings.TrimSpace(family))
-	if family == "" {
-		family = DTIFamily
-	}
-	f, err := s.FrameworkFor(ctx, family, year)
-	if err != nil {
-		return nil, err
-	}
-	c := &Comparison{Family: family, Year: year, Framework: f, Unit: t.At(unit, s.org.Today()), Light: GoalNone, History: []Official{}}
-	if c.Unit == nil {
-		c.Unit = t.Latest(unit)
-	}
-	// every year with results, the unit's own or restated from its predecessors
-	var years []int
-	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT year FROM official_results WHERE family = $1 ORDER BY year`, family)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var y int
-		if err := rows.Scan(&y); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		years = append(years, y)
-	}
-	rows.Close()
-	for _, y := range years {
-		rk, err := s.OfficialResults(ctx, actor, family, y, Restated)
-		if err != nil {
-			if errs.KindOf(err) == errs.Invalid {
-				continue // a year no framework serves any more
-			}
-			return nil, err
-		}
-		for _, o := range rk.Rows {
-			if o.UnitID == unit {
-				c.History = append(c.History, o)
-				if y <= year && (c.Official == nil || y > c.OfficialYear) {
-					x := o
-					c.Official, c.OfficialYear = &x, y
-				}
-			}
-		}
-	}
-	if c.Goal, err = s.goalFor(ctx, family, unit, year); err != nil {
-		return nil, err
-	}
-	if c.Goal != nil {
-		c.Light = c.Goal.Judge(c.Official)
-	}
-	// the self-assessment: the latest round of the family for the year
-	// that assesses the unit
-	var card *Card
-	rounds, err := s.Rounds(ctx, actor)
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range rounds {
-		if r.Year != year || !contains(r.Units, unit) {
-			continue
-		}
-		rf, err := s.framework(ctx, s.db, r.FrameworkID)
-		if err != nil {
-			return nil, err
-		}
-		if rf.Family != family {
-			continue
-		}
-		if card, err = s.Card(ctx, actor, r.ID, unit); err != nil {
-			return nil, err
-		}
-		c.Round, f, c.Framework = r, rf, rf
-		idx := card.Index
-		c.SelfIndex = &idx
-		break
-	}
-	var officialCodes map[string]string // a main of f → its code in the official year's version
-	if c.Official != nil {
-		of, err := s.FrameworkFor(ctx, family, c.OfficialYear)
-		if err != nil {
-			return nil, err
-		}
-		officialCodes = map[string]string{}
-		has := map[string]bool{}
-		for _, m := range of.Mains() {
-			has[m.Code] = true
-		}
-		for _, m := range f.Mains() {
-			switch {
-			case m.Continues != "" && has[m.Continues] && of.ID != f.ID:
-				officialCodes[m.Code] = m.Continues
-			case has[m.Code]:
-				officialCodes[m.Code] = m.Code
-			}
-		}
-	}
-	for _, m := range f.Mains() {
-		row := CompareRow{Node: m}
-		if c.Official != nil {
-			if v, ok := c.Official.Values[officialCodes[m.Code]]; ok {
-				v := v
-				row.Official = &v
-			}
-		}
-		if card != nil {
-			if sc := card.Scores[m.ID]; sc != nil && m.Max > 0 {
-				v := sc.Final / m.Max
-				row.Self = &v
-			}
-			var got, max float64
-			var leaves func(n *Node)
-			leaves = func(n *Node) {
-				if n.Leaf() {
-					if n.FromIndicator() {
-						row.Bound++
-						if sc := card.Scores[n.ID]; sc != nil && sc.Auto != nil {
-							row.Filled++
-							got += *sc.Auto
-							max += n.Max
-						}
-					}
-					return
-				}
-				for _, k := range n.Children {
-					leaves(k)
-				}
-			}
-			leaves(m)
-			if max > 0 {
-				v := got / max
-				row.Figures = &v
-			}
-		}
-		if row.Self != nil && row.Official != nil {
-			v := *row.Self - *row.Official
-			row.Gap = &v
-		}
-		c.Rows = append(c.Rows, row)
-	}
-	return c, nil
-}
-
-func contains(ids []int64, id int64) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
-}
-
 // Years lists the years that have published results of a family.
 func (s *Service) Years(ctx context.Context, family string) ([]int, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT year FROM official_results WHERE family = $1 ORDER BY year DESC`, family)
@@ -1050,7 +640,7 @@ func (s *Service) Assessable(ctx context.Context, actor *auth.Actor, family stri
 	if err != nil {
 		return nil, err
 	}
-	f, err := s.FrameworkFor(ctx, family, year)
+	f, err := s.frameworkSeen(ctx, t, family, year)
 	if err != nil {
 		return nil, err
 	}

@@ -112,7 +112,7 @@ func (s *Service) ImportResults(ctx context.Context, actor *auth.Actor, r io.Rea
 		if fc, ok := frames[year]; ok {
 			return fc
 		}
-		f, err := s.FrameworkFor(ctx, o.Family, year)
+		f, err := s.frameworkSeen(ctx, t, o.Family, year)
 		if err != nil {
 			e, _ := errs.As(err)
 			if e == nil {
