@@ -57,7 +57,7 @@ func (a *API) registerAssess() {
 		Tag: "assessment", Query: []httpx.Param{family, year}, Response: assess.Comparison{}}, a.officialComparison)
 	a.handle("POST", "/rank-goals", &httpx.Doc{Summary: "Set a unit's goal for its rank in a national index", Tag: "assessment",
 		Request: assess.Goal{}, Response: assess.Goal{}, Status: http.StatusCreated}, a.setGoal)
-	a.handle("POST", "/units/{id}/merge-weights", &httpx.Doc{Summary: "Set how a merged unit's results before the merger are computed from its predecessors' (no weights: their average)",
+	a.handle("POST", "/merge-weights/{id}", &httpx.Doc{Summary: "Set how a merged unit's results before the merger are computed from its predecessors' (no weights: their average)",
 		Tag: "assessment", Request: WeightsBody{}, Status: http.StatusNoContent}, a.setWeights)
 }
 

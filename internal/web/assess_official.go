@@ -24,7 +24,7 @@ func (s *Server) registerOfficial(page func(method, pattern string, h http.Handl
 	page("GET", "/assess/official/export.xlsx", s.officialExport)
 	page("GET", "/assess/official/units/{unit}", s.compareShow)
 	page("POST", "/assess/official/units/{unit}/goal", s.goalSave)
-	page("POST", "/assess/official/units/{unit}/weights", s.weightsSave)
+	page("POST", "/assess/official/weights/{unit}", s.weightsSave)
 }
 
 var officialFamilies = []string{assess.DTIFamily, assess.MinistryFamily}
@@ -37,7 +37,8 @@ type officialPage struct {
 	Families []string
 	Years    []int // years with results, and the year shown
 	R        *assess.OfficialRanking
-	Missing  string // why there is no ranking (no framework serves the year)
+	Cols     []*assess.Node // the main indicators some result gives a value of
+	Missing  string         // why there is no ranking (no framework serves the year)
 	Designer bool
 	Form     map[string]string
 	Units    []*org.Version // for the typed form: the units of the framework's level
@@ -116,6 +117,16 @@ func (s *Server) officialData(r *http.Request, family string, year int, mode str
 	}
 	if err != nil {
 		return nil, err
+	}
+	if op.R != nil {
+		for _, m := range op.R.Mains {
+			for _, o := range op.R.Rows {
+				if _, ok := o.Values[m.Code]; ok {
+					op.Cols = append(op.Cols, m)
+					break
+				}
+			}
+		}
 	}
 	if op.R != nil && op.Designer {
 		if op.Units, err = s.Assess.Assessable(r.Context(), op.Actor, family, year); err != nil {
