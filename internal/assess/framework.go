@@ -1,10 +1,14 @@
 // Package assess is assessment and ranking: frameworks (a versioned tree
 // of pillars, main indicators and criteria with maximum scores, each
 // criterion scored by judgement with evidence or from an indicator's value
-// by thresholds or linear scaling), rounds that apply a framework version
-// to a set of units for a year, self-assessment, review, scores, the index
-// and the ranking with the change since last year, and the published
-// ranking a province may switch on.
+// by thresholds or linear scaling), the national indices as their issuers
+// published them (shipped data files, every figure sourced or marked to
+// fill in), frameworks read from and written to sheets, rounds that apply
+// a framework version to a set of units for a year, self-assessment,
+// review, scores with their source, the index and the ranking with each
+// component's change since last year, the published ranking a province
+// may switch on, and the official results of the national indices —
+// restated across mergers — beside a province's self-assessment.
 package assess
 
 import (

@@ -61,4 +61,3 @@ func FuzzFrameworkSheet(f *testing.F) {
 		}
 	})
 }
-
