@@ -28,6 +28,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/org"
 	"github.com/mangluoi/mangluoi/internal/people"
 	"github.com/mangluoi/mangluoi/internal/plans"
+	"github.com/mangluoi/mangluoi/internal/report"
 )
 
 // Deps are what the API needs.
@@ -41,11 +42,13 @@ type Deps struct {
 	// Indicators and Assess are periodic reporting and assessment.
 	Indicators *indicator.Service
 	Assess     *assess.Service
-	Files      *files.Store
-	Catalog    *locale.Catalog
-	Log        *slog.Logger
-	Now        func() time.Time
-	Version    string
+	// Reports are the periodic reports.
+	Reports *report.Service
+	Files   *files.Store
+	Catalog *locale.Catalog
+	Log     *slog.Logger
+	Now     func() time.Time
+	Version string
 }
 
 // API serves /api/v1/.

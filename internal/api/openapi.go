@@ -24,6 +24,7 @@ func (a *API) Register(r *httpx.Router) {
 	a.registerPlans()
 	a.registerIndicators()
 	a.registerAssess()
+	a.registerReports()
 	r.Handle("GET", Prefix+"/openapi.json", httpx.Public, nil, a.openAPI, a.fail)
 }
 

@@ -28,6 +28,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/org"
 	"github.com/mangluoi/mangluoi/internal/people"
 	"github.com/mangluoi/mangluoi/internal/plans"
+	"github.com/mangluoi/mangluoi/internal/report"
 	"github.com/mangluoi/mangluoi/internal/web"
 )
 
@@ -61,8 +62,10 @@ type Main struct {
 	// Indicators and Assess are periodic reporting and assessment.
 	Indicators *indicator.Service
 	Assess     *assess.Service
-	Catalog    *locale.Catalog
-	Router     *httpx.Router
+	// Reports are the periodic reports, written from the other services.
+	Reports *report.Service
+	Catalog *locale.Catalog
+	Router  *httpx.Router
 
 	server   *http.Server
 	listener net.Listener
@@ -139,6 +142,8 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	if cfg.SMTP != nil {
 		m.Plans.SetMailer(cfg.SMTP, m.Catalog)
 	}
+	m.Reports = report.NewService(d, m.Org, m.Audit, report.Sources{People: m.People, Network: m.Network, Plans: m.Plans,
+		Indicators: m.Indicators, Assess: m.Assess}, m.Catalog, cfg.Now)
 	return m, nil
 }
 
@@ -146,13 +151,13 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 // them.
 func (m *Main) Handler() (http.Handler, error) {
 	m.Router = httpx.NewRouter(m.Auth)
-	pages, err := web.New(web.Deps{DB: m.DB, Org: m.Org, Auth: m.Auth, People: m.People, Network: m.Network, Plans: m.Plans, Indicators: m.Indicators, Assess: m.Assess, Files: m.Files, Catalog: m.Catalog, Now: m.Now, Log: m.Log,
+	pages, err := web.New(web.Deps{DB: m.DB, Org: m.Org, Auth: m.Auth, People: m.People, Network: m.Network, Plans: m.Plans, Indicators: m.Indicators, Assess: m.Assess, Reports: m.Reports, Files: m.Files, Catalog: m.Catalog, Now: m.Now, Log: m.Log,
 		SecureCookies: m.SecureCookies, TrustProxy: m.TrustProxy})
 	if err != nil {
 		return nil, err
 	}
 	pages.Register(m.Router)
-	api.New(api.Deps{DB: m.DB, Org: m.Org, Auth: m.Auth, People: m.People, Network: m.Network, Plans: m.Plans, Indicators: m.Indicators, Assess: m.Assess, Files: m.Files, Catalog: m.Catalog, Log: m.Log, Now: m.Now, Version: Version()}).Register(m.Router)
+	api.New(api.Deps{DB: m.DB, Org: m.Org, Auth: m.Auth, People: m.People, Network: m.Network, Plans: m.Plans, Indicators: m.Indicators, Assess: m.Assess, Reports: m.Reports, Files: m.Files, Catalog: m.Catalog, Log: m.Log, Now: m.Now, Version: Version()}).Register(m.Router)
 	var h http.Handler = m.Router.Mux()
 	// Forms are protected from cross-site requests by the browser's own
 	// Sec-Fetch-Site / Origin headers; API calls with a bearer token carry

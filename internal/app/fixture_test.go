@@ -244,6 +244,8 @@ func (f *target) make(kind string) (int64, error) {
 		return f.makeIndicatorRecord(kind) // indicator_fixture_test.go
 	case "official_fw", "merged", "merged_pred":
 		return f.makeAssessRecord(kind) // assess_fixture_test.go
+	case "periodic_report":
+		return f.makeReport() // report_fixture_test.go
 	}
 	return 0, fmt.Errorf("no such kind of record")
 }

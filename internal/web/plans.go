@@ -12,6 +12,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/httpx"
 	"github.com/mangluoi/mangluoi/internal/plans"
 	"github.com/mangluoi/mangluoi/internal/plans/parse"
+	"github.com/mangluoi/mangluoi/internal/report"
 	"github.com/mangluoi/mangluoi/internal/sheet"
 )
 
@@ -117,6 +118,7 @@ func (s *Server) planCreate(w http.ResponseWriter, r *http.Request) {
 type planPage struct {
 	Page
 	V         *plans.PlanView
+	Reports   []report.Report
 	Filter    plans.Filter
 	Statuses  []plans.Status
 	Schedules []plans.Schedule
@@ -155,6 +157,9 @@ func (s *Server) planData(r *http.Request, id int64) (*planPage, error) {
 		return nil, err
 	}
 	pp.Title, pp.Nav = pp.V.Document.Number, "plans"
+	if pp.Reports, err = s.Reports.ReportsOn(r.Context(), p.Actor, id); err != nil { // the reports on this plan, in its chain
+		return nil, err
+	}
 	if pp.V.Manageable {
 		if res, err := s.Plans.Resolver(r.Context(), p.Actor, id); err == nil {
 			pp.Choices = res.Choices

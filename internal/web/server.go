@@ -31,6 +31,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/org"
 	"github.com/mangluoi/mangluoi/internal/people"
 	"github.com/mangluoi/mangluoi/internal/plans"
+	"github.com/mangluoi/mangluoi/internal/report"
 )
 
 //go:embed templates/*.html
@@ -50,10 +51,12 @@ type Deps struct {
 	// Indicators and Assess are periodic reporting and assessment.
 	Indicators *indicator.Service
 	Assess     *assess.Service
-	Files      *files.Store
-	Catalog    *locale.Catalog
-	Now        func() time.Time
-	Log        *slog.Logger
+	// Reports are the periodic reports.
+	Reports *report.Service
+	Files   *files.Store
+	Catalog *locale.Catalog
+	Now     func() time.Time
+	Log     *slog.Logger
 	// SecureCookies marks cookies Secure; on unless serving plain HTTP on
 	// a developer's machine.
 	SecureCookies bool
@@ -310,6 +313,7 @@ func (s *Server) Register(r *httpx.Router) {
 	s.registerNetwork(page)
 	s.registerPlans(page)
 	s.registerIndicators(page)
+	s.registerReports(page)
 	s.registerPublicRankings(public)
 	s.registerAccounts(page)
 }
