@@ -175,10 +175,10 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := demo.SeedIndicators(ctx, m.Org, admin, m.Indicators, m.Assess); err != nil {
+	if err := demo.SeedNetwork(ctx, m.Org, m.People, m.Network, admin); err != nil {
 		return err
 	}
-	if err := demo.SeedNetwork(ctx, m.Org, m.People, m.Network, admin); err != nil {
+	if err := demo.SeedIndicators(ctx, m.Org, admin, m.Indicators, m.Assess, m.People, m.Network); err != nil {
 		return err
 	}
 	if err := m.Run(ctx); err != nil {

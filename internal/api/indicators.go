@@ -25,8 +25,27 @@ type FigureRow struct {
 	Level  org.Level `json:"level,omitempty"`
 	Value  *float64  `json:"value,omitempty"` // absent when there is none (no figures, or a division by zero)
 	Units  int       `json:"units"`           // how many units' values make it
-	Rank   int       `json:"rank,omitempty"`
-	Of     int       `json:"of,omitempty"`
+	Completeness
+	Rank int `json:"rank,omitempty"` // absent when fewer than two units of the level have a figure
+	Of   int `json:"of,omitempty"`
+	// RankPartial: the rank stands on incomplete figures (the unit's own, or
+	// too few of its level's).
+	RankPartial bool `json:"rank_partial,omitempty"`
+}
+
+// Completeness says how many of the units expected to report a figure it
+// counts, on which basis, and whether that is below the threshold.
+type Completeness struct {
+	// Expected: the units (unit-periods over a longer period) the report
+	// forms expected to report it; 0 when no form collects the indicator.
+	Expected   int    `json:"expected"`
+	Reported   int    `json:"reported"` // of those, how many it counts
+	Basis      string `json:"basis"`    // approved, submitted or all
+	Incomplete bool   `json:"incomplete"`
+}
+
+func completenessOf(f indicator.Figure) Completeness {
+	return Completeness{Expected: f.Expected, Reported: f.Reported, Basis: string(f.Basis), Incomplete: f.Incomplete}
 }
 
 // Figures is one indicator for one unit and period, with the units under it.
@@ -36,9 +55,12 @@ type Figures struct {
 	Mode      string               `json:"mode"`
 	Basis     string               `json:"basis"`
 	TreeDate  day.Day              `json:"tree_date"`
-	Unit      FigureRow            `json:"unit"`
-	InForce   bool                 `json:"in_force"`
-	Children  []FigureRow          `json:"children"`
+	// Threshold: the share of its expected units below which a figure is
+	// incomplete (a setting).
+	Threshold float64     `json:"threshold"`
+	Unit      FigureRow   `json:"unit"`
+	InForce   bool        `json:"in_force"`
+	Children  []FigureRow `json:"children"`
 	// Predecessors: as it was, for a unit formed later, the units it was
 	// formed from.
 	Predecessors []FigureRow       `json:"predecessors,omitempty"`
@@ -70,6 +92,7 @@ type SeriesPoint struct {
 	InForce bool     `json:"in_force"`
 	Value   *float64 `json:"value,omitempty"`
 	Units   int      `json:"units"`
+	Completeness
 }
 
 // DashboardJSON is several indicators over recent periods.
@@ -166,6 +189,13 @@ type ReviewBody struct {
 	Comment string `json:"comment"`
 }
 
+// Settings are the settings that apply to every scope.
+type Settings struct {
+	// CompletenessThreshold is the share (0.5 to 1) of the units expected
+	// to report a figure below which it is marked incomplete.
+	CompletenessThreshold float64 `json:"completeness_threshold"`
+}
+
 // MaxMagnitude bounds a number sent as a value: no figure of a province
 // comes near it, and beyond it floats lose whole units.
 const MaxMagnitude = 1e15
@@ -173,7 +203,7 @@ const MaxMagnitude = 1e15
 func (a *API) registerIndicators() {
 	unit := httpx.Param{Name: "unit", Type: "integer", Description: "a unit of your scope (default: your scope)"}
 	mode := httpx.Param{Name: "mode", Type: "string", Description: "asis (each period's tree, default) or restated (carried into the units of ?d=, through the lineage)"}
-	basis := httpx.Param{Name: "basis", Type: "string", Description: "all (default), submitted or approved"}
+	basis := httpx.Param{Name: "basis", Type: "string", Description: "approved (default: what a leader looks at counts only what was checked), submitted, or all entered"}
 	d := httpx.Param{Name: "d", Type: "string", Description: "the date whose units restated figures are carried into (today if absent)"}
 	period := httpx.Param{Name: "period", Type: "string", Description: "2026-10, 2026-Q3, 2026-H1 or 2026 (default: the last period that ended)"}
 	a.handle("GET", "/indicators", &httpx.Doc{Summary: "The indicators you may see (the national catalogue, your province's)", Tag: "indicators",
@@ -203,6 +233,9 @@ func (a *API) registerIndicators() {
 		Request: ReviewBody{}, Response: SubmissionJSON{}}, a.reviewSubmission)
 	a.handle("POST", "/indicator-targets", &httpx.Doc{Summary: "Set a unit's target for an indicator and year", Tag: "indicators",
 		Request: indicator.TargetInput{}, Response: indicator.Target{}, Status: 201}, a.setTarget)
+	a.handle("GET", "/settings", &httpx.Doc{Summary: "The settings that apply to every scope (the completeness threshold of figures)", Tag: "indicators",
+		Response: Settings{}}, a.getSettings)
+	a.handle("PUT", "/settings", &httpx.Doc{Summary: "Change the settings (administrators)", Tag: "indicators", Request: Settings{}, Response: Settings{}}, a.putSettings)
 }
 
 func (a *API) listIndicators(w http.ResponseWriter, r *http.Request) {
@@ -286,7 +319,8 @@ func (a *API) query(r *http.Request, ind *indicator.Indicator) (indicator.Query,
 }
 
 func rowOf(r indicator.Row) FigureRow {
-	return FigureRow{UnitID: r.UnitID, Code: r.Code, Name: r.Name, Level: r.Level, Value: r.Value, Units: r.Units, Rank: r.Rank, Of: r.Of}
+	return FigureRow{UnitID: r.UnitID, Code: r.Code, Name: r.Name, Level: r.Level, Value: r.Value, Units: r.Units, Completeness: completenessOf(r.Figure),
+		Rank: r.Rank, Of: r.Of, RankPartial: r.RankPartial}
 }
 
 func (a *API) indicatorFigures(w http.ResponseWriter, r *http.Request) {
@@ -310,7 +344,12 @@ func (a *API) indicatorFigures(w http.ResponseWriter, r *http.Request) {
 	}
 	out := Figures{Indicator: ind, Period: b.Period.Key(), Mode: string(b.Mode), Basis: string(b.Basis), TreeDate: b.Date, InForce: b.InForce,
 		Children: []FigureRow{}, Carried: b.Carried}
-	out.Unit = FigureRow{UnitID: b.Unit.UnitID, Code: b.Unit.Code, Name: b.Unit.Name, Level: b.Unit.Level, Value: b.Total.Value, Units: b.Total.Units}
+	out.Unit = FigureRow{UnitID: b.Unit.UnitID, Code: b.Unit.Code, Name: b.Unit.Name, Level: b.Unit.Level, Value: b.Total.Value, Units: b.Total.Units,
+		Completeness: completenessOf(b.Total)}
+	if out.Threshold, err = a.Indicators.Threshold(ctx); err != nil {
+		a.fail(w, r, err)
+		return
+	}
 	for _, c := range b.Children {
 		out.Children = append(out.Children, rowOf(c))
 	}
@@ -326,7 +365,7 @@ func (a *API) indicatorFigures(w http.ResponseWriter, r *http.Request) {
 func seriesOf(ind *indicator.Indicator, unit int64, mode indicator.Mode, basis indicator.Basis, pts []indicator.Point) Series {
 	s := Series{Indicator: ind, UnitID: unit, Mode: string(mode), Basis: string(basis), Points: []SeriesPoint{}}
 	for _, p := range pts {
-		s.Points = append(s.Points, SeriesPoint{Period: p.Period.Key(), InForce: p.InForce, Value: p.Value, Units: p.Units})
+		s.Points = append(s.Points, SeriesPoint{Period: p.Period.Key(), InForce: p.InForce, Value: p.Value, Units: p.Units, Completeness: completenessOf(p.Figure)})
 	}
 	return s
 }
@@ -670,4 +709,26 @@ func (a *API) setTarget(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, t)
+}
+
+func (a *API) getSettings(w http.ResponseWriter, r *http.Request) {
+	t, err := a.Indicators.Threshold(r.Context())
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, Settings{CompletenessThreshold: t})
+}
+
+func (a *API) putSettings(w http.ResponseWriter, r *http.Request) {
+	var in Settings
+	err := decode(w, r, &in)
+	if err == nil {
+		err = a.Indicators.SetThreshold(r.Context(), httpx.Actor(r), in.CompletenessThreshold)
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.getSettings(w, r)
 }

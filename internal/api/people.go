@@ -90,6 +90,10 @@ func (a *API) registerPeople() {
 	a.handle("PUT", "/targets/{id}", &httpx.Doc{Summary: "Change a target (administrators)", Tag: "compliance", Request: people.TargetInput{}, Response: people.Target{}}, a.saveTarget)
 	a.handle("GET", "/compliance", &httpx.Doc{Summary: "How a scope stands against every target on a date", Tag: "compliance", Query: []httpx.Param{d, unit}, Response: people.Report{}}, a.compliance)
 	a.handle("GET", "/compliance/trend", &httpx.Doc{Summary: "Each target's rate at the end of the last four quarters and on the date", Tag: "compliance", Query: []httpx.Param{d, unit}, Response: Trend{}}, a.trend)
+	a.handle("GET", "/compliance/failing", &httpx.Doc{Summary: "Every unit of a scope that fails a target on a date, a page at a time (total is the true count)", Tag: "compliance",
+		Query: []httpx.Param{d, unit, {Name: "target", Type: "string", Description: "the target's code", Required: true},
+			{Name: "limit", Type: "integer", Description: "at most this many (default 100, at most 1000)"}, {Name: "offset", Type: "integer"}},
+		Response: people.FailingPage{}}, a.failing)
 	a.handle("GET", "/files/{id}", &httpx.Doc{Summary: "Download an evidence file", Tag: "files"}, a.file)
 	a.handle("GET", "/people/template.xlsx", &httpx.Doc{Summary: "The people spreadsheet template, with the units of your scope", Tag: "people", Query: []httpx.Param{d}}, a.peopleTemplate)
 	a.handle("GET", "/people/export.xlsx", &httpx.Doc{Summary: "Export the people a search selects (all of them) in the template's layout", Tag: "people",
@@ -558,6 +562,30 @@ func (a *API) compliance(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, rep)
+}
+
+func (a *API) failing(w http.ResponseWriter, r *http.Request) {
+	unit, d, err := a.complianceArgs(r)
+	limit, offset := 100, 0
+	if err == nil {
+		limit, err = intParam(r, "limit", 100)
+	}
+	if err == nil {
+		offset, err = intParam(r, "offset", 0)
+	}
+	code := r.URL.Query().Get("target")
+	if err == nil && code == "" {
+		err = errs.Invalidf("import.err.required").At(0, "target")
+	}
+	var fp *people.FailingPage
+	if err == nil {
+		fp, err = a.People.Failing(r.Context(), httpx.Actor(r), unit, d, code, offset, min(max(limit, 1), people.MaxFailingPage))
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, fp)
 }
 
 func (a *API) trend(w http.ResponseWriter, r *http.Request) {

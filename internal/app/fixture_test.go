@@ -782,6 +782,10 @@ var writes = map[string]func(f *target) request{
 			"deadline": changeDate, "title_vi": "Chỉ tiêu đã sửa", "title_en": "Changed target", "basis": "thử"})
 	},
 
+	// settings (the administrator's): the completeness threshold
+	"POST /admin/settings": func(f *target) request { return form("threshold", "85") },
+	"PUT /api/v1/settings": func(f *target) request { return jsonReq(obj{"completeness_threshold": 0.85}) },
+
 	// accounts
 	"POST /admin/users": func(f *target) request {
 		return form("login", fmt.Sprintf("moi%d", f.serial), "display_name", "Cán bộ mới", "password", "mật khẩu đủ dài", "role", "focal",

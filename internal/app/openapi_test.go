@@ -133,7 +133,7 @@ func TestOpenAPIGetRoutesAnswer(t *testing.T) {
 		doc, _ := getOpenAPI(t, s)
 		f := demoTarget(t, s)
 		admin := s.TokenClient(t, "admin")
-		queries := map[string]string{"q": "gia lai"} // values for required query parameters
+		queries := map[string]string{"q": "gia lai", "target": "1690-FOCAL-COMMUNE"} // values for required query parameters
 		for path, ops := range doc.Paths {
 			op, ok := ops["get"]
 			if !ok {

@@ -69,10 +69,10 @@ func Start(t testing.TB, dsn string) *Server {
 	if _, err := demo.Seed(ctx, m.Org, m.Auth, m.People, admin, "", demo.WithPlans(m.Plans)); err != nil {
 		t.Fatal(err)
 	}
-	if err := demo.SeedIndicators(ctx, m.Org, admin, m.Indicators, m.Assess); err != nil {
+	if err := demo.SeedNetwork(ctx, m.Org, m.People, m.Network, admin); err != nil {
 		t.Fatal(err)
 	}
-	if err := demo.SeedNetwork(ctx, m.Org, m.People, m.Network, admin); err != nil {
+	if err := demo.SeedIndicators(ctx, m.Org, admin, m.Indicators, m.Assess, m.People, m.Network); err != nil {
 		t.Fatal(err)
 	}
 	if err := m.Run(ctx); err != nil {

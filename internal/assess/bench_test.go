@@ -47,7 +47,10 @@ func benchServer(b *testing.B) (*app.Main, *auth.Actor) {
 	if _, err := demo.Seed(ctx, m.Org, m.Auth, m.People, admin, units); err != nil {
 		b.Fatal(err)
 	}
-	if err := demo.SeedIndicators(ctx, m.Org, admin, m.Indicators, m.Assess); err != nil {
+	if err := demo.SeedNetwork(ctx, m.Org, m.People, m.Network, admin); err != nil {
+		b.Fatal(err)
+	}
+	if err := demo.SeedIndicators(ctx, m.Org, admin, m.Indicators, m.Assess, m.People, m.Network); err != nil {
 		b.Fatal(err)
 	}
 	snap, err := m.Org.Snapshot(ctx)

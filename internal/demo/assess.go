@@ -72,7 +72,7 @@ func seedAssessment(ctx context.Context, w *world, as *assess.Service) error {
 		return fmt.Errorf("demo framework: %w", err)
 	}
 	rnd := rand.New(rand.NewPCG(687, 2024))
-	for _, year := range []int{2025, 2026} {
+	for _, year := range []int{w.Today.Year() - 1, w.Today.Year()} { // last year's round is closed, this year's open
 		r, err := as.CreateRound(ctx, admin, assess.RoundInput{FrameworkID: f.ID, Name: fmt.Sprintf("Đánh giá chuyển đổi số cấp xã năm %d", year), Year: year,
 			OwnerUnitID: w.Province.UnitID, Kinds: []indicator.Kind{indicator.KindCommune}})
 		if err != nil {
@@ -95,7 +95,7 @@ func seedAssessment(ctx context.Context, w *world, as *assess.Service) error {
 				return fmt.Errorf("demo self-assessment: %w", err)
 			}
 		}
-		if year == 2025 {
+		if year < w.Today.Year() {
 			// a reviewer lowered one commune's claim
 			for _, c := range f.Criteria() {
 				if c.Method == assess.Judgement && len(r.Units) > 1 {
@@ -118,9 +118,10 @@ func seedAssessment(ctx context.Context, w *world, as *assess.Service) error {
 }
 
 // seedProvinceDTI: Gia Lai assesses itself against the provincial DTI of
-// the year; the components bound to an indicator fill themselves.
+// last year (the ministry collects a year's figures the next year); the
+// components bound to an indicator fill themselves.
 func seedProvinceDTI(ctx context.Context, w *world, as *assess.Service, rnd *rand.Rand) error {
-	const year = 2025
+	year := w.Today.Year() - 1
 	f, err := as.FrameworkFor(ctx, assess.DTIFamily, year)
 	if err != nil {
 		return fmt.Errorf("demo DTI: %w", err)

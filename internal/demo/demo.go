@@ -86,7 +86,11 @@ func Seed(ctx context.Context, orgs *org.Service, accounts *auth.Service, ppl *p
 		return nil, fmt.Errorf("demo department merger: %w", err)
 	}
 	if _, err := orgs.Restructure(ctx, admin, strings.NewReader(newList), "units-2025.csv", strings.NewReader(mapping), "merges.csv",
-		org.Change{Effective: Reorg, LegalBasis: "Nghị quyết 1664/NQ-UBTVQH15", Note: "Sắp xếp đơn vị hành chính 2025"}); err != nil {
+		// The whole country's change when the official lists are at hand:
+		// the provinces by the National Assembly's resolution, the communes
+		// by one resolution of its Standing Committee per province (Gia
+		// Lai's is 1664/NQ-UBTVQH15 of 16/06/2025).
+		org.Change{Effective: Reorg, LegalBasis: "Nghị quyết 202/2025/QH15; Nghị quyết 1664/NQ-UBTVQH15 (tỉnh Gia Lai)", Note: "Sắp xếp đơn vị hành chính 2025"}); err != nil {
 		return nil, fmt.Errorf("demo reorganisation: %w", err)
 	}
 	snap, err = orgs.Snapshot(ctx)
@@ -101,7 +105,7 @@ func Seed(ctx context.Context, orgs *org.Service, accounts *auth.Service, ppl *p
 	for _, l := range snap.Predecessors(newGiaLai.UnitID) {
 		oldProvinces = append(oldProvinces, snap.At(l.PredecessorID, Baseline))
 	}
-	if err := seedPeople(ctx, snap, ppl, admin, oldProvinces, newGiaLai); err != nil {
+	if err := seedPeople(ctx, snap, ppl, admin, oldProvinces, newGiaLai, orgs.Today()); err != nil {
 		return nil, fmt.Errorf("demo people: %w", err)
 	}
 	commune := snap.Search("Pleiku", Reorg, newGiaLai.UnitID, 1)

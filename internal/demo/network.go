@@ -33,8 +33,11 @@ var (
 	kindWeights = []int{34, 26, 12, 6, 12, 10, 0}
 )
 
-// NetworkTraining is the course the demo's members took in 2026.
-const NetworkTraining = "Bồi dưỡng kỹ năng số cho thành viên Tổ công nghệ số cộng đồng năm 2026"
+// NetworkTraining is the course the demo's members take in a year (the
+// year the demo is started).
+func NetworkTraining(year int) string {
+	return fmt.Sprintf("Bồi dưỡng kỹ năng số cho thành viên Tổ công nghệ số cộng đồng năm %d", year)
+}
 
 type netSeeder struct {
 	ctx   context.Context
@@ -91,7 +94,7 @@ func SeedNetwork(ctx context.Context, orgs *org.Service, ppl *people.Service, ne
 	}
 	var plan []planned
 	for ci, c := range communes {
-		chair := s.names.name()
+		chair, _ := s.names.name()
 		villages := snap.Children(c.UnitID, Reorg)
 		for vi, v := range villages {
 			skip := s.rnd.IntN(100) < 8 && vi > 0
@@ -134,12 +137,11 @@ func SeedNetwork(ctx context.Context, orgs *org.Service, ppl *people.Service, ne
 			case 1:
 				role = network.Deputy
 			}
-			name := s.names.name()
-			gender := "Nam"
-			if strings.Contains(name, " Thị ") || affil == network.WomenUnion {
-				gender = "Nữ"
+			name, gender := s.names.name()
+			if affil == network.WomenUnion { // the women's union sends a woman
+				name, gender = s.names.nameFor(Female), Female
 			}
-			fmt.Fprintf(&members, "%s,%s,%s,%d,09%08d,%s,%s,%s\n", network.UnitCode(p.village), name, gender, 1965+s.rnd.IntN(40),
+			fmt.Fprintf(&members, "%s,%s,%s,%d,09%08d,%s,%s,%s\n", network.UnitCode(p.village), name, map[string]string{Male: "Nam", Female: "Nữ"}[gender], 1965+s.rnd.IntN(40),
 				s.rnd.IntN(100000000), role, affil, p.est.VN())
 		}
 	}
@@ -236,7 +238,8 @@ func (s *netSeeder) replaceMember(t network.TeamRow) error {
 			if err := s.net.EndMember(s.ctx, s.admin, m.ID, network.EndInput{Date: left, Note: "Chuyển đi nơi khác"}); err != nil {
 				return fmt.Errorf("demo member leaves: %w", err)
 			}
-			_, err := s.net.AddMember(s.ctx, s.admin, t.ID, network.MemberInput{FullName: s.names.name(), Role: network.Member,
+			name, gender := s.names.name()
+			_, err := s.net.AddMember(s.ctx, s.admin, t.ID, network.MemberInput{FullName: name, Gender: gender, Role: network.Member,
 				Affiliation: network.Volunteer, Phone: fmt.Sprintf("09%08d", s.rnd.IntN(100000000)), From: left.AddDays(10)})
 			if err != nil {
 				return fmt.Errorf("demo member joins: %w", err)
@@ -251,12 +254,13 @@ func (s *netSeeder) replaceMember(t network.TeamRow) error {
 // records three in four of them as having completed it, through the people
 // feature's spreadsheet import (one transaction, as a province would).
 func (s *netSeeder) training(province *org.Version, teams []network.TeamRow) error {
-	start := day.Of(TrainingYear, 4, 15)
+	year := s.today.Year()
+	start := day.Of(year, 4, 15)
 	if s.today.Before(start) {
 		return nil
 	}
-	if _, err := s.ppl.CreateCourse(s.ctx, s.admin, people.CourseInput{Title: NetworkTraining, Provider: "Sở Khoa học và Công nghệ",
-		Platform: "OneTouch", Format: "blended", Start: start, End: day.Of(TrainingYear, 11, 30), Hours: 16, OrganiserID: province.UnitID}); err != nil {
+	if _, err := s.ppl.CreateCourse(s.ctx, s.admin, people.CourseInput{Title: NetworkTraining(year), Provider: "Sở Khoa học và Công nghệ",
+		Platform: "OneTouch", Format: "blended", Start: start, End: day.Of(year, 11, 30), Hours: 16, OrganiserID: province.UnitID}); err != nil {
 		return fmt.Errorf("demo network course: %w", err)
 	}
 	var sheet strings.Builder
@@ -280,7 +284,7 @@ func (s *netSeeder) training(province *org.Version, teams []network.TeamRow) err
 				}
 				status, done = "completed", d.String()
 			}
-			fmt.Fprintf(&sheet, "%s,%d,#%d,%s,%s,%s\n", m.Name, m.BirthYear, t.UnitID, NetworkTraining, status, done)
+			fmt.Fprintf(&sheet, "%s,%d,#%d,%s,%s,%s\n", m.Name, m.BirthYear, t.UnitID, NetworkTraining(year), status, done)
 		}
 	}
 	if _, err := s.ppl.ImportSheet(s.ctx, s.admin, strings.NewReader(sheet.String()), "boi-duong.csv", s.today, false); err != nil {

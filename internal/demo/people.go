@@ -15,20 +15,30 @@ import (
 
 // The demo's people are made up from common Vietnamese name parts and some
 // Jrai and Bahnar names of the Central Highlands, with a fixed seed so every
-// demo shows the same province.
+// demo shows the same province. A name is drawn for a gender, because a
+// Vietnamese name says it: Thị is a woman's middle name and Văn a man's,
+// Lan, Hoa, Hương are women's given names and Hùng, Dũng, Tuấn men's; in
+// Jrai and Ede names H' begins a woman's given name.
 var (
-	familyNames = []string{"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"}
-	middleNames = []string{"Văn", "Thị", "Minh", "Thanh", "Quốc", "Đức", "Ngọc", "Hữu", "Thu", "Xuân", "Hoài", "Kim"}
-	givenNames  = []string{"An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hiếu", "Hoa", "Hùng", "Hương", "Khánh", "Lan",
-		"Linh", "Long", "Mai", "Nam", "Nga", "Phong", "Phương", "Quân", "Sơn", "Tâm", "Thảo", "Thành", "Trang", "Trung", "Tú", "Tuấn", "Vy", "Yến"}
-	highlandNames = []string{"Rơ Châm H'Yên", "Ksor Nay", "Siu Hyoanh", "Rah Lan Chung", "Kpă Thuyên", "Rơ Mah Tuấn", "Đinh Văn Hyưn", "Puih H'Bia"}
+	familyNames   = []string{"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"}
+	maleMiddle    = []string{"Văn", "Văn", "Minh", "Quốc", "Đức", "Hữu", "Thanh", "Xuân", "Công", "Đình"}
+	femaleMiddle  = []string{"Thị", "Thị", "Thu", "Ngọc", "Kim", "Thanh", "Xuân", "Hoài", "Mỹ", "Bích"}
+	maleGiven     = []string{"An", "Bình", "Cường", "Dũng", "Hải", "Hiếu", "Hùng", "Khánh", "Long", "Nam", "Phong", "Quân", "Sơn", "Thành", "Trung", "Tuấn", "Đạt", "Huy"}
+	femaleGiven   = []string{"Giang", "Hà", "Hạnh", "Hoa", "Hương", "Lan", "Linh", "Mai", "Nga", "Phương", "Thảo", "Trang", "Vy", "Yến", "Dung", "Loan"}
+	highlandMen   = []string{"Rơ Mah Tuấn", "Đinh Văn Hyưn", "Kpă Thuyên", "Rah Lan Chung", "Siu Blơng", "Ksor Phun"}
+	highlandWomen = []string{"Rơ Châm H'Yên", "Puih H'Bia", "Siu H'Nhung", "Ksor H'Lan", "Rơ Mah H'Bla"}
 )
 
-// Dates of the demo's people history.
-var (
-	CommitteeDate = day.Of(2025, 7, 15) // the new province's committees after the reorganisation
-	TrainingYear  = 2026
+// Genders, as the people feature stores them.
+const (
+	Male   = "male"
+	Female = "female"
 )
+
+// CommitteeDate is when the new province's committees were set up after
+// the reorganisation. The training courses run in the year the demo is
+// started, so "trained this year" has something to count on any day.
+var CommitteeDate = day.Of(2025, 7, 15)
 
 type peopleSeeder struct {
 	ctx   context.Context
@@ -37,24 +47,37 @@ type peopleSeeder struct {
 	rnd   *rand.Rand
 }
 
-func (s *peopleSeeder) name() string {
-	if s.rnd.IntN(6) == 0 {
-		return highlandNames[s.rnd.IntN(len(highlandNames))]
+// name draws a person: a gender, then a name that says it.
+func (s *peopleSeeder) name() (name, gender string) {
+	gender = Male
+	if s.rnd.IntN(2) == 0 {
+		gender = Female
 	}
-	return familyNames[s.rnd.IntN(len(familyNames))] + " " + middleNames[s.rnd.IntN(len(middleNames))] + " " + givenNames[s.rnd.IntN(len(givenNames))]
+	return s.nameFor(gender), gender
+}
+
+// nameFor draws a name for a gender.
+func (s *peopleSeeder) nameFor(gender string) string {
+	pick := func(l []string) string { return l[s.rnd.IntN(len(l))] }
+	if s.rnd.IntN(6) == 0 {
+		if gender == Female {
+			return pick(highlandWomen)
+		}
+		return pick(highlandMen)
+	}
+	if gender == Female {
+		return pick(familyNames) + " " + pick(femaleMiddle) + " " + pick(femaleGiven)
+	}
+	return pick(familyNames) + " " + pick(maleMiddle) + " " + pick(maleGiven)
 }
 
 func (s *peopleSeeder) person(unit int64, since day.Day, title string, it bool) (*people.Person, error) {
-	in := people.PersonInput{FullName: s.name(), Title: title, UnitID: unit, Since: since, Employment: people.CivilServant,
+	name, gender := s.name()
+	in := people.PersonInput{FullName: name, Gender: gender, Title: title, UnitID: unit, Since: since, Employment: people.CivilServant,
 		QualLevel: people.QualBachelor, QualField: "Hành chính", QualIT: it,
 		Phone: fmt.Sprintf("09%08d", s.rnd.IntN(100000000)), BirthYear: 1970 + s.rnd.IntN(30)}
 	if it {
 		in.QualField = "Công nghệ thông tin"
-	}
-	if strings.Contains(in.FullName, " Thị ") || strings.HasPrefix(in.FullName, "Rơ Châm") {
-		in.Gender = "female"
-	} else {
-		in.Gender = "male"
 	}
 	return s.ppl.CreatePerson(s.ctx, s.admin, in)
 }
@@ -70,7 +93,8 @@ func (s *peopleSeeder) role(unit, person int64, r people.RoleKind, m people.Mode
 // staff, one without a focal person; most communes with a concurrent focal
 // person from the office, some with nobody, a few vacancies; a training
 // year half done.
-func seedPeople(ctx context.Context, snap *org.Snapshot, ppl *people.Service, admin *auth.Actor, oldProvinces []*org.Version, province *org.Version) error {
+func seedPeople(ctx context.Context, snap *org.Snapshot, ppl *people.Service, admin *auth.Actor, oldProvinces []*org.Version, province *org.Version, now day.Day) error {
+	year := now.Year()
 	s := &peopleSeeder{ctx: ctx, ppl: ppl, admin: admin, rnd: rand.New(rand.NewPCG(1690, 687))}
 	// Before: each district's culture and information office had one IT
 	// civil servant, and three districts could not recruit one.
@@ -142,7 +166,9 @@ func seedPeople(ctx context.Context, snap *org.Snapshot, ppl *people.Service, ad
 	}
 	var deptStaff []int64
 	// Departments: a committee and a focal person each, except the last,
-	// which has neither; two have only concurrent staff.
+	// which has neither; two have only concurrent staff. The focal persons
+	// were appointed before the reorganisation (the departments carried on
+	// through it); the committees were set up after it.
 	for i, d := range departments {
 		if i == len(departments)-1 {
 			continue
@@ -155,11 +181,11 @@ func seedPeople(ctx context.Context, snap *org.Snapshot, ppl *people.Service, ad
 		if i == 0 {
 			mode = people.Dedicated
 		}
-		p, err := s.person(d.UnitID, Reorg, "Chuyên viên Văn phòng", mode == people.Dedicated)
+		p, err := s.person(d.UnitID, Baseline, "Chuyên viên Văn phòng", mode == people.Dedicated)
 		if err != nil {
 			return err
 		}
-		if err := s.role(d.UnitID, p.ID, people.RoleFocal, mode, Reorg, ""); err != nil {
+		if err := s.role(d.UnitID, p.ID, people.RoleFocal, mode, Baseline, ""); err != nil {
 			return err
 		}
 		deptStaff = append(deptStaff, p.ID)
@@ -200,11 +226,13 @@ func seedPeople(ctx context.Context, snap *org.Snapshot, ppl *people.Service, ad
 		}
 		staff = append(staff, p.ID)
 	}
-	// The training year, half done: the departments' course is nearly
-	// complete, the communes' halfway.
-	deptCourse, err := ppl.CreateCourse(ctx, admin, people.CourseInput{Title: "Bồi dưỡng kiến thức, kỹ năng bảo đảm an toàn thông tin năm 2026",
-		Provider: "Trung tâm Công nghệ thông tin và Truyền thông", Platform: "OneTouch", Format: "blended", Start: day.Of(TrainingYear, 4, 1),
-		End: day.Of(TrainingYear, 9, 30), Hours: 24, OrganiserID: province.UnitID})
+	// The training year, under way: the departments' course nearly
+	// complete, the communes' halfway — as far as the year has gone (a
+	// completion is never dated after the day the demo starts).
+	done := func(d day.Day) bool { return d.Before(now) }
+	deptCourse, err := ppl.CreateCourse(ctx, admin, people.CourseInput{Title: fmt.Sprintf("Bồi dưỡng kiến thức, kỹ năng bảo đảm an toàn thông tin năm %d", year),
+		Provider: "Trung tâm Công nghệ thông tin và Truyền thông", Platform: "OneTouch", Format: "blended", Start: day.Of(year, 4, 1),
+		End: day.Of(year, 9, 30), Hours: 24, OrganiserID: province.UnitID})
 	if err != nil {
 		return err
 	}
@@ -216,15 +244,15 @@ func seedPeople(ctx context.Context, snap *org.Snapshot, ppl *people.Service, ad
 		return err
 	}
 	for i, p := range deptView.Participants {
-		if i < len(deptView.Participants)-1 {
-			if err := ppl.Complete(ctx, admin, p.ID, people.Completed, day.Of(TrainingYear, 9, 20+i%8), nil); err != nil {
+		if on := day.Of(year, 9, 20+i%8); i < len(deptView.Participants)-1 && done(on) {
+			if err := ppl.Complete(ctx, admin, p.ID, people.Completed, on, nil); err != nil {
 				return err
 			}
 		}
 	}
-	course, err := ppl.CreateCourse(ctx, admin, people.CourseInput{Title: "Bồi dưỡng kỹ năng chuyển đổi số cho cán bộ cấp xã năm 2026",
-		Provider: "Sở Khoa học và Công nghệ", Platform: "OneTouch", Format: "online", Start: day.Of(TrainingYear, 3, 1),
-		End: day.Of(TrainingYear, 12, 15), Hours: 40, OrganiserID: province.UnitID})
+	course, err := ppl.CreateCourse(ctx, admin, people.CourseInput{Title: fmt.Sprintf("Bồi dưỡng kỹ năng chuyển đổi số cho cán bộ cấp xã năm %d", year),
+		Provider: "Sở Khoa học và Công nghệ", Platform: "OneTouch", Format: "online", Start: day.Of(year, 3, 1),
+		End: day.Of(year, 12, 15), Hours: 40, OrganiserID: province.UnitID})
 	if err != nil {
 		return err
 	}
@@ -236,8 +264,8 @@ func seedPeople(ctx context.Context, snap *org.Snapshot, ppl *people.Service, ad
 		return err
 	}
 	for i, p := range view.Participants {
-		if i%2 == 0 {
-			if err := ppl.Complete(ctx, admin, p.ID, people.Completed, day.Of(TrainingYear, time.Month(6+i%5), 10+i%15), nil); err != nil {
+		if on := day.Of(year, time.Month(6+i%5), 10+i%15); i%2 == 0 && done(on) {
+			if err := ppl.Complete(ctx, admin, p.ID, people.Completed, on, nil); err != nil {
 				return err
 			}
 		}

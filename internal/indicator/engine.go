@@ -45,6 +45,8 @@ type engine struct {
 	layouts  map[day.Day]*layout
 	byHash   map[uint64]*layout
 	snapshot *org.Snapshot
+
+	exp expectations // who each form expects, per period (completeness.go)
 }
 
 // DefaultCacheValues bounds the values held in memory (16 bytes each plus
@@ -105,13 +107,14 @@ func (b Basis) min() uint8 {
 	return stDraft
 }
 
-// ParseBasis reads a basis, all by default.
+// ParseBasis reads a basis, approved by default: wherever a leader looks,
+// a figure counts only what has been checked.
 func ParseBasis(s string) Basis {
 	switch Basis(s) {
-	case BasisSubmitted, BasisApproved:
+	case BasisSubmitted, BasisAll:
 		return Basis(s)
 	}
-	return BasisAll
+	return BasisApproved
 }
 
 // load returns the cells for keys, reloading those whose generation moved.

@@ -239,7 +239,13 @@ func formRecord(f *Form) map[string]any {
 		"owner_unit_id": f.OwnerUnitID, "active": f.Active, "indicators": codes, "kinds": f.Kinds, "unit_ids": f.UnitIDs}
 }
 
+// writeFormParts writes a form's items and assignees, and moves the
+// definitions' generation: who is expected to report what is read with
+// them (completeness.go).
 func writeFormParts(ctx context.Context, tx *sql.Tx, f *Form) error {
+	if _, err := bump(ctx, tx, 0, defsPeriod); err != nil {
+		return err
+	}
 	for _, q := range []string{`DELETE FROM report_form_items WHERE form_id = $1`, `DELETE FROM report_form_assignees WHERE form_id = $1`} {
 		if _, err := tx.ExecContext(ctx, q, f.ID); err != nil {
 			return err
@@ -410,8 +416,12 @@ func (s *Service) GetForm(ctx context.Context, actor *auth.Actor, id int64) (*Fo
 // subtrees of the units the owner was formed from), and the listed units
 // in force then.
 func (s *Service) expected(snap *org.Snapshot, f *Form, p Period) []*org.Version {
+	return expectedOf(snap, s.eng.layoutAt(snap, p.End()), f, p)
+}
+
+// expectedOf is expected over lay, the tree as of p's last day.
+func expectedOf(snap *org.Snapshot, lay *layout, f *Form, p Period) []*org.Version {
 	d := p.End()
-	lay := s.eng.layoutAt(snap, d)
 	roots := ownerRoots(snap, lay, f.OwnerUnitID)
 	var out []*org.Version
 	picked := map[int64]bool{}

@@ -303,33 +303,45 @@ func (s *Service) Template(ctx context.Context, actor *auth.Actor, formID int64,
 	return wb.Write(w)
 }
 
-// ExportBreakdown writes a breakdown as a spreadsheet.
-func ExportBreakdown(b *Breakdown, lang string, w io.Writer) error {
+// ExportBreakdown writes a breakdown as a spreadsheet: each unit's figure
+// with how many of the units expected to report it it counts, on which
+// basis, whether that is below the completeness threshold, and its rank
+// (none for a ranking of one; marked when it stands on too little).
+func ExportBreakdown(b *Breakdown, lang string, threshold float64, w io.Writer) error {
 	wb, err := sheet.NewWorkbook()
 	if err != nil {
 		return err
 	}
-	head := map[string][]string{"vi": {"Mã", "Đơn vị", "Giá trị", "Xếp hạng", "Số đơn vị có số liệu"}, "en": {"Code", "Unit", "Value", "Rank", "Units with data"}}[lang]
-	if head == nil {
-		head = []string{"Mã", "Đơn vị", "Giá trị", "Xếp hạng", "Số đơn vị có số liệu"}
+	t := exportWords[lang]
+	if t == nil {
+		t = exportWords["vi"]
 	}
-	cols := []sheet.Column{{Header: head[0], Width: 10}, {Header: head[1], Width: 40}, {Header: head[2] + " (" + b.Indicator.Measure(lang) + ")", Width: 16},
-		{Header: head[3], Width: 10}, {Header: head[4], Width: 14}}
+	cols := []sheet.Column{{Header: t["code"], Width: 10}, {Header: t["unit"], Width: 40}, {Header: t["value"] + " (" + b.Indicator.Measure(lang) + ")", Width: 16},
+		{Header: t["reported"], Width: 12}, {Header: t["expected"], Width: 12}, {Header: t["complete"], Width: 14}, {Header: t["basis"], Width: 22},
+		{Header: t["rank"], Width: 14}, {Header: t["units"], Width: 14}}
 	sh, err := wb.AddSheet(b.Period.Key(), cols, 0)
 	if err != nil {
 		return err
 	}
-	val := func(f Figure) any {
-		if !f.Has() {
-			return nil
+	row := func(code, name string, f Figure, rank any) error {
+		var val, expected, reported, complete any
+		if f.Has() {
+			val = f.V()
 		}
-		return f.V()
+		if f.Known() {
+			expected, reported = f.Expected, f.Reported
+			complete = t["yes"]
+			if f.Incomplete {
+				complete = fmt.Sprintf(t["no"], threshold*100)
+			}
+		}
+		return sh.Append(code, name, val, reported, expected, complete, t["basis."+string(f.Basis)], rank, f.Units)
 	}
 	name := ""
 	if b.Unit != nil {
 		name = b.Unit.Name
 	}
-	if err := sh.Append(codeOf(b.Unit), name, val(b.Total), nil, b.Total.Units); err != nil {
+	if err := row(codeOf(b.Unit), name, b.Total, nil); err != nil {
 		return err
 	}
 	rows := b.Children
@@ -340,12 +352,27 @@ func ExportBreakdown(b *Breakdown, lang string, w io.Writer) error {
 		var rk any
 		if r.Rank > 0 {
 			rk = fmt.Sprintf("%d/%d", r.Rank, r.Of)
+			if r.RankPartial {
+				rk = fmt.Sprintf("%d/%d %s", r.Rank, r.Of, t["partial"])
+			}
 		}
-		if err := sh.Append(r.Code, r.Name, val(r.Figure), rk, r.Units); err != nil {
+		if err := row(r.Code, r.Name, r.Figure, rk); err != nil {
 			return err
 		}
 	}
 	return wb.Write(w)
+}
+
+// exportWords are the words of an exported breakdown, in each language.
+var exportWords = map[string]map[string]string{
+	"vi": {"code": "Mã", "unit": "Đơn vị", "value": "Giá trị", "reported": "Số đơn vị đã báo cáo", "expected": "Số đơn vị phải báo cáo",
+		"complete": "Đủ số liệu", "yes": "Đủ", "no": "Chưa đủ (dưới %.0f%%)", "basis": "Cơ sở số liệu", "rank": "Xếp hạng",
+		"partial": "(số liệu chưa đầy đủ)", "units": "Số đơn vị có số liệu",
+		"basis.approved": "Đã duyệt", "basis.submitted": "Đã gửi và đã duyệt", "basis.all": "Tất cả số liệu đã nhập"},
+	"en": {"code": "Code", "unit": "Unit", "value": "Value", "reported": "Units reported", "expected": "Units expected",
+		"complete": "Complete", "yes": "Yes", "no": "No (below %.0f%%)", "basis": "Basis", "rank": "Rank",
+		"partial": "(incomplete figures)", "units": "Units with data",
+		"basis.approved": "Approved", "basis.submitted": "Submitted and approved", "basis.all": "All entered"},
 }
 
 func codeOf(v *org.Version) string {

@@ -85,10 +85,19 @@ func (a *agg) result(k Aggregation) (float64, bool) {
 }
 
 // Figure is a computed value: nil when there is none (no values, or a
-// division by zero in a formula).
+// division by zero in a formula), with its completeness (see
+// completeness.go).
 type Figure struct {
 	Value *float64 `json:"value,omitempty"` // absent when there is none
 	Units int      `json:"units"`           // how many units' values it is made of
+	// Expected is how many units the report forms expected to report it
+	// (unit-periods over a longer period), 0 when no form collects it;
+	// Reported how many of those it counts, on Basis.
+	Expected int   `json:"expected"`
+	Reported int   `json:"reported"`
+	Basis    Basis `json:"basis,omitempty"`
+	// Incomplete: Reported is below the completeness threshold of Expected.
+	Incomplete bool `json:"incomplete"`
 }
 
 // Has reports whether the figure has a value.
@@ -119,6 +128,12 @@ type calc struct {
 	mode  Mode
 	asOf  day.Day // the tree restated figures are carried into
 	eng   *engine
+	// completeness: the basis, the threshold, the forms that say who is
+	// expected, and who is, per (indicator, period), for this request
+	basis     Basis
+	threshold float64
+	forms     []*Form
+	expected  map[cellKey][]int64
 }
 
 // need lists the cells a figure of ind for p needs: its own values, or
@@ -152,7 +167,12 @@ func (s *Service) newCalc(ctx context.Context, mode Mode, basis Basis, asOf day.
 	if err != nil {
 		return nil, err
 	}
-	c := &calc{snap: snap, defs: defs, min: basis.min(), mode: mode, asOf: asOf, eng: s.eng}
+	forms, err := s.allForms(ctx, defs)
+	if err != nil {
+		return nil, err
+	}
+	c := &calc{snap: snap, defs: defs, min: basis.min(), mode: mode, asOf: asOf, eng: s.eng,
+		basis: basis, threshold: defs.threshold, forms: forms, expected: map[cellKey][]int64{}}
 	keys, latest := map[cellKey]bool{}, map[int64]bool{}
 	wants(func(ind *Indicator, p Period) { c.need(ind, p, keys, latest, 0) })
 	list := make([]cellKey, 0, len(keys))
@@ -332,13 +352,15 @@ func (c *calc) figures(ind *Indicator, p Period, lay *layout, targets []int32, m
 				n = max(n, fs[i].Units)
 				return *fs[i].Value, true
 			})
-			out[i] = figure(v, ok, n)
+			e, r := leastComplete(parts, i)
+			out[i] = c.withCompleteness(figure(v, ok, n), e, r)
 		}
 	} else {
 		aggs := c.accumulate(c.values(ind, p), lay, targets)
+		e, r := c.completeness(ind, p, lay, targets)
 		for i := range aggs {
 			v, ok := aggs[i].result(ind.Aggregation)
-			out[i] = figure(v, ok, aggs[i].n)
+			out[i] = c.withCompleteness(figure(v, ok, aggs[i].n), e[i], r[i])
 		}
 	}
 	memo[k] = out
@@ -352,9 +374,14 @@ type Row struct {
 	Name   string    `json:"name"`
 	Level  org.Level `json:"level"`
 	Figure
-	// Rank among the rows of the same level with a value, best first.
+	// Rank among the rows of the same level with a value, best first; none
+	// when fewer than two have one (a ranking of one is no ranking).
 	Rank int `json:"rank,omitempty"`
 	Of   int `json:"of,omitempty"`
+	// RankPartial: the rank stands on too little — the row's own figure is
+	// incomplete, or fewer of the level's units than the threshold have a
+	// figure to rank.
+	RankPartial bool `json:"rank_partial,omitempty"`
 }
 
 // Carry is one old unit whose figures are carried into a unit when
@@ -421,7 +448,7 @@ func (q *Query) norm(s *Service, actor *auth.Actor) {
 		q.Mode = AsItWas
 	}
 	if q.Basis == "" {
-		q.Basis = BasisAll
+		q.Basis = BasisApproved
 	}
 }
 
@@ -476,7 +503,7 @@ func (c *calc) breakdown(ind *Indicator, q Query) (*Breakdown, error) {
 	for i, p := range targets[1:] {
 		b.Children = append(b.Children, c.row(date, lay.ids[p], figs[i+1]))
 	}
-	rank(b.Children, ind.HigherBetter)
+	rank(b.Children, ind.HigherBetter, c.threshold)
 	if q.Mode == Restated {
 		b.Carried = c.carried(q.UnitID)
 	}
@@ -494,15 +521,26 @@ func (c *calc) row(date day.Day, id int64, f Figure) Row {
 }
 
 // rank numbers rows with a value within their level, best first (ties
-// share a rank).
-func rank(rows []Row, higherBetter bool) {
+// share a rank). A level with fewer than two figures is not ranked; a rank
+// is partial when its row's figure is incomplete or when fewer than the
+// threshold of the level's rows that should have a figure (one, or a form
+// expecting it) have one.
+func rank(rows []Row, higherBetter bool, threshold float64) {
 	byLevel := map[org.Level][]int{}
+	inLevel := map[org.Level]int{}
 	for i, r := range rows {
+		if r.Has() || r.Known() {
+			inLevel[r.Level]++
+		}
 		if r.Has() {
 			byLevel[r.Level] = append(byLevel[r.Level], i)
 		}
 	}
-	for _, idx := range byLevel {
+	for level, idx := range byLevel {
+		if len(idx) < 2 {
+			continue
+		}
+		few := float64(len(idx)) < threshold*float64(inLevel[level])-1e-9
 		sort.SliceStable(idx, func(a, b int) bool {
 			va, vb := rows[idx[a]].V(), rows[idx[b]].V()
 			if higherBetter {
@@ -512,6 +550,7 @@ func rank(rows []Row, higherBetter bool) {
 		})
 		for k, i := range idx {
 			rows[i].Rank, rows[i].Of = k+1, len(idx)
+			rows[i].RankPartial = few || rows[i].Incomplete
 			if k > 0 && rows[idx[k-1]].V() == rows[i].V() {
 				rows[i].Rank = rows[idx[k-1]].Rank
 			}
@@ -710,9 +749,10 @@ func (s *Service) Dashboard(ctx context.Context, actor *auth.Actor, q DashboardQ
 // parent, without naming them (a commune may see where it stands in its
 // province without seeing the other communes).
 type Standing struct {
-	Rank       int    `json:"rank"`
+	Rank       int    `json:"rank"` // 0: no ranking (fewer than two units have a figure)
 	Of         int    `json:"of"`
 	ParentName string `json:"parent_name"`
+	Partial    bool   `json:"partial"` // see Row.RankPartial
 	Figure
 }
 
@@ -743,14 +783,14 @@ func (s *Service) StandingOf(ctx context.Context, actor *auth.Actor, q Query) (*
 	for i, p := range targets[1:] {
 		rows[i] = c.row(c.dateFor(q.Period), lay.ids[p], figs[i+1])
 	}
-	rank(rows, ind.HigherBetter)
+	rank(rows, ind.HigherBetter, c.threshold)
 	st := &Standing{}
 	if v := c.snap.At(lay.ids[parent], c.dateFor(q.Period)); v != nil {
 		st.ParentName = v.Name
 	}
 	for _, r := range rows {
 		if r.UnitID == q.UnitID {
-			st.Rank, st.Of, st.Figure = r.Rank, r.Of, r.Figure
+			st.Rank, st.Of, st.Partial, st.Figure = r.Rank, r.Of, r.RankPartial, r.Figure
 		}
 	}
 	return st, nil
@@ -825,7 +865,8 @@ func (c *calc) figuresAt(ind *Indicator, p Period, lay *layout, pos []int32, at 
 				n = max(n, fs[i].Units)
 				return *fs[i].Value, true
 			})
-			out[i] = figure(v, ok, n)
+			e, r := leastComplete(parts, i)
+			out[i] = c.withCompleteness(figure(v, ok, n), e, r)
 		}
 		memo[k] = out
 		return out
@@ -854,9 +895,10 @@ func (c *calc) figuresAt(ind *Indicator, p Period, lay *layout, pos []int32, at 
 			up(q, 1, v.vals[i], t)
 		}
 	}
+	e, r := c.completenessAt(ind, p, lay, at, len(pos))
 	for i := range aggs {
 		val, ok := aggs[i].result(ind.Aggregation)
-		out[i] = figure(val, ok, aggs[i].n)
+		out[i] = c.withCompleteness(figure(val, ok, aggs[i].n), e[i], r[i])
 	}
 	memo[k] = out
 	return out

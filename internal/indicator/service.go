@@ -29,6 +29,8 @@ type Service struct {
 	defsMu sync.Mutex
 	defs   *defSet // cached definitions, with the generation they reflect
 
+	formCache formSet // the forms, with the definitions' generation
+
 	eng *engine
 }
 
@@ -49,6 +51,9 @@ type defSet struct {
 	byID   map[int64]*Indicator
 	byCode map[string]*Indicator
 	list   []*Indicator // by category, then code
+	// threshold is the completeness threshold (a setting that moves the
+	// definitions' generation when changed)
+	threshold float64
 }
 
 func (d *defSet) code(c string) *Indicator { return d.byCode[strings.ToUpper(c)] }
@@ -88,12 +93,16 @@ func (s *Service) definitions(ctx context.Context) (*defSet, error) {
 	if s.defs != nil && s.defs.gen == gen {
 		return s.defs, nil
 	}
+	threshold, err := readThreshold(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+indicatorColumns+` FROM indicators`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	d := &defSet{gen: gen, byID: map[int64]*Indicator{}, byCode: map[string]*Indicator{}}
+	d := &defSet{gen: gen, byID: map[int64]*Indicator{}, byCode: map[string]*Indicator{}, threshold: threshold}
 	for rows.Next() {
 		i, err := scanIndicator(rows)
 		if err != nil {

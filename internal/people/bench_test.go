@@ -162,3 +162,45 @@ func BenchmarkComplianceNational(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFailingCountry: the whole list of communes failing a target,
+// nationally (the official lists, nobody recorded: all 3,321 fail), from
+// the database each time (the data generation is bumped first), and a page
+// of it from the cache. SQLite.
+func BenchmarkFailingCountry(b *testing.B) {
+	ctx := context.Background()
+	m, err := app.Open(ctx, app.Config{DSN: filepath.Join(b.TempDir(), "country.db")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { m.Close() })
+	admin, _ := m.RootActor(ctx, "bench")
+	_, file, _, _ := runtime.Caller(0)
+	units := filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "data", "units")
+	if _, err := os.Stat(units); err != nil {
+		b.Skip("the official unit lists are not at ../shared/data/units")
+	}
+	if err := gen.Country(ctx, m.Org, admin, units); err != nil {
+		b.Fatal(err)
+	}
+	snap, _ := m.Org.Snapshot(ctx)
+	today := m.Org.Today()
+	b.Run("fresh", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			m.DB.ExecContext(ctx, `UPDATE people_state SET generation = generation + 1 WHERE id = 1`)
+			b.StartTimer()
+			fp, err := m.People.Failing(ctx, admin, snap.RootID, today, "1690-FOCAL-COMMUNE", 0, 50)
+			if err != nil || fp.Total < 3000 {
+				b.Fatalf("%v %v", fp, err)
+			}
+		}
+	})
+	b.Run("page-cached", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := m.People.Failing(ctx, admin, snap.RootID, today, "1690-FOCAL-COMMUNE", 3000, 50); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

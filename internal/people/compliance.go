@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/locale"
 	"github.com/mangluoi/mangluoi/internal/org"
+	"github.com/mangluoi/mangluoi/internal/sheet"
 )
 
 // Rule names how a unit meets a target. The rules are code; which targets
@@ -195,14 +197,21 @@ type GroupResult struct {
 
 // TargetResult is how the scope stands against one target on a date.
 type TargetResult struct {
-	Target  Target        `json:"target"`
-	Passing int           `json:"passing"`
-	Total   int           `json:"total"`
-	Rate    float64       `json:"rate"` // passing ÷ total; 0 when total is 0
-	Met     bool          `json:"met"`  // rate reaches the goal
-	Overdue bool          `json:"overdue"`
-	Failing []UnitResult  `json:"failing"`
-	Groups  []GroupResult `json:"groups"`
+	Target Target `json:"target"`
+	// Applies: the scope holds units of the level the target names. A
+	// target that does not apply (a department's target in a ward) is
+	// neither met nor failed nor overdue: "không áp dụng", never 0/0.
+	Applies bool    `json:"applies"`
+	Passing int     `json:"passing"`
+	Total   int     `json:"total"`
+	Rate    float64 `json:"rate"` // passing ÷ total; 0 when total is 0
+	Met     bool    `json:"met"`  // rate reaches the goal
+	Overdue bool    `json:"overdue"`
+	// FailingCount is how many units fail, always complete; Failing lists
+	// at most MaxFailing of them (Service.Failing pages through all).
+	FailingCount int           `json:"failing_count"`
+	Failing      []UnitResult  `json:"failing"`
+	Groups       []GroupResult `json:"groups"`
 }
 
 // Report is the compliance of a scope on a date.
@@ -446,11 +455,11 @@ func (s *Service) Compliance(ctx context.Context, actor *auth.Actor, unit int64,
 	if err := s.db.QueryRowContext(ctx, `SELECT generation FROM people_state WHERE id = 1`).Scan(&gen); err != nil {
 		return nil, err
 	}
-	key := reportKey{gen, t.Generation, unit, d.String()}
+	key := reportKey{gen, t.Generation, unit, d.String(), ""}
 	if r := s.reports.get(key); r != nil {
 		return r, nil
 	}
-	r, err := s.evaluate(ctx, t.Snapshot, unit, d)
+	r, err := s.evaluate(ctx, t.Snapshot, unit, d, "", MaxFailing)
 	if err != nil {
 		return nil, err
 	}
@@ -458,10 +467,81 @@ func (s *Service) Compliance(ctx context.Context, actor *auth.Actor, unit int64,
 	return r, nil
 }
 
-func (s *Service) evaluate(ctx context.Context, t *org.Snapshot, unit int64, d day.Day) (*Report, error) {
+// FailingPage is a page of the units that fail a target.
+type FailingPage struct {
+	Target  Target       `json:"target"`
+	UnitID  int64        `json:"unit_id"`
+	AsOf    day.Day      `json:"as_of"`
+	Applies bool         `json:"applies"`
+	Total   int          `json:"total"` // every failing unit
+	Offset  int          `json:"offset"`
+	Units   []UnitResult `json:"units"`
+}
+
+// MaxFailingPage bounds a page of failing units.
+const MaxFailingPage = 1000
+
+// Failing lists the units of unit's subtree that fail the target with code
+// on d, limit of them from offset (limit 0: all, for an export). The
+// whole list of one target is computed once per data and tree generation.
+func (s *Service) Failing(ctx context.Context, actor *auth.Actor, unit int64, d day.Day, code string, offset, limit int) (*FailingPage, error) {
+	t, err := s.org.For(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.Check(unit); err != nil {
+		return nil, err
+	}
+	code = strings.ToUpper(strings.TrimSpace(code))
+	var gen int64
+	if err := s.db.QueryRowContext(ctx, `SELECT generation FROM people_state WHERE id = 1`).Scan(&gen); err != nil {
+		return nil, err
+	}
+	key := reportKey{gen, t.Generation, unit, d.String(), code}
+	r := s.reports.get(key)
+	if r == nil {
+		if r, err = s.evaluate(ctx, t.Snapshot, unit, d, code, 0); err != nil {
+			return nil, err
+		}
+		s.reports.put(key, r)
+	}
+	if len(r.Results) == 0 {
+		return nil, errs.Invalidf("people.err.unknown_target", "Code", code).At(0, "target")
+	}
+	res := r.Results[0]
+	if offset < 0 {
+		offset = 0
+	}
+	page := &FailingPage{Target: res.Target, UnitID: unit, AsOf: d, Applies: res.Applies, Total: res.FailingCount, Offset: offset, Units: []UnitResult{}}
+	if offset < len(res.Failing) {
+		end := len(res.Failing)
+		if limit > 0 && offset+limit < end {
+			end = offset + limit
+		}
+		page.Units = res.Failing[offset:end]
+	}
+	return page, nil
+}
+
+// evaluate computes the report of unit's subtree on d: every active
+// target, or only the one with code; listing at most limit failing units
+// per target (0: all of them).
+func (s *Service) evaluate(ctx context.Context, t *org.Snapshot, unit int64, d day.Day, code string, limit int) (*Report, error) {
 	targets, err := s.Targets(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if code != "" {
+		var only []Target
+		for _, tg := range targets {
+			if tg.Code == code {
+				only = append(only, tg)
+			}
+		}
+		targets = only
+		if len(targets) == 0 {
+			return &Report{UnitID: unit, AsOf: d, Results: []TargetResult{}}, nil
+		}
 	}
 	rs := t.Roots(unit, d)
 	f, err := loadFacts(ctx, s.db, rs, d)
@@ -516,7 +596,7 @@ func (s *Service) evaluate(ctx context.Context, t *org.Snapshot, unit int64, d d
 			res.Total++
 			if ok {
 				res.Passing++
-			} else if len(res.Failing) < MaxFailing {
+			} else if res.FailingCount++; limit == 0 || len(res.Failing) < limit {
 				u := UnitResult{UnitID: v.UnitID, Name: v.Name, Reason: why}
 				if p := t.At(v.ParentID, d); p != nil {
 					u.Parent = p.Name
@@ -535,10 +615,12 @@ func (s *Service) evaluate(ctx context.Context, t *org.Snapshot, unit int64, d d
 				}
 			}
 		}
-		if res.Total > 0 {
+		res.Applies = res.Total > 0
+		if res.Applies {
 			res.Rate = float64(res.Passing) / float64(res.Total)
 		}
-		res.Met = res.Total > 0 && res.Rate >= tg.Goal-1e-9
+		res.Met = res.Applies && res.Rate >= tg.Goal-1e-9
+		res.Overdue = res.Applies && res.Overdue
 		for _, g := range groups {
 			if gr := byGroup[g.UnitID]; gr != nil {
 				gr.Rate = float64(gr.Passing) / float64(gr.Total)
@@ -592,6 +674,7 @@ func quarterStart(d day.Day) day.Day {
 type reportKey struct {
 	data, tree, unit int64
 	date             string
+	target           string // one target's full failing list; "" the report
 }
 
 // reportCache keeps the last reports computed; the keys carry the data and
@@ -727,4 +810,37 @@ func (s *Service) SaveTarget(ctx context.Context, actor *auth.Actor, id int64, i
 		return nil, err
 	}
 	return t, nil
+}
+
+// ExportFailing writes every unit of a failing list as a workbook: code,
+// unit, the unit above it and why it fails (reason writes a reason in the
+// reader's language).
+func (s *Service) ExportFailing(ctx context.Context, actor *auth.Actor, fp *FailingPage, lang string, reason func(Reason) string, out io.Writer) error {
+	t, err := s.org.For(ctx, actor)
+	if err != nil {
+		return err
+	}
+	head := []string{"Mã", "Đơn vị", "Trực thuộc", "Lý do chưa đạt"}
+	if lang == "en" {
+		head = []string{"Code", "Unit", "Part of", "Why it fails"}
+	}
+	wb, err := sheet.NewWorkbook()
+	if err != nil {
+		return err
+	}
+	sh, err := wb.AddSheet(fp.Target.Code, []sheet.Column{{Header: head[0], Width: 12}, {Header: head[1], Width: 36},
+		{Header: head[2], Width: 30}, {Header: head[3], Width: 50}}, 0)
+	if err != nil {
+		return err
+	}
+	for _, u := range fp.Units {
+		code := ""
+		if v := t.At(u.UnitID, fp.AsOf); v != nil {
+			code = unitCode(v)
+		}
+		if err := sh.Append(code, u.Name, u.Parent, reason(u.Reason)); err != nil {
+			return err
+		}
+	}
+	return wb.Write(out)
 }

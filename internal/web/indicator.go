@@ -28,6 +28,8 @@ func (s *Server) registerIndicators(page func(method, pattern string, h http.Han
 	page("POST", "/indicators/{id}", s.indicatorUpdate)
 	page("POST", "/indicators/{id}/targets", s.indicatorTarget)
 	page("GET", "/indicators/{id}/export.xlsx", s.indicatorExport)
+	page("GET", "/admin/settings", s.settingsShow)
+	page("POST", "/admin/settings", s.settingsSave)
 	page("GET", "/forms", s.formList)
 	page("GET", "/forms/new", s.formNew)
 	page("POST", "/forms", s.formCreate)
@@ -100,6 +102,30 @@ func (p *indPage) Val(v *indicator.Value, ind *indicator.Indicator) string {
 	return p.L.Dec(*v.Value, dec)
 }
 
+// Cmp writes how many of the units expected to report a figure it counts:
+// "47/141"; "" when no form expects anyone to.
+func (p *indPage) Cmp(f indicator.Figure) string {
+	if !f.Known() {
+		return ""
+	}
+	return p.L.Int(f.Reported) + "/" + p.L.Int(f.Expected)
+}
+
+// CmpLine says it in words, with the basis: "47/141 đơn vị đã báo cáo
+// (số liệu đã duyệt)". Over a period made of several (a year of a monthly
+// indicator) the counts are of reports, one per unit and period.
+func (p *indPage) CmpLine(f indicator.Figure, ind *indicator.Indicator, period indicator.Period) string {
+	basis := p.L.T("completeness.basis." + string(f.Basis))
+	if !f.Known() {
+		return p.L.T("completeness.unknown", "Count", p.L.Int(f.Units), "Basis", basis)
+	}
+	key := "completeness.units"
+	if period.Type != ind.PeriodType {
+		key = "completeness.reports"
+	}
+	return p.L.T(key, "Reported", p.L.Int(f.Reported), "Expected", p.L.Int(f.Expected), "Basis", basis)
+}
+
 // Period names a period in the page's language.
 func (p *indPage) Period(q indicator.Period) string { return q.Label(p.L.Lang) }
 
@@ -151,6 +177,7 @@ type dashboardPage struct {
 	Targets   map[int64]*indicator.Progress
 	Chart     string
 	ChartName string
+	Threshold float64 // below this share of its expected units a figure is incomplete
 }
 
 // indicatorDashboard shows a unit's indicators over the last twelve
@@ -166,6 +193,10 @@ func (s *Server) indicatorDashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	dp.D, dp.Unit = d, d.Unit
+	if dp.Threshold, err = s.Indicators.Threshold(r.Context()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	dp.Targets = map[int64]*indicator.Progress{}
 	targets, err := s.Indicators.Targets(r.Context(), dp.Actor, unit, dp.AsOf.Year())
 	if err != nil {
@@ -191,25 +222,43 @@ func (s *Server) indicatorDashboard(w http.ResponseWriter, r *http.Request) {
 				break
 			}
 		}
-		dp.Chart = trendChart(row.Indicator, dp.L.Lang, row.Points)
+		dp.Chart = trendChart(&dp.indPage, row.Indicator, row.Points)
 		dp.ChartName = row.Indicator.Name(dp.L.Lang)
 	}
 	s.render(w, r, "indicators", http.StatusOK, dp)
 }
 
-// trendChart is the data of a line chart of one indicator over periods.
-func trendChart(ind *indicator.Indicator, lang string, pts []indicator.Point) string {
+// trendChart is the data of a line chart of one indicator over periods:
+// a period below the completeness threshold is drawn as a hollow point on
+// a dashed line (indicator.js), so a partial total never reads as a dip,
+// and every point's tooltip says how many units it counts.
+func trendChart(p *indPage, ind *indicator.Indicator, pts []indicator.Point) string {
 	type chart struct {
-		Kind   string     `json:"kind"`
-		Title  string     `json:"title"`
-		Labels []string   `json:"labels"`
-		Values []*float64 `json:"values"`
-		Unit   string     `json:"unit"`
+		Kind    string     `json:"kind"`
+		Title   string     `json:"title"`
+		Labels  []string   `json:"labels"`
+		Values  []*float64 `json:"values"`
+		Partial []bool     `json:"partial"`
+		Notes   []string   `json:"notes"`
+		Unit    string     `json:"unit"`
+		Legend  string     `json:"legend,omitempty"`
 	}
-	c := chart{Kind: "line", Title: ind.Name(lang), Unit: ind.Measure(lang)}
+	c := chart{Kind: "line", Title: ind.Name(p.L.Lang), Unit: ind.Measure(p.L.Lang)}
 	for _, pt := range pts {
 		c.Labels = append(c.Labels, pt.Period.Short())
 		c.Values = append(c.Values, pt.Value)
+		c.Partial = append(c.Partial, pt.InForce && pt.Incomplete)
+		note := ""
+		if pt.InForce {
+			note = p.CmpLine(pt.Figure, ind, pt.Period)
+			if pt.Incomplete {
+				note += " — " + p.L.T("completeness.incomplete_short")
+			}
+		}
+		c.Notes = append(c.Notes, note)
+		if pt.InForce && pt.Incomplete {
+			c.Legend = p.L.T("completeness.chart_legend")
+		}
 	}
 	return chartJSON(c)
 }
@@ -329,6 +378,7 @@ func (s *Server) indicatorCreate(w http.ResponseWriter, r *http.Request) {
 
 type indicatorPage struct {
 	indPage
+	Threshold float64
 	I         *indicator.Indicator
 	B         *indicator.Breakdown
 	Unit      *org.Version
@@ -342,7 +392,8 @@ type indicatorPage struct {
 	Form      map[string]string
 	Editable  bool
 	Designer  bool
-	Valued    int // units below with a figure
+	Valued    int  // units below with a figure
+	RankNote  bool // some rank below stands on too little
 	Choices   indicatorChoices
 	TargetFor map[string]string
 }
@@ -390,6 +441,9 @@ func (s *Server) indicatorData(r *http.Request) (*indicatorPage, error) {
 		return nil, err
 	}
 	ip.Unit = ip.B.Unit
+	if ip.Threshold, err = s.Indicators.Threshold(ctx); err != nil {
+		return nil, err
+	}
 	if ip.Standing, err = s.Indicators.StandingOf(ctx, actor, q); err != nil {
 		return nil, err
 	}
@@ -401,12 +455,13 @@ func (s *Server) indicatorData(r *http.Request) (*indicatorPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	ip.Trend = trendChart(ip.I, ip.L.Lang, pts)
+	ip.Trend = trendChart(&ip.indPage, ip.I, pts)
 	type bars struct {
-		Kind   string     `json:"kind"`
-		Labels []string   `json:"labels"`
-		Values []*float64 `json:"values"`
-		Unit   string     `json:"unit"`
+		Kind    string     `json:"kind"`
+		Labels  []string   `json:"labels"`
+		Values  []*float64 `json:"values"`
+		Partial []bool     `json:"partial"` // a unit's figure below the threshold: a paler bar
+		Unit    string     `json:"unit"`
 	}
 	b := bars{Kind: "bars", Unit: ip.I.Measure(ip.L.Lang)}
 	rows := ip.B.Children
@@ -414,10 +469,12 @@ func (s *Server) indicatorData(r *http.Request) (*indicatorPage, error) {
 		rows = ip.B.Predecessors
 	}
 	for _, c := range rows {
+		ip.RankNote = ip.RankNote || c.RankPartial
 		if c.Has() {
 			ip.Valued++
 			b.Labels = append(b.Labels, c.Name)
 			b.Values = append(b.Values, c.Value)
+			b.Partial = append(b.Partial, c.Incomplete)
 		}
 	}
 	ip.Bars = chartJSON(b)
@@ -535,7 +592,7 @@ func (s *Server) indicatorExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := indicator.ExportBreakdown(ip.B, ip.L.Lang, &buf); err != nil {
+	if err := indicator.ExportBreakdown(ip.B, ip.L.Lang, ip.Threshold, &buf); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -54,6 +54,8 @@ func (s *Server) registerPeople(page func(method, pattern string, h http.Handler
 	page("GET", "/admin/targets/{id}", s.targetEdit)
 	page("POST", "/admin/targets/{id}", s.targetSave)
 	page("GET", "/compliance/trend", s.complianceTrend)
+	page("GET", "/compliance/failing", s.complianceFailing)
+	page("GET", "/compliance/failing.xlsx", s.complianceFailingExport)
 	page("GET", "/files/{id}", s.fileDownload)
 }
 

@@ -12,6 +12,10 @@
     return new Intl.NumberFormat(vi ? "vi-VN" : "en-GB", { maximumFractionDigits: digits === undefined ? 1 : digits }).format(v);
   }
 
+  function esc(t) {
+    return String(t).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; });
+  }
+
   // Filters with data-autosubmit apply as soon as a choice changes.
   document.addEventListener("change", function (e) {
     var f = e.target.closest("form[data-autosubmit]");
@@ -32,14 +36,17 @@
       if (d.kind === "line") {
         opt = Object.assign(base, {
           grid: { left: 56, right: 16, top: 24, bottom: 40 },
+          tooltip: { trigger: "axis", formatter: function (ps) {
+            var i = ps[0].dataIndex, note = d.notes && d.notes[i];
+            return esc(ps[0].axisValue) + "<br>" + fmt(d.values[i], 1) + " " + esc(d.unit || "") + (note ? "<br>" + esc(note) : "");
+          } },
           xAxis: { type: "category", data: d.labels, axisLabel: { hideOverlap: true } },
           yAxis: { type: "value", name: d.unit || "", axisLabel: { formatter: function (v) { return fmt(v, 0); } } },
-          series: [{ type: "line", data: d.values, connectNulls: false, symbolSize: 6, lineStyle: { width: 3 }, color: "#0b5cad",
-            areaStyle: { opacity: 0.08 } }]
+          series: lineSeries(d)
         });
       } else if (d.kind === "bars") {
         // horizontal ranking bars, best first, names on the left
-        var rows = d.labels.map(function (l, i) { return { l: l, v: d.values[i] }; });
+        var rows = d.labels.map(function (l, i) { return { l: l, v: d.values[i], p: d.partial && d.partial[i] }; });
         rows.sort(function (a, b) { return (a.v || 0) - (b.v || 0); });
         el.style.height = Math.max(220, rows.length * 26 + 60) + "px";
         opt = Object.assign(base, {
@@ -47,7 +54,7 @@
           tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
           xAxis: { type: "value", max: d.max || null, axisLabel: { formatter: function (v) { return fmt(v, 0); } } },
           yAxis: { type: "category", data: rows.map(function (r) { return r.l; }), axisLabel: { width: 150, overflow: "truncate" } },
-          series: [{ type: "bar", data: rows.map(function (r) { return r.v; }), color: "#0b5cad",
+          series: [{ type: "bar", data: rows.map(function (r) { return r.p ? { value: r.v, itemStyle: { color: "#a9b4c2" } } : r.v; }), color: "#0b5cad",
             label: { show: true, position: "right", formatter: function (p) { return fmt(p.value, 1); } } }]
         });
       } else if (d.kind === "stack") {
@@ -65,6 +72,26 @@
       if (opt) chart.setOption(opt);
       window.addEventListener("resize", function () { chart.resize(); });
     });
+  }
+
+  // A line over periods: complete periods on a solid line; a period below
+  // the completeness threshold is a hollow grey point reached by a dashed
+  // line, so a partial total never reads as a real dip.
+  function lineSeries(d) {
+    var partial = d.partial || [];
+    var solid = d.values.map(function (v, i) { return partial[i] ? null : v; });
+    var dashed = d.values.map(function (v, i) {
+      var near = partial[i] || partial[i - 1] || partial[i + 1];
+      if (!near || v === null) return null;
+      return partial[i] ? { value: v, symbol: "emptyCircle", symbolSize: 9, itemStyle: { color: "#6b7684" } } : { value: v, symbol: "none" };
+    });
+    var out = [{ type: "line", data: solid, connectNulls: false, symbolSize: 6, lineStyle: { width: 3 }, color: "#0b5cad",
+      areaStyle: { opacity: 0.08 }, z: 3 }];
+    if (partial.some(function (p) { return p; })) {
+      out.push({ type: "line", data: dashed, connectNulls: false, lineStyle: { width: 2, type: "dashed", color: "#6b7684" },
+        color: "#6b7684", z: 2, tooltip: { show: false } });
+    }
+    return out;
   }
 
   // Numbers as people type them (1.234.567 or 12,5 in Vietnamese).
