@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mangluoi/mangluoi/internal/assess"
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/httpx"
@@ -234,11 +233,9 @@ func (a *API) registerIndicators() {
 		Request: ReviewBody{}, Response: SubmissionJSON{}}, a.reviewSubmission)
 	a.handle("POST", "/indicator-targets", &httpx.Doc{Summary: "Set a unit's target for an indicator and year", Tag: "indicators",
 		Request: indicator.TargetInput{}, Response: indicator.Target{}, Status: 201}, a.setTarget)
-	a.handle("GET", "/frameworks/{id}", &httpx.Doc{Summary: "An assessment framework: pillars, main indicators and criteria", Tag: "assessment", Response: assess.Framework{}}, a.getFramework)
 	a.handle("GET", "/settings", &httpx.Doc{Summary: "The settings that apply to every scope (the completeness threshold of figures)", Tag: "indicators",
 		Response: Settings{}}, a.getSettings)
 	a.handle("PUT", "/settings", &httpx.Doc{Summary: "Change the settings (administrators)", Tag: "indicators", Request: Settings{}, Response: Settings{}}, a.putSettings)
-	a.handle("GET", "/rounds/{id}/ranking", &httpx.Doc{Summary: "A round's ranking, computed now (the units of your scope)", Tag: "assessment", Response: assess.Ranking{}}, a.roundRanking)
 }
 
 func (a *API) listIndicators(w http.ResponseWriter, r *http.Request) {
@@ -712,41 +709,6 @@ func (a *API) setTarget(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, t)
-}
-
-func (a *API) getFramework(w http.ResponseWriter, r *http.Request) {
-	id, err := httpx.PathID(r, "id")
-	var f *assess.Framework
-	if err == nil {
-		f, err = a.Assess.Framework(r.Context(), httpx.Actor(r), id)
-	}
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	if f.Nodes == nil {
-		f.Nodes = []*assess.Node{}
-	}
-	writeJSON(w, http.StatusOK, f)
-}
-
-func (a *API) roundRanking(w http.ResponseWriter, r *http.Request) {
-	id, err := httpx.PathID(r, "id")
-	var rk *assess.Ranking
-	if err == nil {
-		rk, err = a.Assess.Ranking(r.Context(), httpx.Actor(r), id)
-	}
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	if rk.Results == nil {
-		rk.Results = []assess.Result{}
-	}
-	if rk.Framework.Nodes == nil {
-		rk.Framework.Nodes = []*assess.Node{}
-	}
-	writeJSON(w, http.StatusOK, rk)
 }
 
 func (a *API) getSettings(w http.ResponseWriter, r *http.Request) {

@@ -23,6 +23,7 @@ func (a *API) Register(r *httpx.Router) {
 	a.registerNetwork()
 	a.registerPlans()
 	a.registerIndicators()
+	a.registerAssess()
 	a.registerReports()
 	r.Handle("GET", Prefix+"/openapi.json", httpx.Public, nil, nil, a.openAPI, a.fail)
 }

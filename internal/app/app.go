@@ -145,7 +145,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		err = m.Indicators.EnsureCatalogue(ctx, root)
 	}
 	if err == nil {
-		err = m.Assess.EnsureDTI(ctx, root)
+		err = m.Assess.EnsureFrameworks(ctx, root)
 	}
 	if err != nil {
 		d.Close()

@@ -242,6 +242,8 @@ func (f *target) make(kind string) (int64, error) {
 		return f.makeNetwork(kind)
 	case "indicator", "form", "submission", "framework", "pillar", "node", "round_fw", "round_node", "round":
 		return f.makeIndicatorRecord(kind) // indicator_fixture_test.go
+	case "official_fw", "merged", "merged_pred":
+		return f.makeAssessRecord(kind) // assess_fixture_test.go
 	case "periodic_report":
 		return f.makeReport() // report_fixture_test.go
 	}

@@ -1,10 +1,14 @@
 // Package assess is assessment and ranking: frameworks (a versioned tree
 // of pillars, main indicators and criteria with maximum scores, each
 // criterion scored by judgement with evidence or from an indicator's value
-// by thresholds or linear scaling), rounds that apply a framework version
-// to a set of units for a year, self-assessment, review, scores, the index
-// and the ranking with the change since last year, and the published
-// ranking a province may switch on.
+// by thresholds or linear scaling), the national indices as their issuers
+// published them (shipped data files, every figure sourced or marked to
+// fill in), frameworks read from and written to sheets, rounds that apply
+// a framework version to a set of units for a year, self-assessment,
+// review, scores with their source, the index and the ranking with each
+// component's change since last year, the published ranking a province
+// may switch on, and the official results of the national indices —
+// restated across mergers — beside a province's self-assessment.
 package assess
 
 import (
@@ -91,7 +95,75 @@ type Node struct {
 	Hi          *float64 `json:"hi,omitempty"`
 	Guidance    string   `json:"guidance,omitempty"`
 	Position    int      `json:"position"`
-	Children    []*Node  `json:"children,omitempty"`
+	// Collection is how the issuer of a national index collects the item:
+	// measured by its own systems or reported with evidence and verified.
+	Collection Collection `json:"collection,omitempty"`
+	// Continues is the code of the item this one carries on in the
+	// family's previous version, when it changed code; an item that keeps
+	// its code continues itself. Year-on-year comparisons follow it.
+	Continues string `json:"continues,omitempty"`
+	// Provenance says where the item came from (the decision, its annex, a
+	// public source).
+	Provenance string `json:"provenance,omitempty"`
+	// ToFill names the figures that could not be confirmed from the
+	// source: a maximum not confirmed is a provisional equal share of the
+	// parent's, until the administrator fills it in.
+	ToFill   []Field `json:"to_fill,omitempty"`
+	Children []*Node `json:"children,omitempty"`
+}
+
+// Collection is how the issuer of an index collects an item.
+type Collection string
+
+// The ways: measured automatically by the issuer's systems, or reported by
+// the assessed unit with evidence and verified.
+const (
+	CollectAuto     Collection = "auto"
+	CollectVerified Collection = "verified"
+)
+
+// Field names a figure of a node that may be left to fill in.
+type Field string
+
+// The figures that may be unconfirmed: the name, the maximum, how it is
+// scored, and (for a main indicator) the list of its components.
+const (
+	FieldName       Field = "name"
+	FieldMax        Field = "max_score"
+	FieldMethod     Field = "method"
+	FieldComponents Field = "components"
+)
+
+// Fields lists them in the order they are written.
+var Fields = []Field{FieldName, FieldMax, FieldMethod, FieldComponents}
+
+// Unconfirmed reports whether a figure of the node is still to be filled
+// in.
+func (n *Node) Unconfirmed(f Field) bool {
+	for _, x := range n.ToFill {
+		if x == f {
+			return true
+		}
+	}
+	return false
+}
+
+func joinFields(fs []Field) string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = string(f)
+	}
+	return strings.Join(out, ",")
+}
+
+func splitFields(s string) []Field {
+	var out []Field
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, Field(p))
+		}
+	}
+	return out
 }
 
 // Name is the node's name in a language.
@@ -165,19 +237,27 @@ func ParseSteps(s string) ([]Step, error) {
 
 // Framework is one version of an assessment framework.
 type Framework struct {
-	ID          int64     `json:"id"`
-	Family      string    `json:"family"`
-	Version     int       `json:"version"`
-	NameVI      string    `json:"name_vi"`
-	NameEN      string    `json:"name_en"`
-	Basis       string    `json:"basis"`
-	OwnerUnitID int64     `json:"owner_unit_id"`
-	Status      string    `json:"status"` // draft or published
-	CopiedFrom  int64     `json:"copied_from,omitempty"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
-	Nodes       []*Node   `json:"nodes"` // pillars, with their children
-	all         map[int64]*Node
+	ID          int64  `json:"id"`
+	Family      string `json:"family"`
+	Version     int    `json:"version"`
+	NameVI      string `json:"name_vi"`
+	NameEN      string `json:"name_en"`
+	Basis       string `json:"basis"`
+	OwnerUnitID int64  `json:"owner_unit_id"`
+	Status      string `json:"status"` // draft or published
+	CopiedFrom  int64  `json:"copied_from,omitempty"`
+	// Level is what the framework assesses: provinces, ministries,
+	// communes, departments ("" any unit).
+	Level Level `json:"level,omitempty"`
+	// YearFrom and YearTo are the years whose assessment it serves (0: not
+	// said; YearTo 0 while in force).
+	YearFrom   int       `json:"year_from,omitempty"`
+	YearTo     int       `json:"year_to,omitempty"`
+	Provenance string    `json:"provenance,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
+	Nodes      []*Node   `json:"nodes"` // pillars, with their children
+	all        map[int64]*Node
 }
 
 // Name is the framework's name in a language.
@@ -258,17 +338,50 @@ func (f *Framework) Problems() []*errs.Error {
 	return bad
 }
 
-const frameworkColumns = `id, family, version, name_vi, name_en, basis, owner_unit_id, status, COALESCE(copied_from, 0), created_at, updated_at`
+const frameworkColumns = `id, family, version, name_vi, name_en, basis, owner_unit_id, status, COALESCE(copied_from, 0), created_at, updated_at,
+	level, year_from, year_to, provenance`
 
 func scanFramework(row interface{ Scan(...any) error }) (*Framework, error) {
 	f := &Framework{}
-	err := row.Scan(&f.ID, &f.Family, &f.Version, &f.NameVI, &f.NameEN, &f.Basis, &f.OwnerUnitID, &f.Status, &f.CopiedFrom, &f.CreatedAt, &f.UpdatedAt)
+	err := row.Scan(&f.ID, &f.Family, &f.Version, &f.NameVI, &f.NameEN, &f.Basis, &f.OwnerUnitID, &f.Status, &f.CopiedFrom, &f.CreatedAt, &f.UpdatedAt,
+		&f.Level, &f.YearFrom, &f.YearTo, &f.Provenance)
 	return f, err
+}
+
+// Level is what a framework assesses.
+type Level string
+
+// The levels a national index or a province's own framework assesses.
+const (
+	LevelProvince   Level = "province"
+	LevelMinistry   Level = "ministry"
+	LevelDepartment Level = "department"
+	LevelCommune    Level = "commune"
+)
+
+// Levels lists them.
+var Levels = []Level{LevelProvince, LevelMinistry, LevelDepartment, LevelCommune}
+
+// Covers reports whether the framework serves the assessment of a year.
+func (f *Framework) Covers(year int) bool {
+	return f.YearFrom != 0 && year >= f.YearFrom && (f.YearTo == 0 || year <= f.YearTo)
+}
+
+// Unconfirmed counts the nodes with a figure still to be filled in.
+func (f *Framework) Unconfirmed() int {
+	n := 0
+	f.Walk(func(x *Node, _ int) {
+		if len(x.ToFill) > 0 {
+			n++
+		}
+	})
+	return n
 }
 
 func (s *Service) loadNodes(ctx context.Context, q db.Querier, f *Framework) error {
 	rows, err := q.QueryContext(ctx, `SELECT id, framework_id, COALESCE(parent_id, 0), kind, code, name_vi, name_en, max_score, method,
-		indicator_code, thresholds, lo, hi, guidance, position FROM framework_nodes WHERE framework_id = $1 ORDER BY position, id`, f.ID)
+		indicator_code, thresholds, lo, hi, guidance, position, collection, continues, provenance, to_fill
+		FROM framework_nodes WHERE framework_id = $1 ORDER BY position, id`, f.ID)
 	if err != nil {
 		return err
 	}
@@ -277,13 +390,14 @@ func (s *Service) loadNodes(ctx context.Context, q db.Querier, f *Framework) err
 	var order []*Node
 	for rows.Next() {
 		n := &Node{}
-		var steps string
+		var steps, toFill string
 		var lo, hi sql.NullFloat64
 		if err := rows.Scan(&n.ID, &n.FrameworkID, &n.ParentID, &n.Kind, &n.Code, &n.NameVI, &n.NameEN, &n.Max, &n.Method, &n.Indicator,
-			&steps, &lo, &hi, &n.Guidance, &n.Position); err != nil {
+			&steps, &lo, &hi, &n.Guidance, &n.Position, &n.Collection, &n.Continues, &n.Provenance, &toFill); err != nil {
 			return err
 		}
 		n.Steps, _ = ParseSteps(steps)
+		n.ToFill = splitFields(toFill)
 		if lo.Valid {
 			n.Lo = &lo.Float64
 		}
@@ -432,20 +546,10 @@ func (s *Service) CreateFramework(ctx context.Context, actor *auth.Actor, in Fra
 		CreatedAt: now, UpdatedAt: now}
 	if from != nil {
 		f.CopiedFrom = from.ID
+		f.Level, f.YearFrom, f.YearTo, f.Provenance = from.Level, from.YearFrom, from.YearTo, from.Provenance
 	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		var owner int64
-		err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0), COALESCE(MAX(owner_unit_id), 0) FROM frameworks WHERE family = $1`, f.Family).Scan(&f.Version, &owner)
-		if err != nil {
-			return err
-		}
-		if f.Version > 0 && owner != f.OwnerUnitID && !(from != nil && from.Family == f.Family) {
-			return errs.Invalidf("indicator.err.code_taken", "Code", f.Family).At(0, "family")
-		}
-		f.Version++
-		if err := tx.QueryRowContext(ctx, `INSERT INTO frameworks (family, version, name_vi, name_en, basis, owner_unit_id, status, copied_from, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`, f.Family, f.Version, f.NameVI, f.NameEN, f.Basis, f.OwnerUnitID, f.Status,
-			nullID(f.CopiedFrom), now, now).Scan(&f.ID); err != nil {
+		if err := insertFramework(ctx, tx, f, from != nil && from.Family == f.Family); err != nil {
 			return err
 		}
 		if from != nil {
@@ -460,6 +564,25 @@ func (s *Service) CreateFramework(ctx context.Context, actor *auth.Actor, in Fra
 		return nil, err
 	}
 	return f, s.loadNodes(ctx, s.db, f)
+}
+
+// insertFramework stores f as the next version of its family. A family
+// belongs to the unit that made it: another unit may add a version only by
+// copying one (newVersion).
+func insertFramework(ctx context.Context, tx *sql.Tx, f *Framework, newVersion bool) error {
+	var owner int64
+	err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0), COALESCE(MAX(owner_unit_id), 0) FROM frameworks WHERE family = $1`, f.Family).Scan(&f.Version, &owner)
+	if err != nil {
+		return err
+	}
+	if f.Version > 0 && owner != f.OwnerUnitID && !newVersion {
+		return errs.Invalidf("indicator.err.code_taken", "Code", f.Family).At(0, "family")
+	}
+	f.Version++
+	return tx.QueryRowContext(ctx, `INSERT INTO frameworks (family, version, name_vi, name_en, basis, owner_unit_id, status, copied_from, created_at, updated_at,
+		level, year_from, year_to, provenance) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+		f.Family, f.Version, f.NameVI, f.NameEN, f.Basis, f.OwnerUnitID, f.Status, nullID(f.CopiedFrom), f.CreatedAt, f.UpdatedAt,
+		f.Level, f.YearFrom, f.YearTo, f.Provenance).Scan(&f.ID)
 }
 
 func copyNodes(ctx context.Context, tx *sql.Tx, ns []*Node, fw, parent int64) error {
@@ -492,9 +615,10 @@ func nullFloat(f *float64) any {
 
 func insertNode(ctx context.Context, tx *sql.Tx, n *Node) error {
 	return tx.QueryRowContext(ctx, `INSERT INTO framework_nodes (framework_id, parent_id, kind, code, name_vi, name_en, max_score, method,
-		indicator_code, thresholds, lo, hi, guidance, position) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+		indicator_code, thresholds, lo, hi, guidance, position, collection, continues, provenance, to_fill)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
 		n.FrameworkID, nullID(n.ParentID), n.Kind, n.Code, n.NameVI, n.NameEN, n.Max, n.Method, n.Indicator, n.StepsText(),
-		nullFloat(n.Lo), nullFloat(n.Hi), n.Guidance, n.Position).Scan(&n.ID)
+		nullFloat(n.Lo), nullFloat(n.Hi), n.Guidance, n.Position, n.Collection, n.Continues, n.Provenance, joinFields(n.ToFill)).Scan(&n.ID)
 }
 
 // editable returns a draft framework the actor may change.
@@ -578,15 +702,25 @@ type NodeInput struct {
 	Position   int      `json:"position"`
 	// Criterion makes a child of a pillar a criterion rather than a main
 	// indicator.
-	Criterion bool `json:"criterion"`
+	Criterion  bool       `json:"criterion"`
+	Collection Collection `json:"collection"`
+	Continues  string     `json:"continues"`
+	Provenance string     `json:"provenance"`
 }
 
 // checkNode validates a node input in its framework; it returns the node.
 func (s *Service) checkNode(ctx context.Context, actor *auth.Actor, f *Framework, in NodeInput, id int64) (*Node, error) {
 	n := &Node{ID: id, FrameworkID: f.ID, ParentID: in.ParentID, Code: strings.ToUpper(strings.TrimSpace(in.Code)),
 		NameVI: locale.CleanString(in.NameVI), NameEN: locale.CleanString(in.NameEN), Max: in.Max, Method: in.Method,
-		Indicator: strings.ToUpper(strings.TrimSpace(in.Indicator)), Lo: in.Lo, Hi: in.Hi, Guidance: strings.TrimSpace(in.Guidance), Position: in.Position}
+		Indicator: strings.ToUpper(strings.TrimSpace(in.Indicator)), Lo: in.Lo, Hi: in.Hi, Guidance: strings.TrimSpace(in.Guidance), Position: in.Position,
+		Collection: in.Collection, Continues: strings.ToUpper(strings.TrimSpace(in.Continues)), Provenance: locale.CleanString(in.Provenance)}
 	var bad []*errs.Error
+	if n.Collection != "" && n.Collection != CollectAuto && n.Collection != CollectVerified {
+		bad = append(bad, errs.Invalidf("indicator.err.bad_choice", "Value", string(n.Collection)).At(0, "collection"))
+	}
+	if n.Continues != "" && !validCode(n.Continues) {
+		bad = append(bad, errs.Invalidf("indicator.err.bad_code", "Value", n.Continues).At(0, "continues"))
+	}
 	parent := f.Node(in.ParentID)
 	switch {
 	case in.ParentID == 0:
@@ -745,11 +879,16 @@ func (s *Service) UpdateNode(ctx context.Context, actor *auth.Actor, id int64, i
 	if n.Kind != old.Kind && len(old.Children) > 0 {
 		return nil, errs.Invalidf("assess.err.bad_parent").At(0, "parent_id")
 	}
+	n.ToFill = confirmEdited(old, n)
+	if n.Provenance == "" {
+		n.Provenance = old.Provenance
+	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE framework_nodes SET parent_id = $1, kind = $2, code = $3, name_vi = $4, name_en = $5, max_score = $6,
-			method = $7, indicator_code = $8, thresholds = $9, lo = $10, hi = $11, guidance = $12, position = $13 WHERE id = $14`,
+			method = $7, indicator_code = $8, thresholds = $9, lo = $10, hi = $11, guidance = $12, position = $13, collection = $14, continues = $15,
+			provenance = $16, to_fill = $17 WHERE id = $18`,
 			nullID(n.ParentID), n.Kind, n.Code, n.NameVI, n.NameEN, n.Max, n.Method, n.Indicator, n.StepsText(), nullFloat(n.Lo), nullFloat(n.Hi),
-			n.Guidance, n.Position, id)
+			n.Guidance, n.Position, n.Collection, n.Continues, n.Provenance, joinFields(n.ToFill), id)
 		if err != nil {
 			return err
 		}
@@ -762,6 +901,23 @@ func (s *Service) UpdateNode(ctx context.Context, actor *auth.Actor, id int64, i
 		return nil, err
 	}
 	return s.framework(ctx, s.db, fw)
+}
+
+// confirmEdited is what stays to be filled in after a node was edited: a
+// figure the administrator changed is taken as confirmed by them.
+func confirmEdited(old, n *Node) []Field {
+	var out []Field
+	for _, f := range old.ToFill {
+		switch {
+		case f == FieldName && n.NameVI != old.NameVI,
+			f == FieldMax && n.Max != old.Max,
+			f == FieldMethod && (n.Method != old.Method || n.Indicator != old.Indicator || n.StepsText() != old.StepsText() ||
+				!floatEq(n.Lo, old.Lo) || !floatEq(n.Hi, old.Hi)):
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 func oneOrList(bad []*errs.Error) error {

@@ -17,7 +17,9 @@ import (
 func (s *Server) registerAssess(page routes) {
 	page("GET", "/assess", s.assessHome)
 	page("POST", "/assess/frameworks", s.frameworkCreate)
+	page("POST", "/assess/frameworks/import", s.frameworkImport, takesFiles)
 	page("GET", "/assess/frameworks/{id}", s.frameworkShow)
+	page("GET", "/assess/frameworks/{id}/export.xlsx", s.frameworkExport)
 	page("POST", "/assess/frameworks/{id}", s.frameworkUpdate)
 	page("POST", "/assess/frameworks/{id}/nodes", s.nodeAdd)
 	page("POST", "/assess/nodes/{id}", s.nodeUpdate)
@@ -27,6 +29,7 @@ func (s *Server) registerAssess(page routes) {
 	page("GET", "/assess/rounds/{id}/export.xlsx", s.roundExport)
 	page("GET", "/assess/rounds/{id}/units/{unit}", s.cardShow)
 	page("POST", "/assess/rounds/{id}/units/{unit}", s.cardSave, takesFiles)
+	s.registerOfficial(page)
 }
 
 // registerPublicRankings adds the published rankings, which anyone may
@@ -43,6 +46,7 @@ type assessPage struct {
 	Designer   bool
 	Form       map[string]string
 	Kinds      []indicator.Kind
+	ImportOpen bool
 }
 
 func (s *Server) assessData(r *http.Request) (*assessPage, error) {
@@ -99,14 +103,80 @@ func (s *Server) frameworkCreate(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// frameworkImport loads a framework from a sheet (the layout the export
+// writes): a draft, or published at once; all or nothing.
+func (s *Server) frameworkImport(w http.ResponseWriter, r *http.Request) {
+	s.act(w, r, func() (string, string, error) {
+		file, hdr, err := r.FormFile("file")
+		if err != nil {
+			return "", "", errs.Invalidf("import.err.no_file").At(0, "file")
+		}
+		defer file.Close()
+		owner, err := formInt64(r, "owner_unit_id")
+		if err != nil {
+			return "", "", err
+		}
+		f, err := s.Assess.ImportFrameworkSheet(r.Context(), httpx.Actor(r), file, hdr.Filename,
+			assess.Def{Family: r.FormValue("family"), NameVI: r.FormValue("name_vi"), Basis: r.FormValue("basis")},
+			assess.DefOptions{OwnerUnitID: owner, Publish: r.FormValue("publish") != ""})
+		if err != nil {
+			return "", "", err
+		}
+		return fmt.Sprintf("/assess/frameworks/%d", f.ID), "assess.framework_imported", nil
+	}, func(errors []string, form map[string]string) {
+		ap, err := s.assessData(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		ap.Errors, ap.Form, ap.ImportOpen = errors, form, true
+		s.render(w, r, "assess", http.StatusUnprocessableEntity, ap)
+	})
+}
+
+// frameworkExport sends a framework as a sheet in the layout the import
+// reads.
+func (s *Server) frameworkExport(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f, err := s.Assess.Framework(r.Context(), httpx.Actor(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := s.Assess.ExportFramework(r.Context(), httpx.Actor(r), id, s.printer(r).Lang, &buf); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	httpx.ServeFile(w, sheet.FileName("bo-chi-so", strings.ToLower(f.Family), fmt.Sprintf("v%d", f.Version)), sheet.XLSXType, buf.Bytes())
+}
+
 type frameworkPage struct {
 	indPage
 	F        *assess.Framework
 	Editable bool
+	Designer bool // may export it, edit and import it as a new version
 	Rows     []nodeRow
 	Methods  []assess.Method
 	Codes    []*indicator.Indicator
 	Form     map[string]string
+	Share    assess.Share
+	// Collections are the ways an issuer collects a component.
+	Collections []string
+}
+
+// ToFill names a node's figures still to be filled in, in the reader's
+// language.
+func (p *indPage) ToFill(n *assess.Node) string {
+	var out []string
+	for _, f := range n.ToFill {
+		out = append(out, p.L.T("assess.field."+string(f)))
+	}
+	return strings.Join(out, ", ")
 }
 
 type nodeRow struct {
@@ -115,7 +185,8 @@ type nodeRow struct {
 }
 
 func (s *Server) frameworkData(r *http.Request, id int64) (*frameworkPage, error) {
-	fp := &frameworkPage{indPage: s.indPage(r, "assess"), Methods: assess.Methods, Form: map[string]string{}}
+	fp := &frameworkPage{indPage: s.indPage(r, "assess"), Methods: assess.Methods, Form: map[string]string{},
+		Collections: []string{string(assess.CollectAuto), string(assess.CollectVerified)}}
 	var err error
 	if fp.F, err = s.Assess.Framework(r.Context(), fp.Actor, id); err != nil {
 		return nil, err
@@ -125,9 +196,13 @@ func (s *Server) frameworkData(r *http.Request, id int64) (*frameworkPage, error
 	if err != nil {
 		return nil, err
 	}
-	fp.Editable = fp.F.Draft() && (fp.Actor.Role == "admin" || fp.Actor.Role == "coordinator") && t.InScope(fp.F.OwnerUnitID)
+	fp.Designer = fp.Actor.Role == "admin" || fp.Actor.Role == "coordinator"
+	fp.Editable = fp.F.Draft() && fp.Designer && t.InScope(fp.F.OwnerUnitID)
 	fp.F.Walk(func(n *assess.Node, d int) { fp.Rows = append(fp.Rows, nodeRow{n, d}) })
 	if fp.Codes, err = s.Indicators.List(r.Context(), fp.Actor, false); err != nil {
+		return nil, err
+	}
+	if fp.Share, err = s.Assess.Share(r.Context(), fp.Actor, fp.F); err != nil {
 		return nil, err
 	}
 	return fp, nil
@@ -182,7 +257,8 @@ func (s *Server) frameworkUpdate(w http.ResponseWriter, r *http.Request) {
 func nodeInput(r *http.Request) (assess.NodeInput, error) {
 	in := assess.NodeInput{Code: r.FormValue("code"), NameVI: r.FormValue("name_vi"), NameEN: r.FormValue("name_en"),
 		Method: assess.Method(r.FormValue("method")), Indicator: r.FormValue("indicator"), Thresholds: r.FormValue("thresholds"),
-		Guidance: r.FormValue("guidance"), Criterion: r.FormValue("criterion") != ""}
+		Guidance: r.FormValue("guidance"), Criterion: r.FormValue("criterion") != "", Collection: assess.Collection(r.FormValue("collection")),
+		Continues: r.FormValue("continues"), Provenance: r.FormValue("provenance")}
 	var err error
 	if in.ParentID, err = formInt64(r, "parent_id"); err != nil {
 		return in, err
@@ -300,6 +376,11 @@ type roundPage struct {
 	Designer bool
 	Chart    string
 	Public   bool
+	// Node is the pillar, main indicator or component the ranking is by
+	// (nil: the total); Rows are the results in that order.
+	Node    *assess.Node
+	Rows    []assess.Result
+	Options []nodeRow
 }
 
 // Change writes the change of index since last year, in points.
@@ -308,14 +389,33 @@ func (p *roundPage) Change(res assess.Result) string {
 	if !ok {
 		return "—"
 	}
-	s := p.L.Dec(c, 1)
+	return p.signed(c, 1)
+}
+
+func (p *roundPage) signed(c float64, dec int) string {
+	s := p.L.Dec(c, dec)
 	if c > 0 {
 		s = "+" + s
 	}
 	return s
 }
 
-func (s *Server) rankingChart(p *indPage, rk *assess.Ranking) string {
+// NodeScore is a result's score of the node the ranking is by.
+func (p *roundPage) NodeScore(res assess.Result) *assess.Score {
+	return res.Scores[p.Node.ID]
+}
+
+// NodeChange writes the change of a node's score since last year, in
+// points of its maximum.
+func (p *roundPage) NodeChange(res assess.Result) string {
+	c, ok := res.Scores[p.Node.ID].Change(p.Node.Max)
+	if !ok {
+		return "—"
+	}
+	return p.signed(c*p.Node.Max, 1)
+}
+
+func (s *Server) rankingChart(p *indPage, rk *assess.Ranking, rows []assess.Result, node *assess.Node) string {
 	type bars struct {
 		Kind   string     `json:"kind"`
 		Labels []string   `json:"labels"`
@@ -324,8 +424,17 @@ func (s *Server) rankingChart(p *indPage, rk *assess.Ranking) string {
 		Max    float64    `json:"max"`
 	}
 	b := bars{Kind: "bars", Unit: p.L.T("assess.points"), Max: rk.Max}
-	for _, res := range rk.Results {
+	if node != nil {
+		b.Max = node.Max
+	}
+	for _, res := range rows {
 		v := res.Total
+		if node != nil {
+			v = 0
+			if sc := res.Scores[node.ID]; sc != nil {
+				v = sc.Final
+			}
+		}
 		b.Labels = append(b.Labels, res.Name)
 		b.Values = append(b.Values, &v)
 	}
@@ -333,7 +442,8 @@ func (s *Server) rankingChart(p *indPage, rk *assess.Ranking) string {
 }
 
 // roundShow is a round's ranking, computed now: scores per pillar, total,
-// index, rank and the change since last year.
+// index, rank and the change since last year — or, with ?node=, the
+// ranking by one pillar, main indicator or component against last year.
 func (s *Server) roundShow(w http.ResponseWriter, r *http.Request) {
 	rp, err := s.roundData(r)
 	if err != nil {
@@ -356,7 +466,17 @@ func (s *Server) roundData(r *http.Request) (*roundPage, error) {
 	if t, err := s.Org.For(r.Context(), rp.Actor); err == nil {
 		rp.Designer = (rp.Actor.Role == "admin" || rp.Actor.Role == "coordinator") && t.InScope(rp.R.Round.OwnerUnitID)
 	}
-	rp.Chart = s.rankingChart(&rp.indPage, rp.R)
+	rp.R.Framework.Walk(func(n *assess.Node, d int) { rp.Options = append(rp.Options, nodeRow{n, d}) })
+	rp.Rows = rp.R.Results
+	if v := r.URL.Query().Get("node"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || rp.R.Framework.Node(n) == nil {
+			return nil, errs.Invalidf("assess.err.bad_node").At(0, "node")
+		}
+		rp.Node = rp.R.Framework.Node(n)
+		rp.Rows = rp.R.By(n)
+	}
+	rp.Chart = s.rankingChart(&rp.indPage, rp.R, rp.Rows, rp.Node)
 	return rp, nil
 }
 
@@ -402,32 +522,46 @@ func (s *Server) roundExport(w http.ResponseWriter, r *http.Request) {
 	httpx.ServeFile(w, sheet.FileName("xep-hang", fmt.Sprint(rp.R.Round.Year), fmt.Sprint(rp.R.Round.ID)), sheet.XLSXType, buf.Bytes())
 }
 
+// exportRanking writes the ranking with every node's score — pillars,
+// main indicators and components — beside last year's.
 func exportRanking(rp *roundPage, buf *bytes.Buffer) error {
 	wb, err := sheet.NewWorkbook()
 	if err != nil {
 		return err
 	}
 	L := rp.L
-	cols := []sheet.Column{{Header: L.T("assess.rank"), Width: 8}, {Header: L.T("assess.unit"), Width: 34}}
-	for _, p := range rp.R.Framework.Nodes {
-		cols = append(cols, sheet.Column{Header: fmt.Sprintf("%s (%s)", p.Name(L.Lang), L.Dec(p.Max, 0)), Width: 16})
+	cols := []sheet.Column{{Header: L.T("assess.rank"), Width: 8}, {Header: L.T("assess.unit"), Width: 34}, {Header: L.T("assess.total"), Width: 12},
+		{Header: L.T("assess.index"), Width: 10}, {Header: L.T("assess.change"), Width: 12}}
+	f := rp.R.Framework
+	var nodes []*assess.Node
+	f.Walk(func(n *assess.Node, _ int) { nodes = append(nodes, n) })
+	for _, n := range nodes {
+		cols = append(cols, sheet.Column{Header: fmt.Sprintf("%s %s (%s)", n.Code, n.Name(L.Lang), L.Dec(n.Max, 2)), Width: 16},
+			sheet.Column{Header: L.T("assess.export_last_year", "Code", n.Code), Width: 12})
 	}
-	cols = append(cols, sheet.Column{Header: L.T("assess.total"), Width: 12}, sheet.Column{Header: L.T("assess.index"), Width: 10},
-		sheet.Column{Header: L.T("assess.change"), Width: 12})
 	sh, err := wb.AddSheet(fmt.Sprint(rp.R.Round.Year), cols, 0)
 	if err != nil {
 		return err
 	}
-	for _, res := range rp.R.Results {
-		row := []any{res.Rank, res.Name}
-		for _, v := range res.Pillars {
-			row = append(row, v)
-		}
-		row = append(row, res.Total, res.Index)
+	for _, res := range rp.Rows {
+		row := []any{res.Rank, res.Name, res.Total, res.Index}
 		if c, ok := res.Change(); ok {
 			row = append(row, c)
 		} else {
 			row = append(row, nil)
+		}
+		for _, n := range nodes {
+			sc := res.Scores[n.ID]
+			if sc == nil {
+				row = append(row, nil, nil)
+				continue
+			}
+			row = append(row, sc.Final)
+			if sc.Prev != nil {
+				row = append(row, *sc.Prev)
+			} else {
+				row = append(row, nil)
+			}
 		}
 		if err := sh.Append(row...); err != nil {
 			return err
@@ -571,6 +705,7 @@ func (s *Server) publicRanking(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rp.Title = rp.R.Round.Name
-	rp.Chart = s.rankingChart(&rp.indPage, rp.R)
+	rp.Rows = rp.R.Results
+	rp.Chart = s.rankingChart(&rp.indPage, rp.R, rp.Rows, nil)
 	s.render(w, r, "round", http.StatusOK, rp)
 }
