@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding"
 	"encoding/json"
 	"net/http"
 	"path"
@@ -111,6 +112,8 @@ var (
 	timeType    = reflect.TypeOf(time.Time{})
 	dayType     = reflect.TypeOf(day.Day{})
 	rawJSONType = reflect.TypeOf(json.RawMessage{})
+	// textMarshalerType: a struct that writes itself as text is a string
+	textMarshalerType = reflect.TypeOf((*encoding.TextMarshaler)(nil)).Elem()
 )
 
 // schemaOf describes a Go type as a JSON schema, putting named structs in
@@ -126,6 +129,9 @@ func schemaOf(t reflect.Type, schemas map[string]any) map[string]any {
 		return map[string]any{"type": "string", "format": "date"}
 	case rawJSONType:
 		return map[string]any{"description": "any JSON value"}
+	}
+	if t.Kind() == reflect.Struct && reflect.PointerTo(t).Implements(textMarshalerType) {
+		return map[string]any{"type": "string"} // written as text (a period: 2026-10)
 	}
 	switch t.Kind() {
 	case reflect.String:
