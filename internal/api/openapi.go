@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding"
 	"encoding/json"
 	"net/http"
 	"path"
@@ -112,6 +113,8 @@ var (
 	timeType    = reflect.TypeOf(time.Time{})
 	dayType     = reflect.TypeOf(day.Day{})
 	rawJSONType = reflect.TypeOf(json.RawMessage{})
+	// textMarshalerType: encoding/json writes such a value as a string
+	textMarshalerType = reflect.TypeOf((*encoding.TextMarshaler)(nil)).Elem()
 )
 
 // schemaOf describes a Go type as a JSON schema, putting named structs in
@@ -127,6 +130,11 @@ func schemaOf(t reflect.Type, schemas map[string]any) map[string]any {
 		return map[string]any{"type": "string", "format": "date"}
 	case rawJSONType:
 		return map[string]any{"description": "any JSON value"}
+	}
+	// a value that writes itself as text (an indicator's period, 2026-11)
+	// is a string in JSON
+	if t.Kind() == reflect.Struct && t.Implements(textMarshalerType) {
+		return map[string]any{"type": "string"}
 	}
 	switch t.Kind() {
 	case reflect.String:
