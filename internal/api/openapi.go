@@ -43,7 +43,6 @@ var pathParam = regexp.MustCompile(`\{([a-zA-Z_]+)\}`)
 // be one of them (a test checks), so that a generated client's groups and
 // the reference's sections each come with a sentence.
 var Tags = []struct{ Name, Description string }{
-	{"home", "Each user's first screen: the state of a leader's scope, a coordinator's work for today, a focal person's to-do."},
 	{"units", "The dated unit tree: provinces, communes, villages, agencies and committees as of any date, with their history and lineage across reorganisations."},
 	{"restructuring", "Changes to the unit tree from a date, each with its legal basis: establish, rename, move, dissolve, split and merge."},
 	{"imports", "Lists uploaded as CSV or XLSX files; a file applies whole or not at all, and its errors name the row, the field and the reason."},
