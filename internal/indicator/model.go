@@ -84,12 +84,18 @@ type Indicator struct {
 	NotAbove string `json:"not_above,omitempty"`
 	// Jump is the relative change from the unit's previous period beyond
 	// which a comment is required (0.5 = 50 %); 0 never asks.
-	Jump         float64   `json:"jump"`
-	HigherBetter bool      `json:"higher_better"`
-	Category     string    `json:"category"`
-	Description  string    `json:"description"`
-	Basis        string    `json:"basis"`
-	OwnerUnitID  int64     `json:"owner_unit_id"`
+	Jump         float64 `json:"jump"`
+	HigherBetter bool    `json:"higher_better"`
+	Category     string  `json:"category"`
+	Description  string  `json:"description"`
+	Basis        string  `json:"basis"`
+	OwnerUnitID  int64   `json:"owner_unit_id"`
+	// Source is where its figures come from; SourceSystem names the system
+	// that pushes a pushed one; Counterpart, for a reported one, is the
+	// measured indicator that holds the same fact (CT_TEAMS → REG_TEAMS).
+	Source       Source    `json:"source"`
+	SourceSystem string    `json:"source_system,omitempty"`
+	Counterpart  string    `json:"counterpart,omitempty"`
 	Active       bool      `json:"active"`
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at"`
@@ -146,6 +152,11 @@ type Input struct {
 	// OwnerUnitID is the unit that defines it (a province for its own
 	// indicators); the actor's scope by default.
 	OwnerUnitID int64 `json:"owner_unit_id"`
+	// Source: reported (the default) or pushed, naming SourceSystem; a
+	// measured indicator is shipped with mangluoi, never defined by a user.
+	Source       Source `json:"source"`
+	SourceSystem string `json:"source_system"`
+	Counterpart  string `json:"counterpart"`
 }
 
 // validate cleans the input and lists every problem that does not need the
@@ -157,7 +168,24 @@ func (in *Input) validate() ([]*errs.Error, *Formula) {
 	in.Category, in.Description, in.Basis = locale.CleanString(in.Category), strings.TrimSpace(in.Description), locale.CleanString(in.Basis)
 	in.NotAbove = strings.ToUpper(strings.TrimSpace(in.NotAbove))
 	in.Formula = strings.TrimSpace(in.Formula)
+	in.SourceSystem = locale.CleanString(in.SourceSystem)
+	in.Counterpart = strings.ToUpper(strings.TrimSpace(in.Counterpart))
 	var bad []*errs.Error
+	if in.Source == "" {
+		in.Source = Reported
+	}
+	if !oneOf(in.Source, Sources) {
+		bad = append(bad, errs.Invalidf("indicator.err.bad_choice", "Value", string(in.Source)).At(0, "source"))
+	}
+	if in.Source == Pushed && in.SourceSystem == "" {
+		bad = append(bad, errs.Invalidf("indicator.err.source_system_required").At(0, "source_system"))
+	}
+	if in.Source != Pushed {
+		in.SourceSystem = ""
+	}
+	if in.Counterpart != "" && (in.Source == Measured || in.Counterpart == in.Code || !validCode(in.Counterpart)) {
+		bad = append(bad, errs.Invalidf("indicator.err.bad_code", "Value", in.Counterpart).At(0, "counterpart"))
+	}
 	if !validCode(in.Code) {
 		bad = append(bad, errs.Invalidf("indicator.err.bad_code", "Value", in.Code).At(0, "code"))
 	}
