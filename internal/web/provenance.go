@@ -62,7 +62,7 @@ func (s *Server) indicatorProvenance(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	pp.Pages = max(1, (pp.P.MissingTotal+pp.P.PageSize-1)/pp.P.PageSize)
+	pp.Pages = max(1, (max(pp.P.MissingTotal, pp.P.RecordsTotal)+pp.P.PageSize-1)/pp.P.PageSize)
 	pp.Title = pp.L.T("provenance.title", "Indicator", ind.Name(pp.L.Lang))
 	s.render(w, r, "provenance", http.StatusOK, pp)
 }
