@@ -86,3 +86,25 @@ func (p *provenancePage) ChildrenValued() bool {
 	}
 	return false
 }
+
+// Signed writes a difference with its sign: +10, −6.
+func (p *indPage) Signed(v float64, ind *indicator.Indicator) string {
+	switch {
+	case v > 0:
+		return "+" + p.Num(v, ind)
+	case v < 0:
+		return "−" + p.Num(-v, ind)
+	}
+	return p.Num(0, ind)
+}
+
+// DiffBeyond reports whether a report's figure differs from the register's
+// beyond the tolerance (approving it then needs a comment).
+func (p *entryPage) DiffBeyond() bool {
+	for _, d := range p.Diffs {
+		if d.Beyond {
+			return true
+		}
+	}
+	return false
+}
