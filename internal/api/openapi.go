@@ -29,6 +29,7 @@ func (a *API) Register(r *httpx.Router) {
 	a.registerIndicators()
 	a.registerAssess()
 	a.registerReports()
+	a.registerHome()
 	r.Handle("GET", Prefix+"/openapi.json", httpx.Public, nil, nil, a.openAPI, a.fail)
 }
 
