@@ -208,7 +208,7 @@ func (a *API) registerIndicators() {
 	unit := httpx.Param{Name: "unit", Type: "integer", Description: "a unit of your scope (default: your scope)"}
 	mode := httpx.Param{Name: "mode", Type: "string", Description: "asis (each period's tree, default) or restated (carried into the units of ?d=, through the lineage)"}
 	basis := httpx.Param{Name: "basis", Type: "string", Description: "approved (default: what a leader looks at counts only what was checked), submitted, or all entered"}
-	d := httpx.Param{Name: "d", Type: "string", Description: "the date whose units restated figures are carried into (today if absent)"}
+	d := httpx.Param{Name: "d", Type: "string", Format: "date", Description: "the date whose units restated figures are carried into (today if absent)"}
 	period := httpx.Param{Name: "period", Type: "string", Description: "2026-10, 2026-Q3, 2026-H1 or 2026 (default: the last period that ended)"}
 	a.handle("GET", "/indicators", &httpx.Doc{Summary: "The indicators you may see (the national catalogue, your province's)", Tag: "indicators",
 		Query: []httpx.Param{{Name: "all", Type: "boolean", Description: "include indicators no longer used"}}, Response: IndicatorList{}}, a.listIndicators)
