@@ -60,7 +60,6 @@ var Tags = []struct{ Name, Description string }{
 	{"assessment", "DTI assessment frameworks, rounds, scores, rankings and the official results to compare with."},
 	{"periodic reports", "The periodic DX report: drafted from live figures, issued and then frozen, downloadable as DOCX, PDF and XLSX."},
 	{"reports", "Progress reports on tasks and their review."},
-	{"home", "Your first screen by role: a leader's state of the scope, a coordinator's work for today, a focal person's to-do."},
 }
 
 // Version of the OpenAPI specification the document follows: 3.0 is what

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mangluoi/mangluoi/internal/api"
 	"github.com/mangluoi/mangluoi/internal/apptest"
 	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/demo"
@@ -275,6 +276,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 func TestScopeRequestsAreReal(t *testing.T) {
 	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
 		admin := callerFor(t, s, "admin")
+		contract := newContract(t, s)
 		for _, r := range writeRoutes(s) {
 			key := routeKey(r)
 			if publicRoutes[key] || ownWrites[key] {
@@ -303,6 +305,12 @@ func TestScopeRequestsAreReal(t *testing.T) {
 				resp, body := send(t, c, r.Method, path, build(f))
 				if !succeeded(resp) {
 					t.Fatalf("%s %s: status %d: %.600s", r.Method, path, resp.StatusCode, body)
+				}
+				if isAPI(r) { // the answer is what the OpenAPI document says
+					req, _ := http.NewRequest(r.Method, s.URL+path, nil)
+					if err := contract.check(r.Method, strings.TrimPrefix(r.Pattern, api.Prefix), req, resp, body); err != nil {
+						t.Errorf("%s %s (%d): %s", r.Method, path, resp.StatusCode, summary(err))
+					}
 				}
 				if s.AuditLen(t) == auditBefore && !readOnlyPosts[key] {
 					t.Errorf("%s %s: status %d but nothing was audited", r.Method, path, resp.StatusCode)

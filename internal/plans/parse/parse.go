@@ -42,8 +42,8 @@ const (
 
 // Deadline is when a task is due.
 type Deadline struct {
-	Schedule string  `json:"schedule"` // one of the schedules, "" when none was found
-	Due      day.Day `json:"due_on"`   // for Once: the first date
+	Schedule string  `json:"schedule"`        // one of the schedules, "" when none was found
+	Due      day.Day `json:"due_on,omitzero"` // for Once: the first date
 	// Dates are every date the words name, in order: "trước ngày 15/6 và
 	// 15/12 hằng năm" is two dates of every year (Year 0), "30/6/2025 và
 	// 31/12/2025" two dates of a year.
@@ -114,7 +114,7 @@ type Meta struct {
 	Number     string  `json:"number"`
 	Type       string  `json:"type"` // the word: "Kế hoạch", "Quyết định"…
 	Title      string  `json:"title"`
-	Issued     day.Day `json:"issued_on"`
+	Issued     day.Day `json:"issued_on,omitzero"`
 	Implements string  `json:"implements"` // the number of the document it implements ("thực hiện…", "Căn cứ…")
 	Issuer     string  `json:"issuer"`     // the issuing body from the heading: "Ủy ban nhân dân tỉnh Gia Lai"
 	Signer     string  `json:"signer"`     // the name under the signature block
