@@ -58,6 +58,7 @@ var Tags = []struct{ Name, Description string }{
 	{"tasks", "Tasks assigned to units, their progress reports, contributions, reviews and deadlines."},
 	{"indicators", "Indicators and their figures: measured from the registers, reported and approved by units, or pushed by other systems, each with its completeness."},
 	{"assessment", "DTI assessment frameworks, rounds, scores, rankings and the official results to compare with."},
+	{"home", "Your first screen by role: a leader's state of the scope, a coordinator's work for today, a focal person's to-do."},
 	{"periodic reports", "The periodic DX report: drafted from live figures, issued and then frozen, downloadable as DOCX, PDF and XLSX."},
 	{"reports", "Progress reports on tasks and their review."},
 }
