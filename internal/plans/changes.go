@@ -10,6 +10,7 @@ import (
 
 	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/enum"
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/locale"
 )
@@ -27,6 +28,11 @@ const (
 	ChangeCarryTo ChangeKind = "carry_to"   // carried over into another task
 	ChangeCarried ChangeKind = "carry_from" // carries on another task
 )
+
+// Enum lists the values for the API's document.
+func (ChangeKind) Enum() []string {
+	return enum.Of(ChangeTitle, ChangeLead, ChangeSupport, ChangeDue, ChangeCancel, ChangeCarryTo, ChangeCarried)
+}
 
 // Change is one line of a task's history: what it was, what it became, why
 // and by which decision. Before and After are as stored (an ISO date, unit
@@ -283,7 +289,7 @@ func (s *Service) closeTx(ctx context.Context, tx *sql.Tx, actor *auth.Actor, tk
 // for another period, or another), with the new deadline of a dated task.
 type CarryInput struct {
 	DocumentID int64   `json:"document_id"`
-	DueOn      day.Day `json:"due_on"`
+	DueOn      day.Day `json:"due_on,omitzero"`
 	Why
 }
 

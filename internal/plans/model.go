@@ -121,7 +121,7 @@ type Task struct {
 	UpdatedAt   time.Time `json:"updated_at"`
 	// CancelledOn closes a task from that day: cancelled, or carried over
 	// into CarriedTo; it is listed, no longer counted.
-	CancelledOn  day.Day `json:"cancelled_on"`
+	CancelledOn  day.Day `json:"cancelled_on,omitzero"`
 	CancelReason string  `json:"cancel_reason,omitempty"`
 	CarriedFrom  int64   `json:"carried_from,omitempty"` // the task this one carries on
 	CarriedTo    int64   `json:"carried_to,omitempty"`   // the task that carries this one on
@@ -161,7 +161,9 @@ const (
 var Statuses = []Status{Overdue, AtRisk, OnTrack, NotDue, DoneLate, DoneOnTime}
 
 // Enum lists the values for the API's document.
-func (Status) Enum() []string { return enum.Of(Statuses...) }
+func (Status) Enum() []string {
+	return enum.Of(append(append([]Status{}, Statuses...), Cancelled, CarriedOver)...)
+}
 
 // Done reports whether a status is a completion.
 func (s Status) Done() bool { return s == DoneOnTime || s == DoneLate }
