@@ -64,6 +64,8 @@ func (a *API) registerPlans() {
 		Request: plans.DocumentInput{}, Response: plans.Document{}, Status: 201}, a.createPlan)
 	a.handle("GET", "/plans/{id}", &httpx.Doc{Summary: "A plan: its chain, targets, groups and tasks with their status on a date", Tag: "plans",
 		Query: []httpx.Param{d, unit, status, window}, Response: plans.PlanView{}}, a.getPlan)
+	a.handle("PUT", "/plans/{id}", &httpx.Doc{Summary: "Change a document's details (number, title, issuer, signer, dates, the document it implements), with a reason", Tag: "plans",
+		Request: plans.DocumentChange{}, Response: plans.Document{}}, a.changePlan)
 	a.handle("POST", "/plans/{id}/parse", &httpx.Doc{Summary: "Read a plan's pasted text into a draft of groups and tasks (nothing is stored)", Tag: "plans",
 		Request: PlanText{}, Response: parse.Draft{}}, a.parsePlan)
 	a.handle("POST", "/plans/{id}/tasks", &httpx.Doc{Summary: "Add tasks to a plan (a confirmed draft), all or none", Tag: "plans",
@@ -76,6 +78,12 @@ func (a *API) registerPlans() {
 	a.handle("POST", "/tasks/{id}/reports", &httpx.Doc{Summary: "Report progress on a task of your unit (fields as form values, evidence files as 'evidence')", Tag: "tasks",
 		Multipart: []string{"evidence"}, Response: plans.Report{}, Status: 201}, a.report)
 	a.handle("POST", "/tasks/{id}/contributions", &httpx.Doc{Summary: "Record what a supporting unit did", Tag: "tasks", Request: plans.ContributionInput{}, Response: plans.Contribution{}, Status: 201}, a.contribute)
+	a.handle("POST", "/tasks/{id}/change", &httpx.Doc{Summary: "Change a confirmed task's title, lead, supporting units or deadline, with a reason and the decision (kept in its history)", Tag: "tasks",
+		Request: plans.TaskChange{}, Response: plans.Task{}}, a.changeTask)
+	a.handle("POST", "/tasks/{id}/cancel", &httpx.Doc{Summary: "Cancel a task not done, with a reason: listed, no longer counted", Tag: "tasks",
+		Request: plans.Why{}, Response: plans.Task{}}, a.cancelTask)
+	a.handle("POST", "/tasks/{id}/carry", &httpx.Doc{Summary: "Carry an unfinished task over into a plan or period: a new task, linked both ways, counted once", Tag: "tasks",
+		Request: plans.CarryInput{}, Response: plans.Task{}, Status: 201}, a.carryTask)
 	a.handle("POST", "/reports/{id}/review", &httpx.Doc{Summary: "Accept a report, or return it with a comment", Tag: "tasks", Request: plans.ReviewInput{}, Response: plans.Report{}}, a.review)
 	a.handle("GET", "/plans-dashboard", &httpx.Doc{Summary: "The leader's summary of your scope's tasks", Tag: "plans", Query: []httpx.Param{d}, Response: plans.Dashboard{}}, a.dashboard)
 	a.handle("GET", "/notifications", &httpx.Doc{Summary: "Your notifications", Tag: "tasks", Response: NoticeList{}}, a.notifications)
@@ -427,4 +435,80 @@ func decodeLarge(r *http.Request, v any) error {
 		return errs.Invalidf("err.bad_request", "Reason", "trailing data after the JSON value")
 	}
 	return nil
+}
+
+func (a *API) changeTask(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	var in plans.TaskChange
+	if err := decode(w, r, &in); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	t, err := a.Plans.ChangeTask(r.Context(), httpx.Actor(r), id, in)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, t)
+}
+
+func (a *API) cancelTask(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	var in plans.Why
+	if err := decode(w, r, &in); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	t, err := a.Plans.CancelTask(r.Context(), httpx.Actor(r), id, in)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, t)
+}
+
+func (a *API) carryTask(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	var in plans.CarryInput
+	if err := decode(w, r, &in); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	t, err := a.Plans.CarryTask(r.Context(), httpx.Actor(r), id, in)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, t)
+}
+
+func (a *API) changePlan(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	var in plans.DocumentChange
+	if err := decode(w, r, &in); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	d, err := a.Plans.ChangeDocument(r.Context(), httpx.Actor(r), id, in)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
 }

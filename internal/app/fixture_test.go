@@ -597,6 +597,14 @@ var writes = map[string]func(f *target) request{
 			files: map[string]file{"evidence": {"bien-ban.pdf", pdf}}}
 	},
 	"POST /tasks/{id}/contributions": func(f *target) request { return form("body", "Đã phối hợp", "period", "2026-H2") },
+	"POST /tasks/{id}/change": func(f *target) request {
+		return form("title", "Nhiệm vụ đổi tên", "reason", "Theo kết luận giao ban")
+	},
+	"POST /tasks/{id}/cancel": func(f *target) request { return form("reason", "Đã lồng ghép vào nhiệm vụ khác") },
+	"POST /tasks/{id}/carry":  func(f *target) request { return form("reason", "Chưa hoàn thành", "due_on", changeDate) },
+	"POST /plans/{id}/edit": func(f *target) request {
+		return form("number", fmt.Sprintf("%d/KH-UBND", 900+f.serial), "title", "Kế hoạch sửa", "issued_on", "01/01/2024", "reason", "Sửa trích yếu")
+	},
 	"POST /reports/{id}/review": func(f *target) request {
 		return form("task_id", f.str("task"), "decision", "return", "comment", "Bổ sung minh chứng")
 	},
@@ -617,6 +625,14 @@ var writes = map[string]func(f *target) request{
 			files: map[string]file{"evidence": {"bien-ban.pdf", pdf}}}
 	},
 	"POST /api/v1/tasks/{id}/contributions": func(f *target) request { return jsonReq(obj{"body": "Đã phối hợp", "period": "2026-H2"}) },
+	"POST /api/v1/tasks/{id}/change": func(f *target) request {
+		return jsonReq(obj{"title": "Nhiệm vụ đổi tên", "reason": "Theo kết luận giao ban"})
+	},
+	"POST /api/v1/tasks/{id}/cancel": func(f *target) request { return jsonReq(obj{"reason": "Đã lồng ghép vào nhiệm vụ khác"}) },
+	"POST /api/v1/tasks/{id}/carry":  func(f *target) request { return jsonReq(obj{"reason": "Chưa hoàn thành", "due_on": changeDate}) },
+	"PUT /api/v1/plans/{id}": func(f *target) request {
+		return jsonReq(obj{"number": fmt.Sprintf("%d/KH-UBND", 900+f.serial), "title": "Kế hoạch sửa", "issued_on": "2024-01-01", "reason": "Sửa trích yếu"})
+	},
 	"POST /api/v1/reports/{id}/review": func(f *target) request {
 		return jsonReq(obj{"accept": false, "comment": "Bổ sung minh chứng"})
 	},

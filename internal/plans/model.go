@@ -120,6 +120,12 @@ type Task struct {
 	TargetID    int64     `json:"target_id,omitempty"`
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
+	// CancelledOn closes a task from that day: cancelled, or carried over
+	// into CarriedTo; it is listed, no longer counted.
+	CancelledOn  day.Day `json:"cancelled_on,omitzero"`
+	CancelReason string  `json:"cancel_reason,omitempty"`
+	CarriedFrom  int64   `json:"carried_from,omitempty"` // the task this one carries on
+	CarriedTo    int64   `json:"carried_to,omitempty"`   // the task that carries this one on
 }
 
 // Occurrence is one deadline of a task.
@@ -147,13 +153,18 @@ const (
 	Overdue    Status = "overdue"      // quá hạn
 	DoneOnTime Status = "done_on_time" // hoàn thành đúng hạn
 	DoneLate   Status = "done_late"    // hoàn thành muộn
+	// Cancelled and CarriedOver close a task: listed, not counted.
+	Cancelled   Status = "cancelled"    // đã hủy
+	CarriedOver Status = "carried_over" // chuyển sang kỳ/kế hoạch khác
 )
 
 // Statuses lists them in display order, worst first.
 var Statuses = []Status{Overdue, AtRisk, OnTrack, NotDue, DoneLate, DoneOnTime}
 
 // Enum lists the values for the API's document.
-func (Status) Enum() []string { return enum.Of(Statuses...) }
+func (Status) Enum() []string {
+	return enum.Of(append(append([]Status{}, Statuses...), Cancelled, CarriedOver)...)
+}
 
 // Done reports whether a status is a completion.
 func (s Status) Done() bool { return s == DoneOnTime || s == DoneLate }

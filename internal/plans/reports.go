@@ -39,6 +39,11 @@ type TaskView struct {
 	// ContributeAs are the supporting units the reader may add
 	// contributions for.
 	ContributeAs []int64 `json:"contribute_as"`
+	// History is what changed since the task was confirmed, oldest first
+	// (the first line of a kind keeps the original); CanChange is set for
+	// the coordinator over the plan while the task is open.
+	History   []Change `json:"history"`
+	CanChange bool     `json:"can_change"`
 }
 
 // task loads a task with access to its document.
@@ -69,8 +74,12 @@ func (s *Service) GetTask(ctx context.Context, actor *auth.Actor, id int64, d da
 	}
 	v := &TaskView{Row: s.row(a.tree, tk, d), Document: *a.doc, Names: map[int64]string{}, Reports: []Report{}, Contributions: []Contribution{},
 		ContributeAs: []int64{}}
-	v.CanReport = actor.Can(auth.PermEnterData) && a.tree.InScope(tk.LeadUnitID)
+	v.CanReport = actor.Can(auth.PermEnterData) && a.tree.InScope(tk.LeadUnitID) && tk.CancelledOn.IsZero()
 	v.CanReview = a.manageable()
+	v.CanChange = v.CanReview && tk.CancelledOn.IsZero()
+	if v.History, err = s.history(ctx, a, id, d); err != nil {
+		return nil, err
+	}
 	if actor.Can(auth.PermEnterData) {
 		for _, u := range tk.SupportIDs {
 			if a.tree.InScope(u) {
@@ -231,6 +240,9 @@ func (s *Service) SubmitReport(ctx context.Context, actor *auth.Actor, taskID in
 	}
 	if !a.tree.InScope(tk.LeadUnitID) {
 		return nil, errs.New(errs.Forbidden, "plans.err.not_your_task")
+	}
+	if !tk.CancelledOn.IsZero() {
+		return nil, errs.New(errs.Conflict, "plans.err.task_closed", "Date", tk.CancelledOn.VN())
 	}
 	today := s.Today()
 	var occ *Occurrence

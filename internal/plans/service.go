@@ -519,7 +519,7 @@ func countsByDocument(t *org.Scoped, tasks []*taskRec, d day.Day) map[int64]*doc
 			c = &docCounts{}
 			out[tk.DocumentID] = c
 		}
-		st := State(tk.occ, d, tk.start)
+		st := tk.state(d)
 		c.all.Add(st.Status)
 		mine := t.InScope(tk.LeadUnitID)
 		for _, u := range tk.SupportIDs {

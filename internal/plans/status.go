@@ -191,10 +191,16 @@ type Counts struct {
 	AtRisk     int `json:"at_risk"`
 	OnTrack    int `json:"on_track"`
 	NotDue     int `json:"not_due"`
+	// Closed are the tasks cancelled or carried over: listed, not in Total.
+	Closed int `json:"closed"`
 }
 
 // Add counts one task.
 func (c *Counts) Add(s Status) {
+	if s == Cancelled || s == CarriedOver {
+		c.Closed++
+		return
+	}
 	c.Total++
 	switch s {
 	case DoneOnTime:
@@ -217,7 +223,7 @@ func (c *Counts) Add(s Status) {
 // Plus is the sum of two counts.
 func (c Counts) Plus(o Counts) Counts {
 	return Counts{c.Total + o.Total, c.Done + o.Done, c.DoneOnTime + o.DoneOnTime, c.DoneLate + o.DoneLate,
-		c.Overdue + o.Overdue, c.AtRisk + o.AtRisk, c.OnTrack + o.OnTrack, c.NotDue + o.NotDue}
+		c.Overdue + o.Overdue, c.AtRisk + o.AtRisk, c.OnTrack + o.OnTrack, c.NotDue + o.NotDue, c.Closed + o.Closed}
 }
 
 // Of is how many tasks had a status.

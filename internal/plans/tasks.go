@@ -25,8 +25,21 @@ type taskRec struct {
 	start day.Day
 }
 
+// state is the task's standing on d: closed from the day it was
+// cancelled or carried over, else derived from its deadlines.
+func (r *taskRec) state(d day.Day) TaskState {
+	if !r.CancelledOn.IsZero() && !r.CancelledOn.After(d) {
+		if r.CarriedTo != 0 {
+			return TaskState{Status: CarriedOver}
+		}
+		return TaskState{Status: Cancelled}
+	}
+	return State(r.occ, d, r.start)
+}
+
 const taskColumns = `t.id, t.document_id, COALESCE(t.group_id, 0), t.seq, t.code, t.title, t.description, t.lead_unit_id, t.schedule,
-	t.due_on, t.output, COALESCE(t.target_id, 0), t.created_at, t.updated_at, d.starts_on`
+	t.due_on, t.output, COALESCE(t.target_id, 0), t.created_at, t.updated_at, d.starts_on, t.cancelled_on, t.cancel_reason,
+	COALESCE(t.carried_from, 0), COALESCE(t.carried_to, 0)`
 
 // loadTasks reads the tasks matching where (a condition on plan_tasks t and
 // plan_documents d), with their supporting units and deadlines, in plan
@@ -46,7 +59,8 @@ func (s *Service) loadTasks(ctx context.Context, q db.Querier, where string, arg
 	for rows.Next() {
 		r := &taskRec{}
 		if err := rows.Scan(&r.ID, &r.DocumentID, &r.GroupID, &r.Seq, &r.Code, &r.Title, &r.Description, &r.LeadUnitID, &r.Schedule,
-			&r.DueOn, &r.Output, &r.TargetID, &r.CreatedAt, &r.UpdatedAt, &r.start); err != nil {
+			&r.DueOn, &r.Output, &r.TargetID, &r.CreatedAt, &r.UpdatedAt, &r.start, &r.CancelledOn, &r.CancelReason, &r.CarriedFrom,
+			&r.CarriedTo); err != nil {
 			rows.Close()
 			return nil, err
 		}

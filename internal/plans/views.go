@@ -43,7 +43,7 @@ func unitName(t *org.Scoped, id int64, d day.Day) string {
 }
 
 func (s *Service) row(t *org.Scoped, r *taskRec, d day.Day) TaskRow {
-	row := TaskRow{Task: r.Task, State: State(r.occ, d, r.start), LeadName: unitName(t, r.LeadUnitID, d), Mine: 2,
+	row := TaskRow{Task: r.Task, State: r.state(d), LeadName: unitName(t, r.LeadUnitID, d), Mine: 2,
 		SupportNames: []string{}} // an empty list, not null, as the API documents
 	for _, u := range r.SupportIDs {
 		row.SupportNames = append(row.SupportNames, unitName(t, u, d))
@@ -319,6 +319,9 @@ func (s *Service) numbers(ctx context.Context) (map[int64]string, error) {
 	return out, rows.Err()
 }
 
+// notClosed keeps the tasks not cancelled or carried over by the date ($1).
+const notClosed = " AND (cancelled_on IS NULL OR cancelled_on > $1)"
+
 // Overdue lists the overdue tasks led by units of the reader's scope (or of
 // unit) on date d, the latest first, with how late; total counts them all.
 // Today's list is a range of the index of each task's earliest open
@@ -350,7 +353,8 @@ func (s *Service) Overdue(ctx context.Context, actor *auth.Actor, d day.Day, uni
 	if cond != "" {
 		inScope = " AND task_id IN (SELECT id FROM plan_tasks WHERE" + strings.TrimPrefix(cond, " AND") + ")"
 	}
-	r, err := s.db.QueryContext(ctx, `SELECT task_id, due_on FROM plan_occurrences WHERE accepted_on > $1 AND due_on < $1`+inScope, d)
+	r, err := s.db.QueryContext(ctx, `SELECT task_id, due_on FROM plan_occurrences WHERE accepted_on > $1 AND due_on < $1`+inScope+
+		` AND task_id NOT IN (SELECT id FROM plan_tasks WHERE cancelled_on <= $1)`, d)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -369,7 +373,7 @@ func (s *Service) Overdue(ctx context.Context, actor *auth.Actor, d day.Day, uni
 	if err := r.Err(); err != nil {
 		return nil, 0, err
 	}
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM plan_tasks WHERE open_due < $1`+cond, d).Scan(&total); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM plan_tasks WHERE open_due < $1`+notClosed+cond, d).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	if len(first) > 0 { // those already counted by their open deadline
@@ -381,12 +385,12 @@ func (s *Service) Overdue(ctx context.Context, actor *auth.Actor, d day.Day, uni
 			ids.WriteString(strconv.FormatInt(id, 10))
 		}
 		var both int
-		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM plan_tasks WHERE open_due < $1 AND id IN (`+ids.String()+`)`, d).Scan(&both); err != nil {
+		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM plan_tasks WHERE open_due < $1`+notClosed+` AND id IN (`+ids.String()+`)`, d).Scan(&both); err != nil {
 			return nil, 0, err
 		}
 		total += len(first) - both
 	}
-	q := `SELECT id, open_due FROM plan_tasks WHERE open_due < $1` + cond + ` ORDER BY open_due, id`
+	q := `SELECT id, open_due FROM plan_tasks WHERE open_due < $1` + notClosed + cond + ` ORDER BY open_due, id`
 	if limit > 0 {
 		q += " LIMIT " + strconv.Itoa(limit)
 	}

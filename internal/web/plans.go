@@ -26,6 +26,7 @@ func (s *Server) registerPlans(page routes) {
 	page("GET", "/plans/{id}", s.planShow)
 	page("POST", "/plans/{id}/draft", s.planDraft, takesFiles)
 	page("POST", "/plans/{id}/confirm", s.planConfirm)
+	page("POST", "/plans/{id}/edit", s.planEdit)
 	page("POST", "/plans/{id}/tasks", s.planAddTask)
 	page("POST", "/plans/{id}/groups", s.planAddGroup)
 	page("POST", "/plans/{id}/targets", s.planAddTarget)
@@ -34,6 +35,9 @@ func (s *Server) registerPlans(page routes) {
 	page("GET", "/tasks/{id}", s.taskShow)
 	page("POST", "/tasks/{id}/reports", s.taskReport, takesFiles)
 	page("POST", "/tasks/{id}/contributions", s.taskContribute, takesFiles)
+	page("POST", "/tasks/{id}/change", s.taskChange)
+	page("POST", "/tasks/{id}/cancel", s.taskCancel)
+	page("POST", "/tasks/{id}/carry", s.taskCarry)
 	page("POST", "/reports/{id}/review", s.reportReview)
 	page("GET", "/notifications", s.noticeList)
 	page("GET", "/notifications/count", s.noticeCount)
@@ -124,6 +128,10 @@ type planPage struct {
 	Schedules []plans.Schedule
 	Form      map[string]string
 	Choices   []plans.UnitChoice
+	// for the details form: the document types and the documents this one
+	// may implement
+	Types []plans.DocType
+	Docs  []plans.DocRow
 }
 
 func (s *Server) filter(r *http.Request) plans.Filter {
@@ -163,6 +171,24 @@ func (s *Server) planData(r *http.Request, id int64) (*planPage, error) {
 	if pp.V.Manageable {
 		if res, err := s.Plans.Resolver(r.Context(), p.Actor, id); err == nil {
 			pp.Choices = res.Choices
+		}
+		docs, err := s.Plans.ListDocuments(r.Context(), p.Actor, p.Today)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range docs {
+			if d.ID != id {
+				pp.Docs = append(pp.Docs, d)
+			}
+		}
+		pp.Types = plans.DocTypes
+		d := pp.V.Document
+		for k, v := range map[string]string{"number": d.Number, "type": string(d.Type), "title": d.Title, "issuer": d.Issuer, "signer": d.Signer,
+			"issued_on": d.IssuedOn.VN(), "starts_on": d.StartsOn.VN(), "ends_on": d.EndsOn.VN(), "fields": d.Fields} {
+			pp.Form["doc_"+k] = v
+		}
+		if d.ParentID != 0 {
+			pp.Form["doc_implements_id"] = strconv.FormatInt(d.ParentID, 10)
 		}
 	}
 	return pp, nil
@@ -474,4 +500,28 @@ func (s *Server) planAnnex(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	httpx.ServeFile(w, sheet.FileName("phu-luc-ke-hoach", strconv.FormatInt(id, 10), p.AsOf.String()), sheet.XLSXType, buf.Bytes())
+}
+
+// planEdit changes a document's details, with a reason.
+func (s *Server) planEdit(w http.ResponseWriter, r *http.Request) {
+	s.planAction(w, r, func(id int64) error {
+		in := plans.DocumentChange{DocumentInput: plans.DocumentInput{Number: r.FormValue("number"), Type: plans.DocType(r.FormValue("type")),
+			Title: r.FormValue("title"), Issuer: r.FormValue("issuer"), Signer: r.FormValue("signer"), Fields: r.FormValue("fields")},
+			Why: plans.Why{Reason: r.FormValue("reason"), Decision: r.FormValue("decision_doc")}}
+		var err error
+		if in.IssuedOn, err = formDate(r, "issued_on", true); err != nil {
+			return err
+		}
+		if in.StartsOn, err = formDate(r, "starts_on", false); err != nil {
+			return err
+		}
+		if in.EndsOn, err = formDate(r, "ends_on", false); err != nil {
+			return err
+		}
+		if in.ParentID, err = formInt64(r, "implements_id"); err != nil {
+			return err
+		}
+		_, err = s.Plans.ChangeDocument(r.Context(), httpx.Actor(r), id, in)
+		return err
+	})
 }

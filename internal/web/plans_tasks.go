@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/httpx"
@@ -136,6 +137,10 @@ type taskPage struct {
 	Form    map[string]string
 	Period  string
 	Periods []string
+	// for the coordinator's forms: the units the task may be given to,
+	// and the open plans it may be carried into
+	Units []plans.UnitChoice
+	Into  []plans.DocRow
 }
 
 func (s *Server) taskData(r *http.Request, id int64) (*taskPage, error) {
@@ -149,6 +154,22 @@ func (s *Server) taskData(r *http.Request, id int64) (*taskPage, error) {
 	tp.Period = plans.ReportingPeriod(p.Today)
 	y := p.Today.Year()
 	tp.Periods = []string{fmt.Sprintf("%d-H1", y), fmt.Sprintf("%d-H2", y), fmt.Sprintf("%d-H2", y-1), fmt.Sprintf("%d-H1", y-1)}
+	if tp.V.CanChange {
+		res, err := s.Plans.Resolver(r.Context(), p.Actor, tp.V.Document.ID)
+		if err != nil {
+			return nil, err
+		}
+		tp.Units = res.Choices
+		docs, err := s.Plans.ListDocuments(r.Context(), p.Actor, p.Today)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range docs {
+			if d.Full && !d.EndsOn.Before(p.Today) {
+				tp.Into = append(tp.Into, d)
+			}
+		}
+	}
 	return tp, nil
 }
 
@@ -313,4 +334,84 @@ func (p *Page) TaskPeriod(period string) string {
 		return p.L.T("plans.period.once")
 	}
 	return p.L.T("plans.period."+kind, "Year", y)
+}
+
+func formWhy(r *http.Request) plans.Why {
+	return plans.Why{Reason: r.FormValue("reason"), Decision: r.FormValue("decision_doc")}
+}
+
+// taskChange changes a confirmed task (the coordinator): only the fields
+// typed in change, each with the reason and decision.
+func (s *Server) taskChange(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.taskAction(w, r, id, "plans.changed", func() error {
+		in := plans.TaskChange{Title: r.FormValue("title"), Why: formWhy(r)}
+		if strings.TrimSpace(r.FormValue("lead_unit_id")) != "" {
+			if in.LeadUnitID, err = formInt64(r, "lead_unit_id"); err != nil {
+				return err
+			}
+		}
+		if r.FormValue("support_set") != "" {
+			ids := []int64{}
+			for _, v := range r.Form["support_unit_ids"] {
+				if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
+					ids = append(ids, id)
+				}
+			}
+			in.SupportIDs = &ids
+		}
+		if in.DueOn, err = formDate(r, "due_on", false); err != nil {
+			return err
+		}
+		_, err := s.Plans.ChangeTask(r.Context(), httpx.Actor(r), id, in)
+		return err
+	})
+}
+
+func (s *Server) taskCancel(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.taskAction(w, r, id, "plans.cancelled", func() error {
+		_, err := s.Plans.CancelTask(r.Context(), httpx.Actor(r), id, formWhy(r))
+		return err
+	})
+}
+
+// taskCarry carries a task over and shows the new task.
+func (s *Server) taskCarry(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.act(w, r, func() (string, string, error) {
+		in := plans.CarryInput{Why: formWhy(r)}
+		var err error
+		if in.DocumentID, err = formInt64(r, "document_id"); err != nil {
+			return "", "", err
+		}
+		if in.DueOn, err = formDate(r, "due_on", false); err != nil {
+			return "", "", err
+		}
+		t, err := s.Plans.CarryTask(r.Context(), httpx.Actor(r), id, in)
+		if err != nil {
+			return "", "", err
+		}
+		return fmt.Sprintf("/tasks/%d", t.ID), "plans.carried", nil
+	}, func(errors []string, form map[string]string) {
+		tp, err := s.taskData(r, id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		tp.Errors, tp.Form = errors, form
+		s.render(w, r, "task", http.StatusUnprocessableEntity, tp)
+	})
 }
