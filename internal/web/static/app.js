@@ -21,9 +21,20 @@ document.addEventListener("submit", function (e) {
   f.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
 });
 
-// On a phone the menu scrolls sideways: bring the current page's entry into
-// view.
-document.addEventListener("DOMContentLoaded", function () {
-  var cur = document.querySelector(".menu [aria-current=page]");
-  if (cur && cur.scrollIntoView) cur.scrollIntoView({block: "nearest", inline: "center"});
-});
+// The menu's fold (layout.html): open on a wide screen, where its button is
+// hidden; folded on a phone, where Escape closes it and gives the focus
+// back to its button.
+(function () {
+  var fold = document.querySelector("[data-navfold]");
+  if (!fold || !window.matchMedia) return;
+  var wide = window.matchMedia("(min-width: 760px)");
+  function fit() { fold.open = wide.matches; }
+  fit();
+  if (wide.addEventListener) wide.addEventListener("change", fit);
+  fold.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && fold.open && !wide.matches) {
+      fold.open = false;
+      fold.querySelector("summary").focus();
+    }
+  });
+})();
