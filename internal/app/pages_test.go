@@ -141,8 +141,10 @@ func (w *walk) visit(path, pattern string) string {
 		w.largest, w.largestSize = path, len(b)
 	}
 	read := spoken(body)
-	if m := w.codes.FindString(read); m != "" {
-		w.t.Errorf("%s shows the indicator code %s: %s", path, m, around(read, m))
+	if w.codes != nil {
+		if m := w.codes.FindString(read); m != "" {
+			w.t.Errorf("%s shows the indicator code %s: %s", path, m, around(read, m))
+		}
 	}
 	if m := w.keys.FindString(read); m != "" {
 		w.t.Errorf("%s shows the untranslated catalogue key %s: %s", path, m, around(read, m))
@@ -151,6 +153,7 @@ func (w *walk) visit(path, pattern string) string {
 }
 
 var (
+	anyTag           = regexp.MustCompile(`<[a-zA-Z][^>]*>`)
 	tagPattern       = regexp.MustCompile(`(?s)<script.*?</script>|<style.*?</style>|<!--.*?-->|<[^>]*>`)
 	readableAttrs    = regexp.MustCompile(`\s(?:title|aria-label|placeholder|alt)="([^"]*)"`)
 	inputValuePatten = regexp.MustCompile(`<input[^>]*\stype="(?:submit|button)"[^>]*\svalue="([^"]*)"`)
@@ -158,12 +161,18 @@ var (
 
 // spoken is what a person reads of a page: its text and the attributes
 // that are shown or spoken (tooltips, labels, placeholders, image texts).
-// Form values (what a user typed, or a code field an administrator
-// edits) are not: they are data, not words of the page.
+// Form values (what a user typed) are not: they are data, not words of
+// the page; nor is the example of a field where an administrator types
+// codes (a formula), marked data-code-field.
 func spoken(page string) string {
 	var b strings.Builder
-	for _, m := range readableAttrs.FindAllStringSubmatch(page, -1) {
-		b.WriteString(html.UnescapeString(m[1]) + "\n")
+	for _, tag := range anyTag.FindAllString(page, -1) {
+		if strings.Contains(tag, "data-code-field") {
+			continue
+		}
+		for _, m := range readableAttrs.FindAllStringSubmatch(tag, -1) {
+			b.WriteString(html.UnescapeString(m[1]) + "\n")
+		}
 	}
 	for _, m := range inputValuePatten.FindAllStringSubmatch(page, -1) {
 		b.WriteString(html.UnescapeString(m[1]) + "\n")

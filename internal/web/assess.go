@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -543,10 +544,12 @@ func exportRanking(rp *roundPage, buf *bytes.Buffer) error {
 	if err != nil {
 		return err
 	}
+	// the figures as the page shows them (a score to 0.1, the index to
+	// 0.001): a reader comparing the file with the page finds the same
 	for _, res := range rp.Rows {
-		row := []any{res.Rank, res.Name, res.Total, res.Index}
+		row := []any{res.Rank, res.Name, roundTo(res.Total, 1), roundTo(res.Index, 3)}
 		if c, ok := res.Change(); ok {
-			row = append(row, c)
+			row = append(row, roundTo(c, 1))
 		} else {
 			row = append(row, nil)
 		}
@@ -556,9 +559,9 @@ func exportRanking(rp *roundPage, buf *bytes.Buffer) error {
 				row = append(row, nil, nil)
 				continue
 			}
-			row = append(row, sc.Final)
+			row = append(row, roundTo(sc.Final, 1))
 			if sc.Prev != nil {
-				row = append(row, *sc.Prev)
+				row = append(row, roundTo(*sc.Prev, 1))
 			} else {
 				row = append(row, nil)
 			}
@@ -568,6 +571,12 @@ func exportRanking(rp *roundPage, buf *bytes.Buffer) error {
 		}
 	}
 	return wb.Write(buf)
+}
+
+// roundTo rounds x to dec decimals, as L.Dec shows it.
+func roundTo(x float64, dec int) float64 {
+	p := math.Pow(10, float64(dec))
+	return math.Round(x*p) / p
 }
 
 type cardPage struct {

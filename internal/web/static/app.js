@@ -38,3 +38,9 @@ document.addEventListener("submit", function (e) {
     }
   });
 })();
+
+// A print button (template "print_button", the report's print view): the
+// browser's print dialog; the page's print styles lay it out.
+document.addEventListener("click", function (e) {
+  if (e.target.closest("[data-print]")) window.print();
+});
