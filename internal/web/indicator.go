@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"strconv"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 

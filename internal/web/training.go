@@ -96,10 +96,10 @@ type coursePage struct {
 	Q        string
 	Status   string
 	Statuses []people.EnrolStatus
-	Shown   []people.Participant
-	Matched int
-	PageNo  int
-	Pages   int
+	Shown    []people.Participant
+	Matched  int
+	PageNo   int
+	Pages    int
 }
 
 // coursePageSize is how many learners one page of a course shows.
