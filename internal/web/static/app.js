@@ -44,3 +44,27 @@ document.addEventListener("submit", function (e) {
 document.addEventListener("click", function (e) {
   if (e.target.closest("[data-print]")) window.print();
 });
+
+// After a form comes back with errors, the focus goes to the first wrong
+// field (marked aria-invalid, described by the error list), else to the
+// error list, so a keyboard or screen reader user starts where the problem is.
+document.addEventListener("DOMContentLoaded", function () {
+  var first = document.querySelector("main [aria-invalid=true]") || document.getElementById("form-errors");
+  if (first) first.focus();
+});
+
+// A table box that scrolls sideways takes the focus, so it can be
+// scrolled by keyboard; it is named after its table's caption or the
+// nearest heading.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll(".scroll").forEach(function (box) {
+    if (box.hasAttribute("tabindex") || box.scrollWidth <= box.clientWidth) return;
+    box.setAttribute("tabindex", "0");
+    box.setAttribute("role", "region");
+    if (!box.hasAttribute("aria-label")) {
+      var sec = box.closest("section");
+      var name = box.querySelector("caption") || (sec && sec.querySelector("h2, h3")) || document.querySelector("main h1");
+      if (name) box.setAttribute("aria-label", name.textContent.replace(/\s+/g, " ").trim());
+    }
+  });
+});

@@ -16,11 +16,25 @@
     return String(t).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; });
   }
 
-  // Filters with data-autosubmit apply as soon as a choice changes.
+  // Filters with data-autosubmit apply as soon as a choice changes —
+  // unless figures typed into the entry grid would be lost: then the user
+  // is asked, and the choice is put back if they keep their figures.
+  var dirty = false;
+  document.addEventListener("input", function (e) {
+    if (e.target.closest("form[data-unsaved]")) dirty = true;
+  });
   document.addEventListener("change", function (e) {
     var f = e.target.closest("form[data-autosubmit]");
     if (!f || e.target.type === "search") return;
-    if (e.target.tagName === "SELECT" || e.target.type === "radio") f.requestSubmit ? f.requestSubmit() : f.submit();
+    if (e.target.tagName !== "SELECT" && e.target.type !== "radio") return;
+    var grid = document.querySelector("form[data-unsaved]");
+    if (dirty && grid && !window.confirm(grid.getAttribute("data-unsaved"))) {
+      if (e.target.tagName === "SELECT") {
+        Array.prototype.forEach.call(e.target.options, function (o) { o.selected = o.defaultSelected; });
+      }
+      return;
+    }
+    f.requestSubmit ? f.requestSubmit() : f.submit();
   });
 
   // Charts: the element's data-chart holds the data.
