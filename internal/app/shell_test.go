@@ -1,12 +1,15 @@
 package app_test
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/mangluoi/mangluoi/internal/apptest"
+	"github.com/mangluoi/mangluoi/internal/assess"
 )
 
 // TestShell: the frame around every page. An unknown address answers a
@@ -78,4 +81,41 @@ func TestShell(t *testing.T) {
 			t.Error("a page in the past must offer the way back to today")
 		}
 	})
+}
+
+// TestPublicRanking: the published ranking says who published it and when,
+// draws its bars as SVG from the server (no chart library on a public
+// page), and keeps the figures in its table.
+func TestPublicRanking(t *testing.T) {
+	s := apptest.StartSQLite(t)
+	vi := s.Catalog.Printer("vi")
+	ctx := context.Background()
+	coord := s.User(t, "gialai").Actor()
+	rounds, err := s.Assess.Rounds(ctx, coord)
+	if err != nil || len(rounds) == 0 {
+		t.Fatalf("rounds: %v", err)
+	}
+	rd := rounds[0]
+	yes := true
+	if _, err := s.Assess.UpdateRound(ctx, coord, rd.ID, assess.RoundUpdate{Status: rd.Status, Published: &yes}); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := s.Org.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner := snap.Latest(rd.OwnerUnitID).Name
+	resp, body := s.Anonymous(t).Get(fmt.Sprintf("/public/rankings/%d", rd.ID))
+	page := string(body)
+	if resp.StatusCode != 200 {
+		t.Fatalf("public ranking: %d", resp.StatusCode)
+	}
+	for _, want := range []string{vi.T("assess.public_issuer", "Unit", owner), `<ol class="bars"`, `<rect width="`, `id="ranking"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the public ranking lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "echarts") {
+		t.Error("the public ranking loads the chart library")
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/mangluoi/mangluoi/internal/assess"
 	"github.com/mangluoi/mangluoi/internal/errs"
@@ -382,6 +383,18 @@ type roundPage struct {
 	Node    *assess.Node
 	Rows    []assess.Result
 	Options []nodeRow
+	// the public page: who published the ranking and when it last changed
+	Issuer  string
+	Updated time.Time
+}
+
+// BarPct is a result's total as a share of the maximum, for the public
+// page's bars (SVG, no script).
+func (p *roundPage) BarPct(res assess.Result) float64 {
+	if p.R == nil || p.R.Max <= 0 {
+		return 0
+	}
+	return math.Min(100, math.Max(0, res.Total/p.R.Max*100))
 }
 
 // Change writes the change of index since last year, in points.
@@ -715,6 +728,11 @@ func (s *Server) publicRanking(w http.ResponseWriter, r *http.Request) {
 	}
 	rp.Title = rp.R.Round.Name
 	rp.Rows = rp.R.Results
-	rp.Chart = s.rankingChart(&rp.indPage, rp.R, rp.Rows, nil)
+	rp.Updated = rp.R.Round.UpdatedAt
+	if snap, err := s.Org.Snapshot(r.Context()); err == nil {
+		if v := snap.Latest(rp.R.Round.OwnerUnitID); v != nil {
+			rp.Issuer = v.Name
+		}
+	}
 	s.render(w, r, "round", http.StatusOK, rp)
 }

@@ -38,9 +38,18 @@
   });
 
   // Charts: the element's data-chart holds the data.
+  // ECharts (about 470 KB) is fetched only when the page has a chart.
   function drawCharts() {
-    if (!window.echarts) return;
-    document.querySelectorAll(".chart[data-chart]").forEach(function (el) {
+    var charts = document.querySelectorAll(".chart[data-chart]");
+    if (charts.length === 0) return;
+    if (!window.echarts) {
+      var lib = document.createElement("script");
+      lib.src = "/static/vendor/echarts.min.js";
+      lib.onload = drawCharts;
+      document.head.appendChild(lib);
+      return;
+    }
+    charts.forEach(function (el) {
       var d;
       try { d = JSON.parse(el.getAttribute("data-chart")); } catch (err) { return; }
       if (!d || !d.labels || d.labels.length === 0) { el.hidden = true; return; }
@@ -177,9 +186,21 @@
     form.addEventListener("input", recompute);
   }
 
-  // Wide tables of periods open on the latest ones (the right end).
+  // Wide tables of periods open on the last period that has a figure,
+  // whole at the right edge (not on empty months to come, nor cut in half).
   function scrollEnds() {
-    document.querySelectorAll("[data-scroll-end]").forEach(function (el) { el.scrollLeft = el.scrollWidth; });
+    document.querySelectorAll("[data-scroll-end]").forEach(function (el) {
+      var last = -1;
+      el.querySelectorAll("tbody tr").forEach(function (tr) {
+        Array.prototype.forEach.call(tr.children, function (td, i) {
+          if (i > last && td.tagName === "TD" && !td.classList.contains("absent") && td.textContent.trim().charAt(0) !== "—") last = i;
+        });
+      });
+      var head = el.querySelectorAll("thead tr > *");
+      if (last < 0 || !head[last]) { el.scrollLeft = el.scrollWidth; return; }
+      var th = head[last];
+      el.scrollLeft = Math.max(0, th.offsetLeft + th.offsetWidth - el.clientWidth + 4);
+    });
   }
 
   function start() { drawCharts(); grid(); scrollEnds(); }
