@@ -69,6 +69,7 @@ type walk struct {
 	perPattern  map[string]int
 	largest     string
 	largestSize int
+	next        string // where the last page redirected to
 }
 
 // isPage reports whether r is an HTML page a person opens by a link:
@@ -109,6 +110,10 @@ func (w *walk) run(start string) {
 			continue
 		}
 		body := w.visit(path, pattern)
+		if w.next != "" { // home sends the user on: follow it
+			queue = append(queue, w.next)
+			w.next = ""
+		}
 		for _, m := range hrefPattern.FindAllStringSubmatch(body, -1) {
 			next := html.UnescapeString(m[1])
 			if u, err := url.Parse(next); err == nil && u.Query().Get("d") == "" && !w.seen[next] {
@@ -124,6 +129,11 @@ func (w *walk) visit(path, pattern string) string {
 	w.seen[path] = true
 	w.perPattern[pattern]++
 	resp, b := w.c.Get(path)
+	if loc := resp.Header.Get("Location"); resp.StatusCode/100 == 3 && strings.HasPrefix(loc, "/") {
+		w.perPattern[pattern]--
+		w.next = loc
+		return ""
+	}
 	if resp.StatusCode != http.StatusOK {
 		if resp.StatusCode >= 500 {
 			w.t.Errorf("%s: %d", path, resp.StatusCode)

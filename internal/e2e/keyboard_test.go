@@ -110,8 +110,8 @@ func (b *browser) focused() string {
 	return b.eval(`(e => {
 		if (!e || e === document.body) return "body";
 		const tag = e.tagName.toLowerCase();
-		if (e.name) return tag + '[name="' + e.name + '"]';
 		if (e.value && tag === "button") return tag + '[value="' + e.value + '"]';
+		if (e.name) return tag + '[name="' + e.name + '"]';
 		if (e.classList.length) return tag + "." + e.classList[0];
 		return tag + (e.id ? "#" + e.id : "");
 	})(document.activeElement)`)

@@ -56,7 +56,7 @@ document.addEventListener("DOMContentLoaded", function () {
 // A table box that scrolls sideways takes the focus, so it can be
 // scrolled by keyboard; it is named after its table's caption or the
 // nearest heading.
-document.addEventListener("DOMContentLoaded", function () {
+function focusableScrollers() {
   document.querySelectorAll(".scroll").forEach(function (box) {
     if (box.hasAttribute("tabindex") || box.scrollWidth <= box.clientWidth) return;
     box.setAttribute("tabindex", "0");
@@ -67,4 +67,7 @@ document.addEventListener("DOMContentLoaded", function () {
       if (name) box.setAttribute("aria-label", name.textContent.replace(/\s+/g, " ").trim());
     }
   });
-});
+}
+document.addEventListener("DOMContentLoaded", focusableScrollers);
+// and in what htmx brings later (the compliance trend)
+document.addEventListener("htmx:afterSettle", focusableScrollers);
