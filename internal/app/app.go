@@ -151,6 +151,13 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		d.Close()
 		return nil, fmt.Errorf("indicator catalogue: %w", err)
 	}
+	// the features that hold registers compute the measured indicators
+	for _, ms := range []indicator.Measurer{m.Network.Measurer(), m.People.Measurer()} {
+		if err := m.Indicators.RegisterMeasurer(ms); err != nil {
+			d.Close()
+			return nil, err
+		}
+	}
 	if err := m.People.EnsureDefaultTargets(ctx); err != nil {
 		d.Close()
 		return nil, err
@@ -164,7 +171,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		m.Plans.SetMailer(cfg.SMTP, m.Catalog)
 	}
 	m.Reports = report.NewService(d, m.Org, m.Audit, report.Sources{People: m.People, Network: m.Network, Plans: m.Plans,
-		Indicators: m.Indicators, Assess: m.Assess}, m.Catalog, cfg.Now)
+		Indicators: m.Indicators, Assess: m.Assess, Anchor: m.Anchor}, m.Catalog, cfg.Now)
 	return m, nil
 }
 
