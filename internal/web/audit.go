@@ -79,10 +79,16 @@ func (p *auditPage) value(v any) string {
 		}
 		return p.L.Dec(v, 2)
 	case string:
-		if p.nameOf != nil && indicatorCode.MatchString(v) {
-			return p.nameOf(v)
+		if p.nameOf == nil {
+			return v
 		}
-		return v
+		// a code alone, or in a formula: the indicator's name in its place
+		return indicatorCode.ReplaceAllStringFunc(v, func(code string) string {
+			if name := p.nameOf(code); name != code {
+				return "«" + name + "»"
+			}
+			return code
+		})
 	case []any:
 		parts := make([]string, 0, len(v))
 		for _, x := range v {
@@ -107,8 +113,8 @@ func (p *auditPage) value(v any) string {
 }
 
 // indicatorCode is what an indicator code looks like (HS_ONLINE_RATE):
-// such a value is shown by the indicator's name when there is one.
-var indicatorCode = regexp.MustCompile(`^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$`)
+// such a word is shown by the indicator's name when there is one.
+var indicatorCode = regexp.MustCompile(`\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b`)
 
 func (s *Server) auditList(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "")
