@@ -77,7 +77,7 @@ func TestCompletenessOnPhone(t *testing.T) {
 	}
 	// the chart: the month is a hollow point on a dashed line (the chart
 	// library is fetched once the page has loaded, as it has a chart)
-	br.do("wait for the chart", chromedp.Poll[chromedp.Void](`window.echarts && echarts.getInstanceByDom(document.querySelector(".chart[data-chart]"))`))
+	br.do("wait for the chart", chromedp.Poll[chromedp.Void](`!!(window.echarts && echarts.getInstanceByDom(document.querySelector(".chart[data-chart]")))`))
 	dashed := br.eval(`(function () {
 		var el = document.querySelector(".chart[data-chart]"); var c = window.echarts && echarts.getInstanceByDom(el);
 		if (!c) return "no chart";
