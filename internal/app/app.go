@@ -190,7 +190,8 @@ func (m *Main) Handler() (http.Handler, error) {
 	}
 	pages.Register(m.Router)
 	api.New(api.Deps{DB: m.DB, Org: m.Org, Auth: m.Auth, People: m.People, Network: m.Network, Plans: m.Plans, Indicators: m.Indicators, Assess: m.Assess, Reports: m.Reports, Home: m.Home, Files: m.Files, Catalog: m.Catalog, Log: m.Log, Now: m.Now, Version: Version()}).Register(m.Router)
-	var h http.Handler = m.Router.Mux()
+	m.Router.SetNotFound(pages.NotFound)
+	var h http.Handler = pages.Recover(m.Router.Handler())
 	// Forms are protected from cross-site requests by the browser's own
 	// Sec-Fetch-Site / Origin headers; API calls with a bearer token carry
 	// no cookie and are not at risk.

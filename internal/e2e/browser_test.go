@@ -85,8 +85,8 @@ func startBrowser(t *testing.T, base string) *browser {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("no-first-run", true),
-		// A Vietnamese phone: the login page (before the account's own
-		// language applies) follows the browser's language.
+		// A Vietnamese phone (the login page speaks Vietnamese whatever
+		// the browser's language; see TestShell for an English one).
 		chromedp.Flag("lang", "vi-VN"),
 		chromedp.Flag("accept-lang", "vi-VN,vi"),
 		chromedp.UserDataDir(t.TempDir()),
@@ -226,13 +226,24 @@ func (b *browser) open(path string) {
 // click clicks what a CSS selector finds and waits for the page it leads to.
 func (b *browser) click(sel string) {
 	b.t.Helper()
+	b.reveal(sel)
 	b.load("click "+sel, chromedp.Click(chromedp.CSS(sel)))
+}
+
+// reveal opens the folded menu (layout.html's <details>) when what sel
+// finds is inside it, by pressing its button as a person on a phone does.
+func (b *browser) reveal(sel string) {
+	b.t.Helper()
+	if b.eval(fmt.Sprintf(`(e => { const d = e && e.closest("details:not([open])"); if (!d) return ""; d.querySelector("summary").click(); return "opened" })(document.querySelector(%s))`, jsString(sel))) == "opened" {
+		b.checkConsole("open the menu for " + sel)
+	}
 }
 
 // clickLink clicks the first link whose visible text is text, inside the
 // element that scope (a CSS selector) finds, and waits for the new page.
 func (b *browser) clickLink(scope, text string) {
 	b.t.Helper()
+	b.reveal(scope)
 	b.load(fmt.Sprintf("click the link %q in %s", text, scope), chromedp.Click(chromedp.JSPath(
 		fmt.Sprintf(`Array.from(document.querySelectorAll(%s)).find(a => a.textContent.replace(/\s+/g, " ").trim() === %s)`,
 			jsString(scope+" a"), jsString(text)))))
@@ -244,6 +255,7 @@ func (b *browser) fill(sel, value string) {
 	b.t.Helper()
 	// chromedp.SetValue(sel, "") would send no argument for the empty
 	// string and leave "undefined" in the field, so clear it in the page.
+	b.reveal(sel)
 	b.eval(fmt.Sprintf(`(e => (e.value = "", ""))(document.querySelector(%s))`, jsString(sel)))
 	b.do(fmt.Sprintf("type %q into %s", value, sel), chromedp.SendKeys(chromedp.CSS(sel), value))
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/mangluoi/mangluoi/internal/apptest"
 	"github.com/mangluoi/mangluoi/internal/demo"
 	"github.com/mangluoi/mangluoi/internal/indicator"
@@ -73,7 +75,9 @@ func TestCompletenessOnPhone(t *testing.T) {
 	if style := br.eval(`getComputedStyle(` + cell + `).fontStyle`); style != "italic" {
 		t.Errorf("the incomplete cell's style is %q", style)
 	}
-	// the chart: the month is a hollow point on a dashed line
+	// the chart: the month is a hollow point on a dashed line (the chart
+	// library is fetched once the page has loaded, as it has a chart)
+	br.do("wait for the chart", chromedp.Poll[chromedp.Void](`!!(window.echarts && echarts.getInstanceByDom(document.querySelector(".chart[data-chart]")))`))
 	dashed := br.eval(`(function () {
 		var el = document.querySelector(".chart[data-chart]"); var c = window.echarts && echarts.getInstanceByDom(el);
 		if (!c) return "no chart";

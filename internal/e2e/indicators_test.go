@@ -154,7 +154,15 @@ func TestIndicatorsOnPhone(t *testing.T) {
 	}
 	b.screenshot("entry-typed")
 	refused(b, `button[value=submit]`)
-	b.wantText(".errors", "HS_ALL")
+	// the rule names the indicators by name, never by code; the wrong
+	// field says so to a screen reader, and the focus is on it
+	b.wantText(".errors", r.hsAll.Name("vi"))
+	if strings.Contains(b.text(".errors"), "HS_ALL") {
+		t.Fatalf("the error shows an indicator code: %s", b.text(".errors"))
+	}
+	if got := b.eval(`document.activeElement.getAttribute("aria-invalid") + " " + document.activeElement.getAttribute("aria-describedby")`); got != "true form-errors" {
+		t.Fatalf("after the error the focus is not on a wrong field described by the errors: %q", got)
+	}
 	if v := b.eval(`document.querySelector('input[name="v.HS_ALL"]').value`); v != "20.000" {
 		t.Fatalf("after the error the typed figure is %q", v)
 	}

@@ -65,9 +65,10 @@ type Param struct {
 
 // Router registers handlers on a ServeMux and keeps the list.
 type Router struct {
-	mux    *http.ServeMux
-	routes []Route
-	authn  Authenticator
+	mux      *http.ServeMux
+	routes   []Route
+	authn    Authenticator
+	notFound http.HandlerFunc
 }
 
 // Authenticator finds the user of a request.
@@ -84,6 +85,28 @@ func NewRouter(a Authenticator) *Router { return &Router{mux: http.NewServeMux()
 
 // Mux is the underlying ServeMux.
 func (r *Router) Mux() *http.ServeMux { return r.mux }
+
+// SetNotFound names the page for a GET of a path no route has (outside
+// /api/, whose callers are programs): the people who follow an old link
+// get a page in their language, with their menu when they are signed in.
+func (r *Router) SetNotFound(h http.HandlerFunc) { r.notFound = h }
+
+// Handler serves the routes, with the not-found page (SetNotFound) in
+// place of the ServeMux's plain "404 page not found".
+func (r *Router) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if r.notFound != nil && (req.Method == http.MethodGet || req.Method == http.MethodHead) && !strings.HasPrefix(req.URL.Path, "/api/") {
+			if _, pattern := r.mux.Handler(req); pattern == "" {
+				if _, signedIn, err := r.authenticate(Session, req); err == nil {
+					req = signedIn
+				}
+				r.notFound(w, req)
+				return
+			}
+		}
+		r.mux.ServeHTTP(w, req)
+	})
+}
 
 // Routes lists every registered route, sorted.
 func (r *Router) Routes() []Route {

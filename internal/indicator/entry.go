@@ -499,7 +499,14 @@ func (s *Service) prepare(ctx context.Context, actor *auth.Actor, t *org.Scoped,
 		}
 		if p.ind.NotAbove != "" {
 			if lim, ok := current(p.ind.NotAbove); ok && p.val > lim {
-				bad = append(bad, errs.Invalidf("indicator.err.not_above", "Name", p.ind.NameVI, "Other", p.ind.NotAbove, "Limit", lim).At(p.row, p.ind.Code))
+				// the other indicator by its name, as the form shows it
+				other := p.ind.NotAbove
+				for _, it := range g.form.Items {
+					if it.Code == other {
+						other = it.Name(lang)
+					}
+				}
+				bad = append(bad, errs.Invalidf("indicator.err.not_above", "Name", p.ind.Name(lang), "Other", other, "Limit", lim).At(p.row, p.ind.Code))
 			}
 		}
 		old := pr.stored[p.ind.ID]
@@ -516,7 +523,7 @@ func (s *Service) prepare(ctx context.Context, actor *auth.Actor, t *org.Scoped,
 				continue
 			}
 			if _, ok := current(it.Code); !ok {
-				bad = append(bad, errs.Invalidf("indicator.err.missing_on_submit", "Name", it.NameVI).At(row, it.Code))
+				bad = append(bad, errs.Invalidf("indicator.err.missing_on_submit", "Name", it.Name(lang)).At(row, it.Code))
 			}
 		}
 	}

@@ -3,9 +3,11 @@ package web
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/mangluoi/mangluoi/internal/assess"
 	"github.com/mangluoi/mangluoi/internal/errs"
@@ -381,6 +383,18 @@ type roundPage struct {
 	Node    *assess.Node
 	Rows    []assess.Result
 	Options []nodeRow
+	// the public page: who published the ranking and when it last changed
+	Issuer  string
+	Updated time.Time
+}
+
+// BarPct is a result's total as a share of the maximum, for the public
+// page's bars (SVG, no script).
+func (p *roundPage) BarPct(res assess.Result) float64 {
+	if p.R == nil || p.R.Max <= 0 {
+		return 0
+	}
+	return math.Min(100, math.Max(0, res.Total/p.R.Max*100))
 }
 
 // Change writes the change of index since last year, in points.
@@ -543,10 +557,12 @@ func exportRanking(rp *roundPage, buf *bytes.Buffer) error {
 	if err != nil {
 		return err
 	}
+	// the figures as the page shows them (a score to 0.1, the index to
+	// 0.001): a reader comparing the file with the page finds the same
 	for _, res := range rp.Rows {
-		row := []any{res.Rank, res.Name, res.Total, res.Index}
+		row := []any{res.Rank, res.Name, roundTo(res.Total, 1), roundTo(res.Index, 3)}
 		if c, ok := res.Change(); ok {
-			row = append(row, c)
+			row = append(row, roundTo(c, 1))
 		} else {
 			row = append(row, nil)
 		}
@@ -556,9 +572,9 @@ func exportRanking(rp *roundPage, buf *bytes.Buffer) error {
 				row = append(row, nil, nil)
 				continue
 			}
-			row = append(row, sc.Final)
+			row = append(row, roundTo(sc.Final, 1))
 			if sc.Prev != nil {
-				row = append(row, *sc.Prev)
+				row = append(row, roundTo(*sc.Prev, 1))
 			} else {
 				row = append(row, nil)
 			}
@@ -568,6 +584,12 @@ func exportRanking(rp *roundPage, buf *bytes.Buffer) error {
 		}
 	}
 	return wb.Write(buf)
+}
+
+// roundTo rounds x to dec decimals, as L.Dec shows it.
+func roundTo(x float64, dec int) float64 {
+	p := math.Pow(10, float64(dec))
+	return math.Round(x*p) / p
 }
 
 type cardPage struct {
@@ -706,6 +728,11 @@ func (s *Server) publicRanking(w http.ResponseWriter, r *http.Request) {
 	}
 	rp.Title = rp.R.Round.Name
 	rp.Rows = rp.R.Results
-	rp.Chart = s.rankingChart(&rp.indPage, rp.R, rp.Rows, nil)
+	rp.Updated = rp.R.Round.UpdatedAt
+	if snap, err := s.Org.Snapshot(r.Context()); err == nil {
+		if v := snap.Latest(rp.R.Round.OwnerUnitID); v != nil {
+			rp.Issuer = v.Name
+		}
+	}
 	s.render(w, r, "round", http.StatusOK, rp)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -53,7 +54,27 @@ func (s *Server) registerIndicators(page routes) {
 // figures are written.
 type indPage struct {
 	Page
-	Tab string // indicators, catalogue, forms or assess
+	Tab    string // indicators, catalogue, forms or assess
+	nameOf func(code string) string
+}
+
+// Named is an indicator's name for its code: pages name indicators, a code
+// is for files and formulas typed by an administrator.
+func (p *indPage) Named(code string) string {
+	if p.nameOf == nil {
+		return code
+	}
+	return p.nameOf(code)
+}
+
+// codeWord is an indicator code inside a formula.
+var codeWord = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
+
+// Formula writes a formula with the indicators' names for their codes:
+// «Số hồ sơ trực tuyến» / «Tổng số hồ sơ» × 100.
+func (p *indPage) Formula(src string) string {
+	src = strings.NewReplacer("*", "×", "/", "÷").Replace(src)
+	return codeWord.ReplaceAllStringFunc(src, func(code string) string { return "«" + p.Named(code) + "»" })
 }
 
 // Fig writes a figure as the indicator measures it: 1.234.567, 87,4 %,
@@ -146,7 +167,13 @@ func (p *indPage) Ratio(r float64) string { return p.L.Pct(r) }
 func (s *Server) indPage(r *http.Request, tab string) indPage {
 	p := s.page(r, "")
 	p.Nav = "indicators"
-	return indPage{Page: p, Tab: tab}
+	ctx, actor := r.Context(), p.Actor
+	return indPage{Page: p, Tab: tab, nameOf: func(code string) string {
+		if i, err := s.Indicators.ByCode(ctx, actor, code); err == nil {
+			return i.Name(p.L.Lang)
+		}
+		return code
+	}}
 }
 
 // figuresChoice reads the mode and basis of a figures page.

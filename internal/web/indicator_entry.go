@@ -135,7 +135,7 @@ func (s *Server) entrySave(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if _, err := s.Indicators.Save(r.Context(), httpx.Actor(r), formID, unit, p, in, s.printer(r).Lang, uploads); err != nil {
-			return "", "", err
+			return "", "", fieldsByName(err, f, s.printer(r).Lang)
 		}
 		msg := "entry.saved"
 		if in.Submit {
@@ -166,6 +166,25 @@ func (s *Server) entrySave(w http.ResponseWriter, r *http.Request) {
 		}
 		s.render(w, r, "entry", http.StatusUnprocessableEntity, ep)
 	})
+}
+
+// fieldsByName names the grid's fields by their indicators' names: the
+// service's errors name them by code, which is for files and the API.
+func fieldsByName(err error, f *indicator.Form, lang string) error {
+	e, ok := errs.As(err)
+	if !ok {
+		return err
+	}
+	names := map[string]string{}
+	for _, it := range f.Items {
+		names[it.Code] = it.Name(lang)
+	}
+	for _, x := range append([]*errs.Error{e}, e.Details...) {
+		if n, ok := names[x.Field]; ok {
+			x.Field = n
+		}
+	}
+	return err
 }
 
 // submissionAct submits, approves, returns or reopens a report.

@@ -151,6 +151,7 @@ type Page struct {
 	Title   string
 	Nav     string // which menu entry is current
 	Path    string // request path, for the language switch and the date form
+	Pattern string // the route's pattern without its method, "/units/{id}"
 	Query   url.Values
 	Flash   string
 	Errors  []string
@@ -159,6 +160,26 @@ type Page struct {
 
 // IsToday reports whether the page shows the present.
 func (p *Page) IsToday() bool { return p.AsOf.Equal(p.Today) }
+
+// datedPages are the pages whose content changes with the as-of date: only
+// they show the date form in the header. An entry form, an import or an
+// account page would only lose the user's typing to it, and on a phone
+// the form costs a row of the header.
+var datedPages = map[string]bool{
+	"/{$}": true, "/units": true, "/units/{id}": true, "/units/{id}/apparatus": true, "/search": true,
+	"/people": true, "/people/{id}": true, "/training": true,
+	"/compliance": true, "/compliance/trend": true, "/compliance/failing": true,
+	"/network": true, "/network/monthly": true, "/network/teams": true, "/network/teams/{id}": true,
+	"/network/teams/{id}/activities": true, "/network/orgs": true, "/network/orgs/{id}": true,
+	"/plans": true, "/plans/{id}": true, "/plans/dashboard": true, "/plans/overdue": true,
+	"/tasks": true, "/tasks/{id}": true,
+	"/indicators": true, "/indicators/{id}": true, "/forms/{id}/completeness": true,
+}
+
+// Dated reports whether the header offers the as-of date form: on the
+// pages it changes, and on any page viewed in the past (so the way back
+// to today is always there).
+func (p *Page) Dated() bool { return datedPages[p.Pattern] || !p.IsToday() }
 
 // U builds a link that keeps the as-of date: {{.U "/units/5"}}.
 func (p *Page) U(target string, kv ...any) string {
@@ -195,7 +216,7 @@ func (s *Server) page(r *http.Request, title string) Page {
 	u := httpx.User(r)
 	today := s.Org.Today()
 	p := Page{L: s.printer(r), User: u, Actor: httpx.Actor(r), Today: today, AsOf: today, Title: title,
-		Path: r.URL.Path, Query: r.URL.Query(), Partial: r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Boosted") == ""}
+		Path: r.URL.Path, Pattern: routePattern(r), Query: r.URL.Query(), Partial: r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Boosted") == ""}
 	if d := r.URL.Query().Get("d"); d != "" {
 		if parsed, err := day.Parse(d); err == nil {
 			p.AsOf = parsed
@@ -211,13 +232,23 @@ func (s *Server) page(r *http.Request, title string) Page {
 	return p
 }
 
+// routePattern is the pattern the request matched, without its method.
+func routePattern(r *http.Request) string {
+	if _, path, ok := strings.Cut(r.Pattern, " "); ok {
+		return path
+	}
+	return r.Pattern
+}
+
 // LangCookie remembers the language of a visitor who is not signed in.
 const LangCookie = "mangluoi_lang"
 
 const flashCookie = "mangluoi_flash"
 
-// printer picks the language: the user's setting, else the cookie, else the
-// browser's wish, else Vietnamese.
+// printer picks the language: the user's setting, else the cookie (the
+// visitor's own choice), else Vietnamese. The browser's Accept-Language is
+// not asked: officials in Vietnam often run an English browser, and the
+// service speaks Vietnamese until they choose otherwise.
 func (s *Server) printer(r *http.Request) *locale.Printer {
 	if u := httpx.User(r); u != nil {
 		return s.Catalog.Printer(u.Locale)
@@ -225,7 +256,7 @@ func (s *Server) printer(r *http.Request) *locale.Printer {
 	if c, err := r.Cookie(LangCookie); err == nil {
 		return s.Catalog.Printer(locale.Match(c.Value))
 	}
-	return s.Catalog.Printer(locale.Match(r.Header.Get("Accept-Language")))
+	return s.Catalog.Printer("vi")
 }
 
 // render executes a page template; it renders into a buffer first so a
@@ -244,7 +275,11 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, sta
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, entry, data); err != nil {
 		s.Log.Error("render", "template", name, "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
+		if name != "error" {
+			s.fail(w, r, errs.New(errs.Internal, "err.internal"))
+		} else {
+			http.Error(w, "internal error", http.StatusInternalServerError)
+		}
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -283,9 +318,56 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if e, ok := errs.As(err); ok && len(e.Details) > 0 {
 		ep.Details = p.L.Errs(err)
 	}
-	ep.Title = p.L.T("error.title")
+	switch status {
+	case http.StatusNotFound:
+		ep.Title = p.L.T("error.title_not_found")
+	case http.StatusForbidden:
+		ep.Title = p.L.T("error.title_forbidden")
+	case http.StatusInternalServerError:
+		ep.Title = p.L.T("error.title_internal")
+	default:
+		ep.Title = p.L.T("error.title")
+	}
 	s.render(w, r, "error", status, ep)
 }
+
+// NotFound is the page for a path that no route has.
+func (s *Server) NotFound(w http.ResponseWriter, r *http.Request) {
+	s.fail(w, r, errs.New(errs.NotFound, "err.page_not_found"))
+}
+
+// Recover turns a panic in a handler into the translated error page (when
+// nothing was written yet) instead of a dropped connection.
+func (s *Server) Recover(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rw := &wroteWriter{ResponseWriter: w}
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.Log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v)
+				if !rw.wrote {
+					s.fail(rw, r, errs.New(errs.Internal, "err.internal"))
+				}
+			}
+		}()
+		next.ServeHTTP(rw, r)
+	})
+}
+
+// wroteWriter remembers whether a response has begun.
+type wroteWriter struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+func (w *wroteWriter) WriteHeader(code int) { w.wrote = true; w.ResponseWriter.WriteHeader(code) }
+func (w *wroteWriter) Write(b []byte) (int, error) {
+	w.wrote = true
+	return w.ResponseWriter.Write(b)
+}
+func (w *wroteWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // flash sets a one-time message shown on the next page.
 func flash(w http.ResponseWriter, msg string) {

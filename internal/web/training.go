@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/httpx"
+	"github.com/mangluoi/mangluoi/internal/locale"
 	"github.com/mangluoi/mangluoi/internal/org"
 	"github.com/mangluoi/mangluoi/internal/people"
 )
@@ -88,7 +90,20 @@ type coursePage struct {
 	Units map[int64]*org.Version
 	Done  int
 	Form  map[string]string
+	// The learners shown: one page of those the search and the status
+	// filter keep. A course of a whole province has thousands, each with
+	// its form; all at once made 1.45 MB of HTML.
+	Q        string
+	Status   string
+	Statuses []people.EnrolStatus
+	Shown    []people.Participant
+	Matched  int
+	PageNo   int
+	Pages    int
 }
+
+// coursePageSize is how many learners one page of a course shows.
+const coursePageSize = 50
 
 func (s *Server) courseData(r *http.Request, id int64) (*coursePage, error) {
 	p := s.page(r, "")
@@ -103,13 +118,48 @@ func (s *Server) courseData(r *http.Request, id int64) (*coursePage, error) {
 	cp := &coursePage{Page: p, V: v, Units: map[int64]*org.Version{}, Form: map[string]string{}}
 	cp.Title, cp.Nav = v.Course.Title, "training"
 	cp.Units[v.Course.OrganiserID] = snap.Latest(v.Course.OrganiserID)
+	q := r.URL.Query()
+	cp.Q, cp.Status = strings.TrimSpace(q.Get("q")), q.Get("status")
+	cp.Statuses = []people.EnrolStatus{people.Enrolled, people.Completed, people.Dropped}
+	words := strings.Fields(locale.Fold(cp.Q))
+	var kept []people.Participant
 	for _, pt := range v.Participants {
-		cp.Units[pt.UnitID] = snap.Latest(pt.UnitID)
 		if pt.Status == people.Completed {
 			cp.Done++
 		}
+		if cp.Status != "" && string(pt.Status) != cp.Status {
+			continue
+		}
+		if len(words) > 0 {
+			hay := locale.Fold(pt.Name + " " + pt.Title)
+			if u := snap.Latest(pt.UnitID); u != nil {
+				hay += " " + locale.Fold(u.Name)
+			}
+			if !containsAll(hay, words) {
+				continue
+			}
+		}
+		kept = append(kept, pt)
+	}
+	cp.Matched = len(kept)
+	cp.Pages = max(1, (len(kept)+coursePageSize-1)/coursePageSize)
+	cp.PageNo, _ = strconv.Atoi(q.Get("page"))
+	cp.PageNo = min(max(cp.PageNo, 1), cp.Pages)
+	cp.Shown = kept[(cp.PageNo-1)*coursePageSize : min(len(kept), cp.PageNo*coursePageSize)]
+	for _, pt := range cp.Shown {
+		cp.Units[pt.UnitID] = snap.Latest(pt.UnitID)
 	}
 	return cp, nil
+}
+
+// containsAll reports whether every word is in hay (both folded).
+func containsAll(hay string, words []string) bool {
+	for _, w := range words {
+		if !strings.Contains(hay, w) {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Server) courseShow(w http.ResponseWriter, r *http.Request) {

@@ -16,17 +16,40 @@
     return String(t).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; });
   }
 
-  // Filters with data-autosubmit apply as soon as a choice changes.
+  // Filters with data-autosubmit apply as soon as a choice changes —
+  // unless figures typed into the entry grid would be lost: then the user
+  // is asked, and the choice is put back if they keep their figures.
+  var dirty = false;
+  document.addEventListener("input", function (e) {
+    if (e.target.closest("form[data-unsaved]")) dirty = true;
+  });
   document.addEventListener("change", function (e) {
     var f = e.target.closest("form[data-autosubmit]");
     if (!f || e.target.type === "search") return;
-    if (e.target.tagName === "SELECT" || e.target.type === "radio") f.requestSubmit ? f.requestSubmit() : f.submit();
+    if (e.target.tagName !== "SELECT" && e.target.type !== "radio") return;
+    var grid = document.querySelector("form[data-unsaved]");
+    if (dirty && grid && !window.confirm(grid.getAttribute("data-unsaved"))) {
+      if (e.target.tagName === "SELECT") {
+        Array.prototype.forEach.call(e.target.options, function (o) { o.selected = o.defaultSelected; });
+      }
+      return;
+    }
+    f.requestSubmit ? f.requestSubmit() : f.submit();
   });
 
   // Charts: the element's data-chart holds the data.
+  // ECharts (about 470 KB) is fetched only when the page has a chart.
   function drawCharts() {
-    if (!window.echarts) return;
-    document.querySelectorAll(".chart[data-chart]").forEach(function (el) {
+    var charts = document.querySelectorAll(".chart[data-chart]");
+    if (charts.length === 0) return;
+    if (!window.echarts) {
+      var lib = document.createElement("script");
+      lib.src = "/static/vendor/echarts.min.js";
+      lib.onload = drawCharts;
+      document.head.appendChild(lib);
+      return;
+    }
+    charts.forEach(function (el) {
       var d;
       try { d = JSON.parse(el.getAttribute("data-chart")); } catch (err) { return; }
       if (!d || !d.labels || d.labels.length === 0) { el.hidden = true; return; }
@@ -163,9 +186,21 @@
     form.addEventListener("input", recompute);
   }
 
-  // Wide tables of periods open on the latest ones (the right end).
+  // Wide tables of periods open on the last period that has a figure,
+  // whole at the right edge (not on empty months to come, nor cut in half).
   function scrollEnds() {
-    document.querySelectorAll("[data-scroll-end]").forEach(function (el) { el.scrollLeft = el.scrollWidth; });
+    document.querySelectorAll("[data-scroll-end]").forEach(function (el) {
+      var last = -1;
+      el.querySelectorAll("tbody tr").forEach(function (tr) {
+        Array.prototype.forEach.call(tr.children, function (td, i) {
+          if (i > last && td.tagName === "TD" && !td.classList.contains("absent") && td.textContent.trim().charAt(0) !== "—") last = i;
+        });
+      });
+      var head = el.querySelectorAll("thead tr > *");
+      if (last < 0 || !head[last]) { el.scrollLeft = el.scrollWidth; return; }
+      var th = head[last];
+      el.scrollLeft = Math.max(0, th.offsetLeft + th.offsetWidth - el.clientWidth + 4);
+    });
   }
 
   function start() { drawCharts(); grid(); scrollEnds(); }
