@@ -194,6 +194,10 @@ type Settings struct {
 	// CompletenessThreshold is the share (0.5 to 1) of the units expected
 	// to report a figure below which it is marked incomplete.
 	CompletenessThreshold float64 `json:"completeness_threshold"`
+	// ReconcileTolerance is the share (0 to 0.5) of the measured figure by
+	// which a reported one may differ before approving it needs a comment;
+	// left out of a change, it stays.
+	ReconcileTolerance *float64 `json:"reconcile_tolerance,omitempty"`
 }
 
 // MaxMagnitude bounds a number sent as a value: no figure of a province
@@ -204,7 +208,7 @@ func (a *API) registerIndicators() {
 	unit := httpx.Param{Name: "unit", Type: "integer", Description: "a unit of your scope (default: your scope)"}
 	mode := httpx.Param{Name: "mode", Type: "string", Description: "asis (each period's tree, default) or restated (carried into the units of ?d=, through the lineage)"}
 	basis := httpx.Param{Name: "basis", Type: "string", Description: "approved (default: what a leader looks at counts only what was checked), submitted, or all entered"}
-	d := httpx.Param{Name: "d", Type: "string", Description: "the date whose units restated figures are carried into (today if absent)"}
+	d := httpx.Param{Name: "d", Type: "string", Format: "date", Description: "the date whose units restated figures are carried into (today if absent)"}
 	period := httpx.Param{Name: "period", Type: "string", Description: "2026-10, 2026-Q3, 2026-H1 or 2026 (default: the last period that ended)"}
 	a.handle("GET", "/indicators", &httpx.Doc{Summary: "The indicators you may see (the national catalogue, your province's)", Tag: "indicators",
 		Query: []httpx.Param{{Name: "all", Type: "boolean", Description: "include indicators no longer used"}}, Response: IndicatorList{}}, a.listIndicators)
@@ -216,6 +220,10 @@ func (a *API) registerIndicators() {
 	a.handle("GET", "/indicators/{id}/provenance", &httpx.Doc{Summary: "How a figure was made: a unit's own reported value (who entered it, when, evidence, who approved it, its history), the units below with their figures and the expected units it does not count (paged), a formula's parts, a longer period's periods",
 		Tag: "indicators", Query: []httpx.Param{unit, period, mode, basis, d, {Name: "page", Type: "integer", Description: "page of the missing units (50 a page, from 1)"}},
 		Response: indicator.Provenance{}}, a.indicatorProvenance)
+	a.handle("GET", "/reconciliation", &httpx.Doc{Summary: "Every unit and period of a year whose reported figure differs from its register counterpart (measured), those beyond the tolerance first",
+		Tag: "reports", Query: []httpx.Param{unit, {Name: "year", Type: "integer", Description: "the year (default: that of the last ended month)"},
+			{Name: "offset", Type: "integer", Description: "skip this many"}, {Name: "limit", Type: "integer", Description: "at most this many (default 100, at most 1000)"}},
+		Response: indicator.DiscrepancyList{}}, a.reconciliation)
 	a.handle("GET", "/indicators/{id}/series", &httpx.Doc{Summary: "An indicator for a unit over periods", Tag: "indicators",
 		Query:    []httpx.Param{unit, {Name: "from", Type: "string", Description: "first period (default: a year before to)"}, {Name: "to", Type: "string", Description: "last period (default: the last that ended)"}, mode, basis, d},
 		Response: Series{}}, a.indicatorSeries)
@@ -392,6 +400,36 @@ func (a *API) indicatorProvenance(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, p)
+}
+
+func (a *API) reconciliation(w http.ResponseWriter, r *http.Request) {
+	unit, err := int64Param(r, "unit")
+	var year, offset, limit int64
+	if err == nil {
+		year, err = int64Param(r, "year")
+	}
+	if err == nil {
+		offset, err = int64Param(r, "offset")
+	}
+	if err == nil {
+		limit, err = int64Param(r, "limit")
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if year == 0 {
+		year = int64(indicator.PeriodOf(indicator.Monthly, a.Org.Today()).Prev().Year)
+	}
+	if limit <= 0 || limit > 1000 {
+		limit = 100
+	}
+	l, err := a.Indicators.Discrepancies(r.Context(), httpx.Actor(r), unit, int(year), int(offset), int(limit))
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, l)
 }
 
 func seriesOf(ind *indicator.Indicator, unit int64, mode indicator.Mode, basis indicator.Basis, pts []indicator.Point) Series {
@@ -749,7 +787,12 @@ func (a *API) getSettings(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, Settings{CompletenessThreshold: t})
+	tol, err := a.Indicators.Tolerance(r.Context())
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, Settings{CompletenessThreshold: t, ReconcileTolerance: &tol})
 }
 
 func (a *API) putSettings(w http.ResponseWriter, r *http.Request) {
@@ -757,6 +800,9 @@ func (a *API) putSettings(w http.ResponseWriter, r *http.Request) {
 	err := decode(w, r, &in)
 	if err == nil {
 		err = a.Indicators.SetThreshold(r.Context(), httpx.Actor(r), in.CompletenessThreshold)
+	}
+	if err == nil && in.ReconcileTolerance != nil {
+		err = a.Indicators.SetTolerance(r.Context(), httpx.Actor(r), *in.ReconcileTolerance)
 	}
 	if err != nil {
 		a.fail(w, r, err)

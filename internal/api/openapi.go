@@ -217,6 +217,9 @@ func downloadType(ext string) string {
 
 func paramSchema(q httpx.Param) map[string]any {
 	s := map[string]any{"type": q.Type}
+	if len(q.Enum) > 0 {
+		s["enum"] = q.Enum
+	}
 	switch {
 	case q.Format != "":
 		s["format"] = q.Format

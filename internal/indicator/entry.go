@@ -906,6 +906,12 @@ func (s *Service) Act(ctx context.Context, actor *auth.Actor, subID int64, actio
 		if action != ActApprove && comment == "" {
 			return nil, errs.Invalidf("indicator.err.comment_required").At(0, "comment")
 		}
+		if action == ActApprove {
+			// a figure that differs from its register needs the approver's word
+			if err := s.checkDifferences(ctx, actor, old, comment); err != nil {
+				return nil, err
+			}
+		}
 		next = map[string]Status{ActApprove: Approved, ActReturn: Returned, ActReopen: Returned}[action]
 	default:
 		return nil, errs.Invalidf("indicator.err.bad_choice", "Value", action).At(0, "action")

@@ -257,7 +257,10 @@ func TestEntrySubmitApprove(t *testing.T) {
 		}
 		_, err = s.Indicators.Act(ctx, gialai, sub.ID, indicator.ActReturn, "")
 		wantKey(t, err, "indicator.err.comment_required")
-		if _, err := s.Indicators.Act(ctx, gialai, sub.ID, indicator.ActApprove, ""); err != nil {
+		// the 4 DX staff typed differ from the staff register: approving needs the reviewer's word
+		_, err = s.Indicators.Act(ctx, gialai, sub.ID, indicator.ActApprove, "")
+		wantKey(t, err, "indicator.err.difference_comment")
+		if _, err := s.Indicators.Act(ctx, gialai, sub.ID, indicator.ActApprove, "Phường đã giải trình: 3 người mới được phân công"); err != nil {
 			t.Fatal(err)
 		}
 		if v := total(t, s, gialai, "HS_ALL", gl, "2026-10", indicator.AsItWas, indicator.BasisApproved).Total.V(); !near(v, approvedBefore+1200) {

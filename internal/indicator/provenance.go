@@ -31,11 +31,12 @@ type ProvenanceKind string
 
 // The kinds.
 const (
-	FromReport  ProvenanceKind = "reported" // one unit's own value
-	FromRollup  ProvenanceKind = "rollup"   // the units below added up
-	FromFormula ProvenanceKind = "formula"  // computed from other indicators
-	FromPeriods ProvenanceKind = "periods"  // a longer period made of the indicator's periods
-	FromNothing ProvenanceKind = "none"     // no value at all
+	FromReport   ProvenanceKind = "reported" // one unit's own value
+	FromRollup   ProvenanceKind = "rollup"   // the units below added up
+	FromFormula  ProvenanceKind = "formula"  // computed from other indicators
+	FromPeriods  ProvenanceKind = "periods"  // a longer period made of the indicator's periods
+	FromRegister ProvenanceKind = "measured" // counted from mangluoi's registers
+	FromNothing  ProvenanceKind = "none"     // no value at all
 )
 
 // ProvenancePageSize is how many missing units one page of a provenance
@@ -71,6 +72,10 @@ type Provenance struct {
 	Parts []ProvenancePart `json:"parts,omitempty"`
 	// Periods: over a period longer than the indicator's, its periods.
 	Periods []Point `json:"periods,omitempty"`
+	// Records: a measured figure's register records (a rate's: its
+	// numerator's), one page of them; RecordsTotal counts them all.
+	Records      []Record `json:"records,omitempty"`
+	RecordsTotal int      `json:"records_total"`
 }
 
 // MissingUnit is an expected unit whose value is not counted: never
@@ -191,7 +196,18 @@ func (s *Service) Provenance(ctx context.Context, actor *auth.Actor, q Query, pa
 		pv.Kind = FromPeriods
 		pv.Periods = c.series(ind, q.UnitID, sub)
 	}
-	if !ind.Computed() && b.InForce {
+	if ind.IsMeasured() && (b.InForce || len(b.Predecessors) > 0) {
+		pv.Kind = FromRegister
+		recs, total, err := s.MeasuredRecords(ctx, actor, ind.Code, q.UnitID, q.Period.Key(), page*ProvenancePageSize)
+		if err != nil {
+			return nil, err
+		}
+		if from := (page - 1) * ProvenancePageSize; from < len(recs) {
+			pv.Records = recs[from:]
+		}
+		pv.RecordsTotal = total
+	}
+	if !ind.Computed() && !ind.IsMeasured() && b.InForce {
 		if len(sub) == 1 {
 			if pv.Own, err = s.ownValue(ctx, c, ind, q.UnitID, q.Period); err != nil {
 				return nil, err

@@ -102,6 +102,12 @@ func TestProvenance(t *testing.T) {
 		if y := prov(hs, gl, year, 1); y.Kind != indicator.FromPeriods || len(y.Periods) != 12 {
 			t.Fatalf("year: kind %s, %d periods", y.Kind, len(y.Periods))
 		}
+		// a measured figure: the register records it counts
+		teams := prov(code(t, s, "REG_TEAMS"), ward, last, 1)
+		if teams.Kind != indicator.FromRegister || !teams.Figure.Has() || teams.RecordsTotal != int(teams.Figure.V()) || teams.RecordsTotal == 0 ||
+			len(teams.Records) != min(teams.RecordsTotal, indicator.ProvenancePageSize) || teams.Records[0].URL == "" {
+			t.Fatalf("the ward's measured teams: kind %s, figure %v, %d records of %d", teams.Kind, teams.Figure.V(), len(teams.Records), teams.RecordsTotal)
+		}
 		// scope
 		if _, err := s.Indicators.Provenance(ctx, pleiku, indicator.Query{IndicatorID: hs.ID, UnitID: gl, Period: last}, 1); errs.KindOf(err) != errs.Forbidden {
 			t.Fatalf("a ward's focal person saw the province's provenance: %v", err)

@@ -29,6 +29,8 @@ func (s *Server) registerIndicators(page routes) {
 	page("POST", "/indicators/{id}/targets", s.indicatorTarget)
 	page("GET", "/indicators/{id}/export.xlsx", s.indicatorExport)
 	page("GET", "/indicators/{id}/provenance", s.indicatorProvenance)
+	page("GET", "/reconciliation", s.reconcileList)
+	page("GET", "/reconciliation.xlsx", s.reconcileExport)
 	page("GET", "/admin/settings", s.settingsShow)
 	page("POST", "/admin/settings", s.settingsSave)
 	page("GET", "/forms", s.formList)

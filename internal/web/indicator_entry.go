@@ -18,6 +18,8 @@ type entryPage struct {
 	Comments map[string]string
 	Bad      map[string]bool // items with an error
 	Standing *indicator.Standing
+	// Diffs: the report's figures beside the registers' (reconciliation)
+	Diffs []indicator.Difference
 }
 
 // Typed value of an item, as stored or as typed.
@@ -74,6 +76,11 @@ func (s *Server) entryData(r *http.Request) (*entryPage, error) {
 	}
 	ep.Title = f.Name(ep.L.Lang)
 	ep.Periods = indicator.Last(f.PeriodType, ep.AsOf, 13)
+	if ep.E.Submission != nil {
+		if ep.Diffs, err = s.Indicators.SubmissionDifferences(r.Context(), ep.Actor, ep.E.Submission); err != nil {
+			return nil, err
+		}
+	}
 	return ep, nil
 }
 

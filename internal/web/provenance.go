@@ -62,7 +62,7 @@ func (s *Server) indicatorProvenance(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	pp.Pages = max(1, (pp.P.MissingTotal+pp.P.PageSize-1)/pp.P.PageSize)
+	pp.Pages = max(1, (max(pp.P.MissingTotal, pp.P.RecordsTotal)+pp.P.PageSize-1)/pp.P.PageSize)
 	pp.Title = pp.L.T("provenance.title", "Indicator", ind.Name(pp.L.Lang))
 	s.render(w, r, "provenance", http.StatusOK, pp)
 }
@@ -81,6 +81,28 @@ func (p *provenancePage) ByAt(who, at string) string {
 func (p *provenancePage) ChildrenValued() bool {
 	for _, c := range p.P.Children {
 		if c.Has() || c.Known() {
+			return true
+		}
+	}
+	return false
+}
+
+// Signed writes a difference with its sign: +10, −6.
+func (p *indPage) Signed(v float64, ind *indicator.Indicator) string {
+	switch {
+	case v > 0:
+		return "+" + p.Num(v, ind)
+	case v < 0:
+		return "−" + p.Num(-v, ind)
+	}
+	return p.Num(0, ind)
+}
+
+// DiffBeyond reports whether a report's figure differs from the register's
+// beyond the tolerance (approving it then needs a comment).
+func (p *entryPage) DiffBeyond() bool {
+	for _, d := range p.Diffs {
+		if d.Beyond {
 			return true
 		}
 	}

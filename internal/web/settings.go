@@ -14,6 +14,7 @@ import (
 type settingsPage struct {
 	Page
 	Threshold float64
+	Tolerance float64 // reconciliation: the share a report may differ from its register unremarked
 	Form      map[string]string
 }
 
@@ -24,7 +25,11 @@ func (s *Server) settingsData(r *http.Request) (*settingsPage, error) {
 	if sp.Threshold, err = s.Indicators.Threshold(r.Context()); err != nil {
 		return nil, err
 	}
-	sp.Form = map[string]string{"threshold": strconv.FormatFloat(sp.Threshold*100, 'f', -1, 64)}
+	if sp.Tolerance, err = s.Indicators.Tolerance(r.Context()); err != nil {
+		return nil, err
+	}
+	sp.Form = map[string]string{"threshold": strconv.FormatFloat(sp.Threshold*100, 'f', -1, 64),
+		"tolerance": strconv.FormatFloat(sp.Tolerance*100, 'f', -1, 64)}
 	return sp, nil
 }
 
@@ -42,12 +47,23 @@ func (s *Server) settingsShow(w http.ResponseWriter, r *http.Request) {
 // settingsSave changes the completeness threshold, typed as a percentage.
 func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request) {
 	s.act(w, r, func() (string, string, error) {
-		raw := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(r.FormValue("threshold")), "%"))
+		field := "threshold" // each setting has its own form
+		if err := r.ParseForm(); err != nil {
+			return "", "", err
+		}
+		if _, ok := r.PostForm["tolerance"]; ok {
+			field = "tolerance"
+		}
+		raw := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(r.FormValue(field)), "%"))
 		v, err := strconv.ParseFloat(strings.ReplaceAll(raw, ",", "."), 64)
 		if err != nil || raw == "" {
-			return "", "", errs.Invalidf("indicator.err.not_number", "Value", r.FormValue("threshold")).At(0, "threshold")
+			return "", "", errs.Invalidf("indicator.err.not_number", "Value", r.FormValue(field)).At(0, field)
 		}
-		if err := s.Indicators.SetThreshold(r.Context(), httpx.Actor(r), v/100); err != nil {
+		set := s.Indicators.SetThreshold
+		if field == "tolerance" {
+			set = s.Indicators.SetTolerance
+		}
+		if err := set(r.Context(), httpx.Actor(r), v/100); err != nil {
 			return "", "", err
 		}
 		return "/admin/settings", "settings.saved", nil
