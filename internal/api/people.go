@@ -62,7 +62,7 @@ func (a *API) registerPeople() {
 	unit := httpx.Param{Name: "unit", Type: "integer", Description: "a unit of your scope (default: your scope)"}
 	a.handle("GET", "/people", &httpx.Doc{Summary: "Find people working in your scope", Tag: "people",
 		Query: []httpx.Param{d, unit, {Name: "q", Type: "string", Description: "name, diacritics optional"},
-			{Name: "role", Type: "string", Description: "leader, focal, staff, or none"},
+			{Name: "role", Type: "string", Description: "any (any DX role), leader, focal, staff, or none"},
 			{Name: "training", Type: "string", Description: "trained or untrained (this year)"},
 			{Name: "limit", Type: "integer"}, {Name: "offset", Type: "integer"}},
 		Response: people.SearchResult{}}, a.searchPeople)

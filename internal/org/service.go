@@ -148,6 +148,19 @@ func (t *Scoped) Search(q string, d day.Day, limit int) []*Version {
 	return t.Snapshot.Search(q, d, t.Actor.ScopeUnitID, limit)
 }
 
+// Outside counts the units matching q on d that lie outside the actor's
+// scope: a search that finds nothing of theirs can say that a match exists
+// elsewhere (not which: that is not theirs to see).
+func (t *Scoped) Outside(q string, d day.Day) int {
+	n := 0
+	for _, v := range t.Snapshot.Search(q, d, t.Snapshot.RootID, 0) {
+		if !t.InScope(v.UnitID) {
+			n++
+		}
+	}
+	return n
+}
+
 // VisibleAncestors splits a unit's ancestors into those the actor may open
 // and those shown as plain names only (above the actor's scope).
 func (t *Scoped) VisibleAncestors(id int64, d day.Day) (all []*Version, openable []bool) {

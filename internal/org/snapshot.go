@@ -278,13 +278,19 @@ func (s *Snapshot) Search(query string, d day.Day, scope int64, limit int) []*Ve
 		if !ok {
 			continue
 		}
-		rank := 3
+		// exact names first, then names that hold every typed word as a
+		// whole word ("ia o": Xã Ia O before Phường Bà Rịa, whose "ia" and
+		// "o" are only inside "ria" and "phuong"), then as the start of a
+		// word, then anywhere
+		rank := 5
 		bare := stripKind(v.Folded, v.Kind)
 		switch {
 		case bare == q:
 			rank = 1
 		case strings.HasPrefix(bare, q):
 			rank = 2
+		default:
+			rank = 3 + wordMatch(strings.Fields(v.Folded), words)
 		}
 		hits = append(hits, hit{v, rank*10 + v.Level.depthRank()})
 	}
@@ -297,6 +303,26 @@ func (s *Snapshot) Search(query string, d day.Day, scope int64, limit int) []*Ve
 		out[i] = h.v
 	}
 	return out
+}
+
+// wordMatch is 0 when every typed word is a whole word of the name, 1
+// when each at least starts a word, 2 otherwise.
+func wordMatch(name, typed []string) int {
+	worst := 0
+	for _, w := range typed {
+		best := 2
+		for _, n := range name {
+			if n == w {
+				best = 0
+				break
+			}
+			if strings.HasPrefix(n, w) {
+				best = 1
+			}
+		}
+		worst = max(worst, best)
+	}
+	return worst
 }
 
 // stripKind drops the name's prefix ("tinh ", "xa ") so that "dak lak"

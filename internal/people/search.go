@@ -16,12 +16,15 @@ import (
 type Filter struct {
 	Q        string   // name, with or without diacritics
 	UnitID   int64    // within this unit's subtree (default: the actor's scope)
-	Role     RoleKind // holding this DX role ("" any; "none" holding none)
+	Role     RoleKind // holding this DX role ("" anyone; RoleAny any DX role; "none" holding none)
 	Training string   // "trained" or "untrained" this year; "" either
 	AsOf     day.Day
 	Limit    int
 	Offset   int
 }
+
+// RoleAny, as a filter, is any DX role: the people who work on DX.
+const RoleAny RoleKind = "any"
 
 // PersonRow is a person in a list.
 type PersonRow struct {
@@ -89,6 +92,10 @@ func (s *Service) Search(ctx context.Context, actor *auth.Actor, f Filter) (*Sea
 	}
 	switch f.Role {
 	case "":
+	case RoleAny:
+		// everyone who works on DX, whatever their role: the people the
+		// training target of Decision 1690 counts
+		from += ` AND EXISTS (SELECT 1 FROM dx_roles r WHERE r.person_id = p.id AND r.valid_from <= $1 AND $1 < r.valid_to)`
 	case "none":
 		from += ` AND NOT EXISTS (SELECT 1 FROM dx_roles r WHERE r.person_id = p.id AND r.valid_from <= $1 AND $1 < r.valid_to)`
 	default:

@@ -37,7 +37,10 @@ var (
 		"contract": {"Hợp đồng", "Contract"}, "other": {"Khác", "Other"}}
 	qualLabels = map[string][2]string{"none": {"Chưa qua đào tạo", "None"}, "vocational": {"Trung cấp", "Vocational"}, "college": {"Cao đẳng", "College"},
 		"bachelor": {"Đại học", "Bachelor"}, "master": {"Thạc sĩ", "Master"}, "doctor": {"Tiến sĩ", "Doctorate"}}
-	roleLabels   = map[string][2]string{"leader": {"Lãnh đạo phụ trách CĐS", "DX leader"}, "focal": {"Cán bộ đầu mối", "Focal person"}, "staff": {"Cán bộ làm CĐS", "DX staff"}}
+	roleLabels = map[string][2]string{"leader": {"Lãnh đạo phụ trách CĐS", "DX leader"}, "focal": {"Cán bộ đầu mối", "Focal person"}, "staff": {"Cán bộ chuyên môn làm CĐS", "DX specialist staff"}}
+	// roleAliases are the staff role's earlier labels, which sheets
+	// filled in before it was renamed (a focal person is DX staff too)
+	roleAliases  = map[string]RoleKind{locale.Fold("Cán bộ làm CĐS"): RoleStaff, locale.Fold("DX staff"): RoleStaff}
 	modeLabels   = map[string][2]string{"dedicated": {"Chuyên trách", "Dedicated"}, "concurrent": {"Kiêm nhiệm", "Concurrent"}}
 	yesNoLabels  = map[string][2]string{"yes": {"Có", "Yes"}, "no": {"Không", "No"}}
 	statusLabels = map[string][2]string{"completed": {"Đã hoàn thành", "Completed"}, "enrolled": {"Đang học", "Enrolled"}, "dropped": {"Bỏ dở", "Dropped"}}
@@ -304,7 +307,11 @@ func parseSheetRow(line int, rec []string, cols sheet.Columns, codes map[string]
 		in.UnitID = row.unit.UnitID
 	}
 	bad = append(bad, in.Validate(line)...)
-	row.role = RoleKind(coded("role", roleLabels))
+	if r, ok := roleAliases[locale.Fold(get("role"))]; ok {
+		row.role = r
+	} else {
+		row.role = RoleKind(coded("role", roleLabels))
+	}
 	row.mode = Mode(coded("mode", modeLabels))
 	if row.role != "" && row.mode == "" {
 		row.mode = Concurrent

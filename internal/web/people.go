@@ -32,7 +32,16 @@ func (s *Server) peopleList(w http.ResponseWriter, r *http.Request) {
 	pp := &peoplePage{Page: p, Roles: people.RoleKinds}
 	pp.Title, pp.Nav = p.L.T("people.title"), "people"
 	f := people.Filter{Q: strings.TrimSpace(q.Get("q")), Role: people.RoleKind(q.Get("role")), Training: q.Get("training"), AsOf: p.AsOf, Limit: peoplePageSize}
-	f.UnitID, _ = strconv.ParseInt(q.Get("unit"), 10, 64)
+	var why string
+	if f.UnitID, why = s.pickedUnit(r, &p, "unit"); why != "" {
+		// a unit typed but not found is said, never ignored: no list of
+		// the whole scope in its place
+		pp.Page = p
+		pp.Page.Errors = append(pp.Page.Errors, why)
+		pp.Filter, pp.Result = f, &people.SearchResult{Rows: []people.PersonRow{}}
+		s.render(w, r, "people", http.StatusOK, pp)
+		return
+	}
 	pp.PageNo, _ = strconv.Atoi(q.Get("page"))
 	if pp.PageNo < 1 {
 		pp.PageNo = 1

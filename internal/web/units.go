@@ -9,6 +9,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/httpx"
+	"github.com/mangluoi/mangluoi/internal/locale"
 	"github.com/mangluoi/mangluoi/internal/org"
 	"github.com/mangluoi/mangluoi/internal/people"
 )
@@ -258,6 +259,7 @@ type searchPage struct {
 	Results []*org.Version
 	Parents map[int64]*org.Version
 	Target  string // for the picker: the input the choice fills
+	Outside int    // matches outside the user's scope, when none is inside
 }
 
 // search finds units by name without diacritics, or by code.
@@ -274,23 +276,34 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 // pick is the unit picker of the edit forms: the same search, rendered as
 // buttons that fill a hidden input.
 func (s *Server) pick(w http.ResponseWriter, r *http.Request) {
-	sp, err := s.searchData(r)
+	// the picker's text is sent under its own name (unit_q), not as q,
+	// so that the form it sits in keeps its own q
+	target := r.URL.Query().Get("target")
+	q := r.URL.Query().Get(strings.TrimPrefix(target, "pick-") + "_q")
+	if q == "" {
+		q = r.URL.Query().Get("q")
+	}
+	sp, err := s.searchFor(r, q)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	sp.Target = r.URL.Query().Get("target")
+	sp.Target = target
 	sp.Partial = true
 	s.render(w, r, "pick", http.StatusOK, sp)
 }
 
 func (s *Server) searchData(r *http.Request) (*searchPage, error) {
+	return s.searchFor(r, r.URL.Query().Get("q"))
+}
+
+func (s *Server) searchFor(r *http.Request, q string) (*searchPage, error) {
 	p := s.page(r, "")
 	tree, err := s.Org.For(r.Context(), p.Actor)
 	if err != nil {
 		return nil, err
 	}
-	sp := &searchPage{Page: p, Q: strings.TrimSpace(r.URL.Query().Get("q")), Parents: map[int64]*org.Version{}}
+	sp := &searchPage{Page: p, Q: strings.TrimSpace(q), Parents: map[int64]*org.Version{}}
 	sp.Title = p.L.T("search.title")
 	if sp.Q != "" {
 		sp.Results = tree.Search(sp.Q, p.AsOf, 50)
@@ -299,6 +312,53 @@ func (s *Server) searchData(r *http.Request) (*searchPage, error) {
 				sp.Parents[v.UnitID] = pv
 			}
 		}
+		if len(sp.Results) == 0 {
+			sp.Outside = tree.Outside(sp.Q, p.AsOf)
+		}
 	}
 	return sp, nil
+}
+
+// pickedUnit is the unit of a picker field: the one chosen, or, when the
+// user typed a name without choosing a suggestion, the one unit of their
+// scope that the text names; otherwise a message saying why none is taken
+// (none found, found only outside their scope, or several), so that a
+// typed unit is never silently ignored.
+func (s *Server) pickedUnit(r *http.Request, p *Page, name string) (int64, string) {
+	q := r.URL.Query()
+	if r.Method == http.MethodPost {
+		q = r.Form
+	}
+	if id, err := strconv.ParseInt(q.Get(name), 10, 64); err == nil && id > 0 {
+		return id, ""
+	}
+	text := strings.TrimSpace(q.Get(name + "_q"))
+	if text == "" {
+		return 0, ""
+	}
+	tree, err := s.Org.For(r.Context(), p.Actor)
+	if err != nil {
+		return 0, err.Error()
+	}
+	found := tree.Search(text, p.AsOf, 0)
+	switch {
+	case len(found) == 1:
+		return found[0].UnitID, ""
+	case len(found) > 1:
+		// one named exactly as typed wins over names that only contain it
+		exact := 0
+		var id int64
+		for _, v := range found {
+			if locale.Fold(v.Name) == locale.Fold(text) {
+				exact, id = exact+1, v.UnitID
+			}
+		}
+		if exact == 1 {
+			return id, ""
+		}
+		return 0, p.L.T("pick.several", "Q", text, "Count", len(found))
+	case tree.Outside(text, p.AsOf) > 0:
+		return 0, p.L.T("pick.outside", "Q", text)
+	}
+	return 0, p.L.T("search.none", "Q", text)
 }

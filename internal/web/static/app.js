@@ -13,6 +13,17 @@ document.addEventListener("click", function (e) {
   picker.classList.add("picked");
 });
 
+// Typing in a unit picker forgets the unit chosen before: the server then
+// resolves the typed name or says why it cannot, never the stale choice.
+document.addEventListener("input", function (e) {
+  var text = e.target.closest("[data-picker] input[type=search]");
+  if (!text) return;
+  var picker = text.closest("[data-picker]");
+  var hidden = picker.querySelector("input[type=hidden]");
+  if (hidden) hidden.value = "";
+  picker.classList.remove("picked");
+});
+
 // Long forms (imports) show that work is under way and cannot be sent twice.
 document.addEventListener("submit", function (e) {
   var f = e.target;
