@@ -578,31 +578,45 @@ func merge(ps []placed) []placed {
 }
 
 // Weights is the share of a predecessor's figures that each of its
-// successor links carries when history is restated: a full link carries
-// all of it; partial links carry the fraction recorded in the mapping, and
-// those without one split what remains equally (two successors of a split
-// commune with no fraction recorded get half each).
+// successor links carries when history is restated; the shares add up to
+// one, so nothing is counted twice or lost. A lone full link carries all of
+// it. Partial links carry the fraction recorded in the mapping, and the
+// links without one split what remains equally (two successors of a split
+// commune with no fraction recorded get half each). A full link beside
+// other links cannot have carried the whole unit (the mapping marks the
+// main part "full" when it names no share): it is a link without a
+// fraction. Recorded fractions adding up to more than one are scaled down.
 func Weights(links []org.Link) []float64 {
 	w := make([]float64, len(links))
-	rest, unknown := 1.0, 0
-	for i, l := range links {
-		switch {
-		case l.Share == org.ShareFull:
-			w[i] = 1
-		case l.Fraction != nil:
-			w[i] = *l.Fraction
-			rest -= *l.Fraction
-		default:
+	if len(links) == 1 {
+		if l := links[0]; l.Share == org.ShareFull || l.Fraction == nil {
+			w[0] = 1
+		} else {
+			w[0] = min(*l.Fraction, 1)
+		}
+		return w
+	}
+	recorded, unknown := 0.0, 0
+	for _, l := range links {
+		if fractioned(l) {
+			recorded += *l.Fraction
+		} else {
 			unknown++
 		}
 	}
-	if rest < 0 {
-		rest = 0
+	scale, rest := 1.0, 1-recorded
+	if recorded > 1 {
+		scale, rest = 1/recorded, 0
 	}
 	for i, l := range links {
-		if l.Share != org.ShareFull && l.Fraction == nil {
+		if fractioned(l) {
+			w[i] = *l.Fraction * scale
+		} else {
 			w[i] = rest / float64(unknown)
 		}
 	}
 	return w
 }
+
+// fractioned: a partial link with its part recorded.
+func fractioned(l org.Link) bool { return l.Share != org.ShareFull && l.Fraction != nil }

@@ -130,6 +130,19 @@ func TestRollUpsThroughTheTree(t *testing.T) {
 		if !restated.InForce || !near(restated.Total.V(), want) {
 			t.Fatalf("restated 2024-06 total %v, want old Gia Lai + Bình Định = %v", restated.Total.V(), want)
 		}
+		// a unit carried into several successors inside the province (the
+		// split Diêu Trì) is one unit of its total, not one per successor
+		if n := asis.Predecessors[0].Units + asis.Predecessors[1].Units; restated.Total.Units != n {
+			t.Fatalf("restated 2024-06 counts %d units, want the %d that reported", restated.Total.Units, n)
+		}
+		vals, _, err := s.Indicators.Values(ctx, "HS_ALL", indicator.MustPeriod("2024-06"), []int64{gl.UnitID}, indicator.Restated,
+			indicator.BasisAll, day.Day{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := vals[gl.UnitID]; got.Units != restated.Total.Units || !near(got.V(), restated.Total.V()) {
+			t.Fatalf("Values restated %d units %v, Breakdown %d units %v", got.Units, got.V(), restated.Total.Units, restated.Total.V())
+		}
 		if len(restated.Carried) < 2 {
 			t.Fatalf("restated should say what it carries: %+v", restated.Carried)
 		}

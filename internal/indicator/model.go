@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mangluoi/mangluoi/internal/enum"
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/locale"
 )
@@ -28,6 +29,9 @@ const (
 
 // ValueTypes lists them.
 var ValueTypes = []ValueType{Number, Percent, YesNo, Text}
+
+// Enum lists the values for the API's document.
+func (ValueType) Enum() []string { return enum.Of(ValueTypes...) }
 
 // Aggregation is how the values of the units below a node make the node's
 // value.
@@ -48,6 +52,9 @@ const (
 
 // Aggregations lists them.
 var Aggregations = []Aggregation{Sum, Average, Min, Max, Latest, CountYes, Count, ByFormula}
+
+// Enum lists the values for the API's document.
+func (Aggregation) Enum() []string { return enum.Of(Aggregations...) }
 
 // OverTime is how the periods inside a longer period make its value: a
 // flow (dossiers received) is summed, a stock (staff) is the last one.

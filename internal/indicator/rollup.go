@@ -30,7 +30,9 @@ func ParseMode(s string) Mode {
 	return AsItWas
 }
 
-// agg accumulates weighted values.
+// agg accumulates weighted values. n counts source units: a unit whose
+// value reaches the same target by several paths (a split commune whose
+// successors are both inside it, restated) is one unit there.
 type agg struct {
 	n        int
 	w, sum   float64
@@ -40,21 +42,25 @@ type agg struct {
 	last     float64
 }
 
-func (a *agg) add(v, w float64, at int64) {
+// add adds one unit's value with weight w; again is true when that unit
+// already reached this target by another path.
+func (a *agg) add(v, w float64, at int64, again bool) {
 	if a.n == 0 || v < a.min {
 		a.min = v
 	}
 	if a.n == 0 || v > a.max {
 		a.max = v
 	}
-	a.n++
+	if a.n == 0 || at >= a.at {
+		a.at, a.last = at, v
+	}
+	if !again {
+		a.n++
+	}
 	a.w += w
 	a.sum += v * w
 	if v == 1 {
 		a.yes += w
-	}
-	if a.n == 1 || at >= a.at {
-		a.at, a.last = at, v
 	}
 }
 
@@ -302,17 +308,18 @@ func (c *calc) accumulate(v view, lay *layout, targets []int32) []agg {
 	node := targets[0]
 	lo, hi := node, lay.end[node]
 	kids := targets[1:]
+	var seen []int // the targets the unit at hand already reached
 	add := func(p int32, w, val float64, at int64) {
 		if p < lo || p >= hi {
 			return
 		}
-		out[0].add(val, w, at)
+		out[0].add(val, w, at, !once(&seen, 0))
 		if p == node || len(kids) == 0 {
 			return
 		}
 		k := sort.Search(len(kids), func(i int) bool { return kids[i] > p }) - 1
 		if k >= 0 && p < lay.end[kids[k]] {
-			out[1+k].add(val, w, at)
+			out[1+k].add(val, w, at, !once(&seen, 1+k))
 		}
 	}
 	for i, u := range v.units {
@@ -320,6 +327,7 @@ func (c *calc) accumulate(v view, lay *layout, targets []int32) []agg {
 		if v.at != nil && i < len(v.at) {
 			at = v.at[i]
 		}
+		seen = seen[:0]
 		if p := lay.at(u); p >= 0 {
 			add(p, 1, v.vals[i], at)
 			continue
@@ -408,8 +416,10 @@ type Carry struct {
 	FromName string    `json:"from_name"`
 	Share    org.Share `json:"share"`
 	Weight   float64   `json:"weight"`
-	// Rule: "full", "fraction" (recorded in the mapping) or "equal" (no
-	// fraction recorded: split equally among the units that received it).
+	// Rule: "full", "fraction" (recorded in the mapping), "equal" (no
+	// fraction recorded: split equally among the units that received it)
+	// or "rest" (no fraction recorded for this link: what the recorded
+	// fractions of the others leave, split equally among Among links).
 	Rule  string  `json:"rule"`
 	Among int     `json:"among"` // how many units it was split among
 	Date  day.Day `json:"date"`
@@ -599,10 +609,19 @@ func (c *calc) carried(unit int64) []Carry {
 				}
 			}
 			cr := Carry{FromID: l.PredecessorID, Share: l.Share, Weight: share * w, Rule: "full", Among: len(succs)}
+			recorded := 0
+			for _, sl := range succs {
+				if fractioned(sl) {
+					recorded++
+				}
+			}
 			switch {
-			case l.Share != org.ShareFull && l.Fraction != nil:
+			case fractioned(l):
 				cr.Rule = "fraction"
-			case l.Share != org.ShareFull:
+			case l.Share == org.ShareFull && len(succs) == 1:
+			case recorded > 0: // see Weights
+				cr.Rule, cr.Among = "rest", len(succs)-recorded
+			default:
 				cr.Rule = "equal"
 			}
 			if ev := c.snap.Event(l.EventID); ev != nil {
@@ -889,10 +908,11 @@ func (c *calc) figuresAt(ind *Indicator, p Period, lay *layout, pos []int32, at 
 		return out
 	}
 	aggs := make([]agg, len(pos))
+	var seen []int // the positions the unit at hand already reached
 	up := func(q int32, w, val float64, t int64) {
 		for ; q >= 0; q = lay.parent[q] {
 			if i, ok := at[q]; ok {
-				aggs[i].add(val, w, t)
+				aggs[i].add(val, w, t, !once(&seen, i))
 			}
 		}
 	}
@@ -902,6 +922,7 @@ func (c *calc) figuresAt(ind *Indicator, p Period, lay *layout, pos []int32, at 
 		if v.at != nil && i < len(v.at) {
 			t = v.at[i]
 		}
+		seen = seen[:0]
 		if q := lay.at(u); q >= 0 {
 			up(q, 1, v.vals[i], t)
 		} else if c.mode == Restated {
