@@ -55,7 +55,7 @@ func BenchmarkMeasuredNation(b *testing.B) {
 		}
 	}
 	admin := auth.SystemActor("bench", root)
-	list, err := net.ListTeams(ctx, admin, network.TeamFilter{AsOf: date, Limit: 1})
+	list, err := net.ListTeams(ctx, admin, network.TeamFilter{AsOf: date, Status: network.Active, Limit: 1})
 	if err != nil || len(list.Teams) == 0 {
 		b.Fatalf("no team: %v", err)
 	}
