@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -28,6 +29,7 @@ func (a *API) Register(r *httpx.Router) {
 	a.registerIndicators()
 	a.registerAssess()
 	a.registerReports()
+	a.registerHome()
 	r.Handle("GET", Prefix+"/openapi.json", httpx.Public, nil, nil, a.openAPI, a.fail)
 }
 
@@ -312,6 +314,8 @@ var (
 	dayType     = reflect.TypeOf(day.Day{})
 	rawJSONType = reflect.TypeOf(json.RawMessage{})
 	enumType    = reflect.TypeOf((*enumer)(nil)).Elem()
+	// textMarshalerType: a struct that writes itself as text is a string
+	textMarshalerType = reflect.TypeOf((*encoding.TextMarshaler)(nil)).Elem()
 )
 
 // enumer is a string type that lists its values: its fields are then
@@ -340,6 +344,9 @@ func (g *generator) schemaOf(t reflect.Type) map[string]any {
 	if t.Kind() == reflect.String && t.Implements(enumType) {
 		vals := reflect.Zero(t).Interface().(enumer).Enum()
 		return map[string]any{"type": "string", "enum": vals}
+	}
+	if t.Kind() == reflect.Struct && reflect.PointerTo(t).Implements(textMarshalerType) {
+		return map[string]any{"type": "string"} // written as text (a period: 2026-10)
 	}
 	switch t.Kind() {
 	case reflect.String:
