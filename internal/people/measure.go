@@ -19,7 +19,9 @@ var measuredCodes = []string{"REG_DX_STAFF", "REG_DX_STAFF_DEDICATED", "REG_DX_S
 
 // Measurer is the apparatus as the indicator service's source of measured
 // figures.
-func (s *Service) Measurer() indicator.Measurer { return &measurer{s: s, rosters: map[day.Day]*roster{}} }
+func (s *Service) Measurer() indicator.Measurer {
+	return &measurer{s: s, rosters: map[day.Day]*roster{}}
+}
 
 type measurer struct {
 	s  *Service
