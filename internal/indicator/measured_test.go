@@ -165,6 +165,10 @@ func TestMeasuredFromRegisters(t *testing.T) {
 		if st := coord.JSON("GET", fmt.Sprintf("/api/v1/indicators/%d", reg.ID), nil, &def); st != http.StatusOK || def.Source != indicator.Measured {
 			t.Fatalf("definition: %d %+v", st, def)
 		}
+		page, body := s.Login(t, "gialai").Get(fmt.Sprintf("/indicators/%d?unit=%d&period=%s", reg.ID, ward.UnitID, month.Key()))
+		if page.StatusCode != http.StatusOK || !strings.Contains(string(body), "Đo từ sổ đăng ký") {
+			t.Errorf("the indicator's page: %d, its source unsaid", page.StatusCode)
+		}
 		var b api.Figures
 		path := fmt.Sprintf("/api/v1/indicators/%d/figures?unit=%d&period=%s", reg.ID, ward.UnitID, month.Key())
 		if st := coord.JSON("GET", path, nil, &b); st != http.StatusOK || value(b) != teams+1 {
