@@ -154,13 +154,6 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		d.Close()
 		return nil, fmt.Errorf("indicator catalogue: %w", err)
 	}
-	// the features that hold registers compute the measured indicators
-	for _, ms := range []indicator.Measurer{m.Network.Measurer(), m.People.Measurer()} {
-		if err := m.Indicators.RegisterMeasurer(ms); err != nil {
-			d.Close()
-			return nil, err
-		}
-	}
 	if err := m.People.EnsureDefaultTargets(ctx); err != nil {
 		d.Close()
 		return nil, err
@@ -170,6 +163,13 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		return nil, err
 	}
 	m.Plans = plans.NewService(d, m.Org, m.Audit, m.Files, cfg.Now)
+	// the features that hold registers compute the measured indicators
+	for _, ms := range []indicator.Measurer{m.Network.Measurer(), m.People.Measurer(), m.Plans.Measurer()} {
+		if err := m.Indicators.RegisterMeasurer(ms); err != nil {
+			d.Close()
+			return nil, err
+		}
+	}
 	if cfg.SMTP != nil {
 		m.Plans.SetMailer(cfg.SMTP, m.Catalog)
 	}

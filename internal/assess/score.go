@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"math"
 	"sort"
-	"strings"
 
 	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/db"
@@ -32,12 +31,11 @@ const (
 // Enum lists the values for the API's document.
 func (Source) Enum() []string { return enum.Of(SourceMeasured, SourceReported, SourceJudgement) }
 
-// sourceOf says where an indicator's figures come from. The indicators
-// mangluoi measures from its registers are the REG_ codes (issue 9); the
-// others are reported by units, or pushed by other systems, and count once
-// approved.
+// sourceOf says where an indicator's figures come from, as its definition
+// says: measured by mangluoi from its registers, or reported by units (or
+// pushed by another system), which count once approved.
 func sourceOf(ind *indicator.Indicator) Source {
-	if strings.HasPrefix(ind.Code, "REG_") {
+	if ind.IsMeasured() {
 		return SourceMeasured
 	}
 	return SourceReported

@@ -207,12 +207,24 @@ func (s *Service) GetEntry(ctx context.Context, actor *auth.Actor, formID, unit 
 	}
 	e.Computed = map[int64]Figure{}
 	for _, it := range f.Items {
-		if it.Computed() && it.formula != nil {
+		if it.IsMeasured() { // shown read-only: what the registers hold for the unit's subtree
+			figs, _, err := s.Values(ctx, it.Code, p, []int64{unit}, AsItWas, BasisAll, day.Day{})
+			if err != nil {
+				return nil, err
+			}
+			e.Computed[it.ID] = figs[unit]
+		}
+	}
+	for _, it := range f.Items {
+		if it.Computed() && !it.IsMeasured() && it.formula != nil {
 			v, ok := it.formula.Eval(func(code string) (float64, bool) {
 				for _, x := range f.Items {
 					if x.Code == code {
 						if sv := e.Values[x.ID]; sv != nil && sv.Value != nil {
 							return *sv.Value, true
+						}
+						if fig, ok := e.Computed[x.ID]; ok && fig.Has() {
+							return fig.V(), true
 						}
 					}
 				}
@@ -451,6 +463,10 @@ func (s *Service) prepare(ctx context.Context, actor *auth.Actor, t *org.Scoped,
 	if err != nil {
 		return fail(errs.New(errs.Internal, "err.internal").Because(err))
 	}
+	defs, err := s.definitions(ctx)
+	if err != nil {
+		return fail(errs.New(errs.Internal, "err.internal").Because(err))
+	}
 	var bad []*errs.Error
 	given := map[string]parsed{}
 	for _, in := range g.values {
@@ -462,6 +478,12 @@ func (s *Service) prepare(ctx context.Context, actor *auth.Actor, t *org.Scoped,
 			}
 		}
 		switch {
+		case defs.code(code) != nil && defs.code(code).IsMeasured():
+			// in the form or not, a measured figure is the registers': say so
+			if strings.TrimSpace(string(in.Raw)) != "" {
+				bad = append(bad, errs.Invalidf("indicator.err.measured_typed", "Code", code).At(in.Row, code))
+			}
+			continue
 		case ind == nil:
 			bad = append(bad, errs.Invalidf("indicator.err.not_in_form", "Code", in.Code).At(in.Row, "code"))
 			continue

@@ -78,7 +78,7 @@ func (f *Form) Due(p Period) day.Day { return p.End().AddDays(f.DueDays) }
 func (f *Form) Entered() []*Indicator {
 	var out []*Indicator
 	for _, i := range f.Items {
-		if !i.Computed() {
+		if !i.Computed() && !i.IsMeasured() {
 			out = append(out, i)
 		}
 	}
@@ -162,7 +162,7 @@ func (s *Service) checkForm(ctx context.Context, actor *auth.Actor, in *FormInpu
 		switch {
 		case i == nil || !ownerVisible(t, i.OwnerUnitID):
 			bad = append(bad, errs.Invalidf("indicator.err.unknown_code", "Code", code).At(0, "indicators"))
-		case i.PeriodType != in.PeriodType:
+		case i.PeriodType != in.PeriodType && !i.IsMeasured(): // a measured figure exists for any period
 			bad = append(bad, errs.Invalidf("indicator.err.item_period", "Code", code).At(0, "indicators"))
 		default:
 			items = append(items, i)

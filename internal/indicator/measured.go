@@ -8,6 +8,7 @@ import (
 
 	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/enum"
 	"github.com/mangluoi/mangluoi/internal/errs"
 )
 
@@ -28,6 +29,9 @@ const (
 
 // Sources lists them.
 var Sources = []Source{Reported, Measured, Pushed}
+
+// Enum lists the values for the API's document.
+func (Source) Enum() []string { return enum.Of(Sources...) }
 
 // IsMeasured reports whether the indicator is computed from the registers.
 func (i *Indicator) IsMeasured() bool { return i.Source == Measured }

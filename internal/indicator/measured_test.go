@@ -9,10 +9,12 @@ import (
 	"github.com/mangluoi/mangluoi/internal/api"
 	"github.com/mangluoi/mangluoi/internal/apptest"
 	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/demo"
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/indicator"
 	"github.com/mangluoi/mangluoi/internal/network"
 	"github.com/mangluoi/mangluoi/internal/org"
+	"github.com/mangluoi/mangluoi/internal/plans"
 )
 
 func measured(t *testing.T, s *apptest.Server, code string, unit int64, period string) float64 {
@@ -62,6 +64,30 @@ func TestMeasuredFromRegisters(t *testing.T) {
 					t.Errorf("%s coverage %v, want %v", u.Name, got, want)
 				}
 			}
+		}
+		// the tasks the province's units lead, by their status at the month's end, as the task list counts them
+		rows, _, err := s.Plans.Tasks(ctx, s.Admin, end, plans.Filter{UnitID: province.UnitID}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		snap, err := s.Org.Snapshot(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tasks plans.Counts
+		for _, r := range rows {
+			if snap.Covers(province.UnitID, r.LeadUnitID) || r.LeadUnitID == province.UnitID {
+				tasks.Add(r.State.Status)
+			}
+		}
+		for code, want := range map[string]int{"REG_TASKS": tasks.Total, "REG_TASKS_DONE": tasks.Done, "REG_TASKS_DONE_LATE": tasks.DoneLate,
+			"REG_TASKS_OVERDUE": tasks.Overdue} {
+			if got := measured(t, s, code, province.UnitID, month.Key()); got != float64(want) {
+				t.Errorf("province %s = %v, the task list says %d", code, got, want)
+			}
+		}
+		if tasks.Total == 0 {
+			t.Error("the demo province leads no task")
 		}
 		if measured(t, s, "REG_TEAMS", province.UnitID, month.Key()) == 0 {
 			t.Fatal("the demo province has no team")
@@ -139,6 +165,10 @@ func TestMeasuredFromRegisters(t *testing.T) {
 		if st := coord.JSON("GET", fmt.Sprintf("/api/v1/indicators/%d", reg.ID), nil, &def); st != http.StatusOK || def.Source != indicator.Measured {
 			t.Fatalf("definition: %d %+v", st, def)
 		}
+		page, body := s.Login(t, "gialai").Get(fmt.Sprintf("/indicators/%d?unit=%d&period=%s", reg.ID, ward.UnitID, month.Key()))
+		if page.StatusCode != http.StatusOK || !strings.Contains(string(body), "Đo từ sổ đăng ký") {
+			t.Errorf("the indicator's page: %d, its source unsaid", page.StatusCode)
+		}
 		var b api.Figures
 		path := fmt.Sprintf("/api/v1/indicators/%d/figures?unit=%d&period=%s", reg.ID, ward.UnitID, month.Key())
 		if st := coord.JSON("GET", path, nil, &b); st != http.StatusOK || value(b) != teams+1 {
@@ -183,4 +213,104 @@ func villageWithoutTeam(t *testing.T, s *apptest.Server, commune int64, d day.Da
 	}
 	t.Fatalf("every village of %d has a team", commune)
 	return nil
+}
+
+// A measured indicator cannot be typed: not in a form, not in an imported
+// file, not pushed by another system; the error names it and says it is
+// measured, and nothing of the batch is saved.
+func TestMeasuredCannotBeTyped(t *testing.T) {
+	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
+		pleiku := s.UnitNamed(t, "Phường Pleiku")
+		quarter := indicator.PeriodOf(indicator.Quarterly, s.Org.Today())
+		gialai := actor(t, s, "gialai")
+		wantMeasured := func(t *testing.T, err error) {
+			t.Helper()
+			wantKey(t, err, "indicator.err.measured_typed")
+			e, _ := errs.As(err)
+			named := false
+			for _, d := range append([]*errs.Error{e}, e.Details...) {
+				named = named || d.Key == "indicator.err.measured_typed" && d.Args["Code"] == "REG_TEAMS"
+			}
+			if !named {
+				t.Errorf("the error does not name the indicator: %v", err)
+			}
+		}
+		coord := s.TokenClient(t, "gialai")
+		before := s.AuditLen(t)
+
+		forms, err := s.Indicators.Forms(ctx, gialai)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var form *indicator.Form
+		for _, f := range forms {
+			if f.Code == demo.QuarterForm {
+				form = f
+			}
+		}
+		if form == nil {
+			t.Fatal("no quarterly form")
+		}
+		_, err = s.Indicators.Save(ctx, actor(t, s, "pleiku"), form.ID, pleiku.UnitID, quarter, indicator.EntryInput{Values: []indicator.ValueInput{
+			{Code: "CT_TEAMS", Raw: "9"}, {Code: "REG_TEAMS", Raw: "9"}}}, "vi", nil)
+		wantMeasured(t, err)
+
+		csv := "ma_don_vi,ky,CT_TEAMS,REG_TEAMS\n" + pleiku.Code + "," + quarter.Key() + ",9,9\n"
+		_, err = s.Indicators.Import(ctx, gialai, strings.NewReader(csv), "values.csv", false, "vi")
+		wantMeasured(t, err)
+		if e, _ := errs.As(err); e != nil {
+			for _, d := range append([]*errs.Error{e}, e.Details...) {
+				if d.Key == "indicator.err.measured_typed" && d.Row != 2 {
+					t.Errorf("the error is on row %d, want 2", d.Row)
+				}
+			}
+		}
+
+		var failure api.ErrorBody
+		st := coord.JSON("POST", "/api/v1/values", map[string]any{"values": []map[string]any{
+			{"indicator": "CT_TEAMS", "unit_code": pleiku.Code, "period": quarter.Key(), "value": 9},
+			{"indicator": "REG_TEAMS", "unit_code": pleiku.Code, "period": quarter.Key(), "value": 9}}}, &failure)
+		if st != http.StatusUnprocessableEntity || !strings.Contains(fmt.Sprint(failure.Error), "REG_TEAMS") {
+			t.Errorf("push: %d %+v", st, failure)
+		}
+		if s.AuditLen(t) != before {
+			t.Error("a refused entry wrote something")
+		}
+		e, err := s.Indicators.GetEntry(ctx, gialai, form.ID, pleiku.UnitID, quarter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ct := code(t, s, "CT_TEAMS")
+		if v := e.Values[ct.ID]; v != nil && v.Value != nil && *v.Value == 9 {
+			t.Error("the reported value of a refused batch was saved")
+		}
+
+		// in the form, the measured figure stands read-only beside the typed one
+		in := indicator.FormInput{Code: form.Code, NameVI: form.NameVI, NameEN: form.NameEN, PeriodType: form.PeriodType, DueDays: form.DueDays,
+			OwnerUnitID: form.OwnerUnitID, Kinds: form.Kinds, UnitIDs: form.UnitIDs}
+		for _, it := range form.Items {
+			in.Indicators = append(in.Indicators, it.Code)
+		}
+		in.Indicators = append(in.Indicators, "REG_TEAMS")
+		if _, err := s.Indicators.UpdateForm(ctx, gialai, form.ID, in); err != nil {
+			t.Fatal(err)
+		}
+		if e, err = s.Indicators.GetEntry(ctx, gialai, form.ID, pleiku.UnitID, quarter); err != nil {
+			t.Fatal(err)
+		}
+		reg := code(t, s, "REG_TEAMS")
+		want := measured(t, s, "REG_TEAMS", pleiku.UnitID, quarter.Key())
+		if f, ok := e.Computed[reg.ID]; !ok || !f.Has() || f.V() != want {
+			t.Errorf("the form shows %+v for REG_TEAMS, the register %v", e.Computed[reg.ID], want)
+		}
+		page, body := s.Login(t, "pleiku").Get(fmt.Sprintf("/units/%d/forms/%d?period=%s", pleiku.UnitID, form.ID, quarter.Key()))
+		if page.StatusCode != http.StatusOK || strings.Contains(string(body), `name="v.REG_TEAMS"`) || !strings.Contains(string(body), "Đo từ sổ đăng ký") {
+			t.Errorf("the entry page: %d, REG_TEAMS typed or its source unsaid", page.StatusCode)
+		}
+		// saving the form as the page posts it (the measured row has no field) works
+		if _, err := s.Indicators.Save(ctx, actor(t, s, "pleiku"), form.ID, pleiku.UnitID, quarter, indicator.EntryInput{Values: []indicator.ValueInput{
+			{Code: "CT_TEAMS", Raw: "9"}}}, "vi", nil); err != nil {
+			t.Fatal(err)
+		}
+	})
 }

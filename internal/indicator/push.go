@@ -86,6 +86,10 @@ func (s *Service) Push(ctx context.Context, actor *auth.Actor, in PushInput, lan
 			bad = append(bad, errs.Invalidf("indicator.err.unknown_code", "Code", r.Indicator).At(row, "indicator"))
 			continue
 		}
+		if ind.IsMeasured() { // the registers hold it: nobody sends it
+			bad = append(bad, errs.Invalidf("indicator.err.measured_typed", "Code", ind.Code).At(row, "indicator"))
+			continue
+		}
 		p, err := ParsePeriod(r.Period)
 		if err != nil {
 			e, _ := errs.As(err)
@@ -244,6 +248,9 @@ func (s *Service) Import(ctx context.Context, actor *auth.Actor, r io.Reader, na
 				v := ""
 				if c.i < len(row) {
 					v = row[c.i]
+				}
+				if strings.TrimSpace(v) == "" && d.code(c.code).IsMeasured() { // an empty measured column types nothing
+					continue
 				}
 				in.Values = append(in.Values, PushRow{Indicator: c.code, UnitCode: cols.Get(row, "unit_code"), Period: cols.Get(row, "period"),
 					Value: Flex(v), Row: tab.RowNumber(i)})

@@ -19,17 +19,22 @@ var measuredCodes = []string{"REG_DX_STAFF", "REG_DX_STAFF_DEDICATED", "REG_DX_S
 
 // Measurer is the apparatus as the indicator service's source of measured
 // figures.
-func (s *Service) Measurer() indicator.Measurer { return &measurer{s: s} }
+func (s *Service) Measurer() indicator.Measurer {
+	return &measurer{s: s, rosters: map[day.Day]*roster{}}
+}
 
 type measurer struct {
 	s  *Service
 	mu sync.Mutex
-	// the last roster read, for the people generation and date it reflects:
-	// every figure of one page asks for the same day
-	gen  int64
-	date day.Day
-	last *roster
+	// the rosters read for the people generation they reflect, by day: a
+	// page asks for the same few days (a dashboard's periods) for every
+	// indicator
+	gen     int64
+	rosters map[day.Day]*roster
 }
+
+// rosterDays bounds the rosters kept (a national one is a few MB).
+const rosterDays = 24
 
 func (m *measurer) Measures() []string { return measuredCodes }
 
@@ -58,8 +63,11 @@ func (m *measurer) read(ctx context.Context, d day.Day) (*roster, error) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.last != nil && m.gen == gen && m.date == d {
-		return m.last, nil
+	if m.gen != gen || len(m.rosters) >= rosterDays {
+		m.gen, m.rosters = gen, map[day.Day]*roster{}
+	}
+	if r := m.rosters[d]; r != nil {
+		return r, nil
 	}
 	r := &roster{committees: map[int64]int64{}, focalUnits: map[int64]int64{}, trained: map[int64]bool{}}
 	rows, err := m.s.db.QueryContext(ctx, `SELECT x.id, x.unit_id, COALESCE(x.person_id, 0), x.role, x.mode,
@@ -110,7 +118,7 @@ func (m *measurer) read(ctx context.Context, d day.Day) (*roster, error) {
 		r.trained, d, day.Of(d.Year(), 1, 1)); err != nil {
 		return nil, err
 	}
-	m.gen, m.date, m.last = gen, d, r
+	m.rosters[d] = r
 	return r, nil
 }
 

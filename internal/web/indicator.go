@@ -336,9 +336,11 @@ type indicatorChoices struct {
 	PeriodTypes  []indicator.PeriodType
 	Categories   []string
 	Kinds        []indicator.Kind
+	Sources      []indicator.Source
 }
 
-var indChoices = indicatorChoices{indicator.ValueTypes, indicator.Aggregations, indicator.OverTimes, indicator.PeriodTypes, indicator.Categories, indicator.Kinds}
+var indChoices = indicatorChoices{indicator.ValueTypes, indicator.Aggregations, indicator.OverTimes, indicator.PeriodTypes, indicator.Categories,
+	indicator.Kinds, indicator.Sources}
 
 func (s *Server) indicatorNew(w http.ResponseWriter, r *http.Request) {
 	fp := &indicatorFormPage{indPage: s.indPage(r, "catalogue"), Choices: indChoices,
@@ -353,7 +355,8 @@ func indicatorInput(r *http.Request) (indicator.Input, error) {
 		MeasureVI: r.FormValue("measure_vi"), MeasureEN: r.FormValue("measure_en"), Type: indicator.ValueType(r.FormValue("value_type")),
 		Aggregation: indicator.Aggregation(r.FormValue("aggregation")), OverTime: indicator.OverTime(r.FormValue("over_time")),
 		PeriodType: indicator.PeriodType(r.FormValue("period_type")), Formula: r.FormValue("formula"), NotAbove: r.FormValue("not_above"),
-		LowerBetter: r.FormValue("lower_better") != "", Category: r.FormValue("category"), Description: r.FormValue("description"), Basis: r.FormValue("basis")}
+		LowerBetter: r.FormValue("lower_better") != "", Category: r.FormValue("category"), Description: r.FormValue("description"), Basis: r.FormValue("basis"),
+		Source: indicator.Source(r.FormValue("source")), SourceSystem: r.FormValue("source_system"), Counterpart: r.FormValue("counterpart")}
 	var bad []*errs.Error
 	num := func(name string) *float64 {
 		if strings.TrimSpace(r.FormValue(name)) == "" {
@@ -533,6 +536,7 @@ func definitionForm(i *indicator.Indicator) map[string]string {
 	f := map[string]string{"code": i.Code, "name_vi": i.NameVI, "name_en": i.NameEN, "measure_vi": i.MeasureVI, "measure_en": i.MeasureEN,
 		"value_type": string(i.Type), "aggregation": string(i.Aggregation), "over_time": string(i.OverTime), "period_type": string(i.PeriodType),
 		"formula": i.Formula, "not_above": i.NotAbove, "category": i.Category, "description": i.Description, "basis": i.Basis,
+		"source": string(i.Source), "source_system": i.SourceSystem, "counterpart": i.Counterpart,
 		"decimals": fmt.Sprint(i.Decimals), "jump": strconv.FormatFloat(i.Jump*100, 'f', -1, 64)}
 	if i.Min != nil {
 		f["min"] = strconv.FormatFloat(*i.Min, 'f', -1, 64)

@@ -1,0 +1,98 @@
+package plans
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/indicator"
+)
+
+// The plans' measured indicators (issue 9): the tasks each unit leads, by
+// their status on the period's last day as the task lists derive it
+// (State), so a figure is what /tasks counts. A task counts once its plan
+// has begun.
+var measuredCodes = []string{"REG_TASKS", "REG_TASKS_STARTED", "REG_TASKS_DONE", "REG_TASKS_DONE_LATE", "REG_TASKS_OVERDUE"}
+
+// Measurer is the plans as the indicator service's source of measured
+// figures.
+func (s *Service) Measurer() indicator.Measurer { return measurer{s} }
+
+type measurer struct{ s *Service }
+
+func (m measurer) Measures() []string { return measuredCodes }
+
+// counts reports whether a task with state st counts in code.
+func counts(code string, st TaskState) bool {
+	switch code {
+	case "REG_TASKS":
+		return true
+	case "REG_TASKS_STARTED": // work under way or finished: progress reported, or done
+		return st.Status.Done() || st.Percent > 0 || st.Status == OnTrack
+	case "REG_TASKS_DONE":
+		return st.Status.Done()
+	case "REG_TASKS_DONE_LATE":
+		return st.Status == DoneLate
+	case "REG_TASKS_OVERDUE":
+		return st.Status == Overdue
+	}
+	return false
+}
+
+// each calls fn with every task begun by d and its state on d.
+func (m measurer) each(ctx context.Context, d day.Day, fn func(r *taskRec, st TaskState)) error {
+	tasks, err := m.s.loadTasks(ctx, m.s.db, "", nil)
+	if err != nil {
+		return err
+	}
+	for _, r := range tasks {
+		if r.start.After(d) {
+			continue
+		}
+		fn(r, State(r.occ, d, r.start))
+	}
+	return nil
+}
+
+func (m measurer) Measure(ctx context.Context, code string, w indicator.Window) (map[int64]float64, error) {
+	out := map[int64]float64{}
+	err := m.each(ctx, w.To, func(r *taskRec, st TaskState) {
+		if counts(code, st) {
+			out[r.LeadUnitID]++
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("plans measure: %w", err)
+	}
+	return out, nil
+}
+
+func (m measurer) Records(ctx context.Context, code string, w indicator.Window, in func(int64) bool, limit int) ([]indicator.Record, int, error) {
+	snap, err := m.s.org.Snapshot(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	var all []indicator.Record
+	err = m.each(ctx, w.To, func(r *taskRec, st TaskState) {
+		if !counts(code, st) || !in(r.LeadUnitID) {
+			return
+		}
+		name := ""
+		if v := snap.At(r.LeadUnitID, w.To); v != nil {
+			name = v.Name
+		} else if v := snap.Latest(r.LeadUnitID); v != nil {
+			name = v.Name
+		}
+		all = append(all, indicator.Record{Kind: "task", ID: r.ID, Label: r.Title, UnitName: name, URL: fmt.Sprintf("/tasks/%d", r.ID)})
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("plans records: %w", err)
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].UnitName < all[j].UnitName })
+	total := len(all)
+	if len(all) > limit {
+		all = all[:limit]
+	}
+	return all, total, nil
+}
