@@ -56,6 +56,9 @@ type Config struct {
 	// CheckpointEvery (a minute if zero) while the server runs.
 	AuditKey, AuditCheckpoints string
 	CheckpointEvery            time.Duration
+	// CountStatements opens the database with every statement counted
+	// (db.OpenCounting), for the tests that bound a request's round trips.
+	CountStatements bool
 }
 
 // Main is a running (or ready to run) mangluoi.
@@ -112,7 +115,11 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	d, err := db.Open(ctx, cfg.DSN)
+	open := db.Open
+	if cfg.CountStatements {
+		open = db.OpenCounting
+	}
+	d, err := open(ctx, cfg.DSN)
 	if err != nil {
 		return nil, err
 	}
@@ -184,6 +191,7 @@ func (m *Main) Handler() (http.Handler, error) {
 	// Sec-Fetch-Site / Origin headers; API calls with a bearer token carry
 	// no cookie and are not at risk.
 	h = http.NewCrossOriginProtection().Handler(h)
+	h = readsOnce(h)
 	h = securityHeaders(h, m.Proxies)
 	h = m.logRequests(h)
 	return h, nil
