@@ -171,7 +171,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		m.Plans.SetMailer(cfg.SMTP, m.Catalog)
 	}
 	m.Reports = report.NewService(d, m.Org, m.Audit, report.Sources{People: m.People, Network: m.Network, Plans: m.Plans,
-		Indicators: m.Indicators, Assess: m.Assess}, m.Catalog, cfg.Now)
+		Indicators: m.Indicators, Assess: m.Assess, Anchor: m.Anchor}, m.Catalog, cfg.Now)
 	return m, nil
 }
 

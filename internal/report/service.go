@@ -3,8 +3,10 @@ package report
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"crypto/sha256"
 	"database/sql"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -32,6 +34,9 @@ type Sources struct {
 	Plans      *plans.Service
 	Indicators *indicator.Service
 	Assess     *assess.Service
+	// Anchor, when the audit log is anchored, gives the latest signed
+	// checkpoint of the chain, which every issued report prints.
+	Anchor *audit.Anchor
 }
 
 // Service drafts, keeps and issues reports. Every method takes the acting
@@ -45,6 +50,7 @@ type Service struct {
 	plans      *plans.Service
 	indicators *indicator.Service
 	assess     *assess.Service
+	anchor     *audit.Anchor
 	catalog    *locale.Catalog
 	now        func() time.Time
 }
@@ -52,7 +58,7 @@ type Service struct {
 // NewService makes the service.
 func NewService(d *db.DB, o *org.Service, log *audit.Log, src Sources, cat *locale.Catalog, now func() time.Time) *Service {
 	return &Service{db: d, org: o, audit: log, people: src.People, network: src.Network, plans: src.Plans, indicators: src.Indicators,
-		assess: src.Assess, catalog: cat, now: now}
+		assess: src.Assess, anchor: src.Anchor, catalog: cat, now: now}
 }
 
 // vi is the printer of the documents: a report is written in Vietnamese
@@ -295,6 +301,15 @@ func issueFooter(seq int64, hash string) string {
 	return fmt.Sprintf("Ban hành trên mangluoi · Mục nhật ký phát hành số %d · SHA-256 %s", seq, hash)
 }
 
+// anchorLine is the signed checkpoint of the audit chain an issued report
+// prints: a paper copy then vouches for the log up to that entry, and
+// `mangluoi audit verify` with the public key checks it against the
+// database whatever happened to the database since.
+func anchorLine(c audit.Checkpoint, pub ed25519.PublicKey) string {
+	return fmt.Sprintf("Điểm neo nhật ký kiểm toán đã ký số (Ed25519): mục số %d, mã băm %s, lúc %s, chữ ký %s; khóa công khai %s.",
+		c.Seq, c.Hash, c.At.UTC().Format(time.RFC3339), c.Sig, base64.StdEncoding.EncodeToString(pub))
+}
+
 // Update changes a draft's title, heading and prose; an issued report
 // never changes.
 func (s *Service) Update(ctx context.Context, actor *auth.Actor, id int64, in Update) (*Report, error) {
@@ -508,6 +523,9 @@ func (s *Service) Issue(ctx context.Context, actor *auth.Actor, id int64, in Iss
 	doc, err := buildDoc(r, f, fs, s.vi(), "")
 	if err != nil {
 		return nil, err
+	}
+	if c, ok := s.anchor.Latest(); ok {
+		doc.Blocks = append(doc.Blocks, Block{Kind: Note, Text: anchorLine(c, s.anchor.Public)})
 	}
 	content, err := json.Marshal(struct {
 		Figures *Figures `json:"figures"`
