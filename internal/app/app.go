@@ -115,6 +115,12 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
+	// how long each step of the start takes, logged once (cold start is
+	// measured: BENCHMARKS.md)
+	began, steps := time.Now(), []any{}
+	step := func(name string) {
+		steps = append(steps, name, time.Since(began).Round(time.Millisecond).String())
+	}
 	open := db.Open
 	if cfg.CountStatements {
 		open = db.OpenCounting
@@ -136,11 +142,13 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 			return nil, err
 		}
 	}
+	step("migrated")
 	m.Org = org.NewService(d, m.Audit, cfg.Now)
 	if _, err := m.Org.EnsureRoot(ctx); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("tree root: %w", err)
 	}
+	step("tree")
 	m.Auth = auth.NewService(d, m.Audit, cfg.Now, m.Org)
 	m.Files = &files.Store{DB: d, Org: m.Org, Audit: m.Audit, Now: cfg.Now}
 	m.People = people.NewService(d, m.Org, m.Audit, m.Files, cfg.Now)
@@ -150,9 +158,11 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	root, err := m.Org.EnsureRoot(ctx)
 	if err == nil {
 		err = m.Indicators.EnsureCatalogue(ctx, root)
+		step("indicator catalogue")
 	}
 	if err == nil {
 		err = m.Assess.EnsureFrameworks(ctx, root)
+		step("assessment frameworks")
 	}
 	if err != nil {
 		d.Close()
@@ -162,6 +172,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		d.Close()
 		return nil, err
 	}
+	step("compliance targets")
 	if m.Catalog, err = locale.LoadCatalog(); err != nil {
 		d.Close()
 		return nil, err
@@ -172,6 +183,8 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	}
 	m.Reports = report.NewService(d, m.Org, m.Audit, report.Sources{People: m.People, Network: m.Network, Plans: m.Plans,
 		Indicators: m.Indicators, Assess: m.Assess, Anchor: m.Anchor}, m.Catalog, cfg.Now)
+	step("opened")
+	cfg.Log.Debug("start", steps...)
 	return m, nil
 }
 
@@ -199,10 +212,12 @@ func (m *Main) Handler() (http.Handler, error) {
 
 // Run starts serving on cfg.Addr and returns once listening.
 func (m *Main) Run(ctx context.Context) error {
+	began := time.Now()
 	h, err := m.Handler()
 	if err != nil {
 		return err
 	}
+	m.Log.Debug("handler built", "took", time.Since(began).Round(time.Millisecond).String())
 	ln, err := net.Listen("tcp", m.Addr)
 	if err != nil {
 		return err

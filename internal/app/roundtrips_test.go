@@ -39,6 +39,7 @@ func TestRoundTrips(t *testing.T) {
 			fmt.Sprintf("/indicators/%d?unit=%d&period=%s", ind, gl, period),
 			fmt.Sprintf("/indicators/%d?unit=%d&period=%s&mode=restated", ind, gl, period),
 			"/network",
+			"/people",
 		}
 		api := []string{
 			"/api/v1/me",
@@ -46,6 +47,7 @@ func TestRoundTrips(t *testing.T) {
 			fmt.Sprintf("/api/v1/indicators/%d/figures?unit=%d&period=%s", ind, gl, period),
 			"/api/v1/compliance",
 			"/api/v1/network/coverage",
+			"/api/v1/people?limit=50",
 		}
 		browser := s.SessionFor(t, s.User(t, "gialai"))
 		script := s.TokenFor(t, s.User(t, "gialai"))
