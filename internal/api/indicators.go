@@ -233,7 +233,7 @@ func (a *API) registerIndicators() {
 		Request: ReviewBody{}, Response: SubmissionJSON{}}, a.reviewSubmission)
 	a.handle("POST", "/indicator-targets", &httpx.Doc{Summary: "Set a unit's target for an indicator and year", Tag: "indicators",
 		Request: indicator.TargetInput{}, Response: indicator.Target{}, Status: 201}, a.setTarget)
-	a.handle("GET", "/settings", &httpx.Doc{Summary: "The settings that apply to every scope (the completeness threshold of figures)", Tag: "indicators",
+	a.handle("GET", "/settings", &httpx.Doc{ID: "getSettings", Summary: "The settings that apply to every scope (the completeness threshold of figures)", Tag: "indicators",
 		Response: Settings{}}, a.getSettings)
 	a.handle("PUT", "/settings", &httpx.Doc{Summary: "Change the settings (administrators)", Tag: "indicators", Request: Settings{}, Response: Settings{}}, a.putSettings)
 }

@@ -39,7 +39,7 @@ func (a *API) registerNetwork() {
 	a.handle("GET", "/teams/{id}", &httpx.Doc{Summary: "A team with its statuses, members and latest activities", Tag: "network", Query: []httpx.Param{d},
 		Response: network.TeamView{}}, a.getTeam)
 	a.handle("PUT", "/teams/{id}", &httpx.Doc{Summary: "Correct a team's name and decision", Tag: "network", Request: network.TeamInput{}, Response: network.Team{}}, a.updateTeam)
-	a.handle("POST", "/teams/{id}/status", &httpx.Doc{Summary: "Suspend, reactivate or dissolve a team from a date", Tag: "network",
+	a.handle("POST", "/teams/{id}/status", &httpx.Doc{ID: "setTeamStatus", Summary: "Suspend, reactivate or dissolve a team from a date", Tag: "network",
 		Request: network.StatusInput{}, Status: 204}, a.teamStatus)
 	a.handle("POST", "/teams/{id}/members", &httpx.Doc{Summary: "Add a person (recorded or new) to a team", Tag: "network",
 		Request: network.MemberInput{}, Response: network.Membership{}, Status: 201}, a.addTeamMember)
@@ -47,11 +47,11 @@ func (a *API) registerNetwork() {
 		Query:    []httpx.Param{{Name: "from", Type: "string"}, {Name: "to", Type: "string"}, {Name: "limit", Type: "integer"}, {Name: "offset", Type: "integer"}},
 		Response: network.ActivityPage{}}, a.teamActivities)
 	a.handle("POST", "/team-members/{id}/end", &httpx.Doc{Summary: "A member leaves their team on a date", Tag: "network", Request: network.EndInput{}, Status: 204}, a.endTeamMember)
-	a.handle("POST", "/team-members/{id}/role", &httpx.Doc{Summary: "Give a member another role from a date", Tag: "network",
+	a.handle("POST", "/team-members/{id}/role", &httpx.Doc{ID: "setTeamMemberRole", Summary: "Give a member another role from a date", Tag: "network",
 		Request: network.RoleChange{}, Response: network.Membership{}}, a.changeTeamRole)
 	a.handle("POST", "/activities", &httpx.Doc{Summary: "Log what a team did on a day", Tag: "network", Request: network.ActivityInput{},
 		Response: network.Activity{}, Status: 201}, a.logActivity)
-	a.handle("POST", "/activities/{id}/photo", &httpx.Doc{Summary: "Attach a photo to an activity logged without one", Tag: "network",
+	a.handle("POST", "/activities/{id}/photo", &httpx.Doc{ID: "attachActivityPhoto", Summary: "Attach a photo to an activity logged without one", Tag: "network",
 		Multipart: []string{"photo"}, Response: network.Activity{}}, a.activityPhoto)
 	a.handle("POST", "/activities/{id}/void", &httpx.Doc{Summary: "Void an activity logged by mistake", Tag: "network", Request: network.VoidInput{}, Status: 204}, a.voidActivity)
 	a.handle("GET", "/network-orgs", &httpx.Doc{Summary: "The organisations in the network of a unit", Tag: "network",

@@ -21,16 +21,11 @@ type Unit struct {
 	Kind      string    `json:"kind"`
 	ParentID  int64     `json:"parent_id,omitempty"`
 	ValidFrom day.Day   `json:"valid_from"`
-	ValidTo   *day.Day  `json:"valid_to,omitempty"` // absent while in force
+	ValidTo   day.Day   `json:"valid_to"` // exclusive; 9999-12-31 while in force
 }
 
 func unitOf(v *org.Version) Unit {
-	u := Unit{ID: v.UnitID, Code: v.Code, Name: v.Name, Level: v.Level, Kind: v.Kind, ParentID: v.ParentID, ValidFrom: v.From}
-	if !v.To.IsForever() {
-		to := v.To
-		u.ValidTo = &to
-	}
-	return u
+	return Unit{ID: v.UnitID, Code: v.Code, Name: v.Name, Level: v.Level, Kind: v.Kind, ParentID: v.ParentID, ValidFrom: v.From, ValidTo: v.To}
 }
 
 // UnitDetail is a unit with where it stands and what is under it.
@@ -83,7 +78,7 @@ func (a *API) registerUnits() {
 	a.handle("GET", "/units/{id}", &httpx.Doc{Summary: "A unit as of a date", Tag: "units", Query: []httpx.Param{d}, Response: UnitDetail{}}, a.getUnit)
 	a.handle("GET", "/units/{id}/children", &httpx.Doc{Summary: "The units directly under a unit", Tag: "units", Query: []httpx.Param{d}, Response: UnitList{}}, a.children)
 	a.handle("GET", "/units/{id}/history", &httpx.Doc{Summary: "Every version of a unit, and its lineage", Tag: "units", Response: History{}}, a.history)
-	a.handle("GET", "/search", &httpx.Doc{Summary: "Find units by name (with or without diacritics) or code", Tag: "units",
+	a.handle("GET", "/search", &httpx.Doc{ID: "searchUnits", Summary: "Find units by name (with or without diacritics) or code", Tag: "units",
 		Query: []httpx.Param{d, {Name: "q", Type: "string", Required: true}}, Response: UnitList{}}, a.search)
 	a.handle("POST", "/units", &httpx.Doc{Summary: "Establish a unit", Tag: "restructuring", Request: org.EstablishInput{}, Response: Unit{}, Status: 201}, a.establish)
 	a.handle("POST", "/units/{id}/rename", &httpx.Doc{Summary: "Rename a unit (or change its code or kind) from a date", Tag: "restructuring", Request: ChangeRename{}, Response: UnitDetail{}}, a.rename)

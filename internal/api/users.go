@@ -38,7 +38,7 @@ type AuditList struct {
 
 func (a *API) registerUsers() {
 	a.handle("GET", "/me", &httpx.Doc{Summary: "The signed-in user", Tag: "accounts", Response: auth.User{}}, a.me)
-	a.handle("PUT", "/me/password", &httpx.Doc{Summary: "Change your own password (every session and API token of yours ends, this one too)",
+	a.handle("PUT", "/me/password", &httpx.Doc{ID: "changeMyPassword", Summary: "Change your own password (every session and API token of yours ends, this one too)",
 		Tag: "accounts", Request: PasswordChange{}, Status: 204}, a.changePassword)
 	a.handle("GET", "/users", &httpx.Doc{Summary: "Accounts in your scope", Tag: "accounts", Response: UserList{}}, a.listUsers)
 	a.handle("POST", "/users", &httpx.Doc{Summary: "Create an account", Tag: "accounts", Request: auth.UserInput{}, Response: auth.User{}, Status: 201}, a.createUser)

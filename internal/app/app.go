@@ -168,6 +168,13 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		d.Close()
 		return nil, fmt.Errorf("indicator catalogue: %w", err)
 	}
+	// the features that hold registers compute the measured indicators
+	for _, ms := range []indicator.Measurer{m.Network.Measurer(), m.People.Measurer()} {
+		if err := m.Indicators.RegisterMeasurer(ms); err != nil {
+			d.Close()
+			return nil, err
+		}
+	}
 	if err := m.People.EnsureDefaultTargets(ctx); err != nil {
 		d.Close()
 		return nil, err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/db"
+	"github.com/mangluoi/mangluoi/internal/enum"
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/files"
 	"github.com/mangluoi/mangluoi/internal/indicator"
@@ -27,6 +28,9 @@ const (
 	SourceReported  Source = "reported"
 	SourceJudgement Source = "judgement"
 )
+
+// Enum lists the values for the API's document.
+func (Source) Enum() []string { return enum.Of(SourceMeasured, SourceReported, SourceJudgement) }
 
 // sourceOf says where an indicator's figures come from. The indicators
 // mangluoi measures from its registers are the REG_ codes (issue 9); the

@@ -3,7 +3,10 @@
 // may act (their scope) is checked by the services against the org tree.
 package auth
 
-import "github.com/mangluoi/mangluoi/internal/audit"
+import (
+	"github.com/mangluoi/mangluoi/internal/audit"
+	"github.com/mangluoi/mangluoi/internal/enum"
+)
 
 // Role is what a user is for.
 type Role string
@@ -25,6 +28,9 @@ const (
 
 // Roles lists the roles from most to least powerful.
 var Roles = []Role{RoleAdmin, RoleCoordinator, RoleFocal, RoleViewer}
+
+// Enum lists the values for the API's document.
+func (Role) Enum() []string { return enum.Of(Roles...) }
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {

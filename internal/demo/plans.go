@@ -144,7 +144,7 @@ func seedPlans(ctx context.Context, pl *plans.Service, orgs *org.Service, accoun
 	}
 	goal := 100.0
 	for _, t := range draft.Targets {
-		if _, err := pl.AddTarget(ctx, admin, d687.ID, plans.TargetInput{Title: t, Goal: &goal, Measure: "%", DueOn: day.Of(2025, 12, 31)}); err != nil {
+		if _, err := pl.AddTarget(ctx, admin, d687.ID, plans.TargetInput{Title: t.Title, Goal: &goal, Measure: "%", DueOn: t.Due}); err != nil {
 			return nil, err
 		}
 	}

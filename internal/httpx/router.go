@@ -36,6 +36,10 @@ type Route struct {
 
 // Doc describes an API route for the OpenAPI document.
 type Doc struct {
+	// ID is the operationId; when empty it is made from the method and
+	// the path (GET /units → listUnits, POST /units/{id}/rename →
+	// renameUnit). Give one only where that reads badly or collides.
+	ID        string
 	Summary   string
 	Tag       string
 	Query     []Param  // query parameters
@@ -51,7 +55,10 @@ type Doc struct {
 // Param is a documented query parameter.
 type Param struct {
 	Name, Description, Type string
-	Required                bool
+	// Format refines Type: "date" (yyyy-mm-dd) for a string; an integer
+	// is int64 and a number double unless it says otherwise.
+	Format   string
+	Required bool
 }
 
 // Router registers handlers on a ServeMux and keeps the list.

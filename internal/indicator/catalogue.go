@@ -73,27 +73,27 @@ var Catalogue = []Input{
 
 	// DX staff and training (Decision 1690)
 	{Code: "DX_STAFF", NameVI: "Số cán bộ làm công tác chuyển đổi số", NameEN: "DX staff",
-		MeasureVI: "người", MeasureEN: "people", OverTime: TimeLast, Category: Categories[2], Basis: "Quyết định 1690/QĐ-TTg"},
+		MeasureVI: "người", MeasureEN: "people", OverTime: TimeLast, Category: Categories[2], Basis: "Quyết định 1690/QĐ-TTg", Counterpart: "REG_DX_STAFF"},
 	{Code: "DX_STAFF_DEDICATED", NameVI: "Trong đó: chuyên trách", NameEN: "of whom dedicated",
-		MeasureVI: "người", MeasureEN: "people", OverTime: TimeLast, NotAbove: "DX_STAFF", Category: Categories[2]},
+		MeasureVI: "người", MeasureEN: "people", OverTime: TimeLast, NotAbove: "DX_STAFF", Category: Categories[2], Counterpart: "REG_DX_STAFF_DEDICATED"},
 	{Code: "DX_STAFF_TRAINED", NameVI: "Số cán bộ chuyển đổi số được bồi dưỡng từ đầu năm", NameEN: "DX staff trained this year",
-		MeasureVI: "người", MeasureEN: "people", OverTime: TimeLast, NotAbove: "DX_STAFF", Category: Categories[2]},
+		MeasureVI: "người", MeasureEN: "people", OverTime: TimeLast, NotAbove: "DX_STAFF", Category: Categories[2], Counterpart: "REG_DX_STAFF_TRAINED"},
 	{Code: "DX_TRAINED_RATE", NameVI: "Tỷ lệ cán bộ chuyển đổi số được bồi dưỡng", NameEN: "Share of DX staff trained",
-		MeasureVI: "%", MeasureEN: "%", Type: Percent, Formula: "DX_STAFF_TRAINED / DX_STAFF * 100", Decimals: 1, OverTime: TimeLast, Category: Categories[2]},
+		MeasureVI: "%", MeasureEN: "%", Type: Percent, Formula: "DX_STAFF_TRAINED / DX_STAFF * 100", Decimals: 1, OverTime: TimeLast, Category: Categories[2], Counterpart: "REG_DX_TRAINED_RATE"},
 	{Code: "DX_TRAINING_COURSES", NameVI: "Số lớp bồi dưỡng, tập huấn về chuyển đổi số đã tổ chức", NameEN: "DX training courses held",
 		MeasureVI: "lớp", MeasureEN: "courses", Category: Categories[2]},
 
 	// community digital technology teams (quarterly)
 	{Code: "CT_VILLAGES", NameVI: "Số thôn, tổ dân phố", NameEN: "Villages and residential groups",
-		MeasureVI: "thôn", MeasureEN: "villages", PeriodType: Quarterly, OverTime: TimeLast, Category: Categories[3]},
+		MeasureVI: "thôn", MeasureEN: "villages", PeriodType: Quarterly, OverTime: TimeLast, Category: Categories[3], Counterpart: "REG_VILLAGES"},
 	{Code: "CT_VILLAGES_COVERED", NameVI: "Số thôn, tổ dân phố có Tổ công nghệ số cộng đồng", NameEN: "Villages with a community team",
-		MeasureVI: "thôn", MeasureEN: "villages", PeriodType: Quarterly, OverTime: TimeLast, NotAbove: "CT_VILLAGES", Category: Categories[3]},
+		MeasureVI: "thôn", MeasureEN: "villages", PeriodType: Quarterly, OverTime: TimeLast, NotAbove: "CT_VILLAGES", Category: Categories[3], Counterpart: "REG_VILLAGES_COVERED"},
 	{Code: "CT_COVERAGE", NameVI: "Tỷ lệ thôn, tổ dân phố có Tổ công nghệ số cộng đồng", NameEN: "Share of villages with a community team",
-		MeasureVI: "%", MeasureEN: "%", Type: Percent, PeriodType: Quarterly, Formula: "CT_VILLAGES_COVERED / CT_VILLAGES * 100", Decimals: 1, OverTime: TimeLast, Category: Categories[3]},
+		MeasureVI: "%", MeasureEN: "%", Type: Percent, PeriodType: Quarterly, Formula: "CT_VILLAGES_COVERED / CT_VILLAGES * 100", Decimals: 1, OverTime: TimeLast, Category: Categories[3], Counterpart: "REG_COVERAGE"},
 	{Code: "CT_TEAMS", NameVI: "Số Tổ công nghệ số cộng đồng", NameEN: "Community digital technology teams",
-		MeasureVI: "tổ", MeasureEN: "teams", PeriodType: Quarterly, OverTime: TimeLast, Category: Categories[3]},
+		MeasureVI: "tổ", MeasureEN: "teams", PeriodType: Quarterly, OverTime: TimeLast, Category: Categories[3], Counterpart: "REG_TEAMS"},
 	{Code: "CT_MEMBERS", NameVI: "Số thành viên Tổ công nghệ số cộng đồng", NameEN: "Community team members",
-		MeasureVI: "người", MeasureEN: "members", PeriodType: Quarterly, OverTime: TimeLast, Category: Categories[3]},
+		MeasureVI: "người", MeasureEN: "members", PeriodType: Quarterly, OverTime: TimeLast, Category: Categories[3], Counterpart: "REG_MEMBERS"},
 
 	// infrastructure and digital society (quarterly)
 	{Code: "HH_TOTAL", NameVI: "Tổng số hộ gia đình", NameEN: "Households",
@@ -113,13 +113,69 @@ var Catalogue = []Input{
 
 	// organisation (yearly)
 	{Code: "DX_COMMITTEE", NameVI: "Đã kiện toàn Ban Chỉ đạo chuyển đổi số", NameEN: "DX steering committee in place",
-		Type: YesNo, PeriodType: Yearly, Category: Categories[6], Basis: "Quyết định 1690/QĐ-TTg"},
+		Type: YesNo, PeriodType: Yearly, Category: Categories[6], Basis: "Quyết định 1690/QĐ-TTg", Counterpart: "REG_COMMITTEES"},
 	{Code: "DX_PLAN", NameVI: "Đã ban hành kế hoạch chuyển đổi số năm", NameEN: "Yearly DX plan issued",
 		Type: YesNo, PeriodType: Yearly, Category: Categories[6]},
 	{Code: "DX_BUDGET", NameVI: "Kinh phí chi cho chuyển đổi số", NameEN: "Spending on DX",
 		MeasureVI: "triệu đồng", MeasureEN: "million VND", PeriodType: Yearly, Decimals: 1, Category: Categories[6]},
 	{Code: "DX_DIFFICULTIES", NameVI: "Khó khăn, vướng mắc và đề xuất", NameEN: "Difficulties and proposals",
 		Type: Text, PeriodType: Yearly, Category: Categories[6]},
+
+	// measured from mangluoi's own registers (issue 9): nobody types them;
+	// each is computed by the feature that owns the register (see
+	// Measurer). A reported indicator above names its measured counterpart.
+	// Stocks are counted as at the period's last day, flows within it.
+	{Code: "REG_VILLAGES", NameVI: "Số thôn, tổ dân phố (theo danh mục đơn vị)", NameEN: "Villages and residential groups (unit register)",
+		MeasureVI: "thôn", MeasureEN: "villages", OverTime: TimeLast, Category: Categories[3], Source: Measured},
+	{Code: "REG_VILLAGES_COVERED", NameVI: "Số thôn, tổ dân phố có Tổ công nghệ số cộng đồng hoạt động (theo sổ Tổ)", NameEN: "Villages with an active community team (team register)",
+		MeasureVI: "thôn", MeasureEN: "villages", OverTime: TimeLast, Category: Categories[3], Source: Measured},
+	{Code: "REG_COVERAGE", NameVI: "Tỷ lệ thôn, tổ dân phố có Tổ công nghệ số cộng đồng hoạt động (theo sổ Tổ)", NameEN: "Share of villages with an active community team (team register)",
+		MeasureVI: "%", MeasureEN: "%", Type: Percent, Formula: "REG_VILLAGES_COVERED / REG_VILLAGES * 100", Decimals: 1, OverTime: TimeLast, Category: Categories[3], Source: Measured},
+	{Code: "REG_TEAMS", NameVI: "Số Tổ công nghệ số cộng đồng đang hoạt động (theo sổ Tổ)", NameEN: "Active community teams (team register)",
+		MeasureVI: "tổ", MeasureEN: "teams", OverTime: TimeLast, Category: Categories[3], Source: Measured},
+	{Code: "REG_MEMBERS", NameVI: "Số thành viên Tổ công nghệ số cộng đồng (theo sổ Tổ)", NameEN: "Community team members (team register)",
+		MeasureVI: "người", MeasureEN: "members", OverTime: TimeLast, Category: Categories[3], Source: Measured},
+	{Code: "REG_MEMBERS_TRAINED", NameVI: "Số thành viên Tổ được bồi dưỡng từ đầu năm (theo sổ Tổ)", NameEN: "Team members trained this year (team register)",
+		MeasureVI: "người", MeasureEN: "members", OverTime: TimeLast, Category: Categories[3], Source: Measured},
+	{Code: "REG_ACTIVITIES", NameVI: "Số hoạt động của Tổ công nghệ số cộng đồng trong kỳ (theo sổ Tổ)", NameEN: "Community team activities in the period (team register)",
+		MeasureVI: "hoạt động", MeasureEN: "activities", Category: Categories[3], Source: Measured},
+	{Code: "REG_HELPED", NameVI: "Số lượt người dân được Tổ hỗ trợ trong kỳ (theo sổ Tổ)", NameEN: "People helped by the teams in the period (team register)",
+		MeasureVI: "lượt", MeasureEN: "people", Category: Categories[3], Source: Measured},
+
+	{Code: "REG_DX_STAFF", NameVI: "Số cán bộ làm công tác chuyển đổi số (theo sổ nhân lực)", NameEN: "DX staff (staff register)",
+		MeasureVI: "người", MeasureEN: "people", OverTime: TimeLast, Category: Categories[2], Basis: "Quyết định 1690/QĐ-TTg", Source: Measured},
+	{Code: "REG_DX_STAFF_DEDICATED", NameVI: "Trong đó: chuyên trách (theo sổ nhân lực)", NameEN: "of whom dedicated (staff register)",
+		MeasureVI: "người", MeasureEN: "people", OverTime: TimeLast, Category: Categories[2], Source: Measured},
+	{Code: "REG_DX_STAFF_CONCURRENT", NameVI: "Trong đó: kiêm nhiệm (theo sổ nhân lực)", NameEN: "of whom concurrent (staff register)",
+		MeasureVI: "người", MeasureEN: "people", OverTime: TimeLast, Category: Categories[2], Source: Measured},
+	{Code: "REG_DX_STAFF_IT", NameVI: "Trong đó: có trình độ công nghệ thông tin (theo sổ nhân lực)", NameEN: "of whom qualified in IT (staff register)",
+		MeasureVI: "người", MeasureEN: "people", OverTime: TimeLast, Category: Categories[2], Source: Measured},
+	{Code: "REG_FOCAL_PERSONS", NameVI: "Số cán bộ đầu mối chuyển đổi số (theo sổ nhân lực)", NameEN: "DX focal persons (staff register)",
+		MeasureVI: "người", MeasureEN: "people", OverTime: TimeLast, Category: Categories[2], Source: Measured},
+	{Code: "REG_VACANCIES", NameVI: "Số vị trí chuyển đổi số còn trống (theo sổ nhân lực)", NameEN: "Vacant DX roles (staff register)",
+		MeasureVI: "vị trí", MeasureEN: "roles", OverTime: TimeLast, LowerBetter: true, Category: Categories[2], Source: Measured},
+	{Code: "REG_DX_STAFF_TRAINED", NameVI: "Số cán bộ chuyển đổi số được bồi dưỡng từ đầu năm (theo sổ nhân lực)", NameEN: "DX staff trained this year (staff register)",
+		MeasureVI: "người", MeasureEN: "people", OverTime: TimeLast, Category: Categories[2], Source: Measured},
+	{Code: "REG_DX_TRAINED_RATE", NameVI: "Tỷ lệ cán bộ chuyển đổi số được bồi dưỡng từ đầu năm (theo sổ nhân lực)", NameEN: "Share of DX staff trained this year (staff register)",
+		MeasureVI: "%", MeasureEN: "%", Type: Percent, Formula: "REG_DX_STAFF_TRAINED / REG_DX_STAFF * 100", Decimals: 1, OverTime: TimeLast, Category: Categories[2], Source: Measured},
+
+	{Code: "REG_COMMITTEES", NameVI: "Số Ban Chỉ đạo chuyển đổi số đang hoạt động (theo sổ bộ máy)", NameEN: "DX steering committees in place (apparatus register)",
+		MeasureVI: "ban", MeasureEN: "committees", OverTime: TimeLast, Category: Categories[6], Basis: "Quyết định 1690/QĐ-TTg", Source: Measured},
+	{Code: "REG_FOCAL_UNITS", NameVI: "Số đơn vị chuyên trách, bộ phận đầu mối chuyển đổi số (theo sổ bộ máy)", NameEN: "Specialised and focal DX units (apparatus register)",
+		MeasureVI: "đơn vị", MeasureEN: "units", OverTime: TimeLast, Category: Categories[6], Source: Measured},
+
+	{Code: "REG_TASKS", NameVI: "Số nhiệm vụ chuyển đổi số được giao chủ trì (theo kế hoạch)", NameEN: "DX tasks led (plans)",
+		MeasureVI: "nhiệm vụ", MeasureEN: "tasks", OverTime: TimeLast, Category: Categories[6], Source: Measured},
+	{Code: "REG_TASKS_STARTED", NameVI: "Số nhiệm vụ đang triển khai (theo kế hoạch)", NameEN: "DX tasks under way (plans)",
+		MeasureVI: "nhiệm vụ", MeasureEN: "tasks", OverTime: TimeLast, Category: Categories[6], Source: Measured},
+	{Code: "REG_TASKS_DONE", NameVI: "Số nhiệm vụ đã hoàn thành (theo kế hoạch)", NameEN: "DX tasks done (plans)",
+		MeasureVI: "nhiệm vụ", MeasureEN: "tasks", OverTime: TimeLast, Category: Categories[6], Source: Measured},
+	{Code: "REG_TASKS_DONE_LATE", NameVI: "Trong đó: hoàn thành quá hạn (theo kế hoạch)", NameEN: "of which done late (plans)",
+		MeasureVI: "nhiệm vụ", MeasureEN: "tasks", OverTime: TimeLast, LowerBetter: true, Category: Categories[6], Source: Measured},
+	{Code: "REG_TASKS_OVERDUE", NameVI: "Số nhiệm vụ quá hạn chưa hoàn thành (theo kế hoạch)", NameEN: "DX tasks overdue (plans)",
+		MeasureVI: "nhiệm vụ", MeasureEN: "tasks", OverTime: TimeLast, LowerBetter: true, Category: Categories[6], Source: Measured},
+	{Code: "REG_TASKS_DONE_RATE", NameVI: "Tỷ lệ nhiệm vụ đã hoàn thành (theo kế hoạch)", NameEN: "Share of DX tasks done (plans)",
+		MeasureVI: "%", MeasureEN: "%", Type: Percent, Formula: "REG_TASKS_DONE / REG_TASKS * 100", Decimals: 1, OverTime: TimeLast, Category: Categories[6], Source: Measured},
 }
 
 // EnsureCatalogue adds the shipped indicators whose codes are not yet

@@ -13,6 +13,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/audit"
 	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/enum"
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/org"
 )
@@ -28,6 +29,11 @@ const (
 	StateDraft     UnitState = "draft"    // started, not submitted
 	StateMissing   UnitState = "missing"  // nothing yet
 )
+
+// Enum lists the values for the API's document.
+func (UnitState) Enum() []string {
+	return enum.Of(StateApproved, StateSubmitted, StateReturned, StateDraft, StateMissing)
+}
 
 // UnitStatus is one expected unit's report.
 type UnitStatus struct {

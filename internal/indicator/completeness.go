@@ -224,6 +224,9 @@ func (c *calc) completenessAt(ind *Indicator, p Period, lay *layout, at map[int3
 // expectedUnits are the units, sorted by id, that the active forms
 // collecting ind expect to report it for q.
 func (c *calc) expectedUnits(ind *Indicator, q Period) []int64 {
+	if ind.IsMeasured() { // nobody is expected to report what the registers hold
+		return nil
+	}
 	k := cellKey{ind.ID, q.Key()}
 	if got, ok := c.expected[k]; ok {
 		return got

@@ -16,6 +16,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/db"
+	"github.com/mangluoi/mangluoi/internal/enum"
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/files"
 	"github.com/mangluoi/mangluoi/internal/locale"
@@ -33,6 +34,9 @@ const (
 	Approved  Status = "approved"
 	Returned  Status = "returned"
 )
+
+// Enum lists the values for the API's document.
+func (Status) Enum() []string { return enum.Of(Draft, Submitted, Approved, Returned) }
 
 func (s Status) valueStatus() uint8 {
 	switch s {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mangluoi/mangluoi/internal/enum"
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/locale"
 )
@@ -28,6 +29,9 @@ const (
 
 // ValueTypes lists them.
 var ValueTypes = []ValueType{Number, Percent, YesNo, Text}
+
+// Enum lists the values for the API's document.
+func (ValueType) Enum() []string { return enum.Of(ValueTypes...) }
 
 // Aggregation is how the values of the units below a node make the node's
 // value.
@@ -48,6 +52,9 @@ const (
 
 // Aggregations lists them.
 var Aggregations = []Aggregation{Sum, Average, Min, Max, Latest, CountYes, Count, ByFormula}
+
+// Enum lists the values for the API's document.
+func (Aggregation) Enum() []string { return enum.Of(Aggregations...) }
 
 // OverTime is how the periods inside a longer period make its value: a
 // flow (dossiers received) is summed, a stock (staff) is the last one.
@@ -84,12 +91,18 @@ type Indicator struct {
 	NotAbove string `json:"not_above,omitempty"`
 	// Jump is the relative change from the unit's previous period beyond
 	// which a comment is required (0.5 = 50 %); 0 never asks.
-	Jump         float64   `json:"jump"`
-	HigherBetter bool      `json:"higher_better"`
-	Category     string    `json:"category"`
-	Description  string    `json:"description"`
-	Basis        string    `json:"basis"`
-	OwnerUnitID  int64     `json:"owner_unit_id"`
+	Jump         float64 `json:"jump"`
+	HigherBetter bool    `json:"higher_better"`
+	Category     string  `json:"category"`
+	Description  string  `json:"description"`
+	Basis        string  `json:"basis"`
+	OwnerUnitID  int64   `json:"owner_unit_id"`
+	// Source is where its figures come from; SourceSystem names the system
+	// that pushes a pushed one; Counterpart, for a reported one, is the
+	// measured indicator that holds the same fact (CT_TEAMS → REG_TEAMS).
+	Source       Source    `json:"source"`
+	SourceSystem string    `json:"source_system,omitempty"`
+	Counterpart  string    `json:"counterpart,omitempty"`
 	Active       bool      `json:"active"`
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at"`
@@ -146,6 +159,11 @@ type Input struct {
 	// OwnerUnitID is the unit that defines it (a province for its own
 	// indicators); the actor's scope by default.
 	OwnerUnitID int64 `json:"owner_unit_id"`
+	// Source: reported (the default) or pushed, naming SourceSystem; a
+	// measured indicator is shipped with mangluoi, never defined by a user.
+	Source       Source `json:"source"`
+	SourceSystem string `json:"source_system"`
+	Counterpart  string `json:"counterpart"`
 }
 
 // validate cleans the input and lists every problem that does not need the
@@ -157,7 +175,24 @@ func (in *Input) validate() ([]*errs.Error, *Formula) {
 	in.Category, in.Description, in.Basis = locale.CleanString(in.Category), strings.TrimSpace(in.Description), locale.CleanString(in.Basis)
 	in.NotAbove = strings.ToUpper(strings.TrimSpace(in.NotAbove))
 	in.Formula = strings.TrimSpace(in.Formula)
+	in.SourceSystem = locale.CleanString(in.SourceSystem)
+	in.Counterpart = strings.ToUpper(strings.TrimSpace(in.Counterpart))
 	var bad []*errs.Error
+	if in.Source == "" {
+		in.Source = Reported
+	}
+	if !oneOf(in.Source, Sources) {
+		bad = append(bad, errs.Invalidf("indicator.err.bad_choice", "Value", string(in.Source)).At(0, "source"))
+	}
+	if in.Source == Pushed && in.SourceSystem == "" {
+		bad = append(bad, errs.Invalidf("indicator.err.source_system_required").At(0, "source_system"))
+	}
+	if in.Source != Pushed {
+		in.SourceSystem = ""
+	}
+	if in.Counterpart != "" && (in.Source == Measured || in.Counterpart == in.Code || !validCode(in.Counterpart)) {
+		bad = append(bad, errs.Invalidf("indicator.err.bad_code", "Value", in.Counterpart).At(0, "counterpart"))
+	}
 	if !validCode(in.Code) {
 		bad = append(bad, errs.Invalidf("indicator.err.bad_code", "Value", in.Code).At(0, "code"))
 	}

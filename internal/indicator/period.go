@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/enum"
 	"github.com/mangluoi/mangluoi/internal/errs"
 )
 
@@ -23,6 +24,9 @@ const (
 
 // PeriodTypes lists them from the finest.
 var PeriodTypes = []PeriodType{Monthly, Quarterly, HalfYear, Yearly}
+
+// Enum lists the values for the API's document.
+func (PeriodType) Enum() []string { return enum.Of(PeriodTypes...) }
 
 // Valid reports whether t is a known period type.
 func (t PeriodType) Valid() bool { return oneOf(t, PeriodTypes) }

@@ -140,6 +140,10 @@ type calc struct {
 	threshold float64
 	forms     []*Form
 	expected  map[cellKey][]int64
+	// measured indicators: the (indicator, period) pairs asked for, and
+	// their per-unit values read from the registers
+	mwant    map[cellKey]Period
+	measured map[cellKey]view
 }
 
 // need lists the cells a figure of ind for p needs: its own values, or
@@ -154,6 +158,10 @@ func (c *calc) need(ind *Indicator, p Period, keys map[cellKey]bool, latest map[
 				c.need(part, p, keys, latest, depth+1)
 			}
 		}
+		return
+	}
+	if ind.IsMeasured() { // read from the registers for p itself, as at its end
+		c.mwant[cellKey{ind.ID, p.Key()}] = p
 		return
 	}
 	if ind.Aggregation == Latest {
@@ -178,7 +186,8 @@ func (s *Service) newCalc(ctx context.Context, mode Mode, basis Basis, asOf day.
 		return nil, err
 	}
 	c := &calc{snap: snap, defs: defs, min: basis.min(), mode: mode, asOf: asOf, eng: s.eng,
-		basis: basis, threshold: defs.threshold, forms: forms, expected: map[cellKey][]int64{}}
+		basis: basis, threshold: defs.threshold, forms: forms, expected: map[cellKey][]int64{},
+		mwant: map[cellKey]Period{}, measured: map[cellKey]view{}}
 	keys, latest := map[cellKey]bool{}, map[int64]bool{}
 	wants(func(ind *Indicator, p Period) { c.need(ind, p, keys, latest, 0) })
 	list := make([]cellKey, 0, len(keys))
@@ -186,6 +195,9 @@ func (s *Service) newCalc(ctx context.Context, mode Mode, basis Basis, asOf day.
 		list = append(list, k)
 	}
 	if c.cells, err = s.eng.load(ctx, list, latest); err != nil {
+		return nil, err
+	}
+	if err := s.loadMeasured(ctx, c); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -215,6 +227,9 @@ type view struct {
 // longer period its periods combined per unit as the indicator says (a
 // flow summed, a stock's last value).
 func (c *calc) values(ind *Indicator, p Period) view {
+	if ind.IsMeasured() {
+		return c.measured[cellKey{ind.ID, p.Key()}]
+	}
 	parts := p.Within(ind.PeriodType)
 	if len(parts) == 1 {
 		cl := c.cells[cellKey{ind.ID, parts[0].Key()}]
@@ -366,8 +381,10 @@ func (c *calc) figures(ind *Indicator, p Period, lay *layout, targets []int32, m
 	} else {
 		aggs := c.accumulate(c.values(ind, p), lay, targets)
 		e, r := c.completeness(ind, p, lay, targets)
+		zero := c.measuredZero(ind, p)
 		for i := range aggs {
 			v, ok := aggs[i].result(ind.Aggregation)
+			ok = ok || zero
 			out[i] = c.withCompleteness(figure(v, ok, aggs[i].n), e[i], r[i])
 		}
 	}
@@ -917,8 +934,10 @@ func (c *calc) figuresAt(ind *Indicator, p Period, lay *layout, pos []int32, at 
 		}
 	}
 	e, r := c.completenessAt(ind, p, lay, at, len(pos))
+	zero := c.measuredZero(ind, p)
 	for i := range aggs {
 		val, ok := aggs[i].result(ind.Aggregation)
+		ok = ok || zero
 		out[i] = c.withCompleteness(figure(val, ok, aggs[i].n), e[i], r[i])
 	}
 	memo[k] = out

@@ -32,7 +32,8 @@ type Service struct {
 	formCache   formSet     // the forms, with the definitions' generation
 	targetCache targetCache // units' targets, with the targets' generation
 
-	eng *engine
+	eng  *engine
+	meas measurers // the features that compute measured indicators
 }
 
 // NewService makes the service.
@@ -76,14 +77,14 @@ func (d *defSet) code(c string) *Indicator { return d.byCode[strings.ToUpper(c)]
 
 const indicatorColumns = `id, code, name_vi, name_en, measure_vi, measure_en, value_type, aggregation, over_time, period_type,
 	formula, decimals, min_value, max_value, not_above, jump, higher_better, category, description, basis, owner_unit_id, active,
-	created_at, updated_at`
+	created_at, updated_at, source, source_system, counterpart`
 
 func scanIndicator(row interface{ Scan(...any) error }) (*Indicator, error) {
 	i := &Indicator{}
 	var lo, hi sql.NullFloat64
 	err := row.Scan(&i.ID, &i.Code, &i.NameVI, &i.NameEN, &i.MeasureVI, &i.MeasureEN, &i.Type, &i.Aggregation, &i.OverTime,
 		&i.PeriodType, &i.Formula, &i.Decimals, &lo, &hi, &i.NotAbove, &i.Jump, &i.HigherBetter, &i.Category, &i.Description,
-		&i.Basis, &i.OwnerUnitID, &i.Active, &i.CreatedAt, &i.UpdatedAt)
+		&i.Basis, &i.OwnerUnitID, &i.Active, &i.CreatedAt, &i.UpdatedAt, &i.Source, &i.SourceSystem, &i.Counterpart)
 	if lo.Valid {
 		i.Min = &lo.Float64
 	}
@@ -256,6 +257,13 @@ func checkDefinition(d *defSet, in *Input, f *Formula, id int64) []*errs.Error {
 			bad = append(bad, errs.Invalidf("indicator.err.cycle", "Chain", strings.Join(cyc, " → ")).At(0, "formula"))
 		}
 	}
+	if in.Counterpart != "" {
+		if p := d.code(in.Counterpart); p == nil {
+			bad = append(bad, errs.Invalidf("indicator.err.unknown_code", "Code", in.Counterpart).At(0, "counterpart"))
+		} else if p.Source != Measured {
+			bad = append(bad, errs.Invalidf("indicator.err.counterpart_not_measured", "Code", in.Counterpart).At(0, "counterpart"))
+		}
+	}
 	if in.NotAbove != "" {
 		if p := d.code(in.NotAbove); p == nil {
 			bad = append(bad, errs.Invalidf("indicator.err.unknown_code", "Code", in.NotAbove).At(0, "not_above"))
@@ -279,6 +287,9 @@ func (s *Service) Define(ctx context.Context, actor *auth.Actor, in Input) (*Ind
 		return nil, errs.ForbiddenErr()
 	}
 	bad, f := in.validate()
+	if in.Source == Measured { // measured indicators ship with the registers that compute them
+		bad = append(bad, errs.Invalidf("indicator.err.measured_shipped").At(0, "source"))
+	}
 	if in.OwnerUnitID == 0 {
 		in.OwnerUnitID = actor.ScopeUnitID
 	}
@@ -321,7 +332,8 @@ func fromInput(in Input) *Indicator {
 	return &Indicator{Code: in.Code, NameVI: in.NameVI, NameEN: in.NameEN, MeasureVI: in.MeasureVI, MeasureEN: in.MeasureEN,
 		Type: in.Type, Aggregation: in.Aggregation, OverTime: in.OverTime, PeriodType: in.PeriodType, Formula: in.Formula,
 		Decimals: in.Decimals, Min: in.Min, Max: in.Max, NotAbove: in.NotAbove, Jump: in.Jump, HigherBetter: !in.LowerBetter,
-		Category: in.Category, Description: in.Description, Basis: in.Basis, OwnerUnitID: in.OwnerUnitID}
+		Category: in.Category, Description: in.Description, Basis: in.Basis, OwnerUnitID: in.OwnerUnitID,
+		Source: in.Source, SourceSystem: in.SourceSystem, Counterpart: in.Counterpart}
 }
 
 func nullFloat(f *float64) any {
@@ -334,11 +346,11 @@ func nullFloat(f *float64) any {
 func insertIndicator(ctx context.Context, tx *sql.Tx, i *Indicator) error {
 	err := tx.QueryRowContext(ctx, `INSERT INTO indicators (code, name_vi, name_en, measure_vi, measure_en, value_type, aggregation,
 		over_time, period_type, formula, decimals, min_value, max_value, not_above, jump, higher_better, category, description, basis,
-		owner_unit_id, active, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) RETURNING id`,
+		owner_unit_id, active, created_at, updated_at, source, source_system, counterpart)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26) RETURNING id`,
 		i.Code, i.NameVI, i.NameEN, i.MeasureVI, i.MeasureEN, i.Type, i.Aggregation, i.OverTime, i.PeriodType, i.Formula, i.Decimals,
 		nullFloat(i.Min), nullFloat(i.Max), i.NotAbove, i.Jump, i.HigherBetter, i.Category, i.Description, i.Basis, i.OwnerUnitID,
-		i.Active, i.CreatedAt, i.UpdatedAt).Scan(&i.ID)
+		i.Active, i.CreatedAt, i.UpdatedAt, i.Source, i.SourceSystem, i.Counterpart).Scan(&i.ID)
 	if err != nil {
 		return fmt.Errorf("insert indicator: %w", err)
 	}
@@ -360,7 +372,13 @@ func (s *Service) Update(ctx context.Context, actor *auth.Actor, id int64, in In
 		return nil, errs.ForbiddenErr()
 	}
 	in.Code, in.PeriodType, in.OwnerUnitID = old.Code, old.PeriodType, old.OwnerUnitID
+	if old.Source == Measured { // what a register computes stays as shipped; only its words change
+		in.Source, in.Type, in.Aggregation, in.OverTime, in.Formula = Measured, old.Type, old.Aggregation, old.OverTime, old.Formula
+	}
 	bad, f := in.validate()
+	if in.Source == Measured && old.Source != Measured {
+		bad = append(bad, errs.Invalidf("indicator.err.measured_shipped").At(0, "source"))
+	}
 	d, err := s.definitions(ctx)
 	if err != nil {
 		return nil, err
@@ -383,9 +401,11 @@ func (s *Service) Update(ctx context.Context, actor *auth.Actor, id int64, in In
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE indicators SET name_vi = $1, name_en = $2, measure_vi = $3, measure_en = $4, value_type = $5,
 			aggregation = $6, over_time = $7, formula = $8, decimals = $9, min_value = $10, max_value = $11, not_above = $12, jump = $13,
-			higher_better = $14, category = $15, description = $16, basis = $17, active = $18, updated_at = $19 WHERE id = $20`,
+			higher_better = $14, category = $15, description = $16, basis = $17, active = $18, updated_at = $19,
+			source = $20, source_system = $21, counterpart = $22 WHERE id = $23`,
 			i.NameVI, i.NameEN, i.MeasureVI, i.MeasureEN, i.Type, i.Aggregation, i.OverTime, i.Formula, i.Decimals, nullFloat(i.Min),
-			nullFloat(i.Max), i.NotAbove, i.Jump, i.HigherBetter, i.Category, i.Description, i.Basis, i.Active, i.UpdatedAt, id)
+			nullFloat(i.Max), i.NotAbove, i.Jump, i.HigherBetter, i.Category, i.Description, i.Basis, i.Active, i.UpdatedAt,
+			i.Source, i.SourceSystem, i.Counterpart, id)
 		if err != nil {
 			return err
 		}

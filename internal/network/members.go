@@ -27,7 +27,7 @@ type MemberInput struct {
 	Role        Role        `json:"role"`
 	Affiliation Affiliation `json:"affiliation"`
 	Phone       string      `json:"phone"`
-	From        day.Day     `json:"valid_from,omitempty"` // joined; today if absent
+	From        day.Day     `json:"valid_from,omitzero"` // joined; today if absent
 	Note        string      `json:"note"`
 }
 

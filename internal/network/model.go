@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/enum"
 )
 
 // Status is where a team stands over a period.
@@ -26,6 +27,9 @@ const (
 // Statuses lists them in display order.
 var Statuses = []Status{Active, Suspended, Dissolved}
 
+// Enum lists the values for the API's document.
+func (Status) Enum() []string { return enum.Of(Statuses...) }
+
 // Role is a member's place in a team.
 type Role string
 
@@ -38,6 +42,9 @@ const (
 
 // Roles lists them in display order.
 var Roles = []Role{Leader, Deputy, Member}
+
+// Enum lists the values for the API's document.
+func (Role) Enum() []string { return enum.Of(Roles...) }
 
 // Affiliation is whom a member comes from.
 type Affiliation string
@@ -58,6 +65,9 @@ const (
 // Affiliations lists them in display order.
 var Affiliations = []Affiliation{VillageHead, Police, YouthUnion, WomenUnion, Veterans, PostOffice, Telecom, Volunteer, OtherAffil}
 
+// Enum lists the values for the API's document.
+func (Affiliation) Enum() []string { return enum.Of(Affiliations...) }
+
 // Kind is what an activity was about.
 type Kind string
 
@@ -75,6 +85,9 @@ const (
 // Kinds lists them in display order.
 var Kinds = []Kind{PublicServices, DigitalID, Cashless, ECommerce, Training, Awareness, OtherKind}
 
+// Enum lists the values for the API's document.
+func (Kind) Enum() []string { return enum.Of(Kinds...) }
+
 // OrgKind is what a network member organisation is.
 type OrgKind string
 
@@ -91,6 +104,9 @@ const (
 
 // OrgKinds lists them in display order.
 var OrgKinds = []OrgKind{OrgTelecom, OrgPost, OrgIT, OrgBank, OrgSchool, OrgAssociation, OrgOther}
+
+// Enum lists the values for the API's document.
+func (OrgKind) Enum() []string { return enum.Of(OrgKinds...) }
 
 // Team is a community digital technology team.
 type Team struct {

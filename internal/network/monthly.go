@@ -198,7 +198,7 @@ type TeamRow struct {
 	Established  day.Day `json:"established_on"`
 	Members      int     `json:"members"`
 	Leader       string  `json:"leader,omitempty"`
-	LastActivity day.Day `json:"last_activity,omitempty"`
+	LastActivity day.Day `json:"last_activity,omitzero"`
 	Idle         bool    `json:"idle"`
 }
 

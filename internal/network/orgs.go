@@ -23,8 +23,8 @@ type OrgInput struct {
 	Contribution string  `json:"contribution"`
 	Contact      string  `json:"contact"`
 	Phone        string  `json:"phone"`
-	From         day.Day `json:"valid_from,omitempty"` // joined; today if absent
-	AreaIDs      []int64 `json:"area_unit_ids"`        // where it contributes: units of the network's unit
+	From         day.Day `json:"valid_from,omitzero"` // joined; today if absent
+	AreaIDs      []int64 `json:"area_unit_ids"`       // where it contributes: units of the network's unit
 }
 
 func (s *Service) validateOrg(in *OrgInput) []*errs.Error {

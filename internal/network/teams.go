@@ -25,7 +25,7 @@ type TeamInput struct {
 	DecisionNumber string  `json:"decision_number"`
 	DecisionDate   day.Day `json:"decision_date"`
 	Signer         string  `json:"decision_signer"`
-	Established    day.Day `json:"established_on,omitempty"` // the decision's date if absent
+	Established    day.Day `json:"established_on,omitzero"` // the decision's date if absent
 	Note           string  `json:"note"`
 
 	fileID int64 // the scanned decision, once stored

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/enum"
 )
 
 // Level is the place of a unit in the administration.
@@ -29,6 +30,9 @@ const (
 
 // Levels lists every level in display order.
 var Levels = []Level{LevelNation, LevelProvince, LevelDistrict, LevelCommune, LevelVillage, LevelAgency, LevelCommittee, LevelOther}
+
+// Enum lists the values for the API's document.
+func (Level) Enum() []string { return enum.Of(Levels...) }
 
 // Valid reports whether l is a known level.
 func (l Level) Valid() bool {
@@ -114,6 +118,11 @@ const (
 	EventDissolve    EventKind = "dissolve"
 )
 
+// Enum lists the values for the API's document.
+func (EventKind) Enum() []string {
+	return enum.Of(EventImport, EventRestructure, EventEstablish, EventRename, EventMove, EventMerge, EventSplit, EventDissolve)
+}
+
 // Event is one restructuring act.
 type Event struct {
 	ID         int64     `json:"id"`
@@ -133,6 +142,9 @@ const (
 	ShareFull    Share = "full"
 	SharePartial Share = "partial"
 )
+
+// Enum lists the values for the API's document.
+func (Share) Enum() []string { return enum.Of(ShareFull, SharePartial) }
 
 // Link is one edge of lineage: (part of) Predecessor became (part of)
 // Successor at an event.

@@ -71,7 +71,7 @@ type Target struct {
 	Param    float64     `json:"param"`
 	Goal     float64     `json:"goal"` // share of units that must pass, 0..1
 	Deadline day.Day     `json:"deadline"`
-	Baseline day.Day     `json:"baseline,omitempty"`
+	Baseline day.Day     `json:"baseline,omitzero"`
 	TitleVI  string      `json:"title_vi"`
 	TitleEN  string      `json:"title_en"`
 	Basis    string      `json:"basis"`
@@ -727,7 +727,7 @@ type TargetInput struct {
 	Param    float64     `json:"param"`
 	Goal     float64     `json:"goal"`
 	Deadline day.Day     `json:"deadline"`
-	Baseline day.Day     `json:"baseline,omitempty"`
+	Baseline day.Day     `json:"baseline,omitzero"`
 	TitleVI  string      `json:"title_vi"`
 	TitleEN  string      `json:"title_en"`
 	Basis    string      `json:"basis"`

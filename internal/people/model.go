@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/enum"
 )
 
 // Employment is a person's employment relation.
@@ -26,6 +27,9 @@ const (
 // Employments lists them in display order.
 var Employments = []Employment{CivilServant, PublicEmployee, Contract, OtherEmploy}
 
+// Enum lists the values for the API's document.
+func (Employment) Enum() []string { return enum.Of(Employments...) }
+
 // QualLevel is the level of a person's highest qualification.
 type QualLevel string
 
@@ -41,6 +45,9 @@ const (
 
 // QualLevels lists them in display order.
 var QualLevels = []QualLevel{QualNone, QualVocational, QualCollege, QualBachelor, QualMaster, QualDoctor}
+
+// Enum lists the values for the API's document.
+func (QualLevel) Enum() []string { return enum.Of(QualLevels...) }
 
 // Person is someone who does, leads or oversees DX work.
 type Person struct {
@@ -97,6 +104,9 @@ const (
 // RoleKinds lists them in display order.
 var RoleKinds = []RoleKind{RoleLeader, RoleFocal, RoleStaff}
 
+// Enum lists the values for the API's document.
+func (RoleKind) Enum() []string { return enum.Of(RoleKinds...) }
+
 // Mode says whether a role is the person's whole job.
 type Mode string
 
@@ -148,6 +158,9 @@ const (
 
 // MemberRoles lists them in display order.
 var MemberRoles = []MemberRole{MemberHead, MemberDeputy, MemberStanding, MemberMember, MemberSecretary}
+
+// Enum lists the values for the API's document.
+func (MemberRole) Enum() []string { return enum.Of(MemberRoles...) }
 
 // Member is a person's seat on a committee over [From, To).
 type Member struct {
@@ -206,12 +219,15 @@ const (
 	Dropped   EnrolStatus = "dropped"
 )
 
+// Enum lists the values for the API's document.
+func (EnrolStatus) Enum() []string { return enum.Of(Enrolled, Completed, Dropped) }
+
 // Enrolment is a person's participation in a course.
 type Enrolment struct {
 	ID            int64       `json:"id"`
 	CourseID      int64       `json:"course_id"`
 	PersonID      int64       `json:"person_id"`
 	Status        EnrolStatus `json:"status"`
-	CompletedOn   day.Day     `json:"completed_on"`
+	CompletedOn   day.Day     `json:"completed_on,omitzero"`
 	CertificateID int64       `json:"certificate_file_id,omitempty"`
 }

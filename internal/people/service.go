@@ -105,7 +105,7 @@ type PersonInput struct {
 	QualField  string     `json:"qualification_field"`
 	QualIT     bool       `json:"qualification_it"`
 	UnitID     int64      `json:"unit_id,omitempty"`
-	Since      day.Day    `json:"since,omitempty"`
+	Since      day.Day    `json:"since,omitzero"`
 	Decision   string     `json:"decision,omitempty"`
 }
 

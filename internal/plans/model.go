@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/enum"
 )
 
 // DocType is a kind of legal or administrative document.
@@ -32,6 +33,9 @@ const (
 // DocTypes lists them in display order.
 var DocTypes = []DocType{DocPlan, DocDecision, DocDirective, DocResolution, DocScheme, DocProgramme, DocLetter, DocOther}
 
+// Enum lists the values for the API's document.
+func (DocType) Enum() []string { return enum.Of(DocTypes...) }
+
 // Document is a registered document. Any document may hold targets and
 // tasks: that makes it a plan.
 type Document struct {
@@ -42,7 +46,7 @@ type Document struct {
 	Issuer      string    `json:"issuer"`
 	Signer      string    `json:"signer"`
 	IssuedOn    day.Day   `json:"issued_on"`
-	EffectiveOn day.Day   `json:"effective_on"`
+	EffectiveOn day.Day   `json:"effective_on,omitzero"`
 	Fields      string    `json:"fields"` // lĩnh vực
 	ParentID    int64     `json:"implements_id,omitempty"`
 	FileID      int64     `json:"file_id,omitempty"`
@@ -95,6 +99,9 @@ const (
 // Schedules lists them in display order.
 var Schedules = []Schedule{Once, Yearly, HalfYearly, Quarterly, Regular}
 
+// Enum lists the values for the API's document.
+func (Schedule) Enum() []string { return enum.Of(Schedules...) }
+
 // Task is one task of a plan.
 type Task struct {
 	ID          int64     `json:"id"`
@@ -107,7 +114,7 @@ type Task struct {
 	LeadUnitID  int64     `json:"lead_unit_id"`
 	SupportIDs  []int64   `json:"support_unit_ids"`
 	Schedule    Schedule  `json:"schedule"`
-	DueOn       day.Day   `json:"due_on"` // for Once
+	DueOn       day.Day   `json:"due_on,omitzero"` // for Once
 	Output      string    `json:"output"`
 	TargetID    int64     `json:"target_id,omitempty"`
 	CreatedAt   time.Time `json:"created_at"`
@@ -120,10 +127,10 @@ type Occurrence struct {
 	TaskID     int64   `json:"task_id"`
 	DueOn      day.Day `json:"due_on"`
 	Period     string  `json:"period"` // 2025, 2025-Q2, 2025-H1, or "once"
-	DoneOn     day.Day `json:"done_on"`
-	AcceptedOn day.Day `json:"accepted_on"`
+	DoneOn     day.Day `json:"done_on,omitzero"`
+	AcceptedOn day.Day `json:"accepted_on,omitzero"`
 	Percent    int     `json:"percent"`
-	PercentOn  day.Day `json:"percent_on"`
+	PercentOn  day.Day `json:"percent_on,omitzero"`
 	ReportID   int64   `json:"report_id,omitempty"`
 }
 
@@ -144,6 +151,9 @@ const (
 // Statuses lists them in display order, worst first.
 var Statuses = []Status{Overdue, AtRisk, OnTrack, NotDue, DoneLate, DoneOnTime}
 
+// Enum lists the values for the API's document.
+func (Status) Enum() []string { return enum.Of(Statuses...) }
+
 // Done reports whether a status is a completion.
 func (s Status) Done() bool { return s == DoneOnTime || s == DoneLate }
 
@@ -160,6 +170,9 @@ const (
 // ReportStatuses lists them.
 var ReportStatuses = []ReportStatus{NotStarted, InProgress, Completed}
 
+// Enum lists the values for the API's document.
+func (ReportStatus) Enum() []string { return enum.Of(ReportStatuses...) }
+
 // ReviewState is where a report stands with the coordinator.
 type ReviewState string
 
@@ -169,6 +182,9 @@ const (
 	Accepted  ReviewState = "accepted"
 	Returned  ReviewState = "returned"
 )
+
+// Enum lists the values for the API's document.
+func (ReviewState) Enum() []string { return enum.Of(Submitted, Accepted, Returned) }
 
 // Report is a progress report of the lead unit for a reporting period.
 type Report struct {
@@ -182,14 +198,14 @@ type Report struct {
 	DoneText      string       `json:"done"`
 	Obstacles     string       `json:"obstacles"`
 	Proposals     string       `json:"proposals"`
-	CompletedOn   day.Day      `json:"completed_on"`
+	CompletedOn   day.Day      `json:"completed_on,omitzero"`
 	State         ReviewState  `json:"state"`
 	SubmittedBy   int64        `json:"submitted_by,omitempty"`
 	SubmittedAt   time.Time    `json:"submitted_at"`
 	SubmittedOn   day.Day      `json:"submitted_on"`
 	ReviewedBy    int64        `json:"reviewed_by,omitempty"`
 	ReviewedAt    *time.Time   `json:"reviewed_at,omitempty"`
-	ReviewedOn    day.Day      `json:"reviewed_on"`
+	ReviewedOn    day.Day      `json:"reviewed_on,omitzero"`
 	ReviewComment string       `json:"review_comment"`
 	FileIDs       []int64      `json:"file_ids"`
 }
@@ -225,7 +241,7 @@ type Notification struct {
 	TaskID    int64      `json:"task_id,omitempty"`
 	TaskTitle string     `json:"task_title"`
 	ReportID  int64      `json:"report_id,omitempty"`
-	DueOn     day.Day    `json:"due_on"`
+	DueOn     day.Day    `json:"due_on,omitzero"`
 	CreatedAt time.Time  `json:"created_at"`
 	Read      bool       `json:"read"`
 }

@@ -203,7 +203,7 @@ type ReportInput struct {
 	Done         string       `json:"done"`
 	Obstacles    string       `json:"obstacles"`
 	Proposals    string       `json:"proposals"`
-	CompletedOn  day.Day      `json:"completed_on"`
+	CompletedOn  day.Day      `json:"completed_on,omitzero"`
 	Files        []Upload     `json:"-"`
 }
 

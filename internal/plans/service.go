@@ -135,7 +135,7 @@ func (s *Service) open(ctx context.Context, actor *auth.Actor, id int64) (*acces
 		a.full = true
 		return a, nil
 	}
-	if t.Covers(d.OwnerUnitID, actor.ScopeUnitID) {
+	if fromAbove(t, d.OwnerUnitID) {
 		return a, nil // a document from above the reader applies to them
 	}
 	ok, err := s.givesTasks(ctx, t, d.ID)
@@ -146,6 +146,41 @@ func (s *Service) open(ctx context.Context, actor *auth.Actor, id int64) (*acces
 		return nil, errs.ForbiddenErr()
 	}
 	return a, nil
+}
+
+// fromAbove reports whether a document's owner is above the reader: a
+// unit the reader's unit lies (or lay) under, or a unit such a unit was
+// formed from. Phường Pleiku, under the new Gia Lai, reads old Gia Lai's
+// 687/KH-UBND, which it carries out; it may not change it.
+func fromAbove(t *org.Scoped, owner int64) bool {
+	if t.Covers(owner, t.Actor.ScopeUnitID) {
+		return true
+	}
+	seen := map[int64]bool{}
+	var formedFrom func(id int64) bool
+	formedFrom = func(id int64) bool {
+		if id == owner {
+			return true
+		}
+		if seen[id] {
+			return false
+		}
+		seen[id] = true
+		for _, l := range t.Predecessors(id) {
+			if formedFrom(l.PredecessorID) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, v := range t.History(t.Actor.ScopeUnitID) {
+		for _, a := range t.Ancestors(v.UnitID, v.From) {
+			if formedFrom(a.UnitID) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // givesTasks reports whether a document gives any unit of the reader's
@@ -381,9 +416,15 @@ func (s *Service) listDocs(ctx context.Context, t *org.Scoped, d day.Day, tasks 
 		return nil, err
 	}
 	var visible []DocRow
+	above := map[int64]bool{}
 	for _, doc := range all {
 		full := t.InScope(doc.OwnerUnitID)
-		if !full && !t.Covers(doc.OwnerUnitID, t.Actor.ScopeUnitID) && !giving[doc.ID] {
+		up, ok := above[doc.OwnerUnitID]
+		if !ok && !full {
+			up = fromAbove(t, doc.OwnerUnitID)
+			above[doc.OwnerUnitID] = up
+		}
+		if !full && !up && !giving[doc.ID] {
 			continue
 		}
 		r := DocRow{Document: *doc, Full: full}

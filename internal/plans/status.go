@@ -244,3 +244,37 @@ func (c Counts) Rate() float64 {
 	}
 	return float64(c.Done) / float64(c.Total)
 }
+
+// PeriodParts splits a period for its label: kind is "h1", "h2",
+// "quarter" (n 1–4), "year" or "once".
+func PeriodParts(period string) (kind string, year, n int) {
+	y, err := strconv.Atoi(strings.SplitN(period, "-", 2)[0])
+	if err != nil {
+		return "once", 0, 0
+	}
+	switch rest := strings.TrimPrefix(period, strconv.Itoa(y)); rest {
+	case "":
+		return "year", y, 0
+	case "-H1":
+		return "h1", y, 1
+	case "-H2":
+		return "h2", y, 2
+	case "-Q1", "-Q2", "-Q3", "-Q4":
+		return "quarter", y, int(rest[2] - '0')
+	}
+	return "once", 0, 0
+}
+
+// ReportPeriod is the period a report speaks of: its deadline's quarter
+// for a quarterly task (a report of Q1 is of the first quarter, not of a
+// half-year), otherwise the six months it was written for.
+func (v *TaskView) ReportPeriod(r Report) string {
+	for _, o := range v.Occurrences {
+		if o.ID == r.OccurrenceID {
+			if k, _, _ := PeriodParts(o.Period); k == "quarter" {
+				return o.Period
+			}
+		}
+	}
+	return r.Period
+}

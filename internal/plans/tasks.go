@@ -129,7 +129,7 @@ type TaskInput struct {
 	LeadUnitID  int64    `json:"lead_unit_id"`
 	SupportIDs  []int64  `json:"support_unit_ids"`
 	Schedule    Schedule `json:"schedule"`
-	DueOn       day.Day  `json:"due_on"`
+	DueOn       day.Day  `json:"due_on,omitzero"`
 	Output      string   `json:"output"`
 	TargetID    int64    `json:"target_id,omitempty"`
 }
@@ -388,7 +388,7 @@ type TargetInput struct {
 	IndicatorCode string   `json:"indicator_code"`
 	Goal          *float64 `json:"goal,omitempty"`
 	Measure       string   `json:"measure"`
-	DueOn         day.Day  `json:"due_on"`
+	DueOn         day.Day  `json:"due_on,omitzero"`
 }
 
 // AddTarget adds a target to a plan.

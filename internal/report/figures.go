@@ -260,7 +260,7 @@ type LowerFig struct {
 	Status   string  `json:"status"` // issued, draft or "" (none)
 	ReportID int64   `json:"report_id,omitempty"`
 	Number   string  `json:"number,omitempty"`
-	IssuedOn day.Day `json:"issued_on"`
+	IssuedOn day.Day `json:"issued_on,omitzero"`
 }
 
 // RemarkFig is an obstacle or proposal a unit wrote in a task report.

@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/enum"
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"golang.org/x/text/unicode/norm"
 )
@@ -39,6 +40,9 @@ const (
 // Kinds lists them.
 var Kinds = []Kind{Review, Apparatus}
 
+// Enum lists the values for the API's document.
+func (Kind) Enum() []string { return enum.Of(Kinds...) }
+
 // Status is where a report stands.
 type Status string
 
@@ -49,6 +53,9 @@ const (
 	Issued     Status = "issued"
 	Superseded Status = "superseded"
 )
+
+// Enum lists the values for the API's document.
+func (Status) Enum() []string { return enum.Of(Draft, Issued, Superseded) }
 
 // Heading is what the first lines and the last block of the document say:
 // who issues it, its symbol and place, who signs and who receives it.
@@ -112,7 +119,7 @@ type Report struct {
 	Status   Status   `json:"status"`
 	// Number and IssuedOn are given when issued.
 	Number   int     `json:"number,omitempty"`
-	IssuedOn day.Day `json:"issued_on"`
+	IssuedOn day.Day `json:"issued_on,omitzero"`
 	// Supersedes is the issued report this one replaces (when issued);
 	// SupersededBy the one that replaced it.
 	Supersedes   int64 `json:"supersedes_id,omitempty"`

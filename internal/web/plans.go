@@ -191,6 +191,7 @@ type draftRow struct {
 	Include                                 bool
 	Group, Code, Title, Desc, Lead, Support string
 	Schedule, Due, Output                   string
+	Dates                                   string // every date of a deadline that names several
 	Notes                                   []string
 }
 
@@ -202,7 +203,7 @@ type draftPage struct {
 	Meta      parse.Meta
 	Choices   []plans.UnitChoice
 	Schedules []plans.Schedule
-	Targets   []string
+	Targets   []parse.Target
 }
 
 // planDraft reads pasted text, or an uploaded spreadsheet, into a draft
@@ -257,7 +258,14 @@ func (s *Server) planDraft(w http.ResponseWriter, r *http.Request) {
 	for _, g := range d.Groups {
 		for _, t := range g.Tasks {
 			row := draftRow{I: len(dp.Rows), Include: true, Group: g.Title, Code: t.Code, Title: t.Title, Desc: t.Description,
-				Lead: t.Lead, Support: strings.Join(t.Support, "; "), Schedule: t.Deadline.Schedule, Output: t.Output, Notes: notes[t.Line]}
+				Lead: t.Lead, Support: strings.Join(append(append([]string{}, t.Support...), t.SupportWords...), "; "), Schedule: t.Deadline.Schedule,
+				Output: t.Output, Notes: notes[t.Line]}
+			for i, dd := range t.Deadline.Dates {
+				if i > 0 {
+					row.Dates += "; "
+				}
+				row.Dates += dd.String()
+			}
 			if row.Schedule == "" {
 				row.Schedule = string(plans.Once)
 			}

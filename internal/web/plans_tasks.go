@@ -300,3 +300,17 @@ func (s *Server) noticeRead(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errs.Invalidf("err.bad_request", "Reason", "mark read"))
 	})
 }
+
+// TaskPeriod names a task's period (2026-H1, 2026-Q3, 2026, once) in the
+// page's language.
+func (p *Page) TaskPeriod(period string) string {
+	kind, y, n := plans.PeriodParts(period)
+	roman := []string{"", "I", "II", "III", "IV"}
+	switch kind {
+	case "quarter":
+		return p.L.T("plans.period.quarter", "Q", roman[n], "N", n, "Year", y)
+	case "once":
+		return p.L.T("plans.period.once")
+	}
+	return p.L.T("plans.period."+kind, "Year", y)
+}

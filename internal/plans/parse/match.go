@@ -145,3 +145,125 @@ func (m *Matcher) Find(phrase string) []Unit {
 	}
 	return out
 }
+
+// FindAll is Find, and also the parts of the phrase that name no unit,
+// as the phrase wrote them: "Sở Nội vụ, Ban Dân tộc và các cơ quan liên
+// quan" gives Sở Nội vụ and ["Ban Dân tộc", "các cơ quan liên quan"] when
+// the second is unknown. Parts are split at ";", "," and "và"; a part is
+// named when it lies within (or holds) a unit's name found in the phrase,
+// so a name with a comma or a "và" in it stays whole.
+func (m *Matcher) FindAll(phrase string) ([]Unit, []string) {
+	found := m.Find(phrase)
+	var names []string
+	for _, u := range found {
+		names = append(names, normalise(u.Name))
+		for _, a := range u.Aliases {
+			names = append(names, normalise(a))
+		}
+	}
+	named := func(part string) bool {
+		np := stripFiller(normalise(part))
+		if np == "" {
+			return true
+		}
+		for _, n := range names {
+			if strings.Contains(n, np) || strings.Contains(np, n) {
+				return true
+			}
+		}
+		// an abbreviation of a found unit ("Sở GD&ĐT" after its full name)
+		for _, u := range m.Find(part) {
+			for _, f := range found {
+				if u.ID == f.ID {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	var unknown []string
+	for _, clause := range strings.Split(phrase, ";") {
+		var run []string // consecutive unnamed parts, joined back as written
+		flush := func() {
+			if w := strings.Trim(strings.Join(run, ""), " ,.;:"); w != "" {
+				w = strings.TrimSpace(trimFillerWords(w))
+				if w != "" {
+					unknown = append(unknown, w)
+				}
+			}
+			run = nil
+		}
+		for _, part := range splitParts(clause) {
+			if named(part) {
+				flush()
+				continue
+			}
+			run = append(run, part)
+		}
+		flush()
+	}
+	return found, unknown
+}
+
+// splitParts cuts a clause before each "," and " và ", keeping the
+// separators with the part they start, so joining parts gives the clause.
+func splitParts(s string) []string {
+	var out []string
+	start := 0
+	for i := 0; i < len(s); i++ {
+		cut := 0
+		switch {
+		case s[i] == ',':
+			cut = 1
+		case strings.HasPrefix(s[i:], " và "):
+			cut = len(" và ")
+		}
+		if cut > 0 && i > start {
+			out = append(out, s[start:i])
+			start = i
+			i += cut - 1
+		}
+	}
+	return append(out, s[start:])
+}
+
+var fillers = []string{"phoi hop voi", "phoi hop", "voi", "va", ","}
+
+// stripFiller removes the joining words of a folded part.
+func stripFiller(np string) string {
+	for changed := true; changed; {
+		changed = false
+		np = strings.TrimSpace(np)
+		for _, f := range fillers {
+			if strings.HasPrefix(np, f+" ") || np == f {
+				np, changed = strings.TrimPrefix(np, f), true
+			}
+			if strings.HasSuffix(np, " "+f) {
+				np, changed = strings.TrimSuffix(np, f), true
+			}
+		}
+	}
+	return strings.Trim(np, " ,.")
+}
+
+// trimFillerWords removes the joining words at the ends of words as
+// written ("và các cơ quan liên quan phối hợp" → "các cơ quan liên quan").
+func trimFillerWords(w string) string {
+	for changed := true; changed; {
+		changed = false
+		w = strings.Trim(w, " ,.;:")
+		f := locale.Fold(w)
+		for _, x := range fillers[:4] {
+			if strings.HasPrefix(f, x+" ") {
+				w, changed = string([]rune(w)[len([]rune(x))+1:]), true
+				break
+			}
+			if strings.HasSuffix(f, " "+x) {
+				r := []rune(w)
+				w, changed = string(r[:len(r)-len([]rune(x))-1]), true
+				break
+			}
+		}
+	}
+	return w
+}

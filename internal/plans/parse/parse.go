@@ -43,8 +43,27 @@ const (
 // Deadline is when a task is due.
 type Deadline struct {
 	Schedule string  `json:"schedule"` // one of the schedules, "" when none was found
-	Due      day.Day `json:"due_on"`   // for Once
-	Text     string  `json:"text"`     // the words it was read from
+	Due      day.Day `json:"due_on"`   // for Once: the first date
+	// Dates are every date the words name, in order: "trước ngày 15/6 và
+	// 15/12 hằng năm" is two dates of every year (Year 0), "30/6/2025 và
+	// 31/12/2025" two dates of a year.
+	Dates []Date `json:"dates,omitempty"`
+	Text  string `json:"text"` // the words it was read from
+}
+
+// Date is a day of a month, of one year or (Year 0) of every year.
+type Date struct {
+	Day   int `json:"day"`
+	Month int `json:"month"`
+	Year  int `json:"year,omitempty"`
+}
+
+// String is the date as written: 15/6, or 15/6/2025.
+func (d Date) String() string {
+	if d.Year == 0 {
+		return strconv.Itoa(d.Day) + "/" + strconv.Itoa(d.Month)
+	}
+	return strconv.Itoa(d.Day) + "/" + strconv.Itoa(d.Month) + "/" + strconv.Itoa(d.Year)
 }
 
 // Unit is a unit the parser may recognise.
@@ -68,8 +87,11 @@ type Task struct {
 	LeadID      int64    `json:"lead_unit_id,omitempty"`
 	Support     []string `json:"support"`
 	SupportIDs  []int64  `json:"support_unit_ids"`
-	Deadline    Deadline `json:"deadline"`
-	Output      string   `json:"output"`
+	// SupportWords are the supporting units the reader could not resolve,
+	// kept as the text said them (each with a warning on the task's line).
+	SupportWords []string `json:"support_words"`
+	Deadline     Deadline `json:"deadline"`
+	Output       string   `json:"output"`
 }
 
 // Group is a group of tasks.
@@ -93,14 +115,24 @@ type Meta struct {
 	Type       string  `json:"type"` // the word: "Kế hoạch", "Quyết định"…
 	Title      string  `json:"title"`
 	Issued     day.Day `json:"issued_on"`
-	Implements string  `json:"implements"` // the number of the document it implements
+	Implements string  `json:"implements"` // the number of the document it implements ("thực hiện…", "Căn cứ…")
+	Issuer     string  `json:"issuer"`     // the issuing body from the heading: "Ủy ban nhân dân tỉnh Gia Lai"
+	Signer     string  `json:"signer"`     // the name under the signature block
+}
+
+// Target is a measurable target of the plan, due by the end of the year
+// its heading names ("Đến năm 2030") or, failing that, its own words.
+type Target struct {
+	Line  int     `json:"line"`
+	Title string  `json:"title"`
+	Due   day.Day `json:"due_on"`
 }
 
 // Draft is the parsed text.
 type Draft struct {
 	Meta     Meta      `json:"meta"`
 	Groups   []Group   `json:"groups"`
-	Targets  []string  `json:"targets"`
+	Targets  []Target  `json:"targets"`
 	Warnings []Warning `json:"warnings"`
 	Lines    int       `json:"lines"`
 }
@@ -289,17 +321,42 @@ func taskSections(root *node) []*node {
 
 var reFigure = regexp.MustCompile(`\d`)
 
+var reTargetYear = regexp.MustCompile(`(?:den|trong|vao|nam)\s+(?:nam\s+)?(\d{4})`)
+
+// targetYear is the year a heading or a target's words name ("Đến năm
+// 2030", "trong năm 2025"), 0 when none.
+func targetYear(s string) int {
+	m := reTargetYear.FindAllStringSubmatch(locale.Fold(s), -1)
+	if m == nil {
+		return 0
+	}
+	y, _ := year(m[len(m)-1][1])
+	return y
+}
+
 func collectTargets(d *Draft, sec *node) {
-	var walk func(n *node)
-	walk = func(n *node) {
+	var walk func(n *node, y int)
+	walk = func(n *node, y int) {
 		for _, c := range n.children {
 			if len(c.children) == 0 && reFigure.MatchString(c.title) {
-				d.Targets = append(d.Targets, strings.TrimSuffix(c.title, ";"))
+				t := Target{Line: c.line, Title: strings.TrimSuffix(c.title, ";")}
+				ty := y
+				if ty == 0 {
+					ty = targetYear(c.title)
+				}
+				if ty != 0 {
+					t.Due = day.Of(ty, 12, 31)
+				}
+				d.Targets = append(d.Targets, t)
 			}
-			walk(c)
+			cy := y
+			if hy := targetYear(c.title); hy != 0 && len(c.children) > 0 {
+				cy = hy
+			}
+			walk(c, cy)
 		}
 	}
-	walk(sec)
+	walk(sec, targetYear(sec.title))
 }
 
 // checkNumbering warns where a list skips or repeats a number or letter.
@@ -577,14 +634,23 @@ func finish(d *Draft, m *Matcher, r *raw) Task {
 			}
 			supportPhrase = strings.TrimSpace(supportPhrase + "; " + strings.Join(names(units[1:]), "; "))
 		} else {
-			t.Lead = leadPhrase
-			d.warn(t.Line, "plans.warn.lead_unknown", "Phrase", clip(leadPhrase, 80))
+			t.Lead = strings.TrimRight(leadPhrase, ".;:, ")
+			d.warn(t.Line, "plans.warn.lead_unknown", "Phrase", clip(t.Lead, 80))
 		}
 	} else {
 		d.warn(t.Line, "plans.warn.no_lead", "Title", clip(t.Title, 80))
 	}
 	seen := map[int64]bool{t.LeadID: true}
-	for _, u := range m.Find(supportPhrase) {
+	found, unknown := m.FindAll(supportPhrase)
+	t.SupportWords = []string{}
+	for _, w := range unknown {
+		if t.Lead != "" && t.LeadID == 0 && locale.Fold(w) == locale.Fold(t.Lead) {
+			continue
+		}
+		t.SupportWords = append(t.SupportWords, w)
+		d.warn(t.Line, "plans.warn.support_unknown", "Phrase", clip(w, 80))
+	}
+	for _, u := range found {
 		id, name := u.ID, u.Name
 		if u.ReplacedBy != 0 {
 			id, name = u.ReplacedBy, u.ReplacedByName
@@ -667,7 +733,20 @@ func assignment(s, support string) (lead, sup string) {
 	lead = strings.TrimSpace(string(rs[start:ri]))
 	lead = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(lead, "Giao "), "giao "))
 	after := fs[i+len("chu tri"):]
-	if j := strings.Index(after, "phoi hop"); j >= 0 && j < 40 {
+	j := strings.Index(after, "phoi hop")
+	between := strings.Trim(after[:max(j, 0)], " ,;")
+	if k := strings.LastIndex(between, ";"); k >= 0 {
+		between = strings.TrimSpace(between[k+1:])
+	}
+	if j >= 0 && j < 80 && between != "" && !strings.Contains(between, ".") &&
+		!strings.HasPrefix(strings.TrimSpace(after[j+len("phoi hop"):]), "voi") {
+		// "Sở Nội vụ chủ trì; các sở, ban, ngành phối hợp": the units
+		// before "phối hợp"
+		from := utf8.RuneCountInString(fs[:i+len("chu tri")+strings.Index(after, between)])
+		sup = strings.TrimSpace(sup + "; " + string(rs[from:from+utf8.RuneCountInString(between)]))
+		return lead, sup
+	}
+	if j >= 0 && j < 40 {
 		rj := utf8.RuneCountInString(fs[:i+len("chu tri")+j+len("phoi hop")])
 		end := rj
 		for end < len(rs) {
@@ -709,12 +788,52 @@ var (
 	reRange    = regexp.MustCompile(`(\d{4})\s*[-–—]\s*(\d{4})`)
 	reYear     = regexp.MustCompile(`(?:nam|trong nam|den nam)\s*(\d{4})`)
 	reBareYear = regexp.MustCompile(`\b(20\d{2})\b`)
+	reAnyDate  = regexp.MustCompile(`(\d{1,3})\s*/\s*(\d{1,2})(?:\s*/\s*(\d{4}))?`)
 )
+
+// dates are every date a phrase names, dd/mm/yyyy or dd/mm (every year)
+// or in words.
+func dates(f string) []Date {
+	var out []Date
+	for _, m := range reAnyDate.FindAllStringSubmatchIndex(f, -1) {
+		if m[0] > 0 && f[m[0]-1] >= '0' && f[m[0]-1] <= '9' || m[1] < len(f) && (f[m[1]] >= '0' && f[m[1]] <= '9' || f[m[1]] == '/') {
+			continue
+		}
+		dd, _ := strconv.Atoi(f[m[2]:m[3]])
+		mm, _ := strconv.Atoi(f[m[4]:m[5]])
+		if m[6] >= 0 {
+			if d, ok := dmy(f[m[2]:m[3]], f[m[4]:m[5]], f[m[6]:m[7]]); ok {
+				out = append(out, Date{Day: d.Time().Day(), Month: mm, Year: d.Year()})
+			}
+			continue
+		}
+		if mm >= 1 && mm <= 12 && dd >= 1 && dd <= endOfMonth(2024, mm).Time().Day() {
+			out = append(out, Date{Day: dd, Month: mm})
+		}
+	}
+	for _, m := range reDMYWords.FindAllStringSubmatch(f, -1) {
+		if d, ok := dmy(m[1], m[2], m[3]); ok {
+			out = append(out, Date{Day: d.Time().Day(), Month: int(d.Time().Month()), Year: d.Year()})
+		}
+	}
+	return out
+}
 
 // ParseDeadline reads a deadline phrase: a date, a quarter, a half-year, a
 // month, a year or a range of years (due at its end), or a recurring
 // schedule. ok is false when it says nothing of when.
 func ParseDeadline(s string) (Deadline, bool) {
+	dl, ok := parseDeadline(s)
+	if ok {
+		dl.Dates = dates(locale.Fold(s))
+		if len(dl.Dates) < 2 && (dl.Schedule == Once || len(dl.Dates) == 0 || dl.Dates[0].Year != 0) {
+			dl.Dates = nil // one date says no more than Due
+		}
+	}
+	return dl, ok
+}
+
+func parseDeadline(s string) (Deadline, bool) {
 	f := locale.Fold(s)
 	text := strings.TrimSpace(s)
 	switch {
@@ -810,6 +929,7 @@ var docTypes = []string{"KẾ HOẠCH", "QUYẾT ĐỊNH", "CHỈ THỊ", "NGH�
 // readMeta reads the number, type, title, date and the implemented
 // document from the head of the text.
 func readMeta(d *Draft, lines []string) {
+	var implementing, basis string
 	head := lines
 	if len(head) > 80 {
 		head = head[:80]
@@ -844,12 +964,131 @@ func readMeta(d *Draft, lines []string) {
 				}
 			}
 		}
-		if d.Meta.Implements == "" && strings.Contains(locale.Fold(line), "thuc hien") {
+		f := locale.Fold(line)
+		if implementing == "" && strings.Contains(f, "thuc hien") {
 			if m := reImplement.FindStringSubmatch(line); m != nil {
-				d.Meta.Implements = m[1]
+				implementing = m[1]
+			}
+		}
+		// "Căn cứ Luật…; Căn cứ Quyết định số 1690/QĐ-TTg…": the last
+		// document cited is the one the plan carries out
+		if strings.HasPrefix(f, "can cu") {
+			if m := reImplement.FindAllStringSubmatch(line, -1); m != nil {
+				basis = m[len(m)-1][1]
 			}
 		}
 	}
+	d.Meta.Implements = implementing
+	if implementing == "" {
+		d.Meta.Implements = basis
+	}
+	d.Meta.Issuer = issuer(lines)
+	d.Meta.Signer = signer(lines)
+}
+
+// issuer reads the issuing body from the heading's first lines, above
+// "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" (or beside it, on one line):
+// "ỦY BAN NHÂN DÂN / TỈNH GIA LAI" is "Ủy ban nhân dân tỉnh Gia Lai".
+func issuer(lines []string) string {
+	var parts []string
+	for i, raw := range lines {
+		if i > 12 {
+			break
+		}
+		line := locale.CleanString(raw)
+		if j := strings.Index(locale.Fold(line), "cong hoa xa hoi"); j >= 0 {
+			if j > 0 { // one line: "ỦY BAN NHÂN DÂN TỈNH GIA LAI    CỘNG HÒA…"
+				parts = append(parts, strings.TrimSpace(string([]rune(line)[:utf8.RuneCountInString(locale.Fold(line)[:j])])))
+			}
+			break
+		}
+		if line == "" || strings.Trim(line, "-–—_ ") == "" {
+			if len(parts) > 0 {
+				break
+			}
+			continue
+		}
+		if line != strings.ToUpper(line) {
+			return ""
+		}
+		parts = append(parts, line)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return properCase(strings.Join(parts, " "))
+}
+
+// properCase writes an upper-case body's name as a sentence, its place
+// name capitalised: "ỦY BAN NHÂN DÂN TỈNH GIA LAI" → "Ủy ban nhân dân tỉnh
+// Gia Lai".
+func properCase(s string) string {
+	kinds := map[string]bool{"tinh": true, "huyen": true, "xa": true, "phuong": true, "thi": true, "thanh": true, "quan": true,
+		"pho": true, "tran": true, "dac": true, "khu": true}
+	words := strings.Fields(strings.ToLower(s))
+	place := -1
+	for i, w := range words {
+		if i > 0 && kinds[locale.Fold(w)] {
+			place = i + 1
+			continue
+		}
+		if place > 0 {
+			break
+		}
+	}
+	for i := range words {
+		if i == 0 || place > 0 && i >= place {
+			words[i] = upperFirst(words[i])
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+var reSignTitle = regexp.MustCompile(`^(tm|kt|tl|ttl|q|tuq)\.\s|^(pho )?(chu tich|giam doc|truong ban|bi thu|thu truong|bo truong)$`)
+
+// signer is the name under the signature block: after "TM. ỦY BAN NHÂN
+// DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", the first line that is a person's
+// name (two to six words, each capitalised).
+func signer(lines []string) string {
+	from := len(lines) - 60
+	if from < 0 {
+		from = 0
+	}
+	in := false
+	for _, raw := range lines[from:] {
+		line := locale.CleanString(raw)
+		if line == "" {
+			continue
+		}
+		f := locale.Fold(line)
+		if reSignTitle.MatchString(f) {
+			in = true
+			continue
+		}
+		if in && personName(line) {
+			return line
+		}
+	}
+	return ""
+}
+
+func personName(s string) bool {
+	w := strings.Fields(s)
+	if len(w) < 2 || len(w) > 6 || s == strings.ToUpper(s) {
+		return false
+	}
+	for _, x := range w {
+		r, _ := utf8.DecodeRuneInString(x)
+		if !unicode.IsUpper(r) {
+			return false
+		}
+		for _, c := range x {
+			if !unicode.IsLetter(c) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func upperFirst(s string) string {

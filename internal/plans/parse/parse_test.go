@@ -50,8 +50,12 @@ func TestPlan687(t *testing.T) {
 		}
 		t.Fatalf("groups %d tasks %d", len(d.Groups), d.TaskCount())
 	}
-	if len(d.Targets) != 3 {
-		t.Errorf("targets %q", d.Targets)
+	// each target is due by the end of the year its heading names
+	if len(d.Targets) != 3 || !d.Targets[0].Due.Equal(day.Of(2025, 12, 31)) || !d.Targets[2].Due.Equal(day.Of(2030, 12, 31)) {
+		t.Errorf("targets %+v", d.Targets)
+	}
+	if d.Meta.Issuer != "Ủy ban nhân dân tỉnh Gia Lai" {
+		t.Errorf("issuer %q", d.Meta.Issuer)
 	}
 	byCode := map[string]Task{}
 	for _, g := range d.Groups {
@@ -79,15 +83,31 @@ func TestPlan687(t *testing.T) {
 	check("3.d", 4, []int64{}, Yearly, day.Day{})
 	check("4.b", 2, []int64{}, Regular, day.Day{})
 	check("4.c", 2, []int64{7}, HalfYearly, day.Day{})
+	// both dates of a report due mid-June and mid-December
+	if got := fmt.Sprint(byCode["4.c"].Deadline.Dates); got != "[15/6 15/12]" {
+		t.Errorf("4.c dates %s", got)
+	}
+	// the supporting units it cannot resolve stay as words, with a warning
+	if got := fmt.Sprint(byCode["4.a"].SupportWords); got != "[Ủy ban nhân dân các huyện, thị xã, thành phố]" {
+		t.Errorf("4.a support words %q", got)
+	}
+	if got := byCode["1.a"].SupportWords; len(got) != 0 {
+		t.Errorf("1.a support words %q", got)
+	}
 	if tk := byCode["1.b"]; tk.Output != "Quyết định của Ủy ban nhân dân tỉnh ban hành Quy chế." || tk.Title != "Ban hành Quy chế hoạt động của Mạng lưới chuyển đổi số tỉnh Gia Lai" {
 		t.Errorf("1.b: %q / %q", tk.Title, tk.Output)
 	}
 	if tk := byCode["1.a"]; strings.Contains(tk.Title, "chủ trì") {
 		t.Errorf("the assignment stays in the title: %q", tk.Title)
 	}
-	var successor, unknown int
+	var successor, unknown, support int
 	for _, w := range d.Warnings {
 		switch w.Key {
+		case "plans.warn.support_unknown":
+			support++
+			if w.Line != byCode["4.a"].Line && w.Line != byCode["2.b"].Line && w.Line != byCode["3.d"].Line {
+				t.Errorf("support warning on line %d: %+v", w.Line, w)
+			}
 		case "plans.warn.successor":
 			successor++
 		case "plans.warn.lead_unknown", "plans.warn.no_lead":
@@ -98,27 +118,83 @@ func TestPlan687(t *testing.T) {
 	if successor == 0 {
 		t.Error("no warning that Sở TT&TT's tasks went to its successor")
 	}
+	if support != 3 {
+		t.Errorf("%d warnings of unknown supporting units, want 3 (2.b, 3.d, 4.a)", support)
+	}
+	if got := fmt.Sprint(byCode["2.b"].SupportWords, byCode["3.d"].SupportWords); got != "[các sở, ban, ngành] [Sở Kế hoạch và Đầu tư]" {
+		t.Errorf("support words %s", got)
+	}
+}
+
+// TestKeepsEverything: what the reader cannot resolve it keeps, and it
+// reads the document a plan rests on ("Căn cứ"), its issuer and signer.
+func TestKeepsEverything(t *testing.T) {
+	text := `ỦY BAN NHÂN DÂN
+HUYỆN CHƯ PĂH
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Số: 12/KH-UBND
+Chư Păh, ngày 5 tháng 4 năm 2024
+KẾ HOẠCH
+Chuyển đổi số năm 2024
+Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;
+Căn cứ Kế hoạch số 687/KH-UBND ngày 27/3/2024 của Ủy ban nhân dân tỉnh Gia Lai;
+I. MỤC TIÊU
+1. Đến năm 2030:
+- 80% hồ sơ trực tuyến toàn trình.
+- 100% xã có Tổ công nghệ số cộng đồng đến năm 2025.
+II. NHIỆM VỤ
+1. Rà soát thủ tục hành chính
+- Cơ quan chủ trì: Phòng Văn hóa huyện.
+- Cơ quan phối hợp: Sở Nội vụ, Ban Dân tộc và các đơn vị liên quan.
+- Thời gian: trước ngày 30/6/2024 và 31/12/2024.
+TM. ỦY BAN NHÂN DÂN
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+Nguyễn Văn An
+`
+	d, err := Parse(text, units)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Meta.Implements != "687/KH-UBND" || d.Meta.Issuer != "Ủy ban nhân dân huyện Chư Păh" || d.Meta.Signer != "Nguyễn Văn An" {
+		t.Errorf("meta %+v", d.Meta)
+	}
+	if len(d.Targets) != 2 || !d.Targets[0].Due.Equal(day.Of(2030, 12, 31)) || !d.Targets[1].Due.Equal(day.Of(2030, 12, 31)) {
+		t.Errorf("targets %+v", d.Targets)
+	}
+	tk := d.Groups[0].Tasks[0]
+	if tk.Lead != "Phòng Văn hóa huyện" || tk.LeadID != 0 {
+		t.Errorf("lead %q %d", tk.Lead, tk.LeadID)
+	}
+	if fmt.Sprint(tk.SupportIDs) != "[3]" || fmt.Sprint(tk.SupportWords) != "[Ban Dân tộc các đơn vị liên quan]" && fmt.Sprint(tk.SupportWords) != "[Ban Dân tộc và các đơn vị liên quan]" {
+		t.Errorf("support %v %q", tk.SupportIDs, tk.SupportWords)
+	}
+	if tk.Deadline.Schedule != Once || !tk.Deadline.Due.Equal(day.Of(2024, 6, 30)) || fmt.Sprint(tk.Deadline.Dates) != "[30/6/2024 31/12/2024]" {
+		t.Errorf("deadline %+v", tk.Deadline)
+	}
 }
 
 func TestDeadlines(t *testing.T) {
 	for in, want := range map[string]Deadline{
-		"Thời gian thực hiện: năm 2025":  {Schedule: Once, Due: day.Of(2025, 12, 31)},
-		"hằng năm":                       {Schedule: Yearly},
-		"Hàng quý":                       {Schedule: Quarterly},
-		"thường xuyên":                   {Schedule: Regular},
-		"Quý II/2025":                    {Schedule: Once, Due: day.Of(2025, 6, 30)},
-		"quý 4 năm 2026":                 {Schedule: Once, Due: day.Of(2026, 12, 31)},
-		"trước ngày 30/6/2025":           {Schedule: Once, Due: day.Of(2025, 6, 30)},
-		"trước ngày 15 tháng 8 năm 2025": {Schedule: Once, Due: day.Of(2025, 8, 15)},
-		"tháng 9/2025":                   {Schedule: Once, Due: day.Of(2025, 9, 30)},
-		"tháng 2 năm 2024":               {Schedule: Once, Due: day.Of(2024, 2, 29)},
-		"giai đoạn 2024 - 2025":          {Schedule: Once, Due: day.Of(2025, 12, 31)},
-		"6 tháng đầu năm 2026":           {Schedule: Once, Due: day.Of(2026, 6, 30)},
-		"định kỳ 6 tháng":                {Schedule: HalfYearly},
-		"31/02/2025, rồi năm 2025":       {Schedule: Once, Due: day.Of(2025, 12, 31)},
+		"Thời gian thực hiện: năm 2025":     {Schedule: Once, Due: day.Of(2025, 12, 31)},
+		"hằng năm":                          {Schedule: Yearly},
+		"Hàng quý":                          {Schedule: Quarterly},
+		"thường xuyên":                      {Schedule: Regular},
+		"Quý II/2025":                       {Schedule: Once, Due: day.Of(2025, 6, 30)},
+		"quý 4 năm 2026":                    {Schedule: Once, Due: day.Of(2026, 12, 31)},
+		"trước ngày 30/6/2025":              {Schedule: Once, Due: day.Of(2025, 6, 30)},
+		"trước ngày 15 tháng 8 năm 2025":    {Schedule: Once, Due: day.Of(2025, 8, 15)},
+		"tháng 9/2025":                      {Schedule: Once, Due: day.Of(2025, 9, 30)},
+		"tháng 2 năm 2024":                  {Schedule: Once, Due: day.Of(2024, 2, 29)},
+		"giai đoạn 2024 - 2025":             {Schedule: Once, Due: day.Of(2025, 12, 31)},
+		"6 tháng đầu năm 2026":              {Schedule: Once, Due: day.Of(2026, 6, 30)},
+		"định kỳ 6 tháng":                   {Schedule: HalfYearly},
+		"31/02/2025, rồi năm 2025":          {Schedule: Once, Due: day.Of(2025, 12, 31)},
+		"trước ngày 15/6 và 15/12 hằng năm": {Schedule: Yearly, Dates: []Date{{15, 6, 0}, {15, 12, 0}}},
+		"30/6/2025 và 31/12/2025":           {Schedule: Once, Due: day.Of(2025, 6, 30), Dates: []Date{{30, 6, 2025}, {31, 12, 2025}}},
 	} {
 		got, ok := ParseDeadline(in)
-		if !ok || got.Schedule != want.Schedule || !got.Due.Equal(want.Due) {
+		if !ok || got.Schedule != want.Schedule || !got.Due.Equal(want.Due) || fmt.Sprint(got.Dates) != fmt.Sprint(want.Dates) {
 			t.Errorf("%q: %+v %v, want %+v", in, got, ok, want)
 		}
 	}
