@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mangluoi/mangluoi/internal/app"
 	"github.com/mangluoi/mangluoi/internal/apptest"
@@ -139,6 +140,18 @@ func TestRevokedEverywhere(t *testing.T) {
 		}
 		if st := status(mine, "/api/v1/me"); st != http.StatusUnauthorized {
 			t.Fatalf("the disabled account still works on the other server: %d", st)
+		}
+		// a session cut short in the database
+		short := on(s.SessionFor(t, pleiku))
+		if st := status(short, "/api/v1/me"); st != http.StatusOK {
+			t.Fatalf("new session: %d", st)
+		}
+		if _, err := s.DB.ExecContext(context.Background(), `UPDATE sessions SET expires_at = $1 WHERE user_id = $2`,
+			apptest.Now.Add(-time.Minute), pleiku.ID); err != nil {
+			t.Fatal(err)
+		}
+		if st := status(short, "/api/v1/me"); st != http.StatusUnauthorized {
+			t.Fatalf("the session cut short still works on the other server: %d", st)
 		}
 	})
 }
