@@ -21,6 +21,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/db"
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/files"
+	"github.com/mangluoi/mangluoi/internal/home"
 	"github.com/mangluoi/mangluoi/internal/httpx"
 	"github.com/mangluoi/mangluoi/internal/indicator"
 	"github.com/mangluoi/mangluoi/internal/locale"
@@ -44,6 +45,8 @@ type Deps struct {
 	Assess     *assess.Service
 	// Reports are the periodic reports.
 	Reports *report.Service
+	// Home is each user's first screen.
+	Home    *home.Service
 	Files   *files.Store
 	Catalog *locale.Catalog
 	Log     *slog.Logger

@@ -204,7 +204,7 @@ func (a *API) registerIndicators() {
 	unit := httpx.Param{Name: "unit", Type: "integer", Description: "a unit of your scope (default: your scope)"}
 	mode := httpx.Param{Name: "mode", Type: "string", Description: "asis (each period's tree, default) or restated (carried into the units of ?d=, through the lineage)"}
 	basis := httpx.Param{Name: "basis", Type: "string", Description: "approved (default: what a leader looks at counts only what was checked), submitted, or all entered"}
-	d := httpx.Param{Name: "d", Type: "string", Description: "the date whose units restated figures are carried into (today if absent)"}
+	d := httpx.Param{Name: "d", Type: "string", Format: "date", Description: "the date whose units restated figures are carried into (today if absent)"}
 	period := httpx.Param{Name: "period", Type: "string", Description: "2026-10, 2026-Q3, 2026-H1 or 2026 (default: the last period that ended)"}
 	a.handle("GET", "/indicators", &httpx.Doc{Summary: "The indicators you may see (the national catalogue, your province's)", Tag: "indicators",
 		Query: []httpx.Param{{Name: "all", Type: "boolean", Description: "include indicators no longer used"}}, Response: IndicatorList{}}, a.listIndicators)
@@ -213,6 +213,9 @@ func (a *API) registerIndicators() {
 	a.handle("GET", "/indicators/{id}", &httpx.Doc{Summary: "An indicator's definition", Tag: "indicators", Response: indicator.Indicator{}}, a.getIndicator)
 	a.handle("GET", "/indicators/{id}/figures", &httpx.Doc{Summary: "An indicator for a unit and period, and for each unit directly under it, computed now",
 		Tag: "indicators", Query: []httpx.Param{unit, period, mode, basis, d}, Response: Figures{}}, a.indicatorFigures)
+	a.handle("GET", "/indicators/{id}/provenance", &httpx.Doc{Summary: "How a figure was made: a unit's own reported value (who entered it, when, evidence, who approved it, its history), the units below with their figures and the expected units it does not count (paged), a formula's parts, a longer period's periods",
+		Tag: "indicators", Query: []httpx.Param{unit, period, mode, basis, d, {Name: "page", Type: "integer", Description: "page of the missing units (50 a page, from 1)"}},
+		Response: indicator.Provenance{}}, a.indicatorProvenance)
 	a.handle("GET", "/indicators/{id}/series", &httpx.Doc{Summary: "An indicator for a unit over periods", Tag: "indicators",
 		Query:    []httpx.Param{unit, {Name: "from", Type: "string", Description: "first period (default: a year before to)"}, {Name: "to", Type: "string", Description: "last period (default: the last that ended)"}, mode, basis, d},
 		Response: Series{}}, a.indicatorSeries)
@@ -360,6 +363,35 @@ func (a *API) indicatorFigures(w http.ResponseWriter, r *http.Request) {
 		out.Target = &TargetProgress{Year: pr.Target.Year, Target: pr.Target.Value, Expected: pr.Expected, Actual: pr.Actual.Value, Light: string(pr.Light)}
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+func (a *API) indicatorProvenance(w http.ResponseWriter, r *http.Request) {
+	ctx, actor := r.Context(), httpx.Actor(r)
+	id, err := httpx.PathID(r, "id")
+	var ind *indicator.Indicator
+	if err == nil {
+		ind, err = a.Indicators.Get(ctx, actor, id)
+	}
+	var q indicator.Query
+	if err == nil {
+		q, err = a.query(r, ind)
+	}
+	page := 1
+	if err == nil {
+		var n int64
+		if n, err = int64Param(r, "page"); n > 0 {
+			page = int(n)
+		}
+	}
+	var p *indicator.Provenance
+	if err == nil {
+		p, err = a.Indicators.Provenance(ctx, actor, q, page)
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, p)
 }
 
 func seriesOf(ind *indicator.Indicator, unit int64, mode indicator.Mode, basis indicator.Basis, pts []indicator.Point) Series {

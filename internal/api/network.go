@@ -21,7 +21,7 @@ type OrgList struct {
 }
 
 func (a *API) registerNetwork() {
-	d := httpx.Param{Name: "d", Type: "string", Description: "as of this date (yyyy-mm-dd); today if absent"}
+	d := httpx.Param{Name: "d", Type: "string", Format: "date", Description: "as of this date (yyyy-mm-dd); today if absent"}
 	unit := httpx.Param{Name: "unit", Type: "integer", Description: "a unit of your scope (default: your scope)"}
 	teamQuery := []httpx.Param{d, unit, {Name: "status", Type: "string", Description: "active, suspended or dissolved"},
 		{Name: "idle", Type: "boolean", Description: "only active teams with no activity in the last 60 days"},
@@ -44,7 +44,7 @@ func (a *API) registerNetwork() {
 	a.handle("POST", "/teams/{id}/members", &httpx.Doc{Summary: "Add a person (recorded or new) to a team", Tag: "network",
 		Request: network.MemberInput{}, Response: network.Membership{}, Status: 201}, a.addTeamMember)
 	a.handle("GET", "/teams/{id}/activities", &httpx.Doc{Summary: "A team's activities, newest first", Tag: "network",
-		Query:    []httpx.Param{{Name: "from", Type: "string"}, {Name: "to", Type: "string"}, {Name: "limit", Type: "integer"}, {Name: "offset", Type: "integer"}},
+		Query:    []httpx.Param{{Name: "from", Type: "string", Format: "date"}, {Name: "to", Type: "string", Format: "date"}, {Name: "limit", Type: "integer"}, {Name: "offset", Type: "integer"}},
 		Response: network.ActivityPage{}}, a.teamActivities)
 	a.handle("POST", "/team-members/{id}/end", &httpx.Doc{Summary: "A member leaves their team on a date", Tag: "network", Request: network.EndInput{}, Status: 204}, a.endTeamMember)
 	a.handle("POST", "/team-members/{id}/role", &httpx.Doc{ID: "setTeamMemberRole", Summary: "Give a member another role from a date", Tag: "network",
@@ -69,7 +69,7 @@ func (a *API) registerNetwork() {
 	a.handle("GET", "/network/team-members/export.xlsx", &httpx.Doc{Summary: "Export the members of the teams under a unit", Tag: "network", Query: []httpx.Param{d, unit}}, a.memberExport)
 	a.handle("POST", "/imports/villages", &httpx.Doc{Summary: "Import a commune's villages through the unit tree's importer (all or nothing)", Tag: "imports",
 		Multipart: []string{"file"}, Query: []httpx.Param{{Name: "commune_id", Type: "integer", Description: "the commune of rows without a commune code"},
-			{Name: "effective_date", Type: "string", Required: true}, {Name: "legal_basis", Type: "string"}}, Response: ImportResult{}}, a.importVillages)
+			{Name: "effective_date", Type: "string", Format: "date", Required: true}, {Name: "legal_basis", Type: "string"}}, Response: ImportResult{}}, a.importVillages)
 	a.handle("POST", "/imports/teams", &httpx.Doc{Summary: "Import teams from a sheet (all or nothing)", Tag: "imports", Multipart: []string{"file"},
 		Query: []httpx.Param{d}, Response: network.SheetResult{}}, a.importTeams)
 	a.handle("POST", "/imports/team-members", &httpx.Doc{Summary: "Import team members from a sheet (all or nothing)", Tag: "imports", Multipart: []string{"file"},

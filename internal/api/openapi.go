@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -28,6 +29,7 @@ func (a *API) Register(r *httpx.Router) {
 	a.registerIndicators()
 	a.registerAssess()
 	a.registerReports()
+	a.registerHome()
 	r.Handle("GET", Prefix+"/openapi.json", httpx.Public, nil, nil, a.openAPI, a.fail)
 }
 
@@ -58,6 +60,7 @@ var Tags = []struct{ Name, Description string }{
 	{"assessment", "DTI assessment frameworks, rounds, scores, rankings and the official results to compare with."},
 	{"periodic reports", "The periodic DX report: drafted from live figures, issued and then frozen, downloadable as DOCX, PDF and XLSX."},
 	{"reports", "Progress reports on tasks and their review."},
+	{"home", "Your first screen by role: a leader's state of the scope, a coordinator's work for today, a focal person's to-do."},
 }
 
 // Version of the OpenAPI specification the document follows: 3.0 is what
@@ -214,6 +217,9 @@ func downloadType(ext string) string {
 
 func paramSchema(q httpx.Param) map[string]any {
 	s := map[string]any{"type": q.Type}
+	if len(q.Enum) > 0 {
+		s["enum"] = q.Enum
+	}
 	switch {
 	case q.Format != "":
 		s["format"] = q.Format
@@ -312,6 +318,8 @@ var (
 	dayType     = reflect.TypeOf(day.Day{})
 	rawJSONType = reflect.TypeOf(json.RawMessage{})
 	enumType    = reflect.TypeOf((*enumer)(nil)).Elem()
+	// textMarshalerType: a struct that writes itself as text is a string
+	textMarshalerType = reflect.TypeOf((*encoding.TextMarshaler)(nil)).Elem()
 )
 
 // enumer is a string type that lists its values: its fields are then
@@ -340,6 +348,9 @@ func (g *generator) schemaOf(t reflect.Type) map[string]any {
 	if t.Kind() == reflect.String && t.Implements(enumType) {
 		vals := reflect.Zero(t).Interface().(enumer).Enum()
 		return map[string]any{"type": "string", "enum": vals}
+	}
+	if t.Kind() == reflect.Struct && reflect.PointerTo(t).Implements(textMarshalerType) {
+		return map[string]any{"type": "string"} // written as text (a period: 2026-10)
 	}
 	switch t.Kind() {
 	case reflect.String:

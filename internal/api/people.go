@@ -58,7 +58,7 @@ type Trend struct {
 }
 
 func (a *API) registerPeople() {
-	d := httpx.Param{Name: "d", Type: "string", Description: "as of this date (yyyy-mm-dd); today if absent"}
+	d := httpx.Param{Name: "d", Type: "string", Format: "date", Description: "as of this date (yyyy-mm-dd); today if absent"}
 	unit := httpx.Param{Name: "unit", Type: "integer", Description: "a unit of your scope (default: your scope)"}
 	a.handle("GET", "/people", &httpx.Doc{Summary: "Find people working in your scope", Tag: "people",
 		Query: []httpx.Param{d, unit, {Name: "q", Type: "string", Description: "name, diacritics optional"},
@@ -83,7 +83,7 @@ func (a *API) registerPeople() {
 	a.handle("GET", "/courses/{id}", &httpx.Doc{Summary: "A course and its participants in your scope", Tag: "training", Response: people.CourseView{}}, a.getCourse)
 	a.handle("POST", "/courses/{id}/enrolments", &httpx.Doc{Summary: "Enrol people on a course", Tag: "training", Request: EnrolInput{}, Response: EnrolResult{}}, a.enrol)
 	a.handle("POST", "/enrolments/{id}/complete", &httpx.Doc{Summary: "Record that a participant completed (or dropped) a course, with an optional certificate", Tag: "training",
-		Multipart: []string{"certificate"}, Query: []httpx.Param{{Name: "status", Type: "string", Description: "completed (default), dropped or enrolled"}, {Name: "completed_on", Type: "string"}},
+		Multipart: []string{"certificate"}, Query: []httpx.Param{{Name: "status", Type: "string", Description: "completed (default), dropped or enrolled"}, {Name: "completed_on", Type: "string", Format: "date"}},
 		Status: 204}, a.complete)
 	a.handle("GET", "/targets", &httpx.Doc{Summary: "The targets units are measured against", Tag: "compliance", Response: TargetList{}}, a.listTargets)
 	a.handle("POST", "/targets", &httpx.Doc{Summary: "Add a target (administrators)", Tag: "compliance", Request: people.TargetInput{}, Response: people.Target{}, Status: 201}, a.saveTarget)

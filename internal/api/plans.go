@@ -54,7 +54,7 @@ type NoticeList struct {
 }
 
 func (a *API) registerPlans() {
-	d := httpx.Param{Name: "d", Type: "string", Description: "as of this date (yyyy-mm-dd); today if absent"}
+	d := httpx.Param{Name: "d", Type: "string", Format: "date", Description: "as of this date (yyyy-mm-dd); today if absent"}
 	unit := httpx.Param{Name: "unit", Type: "integer", Description: "a unit of your scope: its tasks and those of the units below it"}
 	status := httpx.Param{Name: "status", Type: "string", Description: "not_due, on_track, at_risk, overdue, done_on_time or done_late"}
 	window := httpx.Param{Name: "window", Type: "integer", Description: "only tasks due within this many days of the date"}

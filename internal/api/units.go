@@ -68,9 +68,9 @@ type History struct {
 }
 
 func (a *API) registerUnits() {
-	d := httpx.Param{Name: "d", Type: "string", Description: "as of this date (yyyy-mm-dd); today if absent"}
+	d := httpx.Param{Name: "d", Type: "string", Format: "date", Description: "as of this date (yyyy-mm-dd); today if absent"}
 	a.handle("GET", "/units", &httpx.Doc{Summary: "List units of a level in your scope", Tag: "units",
-		Query: []httpx.Param{d, {Name: "level", Type: "string", Description: "province, district, commune, village, agency, committee, other"},
+		Query: []httpx.Param{d, {Name: "level", Type: "string", Enum: org.Level("").Enum()},
 			{Name: "parent", Type: "integer", Description: "only the children of this unit"},
 			{Name: "q", Type: "string", Description: "name without diacritics, or code"},
 			{Name: "limit", Type: "integer"}, {Name: "offset", Type: "integer"}},
@@ -87,10 +87,10 @@ func (a *API) registerUnits() {
 	a.handle("POST", "/units/{id}/split", &httpx.Doc{Summary: "Split a unit into new units with shares", Tag: "restructuring", Request: ChangeSplit{}, Response: UnitList{}, Status: 201}, a.split)
 	a.handle("POST", "/merges", &httpx.Doc{Summary: "Merge units into one of them or into a new unit", Tag: "restructuring", Request: org.MergeInput{}, Response: UnitDetail{}, Status: 201}, a.merge)
 	a.handle("POST", "/imports/units", &httpx.Doc{Summary: "Import a list of units in force on a date (CSV or XLSX)", Tag: "imports",
-		Multipart: []string{"units"}, Query: []httpx.Param{{Name: "effective_date", Type: "string", Required: true}, {Name: "legal_basis", Type: "string"}},
+		Multipart: []string{"units"}, Query: []httpx.Param{{Name: "effective_date", Type: "string", Format: "date", Required: true}, {Name: "legal_basis", Type: "string"}},
 		Response: ImportResult{}}, a.importUnits)
 	a.handle("POST", "/imports/restructure", &httpx.Doc{Summary: "Import a restructuring: the new list and the old→new mapping", Tag: "imports",
-		Multipart: []string{"units", "mapping"}, Perm: auth.PermImportLists, Query: []httpx.Param{{Name: "effective_date", Type: "string", Required: true}, {Name: "legal_basis", Type: "string"}},
+		Multipart: []string{"units", "mapping"}, Perm: auth.PermImportLists, Query: []httpx.Param{{Name: "effective_date", Type: "string", Format: "date", Required: true}, {Name: "legal_basis", Type: "string"}},
 		Response: ImportResult{}}, a.importRestructure)
 }
 

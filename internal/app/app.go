@@ -21,6 +21,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/db"
 	"github.com/mangluoi/mangluoi/internal/files"
+	"github.com/mangluoi/mangluoi/internal/home"
 	"github.com/mangluoi/mangluoi/internal/httpx"
 	"github.com/mangluoi/mangluoi/internal/indicator"
 	"github.com/mangluoi/mangluoi/internal/locale"
@@ -77,6 +78,8 @@ type Main struct {
 	Assess     *assess.Service
 	// Reports are the periodic reports, written from the other services.
 	Reports *report.Service
+	// Home is each user's first screen, read from the other services.
+	Home    *home.Service
 	Catalog *locale.Catalog
 	Router  *httpx.Router
 	// Anchor signs checkpoints of the audit chain (nil when not
@@ -190,6 +193,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	}
 	m.Reports = report.NewService(d, m.Org, m.Audit, report.Sources{People: m.People, Network: m.Network, Plans: m.Plans,
 		Indicators: m.Indicators, Assess: m.Assess, Anchor: m.Anchor}, m.Catalog, cfg.Now)
+	m.Home = home.NewService(m.Org, home.Sources{People: m.People, Network: m.Network, Plans: m.Plans, Indicators: m.Indicators, Assess: m.Assess})
 	step("opened")
 	cfg.Log.Debug("start", steps...)
 	return m, nil
@@ -199,13 +203,13 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 // them.
 func (m *Main) Handler() (http.Handler, error) {
 	m.Router = httpx.NewRouter(m.Auth)
-	pages, err := web.New(web.Deps{DB: m.DB, Org: m.Org, Auth: m.Auth, People: m.People, Network: m.Network, Plans: m.Plans, Indicators: m.Indicators, Assess: m.Assess, Reports: m.Reports, Files: m.Files, Catalog: m.Catalog, Now: m.Now, Log: m.Log,
+	pages, err := web.New(web.Deps{DB: m.DB, Org: m.Org, Auth: m.Auth, People: m.People, Network: m.Network, Plans: m.Plans, Indicators: m.Indicators, Assess: m.Assess, Reports: m.Reports, Home: m.Home, Files: m.Files, Catalog: m.Catalog, Now: m.Now, Log: m.Log,
 		SecureCookies: m.SecureCookies, Proxies: m.Proxies})
 	if err != nil {
 		return nil, err
 	}
 	pages.Register(m.Router)
-	api.New(api.Deps{DB: m.DB, Org: m.Org, Auth: m.Auth, People: m.People, Network: m.Network, Plans: m.Plans, Indicators: m.Indicators, Assess: m.Assess, Reports: m.Reports, Files: m.Files, Catalog: m.Catalog, Log: m.Log, Now: m.Now, Version: Version()}).Register(m.Router)
+	api.New(api.Deps{DB: m.DB, Org: m.Org, Auth: m.Auth, People: m.People, Network: m.Network, Plans: m.Plans, Indicators: m.Indicators, Assess: m.Assess, Reports: m.Reports, Home: m.Home, Files: m.Files, Catalog: m.Catalog, Log: m.Log, Now: m.Now, Version: Version()}).Register(m.Router)
 	var h http.Handler = m.Router.Mux()
 	// Forms are protected from cross-site requests by the browser's own
 	// Sec-Fetch-Site / Origin headers; API calls with a bearer token carry

@@ -168,7 +168,7 @@ func queryVariants(f *target) []url.Values {
 // integer parameter in neither fails the scope test.
 var (
 	queryTargets = map[string]string{"unit": "unit", "parent": "unit", "commune_id": "unit", "team": "team"}
-	notRecords   = map[string]bool{"limit": true, "offset": true, "year": true, "before": true, "window": true}
+	notRecords   = map[string]bool{"limit": true, "offset": true, "year": true, "before": true, "window": true, "page": true}
 )
 
 // docQueryVariants are the queries that aim each integer parameter an API

@@ -32,7 +32,10 @@ func TestCoordinatorOnPhone(t *testing.T) {
 	b.fill(`input[name=password]`, demo.Password)
 	b.click(`form[action="/login"] button`)
 
-	// Home is the user's own unit: the new province, with its communes.
+	// Home is what needs doing today; the user's own unit, the new
+	// province with its communes, is one tap away.
+	b.wantText("main h1", vi.T("home.title.coordinator"))
+	b.clickLink("nav.menu", vi.T("nav.units"))
 	b.wantText("main h1", "Tỉnh Gia Lai")
 	b.wantAmong("main table a", "Phường Pleiku")
 	b.wantAmong("main table a", "Xã Chư Prông")
@@ -115,6 +118,8 @@ func TestCoordinatorOnPhone(t *testing.T) {
 	// As coordinator: establish a department under the province, dated
 	// 01/08/2026, and find it among the province's units.
 	b.click(`a.brand`)
+	b.wantText("main h1", vi.T("home.title.coordinator"))
+	b.clickLink("nav.menu", vi.T("nav.units"))
 	b.wantText("main h1", "Tỉnh Gia Lai")
 	const dept, renamed = "Trung tâm Chuyển đổi số tỉnh Gia Lai", "Trung tâm Dữ liệu và Chuyển đổi số tỉnh Gia Lai"
 	b.openForm("children")

@@ -57,7 +57,9 @@ type Param struct {
 	Name, Description, Type string
 	// Format refines Type: "date" (yyyy-mm-dd) for a string; an integer
 	// is int64 and a number double unless it says otherwise.
-	Format   string
+	Format string
+	// Enum lists the values a string may take.
+	Enum     []string
 	Required bool
 }
 

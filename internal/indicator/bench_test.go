@@ -284,3 +284,28 @@ func BenchmarkNationalCold(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkProvenanceNational: how the nation's figure of one month was
+// made — each province's figure and every expected unit it does not
+// count (the first page named, all counted) — as it was and restated.
+func BenchmarkProvenanceNational(b *testing.B) {
+	x := openBench(b)
+	ctx := context.Background()
+	for _, mode := range []indicator.Mode{indicator.AsItWas, indicator.Restated} {
+		for _, basis := range []indicator.Basis{indicator.BasisApproved, indicator.BasisAll} {
+			b.Run(fmt.Sprintf("%s/%s", mode, basis), func(b *testing.B) {
+				q := indicator.Query{IndicatorID: x.hsAll.ID, UnitID: x.root, Period: indicator.MustPeriod("2026-10"), Mode: mode, Basis: basis}
+				var missing, below int
+				p95(b, func() {
+					pv, err := x.svc.Provenance(ctx, x.admin, q, 1)
+					if err != nil {
+						b.Fatal(err)
+					}
+					missing, below = pv.MissingTotal, len(pv.Children)
+				})
+				b.ReportMetric(float64(missing), "missing")
+				b.ReportMetric(float64(below), "below")
+			})
+		}
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/enum"
 	"github.com/mangluoi/mangluoi/internal/errs"
+	"github.com/mangluoi/mangluoi/internal/notify"
 	"github.com/mangluoi/mangluoi/internal/org"
 )
 
@@ -334,6 +335,18 @@ func (s *Service) Remind(ctx context.Context, actor *auth.Actor, formID int64, p
 			}
 			entries = append(entries, audit.Entry{Action: "reminder.send", Entity: "report_reminder", EntityID: fmt.Sprint(id), UnitID: u.UnitID,
 				After: map[string]any{"form_id": formID, "period": p.Key(), "kind": kind}})
+			// the reminder reaches the unit's focal persons (and its own
+			// coordinators) in their notifications and e-mail digest
+			users, err := notify.UsersOf(ctx, tx, u.UnitID, auth.RoleFocal, auth.RoleCoordinator)
+			if err != nil {
+				return err
+			}
+			if err := notify.To(ctx, tx, now, users, notify.Notice{Kind: notify.Reminder,
+				SubjectVI: c.Form.Name("vi") + " · " + p.Label("vi"), SubjectEN: c.Form.Name("en") + " · " + p.Label("en"),
+				Link: fmt.Sprintf("/units/%d/forms/%d?period=%s", u.UnitID, formID, p.Key()), Due: c.Due,
+				Key: fmt.Sprintf("reminder:%d", id)}); err != nil {
+				return err
+			}
 		}
 		return s.audit.Write(ctx, tx, actor.Who(), entries...)
 	})

@@ -20,6 +20,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/files"
 	"github.com/mangluoi/mangluoi/internal/locale"
+	"github.com/mangluoi/mangluoi/internal/notify"
 	"github.com/mangluoi/mangluoi/internal/org"
 )
 
@@ -701,7 +702,51 @@ func (s *Service) setStatus(ctx context.Context, tx *sql.Tx, actor *auth.Actor, 
 			return nil, nil, err
 		}
 	}
+	if entry != nil {
+		if err := s.notifyStatus(ctx, tx, f, old, &sub, now); err != nil {
+			return nil, nil, err
+		}
+	}
 	return &sub, entry, nil
+}
+
+// notifyStatus tells whoever must act on a submission's new status: its
+// reviewers when it is submitted, its author when it is returned or
+// approved (the unit's focal persons when nobody submitted it by name).
+func (s *Service) notifyStatus(ctx context.Context, tx *sql.Tx, f *Form, old, sub *Submission, now time.Time) error {
+	snap, err := s.org.Snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	unitName := ""
+	if v := snap.At(sub.UnitID, sub.Period.End()); v != nil {
+		unitName = v.Name
+	} else if v := snap.Latest(sub.UnitID); v != nil {
+		unitName = v.Name
+	}
+	n := notify.Notice{SubjectVI: unitName + " · " + f.Name("vi") + " · " + sub.Period.Label("vi"),
+		SubjectEN: unitName + " · " + f.Name("en") + " · " + sub.Period.Label("en"),
+		Link:      fmt.Sprintf("/units/%d/forms/%d?period=%s", sub.UnitID, f.ID, sub.Period.Key()), Due: f.Due(sub.Period),
+		Key: fmt.Sprintf("submission:%d:%s:%d", sub.ID, sub.Status, now.UnixNano())}
+	var users []int64
+	switch sub.Status {
+	case Submitted:
+		n.Kind = notify.FormSubmitted
+		users, err = notify.Reviewers(ctx, tx, snap, sub.UnitID)
+	case Returned, Approved:
+		n.Kind = map[Status]string{Returned: notify.FormReturned, Approved: notify.FormApproved}[sub.Status]
+		if old != nil && old.SubmittedBy != 0 {
+			users = []int64{old.SubmittedBy}
+		} else {
+			users, err = notify.UsersOf(ctx, tx, sub.UnitID, auth.RoleFocal)
+		}
+	default:
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return notify.To(ctx, tx, now, users, n)
 }
 
 // markValues sets the status of a report's values (they count in

@@ -8,6 +8,7 @@
 package plans
 
 import (
+	"fmt"
 	"io"
 	"time"
 
@@ -244,4 +245,32 @@ type Notification struct {
 	DueOn     day.Day    `json:"due_on,omitzero"`
 	CreatedAt time.Time  `json:"created_at"`
 	Read      bool       `json:"read"`
+	// Another feature's notice (internal/notify) says what it is about
+	// in words and where it is acted on.
+	SubjectVI string `json:"subject_vi,omitempty"`
+	SubjectEN string `json:"subject_en,omitempty"`
+	Link      string `json:"link,omitempty"`
+}
+
+// Subject is what the notice is about in a language: the task's title, or
+// another feature's subject.
+func (n *Notification) Subject(lang string) string {
+	switch {
+	case lang == "en" && n.SubjectEN != "":
+		return n.SubjectEN
+	case n.SubjectVI != "":
+		return n.SubjectVI
+	}
+	return n.TaskTitle
+}
+
+// Href is the page where the notice is acted on.
+func (n *Notification) Href() string {
+	switch {
+	case n.Link != "":
+		return n.Link
+	case n.TaskID != 0:
+		return fmt.Sprintf("/tasks/%d", n.TaskID)
+	}
+	return ""
 }

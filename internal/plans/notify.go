@@ -87,7 +87,7 @@ func (s *Service) Notifications(ctx context.Context, actor *auth.Actor, limit in
 		limit = 50
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT n.id, n.kind, COALESCE(n.task_id, 0), COALESCE(t.title, ''), COALESCE(n.report_id, 0), n.due_on,
-		n.created_at, n.read_at IS NOT NULL FROM plan_notifications n LEFT JOIN plan_tasks t ON t.id = n.task_id
+		n.created_at, n.read_at IS NOT NULL, n.subject_vi, n.subject_en, n.link FROM plan_notifications n LEFT JOIN plan_tasks t ON t.id = n.task_id
 		WHERE n.user_id = $1 ORDER BY n.created_at DESC, n.id DESC LIMIT $2`, actor.UserID, limit)
 	if err != nil {
 		return nil, 0, err
@@ -96,7 +96,7 @@ func (s *Service) Notifications(ctx context.Context, actor *auth.Actor, limit in
 	out := []Notification{}
 	for rows.Next() {
 		var n Notification
-		if err := rows.Scan(&n.ID, &n.Kind, &n.TaskID, &n.TaskTitle, &n.ReportID, &n.DueOn, &n.CreatedAt, &n.Read); err != nil {
+		if err := rows.Scan(&n.ID, &n.Kind, &n.TaskID, &n.TaskTitle, &n.ReportID, &n.DueOn, &n.CreatedAt, &n.Read, &n.SubjectVI, &n.SubjectEN, &n.Link); err != nil {
 			return nil, 0, err
 		}
 		out = append(out, n)
@@ -247,7 +247,7 @@ func (s *Service) sendDigests(ctx context.Context, today day.Day) (int, error) {
 			if err := tx.QueryRowContext(ctx, `SELECT email, locale, display_name FROM users WHERE id = $1`, u).Scan(&email, &lang, &name); err != nil {
 				return err
 			}
-			nrows, err := tx.QueryContext(ctx, `SELECT n.id, n.kind, COALESCE(n.task_id, 0), COALESCE(t.title, ''), n.due_on FROM plan_notifications n
+			nrows, err := tx.QueryContext(ctx, `SELECT n.id, n.kind, COALESCE(n.task_id, 0), COALESCE(t.title, ''), n.due_on, n.subject_vi, n.subject_en, n.link FROM plan_notifications n
 				LEFT JOIN plan_tasks t ON t.id = n.task_id WHERE n.user_id = $1 AND n.emailed_at IS NULL AND n.read_at IS NULL ORDER BY n.created_at, n.id`, u)
 			if err != nil {
 				return err
@@ -255,7 +255,7 @@ func (s *Service) sendDigests(ctx context.Context, today day.Day) (int, error) {
 			var ns []Notification
 			for nrows.Next() {
 				var n Notification
-				if err := nrows.Scan(&n.ID, &n.Kind, &n.TaskID, &n.TaskTitle, &n.DueOn); err != nil {
+				if err := nrows.Scan(&n.ID, &n.Kind, &n.TaskID, &n.TaskTitle, &n.DueOn, &n.SubjectVI, &n.SubjectEN, &n.Link); err != nil {
 					nrows.Close()
 					return err
 				}
@@ -292,10 +292,10 @@ func (s *Service) digest(lang, name string, ns []Notification) (string, string) 
 	var b strings.Builder
 	b.WriteString(p.T("plans.mail.greeting", "Name", name) + "\n\n")
 	for _, n := range ns {
-		line := p.T("notice."+string(n.Kind), "Task", n.TaskTitle, "Due", p.Date(n.DueOn))
+		line := p.T("notice."+string(n.Kind), "Task", n.Subject(p.Lang), "Due", p.Date(n.DueOn))
 		b.WriteString("• " + line + "\n")
-		if n.TaskID != 0 {
-			b.WriteString(fmt.Sprintf("  /tasks/%d\n", n.TaskID))
+		if href := n.Href(); href != "" {
+			b.WriteString("  " + href + "\n")
 		}
 	}
 	b.WriteString("\n" + p.T("plans.mail.footer") + "\n")

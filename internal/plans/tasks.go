@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/db"
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/locale"
+	"github.com/mangluoi/mangluoi/internal/notify"
 	"github.com/mangluoi/mangluoi/internal/org"
 )
 
@@ -284,6 +286,17 @@ func (s *Service) AddTasks(ctx context.Context, actor *auth.Actor, docID int64, 
 			}
 			entries = append(entries, e)
 			out = append(out, tk)
+			// the lead unit's people learn of the task in their
+			// notifications and digest (not the one who assigned it)
+			users, err := notify.UsersOf(ctx, tx, tk.LeadUnitID, auth.RoleFocal, auth.RoleCoordinator)
+			if err != nil {
+				return err
+			}
+			users = slices.DeleteFunc(users, func(u int64) bool { return u == actor.UserID })
+			if err := notify.To(ctx, tx, s.now(), users, notify.Notice{Kind: notify.TaskAssigned, TaskID: tk.ID, Due: tk.DueOn,
+				Link: fmt.Sprintf("/tasks/%d", tk.ID), Key: fmt.Sprintf("task_assigned:%d", tk.ID)}); err != nil {
+				return err
+			}
 		}
 		return s.audit.Write(ctx, tx, actor.Who(), entries...)
 	})

@@ -28,6 +28,7 @@ func (s *Server) registerIndicators(page routes) {
 	page("POST", "/indicators/{id}", s.indicatorUpdate)
 	page("POST", "/indicators/{id}/targets", s.indicatorTarget)
 	page("GET", "/indicators/{id}/export.xlsx", s.indicatorExport)
+	page("GET", "/indicators/{id}/provenance", s.indicatorProvenance)
 	page("GET", "/admin/settings", s.settingsShow)
 	page("POST", "/admin/settings", s.settingsSave)
 	page("GET", "/forms", s.formList)

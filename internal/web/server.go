@@ -24,6 +24,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/db"
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/files"
+	"github.com/mangluoi/mangluoi/internal/home"
 	"github.com/mangluoi/mangluoi/internal/httpx"
 	"github.com/mangluoi/mangluoi/internal/indicator"
 	"github.com/mangluoi/mangluoi/internal/locale"
@@ -53,6 +54,8 @@ type Deps struct {
 	Assess     *assess.Service
 	// Reports are the periodic reports.
 	Reports *report.Service
+	// Home is each user's first screen.
+	Home    *home.Service
 	Files   *files.Store
 	Catalog *locale.Catalog
 	Now     func() time.Time
@@ -347,13 +350,4 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/plain")
 	fmt.Fprintln(w, "ok")
-}
-
-// home opens the user's own unit.
-func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	target := fmt.Sprintf("/units/%d", httpx.User(r).ScopeUnitID)
-	if r.URL.RawQuery != "" {
-		target += "?" + r.URL.RawQuery
-	}
-	http.Redirect(w, r, target, http.StatusSeeOther)
 }

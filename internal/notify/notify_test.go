@@ -1,0 +1,161 @@
+package notify_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/mangluoi/mangluoi/internal/api"
+	"github.com/mangluoi/mangluoi/internal/apptest"
+	"github.com/mangluoi/mangluoi/internal/auth"
+	"github.com/mangluoi/mangluoi/internal/demo"
+	"github.com/mangluoi/mangluoi/internal/indicator"
+	"github.com/mangluoi/mangluoi/internal/notify"
+	"github.com/mangluoi/mangluoi/internal/plans"
+	"github.com/mangluoi/mangluoi/internal/smtptest"
+)
+
+// TestNoticesArrive: each event a user must act on reaches the user — in
+// their notifications (the list and the bell) and in the day's e-mail
+// digest through a real SMTP server. The coordinator reminds Phường Pleiku
+// of its monthly report: Pleiku's focal person has it. Pleiku submits: the
+// province's coordinator has it to review. The coordinator returns it:
+// Pleiku has it back; submitted again and approved: Pleiku is told. A task
+// assigned to a department reaches the department's focal person.
+func TestNoticesArrive(t *testing.T) {
+	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
+		ctx := context.Background()
+		smtp := smtptest.Start(t)
+		s.Plans.SetMailer(&plans.SMTP{Addr: smtp.Addr, From: "mangluoi@example.org", Insecure: true}, s.Catalog)
+		if _, err := s.DB.ExecContext(ctx, `UPDATE users SET email = $1 WHERE login = $2`, "pleiku@example.org", "pleiku"); err != nil {
+			t.Fatal(err)
+		}
+		gialai, pleiku := s.User(t, "gialai").Actor(), s.User(t, "pleiku").Actor()
+		gl, pk := s.TokenClient(t, "gialai"), s.TokenClient(t, "pleiku")
+		ward := s.UnitNamed(t, "Phường Pleiku").UnitID
+		var form *indicator.Form
+		forms, err := s.Indicators.Forms(ctx, gialai)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range forms {
+			if f.PeriodType == indicator.Monthly && f.Active {
+				form = f
+				break
+			}
+		}
+		if form == nil {
+			t.Fatal("the demo has no monthly form")
+		}
+		last := demo.LastEnded(indicator.Monthly, s.Org.Today())
+		link := fmt.Sprintf("/units/%d/forms/%d?period=%s", ward, form.ID, last.Key())
+		has := func(who *auth.Actor, kind string) *plans.Notification {
+			t.Helper()
+			ns, _, err := s.Plans.Notifications(ctx, who, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range ns {
+				if string(ns[i].Kind) == kind && ns[i].Link == link {
+					return &ns[i]
+				}
+			}
+			return nil
+		}
+
+		// the reminder
+		if n, err := s.Indicators.Remind(ctx, gialai, form.ID, last, ward); err != nil || n != 1 {
+			t.Fatalf("remind Pleiku: %d %v", n, err)
+		}
+		n := has(pleiku, notify.Reminder)
+		if n == nil || n.Read || !strings.Contains(n.SubjectVI, form.NameVI) || !n.DueOn.Equal(form.Due(last)) {
+			t.Fatalf("Pleiku's focal person has no reminder for %s: %+v", last.Key(), n)
+		}
+		if unread, err := s.Plans.Unread(ctx, pleiku); err != nil || unread == 0 {
+			t.Errorf("the bell: %d %v", unread, err)
+		}
+
+		// Pleiku submits last month's report (last year's same month's
+		// figures, as a ward would type them): the province reviews it
+		var prev api.EntryJSON
+		if st := pk.JSON("GET", fmt.Sprintf("/api/v1/units/%d/forms/%d?period=%s", ward, form.ID, last.Prev().Key()), nil, &prev); st != 200 {
+			t.Fatalf("the previous month: %d", st)
+		}
+		body := api.EntryBody{Period: last.Key(), Submit: true}
+		for code, v := range prev.Values {
+			if _, computed := prev.Computed[code]; computed {
+				continue
+			}
+			body.Values = append(body.Values, api.EntryValue{Code: code, Value: v.Value, Text: v.Text})
+		}
+		var sub api.SubmissionJSON
+		if st := pk.JSON("POST", fmt.Sprintf("/api/v1/units/%d/forms/%d", ward, form.ID), body, &sub); st != 200 && st != 201 {
+			t.Fatalf("Pleiku submits: %d", st)
+		}
+		if has(gialai, notify.FormSubmitted) == nil {
+			t.Fatal("the province's coordinator is not told of Pleiku's report")
+		}
+		if has(pleiku, notify.FormSubmitted) != nil {
+			t.Error("Pleiku is told of its own submission as if it reviewed it")
+		}
+
+		// returned with a comment: back to Pleiku
+		if st := gl.JSON("POST", fmt.Sprintf("/api/v1/submissions/%d/review", sub.ID), api.ReviewBody{Action: "return", Comment: "Kiểm tra lại số hồ sơ."}, nil); st != 200 {
+			t.Fatalf("return: %d", st)
+		}
+		if has(pleiku, notify.FormReturned) == nil {
+			t.Fatal("Pleiku is not told its report was returned")
+		}
+		// submitted again, approved: Pleiku is told
+		if st := pk.JSON("POST", fmt.Sprintf("/api/v1/submissions/%d/review", sub.ID), api.ReviewBody{Action: "submit"}, nil); st != 200 {
+			t.Fatalf("submit again: %d", st)
+		}
+		if st := gl.JSON("POST", fmt.Sprintf("/api/v1/submissions/%d/review", sub.ID), api.ReviewBody{Action: "approve"}, nil); st != 200 {
+			t.Fatalf("approve: %d", st)
+		}
+		if has(pleiku, notify.FormApproved) == nil {
+			t.Fatal("Pleiku is not told its report was approved")
+		}
+
+		// a task assigned to the department of science and technology
+		var doc plans.Document
+		if st := gl.JSON("POST", "/api/v1/plans", map[string]any{"number": "301/KH-UBND", "type": "plan", "title": "Kế hoạch ký số",
+			"issued_on": "2026-11-01", "owner_unit_id": s.UnitNamed(t, "Tỉnh Gia Lai").UnitID}, &doc); st != 201 {
+			t.Fatalf("a plan: %d", st)
+		}
+		dept := s.UnitNamed(t, "Sở Khoa học và Công nghệ").UnitID
+		var created struct{ Tasks []plans.Task }
+		if st := gl.JSON("POST", fmt.Sprintf("/api/v1/plans/%d/tasks", doc.ID), map[string]any{"tasks": []any{
+			map[string]any{"title": "Triển khai ký số cho cán bộ cấp xã", "lead_unit_id": dept, "schedule": "once", "due_on": "2026-12-31"}}}, &created); st != 201 {
+			t.Fatalf("assign a task: %d", st)
+		}
+		sokhcn := s.User(t, "sokhcn").Actor()
+		ns, _, err := s.Plans.Notifications(ctx, sokhcn, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ns) == 0 || string(ns[0].Kind) != notify.TaskAssigned || ns[0].TaskID != created.Tasks[0].ID || ns[0].Href() != fmt.Sprintf("/tasks/%d", created.Tasks[0].ID) {
+			t.Fatalf("the department is not told of its new task: %+v", ns)
+		}
+
+		// the day's digest: Pleiku's e-mail says what it must do, in words,
+		// with the page to do it on
+		if _, err := s.Plans.Remind(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var mail string
+		for _, m := range smtp.Messages() {
+			if m.To[0] == "pleiku@example.org" {
+				mail = m.Data
+			}
+		}
+		vi := s.Catalog.Printer("vi")
+		for _, want := range []string{vi.T("notice.reminder", "Due", vi.Date(form.Due(last)), "Task", form.NameVI+" · "+last.Label("vi")), link,
+			vi.T("notice.form_approved", "Task", "Phường Pleiku · "+form.NameVI+" · "+last.Label("vi"))} {
+			if !strings.Contains(mail, want) {
+				t.Errorf("Pleiku's digest lacks %q:\n%s", want, mail)
+			}
+		}
+	})
+}

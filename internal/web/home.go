@@ -1,0 +1,28 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/mangluoi/mangluoi/internal/home"
+)
+
+type homePage struct {
+	indPage
+	H *home.Home
+}
+
+// home is the user's first screen, by role: a leader's state of the scope,
+// a coordinator's work for today, a focal person's to-do. Every tile links
+// to the page its figure comes from.
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	hp := &homePage{indPage: s.indPage(r, "")}
+	hp.Nav = "home"
+	h, err := s.Home.Get(r.Context(), hp.Actor, hp.AsOf)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	hp.H = h
+	hp.Title = hp.L.T("home.title." + string(h.Kind))
+	s.render(w, r, "home", http.StatusOK, hp)
+}

@@ -1,0 +1,88 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/mangluoi/mangluoi/internal/httpx"
+	"github.com/mangluoi/mangluoi/internal/indicator"
+)
+
+// provenancePage shows how one figure was made (issue 9, item 6).
+type provenancePage struct {
+	indPage
+	P     *indicator.Provenance
+	Pages int
+}
+
+// ProvURL is the provenance page of an indicator's figure for a unit and
+// period, on the page's mode and basis: every figure the indicator pages
+// show links here.
+func (p *indPage) ProvURL(ind int64, unit int64, period indicator.Period, mode indicator.Mode, basis indicator.Basis) string {
+	return p.U("/indicators/"+strconv.FormatInt(ind, 10)+"/provenance", "unit", unit, "period", period.Key(), "mode", mode, "basis", basis)
+}
+
+// provenanceQuery reads the figure asked about from a request: the
+// indicator in the path, ?unit=, ?period= (the last ended period of the
+// indicator's type by default), ?mode=, ?basis=, ?page=.
+func provenanceQuery(r *http.Request, ind *indicator.Indicator, unit int64, today indicator.Period) (indicator.Query, int, error) {
+	mode, basis := figuresChoice(r)
+	q := indicator.Query{IndicatorID: ind.ID, UnitID: unit, Mode: mode, Basis: basis, Period: today}
+	if s := r.URL.Query().Get("period"); s != "" {
+		p, err := indicator.ParsePeriod(s)
+		if err != nil {
+			return q, 0, err
+		}
+		q.Period = p
+	}
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	return q, page, nil
+}
+
+func (s *Server) indicatorProvenance(w http.ResponseWriter, r *http.Request) {
+	pp := &provenancePage{indPage: s.indPage(r, "indicators")}
+	ctx := r.Context()
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ind, err := s.Indicators.Get(ctx, pp.Actor, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	q, page, err := provenanceQuery(r, ind, indQueryUnit(r, &pp.Page), indicator.PeriodOf(ind.PeriodType, pp.AsOf).Prev())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	q.AsOf = pp.AsOf
+	if pp.P, err = s.Indicators.Provenance(ctx, pp.Actor, q, page); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pp.Pages = max(1, (pp.P.MissingTotal+pp.P.PageSize-1)/pp.P.PageSize)
+	pp.Title = pp.L.T("provenance.title", "Indicator", ind.Name(pp.L.Lang))
+	s.render(w, r, "provenance", http.StatusOK, pp)
+}
+
+// ByAt says who did something and when; only when, if no one is recorded
+// (values loaded in bulk).
+func (p *provenancePage) ByAt(who, at string) string {
+	if who == "" {
+		return p.L.T("provenance.at", "At", at)
+	}
+	return p.L.T("provenance.by_at", "Who", who, "At", at)
+}
+
+// ChildrenValued reports whether the units below say anything: some has
+// a value or is expected to report (a ward's villages usually are not).
+func (p *provenancePage) ChildrenValued() bool {
+	for _, c := range p.P.Children {
+		if c.Has() || c.Known() {
+			return true
+		}
+	}
+	return false
+}
