@@ -10,6 +10,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -37,6 +40,7 @@ Usage:
   mangluoi demo     [--addr :8080] [--db FILE] [--units DIR]   run with demo data
   mangluoi serve    [--addr :8080] [--db DSN] [--trust-proxy ADDRS] [--tls-cert F --tls-key F]
                                                                run the server
+  (serve --pprof 127.0.0.1:6060 also serves Go's CPU and heap profiles there, for measuring)
   mangluoi migrate  [--db DSN]                                 upgrade the database
   mangluoi import units       --file F --date D [--basis DOC] [--db DSN]
   mangluoi import restructure --units F --mapping F --date D [--basis DOC] [--db DSN]
@@ -51,6 +55,8 @@ Usage:
   mangluoi gen country [--units DIR] [--db DSN]                load the official lists (benchmarks)
   mangluoi gen people  [--db DSN]                              national-scale synthetic people
   mangluoi gen plans   [--plans 50] [--tasks 100] [--reports 10] [--provinces CODES] [--db DSN]
+  mangluoi gen nation  [--units DIR] [--password P] [--db DSN]  the whole country in one fresh database: tree, indicators,
+                                                               people, network, plans, an account per province and commune
   mangluoi gen indicators [--units DIR] [--indicators 60] [--from 2024-01] [--to 2026-10] [--db DSN]
                                                                the national indicator dataset, into a fresh database
                                                                synthetic plans, tasks and reports (benchmarks)
@@ -146,8 +152,14 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	remindEvery := fs.Duration("remind-every", time.Hour, "how often the server sends the plans' reminders (0: never)")
 	anchor := auditFlags(fs)
 	checkpointEvery := fs.Duration("checkpoint-every", time.Minute, "how often the server signs the audit chain's head (when it moved)")
+	profile := fs.String("pprof", "", "serve Go's profiles (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060 (measuring only)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *profile != "" {
+		if err := servePprof(*profile); err != nil {
+			return err
+		}
 	}
 	auditKey, auditCheckpoints := anchor(*dsn)
 	proxies, err := httpx.ParseProxies(*proxy)
@@ -172,6 +184,25 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 		m.Log.Warn("the audit log is not anchored outside the database: set --audit-key and --audit-checkpoints")
 	}
 	<-ctx.Done()
+	return nil
+}
+
+// servePprof serves the profiles on their own listener, never beside the
+// application's routes, and only on a loopback address.
+func servePprof(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("--pprof %s: give a loopback address such as 127.0.0.1:6060", addr)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	go http.Serve(ln, mux)
 	return nil
 }
 
@@ -543,7 +574,7 @@ func restoreCmd(ctx context.Context, args []string, stdout io.Writer) error {
 // genCmd makes synthetic national-scale data for benchmarks.
 func genCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("gen what? country, people, plans or indicators")
+		return errors.New("gen what? country, people, plans, indicators or nation")
 	}
 	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
 	dsn := fs.String("db", defaultDSN(), "database")
@@ -555,6 +586,7 @@ func genCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	genIndicators := fs.Int("indicators", indicator.DefaultGen.Indicators, "gen indicators: monthly indicators")
 	genFrom := fs.String("from", indicator.DefaultGen.From.Key(), "gen indicators: first month")
 	genTo := fs.String("to", indicator.DefaultGen.To.Key(), "gen indicators: last month")
+	password := fs.String("password", "demo-mangluoi", "gen nation: the password of every province's and commune's account")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -604,6 +636,15 @@ func genCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		var n int
 		n, err = gen.People(ctx, m.DB, m.Org, m.Audit, actor, m.Org.Today(), gen.DefaultPeople)
 		fmt.Fprintf(stdout, "%d people\n", n)
+	case "nation": // a fresh database: everything above and the network, in one
+		o := gen.DefaultNation(*units)
+		o.Password, o.Log = *password, stdout
+		var res *gen.NationResult
+		if res, err = gen.Nation(ctx, gen.Services{DB: m.DB, Org: m.Org, Audit: m.Audit, Indicators: m.Indicators}, actor, o); err == nil {
+			fmt.Fprintf(stdout, "%d units, %d values, %d people, %d teams, %d members, %d activities, %d tasks, %d reports, %d accounts (password %q)\n",
+				res.Indicators.Units, res.Indicators.Values, res.People, res.Network.Teams, res.Network.Members, res.Network.Activities,
+				res.Plans.Tasks, res.Plans.Reports, res.Accounts, o.Password)
+		}
 	default:
 		return fmt.Errorf("gen: unknown %q", args[0])
 	}

@@ -57,6 +57,9 @@ type Config struct {
 	// CheckpointEvery (a minute if zero) while the server runs.
 	AuditKey, AuditCheckpoints string
 	CheckpointEvery            time.Duration
+	// CountStatements opens the database with every statement counted
+	// (db.OpenCounting), for the tests that bound a request's round trips.
+	CountStatements bool
 }
 
 // Main is a running (or ready to run) mangluoi.
@@ -115,7 +118,17 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	d, err := db.Open(ctx, cfg.DSN)
+	// how long each step of the start takes, logged once (cold start is
+	// measured: BENCHMARKS.md)
+	began, steps := time.Now(), []any{}
+	step := func(name string) {
+		steps = append(steps, name, time.Since(began).Round(time.Millisecond).String())
+	}
+	open := db.Open
+	if cfg.CountStatements {
+		open = db.OpenCounting
+	}
+	d, err := open(ctx, cfg.DSN)
 	if err != nil {
 		return nil, err
 	}
@@ -132,11 +145,13 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 			return nil, err
 		}
 	}
+	step("migrated")
 	m.Org = org.NewService(d, m.Audit, cfg.Now)
 	if _, err := m.Org.EnsureRoot(ctx); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("tree root: %w", err)
 	}
+	step("tree")
 	m.Auth = auth.NewService(d, m.Audit, cfg.Now, m.Org)
 	m.Files = &files.Store{DB: d, Org: m.Org, Audit: m.Audit, Now: cfg.Now}
 	m.People = people.NewService(d, m.Org, m.Audit, m.Files, cfg.Now)
@@ -146,9 +161,11 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	root, err := m.Org.EnsureRoot(ctx)
 	if err == nil {
 		err = m.Indicators.EnsureCatalogue(ctx, root)
+		step("indicator catalogue")
 	}
 	if err == nil {
 		err = m.Assess.EnsureFrameworks(ctx, root)
+		step("assessment frameworks")
 	}
 	if err != nil {
 		d.Close()
@@ -158,6 +175,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		d.Close()
 		return nil, err
 	}
+	step("compliance targets")
 	if m.Catalog, err = locale.LoadCatalog(); err != nil {
 		d.Close()
 		return nil, err
@@ -176,6 +194,8 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	m.Reports = report.NewService(d, m.Org, m.Audit, report.Sources{People: m.People, Network: m.Network, Plans: m.Plans,
 		Indicators: m.Indicators, Assess: m.Assess, Anchor: m.Anchor}, m.Catalog, cfg.Now)
 	m.Home = home.NewService(m.Org, home.Sources{People: m.People, Network: m.Network, Plans: m.Plans, Indicators: m.Indicators, Assess: m.Assess})
+	step("opened")
+	cfg.Log.Debug("start", steps...)
 	return m, nil
 }
 
@@ -196,6 +216,7 @@ func (m *Main) Handler() (http.Handler, error) {
 	// Sec-Fetch-Site / Origin headers; API calls with a bearer token carry
 	// no cookie and are not at risk.
 	h = http.NewCrossOriginProtection().Handler(h)
+	h = readsOnce(h)
 	h = securityHeaders(h, m.Proxies)
 	h = m.logRequests(h)
 	return h, nil
@@ -203,10 +224,12 @@ func (m *Main) Handler() (http.Handler, error) {
 
 // Run starts serving on cfg.Addr and returns once listening.
 func (m *Main) Run(ctx context.Context) error {
+	began := time.Now()
 	h, err := m.Handler()
 	if err != nil {
 		return err
 	}
+	m.Log.Debug("handler built", "took", time.Since(began).Round(time.Millisecond).String())
 	ln, err := net.Listen("tcp", m.Addr)
 	if err != nil {
 		return err

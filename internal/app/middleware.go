@@ -3,6 +3,8 @@ package app
 import (
 	"net/http"
 
+	"github.com/mangluoi/mangluoi/internal/db"
+
 	"github.com/mangluoi/mangluoi/internal/httpx"
 	"strconv"
 	"time"
@@ -23,6 +25,19 @@ func securityHeaders(next http.Handler, proxies httpx.Proxies) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// readsOnce lets a request that only reads check every generation it
+// needs (the accounts', the tree's, the definitions'…) in one query: see
+// db.Request. A request that writes checks them one by one, so that it sees
+// its own changes.
+func readsOnce(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			r = r.WithContext(db.Request(r.Context()))
+		}
 		next.ServeHTTP(w, r)
 	})
 }

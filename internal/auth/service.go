@@ -34,6 +34,7 @@ type Service struct {
 	audit  *audit.Log
 	now    func() time.Time
 	scopes ScopeChecker
+	creds  credentials // who sessions and tokens belong to (cache.go)
 
 	// SessionTTL is how long a session lasts without use.
 	SessionTTL time.Duration
@@ -44,6 +45,7 @@ type Service struct {
 
 // NewService makes the account service.
 func NewService(d *db.DB, log *audit.Log, now func() time.Time, scopes ScopeChecker) *Service {
+	d.Follow(authGeneration, `SELECT generation FROM auth_state WHERE id = 1`)
 	return &Service{db: d, audit: log, now: now, scopes: scopes, SessionTTL: 12 * time.Hour, SessionMaxAge: 24 * time.Hour}
 }
 
@@ -348,27 +350,49 @@ func (s *Service) SessionUser(ctx context.Context, token string) (*User, error) 
 	if token == "" {
 		return nil, errs.New(errs.Unauthenticated, "err.login_required")
 	}
-	var started, expires time.Time
-	u := &User{}
-	err := s.db.QueryRowContext(ctx, `SELECT s.created_at, s.expires_at, u.id, u.login, u.display_name, u.email, u.role, u.scope_unit_id,
-		u.locale, u.disabled, u.created_at, u.updated_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`,
-		hashSecret(token)).Scan(&started, &expires, &u.ID, &u.Login, &u.DisplayName, &u.Email, &u.Role, &u.ScopeUnitID, &u.Locale, &u.Disabled, &u.CreatedAt, &u.UpdatedAt)
-	now := s.now()
-	end := started.Add(s.SessionMaxAge)
-	if db.IsNoRows(err) || (err == nil && (now.After(expires) || !now.Before(end) || u.Disabled)) {
-		return nil, errs.New(errs.Unauthenticated, "err.login_required")
-	}
+	hash := hashSecret(token)
+	// the generation is read before the session, so a revocation that
+	// comes between leaves an entry that the next request will not trust
+	gen, err := s.db.Generation(ctx, authGeneration)
 	if err != nil {
 		return nil, err
 	}
-	if expires.Sub(now) < s.SessionTTL-time.Hour && expires.Before(end) {
+	now := s.now()
+	e, cached := s.creds.get(hash, gen)
+	if !cached || !now.Before(e.expires) {
+		// not known, or known to have ended: another server may have
+		// extended it since, so ask the database
+		e = credential{gen: gen}
+		u := &e.user
+		err = s.db.QueryRowContext(ctx, `SELECT s.created_at, s.expires_at, u.id, u.login, u.display_name, u.email, u.role, u.scope_unit_id,
+		u.locale, u.disabled, u.created_at, u.updated_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`,
+			hash).Scan(&e.started, &e.expires, &u.ID, &u.Login, &u.DisplayName, &u.Email, &u.Role, &u.ScopeUnitID, &u.Locale, &u.Disabled, &u.CreatedAt, &u.UpdatedAt)
+		if err != nil && !db.IsNoRows(err) {
+			return nil, err
+		}
+		if err != nil {
+			return nil, errs.New(errs.Unauthenticated, "err.login_required")
+		}
+		cached = false
+	}
+	end := e.started.Add(s.SessionMaxAge)
+	if now.After(e.expires) || !now.Before(end) || e.user.Disabled {
+		return nil, errs.New(errs.Unauthenticated, "err.login_required")
+	}
+	if e.expires.Sub(now) < s.SessionTTL-time.Hour && e.expires.Before(end) {
 		next := now.Add(s.SessionTTL)
 		if next.After(end) {
 			next = end
 		}
-		s.db.ExecContext(ctx, `UPDATE sessions SET expires_at = $1 WHERE token_hash = $2`, next.UTC(), hashSecret(token))
+		if _, err := s.db.ExecContext(ctx, `UPDATE sessions SET expires_at = $1 WHERE token_hash = $2`, next.UTC(), hash); err == nil {
+			e.expires, cached = next, false
+		}
 	}
-	return u, nil
+	if !cached {
+		s.creds.put(hash, e)
+	}
+	u := e.user
+	return &u, nil
 }
 
 // endAccess ends every session and API token of an account, in tx: its
@@ -422,7 +446,9 @@ func (s *Service) ChangePassword(ctx context.Context, actor *Actor, current, nex
 
 // EndSession signs out.
 func (s *Service) EndSession(ctx context.Context, token string) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hashSecret(token))
+	hash := hashSecret(token)
+	_, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hash)
+	s.creds.drop(hash)
 	return err
 }
 
@@ -517,23 +543,41 @@ func (s *Service) TokenUser(ctx context.Context, token string) (*User, error) {
 	if !strings.HasPrefix(token, TokenPrefix) {
 		return nil, errs.New(errs.Unauthenticated, "err.login_required")
 	}
-	var tokenID int64
-	var lastUsed sql.NullTime
-	u := &User{}
-	err := s.db.QueryRowContext(ctx, `SELECT t.id, t.last_used_at, u.id, u.login, u.display_name, u.email, u.role, u.scope_unit_id,
-		u.locale, u.disabled, u.created_at, u.updated_at FROM api_tokens t JOIN users u ON u.id = t.user_id
-		WHERE t.token_hash = $1 AND t.revoked_at IS NULL`, hashSecret(token)).Scan(&tokenID, &lastUsed, &u.ID, &u.Login, &u.DisplayName,
-		&u.Email, &u.Role, &u.ScopeUnitID, &u.Locale, &u.Disabled, &u.CreatedAt, &u.UpdatedAt)
-	if db.IsNoRows(err) || (err == nil && u.Disabled) {
-		return nil, errs.New(errs.Unauthenticated, "err.login_required")
-	}
+	hash := hashSecret(token)
+	gen, err := s.db.Generation(ctx, authGeneration)
 	if err != nil {
 		return nil, err
 	}
+	e, cached := s.creds.get(hash, gen)
+	if !cached {
+		e = credential{gen: gen}
+		u := &e.user
+		var lastUsed sql.NullTime
+		err = s.db.QueryRowContext(ctx, `SELECT t.id, t.last_used_at, u.id, u.login, u.display_name, u.email, u.role, u.scope_unit_id,
+		u.locale, u.disabled, u.created_at, u.updated_at FROM api_tokens t JOIN users u ON u.id = t.user_id
+		WHERE t.token_hash = $1 AND t.revoked_at IS NULL`, hash).Scan(&e.tokenID, &lastUsed, &u.ID, &u.Login, &u.DisplayName,
+			&u.Email, &u.Role, &u.ScopeUnitID, &u.Locale, &u.Disabled, &u.CreatedAt, &u.UpdatedAt)
+		if err != nil && !db.IsNoRows(err) {
+			return nil, err
+		}
+		if err != nil {
+			return nil, errs.New(errs.Unauthenticated, "err.login_required")
+		}
+		e.used = lastUsed.Time
+	}
+	if e.user.Disabled {
+		return nil, errs.New(errs.Unauthenticated, "err.login_required")
+	}
 	// a token's last use is for its owner's information: recording it once
 	// a minute spares a disk flush on every call of a busy script
-	if now := s.now().UTC(); !lastUsed.Valid || now.Sub(lastUsed.Time) > time.Minute {
-		s.db.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, now, tokenID)
+	if now := s.now().UTC(); now.Sub(e.used) > time.Minute {
+		if _, err := s.db.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, now, e.tokenID); err == nil {
+			e.used, cached = now, false
+		}
 	}
-	return u, nil
+	if !cached {
+		s.creds.put(hash, e)
+	}
+	u := e.user
+	return &u, nil
 }

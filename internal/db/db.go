@@ -34,6 +34,8 @@ var migrations embed.FS
 type DB struct {
 	*sql.DB
 	Dialect Dialect
+	count   *counter // statements sent, when opened with OpenCounting
+	gens    followed // the generations features follow (generations.go)
 }
 
 // IsPostgres tells whether dsn names a PostgreSQL database.
@@ -50,25 +52,32 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
-		sdb.SetMaxOpenConns(16)
-		sdb.SetMaxIdleConns(16)
-		d = &DB{sdb, Postgres}
+		d = &DB{DB: sdb, Dialect: Postgres}
 	} else {
 		sdb, err := sql.Open("sqlite", sqliteDSN(dsn))
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
-		// WAL lets readers run beside the one writer; more connections than
-		// cores buys nothing for an in-process engine.
-		sdb.SetMaxOpenConns(8)
-		sdb.SetMaxIdleConns(8)
-		d = &DB{sdb, SQLite}
+		d = &DB{DB: sdb, Dialect: SQLite}
 	}
+	configure(d)
 	if err := d.PingContext(ctx); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("connect %s: %w", d.Dialect, err)
 	}
 	return d, nil
+}
+
+// configure sizes the connection pool. For SQLite, WAL lets readers run
+// beside the one writer; more connections than cores buys nothing for an
+// in-process engine.
+func configure(d *DB) {
+	n := 16
+	if d.Dialect == SQLite {
+		n = 8
+	}
+	d.SetMaxOpenConns(n)
+	d.SetMaxIdleConns(n)
 }
 
 // sqliteDSN adds the pragmas every connection needs. _txlock=immediate makes

@@ -60,8 +60,10 @@ func People(ctx context.Context, d *db.DB, orgs *org.Service, log *audit.Log, ac
 			fmt.Fprintf(&csv, ",%q,agency,%s,\n", name, p.Code)
 		}
 	}
-	if _, err := orgs.ImportList(ctx, actor, strings.NewReader(csv.String()), "departments.csv", org.Change{Effective: Reorg, LegalBasis: "gen"}); err != nil {
-		return 0, fmt.Errorf("departments: %w", err)
+	if o.DepartmentsPerProvince > 0 { // none: the departments already there (gen indicators makes some)
+		if _, err := orgs.ImportList(ctx, actor, strings.NewReader(csv.String()), "departments.csv", org.Change{Effective: Reorg, LegalBasis: "gen"}); err != nil {
+			return 0, fmt.Errorf("departments: %w", err)
+		}
 	}
 	if snap, err = orgs.Snapshot(ctx); err != nil {
 		return 0, err

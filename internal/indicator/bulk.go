@@ -172,7 +172,7 @@ func (b *Bulk) copyPostgres() error {
 	}
 	defer conn.Close()
 	return conn.Raw(func(dc any) error {
-		pc := dc.(*stdlib.Conn).Conn()
+		pc := db.DriverConn(dc).(*stdlib.Conn).Conn()
 		tx, err := pc.Begin(b.ctx)
 		if err != nil {
 			return err
@@ -214,6 +214,9 @@ func (b *Bulk) Close() error {
 		keys = append(keys, k)
 	}
 	err := b.s.db.Tx(b.ctx, func(tx *sql.Tx) error {
+		if _, err := bump(b.ctx, tx, 0, valuesPeriod); err != nil {
+			return err
+		}
 		for _, k := range keys {
 			if _, err := bump(b.ctx, tx, k.ind, k.period); err != nil {
 				return err

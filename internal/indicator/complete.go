@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mangluoi/mangluoi/internal/audit"
@@ -486,6 +487,9 @@ func (s *Service) SetTarget(ctx context.Context, actor *auth.Actor, in TargetInp
 		if err != nil {
 			return err
 		}
+		if _, err := bump(ctx, tx, 0, targetsPeriod); err != nil {
+			return err
+		}
 		e := audit.Entry{Action: "indicator_target.set", Entity: "indicator_target", EntityID: fmt.Sprint(tg.ID), UnitID: tg.UnitID, After: tg}
 		if old != nil {
 			e.Before = old
@@ -513,6 +517,14 @@ func (s *Service) Targets(ctx context.Context, actor *auth.Actor, unit int64, ye
 	if _, err := s.scoped(ctx, actor, unit); err != nil {
 		return nil, err
 	}
+	gen, err := s.db.Generation(ctx, targetsGeneration)
+	if err != nil {
+		return nil, err
+	}
+	k := targetKey{unit, year}
+	if got, ok := s.targetCache.get(gen, k); ok {
+		return got, nil
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT id, indicator_id, unit_id, year, value, note, updated_at FROM indicator_targets
 		WHERE unit_id = $1 AND year = $2`, unit, year)
 	if err != nil {
@@ -527,7 +539,59 @@ func (s *Service) Targets(ctx context.Context, actor *auth.Actor, unit int64, ye
 		}
 		out[tg.IndicatorID] = tg
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	s.targetCache.put(gen, k, out)
+	return copyTargets(out), nil
+}
+
+// Targets are looked up on every figures request (a unit's progress), and
+// set a few times a year: a unit's targets for a year are kept in memory
+// while the targets' generation (moved by SetTarget) stands, at most
+// MaxCachedTargetSets of them (past it the cache starts again empty).
+type targetKey struct {
+	unit int64
+	year int
+}
+
+// MaxCachedTargetSets bounds the targets cache: one set per unit and year
+// asked for (a few hundred bytes each).
+const MaxCachedTargetSets = 20_000
+
+type targetCache struct {
+	mu   sync.Mutex
+	gen  int64
+	sets map[targetKey]map[int64]*Target
+}
+
+func (c *targetCache) get(gen int64, k targetKey) (map[int64]*Target, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	got, ok := c.sets[k]
+	if !ok || c.gen != gen {
+		return nil, false
+	}
+	return copyTargets(got), true
+}
+
+func (c *targetCache) put(gen int64, k targetKey, set map[int64]*Target) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen || c.sets == nil || len(c.sets) >= MaxCachedTargetSets {
+		c.gen, c.sets = gen, map[targetKey]map[int64]*Target{}
+	}
+	c.sets[k] = set
+}
+
+// copyTargets gives the caller its own targets to change.
+func copyTargets(set map[int64]*Target) map[int64]*Target {
+	out := make(map[int64]*Target, len(set))
+	for id, tg := range set {
+		c := *tg
+		out[id] = &c
+	}
+	return out
 }
 
 // Light is a traffic light.

@@ -67,6 +67,7 @@ type cellKey struct {
 // unit id.
 type cell struct {
 	gen   int64
+	seen  int64 // the values' generation when gen was last confirmed
 	used  uint64
 	units []int64
 	vals  []float64
@@ -118,28 +119,58 @@ func ParseBasis(s string) Basis {
 }
 
 // load returns the cells for keys, reloading those whose generation moved.
-// withTime asks for the change times (the "latest" aggregation).
+// withTime asks for the change times (the "latest" aggregation). Whether
+// any value changed at all is the values' generation, which the request
+// reads with its others (db.Generation): the cells' own generations are
+// read only for cells not confirmed since it last moved.
 func (e *engine) load(ctx context.Context, keys []cellKey, withTime map[int64]bool) (map[cellKey]*cell, error) {
 	out := make(map[cellKey]*cell, len(keys))
 	if len(keys) == 0 {
 		return out, nil
 	}
-	gens, err := e.generations(ctx, keys)
+	all, err := e.db.Generation(ctx, valuesGeneration)
 	if err != nil {
 		return nil, err
+	}
+	unsure := map[cellKey]bool{}
+	e.mu.Lock()
+	for _, k := range keys {
+		if c := e.cells[k]; c == nil || c.seen != all {
+			unsure[k] = true
+		}
+	}
+	e.mu.Unlock()
+	gens := map[cellKey]int64{}
+	if len(unsure) > 0 {
+		list := make([]cellKey, 0, len(unsure))
+		for k := range unsure {
+			list = append(list, k)
+		}
+		if gens, err = e.generations(ctx, list); err != nil {
+			return nil, err
+		}
 	}
 	stale := map[int64][]string{} // indicator → periods to read
 	e.mu.Lock()
 	e.clock++
 	for _, k := range keys {
+		c := e.cells[k]
 		g := gens[k]
-		if c := e.cells[k]; c != nil && c.gen == g && (!withTime[k.ind] || c.at != nil || len(c.units) == 0) {
-			c.used = e.clock
+		if !unsure[k] {
+			g = c.gen
+		}
+		if c != nil && c.gen == g && (!withTime[k.ind] || c.at != nil || len(c.units) == 0) {
+			c.used, c.seen = e.clock, all
 			out[k] = c
 			continue
 		}
 		if g == 0 { // never written: empty, nothing to read
-			out[k] = &cell{}
+			if c != nil {
+				e.size -= len(c.units)
+			}
+			c = &cell{used: e.clock, seen: all}
+			e.cells[k] = c
+			out[k] = c
 			continue
 		}
 		if _, dup := out[k]; !dup {
@@ -156,7 +187,7 @@ func (e *engine) load(ctx context.Context, keys []cellKey, withTime map[int64]bo
 		e.mu.Lock()
 		for p, c := range got {
 			k := cellKey{ind, p}
-			c.gen = gens[k]
+			c.gen, c.seen = gens[k], all
 			c.used = e.clock
 			if old := e.cells[k]; old != nil {
 				e.size -= len(old.units)

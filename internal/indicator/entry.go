@@ -567,6 +567,11 @@ func newWritten() *written {
 
 func (w *written) note(ctx context.Context, tx *sql.Tx, k cellKey, c change) error {
 	if _, ok := w.cells[k]; !ok {
+		if len(w.cells) == 0 {
+			if _, err := bump(ctx, tx, 0, valuesPeriod); err != nil {
+				return err
+			}
+		}
 		gen, err := bump(ctx, tx, k.ind, k.period)
 		if err != nil {
 			return err

@@ -29,7 +29,8 @@ type Service struct {
 	defsMu sync.Mutex
 	defs   *defSet // cached definitions, with the generation they reflect
 
-	formCache formSet // the forms, with the definitions' generation
+	formCache   formSet     // the forms, with the definitions' generation
+	targetCache targetCache // units' targets, with the targets' generation
 
 	eng  *engine
 	meas measurers // the features that compute measured indicators
@@ -39,8 +40,23 @@ type Service struct {
 func NewService(d *db.DB, o *org.Service, log *audit.Log, f *files.Store, now func() time.Time) *Service {
 	s := &Service{db: d, org: o, audit: log, files: f, now: now}
 	s.eng = newEngine(d)
+	for name, period := range map[string]string{defsGeneration: defsPeriod, valuesGeneration: valuesPeriod, targetsGeneration: targetsPeriod} {
+		d.Follow(name, `SELECT generation FROM indicator_cells WHERE indicator_id = 0 AND period = '`+period+`'`)
+	}
 	return s
 }
+
+// The generations of indicator 0 (never a real indicator), as
+// db.Generation names them: the definitions'; any value's (every save
+// moves it with its cells', so a request that finds it unchanged need not
+// check its cells); the targets'.
+const (
+	defsGeneration    = "indicator.definitions"
+	valuesGeneration  = "indicator.values"
+	valuesPeriod      = "values"
+	targetsGeneration = "indicator.targets"
+	targetsPeriod     = "targets"
+)
 
 // defsKey is the row of indicator_cells that counts changes to the
 // definitions (indicator 0 is never a real indicator).
@@ -84,9 +100,8 @@ func scanIndicator(row interface{ Scan(...any) error }) (*Indicator, error) {
 // definitions returns every definition, reloading when any changed (on
 // any app server).
 func (s *Service) definitions(ctx context.Context) (*defSet, error) {
-	var gen int64
-	err := s.db.QueryRowContext(ctx, `SELECT generation FROM indicator_cells WHERE indicator_id = 0 AND period = $1`, defsPeriod).Scan(&gen)
-	if err != nil && !db.IsNoRows(err) {
+	gen, err := s.db.Generation(ctx, defsGeneration)
+	if err != nil {
 		return nil, err
 	}
 	s.defsMu.Lock()

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/db"
+	"github.com/mangluoi/mangluoi/internal/people"
 )
 
 // The coverage index: every team with its status periods, memberships and
@@ -211,10 +212,10 @@ func (s *scanDay) parse(v string) error {
 
 // state reads the two generations the index follows.
 func (s *Service) state(ctx context.Context) (seq, peopleGen int64, err error) {
-	if err = s.db.QueryRowContext(ctx, `SELECT seq FROM network_state WHERE id = 1`).Scan(&seq); err != nil {
+	if seq, err = s.db.Generation(ctx, networkGeneration); err != nil {
 		return 0, 0, err
 	}
-	err = s.db.QueryRowContext(ctx, `SELECT generation FROM people_state WHERE id = 1`).Scan(&peopleGen)
+	peopleGen, err = s.db.Generation(ctx, people.Generation)
 	return seq, peopleGen, err
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/files"
 	"github.com/mangluoi/mangluoi/internal/org"
+	"github.com/mangluoi/mangluoi/internal/people"
 )
 
 // Service keeps the teams, their members and activities, and the network's
@@ -33,8 +34,14 @@ type Service struct {
 
 // NewService makes the service.
 func NewService(d *db.DB, o *org.Service, log *audit.Log, f *files.Store, now func() time.Time) *Service {
+	d.Follow(networkGeneration, `SELECT seq FROM network_state WHERE id = 1`)
+	d.Follow(people.Generation, `SELECT generation FROM people_state WHERE id = 1`)
 	return &Service{db: d, org: o, audit: log, files: f, now: now}
 }
+
+// networkGeneration names the network registers' change sequence among the
+// generations db.Generation reads.
+const networkGeneration = "network"
 
 // Upload is an evidence file sent with a form or an API call (a team's
 // founding decision, an activity's photo).

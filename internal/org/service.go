@@ -30,18 +30,23 @@ type Service struct {
 
 // NewService makes the tree service. now is the clock.
 func NewService(d *db.DB, log *audit.Log, now func() time.Time) *Service {
+	d.Follow(treeGeneration, `SELECT generation FROM tree_state WHERE id = 1`)
 	return &Service{db: d, audit: log, now: now}
 }
+
+// treeGeneration names the tree's generation among those db.Generation reads.
+const treeGeneration = "tree"
 
 // Today is the current date in Vietnam.
 func (s *Service) Today() day.Day { return day.FromTime(s.now().In(locale.Zone)) }
 
 // Snapshot returns the current tree, reloading it if its generation moved.
-// The generation check is one indexed single-row read, so every request
+// The generation check is one indexed single-row read (shared with the
+// request's other generation checks, see db.Generation), so every request
 // sees changes committed by any server.
 func (s *Service) Snapshot(ctx context.Context) (*Snapshot, error) {
-	var gen int64
-	if err := s.db.QueryRowContext(ctx, `SELECT generation FROM tree_state WHERE id = 1`).Scan(&gen); err != nil {
+	gen, err := s.db.Generation(ctx, treeGeneration)
+	if err != nil {
 		return nil, err
 	}
 	if cur := s.snap.Load(); cur != nil && cur.Generation == gen {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"sort"
+	"sync"
 
 	"github.com/mangluoi/mangluoi/internal/audit"
 	"github.com/mangluoi/mangluoi/internal/auth"
@@ -482,8 +483,61 @@ func (s *Service) GetApparatus(ctx context.Context, actor *auth.Actor, unitID in
 	if err := t.Check(unitID); err != nil {
 		return nil, err
 	}
-	a := &Apparatus{UnitID: unitID, AsOf: d, Committees: []CommitteeView{}, Roles: []RoleView{},
-		Writable: actor.Can(auth.PermEnterData) && t.At(unitID, d) != nil}
+	gen, err := s.db.Generation(ctx, Generation)
+	if err != nil {
+		return nil, err
+	}
+	k := apparatusKey{unitID, d}
+	a, ok := s.apparatus.get(gen, k)
+	if !ok {
+		if a, err = s.readApparatus(ctx, unitID, d); err != nil {
+			return nil, err
+		}
+		s.apparatus.put(gen, k, a)
+	}
+	c := *a
+	c.Writable = actor.Can(auth.PermEnterData) && t.At(unitID, d) != nil
+	return &c, nil
+}
+
+// A unit's apparatus is shown on its page, read far more often than it
+// changes: it is kept in memory while the people data's generation stands
+// (every write of this feature moves it), at most MaxCachedApparatus units
+// and dates (past it the cache starts again empty).
+type apparatusKey struct {
+	unit int64
+	d    day.Day
+}
+
+// MaxCachedApparatus bounds the apparatus cache (a few kilobytes each).
+const MaxCachedApparatus = 10_000
+
+type apparatusCache struct {
+	mu  sync.Mutex
+	gen int64
+	m   map[apparatusKey]*Apparatus
+}
+
+func (c *apparatusCache) get(gen int64, k apparatusKey) (*Apparatus, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	a, ok := c.m[k]
+	return a, ok && c.gen == gen
+}
+
+func (c *apparatusCache) put(gen int64, k apparatusKey, a *Apparatus) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen || c.m == nil || len(c.m) >= MaxCachedApparatus {
+		c.gen, c.m = gen, map[apparatusKey]*Apparatus{}
+	}
+	c.m[k] = a
+}
+
+// readApparatus reads a unit's apparatus on d (for every reader: Writable
+// is the caller's).
+func (s *Service) readApparatus(ctx context.Context, unitID int64, d day.Day) (*Apparatus, error) {
+	a := &Apparatus{UnitID: unitID, AsOf: d, Committees: []CommitteeView{}, Roles: []RoleView{}}
 	cs, err := committeesWhere(ctx, s.db, `unit_id = $1 AND valid_from <= $2 AND $2 < valid_to`, unitID, d)
 	if err != nil {
 		return nil, err

@@ -451,8 +451,8 @@ func (s *Service) Compliance(ctx context.Context, actor *auth.Actor, unit int64,
 	if err := t.Check(unit); err != nil {
 		return nil, err
 	}
-	var gen int64
-	if err := s.db.QueryRowContext(ctx, `SELECT generation FROM people_state WHERE id = 1`).Scan(&gen); err != nil {
+	gen, err := s.db.Generation(ctx, Generation)
+	if err != nil {
 		return nil, err
 	}
 	key := reportKey{gen, t.Generation, unit, d.String(), ""}
@@ -493,8 +493,8 @@ func (s *Service) Failing(ctx context.Context, actor *auth.Actor, unit int64, d 
 		return nil, err
 	}
 	code = strings.ToUpper(strings.TrimSpace(code))
-	var gen int64
-	if err := s.db.QueryRowContext(ctx, `SELECT generation FROM people_state WHERE id = 1`).Scan(&gen); err != nil {
+	gen, err := s.db.Generation(ctx, Generation)
+	if err != nil {
 		return nil, err
 	}
 	key := reportKey{gen, t.Generation, unit, d.String(), code}

@@ -113,13 +113,13 @@ func (s *Service) Search(ctx context.Context, actor *auth.Actor, f Filter) (*Sea
 	default:
 		return nil, errs.Invalidf("people.err.bad_value", "Value", f.Training).At(0, "training")
 	}
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*)`+from, args...).Scan(&res.Total); err != nil {
-		return nil, err
-	}
+	inFrom := len(args) // the parameters from uses
 	trained := trainedSQL()
+	// the total comes with the page (a window over the whole match), one
+	// round trip instead of two
 	rows, err := s.db.QueryContext(ctx, `SELECT p.id, p.full_name, p.gender, COALESCE(p.birth_year, 0), p.title, p.phone, p.email, p.employment,
 		p.qualification_level, p.qualification_field, p.qualification_it, p.created_at, p.updated_at, ps.unit_id, v.name,
-		CASE WHEN `+trained+` THEN 1 ELSE 0 END`+from+` ORDER BY p.name_folded, p.id LIMIT `+arg(f.Limit)+` OFFSET `+arg(f.Offset), args...)
+		CASE WHEN `+trained+` THEN 1 ELSE 0 END, COUNT(*) OVER ()`+from+` ORDER BY p.name_folded, p.id LIMIT `+arg(f.Limit)+` OFFSET `+arg(f.Offset), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +131,7 @@ func (s *Service) Search(ctx context.Context, actor *auth.Actor, f Filter) (*Sea
 		p := &r.Person
 		var trained int
 		if err := rows.Scan(&p.ID, &p.FullName, &p.Gender, &p.BirthYear, &p.Title, &p.Phone, &p.Email, &p.Employment, &p.QualLevel,
-			&p.QualField, &p.QualIT, &p.CreatedAt, &p.UpdatedAt, &r.UnitID, &r.Unit, &trained); err != nil {
+			&p.QualField, &p.QualIT, &p.CreatedAt, &p.UpdatedAt, &r.UnitID, &r.Unit, &trained, &res.Total); err != nil {
 			return nil, err
 		}
 		r.Trained = trained == 1
@@ -142,6 +142,11 @@ func (s *Service) Search(ctx context.Context, actor *auth.Actor, f Filter) (*Sea
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
+	}
+	if len(ids) == 0 && f.Offset > 0 { // past the end: no row brought the total
+		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*)`+from, args[:inFrom]...).Scan(&res.Total); err != nil {
+			return nil, err
+		}
 	}
 	if len(ids) > 0 {
 		// ids are our own integers, so inlining them is safe and keeps one

@@ -27,13 +27,19 @@ type Service struct {
 	files *files.Store
 	now   func() time.Time
 
-	reports reportCache
+	reports   reportCache
+	apparatus apparatusCache
 }
 
 // NewService makes the service.
 func NewService(d *db.DB, o *org.Service, log *audit.Log, f *files.Store, now func() time.Time) *Service {
+	d.Follow(Generation, `SELECT generation FROM people_state WHERE id = 1`)
 	return &Service{db: d, org: o, audit: log, files: f, now: now}
 }
+
+// Generation names the people data's generation (moved by every write of
+// this feature, see write) among those db.Generation reads.
+const Generation = "people"
 
 // writable returns the scoped tree if the actor may enter data for unit id
 // on date d (the unit must be in force then).

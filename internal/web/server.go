@@ -81,12 +81,21 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	// the layout and the partials are parsed once and cloned for each page:
+	// parsing them again for every page was most of the server's start
+	shared, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/_*.html")
+	if err != nil {
+		return nil, fmt.Errorf("template layout: %w", err)
+	}
 	for _, n := range names {
 		base := strings.TrimSuffix(path.Base(n), ".html")
 		if base == "layout" || strings.HasPrefix(base, "_") {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/_*.html", n)
+		t, err := shared.Clone()
+		if err == nil {
+			t, err = t.ParseFS(templateFS, n)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", base, err)
 		}

@@ -1,4 +1,5 @@
-// Command gennet builds a synthetic national DX network for benchmarks:
+// Command gennet builds a synthetic national DX network for benchmarks
+// (gen.Network; `mangluoi gen nation` builds it with everything else):
 // the official list of 34 provinces and 3,321 communes (from 1 July 2025),
 // about 64,000 villages under them, 75,000 community teams (some of them
 // dissolved and set up again, some suspended), 340,000 memberships of
@@ -20,49 +21,31 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"flag"
 	"fmt"
 	"log"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime/pprof"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/mangluoi/mangluoi/internal/app"
-	"github.com/mangluoi/mangluoi/internal/audit"
 	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/day"
-	"github.com/mangluoi/mangluoi/internal/db"
-	"github.com/mangluoi/mangluoi/internal/locale"
-	"github.com/mangluoi/mangluoi/internal/network"
+	"github.com/mangluoi/mangluoi/internal/gen"
 	"github.com/mangluoi/mangluoi/internal/org"
 )
 
-type config struct {
-	dsn        string
-	units      string
-	villages   int
-	teams      int
-	members    int
-	activities int
-	seed       uint64
-	today      day.Day
-}
-
 func main() {
-	var cfg config
-	flag.StringVar(&cfg.dsn, "db", "", "a fresh database: a SQLite file or a postgres:// URL (required)")
-	flag.StringVar(&cfg.units, "units", filepath.Join("..", "shared", "data", "units", "vn-units-2025-07-01.csv"), "the official list in force from 1 July 2025")
-	flag.IntVar(&cfg.villages, "villages", 64000, "villages and residential groups")
-	flag.IntVar(&cfg.teams, "teams", 75000, "teams, dissolved ones included")
-	flag.IntVar(&cfg.members, "members", 340000, "memberships, former ones included")
-	flag.IntVar(&cfg.activities, "activities", 2000000, "activities")
+	o := gen.DefaultNetwork
+	dsn := flag.String("db", "", "a fresh database: a SQLite file or a postgres:// URL (required)")
+	units := flag.String("units", filepath.Join("..", "shared", "data", "units", "vn-units-2025-07-01.csv"), "the official list in force from 1 July 2025")
+	flag.IntVar(&o.Villages, "villages", o.Villages, "villages and residential groups")
+	flag.IntVar(&o.Teams, "teams", o.Teams, "teams, dissolved ones included")
+	flag.IntVar(&o.Members, "members", o.Members, "memberships, former ones included")
+	flag.IntVar(&o.Activities, "activities", o.Activities, "activities")
 	seed := flag.Int64("seed", 1, "random seed")
-	today := flag.String("today", "2026-11-22", "the last day of activity (the benchmarks' date)")
+	today := flag.String("today", o.Today.String(), "the last day of activity (the benchmarks' date)")
 	profile := flag.String("cpuprofile", "", "write a CPU profile here")
 	flag.Parse()
 	if *profile != "" {
@@ -73,98 +56,49 @@ func main() {
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
 	}
-	if cfg.dsn == "" {
+	if *dsn == "" {
 		flag.Usage()
 		os.Exit(2)
 	}
-	cfg.seed = uint64(*seed)
+	o.Seed, o.Log = uint64(*seed), os.Stderr
 	var err error
-	if cfg.today, err = day.Parse(*today); err != nil {
+	if o.Today, err = day.Parse(*today); err != nil {
 		log.Fatal(err)
 	}
-	if err := run(context.Background(), cfg); err != nil {
+	if err := run(context.Background(), *dsn, *units, o); err != nil {
 		pprof.StopCPUProfile()
 		log.Fatal(err)
 	}
 }
 
-// gen is one run: the database, a random source, and the ids handed out.
-type gen struct {
-	cfg  config
-	db   *db.DB
-	rnd  *rand.Rand
-	next map[string]int64 // table → next id
-	now  time.Time
-}
-
-func run(ctx context.Context, cfg config) error {
-	start := time.Now()
-	m, err := app.Open(ctx, app.Config{DSN: cfg.dsn, Now: func() time.Time { return cfg.today.Time().Add(9 * time.Hour) }})
+func run(ctx context.Context, dsn, units string, o gen.NetworkOptions) error {
+	m, err := app.Open(ctx, app.Config{DSN: dsn, Now: func() time.Time { return o.Today.Time().Add(9 * time.Hour) }})
 	if err != nil {
 		return err
 	}
 	defer m.Close()
-	g := &gen{cfg: cfg, db: m.DB, rnd: rand.New(rand.NewPCG(cfg.seed, 75000)), next: map[string]int64{}, now: time.Now().UTC()}
 	admin, err := m.RootActor(ctx, "gennet")
 	if err != nil {
 		return err
-	}
-	var n int
-	if err := m.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM net_teams`).Scan(&n); err != nil {
-		return err
-	}
-	if n > 0 {
-		return fmt.Errorf("the database already has %d teams: give gennet a fresh one", n)
-	}
-	// 1. the official tree, in force from 1 July 2025
-	list, err := os.Open(cfg.units)
-	if err != nil {
-		return fmt.Errorf("the official list (--units): %w", err)
-	}
-	defer list.Close()
-	reorg := day.Of(2025, 7, 1)
-	if _, err := m.Org.ImportList(ctx, admin, list, filepath.Base(cfg.units), org.Change{Effective: reorg, LegalBasis: "Danh mục đơn vị hành chính (01/07/2025)"}); err != nil {
-		return fmt.Errorf("import the official list: %w", err)
-	}
-	logf(start, "official list imported")
-	for _, t := range []string{"units", "unit_versions", "unit_events", "net_teams", "net_team_status", "net_members", "net_activities", "people", "postings", "courses", "enrolments"} {
-		var max sql.NullInt64
-		if err := m.DB.QueryRowContext(ctx, `SELECT MAX(id) FROM `+t).Scan(&max); err != nil {
-			return err
-		}
-		g.next[t] = max.Int64 + 1
 	}
 	snap, err := m.Org.Snapshot(ctx)
 	if err != nil {
 		return err
 	}
-	var communes []*org.Version
-	var provinces []*org.Version
-	snap.Walk(snap.RootID, reorg, func(v *org.Version) bool {
-		switch v.Level {
-		case org.LevelProvince:
-			provinces = append(provinces, v)
-		case org.LevelCommune:
-			communes = append(communes, v)
+	if len(snap.Children(snap.RootID, gen.Reorg)) == 0 { // a fresh database: the official tree, in force from 1 July 2025
+		list, err := os.Open(units)
+		if err != nil {
+			return fmt.Errorf("the official list (--units): %w", err)
 		}
-		return true
-	})
-	if len(communes) == 0 {
-		return fmt.Errorf("no communes in the list")
+		defer list.Close()
+		if _, err := m.Org.ImportList(ctx, admin, list, filepath.Base(units), org.Change{Effective: gen.Reorg, LegalBasis: "Danh mục đơn vị hành chính (01/07/2025)"}); err != nil {
+			return fmt.Errorf("import the official list: %w", err)
+		}
+		if snap, err = m.Org.Snapshot(ctx); err != nil {
+			return err
+		}
 	}
-	// 2. villages
-	villages, err := g.villages(ctx, communes, reorg)
-	if err != nil {
-		return err
-	}
-	logf(start, "%d villages", len(villages))
-	// 3. teams, members, people, training, activities
-	st, err := g.network(ctx, communes, villages, provinces, reorg)
-	if err != nil {
-		return err
-	}
-	logf(start, "%d teams, %d memberships of %d people, %d enrolments, %d activities", st.teams, st.members, st.people, st.enrolments, st.activities)
-	if err := g.finish(ctx, m.Audit, st); err != nil {
+	if _, err := gen.Network(ctx, m.DB, m.Org, m.Audit, o); err != nil {
 		return err
 	}
 	// an operator account for the load script
@@ -172,437 +106,6 @@ func run(ctx context.Context, cfg config) error {
 		ScopeUnitID: snap.RootID, Locale: "vi"}); err != nil {
 		return err
 	}
-	logf(start, "done (admin / demo-mangluoi)")
+	log.Print("done (admin / demo-mangluoi)")
 	return nil
-}
-
-func logf(start time.Time, format string, args ...any) {
-	log.Printf("%6.1fs  %s", time.Since(start).Seconds(), fmt.Sprintf(format, args...))
-}
-
-func (g *gen) id(table string) int64 {
-	id := g.next[table]
-	g.next[table]++
-	return id
-}
-
-// batch gathers rows of one table and writes them a hundred at a time,
-// with one multi-row INSERT prepared once. SQLite gets "?" placeholders
-// (it looks a numbered one up by name, which a 1,000-parameter statement
-// makes quadratic), PostgreSQL "$n".
-type batch struct {
-	ctx    context.Context
-	tx     *sql.Tx
-	sqlite bool
-	head   string
-	ncol   int
-	args   []any
-	rows   int
-	total  int
-	full   *sql.Stmt
-	after  []*batch // batches whose rows this one's rows refer to
-}
-
-const batchRows = 100
-
-func (g *gen) newBatch(ctx context.Context, tx *sql.Tx, table string, cols ...string) *batch {
-	return &batch{ctx: ctx, tx: tx, sqlite: g.db.Dialect == db.SQLite, head: "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ", ncol: len(cols)}
-}
-
-func (b *batch) add(vals ...any) error {
-	b.args = append(b.args, vals...)
-	b.rows++
-	b.total++
-	if b.rows >= batchRows {
-		return b.flush()
-	}
-	return nil
-}
-
-func (b *batch) query(rows int) string {
-	var q strings.Builder
-	q.WriteString(b.head)
-	n := 1
-	for r := 0; r < rows; r++ {
-		if r > 0 {
-			q.WriteString(", ")
-		}
-		q.WriteByte('(')
-		for c := 0; c < b.ncol; c++ {
-			if c > 0 {
-				q.WriteString(", ")
-			}
-			if b.sqlite {
-				q.WriteByte('?')
-			} else {
-				q.WriteString("$" + strconv.Itoa(n))
-			}
-			n++
-		}
-		q.WriteByte(')')
-	}
-	return q.String()
-}
-
-func (b *batch) flush() error {
-	if b.rows == 0 {
-		return nil
-	}
-	for _, a := range b.after {
-		if err := a.flush(); err != nil {
-			return err
-		}
-	}
-	var err error
-	if b.rows == batchRows {
-		if b.full == nil {
-			if b.full, err = b.tx.PrepareContext(b.ctx, b.query(batchRows)); err != nil {
-				return err
-			}
-		}
-		_, err = b.full.ExecContext(b.ctx, b.args...)
-	} else {
-		_, err = b.tx.ExecContext(b.ctx, b.query(b.rows), b.args...)
-	}
-	if err != nil {
-		return fmt.Errorf("%s…: %w", b.head[:min(len(b.head), 60)], err)
-	}
-	b.args, b.rows = b.args[:0], 0
-	return nil
-}
-
-type village struct {
-	id, commune int64
-	name        string
-}
-
-// villages spreads the villages over the communes (wards get residential
-// groups, 8 to 30 of them; others villages) and writes them as units of
-// the tree, one import event.
-func (g *gen) villages(ctx context.Context, communes []*org.Version, from day.Day) ([]village, error) {
-	avg := float64(g.cfg.villages) / float64(len(communes))
-	counts := make([]int, len(communes))
-	total := 0
-	least := max(1, min(3, int(avg)))
-	for i := range communes {
-		counts[i] = max(least, int(avg*(0.4+1.2*g.rnd.Float64())))
-		total += counts[i]
-	}
-	for total < g.cfg.villages {
-		counts[g.rnd.IntN(len(communes))]++
-		total++
-	}
-	for i := 0; total > g.cfg.villages && i < 100*len(communes); i++ {
-		if j := g.rnd.IntN(len(communes)); counts[j] > least {
-			counts[j]--
-			total--
-		}
-	}
-	var out []village
-	err := g.db.Tx(ctx, func(tx *sql.Tx) error {
-		ev := g.id("unit_events")
-		if _, err := tx.ExecContext(ctx, `INSERT INTO unit_events (id, kind, effective_date, legal_basis, note, created_at) VALUES ($1, 'import', $2, $3, $4, $5)`,
-			ev, from, "Dữ liệu tổng hợp cho đo hiệu năng", "gennet: thôn, tổ dân phố", g.now); err != nil {
-			return err
-		}
-		units := g.newBatch(ctx, tx, "units", "id", "created_at")
-		versions := g.newBatch(ctx, tx, "unit_versions", "id", "unit_id", "valid_from", "valid_to", "code", "name", "name_folded", "level", "kind", "parent_id", "path", "event_id")
-		versions.after = []*batch{units}
-		for i, c := range communes {
-			kind := "Thôn"
-			if c.Kind == "Phường" {
-				kind = "Tổ dân phố"
-			}
-			for k := 1; k <= counts[i]; k++ {
-				id := g.id("units")
-				name := kind + " " + strconv.Itoa(k)
-				if err := units.add(id, g.now); err != nil {
-					return err
-				}
-				if err := versions.add(g.id("unit_versions"), id, from, day.Forever, "", name, locale.Fold(name), "village", kind, c.UnitID,
-					c.Path+strconv.FormatInt(id, 10)+"/", ev); err != nil {
-					return err
-				}
-				out = append(out, village{id, c.UnitID, name})
-			}
-		}
-		if err := units.flush(); err != nil {
-			return err
-		}
-		if err := versions.flush(); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE tree_state SET generation = generation + 1 WHERE id = 1`)
-		return err
-	})
-	return out, err
-}
-
-type stats struct{ teams, members, people, enrolments, activities int }
-
-var (
-	roles  = []string{"leader", "deputy", "member", "member", "member", "member", "member", "member"}
-	affils = []network.Affiliation{network.Police, network.YouthUnion, network.WomenUnion, network.Veterans, network.PostOffice, network.Telecom, network.Volunteer}
-	kinds  = []network.Kind{network.PublicServices, network.PublicServices, network.PublicServices, network.DigitalID, network.DigitalID,
-		network.Cashless, network.ECommerce, network.Training, network.Awareness}
-)
-
-// network writes the teams and everything that hangs from them.
-func (g *gen) network(ctx context.Context, communes []*org.Version, villages []village, provinces []*org.Version, from day.Day) (*stats, error) {
-	st := &stats{}
-	today := g.cfg.today
-	// plan: which units get a team, which of those replaced an earlier one
-	type plan struct {
-		unit        int64
-		est         day.Day
-		predecessor bool
-	}
-	var plans []plan
-	// where each unit is, for names and the province's course
-	province, name := map[int64]int64{}, map[int64]string{}
-	for _, c := range communes {
-		province[c.UnitID], name[c.UnitID] = c.ParentID, c.Name
-	}
-	for _, v := range villages {
-		province[v.id], name[v.id] = province[v.commune], v.name
-	}
-	// a commune-level team in one commune in two
-	commune := map[int64]bool{}
-	for _, c := range communes {
-		if g.rnd.IntN(2) == 0 {
-			commune[c.UnitID] = true
-		}
-	}
-	units := make([]int64, 0, len(villages)+len(commune))
-	for _, v := range villages {
-		units = append(units, v.id)
-	}
-	for _, c := range communes {
-		if commune[c.UnitID] {
-			units = append(units, c.UnitID)
-		}
-	}
-	// shares chosen so that teams (active + dissolved) come to cfg.teams
-	covered := 0.96
-	active := int(float64(len(units)) * covered)
-	replaced := max(0, g.cfg.teams-active)
-	pReplaced := min(0.9, float64(replaced)/float64(active))
-	for _, u := range units {
-		if g.rnd.Float64() >= covered {
-			continue
-		}
-		est := from.AddDays(5 + g.rnd.IntN(max(1, int(today.Time().Sub(from.Time()).Hours()/24)-60)))
-		plans = append(plans, plan{u, est, g.rnd.Float64() < pReplaced})
-	}
-	// members per current team so that memberships come to cfg.members
-	pred := 0
-	for _, p := range plans {
-		if p.predecessor {
-			pred++
-		}
-	}
-	perTeam := 1.012 * float64(g.cfg.members) / (float64(len(plans)) + 0.85*float64(pred))
-	// activities: one every `every` days per active team
-	var teamDays float64
-	for _, p := range plans {
-		teamDays += today.Time().Sub(p.est.Time()).Hours() / 24
-		if p.predecessor {
-			teamDays += p.est.Time().Sub(from.Time()).Hours() / 24
-		}
-	}
-	every := teamDays * 1.01 / float64(g.cfg.activities)
-
-	type teamRec struct {
-		id       int64
-		unit     int64
-		from, to day.Day
-		persons  []int64
-		quietAt  day.Day
-	}
-	var teams []teamRec
-	seq := int64(1)
-	err := g.db.Tx(ctx, func(tx *sql.Tx) error {
-		tb := g.newBatch(ctx, tx, "net_teams", "id", "unit_id", "name", "name_folded", "decision_number", "decision_date", "signer", "established", "note", "created_at", "seq")
-		sb := g.newBatch(ctx, tx, "net_team_status", "id", "team_id", "status", "valid_from", "valid_to", "decision", "note", "seq")
-		pb := g.newBatch(ctx, tx, "people", "id", "full_name", "name_folded", "gender", "birth_year", "title", "phone", "email", "employment",
-			"qualification_level", "qualification_field", "qualification_it", "created_at", "updated_at")
-		ob := g.newBatch(ctx, tx, "postings", "id", "person_id", "unit_id", "valid_from", "valid_to", "kind", "decision", "reason")
-		mb := g.newBatch(ctx, tx, "net_members", "id", "team_id", "person_id", "role", "affiliation", "phone", "valid_from", "valid_to", "note", "seq")
-		sb.after, ob.after, mb.after = []*batch{tb}, []*batch{pb}, []*batch{tb, pb}
-		newTeam := func(unit int64, est, end day.Day, status string) (int64, error) {
-			id := g.id("net_teams")
-			name := network.TeamPrefix + " " + name[unit]
-			st.teams++
-			if err := tb.add(id, unit, name, locale.Fold(name), fmt.Sprintf("%d/QĐ-UBND", 1+id%400), est, "Chủ tịch UBND xã", est, "", g.now, seq); err != nil {
-				return 0, err
-			}
-			if err := sb.add(g.id("net_team_status"), id, "active", est, end, "", "", seq); err != nil {
-				return 0, err
-			}
-			if status != "" && !end.IsForever() {
-				if err := sb.add(g.id("net_team_status"), id, status, end, day.Forever, "", "", seq); err != nil {
-					return 0, err
-				}
-			}
-			return id, nil
-		}
-		member := func(team, person int64, role string, from, to day.Day) error {
-			st.members++
-			return mb.add(g.id("net_members"), team, person, role, affils[g.rnd.IntN(len(affils))], "", from, to, "", seq)
-		}
-		for _, p := range plans {
-			k := max(3, int(perTeam*(0.6+0.8*g.rnd.Float64())+0.5))
-			persons := make([]int64, k)
-			for i := range persons {
-				pid := g.id("people")
-				persons[i] = pid
-				name := "Thành viên " + strconv.FormatInt(pid, 10)
-				st.people++
-				if err := pb.add(pid, name, locale.Fold(name), "", 1960+g.rnd.IntN(45), "Thành viên tổ công nghệ số", "", "", "other", "none", "", false, g.now, g.now); err != nil {
-					return err
-				}
-				joined := from
-				if !p.predecessor {
-					joined = p.est
-				}
-				if err := ob.add(g.id("postings"), pid, p.unit, joined, day.Forever, "initial", "", ""); err != nil {
-					return err
-				}
-			}
-			if p.predecessor { // an earlier team, dissolved the day this one began
-				old, err := newTeam(p.unit, from.AddDays(1), p.est, "dissolved")
-				if err != nil {
-					return err
-				}
-				for i := 0; i < min(len(persons), 4); i++ {
-					if err := member(old, persons[i], roles[i], from.AddDays(1), p.est); err != nil {
-						return err
-					}
-				}
-				teams = append(teams, teamRec{id: old, unit: p.unit, from: from.AddDays(1), to: p.est})
-			}
-			status, end := "", day.Forever
-			if g.rnd.IntN(50) == 0 { // suspended a while ago
-				status, end = "suspended", today.AddDays(-10-g.rnd.IntN(150))
-				if !end.After(p.est) {
-					status, end = "", day.Forever
-				}
-			}
-			id, err := newTeam(p.unit, p.est, end, status)
-			if err != nil {
-				return err
-			}
-			for i, pid := range persons {
-				if err := member(id, pid, roles[min(i, len(roles)-1)], p.est, day.Forever); err != nil {
-					return err
-				}
-			}
-			rec := teamRec{id: id, unit: p.unit, from: p.est, to: end, persons: persons}
-			if g.rnd.IntN(12) == 0 { // gone quiet
-				rec.quietAt = today.AddDays(-70 - g.rnd.IntN(200))
-			}
-			teams = append(teams, rec)
-		}
-		for _, b := range []*batch{tb, sb, pb, ob, mb} {
-			if err := b.flush(); err != nil {
-				return err
-			}
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE people_state SET generation = generation + 1 WHERE id = 1`)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	// training: a course per province this year; 55 % of current members
-	// enrolled, four in five of them done
-	err = g.db.Tx(ctx, func(tx *sql.Tx) error {
-		course := map[int64]int64{}
-		for _, p := range provinces {
-			id := g.id("courses")
-			title := "Bồi dưỡng kỹ năng số cho Tổ công nghệ số cộng đồng năm " + strconv.Itoa(g.cfg.today.Year())
-			if _, err := tx.ExecContext(ctx, `INSERT INTO courses (id, title, title_folded, provider, platform, format, start_date, end_date, hours, organiser_unit_id, created_at)
-				VALUES ($1, $2, $3, 'Sở Khoa học và Công nghệ', 'OneTouch', 'online', $4, $5, 16, $6, $7)`, id, title, locale.Fold(title),
-				day.Of(g.cfg.today.Year(), 3, 1), day.Of(g.cfg.today.Year(), 12, 15), p.UnitID, g.now); err != nil {
-				return err
-			}
-			course[p.UnitID] = id
-		}
-		eb := g.newBatch(ctx, tx, "enrolments", "id", "course_id", "person_id", "status", "completed_on")
-		for _, t := range teams {
-			c := course[province[t.unit]]
-			for _, pid := range t.persons {
-				if g.rnd.IntN(100) >= 55 {
-					continue
-				}
-				st.enrolments++
-				if g.rnd.IntN(5) == 0 {
-					if err := eb.add(g.id("enrolments"), c, pid, "enrolled", nil); err != nil {
-						return err
-					}
-					continue
-				}
-				done := day.Of(g.cfg.today.Year(), 3, 15).AddDays(g.rnd.IntN(240))
-				if done.After(g.cfg.today) {
-					done = g.cfg.today.AddDays(-1)
-				}
-				if err := eb.add(g.id("enrolments"), c, pid, "completed", done); err != nil {
-					return err
-				}
-			}
-		}
-		return eb.flush()
-	})
-	if err != nil {
-		return nil, err
-	}
-	// activities, in transactions of about 200,000
-	places := []string{"Nhà văn hóa thôn", "Trụ sở UBND xã", "Điểm bưu điện văn hóa xã", "Chợ", "Trường tiểu học", "Nhà rông"}
-	i := 0
-	for i < len(teams) {
-		err := g.db.Tx(ctx, func(tx *sql.Tx) error {
-			ab := g.newBatch(ctx, tx, "net_activities", "id", "team_id", "on_date", "kind", "place", "people_helped", "note", "logged_at", "seq")
-			for ; i < len(teams) && ab.total < 200000; i++ {
-				t := teams[i]
-				until := today
-				if !t.to.IsForever() && t.to.Before(until) {
-					until = t.to.AddDays(-1)
-				}
-				if !t.quietAt.IsZero() && t.quietAt.Before(until) {
-					until = t.quietAt
-				}
-				for d := t.from.AddDays(g.rnd.IntN(int(every) + 1)); !d.After(until); d = d.AddDays(max(1, int(every*(0.5+g.rnd.Float64())))) {
-					st.activities++
-					if err := ab.add(g.id("net_activities"), t.id, d, kinds[g.rnd.IntN(len(kinds))], places[g.rnd.IntN(len(places))],
-						3+g.rnd.IntN(38), "", d.Time().Add(12*time.Hour), seq); err != nil {
-						return err
-					}
-				}
-			}
-			return ab.flush()
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	return st, nil
-}
-
-// finish moves the sequences past the ids written (PostgreSQL), marks the
-// network's sequence and records the run in the audit log.
-func (g *gen) finish(ctx context.Context, log *audit.Log, st *stats) error {
-	return g.db.Tx(ctx, func(tx *sql.Tx) error {
-		if g.db.Dialect == db.Postgres {
-			for t := range g.next {
-				if _, err := tx.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('`+t+`', 'id'), (SELECT COALESCE(MAX(id), 1) FROM `+t+`))`); err != nil {
-					return err
-				}
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE network_state SET seq = 1 WHERE id = 1`); err != nil {
-			return err
-		}
-		return log.Write(ctx, tx, audit.System("gennet"), audit.Entry{Action: "gen.network", Entity: "network", EntityID: "gennet",
-			After: map[string]any{"teams": st.teams, "memberships": st.members, "people": st.people, "enrolments": st.enrolments, "activities": st.activities}})
-	})
 }

@@ -1,0 +1,186 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/jackc/pgx/v5/stdlib"
+	"modernc.org/sqlite"
+)
+
+// OpenCounting is Open with every statement counted (see Statements): the
+// tests that hold a request to its number of database round trips use it.
+// The server never does — the wrapper hides the driver's own connection
+// type, which the SQLite backup needs.
+func OpenCounting(ctx context.Context, dsn string) (*DB, error) {
+	n := &counter{}
+	var base driver.Connector
+	var dialect Dialect
+	if IsPostgres(dsn) {
+		c, err := stdlib.GetDefaultDriver().(driver.DriverContext).OpenConnector(dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		base, dialect = c, Postgres
+	} else {
+		base, dialect = dsnConnector{&sqlite.Driver{}, sqliteDSN(dsn)}, SQLite
+	}
+	d := &DB{DB: sql.OpenDB(countingConnector{base, n}), Dialect: dialect, count: n}
+	configure(d)
+	if err := d.PingContext(ctx); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("connect %s: %w", d.Dialect, err)
+	}
+	return d, nil
+}
+
+// Statements is how many statements (queries, executions, preparations,
+// begins and ends of transactions) the database was sent since it was
+// opened with OpenCounting, and the text of the last few (for a test's
+// message); -1 for a database opened with Open.
+func (d *DB) Statements() (int64, []string) {
+	if d.count == nil {
+		return -1, nil
+	}
+	d.count.mu.Lock()
+	defer d.count.mu.Unlock()
+	return d.count.n, append([]string(nil), d.count.last...)
+}
+
+// counter counts statements and keeps the last few.
+type counter struct {
+	mu   sync.Mutex
+	n    int64
+	last []string
+}
+
+func (c *counter) Add(q string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n++
+	if len(c.last) == 16 {
+		c.last = c.last[1:]
+	}
+	c.last = append(c.last, strings.Join(strings.Fields(q), " "))
+}
+
+type dsnConnector struct {
+	d   driver.Driver
+	dsn string
+}
+
+func (c dsnConnector) Connect(context.Context) (driver.Conn, error) { return c.d.Open(c.dsn) }
+func (c dsnConnector) Driver() driver.Driver                        { return c.d }
+
+type countingConnector struct {
+	base driver.Connector
+	n    *counter
+}
+
+func (c countingConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	conn, err := c.base.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &countingConn{conn, c.n}, nil
+}
+
+func (c countingConnector) Driver() driver.Driver { return c.base.Driver() }
+
+// countingConn passes everything to the driver's connection, counting
+// what reaches the database. A method the driver lacks answers as
+// database/sql expects of a driver without it (ErrSkip, or the default).
+type countingConn struct {
+	driver.Conn
+	n *counter
+}
+
+func (c *countingConn) PrepareContext(ctx context.Context, q string) (driver.Stmt, error) {
+	c.n.Add(q)
+	if p, ok := c.Conn.(driver.ConnPrepareContext); ok {
+		return p.PrepareContext(ctx, q)
+	}
+	return c.Conn.Prepare(q)
+}
+
+func (c *countingConn) QueryContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Rows, error) {
+	qc, ok := c.Conn.(driver.QueryerContext)
+	if !ok {
+		return nil, driver.ErrSkip
+	}
+	c.n.Add(q)
+	return qc.QueryContext(ctx, q, args)
+}
+
+func (c *countingConn) ExecContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Result, error) {
+	ec, ok := c.Conn.(driver.ExecerContext)
+	if !ok {
+		return nil, driver.ErrSkip
+	}
+	c.n.Add(q)
+	return ec.ExecContext(ctx, q, args)
+}
+
+func (c *countingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	c.n.Add("BEGIN")
+	var tx driver.Tx
+	var err error
+	if b, ok := c.Conn.(driver.ConnBeginTx); ok {
+		tx, err = b.BeginTx(ctx, opts)
+	} else {
+		tx, err = c.Conn.Begin() //nolint:staticcheck // the driver offers nothing else
+	}
+	if err != nil {
+		return nil, err
+	}
+	return countingTx{tx, c.n}, nil
+}
+
+func (c *countingConn) Ping(ctx context.Context) error {
+	if p, ok := c.Conn.(driver.Pinger); ok {
+		return p.Ping(ctx)
+	}
+	return nil
+}
+
+func (c *countingConn) ResetSession(ctx context.Context) error {
+	if r, ok := c.Conn.(driver.SessionResetter); ok {
+		return r.ResetSession(ctx)
+	}
+	return nil
+}
+
+func (c *countingConn) IsValid() bool {
+	if v, ok := c.Conn.(driver.Validator); ok {
+		return v.IsValid()
+	}
+	return true
+}
+
+func (c *countingConn) CheckNamedValue(nv *driver.NamedValue) error {
+	if ch, ok := c.Conn.(driver.NamedValueChecker); ok {
+		return ch.CheckNamedValue(nv)
+	}
+	return driver.ErrSkip
+}
+
+// DriverConn is the driver's own connection behind what sql.Conn.Raw
+// hands over (which is the counting wrapper's on a counted database).
+func DriverConn(dc any) any {
+	if c, ok := dc.(*countingConn); ok {
+		return c.Conn
+	}
+	return dc
+}
+
+type countingTx struct {
+	driver.Tx
+	n *counter
+}
+
+func (t countingTx) Commit() error   { t.n.Add("COMMIT"); return t.Tx.Commit() }
+func (t countingTx) Rollback() error { t.n.Add("ROLLBACK"); return t.Tx.Rollback() }

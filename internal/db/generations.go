@@ -1,0 +1,141 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"sync"
+)
+
+// Generations. A feature that keeps what it read from the database in
+// memory (the tree, the indicator definitions, who a session belongs to)
+// also keeps a generation row that every change moves, and checks it
+// before trusting its copy: that is how a change made through one server is
+// seen by all of them. Checked one by one, those single-row reads were most
+// of a request's round trips. So a feature names its generation here once
+// (Follow), and within a request (see Request) the first Generation call
+// reads every followed generation in one query and the others are answered
+// from that read.
+
+// Follow names the single-value query that reads a generation. Features
+// call it when their service is built; following a name again replaces its
+// query.
+func (d *DB) Follow(name, query string) {
+	d.gens.mu.Lock()
+	defer d.gens.mu.Unlock()
+	if d.gens.index == nil {
+		d.gens.index = map[string]int{}
+	}
+	if i, ok := d.gens.index[name]; ok {
+		d.gens.queries[i] = query
+		return
+	}
+	d.gens.index[name] = len(d.gens.queries)
+	d.gens.queries = append(d.gens.queries, query)
+}
+
+type followed struct {
+	mu      sync.Mutex
+	index   map[string]int
+	queries []string
+}
+
+// Generation reads a followed generation (0 when its row is missing): from
+// the request's read of them all when ctx is a request's (see Request),
+// else on its own.
+func (d *DB) Generation(ctx context.Context, name string) (int64, error) {
+	d.gens.mu.Lock()
+	i, ok := d.gens.index[name]
+	var query string
+	if ok {
+		query = d.gens.queries[i]
+	}
+	d.gens.mu.Unlock()
+	if !ok {
+		return 0, fmt.Errorf("generation %q is not followed", name)
+	}
+	if r, _ := ctx.Value(requestKey{}).(*request); r != nil {
+		return r.generation(ctx, d, name)
+	}
+	var g sql.NullInt64
+	if err := d.QueryRowContext(ctx, query).Scan(&g); err != nil && !IsNoRows(err) {
+		return 0, fmt.Errorf("generation %s: %w", name, err)
+	}
+	return g.Int64, nil
+}
+
+// readAll reads every followed generation in one query.
+func (d *DB) readAll(ctx context.Context) (map[string]int64, error) {
+	d.gens.mu.Lock()
+	names := make([]string, len(d.gens.queries))
+	for n, i := range d.gens.index {
+		names[i] = n
+	}
+	cols := make([]string, len(d.gens.queries))
+	for i, q := range d.gens.queries {
+		cols[i] = "(" + q + ")"
+	}
+	d.gens.mu.Unlock()
+	vals := make([]sql.NullInt64, len(cols))
+	dest := make([]any, len(cols))
+	for i := range vals {
+		dest[i] = &vals[i]
+	}
+	if err := d.QueryRowContext(ctx, "SELECT "+strings.Join(cols, ", ")).Scan(dest...); err != nil {
+		return nil, fmt.Errorf("generations: %w", err)
+	}
+	out := make(map[string]int64, len(names))
+	for i, n := range names {
+		out[n] = vals[i].Int64
+	}
+	return out, nil
+}
+
+type requestKey struct{}
+
+// request holds the generations one request has read, per database.
+type request struct {
+	mu   sync.Mutex
+	read map[*DB]map[string]int64
+}
+
+func (r *request) generation(ctx context.Context, d *DB, name string) (int64, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	got, ok := r.read[d]
+	if !ok {
+		var err error
+		if got, err = d.readAll(ctx); err != nil {
+			return 0, err
+		}
+		r.read[d] = got
+	}
+	if g, ok := got[name]; ok {
+		return g, nil
+	}
+	// followed after this request read the others
+	g, err := d.Generation(stripRequest{ctx}, name)
+	if err == nil {
+		got[name] = g
+	}
+	return g, err
+}
+
+// stripRequest hides the request scope, to read one generation on its own.
+type stripRequest struct{ context.Context }
+
+func (s stripRequest) Value(k any) any {
+	if _, ok := k.(requestKey); ok {
+		return nil
+	}
+	return s.Context.Value(k)
+}
+
+// Request marks ctx as one request's that only reads: the generations it
+// asks for are read together, once, and then stand for the whole request.
+// A request that writes must not use it — it would not see its own changes
+// through the caches those generations guard.
+func Request(ctx context.Context) context.Context {
+	return context.WithValue(ctx, requestKey{}, &request{read: map[*DB]map[string]int64{}})
+}
