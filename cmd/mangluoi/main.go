@@ -237,26 +237,47 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, "Loading demo data…")
-	logins, err := demo.Seed(ctx, m.Org, m.Auth, m.People, admin, *units, demo.WithPlans(m.Plans))
-	if err != nil {
+	// Loading takes tens of seconds: say what is being loaded, step by
+	// step, and how long each step took.
+	started := time.Now()
+	step := func(what string, load func() error) error {
+		fmt.Fprintf(stdout, "Đang nạp %s…", what)
+		t := time.Now()
+		if err := load(); err != nil {
+			fmt.Fprintln(stdout)
+			return err
+		}
+		fmt.Fprintf(stdout, " xong (%.1f giây)\n", time.Since(t).Seconds())
+		return nil
+	}
+	var logins []demo.Login
+	if err := step("cây đơn vị hành chính, tài khoản, bộ máy, cán bộ và kế hoạch", func() (err error) {
+		logins, err = demo.Seed(ctx, m.Org, m.Auth, m.People, admin, *units, demo.WithPlans(m.Plans))
+		return err
+	}); err != nil {
 		return err
 	}
-	if err := demo.SeedNetwork(ctx, m.Org, m.People, m.Network, admin); err != nil {
+	if err := step("mạng lưới Tổ công nghệ số cộng đồng", func() error {
+		return demo.SeedNetwork(ctx, m.Org, m.People, m.Network, admin)
+	}); err != nil {
 		return err
 	}
-	if err := demo.SeedIndicators(ctx, m.Org, admin, m.Indicators, m.Assess, m.People, m.Network); err != nil {
+	if err := step("chỉ số, báo cáo định kỳ và đánh giá", func() error {
+		return demo.SeedIndicators(ctx, m.Org, admin, m.Indicators, m.Assess, m.People, m.Network)
+	}); err != nil {
 		return err
 	}
+	fmt.Fprintf(stdout, "Đã nạp dữ liệu trình diễn trong %.0f giây.\n", time.Since(started).Seconds())
 	if err := m.Run(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "\nmangluoi demo is running at %s  (database: %s)\n\n", m.URL(), *dsn)
-	fmt.Fprintf(stdout, "Sign in with one of these accounts, password %q:\n", demo.Password)
+	fmt.Fprintf(stdout, "\nmangluoi (bản trình diễn) đang chạy tại %s  (cơ sở dữ liệu: %s)\n\n", m.URL(), *dsn)
+	fmt.Fprintf(stdout, "Đăng nhập bằng một trong %d tài khoản sau, mật khẩu %q:\n", len(logins), demo.Password)
+	vi := m.Catalog.Printer("vi")
 	for _, l := range logins {
-		fmt.Fprintf(stdout, "  %-10s %-12s %s\n", l.Login, l.Role, l.Scope)
+		fmt.Fprintf(stdout, "  %-8s %s — %s\n", l.Login, vi.T("role."+l.Role), l.Scope)
 	}
-	fmt.Fprintln(stdout, "\nPress Ctrl+C to stop.")
+	fmt.Fprintln(stdout, "\nNhấn Ctrl+C để dừng.")
 	<-ctx.Done()
 	return nil
 }
