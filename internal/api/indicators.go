@@ -334,17 +334,24 @@ func rowOf(r indicator.Row) FigureRow {
 		Rank: r.Rank, Of: r.Of, RankPartial: r.RankPartial}
 }
 
+// indicatorQuery reads the indicator named by the path (in the caller's
+// reach) and the query of its figures: what every figure route starts with.
+func (a *API) indicatorQuery(r *http.Request) (*indicator.Indicator, indicator.Query, error) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return nil, indicator.Query{}, err
+	}
+	ind, err := a.Indicators.Get(r.Context(), httpx.Actor(r), id)
+	if err != nil {
+		return nil, indicator.Query{}, err
+	}
+	q, err := a.query(r, ind)
+	return ind, q, err
+}
+
 func (a *API) indicatorFigures(w http.ResponseWriter, r *http.Request) {
 	ctx, actor := r.Context(), httpx.Actor(r)
-	id, err := httpx.PathID(r, "id")
-	var ind *indicator.Indicator
-	if err == nil {
-		ind, err = a.Indicators.Get(ctx, actor, id)
-	}
-	var q indicator.Query
-	if err == nil {
-		q, err = a.query(r, ind)
-	}
+	ind, q, err := a.indicatorQuery(r)
 	var b *indicator.Breakdown
 	if err == nil {
 		b, err = a.Indicators.Breakdown(ctx, actor, q)
@@ -375,15 +382,7 @@ func (a *API) indicatorFigures(w http.ResponseWriter, r *http.Request) {
 
 func (a *API) indicatorProvenance(w http.ResponseWriter, r *http.Request) {
 	ctx, actor := r.Context(), httpx.Actor(r)
-	id, err := httpx.PathID(r, "id")
-	var ind *indicator.Indicator
-	if err == nil {
-		ind, err = a.Indicators.Get(ctx, actor, id)
-	}
-	var q indicator.Query
-	if err == nil {
-		q, err = a.query(r, ind)
-	}
+	_, q, err := a.indicatorQuery(r)
 	page := 1
 	if err == nil {
 		var n int64
@@ -442,15 +441,7 @@ func seriesOf(ind *indicator.Indicator, unit int64, mode indicator.Mode, basis i
 
 func (a *API) indicatorSeries(w http.ResponseWriter, r *http.Request) {
 	ctx, actor := r.Context(), httpx.Actor(r)
-	id, err := httpx.PathID(r, "id")
-	var ind *indicator.Indicator
-	if err == nil {
-		ind, err = a.Indicators.Get(ctx, actor, id)
-	}
-	var q indicator.Query
-	if err == nil {
-		q, err = a.query(r, ind)
-	}
+	ind, q, err := a.indicatorQuery(r)
 	var periods []indicator.Period
 	if err == nil {
 		periods, err = periodRange(r, ind, a.Org.Today())
