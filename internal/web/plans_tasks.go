@@ -149,6 +149,8 @@ type taskPage struct {
 	// and the open plans it may be carried into
 	Units []plans.UnitChoice
 	Into  []plans.DocRow
+	// the plan's groups, in order, to move the task into
+	Groups []plans.GroupView
 }
 
 func (s *Server) taskData(r *http.Request, id int64) (*taskPage, error) {
@@ -168,6 +170,9 @@ func (s *Server) taskData(r *http.Request, id int64) (*taskPage, error) {
 			return nil, err
 		}
 		tp.Units = res.Choices
+		if tp.Groups, err = s.Plans.GroupsOf(r.Context(), p.Actor, tp.V.Document.ID); err != nil {
+			return nil, err
+		}
 		docs, err := s.Plans.ListDocuments(r.Context(), p.Actor, p.Today)
 		if err != nil {
 			return nil, err
@@ -376,6 +381,28 @@ func (s *Server) taskChange(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		_, err := s.Plans.ChangeTask(r.Context(), httpx.Actor(r), id, in)
+		return err
+	})
+}
+
+// taskMove moves a task to another group of its plan or place in its group.
+func (s *Server) taskMove(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.taskAction(w, r, id, "plans.moved", func() error {
+		in := plans.TaskMove{Why: formWhy(r)}
+		if in.GroupID, err = formInt64(r, "group_id"); err != nil {
+			return err
+		}
+		pos, err := formInt64(r, "position")
+		if err != nil {
+			return err
+		}
+		in.Position = int(min(pos, 1<<20))
+		_, err = s.Plans.MoveTask(r.Context(), httpx.Actor(r), id, in)
 		return err
 	})
 }
