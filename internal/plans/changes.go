@@ -31,7 +31,7 @@ const (
 
 // Enum lists the values for the API's document.
 func (ChangeKind) Enum() []string {
-	return enum.Of(ChangeTitle, ChangeLead, ChangeSupport, ChangeDue, ChangeCancel, ChangeCarryTo, ChangeCarried)
+	return enum.Of(ChangeTitle, ChangeLead, ChangeSupport, ChangeDue, ChangeCancel, ChangeCarryTo, ChangeCarried, ChangeHandover)
 }
 
 // Change is one line of a task's history: what it was, what it became, why
@@ -395,7 +395,7 @@ func (s *Service) say(a *access, k ChangeKind, v string, d day.Day) string {
 		if dd, err := day.Parse(v); err == nil {
 			return dd.VN()
 		}
-	case ChangeLead, ChangeSupport:
+	case ChangeLead, ChangeSupport, ChangeHandover:
 		var names []string
 		for _, f := range strings.Split(v, ",") {
 			if id, err := strconv.ParseInt(f, 10, 64); err == nil {

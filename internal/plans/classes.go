@@ -23,10 +23,12 @@ const (
 	ClassCommunes    Class = "communes"    // every commune (xã, phường, đặc khu) under the unit
 	ClassDepartments Class = "departments" // the agencies (sở, ban, ngành) directly under the unit
 	ClassUnits       Class = "units"       // a list of units
+	// both, as plans write "các sở, ban, ngành, UBND các xã, phường"
+	ClassDepartmentsAndCommunes Class = "departments_and_communes"
 )
 
 // Classes lists them.
-var Classes = []Class{ClassCommunes, ClassDepartments, ClassUnits}
+var Classes = []Class{ClassCommunes, ClassDepartments, ClassDepartmentsAndCommunes, ClassUnits}
 
 // Enum lists the values for the API's document.
 func (Class) Enum() []string { return enum.Of(Classes...) }
@@ -40,6 +42,8 @@ const MaxClassUnits = 5000
 func classMembers(snap *org.Snapshot, class Class, unit int64, d day.Day) []int64 {
 	var out []int64
 	switch class {
+	case ClassDepartmentsAndCommunes:
+		return append(classMembers(snap, ClassDepartments, unit, d), classMembers(snap, ClassCommunes, unit, d)...)
 	case ClassCommunes:
 		snap.Walk(unit, d, func(v *org.Version) bool {
 			if v.Level == org.LevelCommune {
@@ -73,7 +77,7 @@ func classDate(doc *Document, today day.Day) day.Day {
 // in force on the class date, or the listed units, each checked as a lead.
 func (in *TaskInput) validateClass(row int, doc *Document, t *org.Scoped, today day.Day, unit func(int64, string) bool) []*errs.Error {
 	switch in.LeadClass {
-	case ClassCommunes, ClassDepartments:
+	case ClassCommunes, ClassDepartments, ClassDepartmentsAndCommunes:
 		if in.LeadUnitID == 0 {
 			in.LeadUnitID = doc.OwnerUnitID
 		}
@@ -280,16 +284,14 @@ type AssignmentPage struct {
 	Total    int           `json:"total"` // the rows matching, over every page
 }
 
-// Assignments lists a class task's assignments on d, the units not done
+// Assignments lists a class task's assignments on d (none for a task
+// given to one unit), the units not done
 // first when notDone is set only those, the worst first, a page of limit
 // rows from offset.
 func (s *Service) Assignments(ctx context.Context, actor *auth.Actor, id int64, d day.Day, notDone bool, offset, limit int) (*AssignmentPage, error) {
 	tk, a, err := s.task(ctx, actor, id)
 	if err != nil {
 		return nil, err
-	}
-	if tk.LeadClass == "" {
-		return nil, errs.NotFoundErr()
 	}
 	if limit <= 0 || limit > 200 {
 		limit = 50
