@@ -77,7 +77,7 @@ func TestMeasuredFromRegisters(t *testing.T) {
 		var tasks plans.Counts
 		for _, r := range rows {
 			if snap.Covers(province.UnitID, r.LeadUnitID) || r.LeadUnitID == province.UnitID {
-				tasks.Add(r.State.Status)
+				tasks.Add(r.State)
 			}
 		}
 		for code, want := range map[string]int{"REG_TASKS": tasks.Total, "REG_TASKS_DONE": tasks.Done, "REG_TASKS_DONE_LATE": tasks.DoneLate,

@@ -162,13 +162,23 @@ func (s *Service) ParseText(ctx context.Context, actor *auth.Actor, docID int64,
 	return d, nil
 }
 
+// DraftGroup is the group and pillar a draft's group's tasks go to: a
+// group under a pillar, or the pillar itself.
+func DraftGroup(d *parse.Draft, g parse.Group) (group, pillar string) {
+	if g.Parent > 0 && g.Parent <= len(d.Groups) {
+		return g.Title, d.Groups[g.Parent-1].Title
+	}
+	return g.Title, ""
+}
+
 // DraftInputs turns a draft as parsed into task inputs (for the API's
 // "parse and confirm as is").
 func DraftInputs(d *parse.Draft) []TaskInput {
 	var out []TaskInput
 	for _, g := range d.Groups {
+		group, pillar := DraftGroup(d, g)
 		for _, t := range g.Tasks {
-			out = append(out, TaskInput{Group: g.Title, Code: t.Code, Title: t.Title, Description: t.Description, LeadUnitID: t.LeadID,
+			out = append(out, TaskInput{Group: group, Pillar: pillar, Code: t.Code, Title: t.Title, Description: t.Description, LeadUnitID: t.LeadID,
 				SupportIDs: t.SupportIDs, Schedule: Schedule(t.Deadline.Schedule), DueOn: t.Deadline.Due, Output: t.Output,
 				LeadClass: Class(t.LeadClass)})
 		}

@@ -76,10 +76,12 @@ type Target struct {
 	DueOn         day.Day  `json:"due_on"`
 }
 
-// Group is a group of tasks.
+// Group is a group of tasks. Groups nest: a group with no parent is a
+// pillar (trụ cột) of the plan; its groups' tasks count in its line too.
 type Group struct {
 	ID         int64  `json:"id"`
 	DocumentID int64  `json:"document_id"`
+	ParentID   int64  `json:"parent_id,omitempty"`
 	Seq        int    `json:"seq"`
 	Code       string `json:"code"`
 	Title      string `json:"title"`

@@ -512,22 +512,25 @@ type docCounts struct{ all, mine Counts }
 // countsByDocument derives every task's status on d, counted per document:
 // all of them, and those of the reader's units.
 func countsByDocument(t *org.Scoped, tasks []*taskRec, d day.Day) map[int64]*docCounts {
-	out := map[int64]*docCounts{}
+	all, mine := NewTally(nil), NewTally(nil)
 	for _, tk := range tasks {
-		c := out[tk.DocumentID]
-		if c == nil {
-			c = &docCounts{}
-			out[tk.DocumentID] = c
-		}
 		st := tk.state(d)
-		c.all.Add(st.Status)
-		mine := t.InScope(tk.LeadUnitID)
+		all.Add(&tk.Task, st)
+		in := t.InScope(tk.LeadUnitID)
 		for _, u := range tk.SupportIDs {
-			mine = mine || t.InScope(u)
+			in = in || t.InScope(u)
 		}
-		if mine {
-			c.mine.Add(st.Status)
+		if in {
+			mine.Add(&tk.Task, st)
 		}
+	}
+	out := map[int64]*docCounts{}
+	for id, c := range all.ByPlan {
+		dc := &docCounts{all: *c}
+		if m := mine.ByPlan[id]; m != nil {
+			dc.mine = *m
+		}
+		out[id] = dc
 	}
 	return out
 }

@@ -169,7 +169,7 @@ func (s *Service) ExportAnnex(ctx context.Context, actor *auth.Actor, docID int6
 	f.MergeCell(name, "A2", last+"2")
 	set(2, 1, p.T("plans.annex.subtitle", "Number", v.Document.Number, "Date", p.Date(v.Document.IssuedOn), "Title", v.Document.Title), title)
 	f.MergeCell(name, "A3", last+"3")
-	set(3, 1, p.T("plans.annex.as_of", "Date", p.Date(d), "Done", p.Int(v.Counts.Done), "Total", p.Int(v.Counts.Total),
+	set(3, 1, p.T("plans.annex.as_of", "Date", p.Date(d), "Started", p.Int(v.Counts.Started), "Done", p.Int(v.Counts.Done), "Total", p.Int(v.Counts.Total),
 		"Overdue", p.Int(v.Counts.Overdue)), italic)
 	f.SetRowHeight(name, 2, 48)
 	for i, h := range headers {
@@ -178,14 +178,25 @@ func (s *Service) ExportAnnex(ctx context.Context, actor *auth.Actor, docID int6
 		f.SetColWidth(name, col, col, widths[i])
 	}
 	row := 6
-	for gi, g := range v.Groups {
+	// pillars are numbered I, II…; the groups under them 1, 2… within it
+	pillar, sub := 0, 0
+	for _, g := range v.Groups {
+		no := ""
+		if g.Depth == 0 {
+			pillar, sub = pillar+1, 0
+			no = roman(pillar)
+		} else {
+			sub++
+			no = fmt.Sprint(sub)
+		}
 		f.MergeCell(name, fmt.Sprintf("B%d", row), fmt.Sprintf("%s%d", last, row))
-		set(row, 1, roman(gi+1), group)
+		set(row, 1, no, group)
 		gt := g.Title
 		if gt == "" {
 			gt = p.T("plans.group.other")
 		}
-		set(row, 2, gt+" ("+p.T("plans.count_done", "Done", p.Int(g.Counts.Done), "Total", p.Int(g.Counts.Total))+")", group)
+		set(row, 2, gt+" ("+p.T("plans.annex.group_counts", "Started", p.Int(g.Counts.Started), "Done", p.Int(g.Counts.Done),
+			"Total", p.Int(g.Counts.Total))+")", group)
 		row++
 		for ti, t := range g.Tasks {
 			due := p.T("schedule." + string(t.Schedule))
@@ -213,8 +224,71 @@ func (s *Service) ExportAnnex(ctx context.Context, actor *auth.Actor, docID int6
 			row++
 		}
 	}
+	if err := s.annexReview(f, v, p, d, title, head, group, cell); err != nil {
+		return err
+	}
 	_, err = f.WriteTo(out)
 	return err
+}
+
+// annexReview adds the review's table to the annex, on a sheet of its
+// own: per pillar and group (a pillar's line counting its groups), the
+// plan in all, and per lead unit.
+func (s *Service) annexReview(f *excelize.File, v *PlanView, p *locale.Printer, d day.Day, title, head, bold, cell int) error {
+	name := p.T("plans.annex.review_sheet")
+	if _, err := f.NewSheet(name); err != nil {
+		return err
+	}
+	headers := []string{p.T("plans.review.group"), p.T("plans.review.started"), p.T("plans.review.done"), p.T("status.done_on_time"),
+		p.T("status.done_late"), p.T("status.overdue"), p.T("plans.review.not_started"), p.T("plans.review.closed")}
+	last, _ := excelize.ColumnNumberToName(len(headers))
+	set := func(row, col int, v any, style int) {
+		c, _ := excelize.CoordinatesToCellName(col, row)
+		f.SetCellValue(name, c, v)
+		f.SetCellStyle(name, c, c, style)
+	}
+	f.MergeCell(name, "A1", last+"1")
+	set(1, 1, p.T("plans.annex.review_heading", "Number", v.Document.Number, "Date", p.Date(d)), title)
+	f.SetRowHeight(name, 1, 36)
+	f.SetColWidth(name, "A", "A", 56)
+	f.SetColWidth(name, "B", last, 16)
+	line := func(row int, label string, c Counts, style int) {
+		vals := []any{label, fmt.Sprintf("%d/%d", c.Started, c.Total), fmt.Sprintf("%d/%d", c.Done, c.Total), c.DoneOnTime, c.DoneLate,
+			c.Overdue, c.NotStarted, c.Closed}
+		for i, x := range vals {
+			set(row, i+1, x, style)
+		}
+	}
+	for i, h := range headers {
+		set(3, i+1, h, head)
+	}
+	row := 4
+	for _, g := range v.Groups {
+		label := g.Title
+		if label == "" {
+			label = p.T("plans.group.other")
+		}
+		style := cell
+		if g.Depth == 0 {
+			style = bold
+		} else {
+			label = strings.Repeat("    ", g.Depth) + label
+		}
+		line(row, label, g.Counts, style)
+		row++
+	}
+	line(row, p.T("plans.review.total"), v.Counts, bold)
+	row += 2
+	set(row, 1, p.T("plans.review.unit"), head)
+	for i, h := range headers[1:] {
+		set(row, i+2, h, head)
+	}
+	row++
+	for _, u := range v.Units {
+		line(row, u.Name, u.Counts, cell)
+		row++
+	}
+	return nil
 }
 
 func roman(n int) string {

@@ -134,7 +134,13 @@ func (o *Occurrence) StatusOn(d, start day.Day) Status {
 
 // TaskState is a task's standing on a date, from its occurrences.
 type TaskState struct {
-	Status   Status      `json:"status"`
+	Status Status `json:"status"`
+	// Started (đã triển khai) is set once work on the task is on record by
+	// the date: a deadline accepted as done, or a progress report above 0 %
+	// submitted (the latest report of each deadline is what is kept, so a
+	// past date before a deadline's latest report does not see the earlier
+	// ones). Reviews count it against the total: "11/21 đã triển khai".
+	Started  bool        `json:"started"`
 	DaysLate int         `json:"days_late,omitempty"` // for an overdue task, since its oldest missed deadline
 	Current  *Occurrence `json:"current,omitempty"`   // the deadline the status speaks of
 	Percent  int         `json:"percent"`
@@ -145,6 +151,18 @@ type TaskState struct {
 // (on time or late) if its latest deadline so far is done; otherwise the
 // next deadline's status.
 func State(occ []Occurrence, d, planStart day.Day) TaskState {
+	st := state(occ, d, planStart)
+	for i := range occ {
+		o := &occ[i]
+		if (!o.AcceptedOn.IsZero() && !o.AcceptedOn.After(d)) || (o.Percent > 0 && !o.PercentOn.IsZero() && !o.PercentOn.After(d)) {
+			st.Started = true
+			break
+		}
+	}
+	return st
+}
+
+func state(occ []Occurrence, d, planStart day.Day) TaskState {
 	var last, next *Occurrence
 	var lastStatus Status
 	st := TaskState{Status: NotDue}
@@ -181,10 +199,14 @@ func State(occ []Occurrence, d, planStart day.Day) TaskState {
 	return st
 }
 
-// Counts are how many tasks stand where.
+// Counts are how many tasks stand where: the review's table, "11/21"
+// being Started/Total and Done/Total. NotStarted is Total less Started; a
+// task overdue may be started or not.
 type Counts struct {
 	Total      int `json:"total"`
-	Done       int `json:"done"` // on time or late
+	Started    int `json:"started"`     // đã triển khai (done ones included)
+	NotStarted int `json:"not_started"` // chưa triển khai
+	Done       int `json:"done"`        // on time or late
 	DoneOnTime int `json:"done_on_time"`
 	DoneLate   int `json:"done_late"`
 	Overdue    int `json:"overdue"`
@@ -192,17 +214,30 @@ type Counts struct {
 	OnTrack    int `json:"on_track"`
 	NotDue     int `json:"not_due"`
 	// Closed are the tasks cancelled or carried over: listed, not in Total.
-	Closed int `json:"closed"`
+	Closed      int `json:"closed"`
+	Cancelled   int `json:"cancelled"`
+	CarriedOver int `json:"carried_over"`
 }
 
-// Add counts one task.
-func (c *Counts) Add(s Status) {
-	if s == Cancelled || s == CarriedOver {
+// Add counts one task as it stands.
+func (c *Counts) Add(st TaskState) {
+	switch st.Status {
+	case Cancelled:
+		c.Cancelled++
+		c.Closed++
+		return
+	case CarriedOver:
+		c.CarriedOver++
 		c.Closed++
 		return
 	}
 	c.Total++
-	switch s {
+	if st.Started || st.Status.Done() {
+		c.Started++
+	} else {
+		c.NotStarted++
+	}
+	switch st.Status {
 	case DoneOnTime:
 		c.DoneOnTime++
 		c.Done++
@@ -222,8 +257,10 @@ func (c *Counts) Add(s Status) {
 
 // Plus is the sum of two counts.
 func (c Counts) Plus(o Counts) Counts {
-	return Counts{c.Total + o.Total, c.Done + o.Done, c.DoneOnTime + o.DoneOnTime, c.DoneLate + o.DoneLate,
-		c.Overdue + o.Overdue, c.AtRisk + o.AtRisk, c.OnTrack + o.OnTrack, c.NotDue + o.NotDue, c.Closed + o.Closed}
+	return Counts{Total: c.Total + o.Total, Started: c.Started + o.Started, NotStarted: c.NotStarted + o.NotStarted,
+		Done: c.Done + o.Done, DoneOnTime: c.DoneOnTime + o.DoneOnTime, DoneLate: c.DoneLate + o.DoneLate,
+		Overdue: c.Overdue + o.Overdue, AtRisk: c.AtRisk + o.AtRisk, OnTrack: c.OnTrack + o.OnTrack, NotDue: c.NotDue + o.NotDue,
+		Closed: c.Closed + o.Closed, Cancelled: c.Cancelled + o.Cancelled, CarriedOver: c.CarriedOver + o.CarriedOver}
 }
 
 // Of is how many tasks had a status.

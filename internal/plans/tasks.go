@@ -149,10 +149,12 @@ func (s *Service) loadTasks(ctx context.Context, q db.Querier, where string, arg
 }
 
 // TaskInput adds a task to a plan. GroupID names an existing group; or
-// Group is the title of a group to find or make.
+// Group is the title of a group to find or make, under the pillar titled
+// Pillar (found or made) when there is one.
 type TaskInput struct {
 	GroupID     int64    `json:"group_id,omitempty"`
 	Group       string   `json:"group,omitempty"`
+	Pillar      string   `json:"pillar,omitempty"`
 	Code        string   `json:"code"`
 	Title       string   `json:"title"`
 	Description string   `json:"description"`
@@ -179,7 +181,13 @@ func (in *TaskInput) validate(row int, doc *Document, t *org.Scoped, today day.D
 	in.Code = locale.CleanString(in.Code)
 	in.Output = locale.CleanString(in.Output)
 	in.Group = locale.CleanString(in.Group)
+	in.Pillar = locale.CleanString(in.Pillar)
 	var bad []*errs.Error
+	for _, f := range []struct{ v, name string }{{in.Group, "group"}, {in.Pillar, "pillar"}} {
+		if len([]rune(f.v)) > 1000 {
+			bad = append(bad, errs.Invalidf("plans.err.too_long", "Max", 1000).At(row, f.name))
+		}
+	}
 	if in.Title == "" {
 		bad = append(bad, errs.Invalidf("import.err.required").At(row, "title"))
 	} else if len([]rune(in.Title)) > 1000 {
@@ -300,24 +308,41 @@ func (s *Service) AddTasks(ctx context.Context, actor *auth.Actor, docID int64, 
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM plan_tasks WHERE document_id = $1`, docID).Scan(&seq); err != nil {
 			return err
 		}
-		byTitle := map[string]int64{}
-		for _, g := range groups {
-			byTitle[locale.Fold(g.Title)] = g.ID
-		}
+		// a group is found by its title under its pillar (a pillar: under
+		// nothing), else made there
 		var entries []audit.Entry
+		byTitle := map[string]int64{}
+		key := func(parent int64, title string) string {
+			return strconv.FormatInt(parent, 10) + "\x00" + locale.Fold(title)
+		}
+		for _, g := range groups {
+			byTitle[key(g.ParentID, g.Title)] = g.ID
+		}
+		find := func(parent int64, title string) (int64, error) {
+			if id, ok := byTitle[key(parent, title)]; ok {
+				return id, nil
+			}
+			g, e, err := s.insertGroup(ctx, tx, a.doc, parent, "", title)
+			if err != nil {
+				return 0, err
+			}
+			byTitle[key(parent, title)] = g.ID
+			entries = append(entries, e)
+			return g.ID, nil
+		}
 		for _, in := range ins {
 			gid := in.GroupID
-			if gid == 0 && in.Group != "" {
-				key := locale.Fold(in.Group)
-				if id, ok := byTitle[key]; ok {
-					gid = id
-				} else {
-					g, e, err := s.insertGroup(ctx, tx, a.doc, "", in.Group)
-					if err != nil {
+			if gid == 0 && (in.Group != "" || in.Pillar != "") {
+				var pillar int64
+				if in.Pillar != "" {
+					if pillar, err = find(0, in.Pillar); err != nil {
 						return err
 					}
-					byTitle[key], gid = g.ID, g.ID
-					entries = append(entries, e)
+				}
+				if gid = pillar; in.Group != "" {
+					if gid, err = find(pillar, in.Group); err != nil {
+						return err
+					}
 				}
 			}
 			seq++
@@ -412,23 +437,25 @@ func (s *Service) insertTask(ctx context.Context, tx *sql.Tx, doc *Document, gro
 	return tk, entry("task.create", "task", tk.ID, tk.LeadUnitID, nil, tk), nil
 }
 
-func (s *Service) insertGroup(ctx context.Context, tx *sql.Tx, doc *Document, code, title string) (*Group, audit.Entry, error) {
-	g := &Group{DocumentID: doc.ID, Code: code, Title: title}
+// insertGroup adds a group last under its parent (0: a pillar).
+func (s *Service) insertGroup(ctx context.Context, tx *sql.Tx, doc *Document, parent int64, code, title string) (*Group, audit.Entry, error) {
+	g := &Group{DocumentID: doc.ID, ParentID: parent, Code: code, Title: title}
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM plan_groups WHERE document_id = $1`, doc.ID).Scan(&g.Seq); err != nil {
 		return nil, audit.Entry{}, err
 	}
-	err := tx.QueryRowContext(ctx, `INSERT INTO plan_groups (document_id, seq, code, title) VALUES ($1, $2, $3, $4) RETURNING id`,
-		doc.ID, g.Seq, g.Code, g.Title).Scan(&g.ID)
+	err := tx.QueryRowContext(ctx, `INSERT INTO plan_groups (document_id, parent_id, seq, code, title) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		doc.ID, nullID(parent), g.Seq, g.Code, g.Title).Scan(&g.ID)
 	if err != nil {
 		return nil, audit.Entry{}, fmt.Errorf("insert group: %w", err)
 	}
 	return g, entry("task_group.create", "task_group", g.ID, doc.OwnerUnitID, nil, g), nil
 }
 
-// GroupInput adds a group of tasks.
+// GroupInput adds a group of tasks, under a pillar (ParentID) or as one.
 type GroupInput struct {
-	Code  string `json:"code"`
-	Title string `json:"title"`
+	ParentID int64  `json:"parent_id,omitempty"`
+	Code     string `json:"code"`
+	Title    string `json:"title"`
 }
 
 // AddGroup adds a group of tasks to a plan.
@@ -438,14 +465,34 @@ func (s *Service) AddGroup(ctx context.Context, actor *auth.Actor, docID int64, 
 		return nil, err
 	}
 	in.Code, in.Title = locale.CleanString(in.Code), locale.CleanString(in.Title)
+	var bad []*errs.Error
 	if in.Title == "" {
-		return nil, errs.Invalidf("import.err.required").At(0, "title")
+		bad = append(bad, errs.Invalidf("import.err.required").At(0, "title"))
+	} else if len([]rune(in.Title)) > 1000 {
+		bad = append(bad, errs.Invalidf("plans.err.too_long", "Max", 1000).At(0, "title"))
+	}
+	if len([]rune(in.Code)) > 40 {
+		bad = append(bad, errs.Invalidf("plans.err.too_long", "Max", 40).At(0, "code"))
+	}
+	if in.ParentID != 0 {
+		groups, err := s.groups(ctx, s.db, docID)
+		if err != nil {
+			return nil, err
+		}
+		if !hasGroup(groups, in.ParentID) {
+			bad = append(bad, errs.Invalidf("plans.err.unknown_group", "ID", in.ParentID).At(0, "parent_id"))
+		} else if _, depth := GroupTree(groups); depth[in.ParentID]+1 >= maxGroupDepth {
+			bad = append(bad, errs.Invalidf("plans.err.group_too_deep", "Max", maxGroupDepth).At(0, "parent_id"))
+		}
+	}
+	if len(bad) > 0 {
+		return nil, oneOrList(bad)
 	}
 	var g *Group
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		var e audit.Entry
 		var err error
-		if g, e, err = s.insertGroup(ctx, tx, a.doc, in.Code, in.Title); err != nil {
+		if g, e, err = s.insertGroup(ctx, tx, a.doc, in.ParentID, in.Code, in.Title); err != nil {
 			return err
 		}
 		return s.audit.Write(ctx, tx, actor.Who(), e)
@@ -501,7 +548,8 @@ func (s *Service) AddTarget(ctx context.Context, actor *auth.Actor, docID int64,
 }
 
 func (s *Service) groups(ctx context.Context, q db.Querier, docID int64) ([]Group, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, document_id, seq, code, title FROM plan_groups WHERE document_id = $1 ORDER BY seq, id`, docID)
+	rows, err := q.QueryContext(ctx, `SELECT id, document_id, COALESCE(parent_id, 0), seq, code, title FROM plan_groups WHERE document_id = $1
+		ORDER BY seq, id`, docID)
 	if err != nil {
 		return nil, err
 	}
@@ -509,7 +557,7 @@ func (s *Service) groups(ctx context.Context, q db.Querier, docID int64) ([]Grou
 	var out []Group
 	for rows.Next() {
 		var g Group
-		if err := rows.Scan(&g.ID, &g.DocumentID, &g.Seq, &g.Code, &g.Title); err != nil {
+		if err := rows.Scan(&g.ID, &g.DocumentID, &g.ParentID, &g.Seq, &g.Code, &g.Title); err != nil {
 			return nil, err
 		}
 		out = append(out, g)

@@ -92,22 +92,27 @@ func (f Filter) keep(r *TaskRow, d day.Day, t *org.Scoped) bool {
 	return true
 }
 
-// GroupView is a group of a plan with its tasks and counts.
+// GroupView is a group of a plan with its tasks and counts: those of its
+// tasks and of the groups under it (a pillar's line is its groups' sum).
 type GroupView struct {
 	Group
+	Depth  int       `json:"depth"` // 0 for a pillar, 1 for its groups…
 	Counts Counts    `json:"counts"`
 	Tasks  []TaskRow `json:"tasks"`
 }
 
 // PlanView is a plan as one reader sees it on a date.
 type PlanView struct {
-	Document    Document    `json:"document"`
-	OwnerName   string      `json:"owner_name"`
-	Implements  *Document   `json:"implements,omitempty"`
-	Implemented []Document  `json:"implemented_by"`
-	Targets     []Target    `json:"targets"`
-	Groups      []GroupView `json:"groups"`
-	Counts      Counts      `json:"counts"`
+	Document    Document   `json:"document"`
+	OwnerName   string     `json:"owner_name"`
+	Implements  *Document  `json:"implements,omitempty"`
+	Implemented []Document `json:"implemented_by"`
+	Targets     []Target   `json:"targets"`
+	// Groups are in the plan's order, each pillar followed by its groups;
+	// with Counts and Units they are the review's table.
+	Groups []GroupView `json:"groups"`
+	Counts Counts      `json:"counts"`
+	Units  []UnitCount `json:"units"` // per lead unit, the most overdue first
 	// Full is set when the reader sees every task; otherwise only their
 	// units' tasks are listed and counted.
 	Full       bool `json:"full"`
@@ -165,13 +170,15 @@ func (s *Service) Plan(ctx context.Context, actor *auth.Actor, id int64, d day.D
 	if err != nil {
 		return nil, err
 	}
+	ordered, depth := GroupTree(groups)
 	byGroup := map[int64]*GroupView{}
-	for _, g := range groups {
-		v.Groups = append(v.Groups, GroupView{Group: g, Tasks: []TaskRow{}})
+	for _, g := range ordered {
+		v.Groups = append(v.Groups, GroupView{Group: g, Depth: depth[g.ID], Tasks: []TaskRow{}})
 	}
 	for i := range v.Groups {
 		byGroup[v.Groups[i].ID] = &v.Groups[i]
 	}
+	tally := NewTally(groups)
 	var loose *GroupView
 	var shown []*taskRec
 	for _, tk := range tasks {
@@ -197,18 +204,24 @@ func (s *Service) Plan(ctx context.Context, actor *auth.Actor, id int64, d day.D
 				loose = &GroupView{Group: Group{DocumentID: id}, Tasks: []TaskRow{}}
 			}
 			g = loose
+			r.GroupID = 0
 		}
 		g.Tasks = append(g.Tasks, r)
-		g.Counts.Add(r.State.Status)
-		v.Counts.Add(r.State.Status)
+		tally.Add(&r.Task, r.State)
 	}
 	if loose != nil {
 		v.Groups = append(v.Groups, *loose)
 	}
+	// a group's line counts its tasks and those of the groups under it
+	for i := range v.Groups {
+		v.Groups[i].Counts = tally.Group(v.Groups[i].ID)
+	}
+	v.Counts = tally.Counts
+	v.Units = tally.Units(func(u int64) string { return unitName(a.tree, u, d) })
 	if !a.full || f != (Filter{}) { // groups with nothing of the reader's are left out
 		var kept []GroupView
 		for _, g := range v.Groups {
-			if len(g.Tasks) > 0 {
+			if g.Counts.Total+g.Counts.Closed > 0 {
 				kept = append(kept, g)
 			}
 		}
@@ -285,7 +298,7 @@ func (s *Service) Tasks(ctx context.Context, actor *auth.Actor, d day.Day, f Fil
 			continue
 		}
 		r.PlanNumber = numbers[tk.DocumentID]
-		c.Add(r.State.Status)
+		c.Add(r.State)
 		out = append(out, r)
 	}
 	sortRows(out)
@@ -514,17 +527,11 @@ func (s *Service) Dashboard(ctx context.Context, actor *auth.Actor, d day.Day) (
 			db.Plans = append(db.Plans, doc)
 		}
 	}
-	units := map[int64]*UnitCount{}
+	tally := NewTally(nil)
 	for _, tk := range tasks {
 		r := s.row(t, tk, d)
 		r.PlanNumber = numbers[tk.DocumentID]
-		db.Counts.Add(r.State.Status)
-		u := units[tk.LeadUnitID]
-		if u == nil {
-			u = &UnitCount{UnitID: tk.LeadUnitID, Name: r.LeadName}
-			units[tk.LeadUnitID] = u
-		}
-		u.Counts.Add(r.State.Status)
+		tally.Add(&r.Task, r.State)
 		switch {
 		case r.State.Status == Overdue:
 			db.Overdue = append(db.Overdue, r)
@@ -532,19 +539,8 @@ func (s *Service) Dashboard(ctx context.Context, actor *auth.Actor, d day.Day) (
 			db.DueSoon = append(db.DueSoon, r)
 		}
 	}
-	for _, u := range units {
-		db.Units = append(db.Units, *u)
-	}
-	sort.Slice(db.Units, func(i, j int) bool {
-		a, b := db.Units[i].Counts, db.Units[j].Counts
-		if a.Overdue != b.Overdue {
-			return a.Overdue > b.Overdue
-		}
-		if a.Total != b.Total {
-			return a.Total > b.Total
-		}
-		return db.Units[i].UnitID < db.Units[j].UnitID
-	})
+	db.Counts = tally.Counts
+	db.Units = tally.Units(func(u int64) string { return unitName(t, u, d) })
 	sortRows(db.Overdue)
 	sortRows(db.DueSoon)
 	if len(db.Overdue) > 10 {

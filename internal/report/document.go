@@ -237,12 +237,23 @@ func plansTable(f *Figures, p *locale.Printer) *Table {
 	for i, d := range f.Plans.Docs {
 		t.Rows = append(t.Rows, append([]string{romanNumeral(i + 1), "Kế hoạch số " + d.Number}, counts(d.Counts)...))
 		t.Strong = append(t.Strong, true)
-		for j, g := range d.Groups {
+		// pillars 1, 2…; the groups under a pillar 1.1, 1.2… (a pillar's
+		// line counts its groups')
+		pillar, sub := 0, 0
+		for _, g := range d.Groups {
 			title := g.Title
 			if title == "" {
 				title = "Nhiệm vụ khác"
 			}
-			t.Rows = append(t.Rows, append([]string{n.int(j + 1), title}, counts(g.Counts)...))
+			no := ""
+			if g.Depth == 0 {
+				pillar, sub = pillar+1, 0
+				no = n.int(pillar)
+			} else {
+				sub++
+				no = n.int(pillar) + "." + n.int(sub)
+			}
+			t.Rows = append(t.Rows, append([]string{no, title}, counts(g.Counts)...))
 			t.Strong = append(t.Strong, false)
 		}
 	}

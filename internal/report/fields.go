@@ -214,8 +214,12 @@ func fields(f *Figures, r *Report, p *locale.Printer) []Field {
 				if title == "" {
 					title = "Nhiệm vụ khác"
 				}
-				groups = append(groups, fmt.Sprintf("- %s (%s): đã triển khai %s/%s nhiệm vụ, hoàn thành %s, quá hạn %s.",
-					title, d.Number, n.int(g.Counts.Started), n.int(g.Counts.Total), n.int(g.Counts.Done), n.int(g.Counts.Overdue)))
+				dash := "-"
+				if g.Depth > 0 {
+					dash = "  +"
+				}
+				groups = append(groups, fmt.Sprintf("%s %s (%s): đã triển khai %s/%s nhiệm vụ, hoàn thành %s, quá hạn %s.",
+					dash, title, d.Number, n.int(g.Counts.Started), n.int(g.Counts.Total), n.int(g.Counts.Done), n.int(g.Counts.Overdue)))
 			}
 		}
 		list("plans", "plans.list", "Kết quả theo kế hoạch", docs)

@@ -144,10 +144,12 @@ type PlanFig struct {
 	indicators []string
 }
 
-// GroupFig is a group of tasks with its counts.
+// GroupFig is a group of tasks with its counts; a pillar's (Depth 0)
+// count the groups under it.
 type GroupFig struct {
 	Code   string    `json:"code"`
 	Title  string    `json:"title"`
+	Depth  int       `json:"depth"`
 	Counts CountsFig `json:"counts"`
 }
 

@@ -231,17 +231,17 @@ func (s *Service) planFigures(ctx context.Context, actor *auth.Actor, unit int64
 				fig.indicators = append(fig.indicators, tg.IndicatorCode)
 			}
 		}
+		// the plan's own review counts: a pillar's line counts its groups,
+		// so the plan's total is the plan's, not the lines' sum
 		for _, g := range pv.Groups {
-			gf := GroupFig{Code: g.Code, Title: g.Title}
+			gf := GroupFig{Code: g.Code, Title: g.Title, Depth: g.Depth}
 			for _, r := range g.Tasks {
-				tf := taskFig(&r, doc.Number, g.Title)
-				fig.Tasks = append(fig.Tasks, tf)
-				countTask(&gf.Counts, &r)
+				fig.Tasks = append(fig.Tasks, taskFig(&r, doc.Number, g.Title))
 			}
 			gf.Counts.fromService(g.Counts)
-			fig.Counts.add(gf.Counts)
 			fig.Groups = append(fig.Groups, gf)
 		}
+		fig.Counts.fromService(pv.Counts)
 		pf.Total.add(fig.Counts)
 		pf.Docs = append(pf.Docs, fig)
 	}
@@ -279,19 +279,10 @@ func taskFig(r *plans.TaskRow, plan, group string) TaskFig {
 		Due: r.NextDue(), Status: string(r.State.Status), Percent: r.State.Percent, DaysLate: r.State.DaysLate}
 }
 
-// countTask counts what the plans' counts do not carry yet: a task is
-// started when it is done or progress on it was reported. (The plans
-// feature is gaining its own "started" count; when it has one, take it in
-// fromService and drop this.)
-func countTask(c *CountsFig, r *plans.TaskRow) {
-	if r.State.Status.Done() || r.State.Percent > 0 || r.State.Status == plans.OnTrack {
-		c.Started++
-	}
-}
-
-// fromService takes the plans' own counts.
+// fromService takes the plans' own counts (started as the plans feature
+// defines it: done, or a progress report above 0 %).
 func (c *CountsFig) fromService(o plans.Counts) {
-	c.Total, c.Done, c.DoneOnTime, c.DoneLate = o.Total, o.Done, o.DoneOnTime, o.DoneLate
+	c.Total, c.Started, c.Done, c.DoneOnTime, c.DoneLate = o.Total, o.Started, o.Done, o.DoneOnTime, o.DoneLate
 	c.Overdue, c.AtRisk, c.OnTrack, c.NotDue = o.Overdue, o.AtRisk, o.OnTrack, o.NotDue
 }
 

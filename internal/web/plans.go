@@ -10,6 +10,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/httpx"
+	"github.com/mangluoi/mangluoi/internal/locale"
 	"github.com/mangluoi/mangluoi/internal/plans"
 	"github.com/mangluoi/mangluoi/internal/plans/parse"
 	"github.com/mangluoi/mangluoi/internal/report"
@@ -132,6 +133,33 @@ type planPage struct {
 	// may implement
 	Types []plans.DocType
 	Docs  []plans.DocRow
+	// Review is the review's table: each pillar, its groups indented
+	Review []reviewRow
+}
+
+// reviewRow is a line of the review's table ("đã triển khai 11/21"): a
+// pillar or group, a plan or a lead unit, with its counts.
+type reviewRow struct {
+	Name, Href string
+	Depth      int
+	Pillar     bool // a pillar's line, over its groups
+	Counts     plans.Counts
+}
+
+// groupRows are a plan's groups as the review's lines.
+func groupRows(l *locale.Printer, v *plans.PlanView) []reviewRow {
+	var out []reviewRow
+	for _, g := range v.Groups {
+		name := g.Title
+		if name == "" {
+			name = l.T("plans.group.other")
+		}
+		if g.Code != "" {
+			name = g.Code + ". " + name
+		}
+		out = append(out, reviewRow{Name: name, Depth: min(g.Depth, 3), Pillar: g.Depth == 0 && g.ID != 0, Counts: g.Counts})
+	}
+	return out
 }
 
 func (s *Server) filter(r *http.Request) plans.Filter {
@@ -165,6 +193,7 @@ func (s *Server) planData(r *http.Request, id int64) (*planPage, error) {
 		return nil, err
 	}
 	pp.Title, pp.Nav = pp.V.Document.Number, "plans"
+	pp.Review = groupRows(p.L, pp.V)
 	if pp.Reports, err = s.Reports.ReportsOn(r.Context(), p.Actor, id); err != nil { // the reports on this plan, in its chain
 		return nil, err
 	}
@@ -213,12 +242,13 @@ func (s *Server) planShow(w http.ResponseWriter, r *http.Request) {
 
 // draftRow is one task of a draft as the form holds it.
 type draftRow struct {
-	I                                       int
-	Include                                 bool
-	Group, Code, Title, Desc, Lead, Support string
-	Schedule, Due, Output                   string
-	Dates                                   string // every date of a deadline that names several
-	Notes                                   []string
+	I                                int
+	Include                          bool
+	Pillar, Group, Code, Title, Desc string
+	Lead, Support                    string
+	Schedule, Due, Output            string
+	Dates                            string // every date of a deadline that names several
+	Notes                            []string
 }
 
 type draftPage struct {
@@ -282,8 +312,9 @@ func (s *Server) planDraft(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	for _, g := range d.Groups {
+		group, pillar := plans.DraftGroup(d, g)
 		for _, t := range g.Tasks {
-			row := draftRow{I: len(dp.Rows), Include: true, Group: g.Title, Code: t.Code, Title: t.Title, Desc: t.Description,
+			row := draftRow{I: len(dp.Rows), Include: true, Pillar: pillar, Group: group, Code: t.Code, Title: t.Title, Desc: t.Description,
 				Lead: t.Lead, Support: strings.Join(append(append([]string{}, t.Support...), t.SupportWords...), "; "), Schedule: t.Deadline.Schedule,
 				Output: t.Output, Notes: notes[t.Line]}
 			for i, dd := range t.Deadline.Dates {
@@ -358,13 +389,13 @@ func (s *Server) planConfirm(w http.ResponseWriter, r *http.Request) {
 		var bad []*errs.Error
 		for i := 0; i < n; i++ {
 			k := func(name string) string { return r.FormValue(fmt.Sprintf("%s_%d", name, i)) }
-			row := draftRow{I: i, Include: k("inc") != "", Group: k("group"), Code: k("code"), Title: k("title"), Desc: k("desc"),
+			row := draftRow{I: i, Include: k("inc") != "", Pillar: k("pillar"), Group: k("group"), Code: k("code"), Title: k("title"), Desc: k("desc"),
 				Lead: k("lead"), Support: k("support"), Schedule: k("schedule"), Due: k("due"), Output: k("output")}
 			rows = append(rows, row)
 			if !row.Include {
 				continue
 			}
-			in := plans.TaskInput{Group: row.Group, Code: row.Code, Title: row.Title, Description: row.Desc, Schedule: plans.Schedule(row.Schedule), Output: row.Output}
+			in := plans.TaskInput{Pillar: row.Pillar, Group: row.Group, Code: row.Code, Title: row.Title, Description: row.Desc, Schedule: plans.Schedule(row.Schedule), Output: row.Output}
 			if !res.Lead(row.Lead, &in) && strings.TrimSpace(row.Lead) != "" {
 				bad = append(bad, errs.Invalidf("plans.err.unknown_unit_name", "Name", row.Lead).At(i+1, "lead"))
 			}

@@ -78,6 +78,8 @@ type planDashPage struct {
 	// Chart is the charts' data, read by plans-charts.js from a data
 	// attribute (the CSP forbids inline script).
 	Chart template.HTMLAttr
+	// the review's tables, per plan and per lead unit
+	ByPlan, ByUnit []reviewRow
 }
 
 // planDashboard is the leader's summary: counts, charts by plan and by
@@ -125,6 +127,12 @@ func (s *Server) planDashboard(w http.ResponseWriter, r *http.Request) {
 		chart.ByPlan = append(chart.ByPlan, bp)
 		chart.ByUnit = append(chart.ByUnit, bu)
 		chart.Total = append(chart.Total, series{Name: bp.Name, Key: bp.Key, Data: []int{dp.D.Counts.Of(st)}})
+	}
+	for _, d := range dp.D.Plans {
+		dp.ByPlan = append(dp.ByPlan, reviewRow{Name: d.Number, Href: p.U(fmt.Sprintf("/plans/%d", d.ID)), Counts: d.Counts})
+	}
+	for _, u := range dp.D.Units {
+		dp.ByUnit = append(dp.ByUnit, reviewRow{Name: u.Name, Href: p.U("/tasks", "unit", u.UnitID), Counts: u.Counts})
 	}
 	b, _ := json.Marshal(chart)
 	dp.Chart = template.HTMLAttr(fmt.Sprintf("data-chart=\"%s\"", template.HTMLEscapeString(string(b))))

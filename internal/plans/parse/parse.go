@@ -98,12 +98,16 @@ type Task struct {
 	Output       string   `json:"output"`
 }
 
-// Group is a group of tasks.
+// Group is a group of tasks. Where headings nest ("1. Pillar" then
+// "1.1. Group" over its tasks), the inner heading is a group of its own
+// under the outer one: Parent is the outer group's position in the
+// draft's Groups, from 1 (0: a pillar, under nothing).
 type Group struct {
-	Line  int    `json:"line"`
-	Code  string `json:"code"`
-	Title string `json:"title"`
-	Tasks []Task `json:"tasks"`
+	Line   int    `json:"line"`
+	Code   string `json:"code"`
+	Title  string `json:"title"`
+	Parent int    `json:"parent,omitempty"`
+	Tasks  []Task `json:"tasks"`
 }
 
 // Warning is something the coordinator should look at, with its line.
@@ -452,12 +456,11 @@ func attr(line string) (attribute, string) {
 
 // raw is a task before its phrases are read.
 type raw struct {
-	n       *node
-	code    string
-	title   string
-	body    []string
-	attrs   map[attribute][]string
-	prefixT string
+	n     *node
+	code  string
+	title string
+	body  []string
+	attrs map[attribute][]string
 }
 
 func newRaw(n *node, code string) *raw {
@@ -524,27 +527,29 @@ func readSection(d *Draft, m *Matcher, sec *node) {
 			loose.Tasks = append(loose.Tasks, finish(d, m, r))
 			continue
 		}
-		g := Group{Line: item.line, Code: item.label, Title: strings.TrimSuffix(item.title, ":")}
+		// the item is a group; a point that is a heading over tasks of its
+		// own is a group under it, the item then being a pillar
+		d.Groups = append(d.Groups, Group{Line: item.line, Code: item.label, Title: strings.TrimSuffix(item.title, ":")})
+		pillar := len(d.Groups) // position from 1
 		for _, t := range structural {
 			sub := structuralChildren(t)
 			if len(sub) > 0 && !nodeAssigns(t) && anyAssigns(sub) {
-				// the point is a heading; its dashes are the tasks
-				for _, s := range sub {
-					r := newRaw(s, code(code(item.label, t.label), s.label))
-					r.prefixT = strings.TrimSuffix(t.title, ":")
-					foldChildren(r, s)
-					g.Tasks = append(g.Tasks, finish(d, m, r))
+				sg := Group{Line: t.line, Code: code(item.label, t.label), Title: strings.TrimSuffix(t.title, ":"), Parent: pillar}
+				for _, sn := range sub {
+					r := newRaw(sn, code(code(item.label, t.label), sn.label))
+					foldChildren(r, sn)
+					sg.Tasks = append(sg.Tasks, finish(d, m, r))
 				}
+				d.Groups = append(d.Groups, sg)
 				continue
 			}
 			r := newRaw(t, code(item.label, t.label))
 			foldChildren(r, t)
-			g.Tasks = append(g.Tasks, finish(d, m, r))
-			if len(g.Tasks)+d.TaskCount() >= MaxTasks {
+			d.Groups[pillar-1].Tasks = append(d.Groups[pillar-1].Tasks, finish(d, m, r))
+			if d.TaskCount() >= MaxTasks {
 				break
 			}
 		}
-		d.Groups = append(d.Groups, g)
 	}
 }
 
@@ -609,9 +614,6 @@ func finish(d *Draft, m *Matcher, r *raw) Task {
 		title = title[:p[0]]
 	}
 	title = strings.TrimRight(strings.TrimSpace(title), ":;,.")
-	if r.prefixT != "" {
-		title = r.prefixT + ": " + title
-	}
 	t.Title = title
 	if t.Title == "" {
 		t.Title = r.code
