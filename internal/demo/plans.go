@@ -222,7 +222,9 @@ func seedPlans(ctx context.Context, pl *plans.Service, orgs *org.Service, accoun
 			continue
 		}
 		reported++
-		s.report(a.ID, D(2026, 11, 20), 100, D(2026, 11, 18), "Đã rà soát và đưa 100% thủ tục đủ điều kiện lên dịch vụ công trực tuyến toàn trình.", D(2026, 11, 25), "")
+		// dated from the clock: done and accepted in the days before today
+		now := orgs.Today()
+		s.report(a.ID, now.AddDays(-5), 100, now.AddDays(-7), "Đã rà soát và đưa 100% thủ tục đủ điều kiện lên dịch vụ công trực tuyến toàn trình.", now.AddDays(-2), "")
 	}
 	s.report(t125[0].ID, D(2026, 11, 10), 80, day.Day{}, "Đã kết nối 10/12 hệ thống chuyên ngành.", D(2026, 11, 12), "")
 	s.report(t125[1].ID, D(2026, 3, 28), 100, D(2026, 3, 25), "Báo cáo rà soát quý I.", D(2026, 3, 30), "")

@@ -206,7 +206,7 @@ func (s *Service) foldClasses(ctx context.Context, q db.Querier, out []*taskRec,
 // (those not closed): done when every one is done (late if any was);
 // overdue when any is overdue, as late as the latest; else at risk when
 // any is; on track when any has reported progress or is done; not due
-// otherwise. Its percent is the share of assignments done, and its
+// otherwise; started once any unit's work is on record. Its percent is the share of assignments done, and its
 // deadline the one the worst assignment's status speaks of. A class task
 // with every assignment closed is cancelled.
 func classState(kids []*taskRec, d day.Day) TaskState {
@@ -227,7 +227,7 @@ func classState(kids []*taskRec, d day.Day) TaskState {
 			progress = true
 			continue
 		}
-		if st.Status == OnTrack || st.Percent > 0 {
+		if st.Started || st.Status == OnTrack || st.Percent > 0 {
 			progress = true
 		}
 		if worst == nil || severity[st.Status] < severity[worst.Status] ||
@@ -246,7 +246,8 @@ func classState(kids []*taskRec, d day.Day) TaskState {
 	case done == open:
 		return TaskState{Status: DoneOnTime, Percent: 100}
 	}
-	st := TaskState{Status: worst.Status, DaysLate: worst.DaysLate, Current: worst.Current, Percent: done * 100 / open}
+	// started (đã triển khai) once any unit's work is on record
+	st := TaskState{Status: worst.Status, DaysLate: worst.DaysLate, Current: worst.Current, Percent: done * 100 / open, Started: progress}
 	if st.Status == NotDue && progress {
 		st.Status = OnTrack
 	}
