@@ -186,5 +186,30 @@ func TestClassTasks(t *testing.T) {
 		if got[pleikuID] < 1 || got[province] != 0 {
 			t.Errorf("done tasks measured: pleiku %v, province %v", got[pleikuID], got[province])
 		}
+
+		// the class task's deadline is its open parts'; its lead and a carry
+		// over are refused; cancelling it cancels its open parts
+		later := due.AddDays(-1)
+		if _, err := s.Plans.ChangeTask(ctx, gialai, all.ID, plans.TaskChange{DueOn: later, Why: plans.Why{Reason: "Rút ngắn theo chỉ đạo"}}); err != nil {
+			t.Fatal(err)
+		}
+		if tv, err := s.Plans.GetTask(ctx, gialai, other, today); err != nil || !tv.Row.DueOn.Equal(later) || !tv.Occurrences[0].DueOn.Equal(later) {
+			t.Errorf("an open part after the class task's deadline moved: %v %+v", err, tv)
+		}
+		if tv, _ := s.Plans.GetTask(ctx, gialai, part.ID, today); !tv.Row.DueOn.Equal(due) {
+			t.Errorf("pleiku's done part moved: %s", tv.Row.DueOn)
+		}
+		if _, err := s.Plans.ChangeTask(ctx, gialai, all.ID, plans.TaskChange{LeadUnitID: kh, Why: plans.Why{Reason: "x"}}); errs.KindOf(err) != errs.Invalid {
+			t.Errorf("the class task's lead changed: %v", err)
+		}
+		if _, err := s.Plans.CarryTask(ctx, gialai, all.ID, plans.CarryInput{Why: plans.Why{Reason: "x"}}); errs.KindOf(err) != errs.Invalid {
+			t.Errorf("the class task carried over: %v", err)
+		}
+		if _, err := s.Plans.CancelTask(ctx, gialai, all.ID, plans.Why{Reason: "Không còn phù hợp"}); err != nil {
+			t.Fatal(err)
+		}
+		if page, err := s.Plans.Assignments(ctx, gialai, all.ID, today, true, 0, 10); err != nil || page.Total != 0 {
+			t.Errorf("open parts of a cancelled class task: %+v %v", page, err)
+		}
 	})
 }
