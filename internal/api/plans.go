@@ -87,6 +87,14 @@ func (a *API) registerPlans() {
 		Request: plans.Why{}, Response: plans.Task{}}, a.cancelTask)
 	a.handle("POST", "/tasks/{id}/carry", &httpx.Doc{Summary: "Carry an unfinished task over into a plan or period: a new task, linked both ways, counted once", Tag: "tasks",
 		Request: plans.CarryInput{}, Response: plans.Task{}, Status: 201}, a.carryTask)
+	a.handle("POST", "/tasks/{id}/move", &httpx.Doc{Summary: "Move a task to another group of its plan or to another place in its group, with a reason (kept in its history)", Tag: "tasks",
+		Request: plans.TaskMove{}, Response: plans.Task{}}, a.moveTask)
+	a.handle("POST", "/groups/{id}/move", &httpx.Doc{Summary: "Move a task group under another group of its plan (parent 0: a pillar) or to another place, with a reason; never into itself", Tag: "plans",
+		Request: plans.GroupMove{}, Response: plans.Group{}}, a.moveGroup)
+	a.handle("POST", "/plans/{id}/renumber", &httpx.Doc{Summary: "Renumber a plan's groups and tasks to follow their order, with a reason (each number changed kept in the history)", Tag: "plans",
+		Request: plans.Why{}, Response: Renumbered{}}, a.renumber)
+	a.handle("GET", "/plans/{id}/group-changes", &httpx.Doc{Summary: "The history of a plan's task groups (moves, reorders, renumbering)", Tag: "plans",
+		Response: GroupChangeList{}}, a.groupChanges)
 	a.handle("POST", "/reports/{id}/review", &httpx.Doc{Summary: "Accept a report, or return it with a comment", Tag: "tasks", Request: plans.ReviewInput{}, Response: plans.Report{}}, a.review)
 	a.handle("GET", "/plans-dashboard", &httpx.Doc{Summary: "The leader's summary of your scope's tasks", Tag: "plans", Query: []httpx.Param{d}, Response: plans.Dashboard{}}, a.dashboard)
 	a.handle("GET", "/notifications", &httpx.Doc{Summary: "Your notifications", Tag: "tasks", Response: NoticeList{}}, a.notifications)
@@ -514,6 +522,87 @@ func (a *API) changePlan(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, d)
+}
+
+// Renumbered says how many numbers a renumbering changed.
+type Renumbered struct {
+	Changed int `json:"changed"`
+}
+
+// GroupChangeList is a plan's groups' history.
+type GroupChangeList struct {
+	Changes []plans.GroupChange `json:"changes"`
+}
+
+func (a *API) moveTask(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	var in plans.TaskMove
+	if err := decode(w, r, &in); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	t, err := a.Plans.MoveTask(r.Context(), httpx.Actor(r), id, in)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, t)
+}
+
+func (a *API) moveGroup(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	var in plans.GroupMove
+	if err := decode(w, r, &in); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	g, err := a.Plans.MoveGroup(r.Context(), httpx.Actor(r), id, in)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, g)
+}
+
+func (a *API) renumber(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	var in plans.Why
+	if err := decode(w, r, &in); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	n, err := a.Plans.Renumber(r.Context(), httpx.Actor(r), id, in)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, Renumbered{Changed: n})
+}
+
+func (a *API) groupChanges(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	cs, err := a.Plans.GroupChanges(r.Context(), httpx.Actor(r), id)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, GroupChangeList{Changes: cs})
 }
 
 func (a *API) assignments(w http.ResponseWriter, r *http.Request) {

@@ -27,11 +27,15 @@ const (
 	ChangeCancel  ChangeKind = "cancel"
 	ChangeCarryTo ChangeKind = "carry_to"   // carried over into another task
 	ChangeCarried ChangeKind = "carry_from" // carries on another task
+	ChangeGroup   ChangeKind = "group"      // moved to another group (titles)
+	ChangeOrder   ChangeKind = "order"      // moved within its group (positions)
+	ChangeCode    ChangeKind = "code"       // renumbered
 )
 
 // Enum lists the values for the API's document.
 func (ChangeKind) Enum() []string {
-	return enum.Of(ChangeTitle, ChangeLead, ChangeSupport, ChangeDue, ChangeCancel, ChangeCarryTo, ChangeCarried, ChangeHandover)
+	return enum.Of(ChangeTitle, ChangeLead, ChangeSupport, ChangeDue, ChangeCancel, ChangeCarryTo, ChangeCarried, ChangeGroup, ChangeOrder, ChangeCode,
+		ChangeHandover)
 }
 
 // Change is one line of a task's history: what it was, what it became, why

@@ -27,11 +27,14 @@ type Service struct {
 
 	mail    Mailer
 	catalog *locale.Catalog
+	memo    *memo      // every task, as of the plans' generation
+	sums    *summaries // the national lists and summaries, by date and scope
 }
 
 // NewService makes the service.
 func NewService(d *db.DB, o *org.Service, log *audit.Log, f *files.Store, now func() time.Time) *Service {
-	return &Service{db: d, org: o, audit: log, files: f, now: now}
+	d.Follow(plansGeneration, `SELECT generation FROM plans_state WHERE id = 1`)
+	return &Service{db: d, org: o, audit: log, files: f, now: now, memo: &memo{}, sums: &summaries{m: map[summaryKey]any{}}}
 }
 
 // Today is the current date in Vietnam, by the service's clock.
@@ -377,6 +380,14 @@ type DocRow struct {
 // document under the one it implements, with its task counts on d (only
 // the reader's own tasks for documents from elsewhere).
 func (s *Service) ListDocuments(ctx context.Context, actor *auth.Actor, d day.Day) ([]DocRow, error) {
+	v, err := s.summary(ctx, actor, "documents", d, func() (any, error) { return s.listDocuments(ctx, actor, d) })
+	if err != nil {
+		return nil, err
+	}
+	return append([]DocRow(nil), v.([]DocRow)...), nil // the caller's own slice
+}
+
+func (s *Service) listDocuments(ctx context.Context, actor *auth.Actor, d day.Day) ([]DocRow, error) {
 	t, err := s.org.For(ctx, actor)
 	if err != nil {
 		return nil, err
@@ -434,7 +445,7 @@ func (s *Service) listDocs(ctx context.Context, t *org.Scoped, d day.Day, tasks 
 		visible = append(visible, r)
 	}
 	if tasks == nil {
-		if tasks, err = s.loadTasks(ctx, s.db, "", nil); err != nil {
+		if tasks, _, err = s.allTasks(ctx); err != nil {
 			return nil, err
 		}
 	}
@@ -456,26 +467,15 @@ func (s *Service) listDocs(ctx context.Context, t *org.Scoped, d day.Day, tasks 
 // docsGivingTasks are the documents that give a unit of t's scope a task,
 // as lead or supporting unit (every document for the whole country).
 func (s *Service) docsGivingTasks(ctx context.Context, t *org.Scoped) (map[int64]bool, error) {
-	list := scopeUnits(t, t.Actor.ScopeUnitID)
-	q := `SELECT DISTINCT document_id FROM plan_tasks`
-	if list != "" {
-		q = `SELECT document_id FROM plan_tasks WHERE lead_unit_id IN (` + list + `)
-			UNION SELECT t.document_id FROM plan_task_units u JOIN plan_tasks t ON t.id = u.task_id WHERE u.unit_id IN (` + list + `)`
-	}
-	rows, err := s.db.QueryContext(ctx, q)
+	tasks, err := s.tasksOf(ctx, t, t.Actor.ScopeUnitID)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	out := map[int64]bool{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out[id] = true
+	for _, tk := range tasks {
+		out[tk.DocumentID] = true
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // chain orders documents parent first, children under it.
@@ -522,6 +522,12 @@ func countsByDocument(t *org.Scoped, tasks []*taskRec, d day.Day) map[int64]*doc
 		}
 		if in {
 			mine.Add(&tk.Task, st)
+			continue
+		}
+		for _, k := range tk.kids { // the reader's parts of a class task from above
+			if t.InScope(k.LeadUnitID) {
+				mine.Add(&k.Task, k.state(d))
+			}
 		}
 	}
 	out := map[int64]*docCounts{}

@@ -2,6 +2,7 @@ package plans
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -253,14 +254,43 @@ func scopeUnits(t *org.Scoped, unit int64) string {
 	return b.String()
 }
 
-// tasksOf loads every task that a unit of the subtree of unit leads or
-// supports.
+// tasksOf are the tasks that a unit of the subtree of unit leads or
+// supports, from the tasks held in memory.
 func (s *Service) tasksOf(ctx context.Context, t *org.Scoped, unit int64) ([]*taskRec, error) {
-	list := scopeUnits(t, unit)
-	if list == "" {
-		return s.loadTasks(ctx, s.db, "", nil)
+	all, _, err := s.allTasks(ctx)
+	if err != nil {
+		return nil, err
 	}
-	return s.loadTasks(ctx, s.db, "t.id IN (SELECT id FROM plan_tasks WHERE lead_unit_id IN ("+list+") UNION SELECT task_id FROM plan_task_units WHERE unit_id IN ("+list+"))", nil)
+	if unit == t.RootID {
+		return all, nil
+	}
+	ids := t.UnitsUnder(unit)
+	in := make(map[int64]bool, len(ids)+1)
+	in[unit] = true
+	for _, id := range ids {
+		in[id] = true
+	}
+	ours := func(tk *taskRec) bool {
+		ok := in[tk.LeadUnitID]
+		for _, u := range tk.SupportIDs {
+			ok = ok || in[u]
+		}
+		return ok
+	}
+	var out []*taskRec
+	for _, tk := range all {
+		if ours(tk) {
+			out = append(out, tk)
+			continue
+		}
+		// a class task given from above: the scope's own parts of it
+		for _, k := range tk.kids {
+			if ours(k) {
+				out = append(out, k)
+			}
+		}
+	}
+	return out, nil
 }
 
 // Tasks lists the tasks of the reader's units on date d, theirs first:
@@ -268,6 +298,23 @@ func (s *Service) tasksOf(ctx context.Context, t *org.Scoped, unit int64) ([]*ta
 // them; within each, the late and at-risk first. limit bounds the rows
 // (the counts are of all).
 func (s *Service) Tasks(ctx context.Context, actor *auth.Actor, d day.Day, f Filter, limit int) ([]TaskRow, Counts, error) {
+	type list struct {
+		rows []TaskRow
+		c    Counts
+	}
+	kind := fmt.Sprintf("tasks %d %s %d %d", f.UnitID, f.Status, f.Window, limit)
+	v, err := s.summary(ctx, actor, kind, d, func() (any, error) {
+		rows, c, err := s.tasks(ctx, actor, d, f, limit)
+		return list{rows, c}, err
+	})
+	if err != nil {
+		return nil, Counts{}, err
+	}
+	l := v.(list)
+	return append([]TaskRow{}, l.rows...), l.c, nil // the caller's own slice
+}
+
+func (s *Service) tasks(ctx context.Context, actor *auth.Actor, d day.Day, f Filter, limit int) ([]TaskRow, Counts, error) {
 	t, err := s.org.For(ctx, actor)
 	if err != nil {
 		return nil, Counts{}, err
@@ -330,7 +377,13 @@ func sortRows(rows []TaskRow) {
 	})
 }
 
+// numbers are every document's number by id.
 func (s *Service) numbers(ctx context.Context) (map[int64]string, error) {
+	_, n, err := s.allTasks(ctx)
+	return n, err
+}
+
+func (s *Service) readNumbers(ctx context.Context) (map[int64]string, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, number FROM plan_documents`)
 	if err != nil {
 		return nil, err
@@ -505,6 +558,19 @@ type Dashboard struct {
 
 // Dashboard sums up the tasks of the reader's scope on date d.
 func (s *Service) Dashboard(ctx context.Context, actor *auth.Actor, d day.Day) (*Dashboard, error) {
+	v, err := s.summary(ctx, actor, "dashboard", d, func() (any, error) { return s.dashboard(ctx, actor, d) })
+	if err != nil {
+		return nil, err
+	}
+	db := *v.(*Dashboard) // the caller's own lists
+	db.Plans = append([]DocRow{}, db.Plans...)
+	db.Units = append([]UnitCount{}, db.Units...)
+	db.Overdue = append([]TaskRow{}, db.Overdue...)
+	db.DueSoon = append([]TaskRow{}, db.DueSoon...)
+	return &db, nil
+}
+
+func (s *Service) dashboard(ctx context.Context, actor *auth.Actor, d day.Day) (*Dashboard, error) {
 	t, err := s.org.For(ctx, actor)
 	if err != nil {
 		return nil, err

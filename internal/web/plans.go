@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -38,6 +39,9 @@ func (s *Server) registerPlans(page routes) {
 	page("POST", "/tasks/{id}/contributions", s.taskContribute, takesFiles)
 	page("POST", "/tasks/{id}/change", s.taskChange)
 	page("POST", "/tasks/{id}/cancel", s.taskCancel)
+	page("POST", "/tasks/{id}/move", s.taskMove)
+	page("POST", "/plans/{id}/arrange", s.planArrange)
+	page("POST", "/plans/{id}/renumber", s.planRenumber)
 	page("POST", "/tasks/{id}/carry", s.taskCarry)
 	page("POST", "/reports/{id}/review", s.reportReview)
 	page("GET", "/notifications", s.noticeList)
@@ -135,6 +139,10 @@ type planPage struct {
 	Docs  []plans.DocRow
 	// Review is the review's table: each pillar, its groups indented
 	Review []reviewRow
+	// for the coordinator: every group of the plan, in order, and what
+	// was rearranged, said
+	AllGroups    []plans.GroupView
+	GroupChanges []string
 }
 
 // reviewRow is a line of the review's table ("đã triển khai 11/21"): a
@@ -200,6 +208,33 @@ func (s *Server) planData(r *http.Request, id int64) (*planPage, error) {
 	if pp.V.Manageable {
 		if res, err := s.Plans.Resolver(r.Context(), p.Actor, id); err == nil {
 			pp.Choices = res.Choices
+		}
+		if pp.AllGroups, err = s.Plans.GroupsOf(r.Context(), p.Actor, id); err != nil {
+			return nil, err
+		}
+		changes, err := s.Plans.GroupChanges(r.Context(), p.Actor, id)
+		if err != nil {
+			return nil, err
+		}
+		title := map[int64]string{}
+		for _, g := range pp.AllGroups {
+			title[g.ID] = g.Title
+		}
+		for _, c := range changes {
+			before, after := c.Before, c.After
+			if c.Kind == "parent" {
+				if before == "" {
+					before = p.L.T("plans.gchange.top")
+				}
+				if after == "" {
+					after = p.L.T("plans.gchange.top")
+				}
+			}
+			line := p.L.T("plans.gchange."+c.Kind, "Group", title[c.GroupID], "Before", before, "After", after)
+			if c.Decision != "" {
+				line += " " + p.L.T("plans.change.by_decision", "Decision", c.Decision)
+			}
+			pp.GroupChanges = append(pp.GroupChanges, line+". "+p.L.T("plans.change.reason_is", "Reason", c.Reason)+" · "+p.L.Date(c.ChangedOn))
 		}
 		docs, err := s.Plans.ListDocuments(r.Context(), p.Actor, p.Today)
 		if err != nil {
@@ -552,4 +587,70 @@ func (s *Server) planEdit(w http.ResponseWriter, r *http.Request) {
 		_, err = s.Plans.ChangeDocument(r.Context(), httpx.Actor(r), id, in)
 		return err
 	})
+}
+
+// planArrange moves a group under another (or makes it a pillar) or to
+// another place.
+func (s *Server) planArrange(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.act(w, r, func() (string, string, error) {
+		gid, err := formInt64(r, "group_id")
+		if err != nil {
+			return "", "", err
+		}
+		in := plans.GroupMove{Why: formWhy(r)}
+		if in.ParentID, err = formInt64(r, "parent_id"); err != nil {
+			return "", "", err
+		}
+		pos, err := formInt64(r, "position")
+		if err != nil {
+			return "", "", err
+		}
+		in.Position = int(min(pos, 1<<20))
+		// the form moves a group of this plan only
+		groups, err := s.Plans.GroupsOf(r.Context(), httpx.Actor(r), id)
+		if err != nil {
+			return "", "", err
+		}
+		if !slices.ContainsFunc(groups, func(g plans.GroupView) bool { return g.ID == gid }) {
+			return "", "", errs.Invalidf("plans.err.group_outside_plan", "ID", gid).At(0, "group_id")
+		}
+		if _, err := s.Plans.MoveGroup(r.Context(), httpx.Actor(r), gid, in); err != nil {
+			return "", "", err
+		}
+		return fmt.Sprintf("/plans/%d#arrange", id), "plans.moved", nil
+	}, func(errors []string, form map[string]string) {
+		s.reshowPlanErrors(w, r, id, errors, form)
+	})
+}
+
+// planRenumber renumbers a plan's groups and tasks to follow their order.
+func (s *Server) planRenumber(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.act(w, r, func() (string, string, error) {
+		if _, err := s.Plans.Renumber(r.Context(), httpx.Actor(r), id, formWhy(r)); err != nil {
+			return "", "", err
+		}
+		return fmt.Sprintf("/plans/%d#arrange", id), "plans.moved", nil
+	}, func(errors []string, form map[string]string) {
+		s.reshowPlanErrors(w, r, id, errors, form)
+	})
+}
+
+func (s *Server) reshowPlanErrors(w http.ResponseWriter, r *http.Request, id int64, errors []string, form map[string]string) {
+	pp, err := s.planData(r, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pp.Errors, pp.Form = errors, form
+	s.render(w, r, "plan", http.StatusUnprocessableEntity, pp)
 }

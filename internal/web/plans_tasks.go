@@ -152,6 +152,8 @@ type taskPage struct {
 	// a class task's units not done, a page of them
 	NotDone       *plans.AssignmentPage
 	PageNo, Pages int
+	// the plan's groups, in order, to move the task into
+	Groups []plans.GroupView
 }
 
 // notDonePageSize is how many units not done one page of a class task shows.
@@ -182,6 +184,9 @@ func (s *Server) taskData(r *http.Request, id int64) (*taskPage, error) {
 			return nil, err
 		}
 		tp.Units = res.Choices
+		if tp.Groups, err = s.Plans.GroupsOf(r.Context(), p.Actor, tp.V.Document.ID); err != nil {
+			return nil, err
+		}
 		docs, err := s.Plans.ListDocuments(r.Context(), p.Actor, p.Today)
 		if err != nil {
 			return nil, err
@@ -390,6 +395,28 @@ func (s *Server) taskChange(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		_, err := s.Plans.ChangeTask(r.Context(), httpx.Actor(r), id, in)
+		return err
+	})
+}
+
+// taskMove moves a task to another group of its plan or place in its group.
+func (s *Server) taskMove(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.taskAction(w, r, id, "plans.moved", func() error {
+		in := plans.TaskMove{Why: formWhy(r)}
+		if in.GroupID, err = formInt64(r, "group_id"); err != nil {
+			return err
+		}
+		pos, err := formInt64(r, "position")
+		if err != nil {
+			return err
+		}
+		in.Position = int(min(pos, 1<<20))
+		_, err = s.Plans.MoveTask(r.Context(), httpx.Actor(r), id, in)
 		return err
 	})
 }

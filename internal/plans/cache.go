@@ -1,0 +1,109 @@
+package plans
+
+import (
+	"context"
+	"sync"
+
+	"github.com/mangluoi/mangluoi/internal/auth"
+	"github.com/mangluoi/mangluoi/internal/day"
+)
+
+// plansGeneration names the plans' generation (plans_state), which
+// triggers move on any change of a document, group, task, its supporting
+// units or its deadlines (migration 00017).
+const plansGeneration = "plans"
+
+// memo is every task with its deadlines and every document's number, as
+// of a generation. The national lists and summaries read every task: held
+// here, a request derives their statuses on its date from memory instead
+// of reading 100,000 tasks and 360,000 deadlines again. Bound: one copy of
+// the plans' tasks, deadlines and supporting units (with it the server
+// held 416 MB for the national dataset of 100,300 tasks, see
+// BENCHMARKS.md); the next request after any change reads them again.
+type memo struct {
+	mu      sync.Mutex
+	gen     int64
+	loaded  bool
+	tasks   []*taskRec
+	numbers map[int64]string
+}
+
+// allTasks are every task of every plan, shared: callers read them and
+// never change them.
+func (s *Service) allTasks(ctx context.Context) ([]*taskRec, map[int64]string, error) {
+	// the generation is read before the tasks: a change made meanwhile is
+	// then either in what is read or seen as a newer generation next time
+	gen, err := s.db.Generation(ctx, plansGeneration)
+	if err != nil {
+		return nil, nil, err
+	}
+	m := s.memo
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.loaded && m.gen == gen {
+		return m.tasks, m.numbers, nil
+	}
+	tasks, err := s.loadTasks(ctx, s.db, "", nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	numbers, err := s.readNumbers(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	m.gen, m.loaded, m.tasks, m.numbers = gen, true, tasks, numbers
+	return tasks, numbers, nil
+}
+
+// summaryKey is what a summary depends on: the plans and the tree as of
+// their generations, the reader's scope and role, and the date.
+type summaryKey struct {
+	kind       string
+	plans, org int64
+	scope      int64
+	role       auth.Role
+	system     bool
+	d          day.Day
+}
+
+// maxSummaries bounds the summaries kept (a documents list of the nation
+// is about 1,700 rows; a leader's summary a few hundred): past it they are
+// all dropped and made again as asked.
+const maxSummaries = 64
+
+type summaries struct {
+	mu sync.Mutex
+	m  map[summaryKey]any
+}
+
+// summary is the kept value of key, or make's, kept. Two requests for the
+// same missing summary may both make it; either result is the same.
+func (s *Service) summary(ctx context.Context, actor *auth.Actor, kind string, d day.Day, make func() (any, error)) (any, error) {
+	pg, err := s.db.Generation(ctx, plansGeneration)
+	if err != nil {
+		return nil, err
+	}
+	og, err := s.db.Generation(ctx, "tree")
+	if err != nil {
+		return nil, err
+	}
+	key := summaryKey{kind: kind, plans: pg, org: og, scope: actor.ScopeUnitID, role: actor.Role, system: actor.System, d: d}
+	c := s.sums
+	c.mu.Lock()
+	v, ok := c.m[key]
+	c.mu.Unlock()
+	if ok {
+		return v, nil
+	}
+	v, err = make()
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if len(c.m) >= maxSummaries {
+		c.m = map[summaryKey]any{}
+	}
+	c.m[key] = v
+	c.mu.Unlock()
+	return v, nil
+}
