@@ -75,6 +75,9 @@ func (a *API) registerPlans() {
 	a.handle("GET", "/tasks", &httpx.Doc{Summary: "Your units' tasks, your own first", Tag: "tasks", Query: []httpx.Param{d, unit, status, window}, Response: TaskList{}}, a.listTasks)
 	a.handle("GET", "/tasks/overdue", &httpx.Doc{Summary: "Overdue tasks led by units of your scope, the latest first", Tag: "tasks", Query: []httpx.Param{d, unit}, Response: OverdueList{}}, a.overdue)
 	a.handle("GET", "/tasks/{id}", &httpx.Doc{Summary: "A task with its deadlines, reports and contributions", Tag: "tasks", Query: []httpx.Param{d}, Response: plans.TaskView{}}, a.getTask)
+	a.handle("GET", "/tasks/{id}/assignments", &httpx.Doc{Summary: "A task given to a class of units (every commune, every department, a list): its assignments, one per unit, with how many are done; the units not done first, a page at a time", Tag: "tasks",
+		Query: []httpx.Param{d, {Name: "not_done", Type: "boolean", Description: "only the units not done"}, {Name: "offset", Type: "integer", Description: "skip this many"},
+			{Name: "limit", Type: "integer", Description: "at most this many (default 50, at most 200)"}}, Response: plans.AssignmentPage{}}, a.assignments)
 	a.handle("POST", "/tasks/{id}/reports", &httpx.Doc{Summary: "Report progress on a task of your unit (fields as form values, evidence files as 'evidence')", Tag: "tasks",
 		Multipart: []string{"evidence"}, Response: plans.Report{}, Status: 201}, a.report)
 	a.handle("POST", "/tasks/{id}/contributions", &httpx.Doc{Summary: "Record what a supporting unit did", Tag: "tasks", Request: plans.ContributionInput{}, Response: plans.Contribution{}, Status: 201}, a.contribute)
@@ -600,4 +603,38 @@ func (a *API) groupChanges(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, GroupChangeList{Changes: cs})
+}
+
+func (a *API) assignments(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	d, err := a.asOf(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	offset, err := intParam(r, "offset", 0)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	limit, err := intParam(r, "limit", 50)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	notDone := r.URL.Query().Get("not_done")
+	if notDone != "" && notDone != "true" && notDone != "false" && notDone != "1" && notDone != "0" {
+		a.fail(w, r, errs.Invalidf("plans.err.bad_value", "Value", notDone).At(0, "not_done"))
+		return
+	}
+	v, err := a.Plans.Assignments(r.Context(), httpx.Actor(r), id, d, notDone == "true" || notDone == "1", offset, limit)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
 }

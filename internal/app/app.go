@@ -181,6 +181,8 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		return nil, err
 	}
 	m.Plans = plans.NewService(d, m.Org, m.Audit, m.Files, cfg.Now)
+	// a unit that ends hands its open tasks to its successor in the same transaction
+	m.Org.OnEvent(m.Plans.HandOver)
 	// the features that hold registers compute the measured indicators
 	for _, ms := range []indicator.Measurer{m.Network.Measurer(), m.People.Measurer(), m.Plans.Measurer()} {
 		if err := m.Indicators.RegisterMeasurer(ms); err != nil {

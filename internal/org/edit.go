@@ -113,6 +113,17 @@ func (s *Service) edit(ctx context.Context, actor *auth.Actor, kind EventKind, c
 		if err := fn(snap, w); err != nil {
 			return err
 		}
+		if len(s.hooks) > 0 {
+			after, err := load(ctx, tx)
+			if err != nil {
+				return err
+			}
+			for _, h := range s.hooks {
+				if err := h(ctx, tx, actor, w.event, after); err != nil {
+					return err
+				}
+			}
+		}
 		ev = w.event
 		return w.finish(s.audit, actor.Who())
 	})

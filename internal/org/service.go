@@ -26,7 +26,19 @@ type Service struct {
 
 	mu   sync.Mutex // one reload at a time
 	snap atomic.Pointer[Snapshot]
+
+	hooks []EventHook
 }
+
+// EventHook is what another feature does when the tree changes, in the
+// event's own transaction: after is the tree with the event applied. The
+// plans hand a unit's open tasks to its successor this way, so the
+// restructuring and the hand-over are one act, audited together.
+type EventHook func(ctx context.Context, tx *sql.Tx, actor *auth.Actor, ev *Event, after *Snapshot) error
+
+// OnEvent adds a hook run by every restructuring event; hooks are added at
+// start-up, before the service is used.
+func (s *Service) OnEvent(h EventHook) { s.hooks = append(s.hooks, h) }
 
 // NewService makes the tree service. now is the clock.
 func NewService(d *db.DB, log *audit.Log, now func() time.Time) *Service {

@@ -34,7 +34,8 @@ const (
 
 // Enum lists the values for the API's document.
 func (ChangeKind) Enum() []string {
-	return enum.Of(ChangeTitle, ChangeLead, ChangeSupport, ChangeDue, ChangeCancel, ChangeCarryTo, ChangeCarried, ChangeGroup, ChangeOrder, ChangeCode)
+	return enum.Of(ChangeTitle, ChangeLead, ChangeSupport, ChangeDue, ChangeCancel, ChangeCarryTo, ChangeCarried, ChangeGroup, ChangeOrder, ChangeCode,
+		ChangeHandover)
 }
 
 // Change is one line of a task's history: what it was, what it became, why
@@ -134,7 +135,10 @@ func (s *Service) ChangeTask(ctx context.Context, actor *auth.Actor, id int64, i
 	if t := locale.CleanString(in.Title); t != "" {
 		next.Title = t
 	}
-	if in.LeadUnitID != 0 {
+	if in.LeadUnitID != 0 && tk.LeadClass != "" && in.LeadUnitID != tk.LeadUnitID {
+		// a class task's units are its assignments: each is changed on its own
+		bad = append(bad, errs.Invalidf("plans.err.class_lead").At(0, "lead_unit_id"))
+	} else if in.LeadUnitID != 0 {
 		next.LeadUnitID = in.LeadUnitID
 	}
 	if in.SupportIDs != nil {
@@ -200,6 +204,29 @@ func (s *Service) ChangeTask(ctx context.Context, actor *auth.Actor, id int64, i
 			if _, err := tx.ExecContext(ctx, `UPDATE plan_tasks SET open_due = (SELECT MIN(due_on) FROM plan_occurrences
 				WHERE task_id = $1 AND accepted_on IS NULL) WHERE id = $1`, tk.ID); err != nil {
 				return err
+			}
+		}
+		if tk.LeadClass != "" {
+			// a class task's title and deadline are its open assignments' too
+			if _, err := tx.ExecContext(ctx, `UPDATE plan_tasks SET title = $1, updated_at = $2 WHERE class_task_id = $3
+				AND cancelled_on IS NULL`, after.Title, now, tk.ID); err != nil {
+				return err
+			}
+			if tk.Schedule == Once && !after.DueOn.Equal(tk.DueOn) {
+				// a part already done keeps the deadline it was done by
+				if _, err := tx.ExecContext(ctx, `UPDATE plan_tasks SET due_on = $1 WHERE class_task_id = $2 AND cancelled_on IS NULL
+					AND EXISTS (SELECT 1 FROM plan_occurrences o WHERE o.task_id = plan_tasks.id AND o.accepted_on IS NULL)`,
+					after.DueOn, tk.ID); err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, `UPDATE plan_occurrences SET due_on = $1 WHERE accepted_on IS NULL AND task_id IN
+					(SELECT id FROM plan_tasks WHERE class_task_id = $2 AND cancelled_on IS NULL)`, after.DueOn, tk.ID); err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, `UPDATE plan_tasks SET open_due = (SELECT MIN(o.due_on) FROM plan_occurrences o
+					WHERE o.task_id = plan_tasks.id AND o.accepted_on IS NULL) WHERE class_task_id = $1 AND cancelled_on IS NULL`, tk.ID); err != nil {
+					return err
+				}
 			}
 		}
 		if err := s.insertChanges(ctx, tx, actor, in.Why, changes, now, s.Today()); err != nil {
@@ -275,6 +302,13 @@ func (s *Service) closeTx(ctx context.Context, tx *sql.Tx, actor *auth.Actor, tk
 	if n, _ := res.RowsAffected(); n != 1 {
 		return errs.New(errs.Conflict, "plans.err.task_closed", "Date", today.VN())
 	}
+	if tk.LeadClass != "" && kind == ChangeCancel {
+		// cancelling a class task cancels its open assignments
+		if _, err := tx.ExecContext(ctx, `UPDATE plan_tasks SET cancelled_on = $1, cancel_reason = $2, updated_at = $3
+			WHERE class_task_id = $4 AND cancelled_on IS NULL`, today, why.Reason, now, tk.ID); err != nil {
+			return err
+		}
+	}
 	if err := s.insertChanges(ctx, tx, actor, why, []Change{{TaskID: tk.ID, Kind: kind, After: val}}, now, today); err != nil {
 		return err
 	}
@@ -308,6 +342,9 @@ func (s *Service) CarryTask(ctx context.Context, actor *auth.Actor, id int64, in
 	bad := in.Why.check()
 	if tk.done(today) {
 		bad = append(bad, errs.Invalidf("plans.err.carry_done"))
+	}
+	if tk.LeadClass != "" {
+		bad = append(bad, errs.Invalidf("plans.err.class_carry").At(0, "document_id"))
 	}
 	if in.DocumentID == 0 {
 		in.DocumentID = tk.DocumentID
@@ -398,7 +435,7 @@ func (s *Service) say(a *access, k ChangeKind, v string, d day.Day) string {
 		if dd, err := day.Parse(v); err == nil {
 			return dd.VN()
 		}
-	case ChangeLead, ChangeSupport:
+	case ChangeLead, ChangeSupport, ChangeHandover:
 		var names []string
 		for _, f := range strings.Split(v, ",") {
 			if id, err := strconv.ParseInt(f, 10, 64); err == nil {

@@ -99,6 +99,19 @@ func (r *Resolver) Unit(name string) (int64, bool) {
 	return found[0].ID, true
 }
 
+// Lead sets a task's lead from what was typed: a class of units ("UBND
+// các xã, phường", "các sở, ban, ngành"…) or one unit's name. It reports
+// whether it understood the words.
+func (r *Resolver) Lead(name string, in *TaskInput) bool {
+	if c := parse.ClassOf(name); c != "" {
+		in.LeadClass, in.LeadUnitID = Class(c), 0
+		return true
+	}
+	id, ok := r.Unit(name)
+	in.LeadUnitID = id
+	return ok
+}
+
 // Units resolves a list of names separated by ";" or new lines, and says
 // which it could not.
 func (r *Resolver) Units(text string) (ids []int64, unknown []string) {
@@ -166,7 +179,8 @@ func DraftInputs(d *parse.Draft) []TaskInput {
 		group, pillar := DraftGroup(d, g)
 		for _, t := range g.Tasks {
 			out = append(out, TaskInput{Group: group, Pillar: pillar, Code: t.Code, Title: t.Title, Description: t.Description, LeadUnitID: t.LeadID,
-				SupportIDs: t.SupportIDs, Schedule: Schedule(t.Deadline.Schedule), DueOn: t.Deadline.Due, Output: t.Output})
+				SupportIDs: t.SupportIDs, Schedule: Schedule(t.Deadline.Schedule), DueOn: t.Deadline.Due, Output: t.Output,
+				LeadClass: Class(t.LeadClass)})
 		}
 	}
 	return out

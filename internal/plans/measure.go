@@ -50,7 +50,14 @@ func (m measurer) each(ctx context.Context, d day.Day, fn func(r *taskRec, st Ta
 		if r.start.After(d) {
 			continue
 		}
-		fn(r, State(r.occ, d, r.start))
+		// a class task counts in each unit it was given to, by its
+		// assignment, not in the unit that gave it
+		for _, k := range r.kids {
+			fn(k, State(k.occ, d, k.start))
+		}
+		if r.LeadClass == "" {
+			fn(r, State(r.occ, d, r.start))
+		}
 	}
 	return nil
 }

@@ -128,6 +128,12 @@ type Task struct {
 	CancelReason string  `json:"cancel_reason,omitempty"`
 	CarriedFrom  int64   `json:"carried_from,omitempty"` // the task this one carries on
 	CarriedTo    int64   `json:"carried_to,omitempty"`   // the task that carries this one on
+	// LeadClass makes the task a class task: one assignment (a task of
+	// its own, ClassTaskID pointing back) per unit of the class; LeadUnitID
+	// is then the unit whose communes or departments they are.
+	LeadClass   Class `json:"lead_class,omitempty"`
+	ClassLater  bool  `json:"class_later,omitempty"`   // units of the class established later get their assignment
+	ClassTaskID int64 `json:"class_task_id,omitempty"` // on an assignment: its class task
 }
 
 // Occurrence is one deadline of a task.

@@ -74,7 +74,7 @@ func (s *Service) GetTask(ctx context.Context, actor *auth.Actor, id int64, d da
 	}
 	v := &TaskView{Row: s.row(a.tree, tk, d), Document: *a.doc, Names: map[int64]string{}, Reports: []Report{}, Contributions: []Contribution{},
 		ContributeAs: []int64{}}
-	v.CanReport = actor.Can(auth.PermEnterData) && a.tree.InScope(tk.LeadUnitID) && tk.CancelledOn.IsZero()
+	v.CanReport = actor.Can(auth.PermEnterData) && a.tree.InScope(tk.LeadUnitID) && tk.CancelledOn.IsZero() && tk.LeadClass == ""
 	v.CanReview = a.manageable()
 	v.CanChange = v.CanReview && tk.CancelledOn.IsZero()
 	if v.History, err = s.history(ctx, a, id, d); err != nil {
@@ -240,6 +240,9 @@ func (s *Service) SubmitReport(ctx context.Context, actor *auth.Actor, taskID in
 	}
 	if !a.tree.InScope(tk.LeadUnitID) {
 		return nil, errs.New(errs.Forbidden, "plans.err.not_your_task")
+	}
+	if err := classError(tk); err != nil {
+		return nil, err
 	}
 	if !tk.CancelledOn.IsZero() {
 		return nil, errs.New(errs.Conflict, "plans.err.task_closed", "Date", tk.CancelledOn.VN())

@@ -522,6 +522,12 @@ func countsByDocument(t *org.Scoped, tasks []*taskRec, d day.Day) map[int64]*doc
 		}
 		if in {
 			mine.Add(&tk.Task, st)
+			continue
+		}
+		for _, k := range tk.kids { // the reader's parts of a class task from above
+			if t.InScope(k.LeadUnitID) {
+				mine.Add(&k.Task, k.state(d))
+			}
 		}
 	}
 	out := map[int64]*docCounts{}

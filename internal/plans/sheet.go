@@ -65,11 +65,9 @@ func (s *Service) ImportTasks(ctx context.Context, actor *auth.Actor, docID int6
 		in := TaskInput{Group: cols.Get(row, "group"), Code: cols.Get(row, "code"), Title: cols.Get(row, "title"),
 			Description: cols.Get(row, "description"), Output: cols.Get(row, "output")}
 		if lead := strings.TrimSpace(cols.Get(row, "lead")); lead != "" {
-			id, ok := res.Unit(lead)
-			if !ok {
+			if !res.Lead(lead, &in) {
 				bad = append(bad, errs.Invalidf("plans.err.unknown_unit_name", "Name", lead).At(n, "lead"))
 			}
-			in.LeadUnitID = id
 		}
 		ids, unknown := res.Units(cols.Get(row, "support"))
 		for _, u := range unknown {
@@ -153,8 +151,8 @@ func (s *Service) ExportAnnex(ctx context.Context, actor *auth.Actor, docID int6
 	group, _ := f.NewStyle(&excelize.Style{Font: bold, Border: border, Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
 	cell, _ := f.NewStyle(&excelize.Style{Font: font, Border: border, Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
 	headers := []string{"plans.annex.no", "plans.annex.task", "plans.annex.lead", "plans.annex.support", "plans.annex.deadline",
-		"plans.annex.output", "plans.annex.status", "plans.annex.percent", "plans.annex.done", "plans.annex.obstacles", "plans.annex.proposals"}
-	widths := []float64{7, 48, 24, 28, 16, 28, 18, 10, 40, 30, 30}
+		"plans.annex.output", "plans.annex.status", "plans.annex.units_done", "plans.annex.percent", "plans.annex.done", "plans.annex.obstacles", "plans.annex.proposals"}
+	widths := []float64{7, 48, 24, 28, 16, 28, 18, 14, 10, 40, 30, 30}
 	last, _ := excelize.ColumnNumberToName(len(headers))
 	set := func(row, col int, v any, style int) {
 		c, _ := excelize.CoordinatesToCellName(col, row)
@@ -210,7 +208,15 @@ func (s *Service) ExportAnnex(ctx context.Context, actor *auth.Actor, docID int6
 				status += " (" + p.T("plans.days_late", "Days", p.Int(t.State.DaysLate)) + ")"
 			}
 			rep := latest[t.ID]
-			values := []any{fmt.Sprint(ti + 1), t.Title, t.LeadName, strings.Join(t.SupportNames, "; "), due, t.Output, status,
+			// a class task: its class and how many of its units are done
+			lead, units := t.LeadName, ""
+			if t.LeadClass != "" {
+				lead = p.T("plans.class.of", "Class", p.T("plans.class."+string(t.LeadClass)), "Unit", t.LeadName)
+			}
+			if t.Class != nil {
+				units = p.Int(t.Class.Done) + "/" + p.Int(t.Class.Total)
+			}
+			values := []any{fmt.Sprint(ti + 1), t.Title, lead, strings.Join(t.SupportNames, "; "), due, t.Output, status, units,
 				fmt.Sprintf("%d%%", t.State.Percent), rep.DoneText, rep.Obstacles, rep.Proposals}
 			for ci, val := range values {
 				set(row, ci+1, val, cell)

@@ -23,6 +23,8 @@ type taskRec struct {
 	Task
 	occ   []Occurrence
 	start day.Day
+	// kids are a class task's assignments, in unit order
+	kids []*taskRec
 }
 
 // state is the task's standing on d: closed from the day it was
@@ -34,12 +36,15 @@ func (r *taskRec) state(d day.Day) TaskState {
 		}
 		return TaskState{Status: Cancelled}
 	}
+	if r.LeadClass != "" {
+		return classState(r.kids, d)
+	}
 	return State(r.occ, d, r.start)
 }
 
 const taskColumns = `t.id, t.document_id, COALESCE(t.group_id, 0), t.seq, t.code, t.title, t.description, t.lead_unit_id, t.schedule,
 	t.due_on, t.output, COALESCE(t.target_id, 0), t.created_at, t.updated_at, d.starts_on, t.cancelled_on, t.cancel_reason,
-	COALESCE(t.carried_from, 0), COALESCE(t.carried_to, 0)`
+	COALESCE(t.carried_from, 0), COALESCE(t.carried_to, 0), t.lead_class, t.class_later, COALESCE(t.class_task_id, 0)`
 
 // loadTasks reads the tasks matching where (a condition on plan_tasks t and
 // plan_documents d), with their supporting units and deadlines, in plan
@@ -60,7 +65,7 @@ func (s *Service) loadTasks(ctx context.Context, q db.Querier, where string, arg
 		r := &taskRec{}
 		if err := rows.Scan(&r.ID, &r.DocumentID, &r.GroupID, &r.Seq, &r.Code, &r.Title, &r.Description, &r.LeadUnitID, &r.Schedule,
 			&r.DueOn, &r.Output, &r.TargetID, &r.CreatedAt, &r.UpdatedAt, &r.start, &r.CancelledOn, &r.CancelReason, &r.CarriedFrom,
-			&r.CarriedTo); err != nil {
+			&r.CarriedTo, &r.LeadClass, &r.ClassLater, &r.ClassTaskID); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -92,6 +97,7 @@ func (s *Service) loadTasks(ctx context.Context, q db.Querier, where string, arg
 			chunks = append(chunks, " WHERE task_id IN ("+b.String()+")")
 		}
 	}
+	var classes []int64
 	for _, c := range chunks {
 		rows, err := q.QueryContext(ctx, `SELECT task_id, unit_id FROM plan_task_units`+c+` ORDER BY task_id, unit_id`)
 		if err != nil {
@@ -131,7 +137,15 @@ func (s *Service) loadTasks(ctx context.Context, q db.Querier, where string, arg
 			return nil, err
 		}
 	}
-	return out, nil
+	for _, r := range out {
+		if r.LeadClass != "" {
+			classes = append(classes, r.ID)
+		}
+	}
+	if len(classes) == 0 {
+		return out, nil
+	}
+	return s.foldClasses(ctx, q, out, byID, classes, where == "")
 }
 
 // TaskInput adds a task to a plan. GroupID names an existing group; or
@@ -150,6 +164,13 @@ type TaskInput struct {
 	DueOn       day.Day  `json:"due_on,omitzero"`
 	Output      string   `json:"output"`
 	TargetID    int64    `json:"target_id,omitempty"`
+	// LeadClass gives the task to a class of units: every commune
+	// ("communes") or department ("departments") of LeadUnitID (the plan's
+	// owner when empty), or the units of ClassUnitIDs ("units"); each unit
+	// in force gets its own assignment.
+	LeadClass    Class   `json:"lead_class,omitempty"`
+	ClassUnitIDs []int64 `json:"class_unit_ids,omitempty"`
+	ClassLater   bool    `json:"class_later,omitempty"`
 }
 
 // validate checks a task against its plan: units in force and inside the
@@ -175,25 +196,31 @@ func (in *TaskInput) validate(row int, doc *Document, t *org.Scoped, today day.D
 	if len(in.Description) > 20000 {
 		bad = append(bad, errs.Invalidf("plans.err.too_long", "Max", 20000).At(row, "description"))
 	}
-	unit := func(id int64, field string) {
+	unit := func(id int64, field string) bool {
 		if id == 0 {
 			bad = append(bad, errs.Invalidf("plans.err.lead_required").At(row, field))
-			return
+			return false
 		}
 		if !t.Exists(id) || !t.InScope(id) { // a unit outside the reader's scope is not named
 			bad = append(bad, errs.Invalidf("org.err.unknown_unit", "ID", id).At(row, field))
-			return
+			return false
 		}
 		v := t.Latest(id)
 		if !t.Covers(doc.OwnerUnitID, id) {
 			bad = append(bad, errs.Invalidf("plans.err.unit_outside_plan", "Name", v.Name).At(row, field))
-			return
+			return false
 		}
 		if t.At(id, today) == nil && t.At(id, doc.IssuedOn) == nil {
 			bad = append(bad, errs.Invalidf("org.err.not_in_force", "Name", v.Name, "Date", today.VN()).At(row, field))
+			return false
 		}
+		return true
 	}
-	unit(in.LeadUnitID, "lead_unit_id")
+	if in.LeadClass != "" {
+		bad = append(bad, in.validateClass(row, doc, t, today, unit)...)
+	} else {
+		unit(in.LeadUnitID, "lead_unit_id")
+	}
 	seen := map[int64]bool{in.LeadUnitID: true}
 	var support []int64
 	for _, u := range in.SupportIDs {
@@ -319,27 +346,44 @@ func (s *Service) AddTasks(ctx context.Context, actor *auth.Actor, docID int64, 
 				}
 			}
 			seq++
-			tk, e, err := s.insertTask(ctx, tx, a.doc, gid, seq, in)
-			if err != nil {
-				return err
+			var tk *Task
+			leads := []*Task{}
+			if in.LeadClass != "" {
+				var es []audit.Entry
+				if tk, leads, es, err = s.insertClassTask(ctx, tx, a.doc, gid, seq, in); err != nil {
+					return err
+				}
+				entries = append(entries, es...)
+			} else {
+				var e audit.Entry
+				if tk, e, err = s.insertTask(ctx, tx, a.doc, gid, seq, in); err != nil {
+					return err
+				}
+				entries = append(entries, e)
+				leads = append(leads, tk)
 			}
-			entries = append(entries, e)
 			out = append(out, tk)
-			// the lead unit's people learn of the task in their
-			// notifications and digest (not the one who assigned it)
-			users, err := notify.UsersOf(ctx, tx, tk.LeadUnitID, auth.RoleFocal, auth.RoleCoordinator)
-			if err != nil {
-				return err
-			}
-			users = slices.DeleteFunc(users, func(u int64) bool { return u == actor.UserID })
-			if err := notify.To(ctx, tx, s.now(), users, notify.Notice{Kind: notify.TaskAssigned, TaskID: tk.ID, Due: tk.DueOn,
-				Link: fmt.Sprintf("/tasks/%d", tk.ID), Key: fmt.Sprintf("task_assigned:%d", tk.ID)}); err != nil {
-				return err
+			for _, l := range leads {
+				if err := s.tellAssigned(ctx, tx, actor, l); err != nil {
+					return err
+				}
 			}
 		}
 		return s.audit.Write(ctx, tx, actor.Who(), entries...)
 	})
 	return out, err
+}
+
+// tellAssigned tells the lead unit's people of a task in their
+// notifications and digest (not the one who assigned it).
+func (s *Service) tellAssigned(ctx context.Context, tx *sql.Tx, actor *auth.Actor, tk *Task) error {
+	users, err := notify.UsersOf(ctx, tx, tk.LeadUnitID, auth.RoleFocal, auth.RoleCoordinator)
+	if err != nil {
+		return err
+	}
+	users = slices.DeleteFunc(users, func(u int64) bool { return u == actor.UserID })
+	return notify.To(ctx, tx, s.now(), users, notify.Notice{Kind: notify.TaskAssigned, TaskID: tk.ID, Due: tk.DueOn,
+		Link: fmt.Sprintf("/tasks/%d", tk.ID), Key: fmt.Sprintf("task_assigned:%d", tk.ID)})
 }
 
 func hasGroup(gs []Group, id int64) bool {

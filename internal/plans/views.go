@@ -20,6 +20,9 @@ type TaskRow struct {
 	LeadName     string    `json:"lead_name"`
 	SupportNames []string  `json:"support_names"`
 	PlanNumber   string    `json:"plan_number,omitempty"`
+	// Class is, for a class task, how many of its assignments are done
+	// ("x/135 đã hoàn thành").
+	Class *ClassProgress `json:"class,omitempty"`
 	// Mine is 0 when the reader's own unit leads the task, 1 when it
 	// supports it, 2 otherwise: each unit sees its own tasks first.
 	Mine int `json:"mine"`
@@ -54,6 +57,9 @@ func (s *Service) row(t *org.Scoped, r *taskRec, d day.Day) TaskRow {
 	}
 	if r.LeadUnitID == t.Actor.ScopeUnitID {
 		row.Mine = 0
+	}
+	if r.LeadClass != "" {
+		row.Class = classProgress(r.kids, d)
 	}
 	return row
 }
@@ -175,10 +181,20 @@ func (s *Service) Plan(ctx context.Context, actor *auth.Actor, id int64, d day.D
 	}
 	tally := NewTally(groups)
 	var loose *GroupView
+	var shown []*taskRec
 	for _, tk := range tasks {
-		if !a.sees(&tk.Task) {
+		if a.full || a.sees(&tk.Task) {
+			shown = append(shown, tk)
 			continue
 		}
+		// a reader below a class task's unit sees their own assignments
+		for _, k := range tk.kids {
+			if a.sees(&k.Task) {
+				shown = append(shown, k)
+			}
+		}
+	}
+	for _, tk := range shown {
 		r := s.row(a.tree, tk, d)
 		if !f.keep(&r, d, a.tree) {
 			continue
@@ -254,14 +270,24 @@ func (s *Service) tasksOf(ctx context.Context, t *org.Scoped, unit int64) ([]*ta
 	for _, id := range ids {
 		in[id] = true
 	}
-	var out []*taskRec
-	for _, tk := range all {
+	ours := func(tk *taskRec) bool {
 		ok := in[tk.LeadUnitID]
 		for _, u := range tk.SupportIDs {
 			ok = ok || in[u]
 		}
-		if ok {
+		return ok
+	}
+	var out []*taskRec
+	for _, tk := range all {
+		if ours(tk) {
 			out = append(out, tk)
+			continue
+		}
+		// a class task given from above: the scope's own parts of it
+		for _, k := range tk.kids {
+			if ours(k) {
+				out = append(out, k)
+			}
 		}
 	}
 	return out, nil

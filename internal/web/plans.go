@@ -431,9 +431,7 @@ func (s *Server) planConfirm(w http.ResponseWriter, r *http.Request) {
 				continue
 			}
 			in := plans.TaskInput{Pillar: row.Pillar, Group: row.Group, Code: row.Code, Title: row.Title, Description: row.Desc, Schedule: plans.Schedule(row.Schedule), Output: row.Output}
-			if lead, ok := res.Unit(row.Lead); ok {
-				in.LeadUnitID = lead
-			} else if strings.TrimSpace(row.Lead) != "" {
+			if !res.Lead(row.Lead, &in) && strings.TrimSpace(row.Lead) != "" {
 				bad = append(bad, errs.Invalidf("plans.err.unknown_unit_name", "Name", row.Lead).At(i+1, "lead"))
 			}
 			ids, unknown := res.Units(row.Support)
@@ -507,11 +505,10 @@ func (s *Server) planAddTask(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		if lead := r.FormValue("lead"); lead != "" {
-			id, ok := res.Unit(lead)
-			if !ok {
+			if !res.Lead(lead, &in) {
 				return errs.Invalidf("plans.err.unknown_unit_name", "Name", lead).At(0, "lead")
 			}
-			in.LeadUnitID = id
+			in.ClassLater = in.LeadClass != "" && r.FormValue("class_later") != ""
 		}
 		ids, unknown := res.Units(r.FormValue("support"))
 		if len(unknown) > 0 {

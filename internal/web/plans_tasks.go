@@ -149,9 +149,15 @@ type taskPage struct {
 	// and the open plans it may be carried into
 	Units []plans.UnitChoice
 	Into  []plans.DocRow
+	// a class task's units not done, a page of them
+	NotDone       *plans.AssignmentPage
+	PageNo, Pages int
 	// the plan's groups, in order, to move the task into
 	Groups []plans.GroupView
 }
+
+// notDonePageSize is how many units not done one page of a class task shows.
+const notDonePageSize = 50
 
 func (s *Server) taskData(r *http.Request, id int64) (*taskPage, error) {
 	p := s.page(r, "")
@@ -161,6 +167,14 @@ func (s *Server) taskData(r *http.Request, id int64) (*taskPage, error) {
 		return nil, err
 	}
 	tp.Title, tp.Nav = tp.V.Row.Title, "tasks"
+	if tp.V.Row.LeadClass != "" {
+		tp.PageNo, _ = strconv.Atoi(r.URL.Query().Get("page"))
+		tp.PageNo = max(tp.PageNo, 1)
+		if tp.NotDone, err = s.Plans.Assignments(r.Context(), p.Actor, id, p.AsOf, true, (tp.PageNo-1)*notDonePageSize, notDonePageSize); err != nil {
+			return nil, err
+		}
+		tp.Pages = max(1, (tp.NotDone.Total+notDonePageSize-1)/notDonePageSize)
+	}
 	tp.Period = plans.ReportingPeriod(p.Today)
 	y := p.Today.Year()
 	tp.Periods = []string{fmt.Sprintf("%d-H1", y), fmt.Sprintf("%d-H2", y), fmt.Sprintf("%d-H2", y-1), fmt.Sprintf("%d-H1", y-1)}

@@ -79,14 +79,18 @@ type Unit struct {
 
 // Task is a task of the draft.
 type Task struct {
-	Line        int      `json:"line"`
-	Code        string   `json:"code"`
-	Title       string   `json:"title"`
-	Description string   `json:"description"`
-	Lead        string   `json:"lead"` // the unit's name as recognised, or the words when not
-	LeadID      int64    `json:"lead_unit_id,omitempty"`
-	Support     []string `json:"support"`
-	SupportIDs  []int64  `json:"support_unit_ids"`
+	Line        int    `json:"line"`
+	Code        string `json:"code"`
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	Lead        string `json:"lead"` // the unit's name as recognised, or the words when not
+	LeadID      int64  `json:"lead_unit_id,omitempty"`
+	// LeadClass is set when the lead is a class of units ("UBND các xã,
+	// phường" → communes, "các sở, ban, ngành" → departments, both →
+	// departments_and_communes); Lead keeps the words.
+	LeadClass  string   `json:"lead_class,omitempty"`
+	Support    []string `json:"support"`
+	SupportIDs []int64  `json:"support_unit_ids"`
 	// SupportWords are the supporting units the reader could not resolve,
 	// kept as the text said them (each with a warning on the task's line).
 	SupportWords []string `json:"support_words"`
@@ -628,7 +632,9 @@ func finish(d *Draft, m *Matcher, r *raw) Task {
 	}
 	if leadPhrase != "" {
 		units := m.Find(leadPhrase)
-		if len(units) > 0 {
+		if class := ClassOf(leadPhrase); class != "" {
+			t.LeadClass, t.Lead = class, strings.TrimRight(leadPhrase, ".;:, ")
+		} else if len(units) > 0 {
 			t.LeadID, t.Lead = units[0].ID, units[0].Name
 			if units[0].ReplacedBy != 0 {
 				d.warn(t.Line, "plans.warn.successor", "Old", units[0].Name, "New", units[0].ReplacedByName)
@@ -1100,4 +1106,40 @@ func upperFirst(s string) string {
 	}
 	r[0] = unicode.ToUpper(r[0])
 	return string(r)
+}
+
+// The classes of units a lead may name.
+const (
+	ClassCommunes    = "communes"
+	ClassDepartments = "departments"
+	ClassBoth        = "departments_and_communes"
+)
+
+// ClassOf reads a lead that names a class of units rather than one unit:
+// "UBND các xã, phường (, đặc khu)", "Ủy ban nhân dân các xã", "các sở,
+// ban, ngành", "các sở, ban, ngành, UBND các xã, phường"… with or without
+// diacritics; "" for anything else.
+func ClassOf(phrase string) string {
+	f := locale.Fold(phrase)
+	f = strings.NewReplacer(",", " ", ";", " ", ".", " ", "  ", " ").Replace(f)
+	f = strings.Join(strings.Fields(f), " ")
+	words := " " + f + " "
+	// the class must open the phrase: "Sở Nội vụ, các xã" is a unit
+	open := strings.HasPrefix(f, "cac ") || strings.HasPrefix(f, "ubnd cac ") || strings.HasPrefix(f, "uy ban nhan dan cac ") ||
+		strings.HasPrefix(f, "so ban nganh")
+	if !open {
+		return ""
+	}
+	depts := strings.Contains(words, " so ban nganh ") || strings.Contains(words, " cac so ")
+	communes := strings.Contains(words, " cac xa ") || strings.Contains(words, " cac phuong ") || strings.Contains(words, " xa phuong ") ||
+		strings.Contains(words, " cap xa ")
+	switch {
+	case depts && communes:
+		return ClassBoth
+	case depts:
+		return ClassDepartments
+	case communes:
+		return ClassCommunes
+	}
+	return ""
 }

@@ -326,3 +326,39 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestClassOf: the usual phrases for a class of units, with or without
+// diacritics; a named unit is not a class.
+func TestClassOf(t *testing.T) {
+	for phrase, want := range map[string]string{
+		"UBND các xã, phường":                      ClassCommunes,
+		"UBND các xã, phường, đặc khu":             ClassCommunes,
+		"Ủy ban nhân dân các xã, phường":           ClassCommunes,
+		"ubnd cac xa, phuong, dac khu":             ClassCommunes,
+		"Các sở, ban, ngành":                       ClassDepartments,
+		"cac so, ban, nganh":                       ClassDepartments,
+		"Các sở, ban, ngành, UBND các xã, phường":  ClassBoth,
+		"các sở, ban, ngành; UBND các xã, phường.": ClassBoth,
+		"Sở Nội vụ":                                "",
+		"Phường Pleiku":                            "",
+		"Sở Nội vụ, các sở, ban, ngành":            "",
+		"Ủy ban nhân dân các huyện, thị xã":        "",
+	} {
+		if got := ClassOf(phrase); got != want {
+			t.Errorf("%q: %q, want %q", phrase, got, want)
+		}
+	}
+	d, err := Parse("I. NHIỆM VỤ\n1. Rà soát thủ tục hành chính (UBND các xã, phường chủ trì; thời gian: trước ngày 30/6/2026).\n"+
+		"2. Cập nhật dữ liệu (Các sở, ban, ngành chủ trì; thời gian: năm 2026).", units)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tk := d.Groups[0].Tasks; len(tk) != 2 || tk[0].LeadClass != ClassCommunes || tk[0].Lead != "UBND các xã, phường" || tk[1].LeadClass != ClassDepartments {
+		t.Errorf("class leads: %+v", tk)
+	}
+	for _, w := range d.Warnings {
+		if w.Key == "plans.warn.lead_unknown" {
+			t.Errorf("a class lead is unknown: %+v", w)
+		}
+	}
+}
