@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -61,6 +62,61 @@ func TestPlansSummaryCharts(t *testing.T) {
 			"Overdue", vi.Int(sum.Overdue), "AtRisk", vi.Int(sum.AtRisk))
 		if !strings.Contains(page, fmt.Sprintf(`<figure class="stack" aria-label="%s">`, summary)) {
 			t.Errorf("the chart by plan is not summarised as %q", summary)
+		}
+	})
+}
+
+// TestChartsHaveText: every chart the leader's pages draw with ECharts is
+// labelled by a sentence that says its figures (not only its title), and
+// an indicator's trend, which no table on its page holds, has its figures
+// as a table: a row a period, the value as the page writes it.
+func TestChartsHaveText(t *testing.T) {
+	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
+		ctx := context.Background()
+		leader := s.User(t, "gialai").Actor()
+		c := s.Login(t, "gialai")
+		inds, err := s.Indicators.List(ctx, leader, false)
+		if err != nil || len(inds) == 0 {
+			t.Fatalf("indicators: %d %v", len(inds), err)
+		}
+		forms, err := s.Indicators.Forms(ctx, leader)
+		if err != nil || len(forms) == 0 {
+			t.Fatalf("forms: %d %v", len(forms), err)
+		}
+		rounds, err := s.Assess.Rounds(ctx, leader)
+		if err != nil || len(rounds) == 0 {
+			t.Fatalf("rounds: %d %v", len(rounds), err)
+		}
+		chart := regexp.MustCompile(`<div class="chart[^"]*" data-chart="[^"]*" role="img" aria-label="([^"]*)"`)
+		paths := []string{"/indicators", fmt.Sprintf("/indicators/%d", inds[0].ID), fmt.Sprintf("/assess/rounds/%d", rounds[0].ID)}
+		for _, f := range forms { // a form's completeness draws its chart by part when its units have parts
+			if f.Active {
+				paths = append(paths, fmt.Sprintf("/forms/%d/completeness", f.ID))
+			}
+		}
+		for _, path := range paths {
+			resp, body := c.Get(path)
+			if resp.StatusCode != 200 {
+				t.Fatalf("%s: %d", path, resp.StatusCode)
+			}
+			page := string(body)
+			all := chart.FindAllStringSubmatch(page, -1)
+			if len(all) != strings.Count(page, `class="chart`) || (len(all) == 0 && !strings.HasPrefix(path, "/forms/")) {
+				t.Errorf("%s: %d charts labelled of %d", path, len(all), strings.Count(page, `class="chart`))
+			}
+			page = html.UnescapeString(page)
+			for _, m := range all {
+				if !strings.ContainsAny(m[1], "0123456789") {
+					t.Errorf("%s: a chart is labelled %q, which says none of its figures", path, m[1])
+				}
+			}
+			if strings.HasPrefix(path, "/indicators/") {
+				figures := page[strings.LastIndex(page, `<details class="figures">`):]
+				figures = figures[:strings.Index(figures, "</details>")]
+				if n := strings.Count(figures, `<tr><th scope="row">`); n < 12 {
+					t.Errorf("%s: the trend's table has %d periods", path, n)
+				}
+			}
 		}
 	})
 }
