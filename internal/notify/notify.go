@@ -4,7 +4,8 @@
 // feature writes its notices in the same transaction as the change that
 // causes them: a report form's reminder, a submission (to its reviewers),
 // a return or an approval (to its author), a task assigned (to its lead
-// unit). Each notice is made once per user and dedupe key.
+// unit), a task changed, cancelled or carried over (to its lead and
+// supporting units). Each notice is made once per user and dedupe key.
 package notify
 
 import (
@@ -26,6 +27,15 @@ const (
 	FormReturned  = "form_returned"  // your report was sent back: correct it
 	FormApproved  = "form_approved"  // your report was approved
 	TaskAssigned  = "task_assigned"  // your unit leads a new task
+
+	// A confirmed task of your unit (as lead or supporting unit, before
+	// or after the change) was changed: plan the work anew.
+	TaskDue       = "task_due"       // its deadline moved
+	TaskLead      = "task_lead"      // another unit leads it
+	TaskSupport   = "task_support"   // its supporting units changed
+	TaskRenamed   = "task_renamed"   // its title changed
+	TaskCancelled = "task_cancelled" // it is cancelled: stop the work
+	TaskCarried   = "task_carried"   // carried over into a new task (the notice's)
 )
 
 // Notice is one thing to tell.

@@ -22,7 +22,9 @@ import (
 // of its monthly report: Pleiku's focal person has it. Pleiku submits: the
 // province's coordinator has it to review. The coordinator returns it:
 // Pleiku has it back; submitted again and approved: Pleiku is told. A task
-// assigned to a department reaches the department's focal person.
+// assigned to a department reaches the department's focal person; its
+// deadline moved, Pleiku made a supporting unit, the task carried over and
+// cancelled reach both.
 func TestNoticesArrive(t *testing.T) {
 	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
 		ctx := context.Background()
@@ -139,6 +141,57 @@ func TestNoticesArrive(t *testing.T) {
 			t.Fatalf("the department is not told of its new task: %+v", ns)
 		}
 
+		// the province's coordinator moves the task's deadline and asks
+		// Phường Pleiku to support it: the department hears of the new
+		// deadline, Pleiku that it supports the task, the coordinator who
+		// did it of nothing
+		task := created.Tasks[0].ID
+		hasTask := func(who *auth.Actor, kind string, task int64) *plans.Notification {
+			t.Helper()
+			ns, _, err := s.Plans.Notifications(ctx, who, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range ns {
+				if string(ns[i].Kind) == kind && ns[i].TaskID == task && ns[i].Href() == fmt.Sprintf("/tasks/%d", task) {
+					return &ns[i]
+				}
+			}
+			return nil
+		}
+		if st := gl.JSON("POST", fmt.Sprintf("/api/v1/tasks/%d/change", task), map[string]any{"due_on": "2027-03-31", "support_unit_ids": []int64{ward},
+			"reason": "Chờ cấp chứng thư số", "decision": "Công văn số 15/UBND-KGVX"}, nil); st != 200 {
+			t.Fatalf("change the task: %d", st)
+		}
+		if n := hasTask(sokhcn, notify.TaskDue, task); n == nil || n.DueOn.String() != "2027-03-31" {
+			t.Fatalf("the lead department is not told of the new deadline: %+v", n)
+		}
+		if hasTask(pleiku, notify.TaskSupport, task) == nil {
+			t.Fatal("Pleiku is not told it now supports the task")
+		}
+		if hasTask(gialai, notify.TaskDue, task) != nil {
+			t.Error("the coordinator is told of its own change")
+		}
+		// carried over: both units are sent to the new task; then that one
+		// is cancelled: both are told to stop
+		var carried plans.Task
+		if st := gl.JSON("POST", fmt.Sprintf("/api/v1/tasks/%d/carry", task), map[string]any{"due_on": "2027-06-30", "reason": "Chưa hoàn thành"}, &carried); st != 200 && st != 201 {
+			t.Fatalf("carry the task: %d", st)
+		}
+		for _, who := range []*auth.Actor{sokhcn, pleiku} {
+			if hasTask(who, notify.TaskCarried, carried.ID) == nil {
+				t.Errorf("user %d is not sent to the task carried over", who.UserID)
+			}
+		}
+		if st := gl.JSON("POST", fmt.Sprintf("/api/v1/tasks/%d/cancel", carried.ID), map[string]any{"reason": "Đã lồng ghép vào nhiệm vụ khác"}, nil); st != 200 {
+			t.Fatalf("cancel: %d", st)
+		}
+		for _, who := range []*auth.Actor{sokhcn, pleiku} {
+			if hasTask(who, notify.TaskCancelled, carried.ID) == nil {
+				t.Errorf("user %d is not told the task is cancelled", who.UserID)
+			}
+		}
+
 		// the day's digest: Pleiku's e-mail says what it must do, in words,
 		// with the page to do it on
 		if _, err := s.Plans.Remind(ctx); err != nil {
@@ -152,7 +205,9 @@ func TestNoticesArrive(t *testing.T) {
 		}
 		vi := s.Catalog.Printer("vi")
 		for _, want := range []string{vi.T("notice.reminder", "Due", vi.Date(form.Due(last)), "Task", form.NameVI+" · "+last.Label("vi")), link,
-			vi.T("notice.form_approved", "Task", "Phường Pleiku · "+form.NameVI+" · "+last.Label("vi"))} {
+			vi.T("notice.form_approved", "Task", "Phường Pleiku · "+form.NameVI+" · "+last.Label("vi")),
+			vi.T("notice.task_support", "Task", "Triển khai ký số cho cán bộ cấp xã"), vi.T("notice.task_cancelled", "Task", "Triển khai ký số cho cán bộ cấp xã"),
+			fmt.Sprintf("/tasks/%d", carried.ID)} {
 			if !strings.Contains(mail, want) {
 				t.Errorf("Pleiku's digest lacks %q:\n%s", want, mail)
 			}

@@ -2,9 +2,11 @@ package org
 
 import (
 	"bytes"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/locale"
@@ -25,6 +27,12 @@ type Snapshot struct {
 	succs    map[int64][]Link     // by predecessor
 	events   map[int64]*Event
 	all      []*Version // in Vietnamese name order
+
+	// under keeps UnitsUnder's answers (unit id → []int64): a snapshot
+	// never changes, and each answer scans every version of the country
+	// (the plans pages ask it several times a request). At most one entry
+	// a unit of the snapshot, each unit in its ancestors' lists only.
+	under sync.Map
 }
 
 func newSnapshot(gen int64, versions []*Version, links []Link, events []*Event) *Snapshot {
@@ -371,6 +379,18 @@ func SortByName(vs []*Version) {
 
 // UnitsUnder lists every unit that id covers (see Covers).
 func (s *Snapshot) UnitsUnder(id int64) []int64 {
+	if ids, ok := s.under.Load(id); ok {
+		return slices.Clone(ids.([]int64))
+	}
+	if s.versions[id] == nil {
+		return s.unitsUnder(id) // an unknown unit is not kept: the bound holds
+	}
+	ids := s.unitsUnder(id)
+	s.under.Store(id, ids)
+	return slices.Clone(ids)
+}
+
+func (s *Snapshot) unitsUnder(id int64) []int64 {
 	needles := s.scopeNeedles(id)
 	seen := map[int64]bool{}
 	var out []int64

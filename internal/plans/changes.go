@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/enum"
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/locale"
+	"github.com/mangluoi/mangluoi/internal/notify"
 )
 
 // ChangeKind is what a change of a confirmed task changed.
@@ -232,6 +234,10 @@ func (s *Service) ChangeTask(ctx context.Context, actor *auth.Actor, id int64, i
 		if err := s.insertChanges(ctx, tx, actor, in.Why, changes, now, s.Today()); err != nil {
 			return err
 		}
+		units := append(append([]int64{tk.LeadUnitID, after.LeadUnitID}, tk.SupportIDs...), after.SupportIDs...)
+		if err := s.tellChanges(ctx, tx, actor, units, changes, tk.ID, after.DueOn); err != nil {
+			return err
+		}
 		return s.audit.Write(ctx, tx, actor.Who(), entry("task.change", "task", tk.ID, after.LeadUnitID, tk.Task,
 			struct {
 				Task
@@ -245,11 +251,52 @@ func (s *Service) ChangeTask(ctx context.Context, actor *auth.Actor, id int64, i
 }
 
 func (s *Service) insertChanges(ctx context.Context, tx *sql.Tx, actor *auth.Actor, why Why, changes []Change, now time.Time, today day.Day) error {
-	for _, c := range changes {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO plan_task_changes (task_id, kind, before_val, after_val, reason, decision, changed_by,
-			changed_at, changed_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, c.TaskID, c.Kind, c.Before, c.After, why.Reason, why.Decision,
-			nullID(actor.UserID), now, today); err != nil {
+	for i, c := range changes {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO plan_task_changes (task_id, kind, before_val, after_val, reason, decision, changed_by,
+			changed_at, changed_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, c.TaskID, c.Kind, c.Before, c.After, why.Reason, why.Decision,
+			nullID(actor.UserID), now, today).Scan(&changes[i].ID); err != nil {
 			return fmt.Errorf("insert change: %w", err)
+		}
+	}
+	return nil
+}
+
+// changeNotices are the notices of the changes a task's units must hear of.
+var changeNotices = map[ChangeKind]string{ChangeDue: notify.TaskDue, ChangeLead: notify.TaskLead, ChangeSupport: notify.TaskSupport,
+	ChangeTitle: notify.TaskRenamed, ChangeCancel: notify.TaskCancelled, ChangeCarryTo: notify.TaskCarried}
+
+// tellChanges gives the focal persons and coordinators of the units a task
+// concerns, before and after the changes (a unit that no longer leads or
+// supports it must stop planning for it as much as the new one must
+// start), a notice of each change (stored, so with its id), in the change's
+// transaction; not the one who made it. The notice opens task (the new one
+// for a task carried over) and names due, its deadline, when it moved.
+func (s *Service) tellChanges(ctx context.Context, tx *sql.Tx, actor *auth.Actor, units []int64, changes []Change, task int64, due day.Day) error {
+	var users []int64
+	seen := map[int64]bool{}
+	for _, u := range units {
+		if seen[u] {
+			continue
+		}
+		seen[u] = true
+		us, err := notify.UsersOf(ctx, tx, u, auth.RoleFocal, auth.RoleCoordinator)
+		if err != nil {
+			return err
+		}
+		users = append(users, us...)
+	}
+	users = slices.DeleteFunc(users, func(u int64) bool { return u == actor.UserID })
+	for _, c := range changes {
+		kind, ok := changeNotices[c.Kind]
+		if !ok {
+			continue
+		}
+		n := notify.Notice{Kind: kind, TaskID: task, Link: fmt.Sprintf("/tasks/%d", task), Key: fmt.Sprintf("task_change:%d", c.ID)}
+		if c.Kind == ChangeDue {
+			n.Due = due
+		}
+		if err := notify.To(ctx, tx, s.now(), users, n); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -309,7 +356,16 @@ func (s *Service) closeTx(ctx context.Context, tx *sql.Tx, actor *auth.Actor, tk
 			return err
 		}
 	}
-	if err := s.insertChanges(ctx, tx, actor, why, []Change{{TaskID: tk.ID, Kind: kind, After: val}}, now, today); err != nil {
+	change := []Change{{TaskID: tk.ID, Kind: kind, After: val}}
+	if err := s.insertChanges(ctx, tx, actor, why, change, now, today); err != nil {
+		return err
+	}
+	// a task carried over is told with the new task, where the work goes on
+	open := tk.ID
+	if after.CarriedTo != 0 {
+		open = after.CarriedTo
+	}
+	if err := s.tellChanges(ctx, tx, actor, append([]int64{tk.LeadUnitID}, tk.SupportIDs...), change, open, day.Day{}); err != nil {
 		return err
 	}
 	action := "task.cancel"

@@ -143,6 +143,13 @@ type RemindResult struct {
 // day gathering what is new (a digest, never a flood). It can run as often
 // as wanted, on any number of servers: each notification is made once, and
 // each user's digest is taken by one run only.
+//
+// A deadline passing is told here, not at a write: nothing is written when
+// it passes, and this run (the server's scheduler or `mangluoi remind` from
+// cron) is what notices the day has come. The notice is keyed by the
+// deadline's occurrence, so the lead unit hears of it once however often
+// the run goes, and it is made just before the digest, so the day it falls
+// overdue is the day the e-mail says so.
 func (s *Service) Remind(ctx context.Context) (RemindResult, error) {
 	var res RemindResult
 	today := s.Today()

@@ -377,6 +377,7 @@ type roundPage struct {
 	Statuses []string
 	Designer bool
 	Chart    string
+	ChartAlt string // the chart's summary
 	Public   bool
 	// Node is the pillar, main indicator or component the ranking is by
 	// (nil: the total); Rows are the results in that order.
@@ -429,7 +430,7 @@ func (p *roundPage) NodeChange(res assess.Result) string {
 	return p.signed(c*p.Node.Max, 1)
 }
 
-func (s *Server) rankingChart(p *indPage, rk *assess.Ranking, rows []assess.Result, node *assess.Node) string {
+func (s *Server) rankingChart(p *indPage, rk *assess.Ranking, rows []assess.Result, node *assess.Node) (string, string) {
 	type bars struct {
 		Kind   string     `json:"kind"`
 		Labels []string   `json:"labels"`
@@ -452,7 +453,9 @@ func (s *Server) rankingChart(p *indPage, rk *assess.Ranking, rows []assess.Resu
 		b.Labels = append(b.Labels, res.Name)
 		b.Values = append(b.Values, &v)
 	}
-	return chartJSON(b)
+	// the ranking table beside the chart holds its figures; the label says them
+	alt := summarise(&p.Page, "bars", p.L.T("assess.ranking_chart"), b.Labels, b.Values, func(v float64) string { return p.L.Dec(v, 1) + " " + b.Unit })
+	return chartJSON(b), alt
 }
 
 // roundShow is a round's ranking, computed now: scores per pillar, total,
@@ -490,7 +493,7 @@ func (s *Server) roundData(r *http.Request) (*roundPage, error) {
 		rp.Node = rp.R.Framework.Node(n)
 		rp.Rows = rp.R.By(n)
 	}
-	rp.Chart = s.rankingChart(&rp.indPage, rp.R, rp.Rows, rp.Node)
+	rp.Chart, rp.ChartAlt = s.rankingChart(&rp.indPage, rp.R, rp.Rows, rp.Node)
 	return rp, nil
 }
 

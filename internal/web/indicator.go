@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -206,6 +207,7 @@ type dashboardPage struct {
 	Periods   []indicator.Period
 	Targets   map[int64]*indicator.Progress
 	Chart     string
+	ChartAlt  *chartAlt // the chart's summary (its figures are the table's row)
 	ChartName string
 	Threshold float64 // below this share of its expected units a figure is incomplete
 }
@@ -252,17 +254,57 @@ func (s *Server) indicatorDashboard(w http.ResponseWriter, r *http.Request) {
 				break
 			}
 		}
-		dp.Chart = trendChart(&dp.indPage, row.Indicator, row.Points)
+		dp.Chart, dp.ChartAlt = trendChart(&dp.indPage, row.Indicator, row.Points)
 		dp.ChartName = row.Indicator.Name(dp.L.Lang)
 	}
 	s.render(w, r, "indicators", http.StatusOK, dp)
+}
+
+// chartAlt is a chart's text alternative: a sentence summarising it (the
+// chart's aria-label) and, where no table beside the chart already holds
+// them, its figures as a table (template "chart_alt", under a <details>).
+type chartAlt struct {
+	Summary    string
+	Head, Unit string // the columns' heads: what a row is, what its value is
+	Rows       []chartAltRow
+}
+
+type chartAltRow struct{ Label, Value, Note string }
+
+// summarise says a line ("line") or bar chart of values in a sentence: how
+// many, the lowest and the highest with their labels and, over periods,
+// the latest; say writes a value as the page does.
+func summarise(p *Page, kind, title string, labels []string, vals []*float64, say func(float64) string) string {
+	lo, hi, last := -1, -1, -1
+	n := 0
+	for i, v := range vals {
+		if v == nil {
+			continue
+		}
+		n++
+		if lo < 0 || *v < *vals[lo] {
+			lo = i
+		}
+		if hi < 0 || *v > *vals[hi] {
+			hi = i
+		}
+		last = i
+	}
+	if n == 0 {
+		return p.L.T("chart.summary.empty", "Title", title)
+	}
+	if kind == "line" {
+		return p.L.T("chart.summary.line", "Title", title, "N", p.L.Int(len(labels)), "First", labels[0], "Last", labels[len(labels)-1],
+			"Min", say(*vals[lo]), "MinAt", labels[lo], "Max", say(*vals[hi]), "MaxAt", labels[hi], "Latest", say(*vals[last]), "LatestAt", labels[last])
+	}
+	return p.L.T("chart.summary.bars", "Title", title, "N", p.L.Int(n), "Min", say(*vals[lo]), "MinAt", labels[lo], "Max", say(*vals[hi]), "MaxAt", labels[hi])
 }
 
 // trendChart is the data of a line chart of one indicator over periods:
 // a period below the completeness threshold is drawn as a hollow point on
 // a dashed line (indicator.js), so a partial total never reads as a dip,
 // and every point's tooltip says how many units it counts.
-func trendChart(p *indPage, ind *indicator.Indicator, pts []indicator.Point) string {
+func trendChart(p *indPage, ind *indicator.Indicator, pts []indicator.Point) (string, *chartAlt) {
 	type chart struct {
 		Kind    string     `json:"kind"`
 		Title   string     `json:"title"`
@@ -274,6 +316,10 @@ func trendChart(p *indPage, ind *indicator.Indicator, pts []indicator.Point) str
 		Legend  string     `json:"legend,omitempty"`
 	}
 	c := chart{Kind: "line", Title: ind.Name(p.L.Lang), Unit: ind.Measure(p.L.Lang)}
+	alt := &chartAlt{Head: p.L.T("chart.period"), Unit: p.L.T("chart.value")}
+	if m := ind.Measure(p.L.Lang); m != "" {
+		alt.Unit += " (" + m + ")"
+	}
 	for _, pt := range pts {
 		c.Labels = append(c.Labels, pt.Period.Short())
 		c.Values = append(c.Values, pt.Value)
@@ -289,8 +335,18 @@ func trendChart(p *indPage, ind *indicator.Indicator, pts []indicator.Point) str
 		if pt.InForce && pt.Incomplete {
 			c.Legend = p.L.T("completeness.chart_legend")
 		}
+		alt.Rows = append(alt.Rows, chartAltRow{Label: p.Period(pt.Period), Value: p.Fig(pt.Figure, ind), Note: note})
 	}
-	return chartJSON(c)
+	long := make([]string, len(alt.Rows))
+	for i, r := range alt.Rows {
+		long[i] = r.Label
+	}
+	alt.Summary = summarise(&p.Page, "line", p.L.T("indicator.trend")+": "+c.Title, long, c.Values, func(v float64) string { return p.Num(v, ind) })
+	// a partial total must not read as a dip in words either
+	if n := len(slices.DeleteFunc(slices.Clone(c.Partial), func(b bool) bool { return !b })); n > 0 {
+		alt.Summary += " " + p.L.T("chart.summary.partial", "N", p.L.Int(n))
+	}
+	return chartJSON(c), alt
 }
 
 type cataloguePage struct {
@@ -422,6 +478,8 @@ type indicatorPage struct {
 	Progress  *indicator.Progress
 	Trend     string
 	Bars      string
+	TrendAlt  *chartAlt // with its figures: no table on the page holds them
+	BarsAlt   string    // the bars' summary: the breakdown table above holds their figures
 	Form      map[string]string
 	Editable  bool
 	Designer  bool
@@ -488,7 +546,7 @@ func (s *Server) indicatorData(r *http.Request) (*indicatorPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	ip.Trend = trendChart(&ip.indPage, ip.I, pts)
+	ip.Trend, ip.TrendAlt = trendChart(&ip.indPage, ip.I, pts)
 	type bars struct {
 		Kind    string     `json:"kind"`
 		Labels  []string   `json:"labels"`
@@ -511,6 +569,8 @@ func (s *Server) indicatorData(r *http.Request) (*indicatorPage, error) {
 		}
 	}
 	ip.Bars = chartJSON(b)
+	ip.BarsAlt = summarise(&ip.Page, "bars", ip.L.T("indicator.compare")+": "+ip.I.Name(ip.L.Lang), b.Labels, b.Values,
+		func(v float64) string { return ip.Num(v, ip.I) })
 	if pr, err := s.Indicators.Progress(ctx, actor, ip.I.Code, unit, period.Year, ip.Basis); err == nil {
 		ip.Progress = pr
 	}

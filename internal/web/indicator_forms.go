@@ -215,7 +215,8 @@ type completenessPage struct {
 	Missing  []indicator.UnitStatus
 	Designer bool
 	Chart    string
-	Nested   bool // the parts hold several units each (worth a table)
+	ChartAlt string // the chart's summary
+	Nested   bool   // the parts hold several units each (worth a table)
 }
 
 // reportPeriod reads ?period= (or the form field), the last period that has
@@ -264,6 +265,9 @@ func (s *Server) completenessData(r *http.Request) (*completenessPage, error) {
 	}
 	if len(b.Labels) > 1 {
 		cp.Chart = chartJSON(b)
+		// the table beside the chart holds its figures; the label says them
+		cp.ChartAlt = cp.L.T("complete.chart_summary", "N", cp.L.Int(len(b.Labels)), "OnTime", cp.L.Int(cp.C.Counts.OnTime),
+			"Late", cp.L.Int(cp.C.Counts.Late), "Missing", cp.L.Int(cp.C.Counts.Missing))
 	}
 	return cp, nil
 }
