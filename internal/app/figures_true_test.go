@@ -253,6 +253,30 @@ func TestFiguresTrueThroughTheAPI(t *testing.T) {
 			t.Fatalf("the series does not end on an incomplete %s after a complete month: %+v", last.Key(), series.Points)
 		}
 
+		// A commune's reported dossiers, from the province's figure: who
+		// entered them and when, then submitted, then approved — in the
+		// order it happened.
+		var hsProv indicator.Provenance
+		must(gialai.JSON("GET", fmt.Sprintf("/api/v1/indicators/%d/provenance?unit=%d&period=%s", ind["HS_ALL"].ID, province, last.Key()), nil, &hsProv),
+			http.StatusOK, "the dossiers' provenance")
+		var child *indicator.Row
+		for i, c := range hsProv.Children {
+			if c.Figure.Has() {
+				child = &hsProv.Children[i]
+				break
+			}
+		}
+		if child == nil || hsProv.MissingTotal != hs.Expected-hs.Reported {
+			t.Fatalf("the province's dossiers: %d units below with a figure?, %d missing of %d/%d", len(hsProv.Children), hsProv.MissingTotal, hs.Reported, hs.Expected)
+		}
+		var cv indicator.Provenance
+		must(gialai.JSON("GET", fmt.Sprintf("/api/v1/indicators/%d/provenance?unit=%d&period=%s", ind["HS_ALL"].ID, child.UnitID, last.Key()), nil, &cv),
+			http.StatusOK, "a commune's dossiers")
+		if o := cv.Own; o == nil || o.Submission == nil || o.Submission.Status != indicator.Approved || o.Submission.SubmittedAt == nil || o.Submission.ReviewedAt == nil ||
+			o.Submission.SubmittedAt.Before(o.UpdatedAt) || o.Submission.ReviewedAt.Before(*o.Submission.SubmittedAt) {
+			t.Fatalf("%s's dossiers: %+v", child.Name, cv.Own)
+		}
+
 		// The ward's compliance: what does not apply is neither met nor
 		// failing.
 		var comp people.Report
