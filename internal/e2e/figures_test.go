@@ -313,6 +313,9 @@ func TestFiguresTrueOnPhone(t *testing.T) {
 	b.clickJS("click the ward's count", fmt.Sprintf(`Array.from(document.querySelectorAll("#prov-children tbody tr")).find(tr =>
 		tr.children[0].textContent.trim() === %s).querySelector("a")`, jsString(ward.Name)))
 	b.wantText("#prov-records h2", vi.T("provenance.records", "Count", wardAfter["REG_TEAMS"], "Date", vi.Date(last.End())))
+	// counted from the register: no report, so nothing to wait for
+	b.wantText(".prov-figure .cmp-line", vi.T("completeness.measured"))
+	b.wantText("p.facts .tag", vi.T("indicator.source.measured"))
 	b.wantAmong("#prov-records li a", network.TeamPrefix+" "+village.Name)
 	b.screenshot("provenance-ward-teams")
 	b.clickLink("#prov-records", network.TeamPrefix+" "+village.Name)
