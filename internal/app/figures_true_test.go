@@ -314,7 +314,8 @@ func TestFiguresTrueThroughTheAPI(t *testing.T) {
 			http.StatusOK, "the ward's provenance")
 		found = false
 		for _, r := range own.Records {
-			found = found || r.ID == team.ID && strings.HasSuffix(r.URL, fmt.Sprintf("/network/teams/%d", team.ID))
+			// named with its village and the ward: a province has many a "Thôn 1"
+			found = found || r.ID == team.ID && strings.HasSuffix(r.URL, fmt.Sprintf("/network/teams/%d", team.ID)) && r.UnitName == village.Name+", Phường Pleiku"
 		}
 		if !found || float64(own.RecordsTotal) != before["REG_TEAMS/ward"]+1 {
 			t.Fatalf("the ward's teams do not list the new one: %d records %+v", own.RecordsTotal, own.Records)
