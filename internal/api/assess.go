@@ -17,6 +17,11 @@ type FrameworkList struct {
 	Frameworks []*assess.Framework `json:"frameworks"`
 }
 
+// RoundList is the assessment rounds a caller may see.
+type RoundList struct {
+	Rounds []*assess.Round `json:"rounds"`
+}
+
 // WeightsBody sets how a merged unit's results before the merger are
 // computed: by these weights, or (none) by the plain average.
 type WeightsBody struct {
@@ -40,6 +45,8 @@ func (a *API) registerAssess() {
 			{Name: "owner_unit_id", Type: "integer", Description: "the unit it belongs to (default: your scope)"},
 			{Name: "publish", Type: "boolean", Description: "publish it at once"}},
 		Response: assess.Framework{}, Status: http.StatusCreated}, a.importFramework)
+	a.handle("GET", "/rounds", &httpx.Doc{Summary: "The assessment rounds you may see (those of your scope's frameworks), the newest year first",
+		Tag: "assessment", Response: RoundList{}}, a.listRounds)
 	a.handle("GET", "/rounds/{id}/ranking", &httpx.Doc{Summary: "A round's ranking, computed now (the units of your scope), every node's score beside last year's",
 		Tag: "assessment", Response: assess.Ranking{}}, a.roundRanking)
 	a.handle("GET", "/rounds/{id}/units/{unit}", &httpx.Doc{Summary: "A unit's scorecard: each component's score with its source (measured, reported and approved, judgement), the self-assessed score beside a figure's, last year's",
@@ -72,6 +79,19 @@ func (a *API) listFrameworks(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	a.reply(w, r, http.StatusOK, FrameworkList{fs}, err)
+}
+
+func (a *API) listRounds(w http.ResponseWriter, r *http.Request) {
+	rs, err := a.Assess.Rounds(r.Context(), httpx.Actor(r))
+	if rs == nil {
+		rs = []*assess.Round{}
+	}
+	for _, rd := range rs {
+		if rd.Units == nil {
+			rd.Units = []int64{}
+		}
+	}
+	a.reply(w, r, http.StatusOK, RoundList{rs}, err)
 }
 
 func (a *API) getFramework(w http.ResponseWriter, r *http.Request) {

@@ -181,6 +181,10 @@ type EntryJSON struct {
 	Values     map[string]indicator.Value `json:"values"` // by indicator code
 	Computed   map[string]float64         `json:"computed"`
 	Writable   bool                       `json:"writable"`
+	// Differences: each reported value whose indicator a register also
+	// holds, beside the measured figure, for the reviewer to see before
+	// approving (as the page shows it); absent before anything is saved.
+	Differences []indicator.Difference `json:"differences,omitempty"`
 }
 
 // ReviewBody moves a submission: submit, approve, return or reopen.
@@ -682,6 +686,10 @@ func (a *API) getEntry(w http.ResponseWriter, r *http.Request) {
 	if e.Submission != nil {
 		s := submissionJSON(e.Submission)
 		out.Submission = &s
+		if out.Differences, err = a.Indicators.SubmissionDifferences(ctx, actor, e.Submission); err != nil {
+			a.fail(w, r, err)
+			return
+		}
 	}
 	for _, it := range f.Items {
 		if v := e.Values[it.ID]; v != nil {

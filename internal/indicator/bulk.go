@@ -23,6 +23,9 @@ type BulkValue struct {
 	Unit      int64
 	Value     float64
 	Status    Status
+	// At is when it was entered (before its report was submitted, so that
+	// its provenance tells the order things happened in); zero: the load.
+	At time.Time
 }
 
 // BulkSubmission is one report of a bulk load.
@@ -96,6 +99,14 @@ func (b *Bulk) flush() error {
 	return nil
 }
 
+// entered is when a value was entered: its own time, else the load's.
+func (b *Bulk) entered(v BulkValue) time.Time {
+	if v.At.IsZero() {
+		return b.now
+	}
+	return v.At.UTC()
+}
+
 func (b *Bulk) subRow(s BulkSubmission) []any {
 	var first, at any
 	if !s.SubmittedAt.IsZero() {
@@ -152,7 +163,7 @@ func (b *Bulk) insertSQLite() error {
 		}
 		rows := make([][]any, len(b.vals))
 		for i, v := range b.vals {
-			rows[i] = []any{v.Indicator, v.Period, v.Unit, v.Value, int(v.Status.valueStatus()), b.source, b.now}
+			rows[i] = []any{v.Indicator, v.Period, v.Unit, v.Value, int(v.Status.valueStatus()), b.source, b.entered(v)}
 		}
 		if err := insert(`INSERT INTO indicator_values (indicator_id, period, unit_id, value, status, source, updated_at) VALUES `, 7, rows); err != nil {
 			return err
@@ -181,7 +192,7 @@ func (b *Bulk) copyPostgres() error {
 		if len(b.vals) > 0 {
 			rows := make([][]any, len(b.vals))
 			for i, v := range b.vals {
-				rows[i] = []any{v.Indicator, v.Period, v.Unit, v.Value, int32(v.Status.valueStatus()), b.source, b.now}
+				rows[i] = []any{v.Indicator, v.Period, v.Unit, v.Value, int32(v.Status.valueStatus()), b.source, b.entered(v)}
 			}
 			if _, err := tx.CopyFrom(b.ctx, pgx.Identifier{"indicator_values"},
 				[]string{"indicator_id", "period", "unit_id", "value", "status", "source", "updated_at"}, pgx.CopyFromRows(rows)); err != nil {

@@ -132,7 +132,7 @@ func TestMeasuredFromRegisters(t *testing.T) {
 		}
 		found := false
 		for _, r := range recs {
-			found = found || r.ID == team.ID && r.Kind == "team" && r.URL == fmt.Sprintf("/network/teams/%d", team.ID) && r.UnitName == village.Name
+			found = found || r.ID == team.ID && r.Kind == "team" && r.URL == fmt.Sprintf("/network/teams/%d", team.ID) && r.UnitName == village.Name+", "+ward.Name
 		}
 		if total != int(teams+1) || len(recs) != total || !found {
 			t.Errorf("records: %d of %d, the new team among them: %v", len(recs), total, found)

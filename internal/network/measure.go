@@ -117,14 +117,25 @@ func (m measurer) Records(ctx context.Context, code string, w indicator.Window, 
 	var all []indicator.Record
 	var persons []int64
 	d, yearStart, from := dn(w.To), dn(day.Of(w.To.Year(), 1, 1)), dn(w.From)
-	err := m.visit(ctx, code, w, func(v *org.Version, teams []*teamRec, _ *index) {
+	snap, err := m.s.org.Snapshot(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	// a province has many a "Thôn 1": a village is named with its commune
+	where := func(v *org.Version) string {
+		if p := snap.At(v.ParentID, w.To); p != nil && v.Level == org.LevelVillage {
+			return v.Name + ", " + p.Name
+		}
+		return v.Name
+	}
+	err = m.visit(ctx, code, w, func(v *org.Version, teams []*teamRec, _ *index) {
 		if !in(v.UnitID) {
 			return
 		}
 		switch code {
 		case "REG_VILLAGES", "REG_VILLAGES_COVERED":
 			if code == "REG_VILLAGES" || len(teams) > 0 {
-				all = append(all, indicator.Record{Kind: "village", ID: v.UnitID, Label: v.Name, UnitName: v.Name,
+				all = append(all, indicator.Record{Kind: "village", ID: v.UnitID, Label: v.Name, UnitName: where(v),
 					URL: fmt.Sprintf("/units/%d", v.UnitID)})
 			}
 			return
@@ -132,11 +143,11 @@ func (m measurer) Records(ctx context.Context, code string, w indicator.Window, 
 		for _, t := range teams {
 			switch code {
 			case "REG_TEAMS":
-				all = append(all, indicator.Record{Kind: "team", ID: t.id, Label: t.name, UnitName: v.Name, URL: fmt.Sprintf("/network/teams/%d", t.id)})
+				all = append(all, indicator.Record{Kind: "team", ID: t.id, Label: t.name, UnitName: where(v), URL: fmt.Sprintf("/network/teams/%d", t.id)})
 			case "REG_MEMBERS", "REG_MEMBERS_TRAINED":
 				for _, mb := range t.members {
 					if mb.from <= d && d < mb.to && (code == "REG_MEMBERS" || trainedIn(mb.trained, yearStart, d)) {
-						all = append(all, indicator.Record{Kind: "member", ID: mb.person, Label: t.name, UnitName: v.Name,
+						all = append(all, indicator.Record{Kind: "member", ID: mb.person, Label: t.name, UnitName: where(v),
 							URL: fmt.Sprintf("/people/%d", mb.person)})
 						persons = append(persons, mb.person)
 					}
@@ -147,7 +158,7 @@ func (m measurer) Records(ctx context.Context, code string, w indicator.Window, 
 						continue
 					}
 					all = append(all, indicator.Record{Kind: "activity", ID: a.id,
-						Label: fmt.Sprintf("%s · %s · %d", t.name, fromDN(a.day), a.helped), UnitName: v.Name,
+						Label: fmt.Sprintf("%s · %s · %d", t.name, fromDN(a.day), a.helped), UnitName: where(v),
 						URL: fmt.Sprintf("/network/teams/%d/activities", t.id)})
 				}
 			}

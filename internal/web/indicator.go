@@ -140,6 +140,11 @@ func (p *indPage) Cmp(f indicator.Figure) string {
 // (số liệu đã duyệt)". Over a period made of several (a year of a monthly
 // indicator) the counts are of reports, one per unit and period.
 func (p *indPage) CmpLine(f indicator.Figure, ind *indicator.Indicator, period indicator.Period) string {
+	if ind.IsMeasured() {
+		// no unit reports it: neither the reports in nor their approval
+		// has anything to do with it
+		return p.L.T("completeness.measured")
+	}
 	basis := p.L.T("completeness.basis." + string(f.Basis))
 	if !f.Known() {
 		return p.L.T("completeness.unknown", "Count", p.L.Int(f.Units), "Basis", basis)
