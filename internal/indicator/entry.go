@@ -148,9 +148,12 @@ type Entry struct {
 	Computed   map[int64]Figure `json:"computed"`
 	Files      []files.File     `json:"files"`
 	Reminders  []Reminder       `json:"reminders,omitempty"`
-	Open       bool             `json:"open"`       // the period has begun
-	Writable   bool             `json:"writable"`   // the actor may change values now
-	Reviewable bool             `json:"reviewable"` // the actor may approve, return or reopen
+	// MeasuredChanges: the measured figures an approved report showed that
+	// the registers no longer give ("số liệu đo đã thay đổi sau khi duyệt")
+	MeasuredChanges []MeasuredChange `json:"measured_changes,omitempty"`
+	Open            bool             `json:"open"`       // the period has begun
+	Writable        bool             `json:"writable"`   // the actor may change values now
+	Reviewable      bool             `json:"reviewable"` // the actor may approve, return or reopen
 }
 
 // Status is the report's status (draft when nothing is saved yet).
@@ -239,6 +242,9 @@ func (s *Service) GetEntry(ctx context.Context, actor *auth.Actor, formID, unit 
 		}
 	}
 	if e.Reminders, err = s.reminders(ctx, f.ID, unit, p); err != nil {
+		return nil, err
+	}
+	if e.MeasuredChanges, err = s.measuredChanges(ctx, e.Submission); err != nil {
 		return nil, err
 	}
 	e.Writable = e.Open && actor.Can(auth.PermEnterData) && !e.Status().Locked()
@@ -950,6 +956,14 @@ func (s *Service) Act(ctx context.Context, actor *auth.Actor, subID int64, actio
 	default:
 		return nil, errs.Invalidf("indicator.err.bad_choice", "Value", action).At(0, "action")
 	}
+	// the measured figures the report shows as it is approved, kept to
+	// flag it when a register change dated in the past moves them
+	var shown map[int64]*float64
+	if action == ActApprove {
+		if shown, err = s.measuresShown(ctx, f, old.UnitID, old.Period); err != nil {
+			return nil, err
+		}
+	}
 	w := newWritten()
 	var sub *Submission
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
@@ -958,6 +972,11 @@ func (s *Service) Act(ctx context.Context, actor *auth.Actor, subID int64, actio
 		sub, e, err = s.setStatus(ctx, tx, actor, f, old.UnitID, old.Period, old, next, comment, w)
 		if err != nil {
 			return err
+		}
+		if action == ActApprove || action == ActReopen {
+			if err := keepMeasures(ctx, tx, sub.ID, shown); err != nil {
+				return err
+			}
 		}
 		if action == ActReopen {
 			e.Action = "submission.reopen"

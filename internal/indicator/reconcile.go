@@ -44,6 +44,11 @@ type Difference struct {
 	Share float64 `json:"share"`
 	// Beyond: the difference exceeds the tolerance.
 	Beyond bool `json:"beyond"`
+	// MeasuredChanged: the report was approved showing AtApproval as the
+	// measured figure, and the registers no longer give it (a register
+	// change dated in the past): "số liệu đo đã thay đổi sau khi duyệt".
+	MeasuredChanged bool     `json:"measured_changed"`
+	AtApproval      *float64 `json:"measured_at_approval,omitempty"`
 	// The report that holds the reported value.
 	SubmissionID int64  `json:"submission_id,omitempty"`
 	FormID       int64  `json:"form_id,omitempty"`
@@ -208,6 +213,20 @@ func (s *Service) Discrepancies(ctx context.Context, actor *auth.Actor, unit int
 		return nil, err
 	}
 	out := &DiscrepancyList{UnitID: unit, Year: year, Tolerance: tol, Items: []Difference{}}
+	// what the approved reports of the year showed of the registers when
+	// approved, to flag those whose measured figure moved since
+	type at struct {
+		ind, unit int64
+		period    string
+	}
+	ks, err := s.keptWhere(ctx, `s.period >= $1 AND s.period < $2`, strconv.Itoa(year), strconv.Itoa(year+1))
+	if err != nil {
+		return nil, err
+	}
+	approvedAt := make(map[at]kept, len(ks))
+	for _, k := range ks {
+		approvedAt[at{k.ind, k.unit, k.period}] = k
+	}
 	var all []Difference
 	for _, ind := range d.list {
 		cp := d.code(ind.Counterpart)
@@ -260,7 +279,10 @@ func (s *Service) Discrepancies(ctx context.Context, actor *auth.Actor, unit int
 					df.Measured = &m
 				}
 				df.judge(tol)
-				if df.Measured != nil && df.Diff != 0 {
+				if k, ok := approvedAt[at{cp.ID, x.unit, key}]; ok {
+					df.AtApproval, df.MeasuredChanged = k.old, !sameMeasure(k.old, df.Measured)
+				}
+				if df.Measured != nil && df.Diff != 0 || df.MeasuredChanged {
 					all = append(all, df)
 				}
 			}
@@ -271,6 +293,8 @@ func (s *Service) Discrepancies(ctx context.Context, actor *auth.Actor, unit int
 		switch {
 		case a.Beyond != b.Beyond:
 			return a.Beyond
+		case a.MeasuredChanged != b.MeasuredChanged:
+			return a.MeasuredChanged
 		case a.Period.Key() != b.Period.Key():
 			return a.Period.Key() > b.Period.Key() // the latest first
 		case math.Abs(a.Diff) != math.Abs(b.Diff):
@@ -316,7 +340,7 @@ func ExportDiscrepancies(l *DiscrepancyList, lang string, t func(key string) str
 	cols := []sheet.Column{{Header: t("indicator.unit"), Width: 36}, {Header: t("indicator.period"), Width: 12},
 		{Header: t("indicator.indicator"), Width: 44}, {Header: t("reconcile.reported"), Width: 14}, {Header: t("reconcile.measured"), Width: 14},
 		{Header: t("reconcile.diff"), Width: 12}, {Header: t("reconcile.share"), Width: 12}, {Header: t("reconcile.beyond"), Width: 14},
-		{Header: t("reconcile.status"), Width: 20}}
+		{Header: t("reconcile.status"), Width: 20}, {Header: t("reconcile.at_approval"), Width: 16}, {Header: t("reconcile.changed"), Width: 30}}
 	sh, err := wb.AddSheet(strconv.Itoa(l.Year), cols, 0)
 	if err != nil {
 		return err
@@ -326,7 +350,14 @@ func ExportDiscrepancies(l *DiscrepancyList, lang string, t func(key string) str
 		if d.Measured != nil {
 			measured = *d.Measured
 		}
-		beyond, status := "", ""
+		var atApproval any
+		if d.AtApproval != nil {
+			atApproval = *d.AtApproval
+		}
+		beyond, status, changed := "", "", ""
+		if d.MeasuredChanged {
+			changed = t("reconcile.changed")
+		}
 		if d.Beyond {
 			beyond = t("reconcile.beyond")
 		}
@@ -334,7 +365,7 @@ func ExportDiscrepancies(l *DiscrepancyList, lang string, t func(key string) str
 			status = t("rstatus." + string(d.Status))
 		}
 		if err := sh.Append(d.UnitName, d.Period.Label(lang), d.Indicator.Name(lang), d.Reported, measured, d.Diff, math.Round(d.Share*1000)/10,
-			beyond, status); err != nil {
+			beyond, status, atApproval, changed); err != nil {
 			return err
 		}
 	}
