@@ -430,6 +430,9 @@ type prepared struct {
 	sub    *Submission
 	stored map[int64]*Value
 	parsed []parsed
+	// beyond: submitted, the figures that differ from their register
+	// counterparts beyond the tolerance (its reviewers are told)
+	beyond []Difference
 }
 
 // prepare checks a group entirely, without writing: the unit may report,
@@ -558,6 +561,21 @@ func (s *Service) prepare(ctx context.Context, actor *auth.Actor, t *org.Scoped,
 	if len(bad) > 0 {
 		return nil, bad
 	}
+	if g.submit {
+		sub := &Submission{FormID: g.form.ID, UnitID: g.unit, Period: g.period, Status: Submitted}
+		if pr.sub != nil {
+			sub.ID = pr.sub.ID
+		}
+		diffs, err := s.differences(ctx, actor, g.form, sub, func(it *Indicator) (float64, bool) { return current(it.Code) })
+		if err != nil {
+			return fail(errs.New(errs.Internal, "err.internal").Because(err))
+		}
+		for _, d := range diffs {
+			if d.Beyond {
+				pr.beyond = append(pr.beyond, d)
+			}
+		}
+	}
 	return pr, nil
 }
 
@@ -666,6 +684,11 @@ func (s *Service) write(ctx context.Context, tx *sql.Tx, actor *auth.Actor, pr *
 	if err != nil {
 		return nil, nil, err
 	}
+	if e != nil && status == Submitted {
+		if err := s.notifyDiscrepancy(ctx, tx, pr.form, sub, pr.beyond, now); err != nil {
+			return nil, nil, err
+		}
+	}
 	if e != nil {
 		entries = append(entries, *e)
 	}
@@ -753,16 +776,8 @@ func (s *Service) notifyStatus(ctx context.Context, tx *sql.Tx, f *Form, old, su
 	if err != nil {
 		return err
 	}
-	unitName := ""
-	if v := snap.At(sub.UnitID, sub.Period.End()); v != nil {
-		unitName = v.Name
-	} else if v := snap.Latest(sub.UnitID); v != nil {
-		unitName = v.Name
-	}
-	n := notify.Notice{SubjectVI: unitName + " · " + f.Name("vi") + " · " + sub.Period.Label("vi"),
-		SubjectEN: unitName + " · " + f.Name("en") + " · " + sub.Period.Label("en"),
-		Link:      fmt.Sprintf("/units/%d/forms/%d?period=%s", sub.UnitID, f.ID, sub.Period.Key()), Due: f.Due(sub.Period),
-		Key: fmt.Sprintf("submission:%d:%s:%d", sub.ID, sub.Status, now.UnixNano())}
+	n := reportNotice(snap, f, sub)
+	n.Key = fmt.Sprintf("submission:%d:%s:%d", sub.ID, sub.Status, now.UnixNano())
 	var users []int64
 	switch sub.Status {
 	case Submitted:
@@ -782,6 +797,47 @@ func (s *Service) notifyStatus(ctx context.Context, tx *sql.Tx, f *Form, old, su
 		return err
 	}
 	return notify.To(ctx, tx, now, users, n)
+}
+
+// notifyDiscrepancy tells a submitted report's reviewers that figures of
+// it differ from their register counterparts beyond the tolerance, naming
+// them: they will have to explain approving it.
+func (s *Service) notifyDiscrepancy(ctx context.Context, tx *sql.Tx, f *Form, sub *Submission, beyond []Difference, now time.Time) error {
+	if len(beyond) == 0 {
+		return nil
+	}
+	snap, err := s.org.Snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	var vi, en []string
+	for _, d := range beyond {
+		vi, en = append(vi, d.Indicator.Name("vi")), append(en, d.Indicator.Name("en"))
+	}
+	n := reportNotice(snap, f, sub)
+	n.Kind = notify.Discrepancy
+	n.SubjectVI += " · " + strings.Join(vi, ", ")
+	n.SubjectEN += " · " + strings.Join(en, ", ")
+	n.Key = fmt.Sprintf("discrepancy:%d:%d", sub.ID, now.UnixNano())
+	users, err := notify.Reviewers(ctx, tx, snap, sub.UnitID)
+	if err != nil {
+		return err
+	}
+	return notify.To(ctx, tx, now, users, n)
+}
+
+// reportNotice is a notice about a report: the unit, form and period, and
+// its page.
+func reportNotice(snap *org.Snapshot, f *Form, sub *Submission) notify.Notice {
+	unitName := ""
+	if v := snap.At(sub.UnitID, sub.Period.End()); v != nil {
+		unitName = v.Name
+	} else if v := snap.Latest(sub.UnitID); v != nil {
+		unitName = v.Name
+	}
+	return notify.Notice{SubjectVI: unitName + " · " + f.Name("vi") + " · " + sub.Period.Label("vi"),
+		SubjectEN: unitName + " · " + f.Name("en") + " · " + sub.Period.Label("en"),
+		Link:      fmt.Sprintf("/units/%d/forms/%d?period=%s", sub.UnitID, f.ID, sub.Period.Key()), Due: f.Due(sub.Period)}
 }
 
 // markValues sets the status of a report's values (they count in
@@ -921,6 +977,7 @@ func (s *Service) Act(ctx context.Context, actor *auth.Actor, subID int64, actio
 	}
 	comment = locale.CleanString(comment)
 	var next Status
+	var beyond []Difference
 	switch action {
 	case ActSubmit:
 		if !actor.Can(auth.PermEnterData) {
@@ -933,7 +990,7 @@ func (s *Service) Act(ctx context.Context, actor *auth.Actor, subID int64, actio
 		if len(bad) > 0 {
 			return nil, oneOrList(bad)
 		}
-		_ = pr
+		beyond = pr.beyond
 		next = Submitted
 	case ActApprove, ActReturn, ActReopen:
 		if !mayDesign(actor) || !t.InScope(old.UnitID) || (actor.ScopeUnitID == old.UnitID && actor.Role != auth.RoleAdmin) {
@@ -972,6 +1029,11 @@ func (s *Service) Act(ctx context.Context, actor *auth.Actor, subID int64, actio
 		sub, e, err = s.setStatus(ctx, tx, actor, f, old.UnitID, old.Period, old, next, comment, w)
 		if err != nil {
 			return err
+		}
+		if action == ActSubmit {
+			if err := s.notifyDiscrepancy(ctx, tx, f, sub, beyond, s.now()); err != nil {
+				return err
+			}
 		}
 		if action == ActApprove || action == ActReopen {
 			if err := keepMeasures(ctx, tx, sub.ID, shown); err != nil {

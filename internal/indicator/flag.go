@@ -4,11 +4,17 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
+	"time"
 
+	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/notify"
 )
 
 // Flag after approval (issue 9, "bad input"): a register change dated in
@@ -222,4 +228,146 @@ func (s *Service) changedReports(ctx context.Context, form int64, p Period) (map
 		return nil, err
 	}
 	return s.changed(ctx, ks)
+}
+
+// CheckMeasuredChanges tells the author and the reviewers of each approved
+// report whose measured figures moved since approval, once per change (a
+// notice "measured_changed"), and returns how many reports it told of.
+//
+// Why a periodic check and not the register's write: the registers
+// (teams, people, committees, tasks) are written by their own features in
+// their own transactions, knowing nothing of the reports that showed their
+// figures, and a past period's figure also moves with a reorganisation of
+// the tree or a register import; finding the reports at every such write
+// would make each write compute the measured figures of every report. A
+// check run with the reminders (hourly by default, and by `mangluoi
+// remind`) compares every kept figure in one pass, one measured
+// computation per indicator and period, and remembers in
+// submission_measures.noticed what it told, so a change is told once and a
+// figure that moves again is told again. The pages never wait for it: they
+// compare at each request.
+func (s *Service) CheckMeasuredChanges(ctx context.Context) (int, error) {
+	ks, err := s.keptWhere(ctx, `1 = 1`)
+	if err != nil || len(ks) == 0 {
+		return 0, err
+	}
+	changes, err := s.changed(ctx, ks)
+	if err != nil {
+		return 0, err
+	}
+	// by report: the rows whose told value is no longer right
+	type row struct {
+		ind  int64
+		told string
+	}
+	stale := map[int64][]row{}
+	fresh := map[int64]bool{} // reports with a change not yet told
+	for _, k := range ks {
+		told := ""
+		for _, c := range changes[k.sub] {
+			if c.Indicator.ID == k.ind {
+				told = measureKey(c.New)
+			}
+		}
+		if told != k.noticed {
+			stale[k.sub] = append(stale[k.sub], row{k.ind, told})
+			if told != "" {
+				fresh[k.sub] = true
+			}
+		}
+	}
+	if len(stale) == 0 {
+		return 0, nil
+	}
+	forms, err := s.forms(ctx, s.db)
+	if err != nil {
+		return 0, err
+	}
+	byID := map[int64]*Form{}
+	for _, f := range forms {
+		byID[f.ID] = f
+	}
+	snap, err := s.org.Snapshot(ctx)
+	if err != nil {
+		return 0, err
+	}
+	now := s.now().UTC()
+	told := 0
+	for id, rows := range stale {
+		err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+			for _, r := range rows {
+				if _, err := tx.ExecContext(ctx, `UPDATE submission_measures SET noticed = $1 WHERE submission_id = $2 AND indicator_id = $3`,
+					r.told, id, r.ind); err != nil {
+					return err
+				}
+			}
+			if !fresh[id] {
+				return nil
+			}
+			sub, err := scanSubmission(tx.QueryRowContext(ctx, `SELECT `+submissionColumns+` FROM submissions WHERE id = $1`, id))
+			if err != nil {
+				return err
+			}
+			f := byID[sub.FormID]
+			if f == nil {
+				return nil
+			}
+			n := reportNotice(snap, f, sub)
+			n.Kind = notify.MeasuredChanged
+			var vi, en, key []string
+			for _, c := range changes[id] {
+				vi, en = append(vi, c.Indicator.Name("vi")), append(en, c.Indicator.Name("en"))
+				key = append(key, fmt.Sprintf("%d=%s", c.Indicator.ID, measureKey(c.New)))
+			}
+			n.SubjectVI += " · " + strings.Join(vi, ", ")
+			n.SubjectEN += " · " + strings.Join(en, ", ")
+			n.Key = fmt.Sprintf("measured-changed:%d:%s", id, strings.Join(key, ","))
+			// the author (the unit's focal persons when nobody submitted it
+			// by name) and the reviewers who may approve it
+			var users []int64
+			if sub.SubmittedBy != 0 {
+				users = []int64{sub.SubmittedBy}
+			} else if users, err = notify.UsersOf(ctx, tx, sub.UnitID, auth.RoleFocal); err != nil {
+				return err
+			}
+			reviewers, err := notify.Reviewers(ctx, tx, snap, sub.UnitID)
+			if err != nil {
+				return err
+			}
+			users = append(users, reviewers...)
+			if sub.ReviewedBy != 0 && !slices.Contains(users, sub.ReviewedBy) {
+				users = append(users, sub.ReviewedBy)
+			}
+			told++
+			return notify.To(ctx, tx, now, users, n)
+		})
+		if err != nil {
+			return told, fmt.Errorf("measured changes: %w", err)
+		}
+	}
+	return told, nil
+}
+
+// WatchMeasured runs CheckMeasuredChanges every so often until ctx ends.
+func (s *Service) WatchMeasured(ctx context.Context, every time.Duration, log *slog.Logger) {
+	if every <= 0 {
+		return
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if n, err := s.CheckMeasuredChanges(ctx); err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			log.Error("measured changes", "err", err)
+		} else if n > 0 {
+			log.Debug("measured changes", "reports", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

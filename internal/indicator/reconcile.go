@@ -134,6 +134,17 @@ func (s *Service) SubmissionDifferences(ctx context.Context, actor *auth.Actor, 
 	if err != nil {
 		return nil, err
 	}
+	return s.differences(ctx, actor, f, sub, func(it *Indicator) (float64, bool) {
+		if v := vals[it.ID]; v != nil && v.Value != nil {
+			return *v.Value, true
+		}
+		return 0, false
+	})
+}
+
+// differences sets the reported values of a report (as reported gives
+// them) beside their counterparts' measured figures.
+func (s *Service) differences(ctx context.Context, actor *auth.Actor, f *Form, sub *Submission, reported func(*Indicator) (float64, bool)) ([]Difference, error) {
 	d, err := s.definitions(ctx)
 	if err != nil {
 		return nil, err
@@ -145,11 +156,14 @@ func (s *Service) SubmissionDifferences(ctx context.Context, actor *auth.Actor, 
 	var out []Difference
 	for _, it := range f.Items {
 		cp := d.code(it.Counterpart)
-		v := vals[it.ID]
-		if it.Counterpart == "" || cp == nil || v == nil || v.Value == nil {
+		if it.Counterpart == "" || cp == nil {
 			continue
 		}
-		df := Difference{Indicator: it, Counterpart: cp, UnitID: sub.UnitID, Period: sub.Period, Reported: *v.Value,
+		v, ok := reported(it)
+		if !ok {
+			continue
+		}
+		df := Difference{Indicator: it, Counterpart: cp, UnitID: sub.UnitID, Period: sub.Period, Reported: v,
 			SubmissionID: sub.ID, FormID: sub.FormID, Status: sub.Status}
 		m, ok, err := s.Measured(ctx, actor, cp.Code, sub.UnitID, sub.Period.Key())
 		if err != nil {

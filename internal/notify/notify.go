@@ -26,6 +26,12 @@ const (
 	FormReturned  = "form_returned"  // your report was sent back: correct it
 	FormApproved  = "form_approved"  // your report was approved
 	TaskAssigned  = "task_assigned"  // your unit leads a new task
+	// Discrepancy: a report submitted to you has figures that differ from
+	// the registers beyond the tolerance: look before approving
+	Discrepancy = "discrepancy"
+	// MeasuredChanged: a report you wrote or reviewed was approved showing
+	// measured figures that a register change has since moved
+	MeasuredChanged = "measured_changed"
 )
 
 // Notice is one thing to tell.
