@@ -430,9 +430,11 @@ type prepared struct {
 	sub    *Submission
 	stored map[int64]*Value
 	parsed []parsed
-	// beyond: submitted, the figures that differ from their register
-	// counterparts beyond the tolerance (its reviewers are told)
-	beyond []Difference
+	// submitted: the values whose indicators have a register counterpart,
+	// and those that differ from it beyond the tolerance (its reviewers
+	// are told), see judgeSubmitted
+	reported map[int64]float64
+	beyond   []Difference
 }
 
 // prepare checks a group entirely, without writing: the unit may report,
@@ -561,18 +563,11 @@ func (s *Service) prepare(ctx context.Context, actor *auth.Actor, t *org.Scoped,
 	if len(bad) > 0 {
 		return nil, bad
 	}
-	if g.submit {
-		sub := &Submission{FormID: g.form.ID, UnitID: g.unit, Period: g.period, Status: Submitted}
-		if pr.sub != nil {
-			sub.ID = pr.sub.ID
-		}
-		diffs, err := s.differences(ctx, actor, g.form, sub, func(it *Indicator) (float64, bool) { return current(it.Code) })
-		if err != nil {
-			return fail(errs.New(errs.Internal, "err.internal").Because(err))
-		}
-		for _, d := range diffs {
-			if d.Beyond {
-				pr.beyond = append(pr.beyond, d)
+	if g.submit { // the figures a register also holds, set beside it by judgeSubmitted
+		pr.reported = map[int64]float64{}
+		for _, it := range g.form.Items {
+			if v, ok := current(it.Code); ok && it.Counterpart != "" {
+				pr.reported[it.ID] = v
 			}
 		}
 	}
@@ -926,6 +921,9 @@ func (s *Service) Save(ctx context.Context, actor *auth.Actor, formID, unit int6
 	if len(bad) > 0 {
 		return nil, oneOrList(bad)
 	}
+	if err := s.judgeSubmitted(ctx, []*prepared{pr}); err != nil {
+		return nil, err
+	}
 	w := newWritten()
 	var sub *Submission
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
@@ -989,6 +987,9 @@ func (s *Service) Act(ctx context.Context, actor *auth.Actor, subID int64, actio
 		pr, bad := s.prepare(ctx, actor, t, group{form: f, unit: old.UnitID, period: old.Period, submit: true}, "vi")
 		if len(bad) > 0 {
 			return nil, oneOrList(bad)
+		}
+		if err := s.judgeSubmitted(ctx, []*prepared{pr}); err != nil {
+			return nil, err
 		}
 		beyond = pr.beyond
 		next = Submitted

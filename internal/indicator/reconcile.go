@@ -178,6 +178,60 @@ func (s *Service) differences(ctx context.Context, actor *auth.Actor, f *Form, s
 	return out, nil
 }
 
+// judgeSubmitted finds, in the reports being submitted, the figures that
+// differ from their register counterparts beyond the tolerance (their
+// reviewers are told): one measured computation per counterpart and
+// period over every unit submitting, since an import submits thousands of
+// reports at once.
+func (s *Service) judgeSubmitted(ctx context.Context, preps []*prepared) error {
+	d, err := s.definitions(ctx)
+	if err != nil {
+		return err
+	}
+	tol, err := s.Tolerance(ctx)
+	if err != nil {
+		return err
+	}
+	type cell struct {
+		ind    int64
+		period string
+	}
+	units := map[cell][]int64{}
+	periods := map[string]Period{}
+	for _, pr := range preps {
+		for _, it := range pr.form.Items {
+			if _, ok := pr.reported[it.ID]; ok && d.code(it.Counterpart) != nil {
+				c := cell{d.code(it.Counterpart).ID, pr.period.Key()}
+				units[c] = append(units[c], pr.unit)
+				periods[c.period] = pr.period
+			}
+		}
+	}
+	now := map[cell]map[int64]*float64{}
+	for c, us := range units {
+		if now[c], err = s.measuredOf(ctx, d.byID[c.ind], periods[c.period], us); err != nil {
+			return err
+		}
+	}
+	for _, pr := range preps {
+		pr.beyond = nil
+		for _, it := range pr.form.Items {
+			v, ok := pr.reported[it.ID]
+			cp := d.code(it.Counterpart)
+			if !ok || cp == nil {
+				continue
+			}
+			df := Difference{Indicator: it, Counterpart: cp, UnitID: pr.unit, Period: pr.period, Reported: v, FormID: pr.form.ID,
+				Measured: now[cell{cp.ID, pr.period.Key()}][pr.unit], Status: Submitted}
+			df.judge(tol)
+			if df.Beyond {
+				pr.beyond = append(pr.beyond, df)
+			}
+		}
+	}
+	return nil
+}
+
 // checkDifferences refuses to approve a report over a difference beyond
 // the tolerance without a comment, naming the first such figure.
 func (s *Service) checkDifferences(ctx context.Context, actor *auth.Actor, sub *Submission, comment string) error {
