@@ -695,8 +695,9 @@ func smtpFlags(fs *flag.FlagSet) func() *plans.SMTP {
 	}
 }
 
-// remindCmd runs the plans' reminders once: the notifications of deadlines
-// coming and missed, and each user's e-mail digest of the day. Run it from
+// remindCmd runs the reminders once: the notices of approved reports whose
+// measured figures changed, of deadlines coming and missed, and each
+// user's e-mail digest of the day. Run it from
 // cron when the servers run with --remind-every 0.
 func remindCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("remind", flag.ContinueOnError)
@@ -710,7 +711,13 @@ func remindCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer m.Close()
+	// the reports whose measured figures moved since approval first, so
+	// that the day's digest tells of them
+	changed, err := m.Indicators.CheckMeasuredChanges(ctx)
+	if err != nil {
+		return err
+	}
 	res, err := m.Plans.Remind(ctx)
-	fmt.Fprintf(stdout, "deadlines due soon %d, overdue %d; e-mails sent %d\n", res.DueSoon, res.Overdue, res.Emails)
+	fmt.Fprintf(stdout, "reports whose measured figures changed %d; deadlines due soon %d, overdue %d; e-mails sent %d\n", changed, res.DueSoon, res.Overdue, res.Emails)
 	return err
 }

@@ -185,6 +185,11 @@ type EntryJSON struct {
 	// holds, beside the measured figure, for the reviewer to see before
 	// approving (as the page shows it); absent before anything is saved.
 	Differences []indicator.Difference `json:"differences,omitempty"`
+	// MeasuredChanges: an approved report whose measured figures (its
+	// measured items, its reported items' register counterparts) are no
+	// longer what they were when it was approved ("số liệu đo đã thay đổi
+	// sau khi duyệt"), with the value then and now; empty otherwise.
+	MeasuredChanges []indicator.MeasuredChange `json:"measured_changes"`
 }
 
 // ReviewBody moves a submission: submit, approve, return or reopen.
@@ -682,7 +687,10 @@ func (a *API) getEntry(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := EntryJSON{FormID: formID, UnitID: unit, Period: p.Key(), Due: e.Due, Status: string(e.Status()), Values: map[string]indicator.Value{},
-		Computed: map[string]float64{}, Writable: e.Writable}
+		Computed: map[string]float64{}, Writable: e.Writable, MeasuredChanges: e.MeasuredChanges}
+	if out.MeasuredChanges == nil {
+		out.MeasuredChanges = []indicator.MeasuredChange{}
+	}
 	if e.Submission != nil {
 		s := submissionJSON(e.Submission)
 		out.Submission = &s

@@ -270,7 +270,15 @@ func (m *Main) Run(ctx context.Context) error {
 		m.stopped = make(chan struct{})
 		go func() {
 			defer close(m.stopped)
+			// approved reports whose measured figures moved are told on
+			// the reminders' schedule (see CheckMeasuredChanges for why)
+			watched := make(chan struct{})
+			go func() {
+				defer close(watched)
+				m.Indicators.WatchMeasured(rctx, m.RemindEvery, m.Log)
+			}()
 			m.Plans.Scheduler(rctx, m.RemindEvery, m.Log)
+			<-watched
 		}()
 	}
 	return nil

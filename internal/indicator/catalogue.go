@@ -215,3 +215,43 @@ func (s *Service) EnsureCatalogue(ctx context.Context, root int64) error {
 		return s.audit.Write(ctx, tx, auth.SystemActor("catalogue", root).Who(), entries...)
 	})
 }
+
+// targets1690 are Decision 1690's targets as the people feature ships them
+// (people.Decision1690: code 1690-FOCAL-DEPT → REG_1690_FOCAL_DEPT), each
+// named by what a unit must have to meet it.
+var targets1690 = []struct{ code, vi, en string }{
+	{"FOCAL_DEPT", "sở, ban, ngành có bộ phận hoặc cán bộ đầu mối về chuyển đổi số", "departments with a DX focal unit or focal person"},
+	{"FOCAL_COMMUNE", "UBND cấp xã có bộ phận hoặc cán bộ đầu mối về chuyển đổi số", "communes with a DX focal unit or focal person"},
+	{"STAFF_COMMUNE", "xã có ít nhất 01 cán bộ làm công tác chuyển đổi số", "communes with at least one DX staff member"},
+	{"COMMITTEE_DEPT", "sở, ban, ngành có Ban Chỉ đạo chuyển đổi số", "departments with a DX steering committee"},
+	{"COMMITTEE_COMMUNE", "UBND cấp xã có Ban Chỉ đạo chuyển đổi số", "communes with a DX steering committee"},
+	{"SPECIALISED", "tỉnh có đơn vị chuyên trách về công nghệ thông tin, chuyển đổi số", "provinces with a specialised IT/DX unit"},
+	{"TRAINED_DEPT", "sở, ban, ngành có cán bộ làm chuyển đổi số được bồi dưỡng đủ trong năm", "departments whose DX staff were trained this year"},
+	{"TRAINED_COMMUNE", "xã có cán bộ làm chuyển đổi số được bồi dưỡng đủ trong năm", "communes whose DX staff were trained this year"},
+	{"NO_INCREASE", "tỉnh không tăng vị trí chuyên trách chuyển đổi số so với 01/01/2024", "provinces with no more dedicated DX positions than on 01/01/2024"},
+}
+
+// rates1690 are the measured rates of Decision 1690's targets (issue 9,
+// item 1): for each target, the units of the scope it applies to, those
+// failing it (both computed by the people feature with the compliance
+// page's own judgement, see people/measure.go), and the rate met — what
+// the compliance page shows for the scope. A scope holding no unit of the
+// target's level counts none, so its rate is no figure ("không áp dụng"),
+// never 0. A rate's records are its first part's: the units counted.
+func rates1690() []Input {
+	var out []Input
+	for _, t := range targets1690 {
+		c := "REG_1690_" + t.code
+		out = append(out,
+			Input{Code: c + "_UNITS", NameVI: "Số đơn vị thuộc diện chỉ tiêu Quyết định 1690: " + t.vi, NameEN: "Units a Decision 1690 target applies to: " + t.en,
+				MeasureVI: "đơn vị", MeasureEN: "units", OverTime: TimeLast, Category: Categories[6], Basis: "Quyết định 1690/QĐ-TTg", Source: Measured},
+			Input{Code: c + "_FAILING", NameVI: "Số đơn vị chưa đạt chỉ tiêu Quyết định 1690: " + t.vi, NameEN: "Units failing a Decision 1690 target: " + t.en,
+				MeasureVI: "đơn vị", MeasureEN: "units", OverTime: TimeLast, LowerBetter: true, Category: Categories[6], Basis: "Quyết định 1690/QĐ-TTg", Source: Measured},
+			Input{Code: c, NameVI: "Tỷ lệ đạt chỉ tiêu Quyết định 1690: " + t.vi, NameEN: "Share meeting a Decision 1690 target: " + t.en,
+				MeasureVI: "%", MeasureEN: "%", Type: Percent, Formula: "(" + c + "_UNITS - " + c + "_FAILING) / " + c + "_UNITS * 100", Decimals: 1,
+				OverTime: TimeLast, Category: Categories[6], Basis: "Quyết định 1690/QĐ-TTg", Source: Measured})
+	}
+	return out
+}
+
+func init() { Catalogue = append(Catalogue, rates1690()...) }

@@ -49,6 +49,9 @@ type UnitStatus struct {
 	Late         bool       `json:"late"`    // submitted after the due date
 	Overdue      bool       `json:"overdue"` // not submitted and past the due date
 	Reminded     *time.Time `json:"reminded_at,omitempty"`
+	// MeasuredChanged: approved, and a measured figure it showed has
+	// changed since (its page shows the old and new values)
+	MeasuredChanged bool `json:"measured_changed"`
 }
 
 // Submitted reports whether the unit has reported (submitted or approved).
@@ -122,6 +125,18 @@ func (c *Completeness) NotReported() []UnitStatus {
 	return out
 }
 
+// MeasuredChanged lists the approved reports whose measured figures have
+// changed since approval, for the reviewer to look at again.
+func (c *Completeness) MeasuredChanged() []UnitStatus {
+	var out []UnitStatus
+	for _, u := range c.Units {
+		if u.MeasuredChanged {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
 // Complete computes, for a form and period, who was expected to report
 // within unit's subtree, who submitted (on time or late) and who has not,
 // per unit and rolled up by the units directly under it.
@@ -173,6 +188,10 @@ func (s *Service) Complete(ctx context.Context, actor *auth.Actor, formID int64,
 	if err != nil {
 		return nil, err
 	}
+	changed, err := s.changedReports(ctx, f.ID, p)
+	if err != nil {
+		return nil, err
+	}
 	gc := make([]GroupCounts, len(groups))
 	for i, g := range groups {
 		gc[i].UnitID = lay.ids[g]
@@ -195,6 +214,7 @@ func (s *Service) Complete(ctx context.Context, actor *auth.Actor, formID int64,
 			u.SubmissionID = sub.ID
 			u.State = map[Status]UnitState{Draft: StateDraft, Submitted: StateSubmitted, Approved: StateApproved, Returned: StateReturned}[sub.Status]
 			u.SubmittedAt = sub.SubmittedAt
+			u.MeasuredChanged = len(changed[sub.ID]) > 0
 			if u.Submitted() {
 				u.OnTime = sub.OnTime(c.Due)
 				u.Late = !u.OnTime

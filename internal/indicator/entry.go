@@ -148,9 +148,12 @@ type Entry struct {
 	Computed   map[int64]Figure `json:"computed"`
 	Files      []files.File     `json:"files"`
 	Reminders  []Reminder       `json:"reminders,omitempty"`
-	Open       bool             `json:"open"`       // the period has begun
-	Writable   bool             `json:"writable"`   // the actor may change values now
-	Reviewable bool             `json:"reviewable"` // the actor may approve, return or reopen
+	// MeasuredChanges: the measured figures an approved report showed that
+	// the registers no longer give ("số liệu đo đã thay đổi sau khi duyệt")
+	MeasuredChanges []MeasuredChange `json:"measured_changes,omitempty"`
+	Open            bool             `json:"open"`       // the period has begun
+	Writable        bool             `json:"writable"`   // the actor may change values now
+	Reviewable      bool             `json:"reviewable"` // the actor may approve, return or reopen
 }
 
 // Status is the report's status (draft when nothing is saved yet).
@@ -239,6 +242,9 @@ func (s *Service) GetEntry(ctx context.Context, actor *auth.Actor, formID, unit 
 		}
 	}
 	if e.Reminders, err = s.reminders(ctx, f.ID, unit, p); err != nil {
+		return nil, err
+	}
+	if e.MeasuredChanges, err = s.measuredChanges(ctx, e.Submission); err != nil {
 		return nil, err
 	}
 	e.Writable = e.Open && actor.Can(auth.PermEnterData) && !e.Status().Locked()
@@ -424,6 +430,11 @@ type prepared struct {
 	sub    *Submission
 	stored map[int64]*Value
 	parsed []parsed
+	// submitted: the values whose indicators have a register counterpart,
+	// and those that differ from it beyond the tolerance (its reviewers
+	// are told), see judgeSubmitted
+	reported map[int64]float64
+	beyond   []Difference
 }
 
 // prepare checks a group entirely, without writing: the unit may report,
@@ -552,6 +563,14 @@ func (s *Service) prepare(ctx context.Context, actor *auth.Actor, t *org.Scoped,
 	if len(bad) > 0 {
 		return nil, bad
 	}
+	if g.submit { // the figures a register also holds, set beside it by judgeSubmitted
+		pr.reported = map[int64]float64{}
+		for _, it := range g.form.Items {
+			if v, ok := current(it.Code); ok && it.Counterpart != "" {
+				pr.reported[it.ID] = v
+			}
+		}
+	}
 	return pr, nil
 }
 
@@ -660,6 +679,11 @@ func (s *Service) write(ctx context.Context, tx *sql.Tx, actor *auth.Actor, pr *
 	if err != nil {
 		return nil, nil, err
 	}
+	if e != nil && status == Submitted {
+		if err := s.notifyDiscrepancy(ctx, tx, pr.form, sub, pr.beyond, now); err != nil {
+			return nil, nil, err
+		}
+	}
 	if e != nil {
 		entries = append(entries, *e)
 	}
@@ -747,16 +771,8 @@ func (s *Service) notifyStatus(ctx context.Context, tx *sql.Tx, f *Form, old, su
 	if err != nil {
 		return err
 	}
-	unitName := ""
-	if v := snap.At(sub.UnitID, sub.Period.End()); v != nil {
-		unitName = v.Name
-	} else if v := snap.Latest(sub.UnitID); v != nil {
-		unitName = v.Name
-	}
-	n := notify.Notice{SubjectVI: unitName + " · " + f.Name("vi") + " · " + sub.Period.Label("vi"),
-		SubjectEN: unitName + " · " + f.Name("en") + " · " + sub.Period.Label("en"),
-		Link:      fmt.Sprintf("/units/%d/forms/%d?period=%s", sub.UnitID, f.ID, sub.Period.Key()), Due: f.Due(sub.Period),
-		Key: fmt.Sprintf("submission:%d:%s:%d", sub.ID, sub.Status, now.UnixNano())}
+	n := reportNotice(snap, f, sub)
+	n.Key = fmt.Sprintf("submission:%d:%s:%d", sub.ID, sub.Status, now.UnixNano())
 	var users []int64
 	switch sub.Status {
 	case Submitted:
@@ -776,6 +792,47 @@ func (s *Service) notifyStatus(ctx context.Context, tx *sql.Tx, f *Form, old, su
 		return err
 	}
 	return notify.To(ctx, tx, now, users, n)
+}
+
+// notifyDiscrepancy tells a submitted report's reviewers that figures of
+// it differ from their register counterparts beyond the tolerance, naming
+// them: they will have to explain approving it.
+func (s *Service) notifyDiscrepancy(ctx context.Context, tx *sql.Tx, f *Form, sub *Submission, beyond []Difference, now time.Time) error {
+	if len(beyond) == 0 {
+		return nil
+	}
+	snap, err := s.org.Snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	var vi, en []string
+	for _, d := range beyond {
+		vi, en = append(vi, d.Indicator.Name("vi")), append(en, d.Indicator.Name("en"))
+	}
+	n := reportNotice(snap, f, sub)
+	n.Kind = notify.Discrepancy
+	n.SubjectVI += " · " + strings.Join(vi, ", ")
+	n.SubjectEN += " · " + strings.Join(en, ", ")
+	n.Key = fmt.Sprintf("discrepancy:%d:%d", sub.ID, now.UnixNano())
+	users, err := notify.Reviewers(ctx, tx, snap, sub.UnitID)
+	if err != nil {
+		return err
+	}
+	return notify.To(ctx, tx, now, users, n)
+}
+
+// reportNotice is a notice about a report: the unit, form and period, and
+// its page.
+func reportNotice(snap *org.Snapshot, f *Form, sub *Submission) notify.Notice {
+	unitName := ""
+	if v := snap.At(sub.UnitID, sub.Period.End()); v != nil {
+		unitName = v.Name
+	} else if v := snap.Latest(sub.UnitID); v != nil {
+		unitName = v.Name
+	}
+	return notify.Notice{SubjectVI: unitName + " · " + f.Name("vi") + " · " + sub.Period.Label("vi"),
+		SubjectEN: unitName + " · " + f.Name("en") + " · " + sub.Period.Label("en"),
+		Link:      fmt.Sprintf("/units/%d/forms/%d?period=%s", sub.UnitID, f.ID, sub.Period.Key()), Due: f.Due(sub.Period)}
 }
 
 // markValues sets the status of a report's values (they count in
@@ -864,6 +921,9 @@ func (s *Service) Save(ctx context.Context, actor *auth.Actor, formID, unit int6
 	if len(bad) > 0 {
 		return nil, oneOrList(bad)
 	}
+	if err := s.judgeSubmitted(ctx, []*prepared{pr}); err != nil {
+		return nil, err
+	}
 	w := newWritten()
 	var sub *Submission
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
@@ -915,6 +975,7 @@ func (s *Service) Act(ctx context.Context, actor *auth.Actor, subID int64, actio
 	}
 	comment = locale.CleanString(comment)
 	var next Status
+	var beyond []Difference
 	switch action {
 	case ActSubmit:
 		if !actor.Can(auth.PermEnterData) {
@@ -927,7 +988,10 @@ func (s *Service) Act(ctx context.Context, actor *auth.Actor, subID int64, actio
 		if len(bad) > 0 {
 			return nil, oneOrList(bad)
 		}
-		_ = pr
+		if err := s.judgeSubmitted(ctx, []*prepared{pr}); err != nil {
+			return nil, err
+		}
+		beyond = pr.beyond
 		next = Submitted
 	case ActApprove, ActReturn, ActReopen:
 		if !mayDesign(actor) || !t.InScope(old.UnitID) || (actor.ScopeUnitID == old.UnitID && actor.Role != auth.RoleAdmin) {
@@ -950,6 +1014,14 @@ func (s *Service) Act(ctx context.Context, actor *auth.Actor, subID int64, actio
 	default:
 		return nil, errs.Invalidf("indicator.err.bad_choice", "Value", action).At(0, "action")
 	}
+	// the measured figures the report shows as it is approved, kept to
+	// flag it when a register change dated in the past moves them
+	var shown map[int64]*float64
+	if action == ActApprove {
+		if shown, err = s.measuresShown(ctx, f, old.UnitID, old.Period); err != nil {
+			return nil, err
+		}
+	}
 	w := newWritten()
 	var sub *Submission
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
@@ -958,6 +1030,16 @@ func (s *Service) Act(ctx context.Context, actor *auth.Actor, subID int64, actio
 		sub, e, err = s.setStatus(ctx, tx, actor, f, old.UnitID, old.Period, old, next, comment, w)
 		if err != nil {
 			return err
+		}
+		if action == ActSubmit {
+			if err := s.notifyDiscrepancy(ctx, tx, f, sub, beyond, s.now()); err != nil {
+				return err
+			}
+		}
+		if action == ActApprove || action == ActReopen {
+			if err := keepMeasures(ctx, tx, sub.ID, shown); err != nil {
+				return err
+			}
 		}
 		if action == ActReopen {
 			e.Action = "submission.reopen"

@@ -148,6 +148,9 @@ func (s *Service) Push(ctx context.Context, actor *auth.Actor, in PushInput, lan
 	if len(bad) > 0 {
 		return nil, errs.List("indicator.err.push", bad)
 	}
+	if err := s.judgeSubmitted(ctx, preps); err != nil {
+		return nil, err
+	}
 	res := &PushResult{}
 	w := newWritten()
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {

@@ -44,6 +44,11 @@ type Difference struct {
 	Share float64 `json:"share"`
 	// Beyond: the difference exceeds the tolerance.
 	Beyond bool `json:"beyond"`
+	// MeasuredChanged: the report was approved showing AtApproval as the
+	// measured figure, and the registers no longer give it (a register
+	// change dated in the past): "số liệu đo đã thay đổi sau khi duyệt".
+	MeasuredChanged bool     `json:"measured_changed"`
+	AtApproval      *float64 `json:"measured_at_approval,omitempty"`
 	// The report that holds the reported value.
 	SubmissionID int64  `json:"submission_id,omitempty"`
 	FormID       int64  `json:"form_id,omitempty"`
@@ -129,6 +134,17 @@ func (s *Service) SubmissionDifferences(ctx context.Context, actor *auth.Actor, 
 	if err != nil {
 		return nil, err
 	}
+	return s.differences(ctx, actor, f, sub, func(it *Indicator) (float64, bool) {
+		if v := vals[it.ID]; v != nil && v.Value != nil {
+			return *v.Value, true
+		}
+		return 0, false
+	})
+}
+
+// differences sets the reported values of a report (as reported gives
+// them) beside their counterparts' measured figures.
+func (s *Service) differences(ctx context.Context, actor *auth.Actor, f *Form, sub *Submission, reported func(*Indicator) (float64, bool)) ([]Difference, error) {
 	d, err := s.definitions(ctx)
 	if err != nil {
 		return nil, err
@@ -140,11 +156,14 @@ func (s *Service) SubmissionDifferences(ctx context.Context, actor *auth.Actor, 
 	var out []Difference
 	for _, it := range f.Items {
 		cp := d.code(it.Counterpart)
-		v := vals[it.ID]
-		if it.Counterpart == "" || cp == nil || v == nil || v.Value == nil {
+		if it.Counterpart == "" || cp == nil {
 			continue
 		}
-		df := Difference{Indicator: it, Counterpart: cp, UnitID: sub.UnitID, Period: sub.Period, Reported: *v.Value,
+		v, ok := reported(it)
+		if !ok {
+			continue
+		}
+		df := Difference{Indicator: it, Counterpart: cp, UnitID: sub.UnitID, Period: sub.Period, Reported: v,
 			SubmissionID: sub.ID, FormID: sub.FormID, Status: sub.Status}
 		m, ok, err := s.Measured(ctx, actor, cp.Code, sub.UnitID, sub.Period.Key())
 		if err != nil {
@@ -157,6 +176,60 @@ func (s *Service) SubmissionDifferences(ctx context.Context, actor *auth.Actor, 
 		out = append(out, df)
 	}
 	return out, nil
+}
+
+// judgeSubmitted finds, in the reports being submitted, the figures that
+// differ from their register counterparts beyond the tolerance (their
+// reviewers are told): one measured computation per counterpart and
+// period over every unit submitting, since an import submits thousands of
+// reports at once.
+func (s *Service) judgeSubmitted(ctx context.Context, preps []*prepared) error {
+	d, err := s.definitions(ctx)
+	if err != nil {
+		return err
+	}
+	tol, err := s.Tolerance(ctx)
+	if err != nil {
+		return err
+	}
+	type cell struct {
+		ind    int64
+		period string
+	}
+	units := map[cell][]int64{}
+	periods := map[string]Period{}
+	for _, pr := range preps {
+		for _, it := range pr.form.Items {
+			if _, ok := pr.reported[it.ID]; ok && d.code(it.Counterpart) != nil {
+				c := cell{d.code(it.Counterpart).ID, pr.period.Key()}
+				units[c] = append(units[c], pr.unit)
+				periods[c.period] = pr.period
+			}
+		}
+	}
+	now := map[cell]map[int64]*float64{}
+	for c, us := range units {
+		if now[c], err = s.measuredOf(ctx, d.byID[c.ind], periods[c.period], us); err != nil {
+			return err
+		}
+	}
+	for _, pr := range preps {
+		pr.beyond = nil
+		for _, it := range pr.form.Items {
+			v, ok := pr.reported[it.ID]
+			cp := d.code(it.Counterpart)
+			if !ok || cp == nil {
+				continue
+			}
+			df := Difference{Indicator: it, Counterpart: cp, UnitID: pr.unit, Period: pr.period, Reported: v, FormID: pr.form.ID,
+				Measured: now[cell{cp.ID, pr.period.Key()}][pr.unit], Status: Submitted}
+			df.judge(tol)
+			if df.Beyond {
+				pr.beyond = append(pr.beyond, df)
+			}
+		}
+	}
+	return nil
 }
 
 // checkDifferences refuses to approve a report over a difference beyond
@@ -208,6 +281,20 @@ func (s *Service) Discrepancies(ctx context.Context, actor *auth.Actor, unit int
 		return nil, err
 	}
 	out := &DiscrepancyList{UnitID: unit, Year: year, Tolerance: tol, Items: []Difference{}}
+	// what the approved reports of the year showed of the registers when
+	// approved, to flag those whose measured figure moved since
+	type at struct {
+		ind, unit int64
+		period    string
+	}
+	ks, err := s.keptWhere(ctx, `s.period >= $1 AND s.period < $2`, strconv.Itoa(year), strconv.Itoa(year+1))
+	if err != nil {
+		return nil, err
+	}
+	approvedAt := make(map[at]kept, len(ks))
+	for _, k := range ks {
+		approvedAt[at{k.ind, k.unit, k.period}] = k
+	}
 	var all []Difference
 	for _, ind := range d.list {
 		cp := d.code(ind.Counterpart)
@@ -260,7 +347,10 @@ func (s *Service) Discrepancies(ctx context.Context, actor *auth.Actor, unit int
 					df.Measured = &m
 				}
 				df.judge(tol)
-				if df.Measured != nil && df.Diff != 0 {
+				if k, ok := approvedAt[at{cp.ID, x.unit, key}]; ok {
+					df.AtApproval, df.MeasuredChanged = k.old, !sameMeasure(k.old, df.Measured)
+				}
+				if df.Measured != nil && df.Diff != 0 || df.MeasuredChanged {
 					all = append(all, df)
 				}
 			}
@@ -271,6 +361,8 @@ func (s *Service) Discrepancies(ctx context.Context, actor *auth.Actor, unit int
 		switch {
 		case a.Beyond != b.Beyond:
 			return a.Beyond
+		case a.MeasuredChanged != b.MeasuredChanged:
+			return a.MeasuredChanged
 		case a.Period.Key() != b.Period.Key():
 			return a.Period.Key() > b.Period.Key() // the latest first
 		case math.Abs(a.Diff) != math.Abs(b.Diff):
@@ -316,7 +408,7 @@ func ExportDiscrepancies(l *DiscrepancyList, lang string, t func(key string) str
 	cols := []sheet.Column{{Header: t("indicator.unit"), Width: 36}, {Header: t("indicator.period"), Width: 12},
 		{Header: t("indicator.indicator"), Width: 44}, {Header: t("reconcile.reported"), Width: 14}, {Header: t("reconcile.measured"), Width: 14},
 		{Header: t("reconcile.diff"), Width: 12}, {Header: t("reconcile.share"), Width: 12}, {Header: t("reconcile.beyond"), Width: 14},
-		{Header: t("reconcile.status"), Width: 20}}
+		{Header: t("reconcile.status"), Width: 20}, {Header: t("reconcile.at_approval"), Width: 16}, {Header: t("reconcile.changed"), Width: 30}}
 	sh, err := wb.AddSheet(strconv.Itoa(l.Year), cols, 0)
 	if err != nil {
 		return err
@@ -326,7 +418,14 @@ func ExportDiscrepancies(l *DiscrepancyList, lang string, t func(key string) str
 		if d.Measured != nil {
 			measured = *d.Measured
 		}
-		beyond, status := "", ""
+		var atApproval any
+		if d.AtApproval != nil {
+			atApproval = *d.AtApproval
+		}
+		beyond, status, changed := "", "", ""
+		if d.MeasuredChanged {
+			changed = t("reconcile.changed")
+		}
 		if d.Beyond {
 			beyond = t("reconcile.beyond")
 		}
@@ -334,7 +433,7 @@ func ExportDiscrepancies(l *DiscrepancyList, lang string, t func(key string) str
 			status = t("rstatus." + string(d.Status))
 		}
 		if err := sh.Append(d.UnitName, d.Period.Label(lang), d.Indicator.Name(lang), d.Reported, measured, d.Diff, math.Round(d.Share*1000)/10,
-			beyond, status); err != nil {
+			beyond, status, atApproval, changed); err != nil {
 			return err
 		}
 	}

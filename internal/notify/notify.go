@@ -36,6 +36,12 @@ const (
 	TaskRenamed   = "task_renamed"   // its title changed
 	TaskCancelled = "task_cancelled" // it is cancelled: stop the work
 	TaskCarried   = "task_carried"   // carried over into a new task (the notice's)
+	// Discrepancy: a report submitted to you has figures that differ from
+	// the registers beyond the tolerance: look before approving
+	Discrepancy = "discrepancy"
+	// MeasuredChanged: a report you wrote or reviewed was approved showing
+	// measured figures that a register change has since moved
+	MeasuredChanged = "measured_changed"
 )
 
 // Notice is one thing to tell.

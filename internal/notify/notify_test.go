@@ -11,7 +11,9 @@ import (
 	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/demo"
 	"github.com/mangluoi/mangluoi/internal/indicator"
+	"github.com/mangluoi/mangluoi/internal/network"
 	"github.com/mangluoi/mangluoi/internal/notify"
+	"github.com/mangluoi/mangluoi/internal/org"
 	"github.com/mangluoi/mangluoi/internal/plans"
 	"github.com/mangluoi/mangluoi/internal/smtptest"
 )
@@ -210,6 +212,160 @@ func TestNoticesArrive(t *testing.T) {
 			fmt.Sprintf("/tasks/%d", carried.ID)} {
 			if !strings.Contains(mail, want) {
 				t.Errorf("Pleiku's digest lacks %q:\n%s", want, mail)
+			}
+		}
+	})
+}
+
+// TestDiscrepancyNotices: Pleiku submits its quarterly report typing ten
+// teams more than its register holds: the province's coordinator, who
+// reviews it, is told of the difference (not Pleiku). Approved over it,
+// the report is then outdated by a team registered with a decision dated
+// in that quarter: the periodic check tells Pleiku (its author) and the
+// coordinator once — a second check tells nobody again — and once more
+// when the figure moves again. Each has it in the list and in the day's
+// e-mail digest.
+func TestDiscrepancyNotices(t *testing.T) {
+	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
+		ctx := context.Background()
+		smtp := smtptest.Start(t)
+		s.Plans.SetMailer(&plans.SMTP{Addr: smtp.Addr, From: "mangluoi@example.org", Insecure: true}, s.Catalog)
+		for login, mail := range map[string]string{"pleiku": "pleiku@example.org", "gialai": "gialai@example.org"} {
+			if _, err := s.DB.ExecContext(ctx, `UPDATE users SET email = $1 WHERE login = $2`, mail, login); err != nil {
+				t.Fatal(err)
+			}
+		}
+		gialai, pleiku := s.User(t, "gialai").Actor(), s.User(t, "pleiku").Actor()
+		gl, pk := s.TokenClient(t, "gialai"), s.TokenClient(t, "pleiku")
+		ward := s.UnitNamed(t, "Phường Pleiku").UnitID
+		q := demo.LastEnded(indicator.Quarterly, s.Org.Today())
+		var form *indicator.Form
+		forms, err := s.Indicators.Forms(ctx, gialai)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range forms {
+			if f.Code == demo.QuarterForm {
+				form = f
+			}
+		}
+		if form == nil {
+			t.Fatal("the demo has no quarterly form")
+		}
+		link := fmt.Sprintf("/units/%d/forms/%d?period=%s", ward, form.ID, q.Key())
+		notices := func(who *auth.Actor, kind string) []plans.Notification {
+			t.Helper()
+			ns, _, err := s.Plans.Notifications(ctx, who, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []plans.Notification
+			for _, n := range ns {
+				if string(n.Kind) == kind && n.Link == link {
+					out = append(out, n)
+				}
+			}
+			return out
+		}
+		var e api.EntryJSON
+		if st := pk.JSON("GET", "/api/v1"+link, nil, &e); st != 200 || e.Submission == nil || e.Status != "submitted" {
+			t.Fatalf("Pleiku's quarterly report: %d %s", st, e.Status)
+		}
+		sub := e.Submission.ID
+		// sent back, submitted again with its ten extra teams
+		if st := gl.JSON("POST", fmt.Sprintf("/api/v1/submissions/%d/review", sub), api.ReviewBody{Action: "return", Comment: "Kiểm tra lại số tổ."}, nil); st != 200 {
+			t.Fatalf("return: %d", st)
+		}
+		if len(notices(gialai, notify.Discrepancy)) != 0 {
+			t.Fatal("told of a difference before any submission")
+		}
+		if st := pk.JSON("POST", fmt.Sprintf("/api/v1/submissions/%d/review", sub), api.ReviewBody{Action: "submit"}, nil); st != 200 {
+			t.Fatalf("submit again: %d", st)
+		}
+		ns := notices(gialai, notify.Discrepancy)
+		teamsName := ""
+		for _, it := range form.Items {
+			if it.Code == "CT_TEAMS" {
+				teamsName = it.NameVI
+			}
+		}
+		if len(ns) != 1 || !strings.Contains(ns[0].SubjectVI, teamsName) || !strings.Contains(ns[0].SubjectVI, "Phường Pleiku") {
+			t.Fatalf("the reviewer is not told of the teams' difference: %+v", ns)
+		}
+		if len(notices(pleiku, notify.Discrepancy)) != 0 {
+			t.Error("Pleiku is told of its own difference as if it reviewed it")
+		}
+		discrepancy := ns[0]
+		if st := gl.JSON("POST", fmt.Sprintf("/api/v1/submissions/%d/review", sub), api.ReviewBody{Action: "approve", Comment: "Đã hỏi phường: 10 tổ mới đang thành lập"}, nil); st != 200 {
+			t.Fatalf("approve: %d", st)
+		}
+
+		// nothing moved yet: nobody is told
+		if n, err := s.Indicators.CheckMeasuredChanges(ctx); err != nil || n != 0 {
+			t.Fatalf("check before any change: %d %v", n, err)
+		}
+		newTeam := func(number string) {
+			t.Helper()
+			snap, err := s.Org.Snapshot(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			list, err := s.Network.ListTeams(ctx, s.Admin, network.TeamFilter{UnitID: ward, AsOf: q.End(), Limit: 1000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			has := map[int64]bool{}
+			for _, tm := range list.Teams {
+				has[tm.UnitID] = true
+			}
+			for _, v := range snap.Children(ward, q.End()) {
+				if v.Level == org.LevelVillage && !has[v.UnitID] {
+					if _, err := s.Network.CreateTeam(ctx, pleiku, network.TeamInput{UnitID: v.UnitID, DecisionNumber: number, DecisionDate: q.End().AddDays(-5)}, nil); err != nil {
+						t.Fatal(err)
+					}
+					return
+				}
+			}
+			t.Fatal("every village of Pleiku has a team")
+		}
+		newTeam("81/QĐ-UBND")
+		if n, err := s.Indicators.CheckMeasuredChanges(ctx); err != nil || n != 1 {
+			t.Fatalf("check after a team dated in the quarter: %d %v", n, err)
+		}
+		for _, who := range []*auth.Actor{pleiku, gialai} {
+			if ns := notices(who, notify.MeasuredChanged); len(ns) != 1 || !strings.Contains(ns[0].SubjectVI, teamsName) {
+				t.Fatalf("user %d is not told the measured figures changed: %+v", who.UserID, ns)
+			}
+		}
+		if n, err := s.Indicators.CheckMeasuredChanges(ctx); err != nil || n != 0 {
+			t.Fatalf("a second check told again: %d %v", n, err)
+		}
+		newTeam("82/QĐ-UBND")
+		if n, err := s.Indicators.CheckMeasuredChanges(ctx); err != nil || n != 1 {
+			t.Fatalf("check after a second team: %d %v", n, err)
+		}
+		if ns := notices(pleiku, notify.MeasuredChanged); len(ns) != 2 {
+			t.Fatalf("Pleiku is not told of the second change: %+v", ns)
+		}
+
+		// the day's digests
+		if _, err := s.Plans.Remind(ctx); err != nil {
+			t.Fatal(err)
+		}
+		mails := map[string]string{}
+		for _, m := range smtp.Messages() {
+			mails[m.To[0]] += m.Data
+		}
+		vi := s.Catalog.Printer("vi")
+		changed := notices(pleiku, notify.MeasuredChanged)[0]
+		for addr, want := range map[string][]string{
+			"gialai@example.org": {vi.T("notice.discrepancy", "Task", discrepancy.SubjectVI), vi.T("notice.measured_changed", "Task", changed.SubjectVI)},
+			"pleiku@example.org": {vi.T("notice.measured_changed", "Task", changed.SubjectVI), link},
+		} {
+			for _, w := range want {
+				if !strings.Contains(mails[addr], w) {
+					t.Errorf("%s's digest lacks %q:\n%s", addr, w, mails[addr])
+				}
 			}
 		}
 	})

@@ -544,12 +544,11 @@ func (s *Service) evaluate(ctx context.Context, t *org.Snapshot, unit int64, d d
 		}
 	}
 	rs := t.Roots(unit, d)
-	f, err := loadFacts(ctx, s.db, rs, d)
+	judged, err := s.judgeTargets(ctx, t, unit, d, targets)
 	if err != nil {
 		return nil, err
 	}
-	// units by target level, and the group (child of a root) each is in
-	byLevel := map[TargetLevel][]*org.Version{}
+	// the groups (children of a root) each unit is in, for drilling down
 	group := map[int64]*org.Version{}
 	var groups []*org.Version
 	for _, r := range rs {
@@ -558,12 +557,6 @@ func (s *Service) evaluate(ctx context.Context, t *org.Snapshot, unit int64, d d
 				groups = append(groups, c)
 			}
 		}
-		t.Walk(r.UnitID, d, func(v *org.Version) bool {
-			if l := levelOf(t, v, d); l != "" {
-				byLevel[l] = append(byLevel[l], v)
-			}
-			return true
-		})
 	}
 	for _, g := range groups {
 		t.Walk(g.UnitID, d, func(v *org.Version) bool {
@@ -571,28 +564,13 @@ func (s *Service) evaluate(ctx context.Context, t *org.Snapshot, unit int64, d d
 			return true
 		})
 	}
-	// baseline facts, for the headcount targets, read once per date
-	baseFacts := map[string]*facts{}
 	rep := &Report{UnitID: unit, AsOf: d, Results: []TargetResult{}}
 	for i := range targets {
 		tg := &targets[i]
-		var bf *facts
-		if tg.Rule == RuleNoIncrease && !tg.Baseline.IsZero() {
-			if bf = baseFacts[tg.Baseline.String()]; bf == nil {
-				if bf, err = loadFacts(ctx, s.db, t.Roots(unit, tg.Baseline), tg.Baseline); err != nil {
-					return nil, err
-				}
-				baseFacts[tg.Baseline.String()] = bf
-			}
-		}
 		res := TargetResult{Target: *tg, Failing: []UnitResult{}, Groups: []GroupResult{}, Overdue: d.After(tg.Deadline)}
 		byGroup := map[int64]*GroupResult{}
-		for _, v := range byLevel[tg.Level] {
-			var headcount [2]int
-			if bf != nil {
-				headcount = [2]int{dedicatedUnder(t, f, []*org.Version{v}, d), dedicatedUnder(t, bf, t.Roots(v.UnitID, tg.Baseline), tg.Baseline)}
-			}
-			ok, why := judge(tg, f, headcount, v.UnitID)
+		for _, j := range judged[i] {
+			v, ok, why := j.Unit, j.OK, j.Why
 			res.Total++
 			if ok {
 				res.Passing++
@@ -631,6 +609,60 @@ func (s *Service) evaluate(ctx context.Context, t *org.Snapshot, unit int64, d d
 		rep.Results = append(rep.Results, res)
 	}
 	return rep, nil
+}
+
+// Judgement is one unit a target applies to, judged.
+type Judgement struct {
+	Unit *org.Version
+	OK   bool
+	Why  Reason // why it fails
+}
+
+// judgeTargets applies each target to every unit of its level in unit's
+// subtree on d, in the tree's order: what the compliance page counts, and
+// what the measured rates of Decision 1690's targets sum (measure.go).
+func (s *Service) judgeTargets(ctx context.Context, t *org.Snapshot, unit int64, d day.Day, targets []Target) ([][]Judgement, error) {
+	rs := t.Roots(unit, d)
+	f, err := loadFacts(ctx, s.db, rs, d)
+	if err != nil {
+		return nil, err
+	}
+	// units by target level
+	byLevel := map[TargetLevel][]*org.Version{}
+	for _, r := range rs {
+		t.Walk(r.UnitID, d, func(v *org.Version) bool {
+			if l := levelOf(t, v, d); l != "" {
+				byLevel[l] = append(byLevel[l], v)
+			}
+			return true
+		})
+	}
+	// baseline facts, for the headcount targets, read once per date
+	baseFacts := map[string]*facts{}
+	out := make([][]Judgement, len(targets))
+	for i := range targets {
+		tg := &targets[i]
+		var bf *facts
+		if tg.Rule == RuleNoIncrease && !tg.Baseline.IsZero() {
+			if bf = baseFacts[tg.Baseline.String()]; bf == nil {
+				if bf, err = loadFacts(ctx, s.db, t.Roots(unit, tg.Baseline), tg.Baseline); err != nil {
+					return nil, err
+				}
+				baseFacts[tg.Baseline.String()] = bf
+			}
+		}
+		js := make([]Judgement, 0, len(byLevel[tg.Level]))
+		for _, v := range byLevel[tg.Level] {
+			var headcount [2]int
+			if bf != nil {
+				headcount = [2]int{dedicatedUnder(t, f, []*org.Version{v}, d), dedicatedUnder(t, bf, t.Roots(v.UnitID, tg.Baseline), tg.Baseline)}
+			}
+			ok, why := judge(tg, f, headcount, v.UnitID)
+			js = append(js, Judgement{Unit: v, OK: ok, Why: why})
+		}
+		out[i] = js
+	}
+	return out, nil
 }
 
 // TrendPoint is a target's rate on one date.

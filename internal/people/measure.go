@@ -20,7 +20,7 @@ var measuredCodes = []string{"REG_DX_STAFF", "REG_DX_STAFF_DEDICATED", "REG_DX_S
 // Measurer is the apparatus as the indicator service's source of measured
 // figures.
 func (s *Service) Measurer() indicator.Measurer {
-	return &measurer{s: s, rosters: map[day.Day]*roster{}}
+	return &measurer{s: s, rosters: map[day.Day]*roster{}, judgedDays: map[day.Day]judgedDay{}}
 }
 
 type measurer struct {
@@ -31,12 +31,23 @@ type measurer struct {
 	// indicator
 	gen     int64
 	rosters map[day.Day]*roster
+	// the country judged against the targets, for the people and tree
+	// generations they reflect, by day (at most rosterDays of them)
+	jgen       [2]int64
+	judgedDays map[day.Day]judgedDay
 }
 
 // rosterDays bounds the rosters kept (a national one is a few MB).
 const rosterDays = 24
 
-func (m *measurer) Measures() []string { return measuredCodes }
+func (m *measurer) Measures() []string {
+	out := append([]string{}, measuredCodes...)
+	for c := range rates1690 {
+		out = append(out, c)
+	}
+	sort.Strings(out[len(measuredCodes):])
+	return out
+}
 
 // holding is one role held (or vacant) in a unit on the day.
 type holding struct {
@@ -185,6 +196,9 @@ func (r *roster) counted(code string) map[int64]map[int64]holding {
 }
 
 func (m *measurer) Measure(ctx context.Context, code string, w indicator.Window) (map[int64]float64, error) {
+	if r, ok := rates1690[code]; ok {
+		return m.measure1690(ctx, r, w)
+	}
 	r, err := m.read(ctx, w.To)
 	if err != nil {
 		return nil, fmt.Errorf("people measure: %w", err)
@@ -197,6 +211,9 @@ func (m *measurer) Measure(ctx context.Context, code string, w indicator.Window)
 }
 
 func (m *measurer) Records(ctx context.Context, code string, w indicator.Window, in func(int64) bool, limit int) ([]indicator.Record, int, error) {
+	if r, ok := rates1690[code]; ok {
+		return m.records1690(ctx, r, w, in, limit)
+	}
 	r, err := m.read(ctx, w.To)
 	if err != nil {
 		return nil, 0, fmt.Errorf("people records: %w", err)

@@ -103,6 +103,15 @@ func (p *indPage) Num(v float64, ind *indicator.Indicator) string {
 	return p.L.Dec(v, 0)
 }
 
+// MaybeNum writes a figure that may be absent (a register with no
+// figure), in words when it is.
+func (p *indPage) MaybeNum(v *float64, ind *indicator.Indicator) string {
+	if v == nil {
+		return p.L.T("reconcile.no_figure")
+	}
+	return p.Num(*v, ind)
+}
+
 // Val writes a stored value for a form's input (as the user types it).
 func (p *indPage) Val(v *indicator.Value, ind *indicator.Indicator) string {
 	if v == nil {
