@@ -184,16 +184,16 @@ func (r *roster) counted(code string) map[int64]map[int64]holding {
 	return out
 }
 
-func (m *measurer) Measure(ctx context.Context, code string, w indicator.Window) (map[int64]float64, error) {
+func (m *measurer) Measure(ctx context.Context, code string, w indicator.Window) (indicator.PerUnit, error) {
 	r, err := m.read(ctx, w.To)
 	if err != nil {
-		return nil, fmt.Errorf("people measure: %w", err)
+		return indicator.PerUnit{}, fmt.Errorf("people measure: %w", err)
 	}
 	out := map[int64]float64{}
 	for unit, recs := range r.counted(code) {
 		out[unit] = float64(len(recs))
 	}
-	return out, nil
+	return indicator.PerUnitOf(out), nil
 }
 
 func (m *measurer) Records(ctx context.Context, code string, w indicator.Window, in func(int64) bool, limit int) ([]indicator.Record, int, error) {
