@@ -60,6 +60,38 @@ type table struct {
 	snap  *org.Snapshot
 	units []int64
 	rows  [][nCols]int32
+	// byName is the rows' reading order (unit name, then id), made at the
+	// first listing of records and kept until a unit comes or goes
+	mu     sync.Mutex
+	byName []int32
+}
+
+// order is the table's reading order. Under the index's read lock.
+func (t *table) order(to day.Day) []int32 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.byName != nil {
+		return t.byName
+	}
+	names := make([]string, len(t.units))
+	for i, u := range t.units {
+		if v := t.snap.At(u, to); v != nil {
+			names[i] = v.Name
+		}
+	}
+	order := make([]int32, len(t.units))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	sort.Slice(order, func(a, b int) bool {
+		x, y := order[a], order[b]
+		if names[x] != names[y] {
+			return names[x] < names[y]
+		}
+		return t.units[x] < t.units[y]
+	})
+	t.byName = order
+	return order
 }
 
 // tables are the windows' tables, guarded by their own lock (requests
@@ -178,11 +210,13 @@ func (ix *index) patch(snap *org.Snapshot, units map[int64]bool) {
 			case found && r == ([nCols]int32{}):
 				t.units = slices.Delete(t.units, i, i+1)
 				t.rows = slices.Delete(t.rows, i, i+1)
+				t.byName = nil
 			case found:
 				t.rows[i] = r
 			case r != ([nCols]int32{}):
 				t.units = slices.Insert(t.units, i, u)
 				t.rows = slices.Insert(t.rows, i, r)
+				t.byName = nil
 			}
 		}
 	}
@@ -258,13 +292,10 @@ func (ix *index) records(snap *org.Snapshot, code string, col int, w window, in 
 	t := ix.table(snap, w)
 	to := fromDN(w.to)
 	d, yearStart := w.to, dn(day.Of(to.Year(), 1, 1))
-	type unitAt struct {
-		v *org.Version
-		n int
-	}
-	var units []unitAt
+	var units []*org.Version
 	total := 0
-	for i, u := range t.units {
+	for _, i := range t.order(to) {
+		u := t.units[i]
 		n := int(t.rows[i][col])
 		if n == 0 || !in(u) {
 			continue
@@ -281,21 +312,16 @@ func (ix *index) records(snap *org.Snapshot, code string, col int, w window, in 
 				}
 			}
 		}
-		units = append(units, unitAt{snap.At(u, to), n})
+		if len(units) < limit { // a unit has a record at least: the first limit units are enough
+			units = append(units, snap.At(u, to))
+		}
 		total += n
 	}
-	sort.Slice(units, func(i, j int) bool {
-		if units[i].v.Name != units[j].v.Name {
-			return units[i].v.Name < units[j].v.Name
-		}
-		return units[i].v.UnitID < units[j].v.UnitID
-	})
 	all := []indicator.Record{}
-	for _, ua := range units {
+	for _, v := range units {
 		if len(all) >= limit {
 			break
 		}
-		v := ua.v
 		if code == "REG_VILLAGES" || code == "REG_VILLAGES_COVERED" {
 			all = append(all, indicator.Record{Kind: "village", ID: v.UnitID, Label: v.Name, UnitName: v.Name,
 				URL: fmt.Sprintf("/units/%d", v.UnitID)})

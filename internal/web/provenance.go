@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -20,6 +21,27 @@ type provenancePage struct {
 // show links here.
 func (p *indPage) ProvURL(ind int64, unit int64, period indicator.Period, mode indicator.Mode, basis indicator.Basis) string {
 	return p.U("/indicators/"+strconv.FormatInt(ind, 10)+"/provenance", "unit", unit, "period", period.Key(), "mode", mode, "basis", basis)
+}
+
+// measuredLinks are the provenance pages of a unit's measured figures as
+// a register page shows them on its date (issue 9: a click on "8 tổ" lists
+// those 8 teams), by code, for the codes the actor may see: a stock for the
+// month holding the date, as at its end (this month: as today); a flow
+// (activities, people helped) for the year to date.
+func (s *Server) measuredLinks(ctx context.Context, p *Page, unit int64, codes ...string) map[string]string {
+	out := map[string]string{}
+	for _, code := range codes {
+		ind, err := s.Indicators.ByCode(ctx, p.Actor, code)
+		if err != nil || !ind.IsMeasured() {
+			continue
+		}
+		period := indicator.PeriodOf(indicator.Monthly, p.AsOf)
+		if code == "REG_ACTIVITIES" || code == "REG_HELPED" {
+			period = indicator.PeriodOf(indicator.Yearly, p.AsOf)
+		}
+		out[code] = p.U("/indicators/"+strconv.FormatInt(ind.ID, 10)+"/provenance", "unit", unit, "period", period.Key())
+	}
+	return out
 }
 
 // provenanceQuery reads the figure asked about from a request: the
