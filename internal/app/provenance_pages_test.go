@@ -16,7 +16,8 @@ import (
 // TestProvenanceFromRegisterPages: on the coverage page, each total of
 // the registers links to its measured indicator's provenance, and the
 // teams' link ("8 tổ") leads to a page listing exactly the ward's active
-// teams; the members' link to its members.
+// teams; the ward's page links the same; the compliance page's DX staff
+// lead to those people.
 func TestProvenanceFromRegisterPages(t *testing.T) {
 	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
 		ctx := context.Background()
@@ -67,6 +68,27 @@ func TestProvenanceFromRegisterPages(t *testing.T) {
 		}
 		if n := strings.Count(page, `href="/network/teams/`); n != len(teams.Teams) {
 			t.Errorf("the provenance page links %d teams, want %d", n, len(teams.Teams))
+		}
+
+		// the ward's page: the same teams' figure and link, and its staff
+		_, body = web.Get(fmt.Sprintf("/units/%d", ward))
+		unitPage := string(body)
+		if !strings.Contains(unitPage, `<ul class="registers"`) || !strings.Contains(unitPage, html.EscapeString(href)) {
+			t.Fatalf("the unit page does not link its teams to %s", href)
+		}
+		// the compliance page: the DX staff counted, each a person's page
+		_, body = web.Get(fmt.Sprintf("/compliance?unit=%d", ward))
+		staff, err := s.Indicators.ByCode(ctx, s.Admin, "REG_DX_STAFF")
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := regexp.MustCompile(`<a class="prov" href="(/indicators/` + fmt.Sprint(staff.ID) + `/provenance[^"]+)"[^>]*><b>(\d+)</b></a>`).FindStringSubmatch(string(body))
+		if m == nil {
+			t.Fatal("the compliance page does not link the DX staff to their records")
+		}
+		_, body = web.Get(html.UnescapeString(m[1]))
+		if n := strings.Count(string(body), `href="/people/`); fmt.Sprint(n) != m[2] || n == 0 {
+			t.Errorf("the compliance page says %s DX staff, their provenance lists %d people", m[2], n)
 		}
 	})
 }

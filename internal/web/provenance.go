@@ -44,6 +44,38 @@ func (s *Server) measuredLinks(ctx context.Context, p *Page, unit int64, codes .
 	return out
 }
 
+// regFigure is a register's figure for a unit, linked to the records it
+// counts.
+type regFigure struct {
+	Name string
+	N    float64
+	URL  string
+}
+
+// registerFigures are a unit's measured figures on the page's date (as
+// measuredLinks dates them), named in the page's language, each linked to
+// its provenance; those the actor may not see or that have no figure are
+// left out.
+func (s *Server) registerFigures(ctx context.Context, p *Page, unit int64, codes ...string) []regFigure {
+	links := s.measuredLinks(ctx, p, unit, codes...)
+	var out []regFigure
+	for _, code := range codes {
+		if links[code] == "" {
+			continue
+		}
+		ind, err := s.Indicators.ByCode(ctx, p.Actor, code)
+		if err != nil {
+			continue
+		}
+		n, ok, err := s.Indicators.Measured(ctx, p.Actor, code, unit, indicator.PeriodOf(indicator.Monthly, p.AsOf).Key())
+		if err != nil || !ok {
+			continue
+		}
+		out = append(out, regFigure{Name: ind.Name(p.L.Lang), N: n, URL: links[code]})
+	}
+	return out
+}
+
 // provenanceQuery reads the figure asked about from a request: the
 // indicator in the path, ?unit=, ?period= (the last ended period of the
 // indicator's type by default), ?mode=, ?basis=, ?page=.
