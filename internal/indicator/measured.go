@@ -3,7 +3,7 @@ package indicator
 import (
 	"context"
 	"fmt"
-	"sort"
+	"slices"
 	"sync"
 
 	"github.com/mangluoi/mangluoi/internal/auth"
@@ -63,10 +63,32 @@ type Measurer interface {
 	// records, not its subtree's — over the span. Units with none may be
 	// left out: they count as 0. The indicator service rolls the values up
 	// the tree of the span's last day, or restates them, like any figure.
-	Measure(ctx context.Context, code string, s Window) (map[int64]float64, error)
+	// The counts are only read: a measurer may hand out what it keeps.
+	Measure(ctx context.Context, code string, s Window) (PerUnit, error)
 	// Records lists the records Measure counts for the units in says yes
 	// to, in reading order, at most limit of them, and how many in all.
 	Records(ctx context.Context, code string, s Window, in func(unit int64) bool, limit int) ([]Record, int, error)
+}
+
+// PerUnit are a measured indicator's values per unit, units ascending (the
+// order the roll-up reads them in, so that a national figure of 60,000
+// villages is not sorted again at each request).
+type PerUnit struct {
+	Units []int64
+	Vals  []float64
+}
+
+// PerUnitOf lays out a map of values per unit as PerUnit.
+func PerUnitOf(m map[int64]float64) PerUnit {
+	c := PerUnit{Units: make([]int64, 0, len(m)), Vals: make([]float64, 0, len(m))}
+	for u := range m {
+		c.Units = append(c.Units, u)
+	}
+	slices.Sort(c.Units)
+	for _, u := range c.Units {
+		c.Vals = append(c.Vals, m[u])
+	}
+	return c
 }
 
 // measurers are the registered measurers by code.
@@ -125,19 +147,14 @@ func (s *Service) loadMeasured(ctx context.Context, c *calc) error {
 		if m == nil { // no feature measures it here: no figure rather than a false zero
 			continue
 		}
-		vals, err := m.Measure(ctx, ind.Code, spanOf(p))
+		got, err := m.Measure(ctx, ind.Code, spanOf(p))
 		if err != nil {
 			return fmt.Errorf("measure %s %s: %w", ind.Code, p.Key(), err)
 		}
-		v := view{units: make([]int64, 0, len(vals)), vals: make([]float64, 0, len(vals))}
-		for u := range vals {
-			v.units = append(v.units, u)
+		if len(got.Units) != len(got.Vals) || !slices.IsSorted(got.Units) {
+			return fmt.Errorf("measure %s %s: the units are not in ascending order", ind.Code, p.Key())
 		}
-		sort.Slice(v.units, func(a, b int) bool { return v.units[a] < v.units[b] })
-		for _, u := range v.units {
-			v.vals = append(v.vals, vals[u])
-		}
-		c.measured[k] = v
+		c.measured[k] = view{units: got.Units, vals: got.Vals}
 	}
 	return nil
 }

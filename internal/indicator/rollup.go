@@ -909,10 +909,19 @@ func (c *calc) figuresAt(ind *Indicator, p Period, lay *layout, pos []int32, at 
 	}
 	aggs := make([]agg, len(pos))
 	var seen []int // the positions the unit at hand already reached
+	// the requested positions by layout position, a slice rather than the
+	// map: a national measured figure walks 60,000 villages' ancestors
+	slot := make([]int32, len(lay.parent))
+	for i := range slot {
+		slot[i] = -1
+	}
+	for q, i := range at {
+		slot[q] = int32(i)
+	}
 	up := func(q int32, w, val float64, t int64) {
 		for ; q >= 0; q = lay.parent[q] {
-			if i, ok := at[q]; ok {
-				aggs[i].add(val, w, t, !once(&seen, i))
+			if i := slot[q]; i >= 0 {
+				aggs[i].add(val, w, t, !once(&seen, int(i)))
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package network
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -122,6 +123,9 @@ type index struct {
 	// national coverage after one change computes one commune again and
 	// adds up the other 3,320
 	communes memo
+	// tables hold each unit's measured counts per window (measure.go),
+	// patched for the dirty units at each catch-up
+	tables tables
 }
 
 type memoKey struct {
@@ -272,8 +276,12 @@ func (s *Service) catchUp(ctx context.Context, ix *index, seq, pgen int64) error
 			ix.loaded = false
 			return err
 		}
+		if ix.loaded {
+			// the people feature moved (any write there): only the units
+			// of members whose training changed are counted again
+			ix.trainingChanged(trained)
+		}
 		ix.trained, ix.peopleGen = trained, pgen
-		ix.communes.forget(nil)
 	case len(newPersons) > 0:
 		// people already recorded who joined a team: their past training
 		trained, err := loadTrained(ctx, s.db, newPersons)
@@ -322,8 +330,42 @@ func (s *Service) catchUp(ctx context.Context, ix *index, seq, pgen int64) error
 			}
 		}
 	}
+	// the measured tables: counted again for the dirty units, once linked
+	switch snap, err := s.org.Snapshot(ctx); {
+	case !ix.loaded || err != nil:
+		ix.forgetTables()
+	case len(ix.dirty) > 0:
+		ix.patch(snap, ix.dirty)
+	}
 	ix.loaded = true
 	return nil
+}
+
+// trainingChanged marks dirty the units of the teams with a member whose
+// completed courses differ between ix.trained and trained.
+func (ix *index) trainingChanged(trained map[int64][]int32) {
+	changed := map[int64]bool{}
+	for p, days := range trained {
+		if !slices.Equal(days, ix.trained[p]) {
+			changed[p] = true
+		}
+	}
+	for p := range ix.trained {
+		if _, ok := trained[p]; !ok {
+			changed[p] = true
+		}
+	}
+	if len(changed) == 0 {
+		return
+	}
+	for _, t := range ix.teams {
+		for _, m := range t.members {
+			if changed[m.person] {
+				ix.dirty[t.unit] = true
+				break
+			}
+		}
+	}
 }
 
 // loadRows reads the teams, statuses, memberships and activities stamped

@@ -3,8 +3,10 @@ package network
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/indicator"
@@ -26,169 +28,345 @@ type measurer struct{ s *Service }
 
 func (m measurer) Measures() []string { return measuredCodes }
 
-// visit calls fn for each unit on the window's last day with the active
-// teams it holds itself (none for a village without one), under the read
-// lock of a fresh index.
-func (m measurer) visit(ctx context.Context, code string, w indicator.Window, fn func(v *org.Version, teams []*teamRec, ix *index)) error {
+// The columns of a unit's measured row, one per code, in measuredCodes'
+// order.
+const (
+	colVillages = iota
+	colCovered
+	colTeams
+	colMembers
+	colTrained
+	colActivities
+	colHelped
+	nCols
+)
+
+var colOf = func() map[string]int {
+	m := map[string]int{}
+	for i, c := range measuredCodes {
+		m[c] = i
+	}
+	return m
+}()
+
+// window is a measured span in day numbers.
+type window struct{ from, to int32 }
+
+// table is every unit's measured row for one window, on one tree: the
+// units holding anything (a village, or active teams), ascending. A
+// national figure reads its column; a register change re-counts the rows
+// of the units it touched (patch), not the country.
+type table struct {
+	snap  *org.Snapshot
+	units []int64
+	rows  [][nCols]int32
+	// byName is the rows' reading order (unit name, then id), made at the
+	// first listing of records and kept until a unit comes or goes
+	mu     sync.Mutex
+	byName []int32
+}
+
+// order is the table's reading order. Under the index's read lock.
+func (t *table) order(to day.Day) []int32 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.byName != nil {
+		return t.byName
+	}
+	names := make([]string, len(t.units))
+	for i, u := range t.units {
+		if v := t.snap.At(u, to); v != nil {
+			names[i] = v.Name
+		}
+	}
+	order := make([]int32, len(t.units))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	sort.Slice(order, func(a, b int) bool {
+		x, y := order[a], order[b]
+		if names[x] != names[y] {
+			return names[x] < names[y]
+		}
+		return t.units[x] < t.units[y]
+	})
+	t.byName = order
+	return order
+}
+
+// tables are the windows' tables, guarded by their own lock (requests
+// under the index's read lock fill it side by side); a catch-up patches
+// them under the index's write lock.
+type tables struct {
+	mu sync.Mutex
+	m  map[window]*table
+}
+
+// tablesMax bounds the windows kept: a table is ~64,000 rows of 36 bytes
+// (≈ 2.5 MB nationally), so at most ≈ 40 MB; pages ask for a few periods.
+const tablesMax = 16
+
+// rowOf counts what unit holds itself on the window's last day: v is its
+// version then (nil: not in force, it holds nothing), teams all its teams.
+func rowOf(v *org.Version, teams []*teamRec, w window) (r [nCols]int32) {
+	if v == nil {
+		return r
+	}
+	d := w.to
+	yearStart := dn(day.Of(fromDN(d).Year(), 1, 1))
+	for _, t := range teams {
+		if t.statusAt(d) != Active {
+			continue
+		}
+		r[colTeams]++
+		for _, mb := range t.members {
+			if mb.from <= d && d < mb.to {
+				r[colMembers]++
+				if trainedIn(mb.trained, yearStart, d) {
+					r[colTrained]++
+				}
+			}
+		}
+		acts := t.actsBetween(w.from, d)
+		r[colActivities] += int32(len(acts))
+		for _, a := range acts {
+			r[colHelped] += a.helped
+		}
+	}
+	if v.Level == org.LevelVillage {
+		r[colVillages] = 1
+		if r[colTeams] > 0 {
+			r[colCovered] = 1
+		}
+	}
+	return r
+}
+
+// build counts every unit: the villages in force on the last day and the
+// units holding teams. Under the index's read lock.
+func (ix *index) build(snap *org.Snapshot, w window) *table {
+	to := fromDN(w.to)
+	rows := map[int64][nCols]int32{}
+	snap.Walk(snap.RootID, to, func(v *org.Version) bool {
+		if v.Level == org.LevelVillage {
+			rows[v.UnitID] = rowOf(v, ix.byUnit[v.UnitID], w)
+		}
+		return true
+	})
+	for unit, ts := range ix.byUnit {
+		if _, done := rows[unit]; done {
+			continue
+		}
+		if r := rowOf(snap.At(unit, to), ts, w); r != ([nCols]int32{}) {
+			rows[unit] = r
+		}
+	}
+	t := &table{snap: snap, units: make([]int64, 0, len(rows)), rows: make([][nCols]int32, 0, len(rows))}
+	for u := range rows {
+		t.units = append(t.units, u)
+	}
+	slices.Sort(t.units)
+	for _, u := range t.units {
+		t.rows = append(t.rows, rows[u])
+	}
+	return t
+}
+
+// table is the window's table on snap, built if not held. Under the
+// index's read lock.
+func (ix *index) table(snap *org.Snapshot, w window) *table {
+	ix.tables.mu.Lock()
+	t := ix.tables.m[w]
+	ix.tables.mu.Unlock()
+	if t != nil && t.snap == snap {
+		return t
+	}
+	t = ix.build(snap, w)
+	ix.tables.mu.Lock()
+	defer ix.tables.mu.Unlock()
+	if ix.tables.m == nil || len(ix.tables.m) >= tablesMax {
+		ix.tables.m = map[window]*table{}
+	}
+	ix.tables.m[w] = t
+	return t
+}
+
+// patch re-counts the given units in every table on snap and drops the
+// others (a tree changed since). Under the index's write lock, so no
+// reader holds a table meanwhile.
+func (ix *index) patch(snap *org.Snapshot, units map[int64]bool) {
+	ix.tables.mu.Lock()
+	defer ix.tables.mu.Unlock()
+	for w, t := range ix.tables.m {
+		if snap == nil || t.snap != snap {
+			delete(ix.tables.m, w)
+			continue
+		}
+		to := fromDN(w.to)
+		for u := range units {
+			r := rowOf(snap.At(u, to), ix.byUnit[u], w)
+			i, found := slices.BinarySearch(t.units, u)
+			switch {
+			case found && r == ([nCols]int32{}):
+				t.units = slices.Delete(t.units, i, i+1)
+				t.rows = slices.Delete(t.rows, i, i+1)
+				t.byName = nil
+			case found:
+				t.rows[i] = r
+			case r != ([nCols]int32{}):
+				t.units = slices.Insert(t.units, i, u)
+				t.rows = slices.Insert(t.rows, i, r)
+				t.byName = nil
+			}
+		}
+	}
+}
+
+// forgetTables drops every table (a full reload).
+func (ix *index) forgetTables() {
+	ix.tables.mu.Lock()
+	ix.tables.m = nil
+	ix.tables.mu.Unlock()
+}
+
+// Measure reads code's column of the window's table: a national figure
+// right after a change costs the change's units, not a walk of 75,000
+// teams.
+func (m measurer) Measure(ctx context.Context, code string, w indicator.Window) (indicator.PerUnit, error) {
+	col, ok := colOf[code]
+	if !ok {
+		return indicator.PerUnit{}, fmt.Errorf("network measure: %s is not measured here", code)
+	}
 	snap, err := m.s.org.Snapshot(ctx)
 	if err != nil {
-		return err
+		return indicator.PerUnit{}, fmt.Errorf("network measure: %w", err)
 	}
 	ix, _, _, err := m.s.fresh(ctx)
 	if err != nil {
-		return err
+		return indicator.PerUnit{}, fmt.Errorf("network measure: %w", err)
 	}
 	defer ix.mu.RUnlock()
-	d := dn(w.To)
-	var active []*teamRec
-	switch code {
-	case "REG_VILLAGES", "REG_VILLAGES_COVERED":
-		snap.Walk(snap.RootID, w.To, func(v *org.Version) bool {
-			if v.Level == org.LevelVillage {
-				active = active[:0]
-				for _, t := range ix.byUnit[v.UnitID] {
-					if t.statusAt(d) == Active {
-						active = append(active, t)
-					}
-				}
-				fn(v, active, ix)
-			}
-			return true
-		})
-	default:
-		for unit, ts := range ix.byUnit {
-			active = active[:0]
-			for _, t := range ts {
-				if t.statusAt(d) == Active {
-					active = append(active, t)
-				}
-			}
-			// as the coverage page: a unit not in force that day holds nothing
-			if v := snap.At(unit, w.To); len(active) > 0 && v != nil {
-				fn(v, active, ix)
-			}
+	t := ix.table(snap, window{dn(w.From), dn(w.To)})
+	out := indicator.PerUnit{Units: make([]int64, 0, len(t.units)), Vals: make([]float64, 0, len(t.units))}
+	for i, u := range t.units {
+		if n := t.rows[i][col]; n != 0 {
+			out.Units = append(out.Units, u)
+			out.Vals = append(out.Vals, float64(n))
 		}
-	}
-	return nil
-}
-
-func (m measurer) Measure(ctx context.Context, code string, w indicator.Window) (map[int64]float64, error) {
-	out := map[int64]float64{}
-	d, yearStart, from := dn(w.To), dn(day.Of(w.To.Year(), 1, 1)), dn(w.From)
-	err := m.visit(ctx, code, w, func(v *org.Version, teams []*teamRec, _ *index) {
-		var n float64
-		switch code {
-		case "REG_VILLAGES":
-			n = 1
-		case "REG_VILLAGES_COVERED":
-			if len(teams) > 0 {
-				n = 1
-			}
-		case "REG_TEAMS":
-			n = float64(len(teams))
-		}
-		for _, t := range teams {
-			switch code {
-			case "REG_MEMBERS", "REG_MEMBERS_TRAINED":
-				for _, mb := range t.members {
-					if mb.from <= d && d < mb.to && (code == "REG_MEMBERS" || trainedIn(mb.trained, yearStart, d)) {
-						n++
-					}
-				}
-			case "REG_ACTIVITIES":
-				n += float64(len(t.actsBetween(from, d)))
-			case "REG_HELPED":
-				for _, a := range t.actsBetween(from, d) {
-					n += float64(a.helped)
-				}
-			}
-		}
-		if n != 0 {
-			out[v.UnitID] += n
-		}
-	})
-	if err != nil {
-		return nil, fmt.Errorf("network measure: %w", err)
 	}
 	return out, nil
 }
 
+// Records lists the records of the units the table counts anything for,
+// by unit name, unit and record: only the first limit are made, the total
+// is the table's.
 func (m measurer) Records(ctx context.Context, code string, w indicator.Window, in func(int64) bool, limit int) ([]indicator.Record, int, error) {
-	var all []indicator.Record
-	var persons []int64
-	d, yearStart, from := dn(w.To), dn(day.Of(w.To.Year(), 1, 1)), dn(w.From)
+	col, ok := colOf[code]
+	if !ok {
+		return nil, 0, fmt.Errorf("network records: %s is not measured here", code)
+	}
 	snap, err := m.s.org.Snapshot(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("network records: %w", err)
+	}
+	ix, _, _, err := m.s.fresh(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("network records: %w", err)
+	}
+	all, total := ix.records(snap, code, col, window{dn(w.From), dn(w.To)}, in, limit)
+	ix.mu.RUnlock()
+	names, err := m.s.personNames(ctx, all) // a member is named by the person, in the team
 	if err != nil {
 		return nil, 0, err
 	}
+	for i := range all {
+		if all[i].Kind == "member" {
+			all[i].Label = names[all[i].ID] + " — " + all[i].Label
+		}
+	}
+	return all, total, nil
+}
+
+// records makes the records of Records. Under the index's read lock.
+func (ix *index) records(snap *org.Snapshot, code string, col int, w window, in func(int64) bool, limit int) ([]indicator.Record, int) {
+	t := ix.table(snap, w)
+	to := fromDN(w.to)
+	d, yearStart := w.to, dn(day.Of(to.Year(), 1, 1))
+	var units []*org.Version
+	total := 0
+	for _, i := range t.order(to) {
+		u := t.units[i]
+		n := int(t.rows[i][col])
+		if n == 0 || !in(u) {
+			continue
+		}
+		if code == "REG_HELPED" { // its records are the activities that helped someone, not the people
+			n = 0
+			for _, tm := range ix.byUnit[u] {
+				if tm.statusAt(d) == Active {
+					for _, a := range tm.actsBetween(w.from, d) {
+						if a.helped > 0 {
+							n++
+						}
+					}
+				}
+			}
+		}
+		if len(units) < limit { // a unit has a record at least: the first limit units are enough
+			units = append(units, snap.At(u, to))
+		}
+		total += n
+	}
 	// a province has many a "Thôn 1": a village is named with its commune
 	where := func(v *org.Version) string {
-		if p := snap.At(v.ParentID, w.To); p != nil && v.Level == org.LevelVillage {
+		if p := snap.At(v.ParentID, to); p != nil && v.Level == org.LevelVillage {
 			return v.Name + ", " + p.Name
 		}
 		return v.Name
 	}
-	err = m.visit(ctx, code, w, func(v *org.Version, teams []*teamRec, _ *index) {
-		if !in(v.UnitID) {
-			return
+	all := []indicator.Record{}
+	for _, v := range units {
+		if len(all) >= limit {
+			break
 		}
-		switch code {
-		case "REG_VILLAGES", "REG_VILLAGES_COVERED":
-			if code == "REG_VILLAGES" || len(teams) > 0 {
-				all = append(all, indicator.Record{Kind: "village", ID: v.UnitID, Label: v.Name, UnitName: where(v),
-					URL: fmt.Sprintf("/units/%d", v.UnitID)})
+		if code == "REG_VILLAGES" || code == "REG_VILLAGES_COVERED" {
+			all = append(all, indicator.Record{Kind: "village", ID: v.UnitID, Label: v.Name, UnitName: where(v),
+				URL: fmt.Sprintf("/units/%d", v.UnitID)})
+			continue
+		}
+		var recs []indicator.Record
+		for _, tm := range ix.byUnit[v.UnitID] {
+			if tm.statusAt(d) != Active {
+				continue
 			}
-			return
-		}
-		for _, t := range teams {
 			switch code {
 			case "REG_TEAMS":
-				all = append(all, indicator.Record{Kind: "team", ID: t.id, Label: t.name, UnitName: where(v), URL: fmt.Sprintf("/network/teams/%d", t.id)})
+				recs = append(recs, indicator.Record{Kind: "team", ID: tm.id, Label: tm.name, UnitName: where(v), URL: fmt.Sprintf("/network/teams/%d", tm.id)})
 			case "REG_MEMBERS", "REG_MEMBERS_TRAINED":
-				for _, mb := range t.members {
+				for _, mb := range tm.members {
 					if mb.from <= d && d < mb.to && (code == "REG_MEMBERS" || trainedIn(mb.trained, yearStart, d)) {
-						all = append(all, indicator.Record{Kind: "member", ID: mb.person, Label: t.name, UnitName: where(v),
+						recs = append(recs, indicator.Record{Kind: "member", ID: mb.person, Label: tm.name, UnitName: where(v),
 							URL: fmt.Sprintf("/people/%d", mb.person)})
-						persons = append(persons, mb.person)
 					}
 				}
 			case "REG_ACTIVITIES", "REG_HELPED":
-				for _, a := range t.actsBetween(from, d) {
+				for _, a := range tm.actsBetween(w.from, d) {
 					if code == "REG_HELPED" && a.helped == 0 {
 						continue
 					}
-					all = append(all, indicator.Record{Kind: "activity", ID: a.id,
-						Label: fmt.Sprintf("%s · %s · %d", t.name, fromDN(a.day), a.helped), UnitName: where(v),
-						URL: fmt.Sprintf("/network/teams/%d/activities", t.id)})
+					recs = append(recs, indicator.Record{Kind: "activity", ID: a.id,
+						Label: fmt.Sprintf("%s · %s · %d", tm.name, fromDN(a.day), a.helped), UnitName: where(v),
+						URL: fmt.Sprintf("/network/teams/%d/activities", tm.id)})
 				}
 			}
 		}
-	})
-	if err != nil {
-		return nil, 0, fmt.Errorf("network records: %w", err)
+		sort.SliceStable(recs, func(i, j int) bool { return recs[i].ID < recs[j].ID })
+		all = append(all, recs...)
 	}
-	sort.SliceStable(all, func(i, j int) bool {
-		if all[i].UnitName != all[j].UnitName {
-			return all[i].UnitName < all[j].UnitName
-		}
-		return all[i].ID < all[j].ID
-	})
-	total := len(all)
 	if len(all) > limit {
 		all = all[:limit]
 	}
-	if len(persons) > 0 { // a member is named by the person, in the team
-		names, err := m.s.personNames(ctx, all)
-		if err != nil {
-			return nil, 0, err
-		}
-		for i := range all {
-			if all[i].Kind == "member" {
-				all[i].Label = names[all[i].ID] + " — " + all[i].Label
-			}
-		}
-	}
-	return all, total, nil
+	return all, total
 }
 
 // personNames reads the names of the people the member records name.

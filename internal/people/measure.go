@@ -20,7 +20,7 @@ var measuredCodes = []string{"REG_DX_STAFF", "REG_DX_STAFF_DEDICATED", "REG_DX_S
 // Measurer is the apparatus as the indicator service's source of measured
 // figures.
 func (s *Service) Measurer() indicator.Measurer {
-	return &measurer{s: s, rosters: map[day.Day]*roster{}, judgedDays: map[day.Day]judgedDay{}}
+	return &measurer{s: s, rosters: map[day.Day]*roster{}, judgedDays: map[day.Day]judgedDay{}, counts: map[countKey]indicator.PerUnit{}}
 }
 
 type measurer struct {
@@ -35,6 +35,14 @@ type measurer struct {
 	// generations they reflect, by day (at most rosterDays of them)
 	jgen       [2]int64
 	judgedDays map[day.Day]judgedDay
+	// each code's counts per unit on a roster's day, made once: a page
+	// asks for the same figures at every request
+	counts map[countKey]indicator.PerUnit
+}
+
+type countKey struct {
+	d    day.Day
+	code string
 }
 
 // rosterDays bounds the rosters kept (a national one is a few MB).
@@ -68,14 +76,14 @@ type roster struct {
 
 // read reads the roster on d, or the one held if nothing changed since.
 func (m *measurer) read(ctx context.Context, d day.Day) (*roster, error) {
-	var gen int64
-	if err := m.s.db.QueryRowContext(ctx, `SELECT generation FROM people_state WHERE id = 1`).Scan(&gen); err != nil {
+	gen, err := m.s.db.Generation(ctx, Generation) // with the request's other generations, not a query of its own
+	if err != nil {
 		return nil, err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.gen != gen || len(m.rosters) >= rosterDays {
-		m.gen, m.rosters = gen, map[day.Day]*roster{}
+		m.gen, m.rosters, m.counts = gen, map[day.Day]*roster{}, map[countKey]indicator.PerUnit{}
 	}
 	if r := m.rosters[d]; r != nil {
 		return r, nil
@@ -195,19 +203,33 @@ func (r *roster) counted(code string) map[int64]map[int64]holding {
 	return out
 }
 
-func (m *measurer) Measure(ctx context.Context, code string, w indicator.Window) (map[int64]float64, error) {
+func (m *measurer) Measure(ctx context.Context, code string, w indicator.Window) (indicator.PerUnit, error) {
 	if r, ok := rates1690[code]; ok {
-		return m.measure1690(ctx, r, w)
+		vals, err := m.measure1690(ctx, r, w)
+		return indicator.PerUnitOf(vals), err
 	}
 	r, err := m.read(ctx, w.To)
 	if err != nil {
-		return nil, fmt.Errorf("people measure: %w", err)
+		return indicator.PerUnit{}, fmt.Errorf("people measure: %w", err)
+	}
+	k := countKey{w.To, code}
+	m.mu.Lock()
+	c, ok := m.counts[k]
+	m.mu.Unlock()
+	if ok {
+		return c, nil
 	}
 	out := map[int64]float64{}
 	for unit, recs := range r.counted(code) {
 		out[unit] = float64(len(recs))
 	}
-	return out, nil
+	c = indicator.PerUnitOf(out)
+	m.mu.Lock()
+	if m.rosters[w.To] == r { // not replaced meanwhile by a newer generation
+		m.counts[k] = c
+	}
+	m.mu.Unlock()
+	return c, nil
 }
 
 func (m *measurer) Records(ctx context.Context, code string, w indicator.Window, in func(int64) bool, limit int) ([]indicator.Record, int, error) {

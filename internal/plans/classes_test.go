@@ -179,9 +179,13 @@ func TestClassTasks(t *testing.T) {
 
 		// the commune's part counts in its measured figures
 		w := indicator.Window{From: day.Of(y, 1, 1), To: today}
-		got, err := s.Plans.Measurer().Measure(ctx, "REG_TASKS_DONE", w)
+		per, err := s.Plans.Measurer().Measure(ctx, "REG_TASKS_DONE", w)
 		if err != nil {
 			t.Fatal(err)
+		}
+		got := map[int64]float64{}
+		for i, u := range per.Units {
+			got[u] = per.Vals[i]
 		}
 		if got[pleikuID] < 1 || got[province] != 0 {
 			t.Errorf("done tasks measured: pleiku %v, province %v", got[pleikuID], got[province])

@@ -62,7 +62,7 @@ func (m measurer) each(ctx context.Context, d day.Day, fn func(r *taskRec, st Ta
 	return nil
 }
 
-func (m measurer) Measure(ctx context.Context, code string, w indicator.Window) (map[int64]float64, error) {
+func (m measurer) Measure(ctx context.Context, code string, w indicator.Window) (indicator.PerUnit, error) {
 	out := map[int64]float64{}
 	err := m.each(ctx, w.To, func(r *taskRec, st TaskState) {
 		if counts(code, st) {
@@ -70,9 +70,9 @@ func (m measurer) Measure(ctx context.Context, code string, w indicator.Window) 
 		}
 	})
 	if err != nil {
-		return nil, fmt.Errorf("plans measure: %w", err)
+		return indicator.PerUnit{}, fmt.Errorf("plans measure: %w", err)
 	}
-	return out, nil
+	return indicator.PerUnitOf(out), nil
 }
 
 func (m measurer) Records(ctx context.Context, code string, w indicator.Window, in func(int64) bool, limit int) ([]indicator.Record, int, error) {

@@ -16,7 +16,10 @@ type compliancePage struct {
 	Page
 	Unit   *org.Version
 	Report *people.Report
-	Trend  map[string][]people.TrendPoint
+	// Registers are the staff register's figures the targets are judged
+	// on, linked to their records
+	Registers []regFigure
+	Trend     map[string][]people.TrendPoint
 }
 
 // Applying are the results of the targets that apply to the scope (it
@@ -82,6 +85,7 @@ func (s *Server) complianceShow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	cp.Registers = s.registerFigures(r.Context(), &cp.Page, cp.Unit.UnitID, "REG_DX_STAFF", "REG_FOCAL_PERSONS", "REG_COMMITTEES", "REG_VACANCIES")
 	s.render(w, r, "compliance", http.StatusOK, cp)
 }
 

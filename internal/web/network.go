@@ -74,6 +74,8 @@ type coveragePage struct {
 	C        *network.Coverage
 	Rows     []network.CoverageRow
 	Writable bool
+	// Prov links each total to the records it counts, by measured code
+	Prov map[string]string
 }
 
 // networkCoverage shows, for a unit's subtree on a date, how far the
@@ -97,7 +99,8 @@ func (s *Server) networkCoverage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	cp := &coveragePage{Page: p, Unit: v, C: c, Rows: c.Rows, Writable: p.Actor.Can("enter_data")}
+	cp := &coveragePage{Page: p, Unit: v, C: c, Rows: c.Rows, Writable: p.Actor.Can("enter_data"),
+		Prov: s.measuredLinks(r.Context(), &p, unit, "REG_VILLAGES", "REG_VILLAGES_COVERED", "REG_TEAMS", "REG_MEMBERS", "REG_MEMBERS_TRAINED", "REG_ACTIVITIES")}
 	cp.Title, cp.Nav = p.L.T("network.title"), "network"
 	cp.Crumbs, cp.Openable = tree.VisibleAncestors(unit, p.AsOf)
 	s.render(w, r, "network", http.StatusOK, cp)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -20,6 +21,59 @@ type provenancePage struct {
 // show links here.
 func (p *indPage) ProvURL(ind int64, unit int64, period indicator.Period, mode indicator.Mode, basis indicator.Basis) string {
 	return p.U("/indicators/"+strconv.FormatInt(ind, 10)+"/provenance", "unit", unit, "period", period.Key(), "mode", mode, "basis", basis)
+}
+
+// measuredLinks are the provenance pages of a unit's measured figures as
+// a register page shows them on its date (issue 9: a click on "8 tổ" lists
+// those 8 teams), by code, for the codes the actor may see: a stock for the
+// month holding the date, as at its end (this month: as today); a flow
+// (activities, people helped) for the year to date.
+func (s *Server) measuredLinks(ctx context.Context, p *Page, unit int64, codes ...string) map[string]string {
+	out := map[string]string{}
+	for _, code := range codes {
+		ind, err := s.Indicators.ByCode(ctx, p.Actor, code)
+		if err != nil || !ind.IsMeasured() {
+			continue
+		}
+		period := indicator.PeriodOf(indicator.Monthly, p.AsOf)
+		if code == "REG_ACTIVITIES" || code == "REG_HELPED" {
+			period = indicator.PeriodOf(indicator.Yearly, p.AsOf)
+		}
+		out[code] = p.U("/indicators/"+strconv.FormatInt(ind.ID, 10)+"/provenance", "unit", unit, "period", period.Key())
+	}
+	return out
+}
+
+// regFigure is a register's figure for a unit, linked to the records it
+// counts.
+type regFigure struct {
+	Name string
+	N    float64
+	URL  string
+}
+
+// registerFigures are a unit's measured figures on the page's date (as
+// measuredLinks dates them), named in the page's language, each linked to
+// its provenance; those the actor may not see or that have no figure are
+// left out.
+func (s *Server) registerFigures(ctx context.Context, p *Page, unit int64, codes ...string) []regFigure {
+	links := s.measuredLinks(ctx, p, unit, codes...)
+	var out []regFigure
+	for _, code := range codes {
+		if links[code] == "" {
+			continue
+		}
+		ind, err := s.Indicators.ByCode(ctx, p.Actor, code)
+		if err != nil {
+			continue
+		}
+		n, ok, err := s.Indicators.Measured(ctx, p.Actor, code, unit, indicator.PeriodOf(indicator.Monthly, p.AsOf).Key())
+		if err != nil || !ok {
+			continue
+		}
+		out = append(out, regFigure{Name: ind.Name(p.L.Lang), N: n, URL: links[code]})
+	}
+	return out
 }
 
 // provenanceQuery reads the figure asked about from a request: the

@@ -69,6 +69,7 @@ type unitPage struct {
 	Levels      []org.Level
 	ChildLevels []org.Level
 	Apparatus   *people.Apparatus // the unit's DX apparatus on the date
+	Registers   []regFigure       // a commune's or village's register figures, linked to their records
 	Since       day.Day           // when the unit began, if before this version
 	// after a failed change: which form to reopen and what was typed
 	Op   string
@@ -130,6 +131,9 @@ func (s *Server) unitData(r *http.Request, id int64) (*unitPage, error) {
 		if up.Apparatus, err = s.People.GetApparatus(r.Context(), p.Actor, id, p.AsOf); err != nil {
 			return nil, err
 		}
+	}
+	if inForce && (v.Level == org.LevelCommune || v.Level == org.LevelVillage) {
+		up.Registers = s.registerFigures(r.Context(), &p, id, "REG_TEAMS", "REG_MEMBERS", "REG_DX_STAFF", "REG_FOCAL_PERSONS")
 	}
 	up.CanEdit = inForce && v.Level != org.LevelNation && org.MayEdit(p.Actor, v.Level)
 	for _, l := range org.Levels {
