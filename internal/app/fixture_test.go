@@ -221,6 +221,12 @@ func (f *target) make(kind string) (int64, error) {
 			return 0, err
 		}
 		return d.ID, nil
+	case "group", "taskgroup2": // two groups of the plan, numbered out of order, for moves and renumbering
+		g, err := s.Plans.AddGroup(ctx, admin, f.id("plan"), plans.GroupInput{Code: map[string]string{"group": "5", "taskgroup2": "II"}[kind], Title: "Nhóm " + kind + " " + f.name})
+		if err != nil {
+			return 0, err
+		}
+		return g.ID, nil
 	case "office": // an office under the commune, which supports its tasks
 		return s.Org.Establish(ctx, admin, org.EstablishInput{Change: org.Change{Effective: fixtureFrom, LegalBasis: "Quyết định thử nghiệm"},
 			UnitSpec: org.UnitSpec{ParentID: f.id("unit"), Name: "Văn phòng HĐND và UBND " + f.name, Level: org.LevelAgency, Kind: "Văn phòng"}})
@@ -351,6 +357,7 @@ var paramTargets = map[string]string{
 	"network-orgs/{id}":      "netorg",
 	"plans/{id}":             "plan",
 	"tasks/{id}":             "task",
+	"groups/{id}":            "group",
 	"reports/{id}":           "report",
 }
 
@@ -602,6 +609,17 @@ var writes = map[string]func(f *target) request{
 	},
 	"POST /tasks/{id}/cancel": func(f *target) request { return form("reason", "Đã lồng ghép vào nhiệm vụ khác") },
 	"POST /tasks/{id}/carry":  func(f *target) request { return form("reason", "Chưa hoàn thành", "due_on", changeDate) },
+	"POST /tasks/{id}/move": func(f *target) request {
+		return form("group_id", f.str("group"), "reason", "Sắp xếp lại theo trụ cột")
+	},
+	"POST /plans/{id}/arrange": func(f *target) request {
+		return form("group_id", f.str("group"), "parent_id", f.str("taskgroup2"), "reason", "Sắp xếp lại theo trụ cột")
+	},
+	"POST /plans/{id}/renumber": func(f *target) request {
+		f.id("group")
+		f.id("taskgroup2")
+		return form("reason", "Đánh số lại theo thứ tự")
+	},
 	"POST /plans/{id}/edit": func(f *target) request {
 		return form("number", fmt.Sprintf("%d/KH-UBND", 900+f.serial), "title", "Kế hoạch sửa", "issued_on", "01/01/2024", "reason", "Sửa trích yếu")
 	},
@@ -630,6 +648,17 @@ var writes = map[string]func(f *target) request{
 	},
 	"POST /api/v1/tasks/{id}/cancel": func(f *target) request { return jsonReq(obj{"reason": "Đã lồng ghép vào nhiệm vụ khác"}) },
 	"POST /api/v1/tasks/{id}/carry":  func(f *target) request { return jsonReq(obj{"reason": "Chưa hoàn thành", "due_on": changeDate}) },
+	"POST /api/v1/tasks/{id}/move": func(f *target) request {
+		return jsonReq(obj{"group_id": f.id("group"), "reason": "Sắp xếp lại theo trụ cột"})
+	},
+	"POST /api/v1/groups/{id}/move": func(f *target) request {
+		return jsonReq(obj{"parent_id": f.id("taskgroup2"), "reason": "Sắp xếp lại theo trụ cột"})
+	},
+	"POST /api/v1/plans/{id}/renumber": func(f *target) request {
+		f.id("group")
+		f.id("taskgroup2")
+		return jsonReq(obj{"reason": "Đánh số lại theo thứ tự"})
+	},
 	"PUT /api/v1/plans/{id}": func(f *target) request {
 		return jsonReq(obj{"number": fmt.Sprintf("%d/KH-UBND", 900+f.serial), "title": "Kế hoạch sửa", "issued_on": "2024-01-01", "reason": "Sửa trích yếu"})
 	},
