@@ -107,7 +107,7 @@ func newTarget(t testing.TB, s *apptest.Server) *target {
 }
 
 // recordKinds are the kinds of record a target has.
-var recordKinds = []string{"unit", "sibling", "province", "root", "user", "token", "person", "role", "committee", "member", "course", "enrolment", "file", "goal", "office", "plan", "task", "report", "village", "team", "teammember", "activity", "netorg"}
+var recordKinds = []string{"unit", "sibling", "province", "root", "user", "token", "person", "role", "committee", "member", "course", "enrolment", "file", "goal", "office", "plan", "group", "taskgroup2", "task", "report", "village", "team", "teammember", "activity", "netorg"}
 
 // id is the target's record of a kind, made if need be.
 func (f *target) id(kind string) int64 {
