@@ -200,18 +200,6 @@ func (a *API) activityPhoto(w http.ResponseWriter, r *http.Request) {
 	a.reply(w, r, http.StatusOK, act, err)
 }
 
-func dayParam(r *http.Request, name string) (day.Day, error) {
-	s := r.URL.Query().Get(name)
-	if s == "" {
-		return day.Day{}, nil
-	}
-	d, err := day.Parse(s)
-	if err != nil {
-		return d, errs.Invalidf("err.bad_date", "Value", s).At(0, name)
-	}
-	return d, nil
-}
-
 // teamFilter reads a team search from the query.
 func teamFilter(c *Call) network.TeamFilter {
 	return network.TeamFilter{AsOf: c.AsOf(), Status: network.Status(c.Query("status")), Q: c.Query("q"), Idle: c.Flag("idle"),

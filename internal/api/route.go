@@ -206,3 +206,27 @@ func int64Param(r *http.Request, name string) (int64, error) {
 	}
 	return n, nil
 }
+
+func intParam(r *http.Request, name string, def int) (int, error) {
+	s := r.URL.Query().Get(name)
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0, errs.Invalidf("err.bad_id", "Value", s).At(0, name)
+	}
+	return n, nil
+}
+
+func dayParam(r *http.Request, name string) (day.Day, error) {
+	s := r.URL.Query().Get(name)
+	if s == "" {
+		return day.Day{}, nil
+	}
+	d, err := day.Parse(s)
+	if err != nil {
+		return d, errs.Invalidf("err.bad_date", "Value", s).At(0, name)
+	}
+	return d, nil
+}

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"net/http"
 	"strconv"
 	"strings"
 
@@ -179,18 +178,6 @@ func (a *API) detail(t *org.Scoped, id int64, d day.Day) (*UnitDetail, error) {
 		out.Counts = t.CountByLevel(id, d)
 	}
 	return out, nil
-}
-
-func intParam(r *http.Request, name string, def int) (int, error) {
-	s := r.URL.Query().Get(name)
-	if s == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 {
-		return 0, errs.Invalidf("err.bad_id", "Value", s).At(0, name)
-	}
-	return n, nil
 }
 
 func (a *API) listUnits(c *Call, _ None) (UnitList, error) {
