@@ -20,7 +20,8 @@ type None struct{}
 // route registers a JSON route whose whole work is fn: it is the route's
 // documentation line and its service call. The adapter reads the path's
 // ids (a bad one is a 422 before the body is read), decodes In from the
-// body strictly and within MaxBody (unless In is None), calls fn and
+// body strictly and within MaxBody, or within In's own MaxBody() when it
+// has one (unless In is None), calls fn and
 // answers Out as JSON with doc.Status (200 by default; 204 and no body when
 // Out is None), or the error through a.fail. The document's Request and
 // Response are the type parameters, so the OpenAPI document cannot
@@ -30,6 +31,9 @@ type None struct{}
 // handler registered with a.handle; they read their parameters with
 // a.call(r) and the same readers.
 func route[In, Out any](a *API, method, pattern string, doc httpx.Doc, fn func(c *Call, in In) (Out, error)) {
+	if len(doc.Multipart) > 0 || doc.Request != nil || doc.Response != nil {
+		panic("api: " + method + " " + pattern + ": route takes Request and Response from its types, and an upload keeps a plain handler")
+	}
 	_, noIn := any(*new(In)).(None)
 	_, noOut := any(*new(Out)).(None)
 	if !noIn {
