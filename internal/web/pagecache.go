@@ -32,10 +32,10 @@ import (
 // next request of every page misses; an entry whose stamp is old is replaced
 // by its fresh rendering.
 //
-// Bounds: at most pageCacheEntries pages and pageCacheBytes bytes of
-// content in all; a content larger than pageCacheMaxEntry is not kept (no
-// page sends more than 200 KB: internal/app/pages_test.go). The least
-// recently used entries leave first.
+// Bounds: at most pageCacheEntries pages (2,000) and pageCacheBytes (64 MB)
+// of kept HTML in all (each entry's content and whole page); an entry larger
+// than pageCacheMaxEntry (1 MB) is not kept (no page sends more than 200 KB:
+// internal/app/pages_test.go). The least recently used entries leave first.
 const (
 	pageCacheEntries  = 2000
 	pageCacheBytes    = 64 << 20
@@ -60,7 +60,13 @@ type pageEntry struct {
 	today day.Day
 	page  Page          // the shell's data, as the handler made it (without the request's own bits)
 	html  template.HTML // the rendered "content"
+	// full is the whole page as sent when the request has no flash message
+	// (the only part of the shell that is not the user's, the address's or
+	// the data's): made at the first such request, then sent as it is.
+	full []byte
 }
+
+func (e *pageEntry) size() int { return len(e.html) + len(e.full) }
 
 type pageCache struct {
 	mu    sync.Mutex
@@ -95,7 +101,7 @@ func (c *pageCache) get(k pageKey, stamp string, today day.Day) *pageEntry {
 }
 
 func (c *pageCache) put(e *pageEntry) {
-	if len(e.html) > pageCacheMaxEntry {
+	if e.size() > pageCacheMaxEntry {
 		return
 	}
 	c.mu.Lock()
@@ -104,7 +110,7 @@ func (c *pageCache) put(e *pageEntry) {
 		c.remove(el)
 	}
 	c.index[e.key] = c.ll.PushFront(e)
-	c.bytes += len(e.html)
+	c.bytes += e.size()
 	for c.ll.Len() > pageCacheEntries || c.bytes > pageCacheBytes {
 		c.remove(c.ll.Back())
 	}
@@ -113,7 +119,29 @@ func (c *pageCache) put(e *pageEntry) {
 func (c *pageCache) remove(el *list.Element) {
 	e := c.ll.Remove(el).(*pageEntry)
 	delete(c.index, e.key)
-	c.bytes -= len(e.html)
+	c.bytes -= e.size()
+}
+
+// setFull keeps an entry's whole page, if the entry is still kept.
+func (c *pageCache) setFull(e *pageEntry, full []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.index[e.key]
+	if !ok || el.Value.(*pageEntry) != e || e.full != nil {
+		return
+	}
+	e.full = full
+	c.bytes += len(full)
+	for c.ll.Len() > pageCacheEntries || c.bytes > pageCacheBytes {
+		c.remove(c.ll.Back())
+	}
+}
+
+// fullOf is an entry's whole page, nil until made.
+func (c *pageCache) fullOf(e *pageEntry) []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return e.full
 }
 
 // Stats are the page cache's counts: entries, bytes of content, hits and misses.
@@ -130,6 +158,7 @@ type captureKey struct{}
 type capture struct {
 	page *Page
 	html template.HTML
+	full []byte // the whole page, when it had no flash message
 	ok   bool
 }
 
@@ -159,9 +188,18 @@ func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 		k := pageKey{user: u.ID, role: string(u.Role), scope: u.ScopeUnitID, lang: p.L.Lang,
 			uri: r.URL.Path + "?" + r.URL.Query().Encode(), partial: p.Partial}
 		if e := s.cache.get(k, stamp, p.Today); e != nil {
+			if p.Flash == "" {
+				if full := s.cache.fullOf(e); full != nil {
+					s.write(w, r, http.StatusOK, full)
+					return
+				}
+			}
 			cp := e.page
 			cp.L, cp.User, cp.Actor, cp.Flash = p.L, p.User, p.Actor, p.Flash
 			if out := s.shell(&cp, e.html); out != nil {
+				if p.Flash == "" {
+					s.cache.setFull(e, out)
+				}
 				s.write(w, r, http.StatusOK, out)
 				return
 			}
@@ -169,8 +207,12 @@ func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 		c := &capture{}
 		h(w, r.WithContext(context.WithValue(r.Context(), captureKey{}, c)))
 		if c.ok {
+			var full []byte
+			if c.page.Flash == "" {
+				full = c.full
+			}
 			c.page.User, c.page.Actor, c.page.Flash = nil, nil, ""
-			s.cache.put(&pageEntry{key: k, stamp: stamp, today: p.Today, page: *c.page, html: c.html})
+			s.cache.put(&pageEntry{key: k, stamp: stamp, today: p.Today, page: *c.page, html: c.html, full: full})
 		}
 	}
 }
@@ -215,6 +257,7 @@ func (s *Server) renderCaptured(c *capture, t *template.Template, data any) ([]b
 		c.ok = false
 		return nil, errShell
 	}
+	c.full = out
 	return out, nil
 }
 
