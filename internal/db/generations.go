@@ -139,3 +139,36 @@ func (s stripRequest) Value(k any) any {
 func Request(ctx context.Context) context.Context {
 	return context.WithValue(ctx, requestKey{}, &request{read: map[*DB]map[string]int64{}})
 }
+
+// Generations reads every followed generation, in the order they were
+// followed: from the request's read of them all when ctx is a request's,
+// else in one query. A cache of something computed from several
+// features' data (a ranking over indicator figures, registers and the
+// tree) keeps it for as long as these are all unchanged.
+func (d *DB) Generations(ctx context.Context) ([]int64, error) {
+	d.gens.mu.Lock()
+	names := make([]string, len(d.gens.queries))
+	for n, i := range d.gens.index {
+		names[i] = n
+	}
+	d.gens.mu.Unlock()
+	out := make([]int64, len(names))
+	if r, _ := ctx.Value(requestKey{}).(*request); r != nil {
+		for i, n := range names {
+			g, err := r.generation(ctx, d, n)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = g
+		}
+		return out, nil
+	}
+	all, err := d.readAll(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i, n := range names {
+		out[i] = all[n]
+	}
+	return out, nil
+}
