@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -138,4 +139,56 @@ func (s stripRequest) Value(k any) any {
 // through the caches those generations guard.
 func Request(ctx context.Context) context.Context {
 	return context.WithValue(ctx, requestKey{}, &request{read: map[*DB]map[string]int64{}})
+}
+
+// Stamp is every followed generation (Generations) written as one string:
+// two equal stamps mean that nothing any feature guards by a generation
+// changed between them. The page cache (internal/web) keys what it keeps
+// by it.
+func (d *DB) Stamp(ctx context.Context) (string, error) {
+	gens, err := d.Generations(ctx)
+	if err != nil {
+		return "", err
+	}
+	b := make([]byte, 0, 8*len(gens))
+	for i, g := range gens {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = strconv.AppendInt(b, g, 10)
+	}
+	return string(b), nil
+}
+
+// Generations reads every followed generation, in the order they were
+// followed: from the request's read of them all when ctx is a request's,
+// else in one query. A cache of something computed from several
+// features' data (a ranking over indicator figures, registers and the
+// tree) keeps it for as long as these are all unchanged.
+func (d *DB) Generations(ctx context.Context) ([]int64, error) {
+	d.gens.mu.Lock()
+	names := make([]string, len(d.gens.queries))
+	for n, i := range d.gens.index {
+		names[i] = n
+	}
+	d.gens.mu.Unlock()
+	out := make([]int64, len(names))
+	if r, _ := ctx.Value(requestKey{}).(*request); r != nil {
+		for i, n := range names {
+			g, err := r.generation(ctx, d, n)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = g
+		}
+		return out, nil
+	}
+	all, err := d.readAll(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i, n := range names {
+		out[i] = all[n]
+	}
+	return out, nil
 }
