@@ -18,6 +18,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -33,7 +34,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"text/tabwriter"
 	"time"
 )
 
@@ -207,11 +207,14 @@ func runMix(base *url.URL, password string, mc mixConfig) error {
 		}
 	}
 	fmt.Printf("server %s  pids %v  duration %s each  GOMAXPROCS(load tool)=%d\n", base, pids, mc.duration, runtime.GOMAXPROCS(0))
-	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "conns\trequests\treq/s\terrors\tp50\tp95\tp99\tmax\tpage p99\tAPI p99\twrite p99\tpage/API/write %\tCPU/req\tload avg\t")
+	const row = "%6s %9s %7s %7s %8s %8s %8s %8s %9s %9s %9s %16s %8s %9s  %s\n"
+	fmt.Printf(row, "conns", "requests", "req/s", "errors", "p50", "p95", "p99", "max", "page p99", "API p99", "write p99", "page/API/write %", "CPU/req", "tool CPU", "load avg")
 	var firstErr string
+	var byLabel map[string][]float64
 	for _, c := range levels {
+		self0 := cpuTicks(os.Getpid())
 		r := mixLevel(sessions, c, mc.duration, pids)
+		self := float64(cpuTicks(os.Getpid())-self0) * 1000 / clockTicks / float64(max(r.n, 1))
 		cpu := "?"
 		if r.cpu >= 0 && r.n > 0 {
 			cpu = fmt.Sprintf("%.2f", float64(r.cpu)*1000/clockTicks/float64(r.n))
@@ -222,18 +225,39 @@ func runMix(base *url.URL, password string, mc mixConfig) error {
 		}
 		slices.Sort(all)
 		n := float64(len(all))
-		fmt.Fprintf(tw, "%d\t%d\t%.0f\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.0f/%.0f/%.0f\t%s\t%s\t\n", c, r.n, float64(r.n)/r.elapsed.Seconds(), r.errors,
-			pct(all, 50), pct(all, 95), pct(all, 99), pct(all, 100), pct(r.lat[0], 99), pct(r.lat[1], 99), pct(r.lat[2], 99),
-			float64(len(r.lat[0]))/n*100, float64(len(r.lat[1]))/n*100, float64(len(r.lat[2]))/n*100, cpu, loadavg())
-		tw.Flush()
+		f := func(v float64) string { return fmt.Sprintf("%.1f", v) }
+		fmt.Printf(row, strconv.Itoa(c), strconv.Itoa(r.n), fmt.Sprintf("%.0f", float64(r.n)/r.elapsed.Seconds()), strconv.Itoa(r.errors),
+			f(pct(all, 50)), f(pct(all, 95)), f(pct(all, 99)), f(pct(all, 100)), f(pct(r.lat[0], 99)), f(pct(r.lat[1], 99)), f(pct(r.lat[2], 99)),
+			fmt.Sprintf("%.0f/%.0f/%.0f", float64(len(r.lat[0]))/n*100, float64(len(r.lat[1]))/n*100, float64(len(r.lat[2]))/n*100), cpu, fmt.Sprintf("%.2f", self), loadavg())
+		if c == levels[0] && byLabel == nil {
+			byLabel = r.byLabel
+		}
 		if firstErr == "" && r.firstErr != "" {
 			firstErr = fmt.Sprintf("%d conns: %s", c, r.firstErr)
 		}
 		time.Sleep(2 * time.Second) // let the server settle between levels
 	}
-	fmt.Println("(latency in ms, seen here until the body is read, errors included; CPU/req = the servers' user+system CPU over the level's requests, 10 ms ticks)")
+	fmt.Println("(latency in ms, seen here until the body is read, errors included; CPU/req = the servers' user+system CPU over the level's requests, 10 ms ticks;\n tool CPU = this tool's own per request, on the same machine; PostgreSQL's own processes are in neither)")
 	if firstErr != "" {
 		fmt.Println("first error:", firstErr)
+	}
+	// where the time goes, at the first level (the least queueing)
+	labels := make([]string, 0, len(byLabel))
+	for l := range byLabel {
+		labels = append(labels, l)
+		slices.Sort(byLabel[l])
+	}
+	sum := func(v []float64) (t float64) {
+		for _, x := range v {
+			t += x
+		}
+		return t
+	}
+	slices.SortFunc(labels, func(a, b string) int { return cmp.Compare(sum(byLabel[b]), sum(byLabel[a])) })
+	fmt.Printf("at %d connections, by request (the most total time first):\n", levels[0])
+	for _, l := range labels {
+		v := byLabel[l]
+		fmt.Printf("  %-28s %6d  p50 %8.1f  p99 %8.1f  ms\n", l, len(v), pct(v, 50), pct(v, 99))
 	}
 	for _, pid := range pids {
 		fmt.Printf("server %d memory after: %s\n", pid, memOf(pid))
@@ -244,13 +268,14 @@ func runMix(base *url.URL, password string, mc mixConfig) error {
 type levelResult struct {
 	n, errors int
 	lat       [3][]float64
+	byLabel   map[string][]float64 // kind: label → latencies
 	firstErr  string
 	elapsed   time.Duration
 	cpu       int64
 }
 
 func mixLevel(sessions []*session, c int, d time.Duration, pids []int) *levelResult {
-	res := &levelResult{cpu: -1}
+	res := &levelResult{cpu: -1, byLabel: map[string][]float64{}}
 	cpuOf := func() int64 {
 		var t int64
 		if len(pids) == 0 {
@@ -278,6 +303,7 @@ func mixLevel(sessions []*session, c int, d time.Duration, pids []int) *levelRes
 			s := sessions[w%len(sessions)]
 			rnd := rand.New(rand.NewPCG(uint64(w), uint64(c)))
 			var lat [3][]float64
+			byLabel := map[string][]float64{}
 			var errs int
 			var first string
 			for time.Now().Before(deadline) {
@@ -322,7 +348,9 @@ func mixLevel(sessions []*session, c int, d time.Duration, pids []int) *levelRes
 				} else if first == "" {
 					first = err.Error()
 				}
-				lat[k] = append(lat[k], float64(time.Since(t0).Microseconds())/1000)
+				ms := float64(time.Since(t0).Microseconds()) / 1000
+				lat[k] = append(lat[k], ms)
+				byLabel[kindNames[k]+": "+r.label] = append(byLabel[kindNames[k]+": "+r.label], ms)
 				if !ok {
 					errs++
 				}
@@ -331,6 +359,9 @@ func mixLevel(sessions []*session, c int, d time.Duration, pids []int) *levelRes
 			for i := range lat {
 				res.lat[i] = append(res.lat[i], lat[i]...)
 				res.n += len(lat[i])
+			}
+			for l, v := range byLabel {
+				res.byLabel[l] = append(res.byLabel[l], v...)
 			}
 			res.errors += errs
 			if res.firstErr == "" {
@@ -544,9 +575,26 @@ func writesOf(cl *client, s *session, mc mixConfig, ind string) []mixReq {
 			}
 			b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 			resp.Body.Close()
-			if resp.StatusCode == http.StatusCreated {
+			switch resp.StatusCode {
+			case http.StatusCreated:
 				mine[t.ID] = true
 				reported(t.ID, b)
+			case http.StatusConflict: // a report waiting (an earlier run's): the coordinator reviews it first
+				var v struct {
+					Reports []struct {
+						ID    int64  `json:"id"`
+						State string `json:"state"`
+					} `json:"reports"`
+				}
+				if cl.api("/api/v1/tasks/"+strconv.FormatInt(t.ID, 10), &v) == nil {
+					for _, r := range v.Reports {
+						if r.State == "submitted" {
+							mine[t.ID] = true
+							reported(t.ID, []byte(fmt.Sprintf(`{"id":%d}`, r.ID)))
+							break
+						}
+					}
+				}
 			}
 		}
 	}
