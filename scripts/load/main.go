@@ -79,6 +79,7 @@ func run() error {
 	flag.StringVar(&mc.indicator, "indicator", "HS_ALL", "--mix: the indicator read and written")
 	flag.StringVar(&mc.period, "period", "", "--mix: its period (default: last month)")
 	flag.StringVar(&mc.pids, "pids", "", "--mix: the servers' process ids, comma-separated, for their CPU (default: the process listening on the port)")
+	pathsFile := flag.String("paths-file", "", "a file of paths to measure, one a line (added to -paths)")
 	flag.Parse()
 	if *mix {
 		u, err := url.Parse(*base)
@@ -112,6 +113,25 @@ func run() error {
 	}
 	defer cl.revokeToken()
 
+	if *pathsFile != "" {
+		b, err := os.ReadFile(*pathsFile)
+		if err != nil {
+			return err
+		}
+		if len(b) > 16<<20 {
+			return fmt.Errorf("-paths-file %s: more than 16 MB", *pathsFile)
+		}
+		var lines []string
+		for _, l := range strings.Split(string(b), "\n") {
+			if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+				lines = append(lines, l)
+			}
+		}
+		if cfg.paths != "" {
+			lines = append(strings.Split(cfg.paths, ","), lines...)
+		}
+		cfg.paths = strings.Join(lines, ",")
+	}
 	var targets []target
 	if cfg.paths != "" {
 		for _, p := range strings.Split(cfg.paths, ",") {
