@@ -229,8 +229,13 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 			*units = filepath.Join("..", "shared", "data", "units")
 		}
 	}
-	m, err := app.Open(ctx, app.Config{DSN: *dsn, Addr: *addr, Log: logger(),
-		AuditKey: *dsn + ".audit-key", AuditCheckpoints: *dsn + ".audit-checkpoints"})
+	// beside a SQLite file; a PostgreSQL URL is no file name (the demo's
+	// audit log is then not anchored, as serve's without the flags)
+	var key, cps string
+	if !db.IsPostgres(*dsn) {
+		key, cps = *dsn+".audit-key", *dsn+".audit-checkpoints"
+	}
+	m, err := app.Open(ctx, app.Config{DSN: *dsn, Addr: *addr, Log: logger(), AuditKey: key, AuditCheckpoints: cps})
 	if err != nil {
 		return err
 	}
