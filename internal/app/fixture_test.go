@@ -244,7 +244,7 @@ func (f *target) make(kind string) (int64, error) {
 			return 0, err
 		}
 		return r.ID, nil
-	case "village", "team", "teammember", "activity", "netorg":
+	case "village", "team", "teammember", "activity", "netorg", "importjob":
 		return f.makeNetwork(kind)
 	case "indicator", "form", "submission", "framework", "pillar", "node", "round_fw", "round_node", "round":
 		return f.makeIndicatorRecord(kind) // indicator_fixture_test.go

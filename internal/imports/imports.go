@@ -161,9 +161,10 @@ func (s *Service) Start(ctx context.Context, actor *auth.Actor, kind string, uni
 	s.mu.Lock()
 	s.live[id] = t
 	s.mu.Unlock()
-	// the job outlives the request: it keeps the request's values (the
-	// actor) but not its end, and ends with the server
-	jctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	// the job outlives the request and keeps nothing of it (the services
+	// are given the actor; a request's caches are not for writing): it ends
+	// with the server
+	jctx, cancel := context.WithCancel(context.Background())
 	stopWatch := context.AfterFunc(s.ctx, cancel)
 	s.wg.Add(1)
 	go func() {
@@ -191,6 +192,12 @@ func (s *Service) run(ctx context.Context, id int64, t *tracker, work Work) {
 			}
 			phase, done, total, changed := t.read()
 			if !changed && s.now().Sub(beat) < s.Stale/10 {
+				continue
+			}
+			if phase == progress.Writing && s.db.Dialect == db.SQLite {
+				// SQLite has one writer, the import's own transaction: the
+				// row would wait for it (this server's pages read the
+				// progress from memory, see read)
 				continue
 			}
 			beat = s.now()

@@ -85,7 +85,7 @@ func (s *Server) startImport(w http.ResponseWriter, r *http.Request, j importJob
 			switch errs.KindOf(err) {
 			case errs.Internal:
 				return out, err
-			case errs.Invalid, errs.Conflict:
+			case errs.Invalid, errs.Conflict, errs.NotFound: // a unit the form names that is not there
 				res.Status = http.StatusUnprocessableEntity
 			default:
 				res.Status = errs.Status(err)

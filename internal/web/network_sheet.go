@@ -86,7 +86,9 @@ func (s *Server) netImport(w http.ResponseWriter, r *http.Request, which string,
 	}
 	unit := ip.Actor.ScopeUnitID
 	if id, err := strconv.ParseInt(ip.Form["commune_id"], 10, 64); err == nil && which == "villages" && id > 0 {
-		unit = id
+		if tree, err := s.Org.For(r.Context(), ip.Actor); err == nil && tree.InScope(id) {
+			unit = id // else the import refuses it, as the job of the actor's scope
+		}
 	}
 	s.startImport(w, r, importJob{kind: which, unit: unit, file: name, size: len(data), form: form,
 		work:   func(ctx context.Context) (any, []*errs.Error, error) { return run(ctx, ip, data, name) },
