@@ -109,7 +109,12 @@ func (d *DB) provider() (*goose.Provider, error) {
 	if d.Dialect == Postgres {
 		gd = goose.DialectPostgres
 	}
-	return goose.NewProvider(gd, d.DB, sub, goose.WithDisableGlobalRegistry(true))
+	// Features are built on branches side by side and each takes the next
+	// free number, so a database migrated by one may lack a lower number
+	// that lands later (00018 after 00022): apply it rather than refuse to
+	// start. The migrations touch each their own tables, so order between
+	// features does not matter.
+	return goose.NewProvider(gd, d.DB, sub, goose.WithDisableGlobalRegistry(true), goose.WithAllowOutofOrder(true))
 }
 
 // Migrate brings the schema up to the newest version and returns the

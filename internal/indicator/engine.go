@@ -2,6 +2,7 @@ package indicator
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"hash/fnv"
 	"sort"
@@ -24,7 +25,10 @@ import (
 //     the generations of the cells it needs (one indexed query) and reloads
 //     only the cells another transaction has changed, so a value saved on
 //     any app server is in every total at the next request; a save on this
-//     server patches its copy in place;
+//     server patches its copy in place, and another server patches its
+//     copy from the change feed (indicator_changes: the units each
+//     generation changed), reading the whole cell only when the feed does
+//     not reach back to its copy's generation;
 //   - the tree as of a date is flattened once into a preorder "layout"
 //     (each unit's subtree is a contiguous range of positions), cached per
 //     tree generation and shared between dates with the same tree, so a
@@ -39,6 +43,8 @@ type engine struct {
 	cells map[cellKey]*cell
 	clock uint64
 	size  int
+
+	caughtUp, reread int64 // cells patched from the change feed, cached cells read whole again
 
 	layMu    sync.Mutex
 	layGen   int64
@@ -151,6 +157,7 @@ func (e *engine) load(ctx context.Context, keys []cellKey, withTime map[int64]bo
 		}
 	}
 	stale := map[int64][]string{} // indicator → periods to read
+	behind := map[cellKey]*cell{} // cells to patch from the change feed
 	e.mu.Lock()
 	e.clock++
 	for _, k := range keys {
@@ -173,12 +180,39 @@ func (e *engine) load(ctx context.Context, keys []cellKey, withTime map[int64]bo
 			out[k] = c
 			continue
 		}
-		if _, dup := out[k]; !dup {
-			stale[k.ind] = append(stale[k.ind], k.period)
-			out[k] = nil
+		if _, dup := out[k]; dup {
+			continue
 		}
+		out[k] = nil
+		if c != nil && g > c.gen && (!withTime[k.ind] || c.at != nil) {
+			behind[k] = c // patched from the change feed, below
+			continue
+		}
+		stale[k.ind] = append(stale[k.ind], k.period)
 	}
 	e.mu.Unlock()
+	for k, c := range behind {
+		n, err := e.catchUp(ctx, k, c, gens[k])
+		if err != nil {
+			return nil, err
+		}
+		if n == nil { // the feed does not reach back: read it all
+			stale[k.ind] = append(stale[k.ind], k.period)
+			continue
+		}
+		e.mu.Lock()
+		e.caughtUp++
+		n.used, n.seen = e.clock, all
+		if old := e.cells[k]; old == nil || old.gen < n.gen {
+			if old != nil {
+				e.size -= len(old.units)
+			}
+			e.cells[k] = n
+			e.size += len(n.units)
+		}
+		e.mu.Unlock()
+		out[k] = n
+	}
 	for ind, periods := range stale {
 		got, err := e.read(ctx, ind, periods, withTime[ind])
 		if err != nil {
@@ -191,6 +225,7 @@ func (e *engine) load(ctx context.Context, keys []cellKey, withTime map[int64]bo
 			c.used = e.clock
 			if old := e.cells[k]; old != nil {
 				e.size -= len(old.units)
+				e.reread++
 			}
 			e.cells[k] = c
 			e.size += len(c.units)
@@ -330,23 +365,59 @@ type change struct {
 	deleted bool
 }
 
-// patch applies a committed save to the cached cell when the cache held
-// the generation just before it; otherwise it drops the cell (another
-// write came between), which the next request reloads.
-func (e *engine) patch(k cellKey, gen int64, changes []change) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	c := e.cells[k]
-	if c == nil {
-		return
+// catchUp brings c, the cached copy of cell k, to generation g or later
+// from the change feed: the units changed at each generation after c's,
+// with their values as they are now, applied to a copy of c. It returns
+// nil when the feed does not hold every generation from c's to g (a bulk
+// load writes none; a save trims the old ones): the caller then reads the
+// whole cell. A value changed again since g is read as it is now and the
+// copy takes the generation of the last change read, so the next request
+// applies nothing twice that it has not already got right.
+func (e *engine) catchUp(ctx context.Context, k cellKey, c *cell, g int64) (*cell, error) {
+	rows, err := e.db.QueryContext(ctx, `SELECT ch.generation, ch.unit_id, v.value, v.status, v.updated_at
+		FROM indicator_changes ch LEFT JOIN indicator_values v
+			ON v.indicator_id = ch.indicator_id AND v.period = ch.period AND v.unit_id = ch.unit_id
+		WHERE ch.indicator_id = $1 AND ch.period = $2 AND ch.generation > $3
+		ORDER BY ch.generation`, k.ind, k.period, c.gen)
+	if err != nil {
+		return nil, fmt.Errorf("change feed: %w", err)
 	}
-	if c.gen != gen-1 {
-		e.size -= len(c.units)
-		delete(e.cells, k)
-		return
+	defer rows.Close()
+	last := c.gen
+	var changes []change
+	for rows.Next() {
+		var gen, unit int64
+		var v sql.NullFloat64
+		var st sql.NullInt64
+		var at sql.NullTime
+		if err := rows.Scan(&gen, &unit, &v, &st, &at); err != nil {
+			return nil, err
+		}
+		if gen > last+1 { // a generation without rows
+			return nil, rows.Close()
+		}
+		last = gen
+		ch := change{unit: unit, deleted: !st.Valid, val: v.Float64, st: uint8(st.Int64)}
+		if at.Valid {
+			ch.at = at.Time.Unix()
+		}
+		changes = append(changes, ch)
 	}
-	// copy on write: a request may be reading the old slices
-	n := &cell{gen: gen, used: c.used, units: append([]int64(nil), c.units...), vals: append([]float64(nil), c.vals...),
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if last < g {
+		return nil, nil
+	}
+	n := c.with(changes)
+	n.gen = last
+	return n, nil
+}
+
+// with returns a copy of c with changes applied (copy on write: a request
+// may be reading c's slices).
+func (c *cell) with(changes []change) *cell {
+	n := &cell{gen: c.gen, used: c.used, units: append([]int64(nil), c.units...), vals: append([]float64(nil), c.vals...),
 		st: append([]uint8(nil), c.st...)}
 	if c.at != nil {
 		n.at = append([]int64{}, c.at...)
@@ -376,6 +447,25 @@ func (e *engine) patch(k cellKey, gen int64, changes []change) {
 			}
 		}
 	}
+	return n
+}
+
+// patch applies a committed save to the cached cell when the cache held
+// the generation just before it; otherwise it leaves the cell as it is
+// (another write came between), and the next request, finding the cell's
+// generation moved, patches it from the change feed (catchUp).
+func (e *engine) patch(k cellKey, gen int64, changes []change) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	c := e.cells[k]
+	if c == nil {
+		return
+	}
+	if c.gen != gen-1 {
+		return // another write came between: the next request catches up from the change feed
+	}
+	n := c.with(changes)
+	n.gen = gen
 	e.size += len(n.units) - len(c.units)
 	e.cells[k] = n
 }
@@ -392,16 +482,21 @@ func (e *engine) forget(keys []cellKey) {
 	}
 }
 
-// Stats says what the engine holds, for the benchmarks.
+// Stats says what the engine holds, for the benchmarks, and how it caught
+// up with other servers' writes: cells patched from the change feed
+// (CaughtUp), cached cells read again whole (Reread: the feed did not
+// reach back, or the cell had no change times and a "latest" figure
+// needed them).
 type Stats struct {
 	Cells, Values, Layouts int
+	CaughtUp, Reread       int64
 }
 
 // Stats reports the cache's size.
 func (s *Service) Stats() Stats {
 	e := s.eng
 	e.mu.Lock()
-	st := Stats{Cells: len(e.cells), Values: e.size}
+	st := Stats{Cells: len(e.cells), Values: e.size, CaughtUp: e.caughtUp, Reread: e.reread}
 	e.mu.Unlock()
 	e.layMu.Lock()
 	st.Layouts = len(e.byHash)
@@ -436,12 +531,18 @@ func (l *layout) at(unit int64) int32 {
 	return l.pos[unit]
 }
 
+// maxLayoutDates bounds the dates whose layout is kept: the layouts
+// themselves are few (dates with the same tree share one: a few arrays
+// over the units), but any date may be asked for; past the bound the map
+// starts again empty.
+const maxLayoutDates = 4096
+
 // layoutAt returns the tree as of d for the snapshot, built once per tree
 // generation and shared between dates whose trees are the same.
 func (e *engine) layoutAt(snap *org.Snapshot, d day.Day) *layout {
 	e.layMu.Lock()
 	defer e.layMu.Unlock()
-	if e.snapshot == nil || e.layGen != snap.Generation || e.snapshot != snap {
+	if e.snapshot == nil || e.layGen != snap.Generation || e.snapshot != snap || len(e.layouts) >= maxLayoutDates {
 		e.layGen, e.snapshot = snap.Generation, snap
 		e.layouts, e.byHash = map[day.Day]*layout{}, map[uint64]*layout{}
 	}

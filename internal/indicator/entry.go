@@ -601,6 +601,58 @@ func (w *written) note(ctx context.Context, tx *sql.Tx, k cellKey, c change) err
 	return nil
 }
 
+// feedKeep is how many generations of a cell the change feed keeps: a
+// server further behind than that reads the whole cell again.
+const feedKeep = 64
+
+// log writes the change feed of what w changed, inside the transaction
+// that moved the cells' generations (call it last): for each cell, the
+// units changed at its new generation. Another server patches its copy of
+// the cell from these rows (engine.catchUp). Every feedKeep generations
+// the cell's older rows are trimmed.
+func (w *written) log(ctx context.Context, tx *sql.Tx) error {
+	type row struct {
+		k    cellKey
+		gen  int64
+		unit int64
+	}
+	var rows []row
+	for k, gen := range w.cells {
+		seen := map[int64]bool{}
+		for _, c := range w.chg[k] {
+			if !seen[c.unit] {
+				seen[c.unit] = true
+				rows = append(rows, row{k, gen, c.unit})
+			}
+		}
+		if gen%feedKeep == 0 {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM indicator_changes WHERE indicator_id = $1 AND period = $2 AND generation <= $3`,
+				k.ind, k.period, gen-feedKeep); err != nil {
+				return fmt.Errorf("trim change feed: %w", err)
+			}
+		}
+	}
+	const per = 200 // rows a statement (4 parameters each)
+	for len(rows) > 0 {
+		n := min(len(rows), per)
+		var q strings.Builder
+		q.WriteString(`INSERT INTO indicator_changes (indicator_id, period, generation, unit_id) VALUES `)
+		args := make([]any, 0, 4*n)
+		for i, r := range rows[:n] {
+			if i > 0 {
+				q.WriteString(",")
+			}
+			fmt.Fprintf(&q, "($%d, $%d, $%d, $%d)", 4*i+1, 4*i+2, 4*i+3, 4*i+4)
+			args = append(args, r.k.ind, r.k.period, r.gen, r.unit)
+		}
+		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+			return fmt.Errorf("change feed: %w", err)
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
 func (s *Service) apply(w *written) {
 	for k, gen := range w.cells {
 		s.eng.patch(k, gen, w.chg[k])
@@ -941,6 +993,9 @@ func (s *Service) Save(ctx context.Context, actor *auth.Actor, formID, unit int6
 				return err
 			}
 		}
+		if err := w.log(ctx, tx); err != nil {
+			return err
+		}
 		return s.audit.Write(ctx, tx, actor.Who(), entries...)
 	})
 	if err != nil {
@@ -1043,6 +1098,9 @@ func (s *Service) Act(ctx context.Context, actor *auth.Actor, subID int64, actio
 		}
 		if action == ActReopen {
 			e.Action = "submission.reopen"
+		}
+		if err := w.log(ctx, tx); err != nil {
+			return err
 		}
 		return s.audit.Write(ctx, tx, actor.Who(), *e)
 	})

@@ -179,6 +179,9 @@ func (s *Service) Push(ctx context.Context, actor *auth.Actor, in PushInput, lan
 			all = append(all, entries...)
 			res.Submissions = append(res.Submissions, sub)
 		}
+		if err := w.log(ctx, tx); err != nil {
+			return err
+		}
 		return s.audit.Write(ctx, tx, actor.Who(), all...)
 	})
 	if err != nil {
