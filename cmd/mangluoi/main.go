@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	runtimepprof "runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -618,8 +619,20 @@ func genCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	genFrom := fs.String("from", indicator.DefaultGen.From.Key(), "gen indicators: first month")
 	genTo := fs.String("to", indicator.DefaultGen.To.Key(), "gen indicators: last month")
 	password := fs.String("password", "demo-mangluoi", "gen nation: the password of every province's and commune's account")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file (measuring only: go tool pprof -top FILE)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := runtimepprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer runtimepprof.StopCPUProfile()
 	}
 	m, err := app.Open(ctx, app.Config{DSN: *dsn, Log: logger()})
 	if err != nil {

@@ -82,6 +82,8 @@ type Main struct {
 	Home    *home.Service
 	Catalog *locale.Catalog
 	Router  *httpx.Router
+	// Web is the pages' server (built by Handler).
+	Web *web.Server
 	// Anchor signs checkpoints of the audit chain (nil when not
 	// configured); Anchor.Latest is what an issued report prints.
 	Anchor *audit.Anchor
@@ -211,6 +213,7 @@ func (m *Main) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	pages.Register(m.Router)
+	m.Web = pages
 	api.New(api.Deps{DB: m.DB, Org: m.Org, Auth: m.Auth, People: m.People, Network: m.Network, Plans: m.Plans, Indicators: m.Indicators, Assess: m.Assess, Reports: m.Reports, Home: m.Home, Files: m.Files, Catalog: m.Catalog, Log: m.Log, Now: m.Now, Version: Version()}).Register(m.Router)
 	m.Router.SetNotFound(pages.NotFound)
 	var h http.Handler = pages.Recover(m.Router.Handler())

@@ -33,14 +33,19 @@ func TestRoundTrips(t *testing.T) {
 		}
 		ind := hs.ID
 		period := apptest.Now.AddDate(0, -2, 0).Format("2006-01")
-		// the homes: TestHomeRoundTrips
+		// the pages kept by the page cache (internal/web/pagecache.go) send
+		// one: the generations, the audit head's among them
 		pages := []string{
+			"/",
 			fmt.Sprintf("/units/%d", gl),
 			"/indicators",
 			fmt.Sprintf("/indicators/%d?unit=%d&period=%s", ind, gl, period),
 			fmt.Sprintf("/indicators/%d?unit=%d&period=%s&mode=restated", ind, gl, period),
 			"/network",
 			"/people",
+			"/compliance",
+			"/tasks",
+			"/plans/dashboard",
 		}
 		api := []string{
 			"/api/v1/me",
@@ -74,6 +79,9 @@ func TestRoundTrips(t *testing.T) {
 		for _, p := range api {
 			check(script, p)
 		}
+		// the leader's and the focal person's homes
+		check(s.SessionFor(t, s.User(t, "lanhdao")), "/")
+		check(s.SessionFor(t, s.User(t, "pleiku")), "/")
 	})
 }
 

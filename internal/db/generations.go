@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -138,6 +139,25 @@ func (s stripRequest) Value(k any) any {
 // through the caches those generations guard.
 func Request(ctx context.Context) context.Context {
 	return context.WithValue(ctx, requestKey{}, &request{read: map[*DB]map[string]int64{}})
+}
+
+// Stamp is every followed generation (Generations) written as one string:
+// two equal stamps mean that nothing any feature guards by a generation
+// changed between them. The page cache (internal/web) keys what it keeps
+// by it.
+func (d *DB) Stamp(ctx context.Context) (string, error) {
+	gens, err := d.Generations(ctx)
+	if err != nil {
+		return "", err
+	}
+	b := make([]byte, 0, 8*len(gens))
+	for i, g := range gens {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = strconv.AppendInt(b, g, 10)
+	}
+	return string(b), nil
 }
 
 // Generations reads every followed generation, in the order they were

@@ -56,6 +56,20 @@ func TestNation(t *testing.T) {
 				t.Errorf("%s: %d rows (%v), want at least %d", table, n, err, least)
 			}
 		}
+		// what each generator says it wrote is what the tables hold (the
+		// bulk writers' multi-row statements bind every row)
+		for table, want := range map[string]int64{"indicator_values": res.Indicators.Values, "plan_tasks": int64(res.Plans.Tasks),
+			"plan_reports": int64(res.Plans.Reports), "plan_documents": int64(res.Plans.Documents), "net_activities": int64(res.Network.Activities)} {
+			var n int64
+			if err := m.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&n); err != nil || n != want {
+				t.Errorf("%s: %d rows (%v), the generator counted %d", table, n, err, want)
+			}
+		}
+		var sum float64
+		var odd int
+		if err := m.DB.QueryRowContext(ctx, `SELECT COALESCE(SUM(value), 0), COUNT(*) FILTER (WHERE value IS NULL OR value < 0 OR source <> 'gen') FROM indicator_values`).Scan(&sum, &odd); err != nil || sum <= 0 || odd != 0 {
+			t.Errorf("indicator values: sum %v, %d null, negative or not from the generator (%v)", sum, odd, err)
+		}
 		// a province's and a commune's account sign in with their scope
 		for _, login := range []string{"tinh-52", "xa-21583"} {
 			u, err := m.Auth.Authenticate(ctx, login, o.Password)

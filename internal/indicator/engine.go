@@ -531,12 +531,18 @@ func (l *layout) at(unit int64) int32 {
 	return l.pos[unit]
 }
 
+// maxLayoutDates bounds the dates whose layout is kept: the layouts
+// themselves are few (dates with the same tree share one: a few arrays
+// over the units), but any date may be asked for; past the bound the map
+// starts again empty.
+const maxLayoutDates = 4096
+
 // layoutAt returns the tree as of d for the snapshot, built once per tree
 // generation and shared between dates whose trees are the same.
 func (e *engine) layoutAt(snap *org.Snapshot, d day.Day) *layout {
 	e.layMu.Lock()
 	defer e.layMu.Unlock()
-	if e.snapshot == nil || e.layGen != snap.Generation || e.snapshot != snap {
+	if e.snapshot == nil || e.layGen != snap.Generation || e.snapshot != snap || len(e.layouts) >= maxLayoutDates {
 		e.layGen, e.snapshot = snap.Generation, snap
 		e.layouts, e.byHash = map[day.Day]*layout{}, map[uint64]*layout{}
 	}

@@ -22,11 +22,11 @@ import (
 // registerIndicators adds the pages of indicators, periodic reports and
 // assessments.
 func (s *Server) registerIndicators(page routes) {
-	page("GET", "/indicators", s.indicatorDashboard)
+	page("GET", "/indicators", s.cached(s.indicatorDashboard))
 	page("GET", "/indicators/catalogue", s.indicatorCatalogue)
 	page("GET", "/indicators/new", s.indicatorNew)
 	page("POST", "/indicators", s.indicatorCreate)
-	page("GET", "/indicators/{id}", s.indicatorShow)
+	page("GET", "/indicators/{id}", s.cached(s.indicatorShow))
 	page("POST", "/indicators/{id}", s.indicatorUpdate)
 	page("POST", "/indicators/{id}/targets", s.indicatorTarget)
 	page("GET", "/indicators/{id}/export.xlsx", s.indicatorExport)

@@ -12,7 +12,7 @@ import (
 // their members, the phone page that logs an activity, monthly summaries,
 // network organisations, spreadsheets.
 func (s *Server) registerNetwork(page routes) {
-	page("GET", "/network", s.networkCoverage)
+	page("GET", "/network", s.cached(s.networkCoverage))
 	page("GET", "/network/coverage.xlsx", s.networkCoverageExport)
 	page("GET", "/network/monthly", s.networkMonthly)
 	page("GET", "/network/teams", s.teamList)

@@ -23,7 +23,7 @@ import (
 func (s *Server) registerPlans(page routes) {
 	page("GET", "/plans", s.planList)
 	page("POST", "/plans", s.planCreate, takesFiles)
-	page("GET", "/plans/dashboard", s.planDashboard)
+	page("GET", "/plans/dashboard", s.cached(s.planDashboard))
 	page("GET", "/plans/overdue", s.planOverdue)
 	page("GET", "/plans/{id}", s.planShow)
 	page("POST", "/plans/{id}/draft", s.planDraft, takesFiles)
@@ -33,7 +33,7 @@ func (s *Server) registerPlans(page routes) {
 	page("POST", "/plans/{id}/groups", s.planAddGroup)
 	page("POST", "/plans/{id}/targets", s.planAddTarget)
 	page("GET", "/plans/{id}/annex.xlsx", s.planAnnex)
-	page("GET", "/tasks", s.taskList)
+	page("GET", "/tasks", s.cached(s.taskList))
 	page("GET", "/tasks/{id}", s.taskShow)
 	page("POST", "/tasks/{id}/reports", s.taskReport, takesFiles)
 	page("POST", "/tasks/{id}/contributions", s.taskContribute, takesFiles)

@@ -2,9 +2,9 @@ package web
 
 // registerUnits adds the pages of the unit tree, search, imports and the change log.
 func (s *Server) registerUnits(page routes) {
-	page("GET", "/{$}", s.home)
+	page("GET", "/{$}", s.cached(s.home))
 	page("GET", "/units", s.unitList)
-	page("GET", "/units/{id}", s.unitShow)
+	page("GET", "/units/{id}", s.cached(s.unitShow))
 	page("GET", "/search", s.search)
 	page("GET", "/pick", s.pick)
 	page("POST", "/units/{id}/rename", s.unitRename)
@@ -20,7 +20,7 @@ func (s *Server) registerUnits(page routes) {
 
 // registerPeople adds the pages of the DX apparatus, people, training and compliance.
 func (s *Server) registerPeople(page routes) {
-	page("GET", "/people", s.peopleList)
+	page("GET", "/people", s.cached(s.peopleList))
 	page("GET", "/people/new", s.personNew)
 	page("GET", "/people/template.xlsx", s.peopleTemplate)
 	page("GET", "/people/export.xlsx", s.peopleExport)
@@ -45,7 +45,7 @@ func (s *Server) registerPeople(page routes) {
 	page("GET", "/training/{id}", s.courseShow)
 	page("POST", "/training/{id}/enrol", s.courseEnrol)
 	page("POST", "/enrolments/{id}", s.enrolmentUpdate, takesFiles)
-	page("GET", "/compliance", s.complianceShow)
+	page("GET", "/compliance", s.cached(s.complianceShow))
 	page("GET", "/admin/targets", s.targetList)
 	page("GET", "/admin/targets/new", s.targetEdit)
 	page("POST", "/admin/targets", s.targetSave)

@@ -72,11 +72,18 @@ type Server struct {
 	Deps
 	pages      map[string]*template.Template
 	loginLimit *auth.LoginLimiter
+	// cache keeps the content of the common pages (pagecache.go); shellT
+	// is the layout around a kept content.
+	cache  *pageCache
+	shellT *template.Template
 }
 
 // New parses the templates.
 func New(d Deps) (*Server, error) {
-	s := &Server{Deps: d, pages: map[string]*template.Template{}, loginLimit: auth.NewLoginLimiter()}
+	s := &Server{Deps: d, pages: map[string]*template.Template{}, loginLimit: auth.NewLoginLimiter(), cache: newPageCache()}
+	if d.DB != nil {
+		d.DB.Follow(auditGeneration, `SELECT seq FROM audit_head WHERE id = 1`)
+	}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err
@@ -100,6 +107,12 @@ func New(d Deps) (*Server, error) {
 			return nil, fmt.Errorf("template %s: %w", base, err)
 		}
 		s.pages[base] = t
+	}
+	if s.shellT, err = shared.Clone(); err == nil {
+		s.shellT, err = s.shellT.Parse(`{{define "content"}}{{.Content}}{{end}}`)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("template shell: %w", err)
 	}
 	return s, nil
 }
@@ -281,8 +294,16 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, sta
 	if p, ok := data.(interface{ isPartial() bool }); ok && p.isPartial() {
 		entry = "content"
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, entry, data); err != nil {
+	var out []byte
+	var err error
+	if c, _ := r.Context().Value(captureKey{}).(*capture); c != nil && status == http.StatusOK && name != "error" {
+		out, err = s.renderCaptured(c, t, data)
+	} else {
+		var buf bytes.Buffer
+		err = t.ExecuteTemplate(&buf, entry, data)
+		out = buf.Bytes()
+	}
+	if err != nil {
 		s.Log.Error("render", "template", name, "err", err)
 		if name != "error" {
 			s.fail(w, r, errs.New(errs.Internal, "err.internal"))
@@ -291,13 +312,18 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, sta
 		}
 		return
 	}
+	s.write(w, r, status, out)
+}
+
+// write sends a rendered page.
+func (s *Server) write(w http.ResponseWriter, r *http.Request, status int, out []byte) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	if _, err := r.Cookie(flashCookie); err == nil {
 		http.SetCookie(w, &http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1})
 	}
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(out)
 }
 
 func (p *Page) isPartial() bool { return p.Partial }

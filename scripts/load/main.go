@@ -71,6 +71,7 @@ func run() error {
 	flag.StringVar(&cfg.provinces, "provinces", "auto", "comma-separated province codes to measure (auto: the one with the most communes today)")
 	flag.StringVar(&cfg.before, "before", "2025-06-30", "the historical date to view the provinces and the nation as of")
 	flag.StringVar(&cfg.paths, "paths", "", "comma-separated paths to measure instead of the unit pages (those under /api/ with the token)")
+	pathsFile := flag.String("paths-file", "", "a file of paths to measure, one a line (added to -paths)")
 	flag.Parse()
 	if cfg.n < 1 || cfg.n > 100000 || cfg.c < 1 || cfg.c > 64 || cfg.perURL <= 0 || cfg.perURL > 10*time.Minute || cfg.warm < 0 || cfg.warm > 1000 {
 		return errors.New("bad -n, -c, -warm or -max-time")
@@ -94,6 +95,25 @@ func run() error {
 	}
 	defer cl.revokeToken()
 
+	if *pathsFile != "" {
+		b, err := os.ReadFile(*pathsFile)
+		if err != nil {
+			return err
+		}
+		if len(b) > 16<<20 {
+			return fmt.Errorf("-paths-file %s: more than 16 MB", *pathsFile)
+		}
+		var lines []string
+		for _, l := range strings.Split(string(b), "\n") {
+			if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+				lines = append(lines, l)
+			}
+		}
+		if cfg.paths != "" {
+			lines = append(strings.Split(cfg.paths, ","), lines...)
+		}
+		cfg.paths = strings.Join(lines, ",")
+	}
 	var targets []target
 	if cfg.paths != "" {
 		for _, p := range strings.Split(cfg.paths, ",") {

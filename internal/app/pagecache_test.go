@@ -1,0 +1,178 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/mangluoi/mangluoi/internal/app"
+	"github.com/mangluoi/mangluoi/internal/apptest"
+	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/indicator"
+	"github.com/mangluoi/mangluoi/internal/people"
+	"github.com/mangluoi/mangluoi/internal/plans"
+)
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+func personInput(name string, unit int64) people.PersonInput {
+	return people.PersonInput{FullName: name, Gender: "female", Title: "Công chức Văn hóa - Xã hội",
+		Employment: people.CivilServant, QualLevel: people.QualBachelor, UnitID: unit, Since: fixtureFrom}
+}
+
+// secondServer opens another server on s's database: its caches (the page
+// cache among them) start empty, so what it renders is what the data says
+// now. A client of s is pointed at it by on.
+func secondServer(t *testing.T, s *apptest.Server) (other *app.Main, on func(c *apptest.Client) *apptest.Client) {
+	t.Helper()
+	other, err := app.Open(context.Background(), app.Config{DSN: s.DSN, Addr: "127.0.0.1:0", Now: s.Now, Log: s.Log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	if err := other.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return other, func(c *apptest.Client) *apptest.Client { d := *c; d.Base = other.URL(); return &d }
+}
+
+func page(t *testing.T, c *apptest.Client, path string) string {
+	t.Helper()
+	resp, body := c.Get(path)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s on %s: %d %s", path, c.Base, resp.StatusCode, body)
+	}
+	return string(body)
+}
+
+// TestPageCacheFresh: a write (a person, a reported value, a task's report),
+// made through one server or the other, shows at once on the common pages
+// that both servers keep (their page caches warm): the page each sends
+// after the write is the one a server renders from the data, and differs
+// from the page before it.
+func TestPageCacheFresh(t *testing.T) {
+	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
+		ctx := context.Background()
+		other, on := secondServer(t, s)
+		f := freshTarget(t, s)
+		unit := f.id("unit")
+		f.id("form")
+		f.id("task")
+		hs, err := s.Indicators.ByCode(ctx, s.Admin, "HS_ALL")
+		if err != nil {
+			t.Fatal(err)
+		}
+		gialai := s.SessionFor(t, s.User(t, "gialai"))
+		var personID int64
+		steps := []struct {
+			what, path string
+			write      func()
+			shows      func(body string) bool
+		}{
+			{"a person, through the first server", "/people?q=" + url.QueryEscape(f.person), func() { personID = f.id("person") },
+				func(body string) bool { return contains(body, fmt.Sprintf("/people/%d", personID)) }},
+			{"the unit page after a person, through the second server", fmt.Sprintf("/units/%d", unit), func() {
+				if _, err := other.People.CreatePerson(ctx, s.Admin, personInput("Trần Thị Bộ Đệm", unit)); err != nil {
+					t.Fatal(err)
+				}
+			}, nil},
+			{"a reported value, through the second server", fmt.Sprintf("/indicators/%d?unit=%d&period=%s&basis=all", hs.ID, unit, fixturePeriod), func() {
+				if _, err := other.Indicators.Save(ctx, s.Admin, f.id("form"), unit, indicator.MustPeriod(fixturePeriod), indicator.EntryInput{Submit: true,
+					Values: []indicator.ValueInput{{Code: "HS_ALL", Raw: "4321", Comment: "Số liệu thử"}, {Code: "HS_ONLINE", Raw: "1234", Comment: "Số liệu thử"}}}, "vi", nil); err != nil {
+					t.Fatal(err)
+				}
+			}, func(body string) bool { return contains(body, "4.321") }},
+			{"a task's report, through the first server", fmt.Sprintf("/tasks?unit=%d", unit), func() { f.id("report") }, nil},
+			{"a task renamed in the database by another program (moving the plans' generation)", fmt.Sprintf("/tasks?unit=%d", unit), func() {
+				if _, err := other.DB.ExecContext(ctx, `UPDATE plan_tasks SET title = 'Tiêu đề đổi thẳng trong cơ sở dữ liệu' WHERE id = $1`, f.id("task")); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := other.DB.ExecContext(ctx, `UPDATE plans_state SET generation = generation + 1 WHERE id = 1`); err != nil {
+					t.Fatal(err)
+				}
+			}, func(body string) bool { return contains(body, "Tiêu đề đổi thẳng trong cơ sở dữ liệu") }},
+			{"the plans' dashboard after a task is added", "/plans/dashboard", func() {
+				if _, err := s.Plans.AddTask(ctx, s.Admin, f.id("plan"), plans.TaskInput{Title: "Số hóa sổ hộ tịch", LeadUnitID: unit,
+					Schedule: plans.Once, DueOn: day.Of(2026, 11, 30)}); err != nil {
+					t.Fatal(err)
+				}
+			}, nil},
+		}
+		for _, st := range steps {
+			var before string
+			for range 2 { // both servers keep the page
+				before = page(t, gialai, st.path)
+				if fresh := page(t, on(gialai), st.path); fresh != before {
+					t.Fatalf("%s: the two servers differ before the write", st.path)
+				}
+			}
+			if st.shows != nil && st.shows(before) {
+				t.Fatalf("%s: shows the write before it was made", st.what)
+			}
+			st.write()
+			after := page(t, gialai, st.path)
+			if after == before {
+				t.Errorf("%s: %s still sends the page it had before", st.what, st.path)
+			}
+			if st.shows != nil && !st.shows(after) {
+				t.Errorf("%s: %s does not show it", st.what, st.path)
+			}
+			if fresh := page(t, on(gialai), st.path); fresh != after {
+				t.Errorf("%s: %s differs between the servers after the write", st.what, st.path)
+			}
+		}
+		if _, _, hits, _ := s.Web.PageCacheStats(); hits == 0 {
+			t.Error("no page was served from the page cache")
+		}
+	})
+}
+
+// TestPageCacheScopes: the same address asked by users of different scopes
+// or roles, one after the other, gives each their own page — the one a
+// server with nothing kept renders for them — never the one kept for the
+// other.
+func TestPageCacheScopes(t *testing.T) {
+	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
+		_, on := secondServer(t, s)
+		f := freshTarget(t, s)
+		person := f.id("person") // in a commune of Gia Lai that is not Pleiku
+		gialai := s.SessionFor(t, s.User(t, "gialai"))
+		pleiku := s.SessionFor(t, s.User(t, "pleiku"))
+		lanhdao := s.SessionFor(t, s.User(t, "lanhdao")) // Gia Lai too, a leader
+		link := fmt.Sprintf("/people/%d", person)
+		search := "/people?q=" + url.QueryEscape(f.person)
+		for range 2 {
+			if !contains(page(t, gialai, search), link) {
+				t.Fatal("the province's coordinator does not find the person")
+			}
+		}
+		if contains(page(t, pleiku, search), link) {
+			t.Error("Pleiku's focal person was sent a person of another commune (the coordinator's kept page)")
+		}
+		for _, path := range []string{"/", "/people", "/tasks", "/plans/dashboard", "/compliance", "/network", "/indicators"} {
+			pages := map[string]string{}
+			for _, u := range []struct {
+				name string
+				c    *apptest.Client
+			}{{"gialai", gialai}, {"pleiku", pleiku}, {"lanhdao", lanhdao}} {
+				var got string
+				for range 2 {
+					got = page(t, u.c, path)
+				}
+				if fresh := page(t, on(u.c), path); fresh != got {
+					t.Errorf("%s as %s: the kept page is not the one rendered for them", path, u.name)
+				}
+				pages[u.name] = got
+			}
+			if pages["gialai"] == pages["pleiku"] {
+				t.Errorf("%s: the province's coordinator and a commune's focal person got the same page", path)
+			}
+		}
+		if page(t, gialai, "/") == page(t, lanhdao, "/") {
+			t.Error("/: the coordinator's home and the leader's are the same page")
+		}
+	})
+}

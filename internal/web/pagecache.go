@@ -1,0 +1,268 @@
+package web
+
+import (
+	"bytes"
+	"container/list"
+	"context"
+	"html/template"
+	"net/http"
+	"sync"
+
+	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/httpx"
+)
+
+// The page cache. Most of a common page's server CPU went into executing its
+// template (the unit page's 135 communes, the dashboard's 12 × 12 figures)
+// and computing its data from the in-memory copies — for a page that
+// depends only on who asks (the user: role and scope), the address, the
+// language, the day, and the data, whose every change moves a generation.
+// So the content of such a page (the "content" template, without the shell)
+// is kept for the user and served again while the stamp of every followed
+// generation (db.Stamp: the tree, the definitions and values of each period,
+// people, network, plans, accounts — and the audit log's head, which every
+// audited write of any feature moves in its own transaction) and the day are
+// unchanged. The shell (layout.html: the account, the flash message, the
+// language switch) is rendered for each request, so nothing that belongs to
+// one request is kept.
+//
+// Kept per user, never shared between users: two users of one scope may
+// still differ in role or assignments, and one user's page can never reach
+// another. A write, by this server or another, moves a generation and the
+// next request of every page misses; an entry whose stamp is old is replaced
+// by its fresh rendering.
+//
+// Bounds: at most pageCacheEntries pages (2,000) and pageCacheBytes (64 MB)
+// of kept HTML in all (each entry's content and whole page); an entry larger
+// than pageCacheMaxEntry (1 MB) is not kept (no page sends more than 200 KB:
+// internal/app/pages_test.go). The least recently used entries leave first.
+const (
+	pageCacheEntries  = 2000
+	pageCacheBytes    = 64 << 20
+	pageCacheMaxEntry = 1 << 20
+	// auditGeneration follows the audit log's head: every audited write
+	// (every write of every feature) moves it in its transaction.
+	auditGeneration = "audit"
+)
+
+type pageKey struct {
+	user    int64
+	role    string
+	scope   int64
+	lang    string
+	uri     string
+	partial bool
+}
+
+type pageEntry struct {
+	key   pageKey
+	stamp string
+	today day.Day
+	page  Page          // the shell's data, as the handler made it (without the request's own bits)
+	html  template.HTML // the rendered "content"
+	// full is the whole page as sent when the request has no flash message
+	// (the only part of the shell that is not the user's, the address's or
+	// the data's): made at the first such request, then sent as it is.
+	full []byte
+}
+
+func (e *pageEntry) size() int { return len(e.html) + len(e.full) }
+
+type pageCache struct {
+	mu    sync.Mutex
+	ll    *list.List // front: most recently used; values *pageEntry
+	index map[pageKey]*list.Element
+	bytes int
+	// hits and misses count, for tests and profiles.
+	hits, misses int64
+}
+
+func newPageCache() *pageCache {
+	return &pageCache{ll: list.New(), index: map[pageKey]*list.Element{}}
+}
+
+func (c *pageCache) get(k pageKey, stamp string, today day.Day) *pageEntry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.index[k]
+	if !ok {
+		c.misses++
+		return nil
+	}
+	e := el.Value.(*pageEntry)
+	if e.stamp != stamp || !e.today.Equal(today) {
+		c.remove(el)
+		c.misses++
+		return nil
+	}
+	c.ll.MoveToFront(el)
+	c.hits++
+	return e
+}
+
+func (c *pageCache) put(e *pageEntry) {
+	if e.size() > pageCacheMaxEntry {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.index[e.key]; ok {
+		c.remove(el)
+	}
+	c.index[e.key] = c.ll.PushFront(e)
+	c.bytes += e.size()
+	for c.ll.Len() > pageCacheEntries || c.bytes > pageCacheBytes {
+		c.remove(c.ll.Back())
+	}
+}
+
+func (c *pageCache) remove(el *list.Element) {
+	e := c.ll.Remove(el).(*pageEntry)
+	delete(c.index, e.key)
+	c.bytes -= e.size()
+}
+
+// setFull keeps an entry's whole page, if the entry is still kept.
+func (c *pageCache) setFull(e *pageEntry, full []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.index[e.key]
+	if !ok || el.Value.(*pageEntry) != e || e.full != nil {
+		return
+	}
+	e.full = full
+	c.bytes += len(full)
+	for c.ll.Len() > pageCacheEntries || c.bytes > pageCacheBytes {
+		c.remove(c.ll.Back())
+	}
+}
+
+// fullOf is an entry's whole page, nil until made.
+func (c *pageCache) fullOf(e *pageEntry) []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return e.full
+}
+
+// Stats are the page cache's counts: entries, bytes of content, hits and misses.
+func (s *Server) PageCacheStats() (entries, bytes int, hits, misses int64) {
+	c := s.cache
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.ll.Len(), c.bytes, c.hits, c.misses
+}
+
+type captureKey struct{}
+
+// capture receives the page that render made for a cached handler.
+type capture struct {
+	page *Page
+	html template.HTML
+	full []byte // the whole page, when it had no flash message
+	ok   bool
+}
+
+// pager is any page's data: a struct embedding Page.
+type pager interface{ base() *Page }
+
+func (p *Page) base() *Page { return p }
+
+// cached serves h's page from the page cache while nothing it can show has
+// changed (see above). Only a page whose content depends on nothing but the
+// user, the address, the language, the day and data guarded by generations
+// may be wrapped: no per-row forms with the request's values, no random
+// parts.
+func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		u := httpx.User(r)
+		if r.Method != http.MethodGet || u == nil || s.DB == nil {
+			h(w, r)
+			return
+		}
+		stamp, err := s.DB.Stamp(r.Context())
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		p := s.page(r, "")
+		k := pageKey{user: u.ID, role: string(u.Role), scope: u.ScopeUnitID, lang: p.L.Lang,
+			uri: r.URL.Path + "?" + r.URL.Query().Encode(), partial: p.Partial}
+		if e := s.cache.get(k, stamp, p.Today); e != nil {
+			if p.Flash == "" {
+				if full := s.cache.fullOf(e); full != nil {
+					s.write(w, r, http.StatusOK, full)
+					return
+				}
+			}
+			cp := e.page
+			cp.L, cp.User, cp.Actor, cp.Flash = p.L, p.User, p.Actor, p.Flash
+			if out := s.shell(&cp, e.html); out != nil {
+				if p.Flash == "" {
+					s.cache.setFull(e, out)
+				}
+				s.write(w, r, http.StatusOK, out)
+				return
+			}
+		}
+		c := &capture{}
+		h(w, r.WithContext(context.WithValue(r.Context(), captureKey{}, c)))
+		if c.ok {
+			var full []byte
+			if c.page.Flash == "" {
+				full = c.full
+			}
+			c.page.User, c.page.Actor, c.page.Flash = nil, nil, ""
+			s.cache.put(&pageEntry{key: k, stamp: stamp, today: p.Today, page: *c.page, html: c.html, full: full})
+		}
+	}
+}
+
+// cachedPage is the shell's data around a kept content.
+type cachedPage struct {
+	*Page
+	Content template.HTML
+}
+
+// shell renders the layout around a rendered content (or the content alone
+// for htmx).
+func (s *Server) shell(p *Page, content template.HTML) []byte {
+	if p.Partial {
+		return []byte(content)
+	}
+	var buf bytes.Buffer
+	if err := s.shellT.ExecuteTemplate(&buf, "layout.html", cachedPage{Page: p, Content: content}); err != nil {
+		s.Log.Error("render", "template", "shell", "err", err)
+		return nil
+	}
+	return buf.Bytes()
+}
+
+// renderCaptured renders a page of a cached handler: its content once,
+// kept in c, and the shell around it.
+func (s *Server) renderCaptured(c *capture, t *template.Template, data any) ([]byte, error) {
+	pg, ok := data.(pager)
+	if !ok {
+		var buf bytes.Buffer
+		err := t.ExecuteTemplate(&buf, "layout.html", data)
+		return buf.Bytes(), err
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "content", data); err != nil {
+		return nil, err
+	}
+	p := *pg.base()
+	c.page, c.html, c.ok = &p, template.HTML(buf.String()), true
+	out := s.shell(&p, c.html)
+	if out == nil {
+		c.ok = false
+		return nil, errShell
+	}
+	c.full = out
+	return out, nil
+}
+
+type shellError struct{}
+
+func (shellError) Error() string { return "the shell around a kept page failed" }
+
+var errShell error = shellError{}

@@ -1,0 +1,70 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"strings"
+	"testing"
+
+	"github.com/mangluoi/mangluoi/internal/day"
+)
+
+// TestPageCacheBounds: the cache keeps at most pageCacheEntries entries and
+// pageCacheBytes bytes, drops the least recently used first, refuses an
+// entry over pageCacheMaxEntry, and forgets an entry read with another
+// stamp or on another day.
+func TestPageCacheBounds(t *testing.T) {
+	today := day.Of(2026, 11, 22)
+	key := func(i int) pageKey { return pageKey{user: int64(i), uri: "/people?"} }
+	entry := func(i, size int) *pageEntry {
+		return &pageEntry{key: key(i), stamp: "a=1", today: today, html: template.HTML(strings.Repeat("x", size))}
+	}
+	c := newPageCache()
+	for i := range pageCacheEntries + 10 {
+		c.put(entry(i, 10))
+		if i == pageCacheEntries-1 { // full: the first entry is used again
+			if c.get(key(0), "a=1", today) == nil {
+				t.Fatal("a fresh entry is not found")
+			}
+		}
+	}
+	if n := c.ll.Len(); n != pageCacheEntries {
+		t.Fatalf("%d entries kept, want the bound %d", n, pageCacheEntries)
+	}
+	if c.get(key(0), "a=1", today) == nil {
+		t.Error("an entry used again was dropped before older ones")
+	}
+	if c.get(key(1), "a=1", today) != nil {
+		t.Error("the least recently used entry is still kept")
+	}
+	c = newPageCache()
+	big := pageCacheMaxEntry / 2
+	for i := range pageCacheBytes/big + 5 {
+		c.put(entry(i, big))
+	}
+	if c.bytes > pageCacheBytes || c.bytes != c.ll.Len()*big {
+		t.Fatalf("%d bytes kept in %d entries, bound %d", c.bytes, c.ll.Len(), pageCacheBytes)
+	}
+	c.put(entry(-1, pageCacheMaxEntry+1))
+	if c.get(key(-1), "a=1", today) != nil {
+		t.Error("an entry over the bound of one was kept")
+	}
+	last := pageCacheBytes/big + 4
+	if c.get(key(last), "a=2", today) != nil {
+		t.Error("an entry was served for another stamp")
+	}
+	if c.get(key(last), "a=1", today) != nil {
+		t.Error("an entry met with another stamp is still kept")
+	}
+	c.put(entry(last, 10))
+	if c.get(key(last), "a=1", today.AddDays(1)) != nil {
+		t.Error("an entry was served on another day")
+	}
+	full := []byte(fmt.Sprint("page"))
+	e := entry(7, 10)
+	c.put(e)
+	c.setFull(e, full)
+	if got := c.fullOf(e); string(got) != "page" {
+		t.Errorf("the whole page is %q", got)
+	}
+}
