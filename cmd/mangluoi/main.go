@@ -28,10 +28,10 @@ import (
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/db"
 	"github.com/mangluoi/mangluoi/internal/demo"
-	"github.com/mangluoi/mangluoi/internal/locale"
 	"github.com/mangluoi/mangluoi/internal/gen"
 	"github.com/mangluoi/mangluoi/internal/httpx"
 	"github.com/mangluoi/mangluoi/internal/indicator"
+	"github.com/mangluoi/mangluoi/internal/locale"
 	"github.com/mangluoi/mangluoi/internal/org"
 	"github.com/mangluoi/mangluoi/internal/plans"
 )
@@ -229,8 +229,13 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 			*units = filepath.Join("..", "shared", "data", "units")
 		}
 	}
-	m, err := app.Open(ctx, app.Config{DSN: *dsn, Addr: *addr, Log: logger(),
-		AuditKey: *dsn + ".audit-key", AuditCheckpoints: *dsn + ".audit-checkpoints"})
+	// beside a SQLite file; a PostgreSQL URL is no file name (the demo's
+	// audit log is then not anchored, as serve's without the flags)
+	var key, cps string
+	if !db.IsPostgres(*dsn) {
+		key, cps = *dsn+".audit-key", *dsn+".audit-checkpoints"
+	}
+	m, err := app.Open(ctx, app.Config{DSN: *dsn, Addr: *addr, Log: logger(), AuditKey: key, AuditCheckpoints: cps})
 	if err != nil {
 		return err
 	}
