@@ -327,12 +327,12 @@ func (s *server) unlock(ind, unit int64, period string) error {
 		return err
 	}
 	for _, f := range forms.Forms {
-		if !slices.ContainsFunc(f.Items, func(i struct {
+		if len(f.Items) > 0 && !slices.ContainsFunc(f.Items, func(i struct {
 			ID int64 `json:"id"`
 		}) bool {
 			return i.ID == ind
 		}) {
-			continue
+			continue // the list may leave the items out: then every form is tried
 		}
 		var e struct {
 			Submission *struct {
