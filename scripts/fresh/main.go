@@ -62,6 +62,7 @@ func run() error {
 	units := flag.Int("units", 20, "communes written in turn (at most 200)")
 	basis := flag.String("basis", "all", "the basis of the figure read (a draft value counts on 'all')")
 	reopen := flag.Bool("reopen", false, "return or reopen the communes' reports when they are locked (submitted or approved), so values can be saved")
+	register := flag.Bool("register", false, "write a register instead: flip the IT qualification of people holding a DX role (PUT /api/v1/people/{id}); read a measured indicator (-indicator REG_DX_STAFF_IT)")
 	limit := flag.Duration("timeout", 5*time.Second, "give up on one write after this long")
 	flag.Parse()
 	if *n < 1 || *n > 5000 || *units < 1 || *units > 200 || *limit <= 0 || *limit > time.Minute {
@@ -122,13 +123,36 @@ func run() error {
 		f.Unit.serverMS, f.Unit.children = t, f.Children
 		return f.Unit, err
 	}
-	// the communes: those under the provinces, a few of each, in turn
 	nation, err := figure(A, me.ScopeUnitID)
 	if err != nil {
 		return err
 	}
+	// write is one change through A; units are the communes (or people)
+	// written in turn
+	var write func(i int, u int64) error
+	var open []int64
+	if *register {
+		var found struct {
+			Rows []struct {
+				Person struct {
+					ID int64 `json:"id"`
+				} `json:"person"`
+			} `json:"rows"`
+		}
+		if err := A.get(fmt.Sprintf("/api/v1/people?role=any&limit=%d", *units), &found); err != nil {
+			return err
+		}
+		for _, r := range found.Rows {
+			open = append(open, r.Person.ID)
+		}
+		if len(open) == 0 {
+			return errors.New("no people with a DX role")
+		}
+		write = func(_ int, id int64) error { return A.flipIT(id) }
+	}
+	// the communes: those under the provinces, a few of each, in turn
 	var communes []int64
-	for round := 0; len(communes) < *units && round < 50; round++ {
+	for round := 0; !*register && len(communes) < *units && round < 50; round++ {
 		for _, p := range nation.children {
 			pf, err := figure(A, p.UnitID)
 			if err != nil {
@@ -140,7 +164,6 @@ func run() error {
 		}
 	}
 	// keep those A takes a value for (a locked report refuses it)
-	var open []int64
 	var refused error
 	for _, u := range communes {
 		if *reopen {
@@ -153,6 +176,9 @@ func run() error {
 		} else if refused == nil {
 			refused = err
 		}
+	}
+	if write == nil {
+		write = func(i int, u int64) error { return A.push(ind, *code, u, *period, float64(1000+i)) }
 	}
 	if len(open) == 0 {
 		return fmt.Errorf("no commune under %d takes a value of %s for %s; the first refusal: %v", me.ScopeUnitID, *code, *period, refused)
@@ -167,7 +193,7 @@ func run() error {
 			return err
 		}
 		u := open[i%len(open)]
-		if err := A.push(ind, *code, u, *period, float64(1000+i)); err != nil {
+		if err := write(i, u); err != nil {
 			return fmt.Errorf("write %d: %w", i, err)
 		}
 		done := time.Now()
@@ -305,6 +331,29 @@ func (s *server) push(ind int64, code string, unit int64, period string, v float
 	body, _ := json.Marshal(map[string]any{"values": []map[string]any{{"indicator": code, "unit_id": unit, "period": period, "value": v,
 		"comment": "Đo độ tươi số liệu giữa hai máy chủ"}}})
 	req, _ := http.NewRequest("POST", s.base+"/api/v1/values", bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+s.token)
+	req.Header.Set("Content-Type", "application/json")
+	var out map[string]any
+	_, err := s.do(req, http.StatusOK, &out)
+	return err
+}
+
+// flipIT turns a person's IT qualification over, through the API.
+func (s *server) flipIT(id int64) error {
+	var v struct {
+		Person map[string]any `json:"person"`
+	}
+	if err := s.get(fmt.Sprintf("/api/v1/people/%d", id), &v); err != nil {
+		return err
+	}
+	in := v.Person
+	for _, k := range []string{"id", "created_at", "updated_at", "contact_hidden"} {
+		delete(in, k)
+	}
+	it, _ := in["qualification_it"].(bool)
+	in["qualification_it"] = !it
+	body, _ := json.Marshal(in)
+	req, _ := http.NewRequest("PUT", fmt.Sprintf("%s/api/v1/people/%d", s.base, id), bytes.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+s.token)
 	req.Header.Set("Content-Type", "application/json")
 	var out map[string]any
