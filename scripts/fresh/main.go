@@ -183,7 +183,7 @@ func run() error {
 	if len(open) == 0 {
 		return fmt.Errorf("no commune under %d takes a value of %s for %s; the first refusal: %v", me.ScopeUnitID, *code, *period, refused)
 	}
-	fmt.Printf("A %s  B %s  indicator %s (%d) %s basis %s  %d communes  n=%d\n", *a, *b, *code, ind, *period, *basis, len(open), *n)
+	fmt.Printf("A %s  B %s  indicator %s (%d) %s basis %s  %d communes or people written in turn  n=%d\n", *a, *b, *code, ind, *period, *basis, len(open), *n)
 	fmt.Printf("load average before: %s\n", loadavg())
 	var lag, bTime, polls []float64
 	var stale int
