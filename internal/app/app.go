@@ -23,6 +23,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/files"
 	"github.com/mangluoi/mangluoi/internal/home"
 	"github.com/mangluoi/mangluoi/internal/httpx"
+	"github.com/mangluoi/mangluoi/internal/imports"
 	"github.com/mangluoi/mangluoi/internal/indicator"
 	"github.com/mangluoi/mangluoi/internal/locale"
 	"github.com/mangluoi/mangluoi/internal/network"
@@ -60,6 +61,10 @@ type Config struct {
 	// CountStatements opens the database with every statement counted
 	// (db.OpenCounting), for the tests that bound a request's round trips.
 	CountStatements bool
+	// ImportWait is how long a page's import waits for its job before
+	// answering with the job's progress page (a second if zero; a small
+	// sheet is always waited for), see web.Deps.ImportWait.
+	ImportWait time.Duration
 }
 
 // Main is a running (or ready to run) mangluoi.
@@ -79,7 +84,9 @@ type Main struct {
 	// Reports are the periodic reports, written from the other services.
 	Reports *report.Service
 	// Home is each user's first screen, read from the other services.
-	Home    *home.Service
+	Home *home.Service
+	// Imports runs the sheet imports as jobs whose progress any server shows.
+	Imports *imports.Service
 	Catalog *locale.Catalog
 	Router  *httpx.Router
 	// Web is the pages' server (built by Handler).
@@ -182,6 +189,14 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		d.Close()
 		return nil, err
 	}
+	m.Imports = imports.NewService(d, m.Org, cfg.Now, cfg.Log, func(lang, key string) string { return m.Catalog.Printer(lang).T(key) })
+	// a job that a stopped server left running wrote nothing: say so
+	if n, err := m.Imports.Recover(ctx); err != nil {
+		d.Close()
+		return nil, err
+	} else if n > 0 {
+		cfg.Log.Info("import jobs interrupted by the last stop marked failed", "jobs", n)
+	}
 	m.Plans = plans.NewService(d, m.Org, m.Audit, m.Files, cfg.Now)
 	// a unit that ends hands its open tasks to its successor in the same transaction
 	m.Org.OnEvent(m.Plans.HandOver)
@@ -208,7 +223,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 func (m *Main) Handler() (http.Handler, error) {
 	m.Router = httpx.NewRouter(m.Auth)
 	pages, err := web.New(web.Deps{DB: m.DB, Org: m.Org, Auth: m.Auth, People: m.People, Network: m.Network, Plans: m.Plans, Indicators: m.Indicators, Assess: m.Assess, Reports: m.Reports, Home: m.Home, Files: m.Files, Catalog: m.Catalog, Now: m.Now, Log: m.Log,
-		SecureCookies: m.SecureCookies, Proxies: m.Proxies})
+		Imports: m.Imports, ImportWait: m.ImportWait, SecureCookies: m.SecureCookies, Proxies: m.Proxies})
 	if err != nil {
 		return nil, err
 	}
@@ -254,6 +269,7 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}()
 	go m.Network.Warm(context.Background()) // the coverage index, read before the first request needs it
+	go m.Plans.Warm(context.Background())   // every task, which the homes and to-do lists read (issue 14, item 7)
 	if m.Anchor != nil {
 		every := m.CheckpointEvery
 		if every <= 0 {
@@ -314,6 +330,9 @@ func (m *Main) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		m.server.Shutdown(ctx)
+	}
+	if m.Imports != nil { // a running import rolls back and is marked failed
+		m.Imports.Close()
 	}
 	if m.stopAnchor != nil { // a last checkpoint, of everything served
 		m.stopAnchor()

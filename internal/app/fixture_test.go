@@ -107,7 +107,7 @@ func newTarget(t testing.TB, s *apptest.Server) *target {
 }
 
 // recordKinds are the kinds of record a target has.
-var recordKinds = []string{"unit", "sibling", "province", "root", "user", "token", "person", "role", "committee", "member", "course", "enrolment", "file", "goal", "office", "plan", "group", "taskgroup2", "task", "report", "village", "team", "teammember", "activity", "netorg"}
+var recordKinds = []string{"unit", "sibling", "province", "root", "user", "token", "person", "role", "committee", "member", "course", "enrolment", "file", "goal", "office", "plan", "group", "taskgroup2", "task", "report", "village", "team", "teammember", "activity", "netorg", "importjob"}
 
 // id is the target's record of a kind, made if need be.
 func (f *target) id(kind string) int64 {
@@ -244,7 +244,7 @@ func (f *target) make(kind string) (int64, error) {
 			return 0, err
 		}
 		return r.ID, nil
-	case "village", "team", "teammember", "activity", "netorg":
+	case "village", "team", "teammember", "activity", "netorg", "importjob":
 		return f.makeNetwork(kind)
 	case "indicator", "form", "submission", "framework", "pillar", "node", "round_fw", "round_node", "round":
 		return f.makeIndicatorRecord(kind) // indicator_fixture_test.go
@@ -294,6 +294,15 @@ func (f *target) makeNetwork(kind string) (int64, error) {
 			return 0, err
 		}
 		return o.ID, nil
+	case "importjob": // a people import of the target's focal person, through its page
+		f.id("user")
+		resp, body := send(f.t, f.s.SessionFor(f.t, f.user), "POST", "/people/import", request{files: map[string]file{"file": {"can-bo.csv", f.peopleSheet()}}})
+		if resp.StatusCode != http.StatusOK {
+			return 0, fmt.Errorf("people import: %d %.300s", resp.StatusCode, body)
+		}
+		var id int64
+		err := s.DB.QueryRowContext(ctx, `SELECT MAX(id) FROM import_jobs WHERE user_id = $1`, f.user.ID).Scan(&id)
+		return id, err
 	}
 	return 0, fmt.Errorf("no such kind of record")
 }
@@ -359,6 +368,7 @@ var paramTargets = map[string]string{
 	"tasks/{id}":             "task",
 	"groups/{id}":            "group",
 	"reports/{id}":           "report",
+	"imports/{id}":           "importjob",
 }
 
 var paramPattern = regexp.MustCompile(`([a-z-]+)/\{([a-zA-Z_]+)(\.\.\.)?\}`)

@@ -12,6 +12,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/locale"
 	"github.com/mangluoi/mangluoi/internal/org"
+	jobprogress "github.com/mangluoi/mangluoi/internal/progress"
 	"github.com/mangluoi/mangluoi/internal/sheet"
 )
 
@@ -76,7 +77,11 @@ func (s *Service) Push(ctx context.Context, actor *auth.Actor, in PushInput, lan
 	groups := map[gkey]*group{}
 	var order []gkey
 	var bad []*errs.Error
+	// checking is told as half done when every value has been read, and
+	// done when every group of values has been prepared
+	checked := jobprogress.Begin(ctx, jobprogress.Checking, len(in.Values))
 	for i, r := range in.Values {
+		checked.Step(i / 2)
 		row := r.Row
 		if row == 0 {
 			row = i + 1
@@ -138,7 +143,10 @@ func (s *Service) Push(ctx context.Context, actor *auth.Actor, in PushInput, lan
 		g.values = append(g.values, ValueInput{Code: ind.Code, Raw: r.Value, Comment: r.Comment, Row: row})
 	}
 	var preps []*prepared
+	n := len(in.Values)
 	for _, k := range order {
+		checked.Step(n / 2)
+		n += len(groups[k].values)
 		pr, errs := s.prepare(ctx, actor, t, *groups[k], lang)
 		bad = append(bad, errs...)
 		if pr != nil {
@@ -155,7 +163,10 @@ func (s *Service) Push(ctx context.Context, actor *auth.Actor, in PushInput, lan
 	w := newWritten()
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		var all []audit.Entry
+		written, n := jobprogress.Begin(ctx, jobprogress.Writing, len(in.Values)), 0
 		for _, pr := range preps {
+			written.Step(n)
+			n += len(pr.values)
 			entries, sub, err := s.write(ctx, tx, actor, pr, source, w)
 			if err != nil {
 				return err
@@ -211,6 +222,7 @@ func (s *Service) Import(ctx context.Context, actor *auth.Actor, r io.Reader, na
 	if !actor.Can(auth.PermEnterData) { // before a byte of the file is read
 		return nil, errs.ForbiddenErr()
 	}
+	jobprogress.Begin(ctx, jobprogress.Reading, 0)
 	tab, err := sheet.Read(r, name)
 	if err != nil {
 		return nil, errs.Invalidf("indicator.err.bad_file", "Reason", err).At(0, "file")

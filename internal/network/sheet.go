@@ -16,6 +16,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/locale"
 	"github.com/mangluoi/mangluoi/internal/org"
+	"github.com/mangluoi/mangluoi/internal/progress"
 	"github.com/mangluoi/mangluoi/internal/sheet"
 )
 
@@ -332,6 +333,7 @@ func (s *Service) ImportVillages(ctx context.Context, actor *auth.Actor, r io.Re
 	if err != nil {
 		return nil, err
 	}
+	progress.Begin(ctx, progress.Reading, 0)
 	tab, cols, err := readTable(r, name, villageColumns, "name")
 	if err != nil {
 		return nil, err
@@ -351,7 +353,9 @@ func (s *Service) ImportVillages(ctx context.Context, actor *auth.Actor, r io.Re
 	w := csv.NewWriter(&buf)
 	w.Write([]string{"code", "name", "level", "parent_code", "kind"})
 	var bad []*errs.Error
+	checked := progress.Begin(ctx, progress.Checking, len(tab.Rows))
 	for i, rec := range tab.Rows {
+		checked.Step(i)
 		line := tab.RowNumber(i)
 		if blankRow(rec) {
 			w.Write([]string{"", "", "", "", ""})
@@ -453,6 +457,7 @@ func (s *Service) ImportTeams(ctx context.Context, actor *auth.Actor, r io.Reade
 	if err != nil {
 		return nil, err
 	}
+	progress.Begin(ctx, progress.Reading, 0)
 	tab, cols, err := readTable(r, name, teamColumns2, "decision_number", "decision_date")
 	if err != nil {
 		return nil, err
@@ -470,7 +475,9 @@ func (s *Service) ImportTeams(ctx context.Context, actor *auth.Actor, r io.Reade
 	var bad []*errs.Error
 	seen := map[int64]int{}
 	res := &SheetResult{}
+	checked := progress.Begin(ctx, progress.Checking, len(tab.Rows))
 	for i, rec := range tab.Rows {
+		checked.Step(i)
 		line := tab.RowNumber(i)
 		if blankRow(rec) {
 			continue
@@ -513,7 +520,9 @@ func (s *Service) ImportTeams(ctx context.Context, actor *auth.Actor, r io.Reade
 	err = s.write(ctx, actor, func(tx *sql.Tx, seq int64) ([]audit.Entry, error) {
 		var entries []audit.Entry
 		var bad []*errs.Error
-		for _, row := range rows {
+		written := progress.Begin(ctx, progress.Writing, len(rows))
+		for i, row := range rows {
+			written.Step(i)
 			var same int
 			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM net_teams WHERE unit_id = $1 AND decision_number = $2`,
 				row.in.UnitID, row.in.DecisionNumber).Scan(&same); err != nil {
@@ -559,6 +568,7 @@ func (s *Service) ImportMembers(ctx context.Context, actor *auth.Actor, r io.Rea
 	if err != nil {
 		return nil, err
 	}
+	progress.Begin(ctx, progress.Reading, 0)
 	tab, cols, err := readTable(r, name, memberColumns, "full_name")
 	if err != nil {
 		return nil, err
@@ -575,7 +585,9 @@ func (s *Service) ImportMembers(ctx context.Context, actor *auth.Actor, r io.Rea
 	var rows []memberRow
 	var bad []*errs.Error
 	res := &SheetResult{}
+	checked := progress.Begin(ctx, progress.Checking, len(tab.Rows))
 	for i, rec := range tab.Rows {
+		checked.Step(i)
 		line := tab.RowNumber(i)
 		if blankRow(rec) {
 			continue
@@ -638,7 +650,9 @@ func (s *Service) ImportMembers(ctx context.Context, actor *auth.Actor, r io.Rea
 		var entries []audit.Entry
 		var bad []*errs.Error
 		teams := map[int64]*Team{}
-		for _, row := range rows {
+		written := progress.Begin(ctx, progress.Writing, len(rows))
+		for i, row := range rows {
+			written.Step(i)
 			team := teams[row.unit.UnitID]
 			if team == nil {
 				id, err := teamOfUnit(ctx, tx, row.unit.UnitID, row.in.From)

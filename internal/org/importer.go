@@ -11,6 +11,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/locale"
+	"github.com/mangluoi/mangluoi/internal/progress"
 	"github.com/mangluoi/mangluoi/internal/sheet"
 )
 
@@ -84,6 +85,12 @@ type listRow struct {
 // ParseUnitList reads and validates a unit list, collecting every problem
 // with its row and column.
 func ParseUnitList(r io.Reader, name string) ([]*listRow, []*errs.Error, error) {
+	return parseUnitList(context.Background(), r, name)
+}
+
+// parseUnitList is ParseUnitList saying its progress on ctx.
+func parseUnitList(ctx context.Context, r io.Reader, name string) ([]*listRow, []*errs.Error, error) {
+	progress.Begin(ctx, progress.Reading, 0)
 	t, err := sheet.Read(r, name)
 	if err != nil {
 		return nil, nil, errs.Invalidf("import.err.unreadable", "Reason", err).Because(err)
@@ -97,7 +104,9 @@ func ParseUnitList(r io.Reader, name string) ([]*listRow, []*errs.Error, error) 
 	var rows []*listRow
 	var problems, notices []*errs.Error
 	seen := map[string]int{}
+	checked := progress.Begin(ctx, progress.Checking, len(t.Rows))
 	for i, rec := range t.Rows {
+		checked.Step(i)
 		line := t.RowNumber(i)
 		if blank(rec) {
 			continue
@@ -243,7 +252,7 @@ func (s *Service) ImportList(ctx context.Context, actor *auth.Actor, r io.Reader
 	if !MayEdit(actor, LevelVillage) {
 		return nil, errs.ForbiddenErr()
 	}
-	rows, problems, err := ParseUnitList(r, fileName)
+	rows, problems, err := parseUnitList(ctx, r, fileName)
 	if err != nil {
 		return nil, err
 	}
@@ -292,7 +301,9 @@ func (s *Service) applyList(snap *Snapshot, actor *auth.Actor, w *writer, ordere
 	d := w.event.Effective
 	existing := snap.codeIndex(d)
 	placed := map[*listRow]importTarget{}
-	for _, row := range ordered {
+	written := progress.Begin(w.ctx, progress.Writing, len(ordered))
+	for i, row := range ordered {
+		written.Step(i)
 		parentID, parentPath := snap.RootID, "/"+strconv.FormatInt(snap.RootID, 10)+"/"
 		switch {
 		case row.parent != nil:
@@ -483,7 +494,7 @@ func (s *Service) Restructure(ctx context.Context, actor *auth.Actor, units io.R
 	if !actor.Can(auth.PermImportLists) {
 		return nil, errs.ForbiddenErr()
 	}
-	rows, problems, err := ParseUnitList(units, unitsName)
+	rows, problems, err := parseUnitList(ctx, units, unitsName)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/locale"
 	"github.com/mangluoi/mangluoi/internal/org"
+	"github.com/mangluoi/mangluoi/internal/progress"
 	"github.com/mangluoi/mangluoi/internal/sheet"
 )
 
@@ -194,6 +195,7 @@ func (s *Service) ImportSheet(ctx context.Context, actor *auth.Actor, r io.Reade
 	if err != nil {
 		return nil, err
 	}
+	progress.Begin(ctx, progress.Reading, 0)
 	tab, err := sheet.Read(r, name)
 	if err != nil {
 		return nil, errs.Invalidf("import.err.unreadable", "Reason", err).Because(err)
@@ -215,7 +217,9 @@ func (s *Service) ImportSheet(ctx context.Context, actor *auth.Actor, r io.Reade
 	})
 	res := &SheetResult{}
 	var rows []*sheetRow
+	checked := progress.Begin(ctx, progress.Checking, len(tab.Rows))
 	for i, rec := range tab.Rows {
+		checked.Step(i)
 		if blankRow(rec) {
 			continue
 		}
@@ -237,7 +241,9 @@ func (s *Service) ImportSheet(ctx context.Context, actor *auth.Actor, r io.Reade
 			return nil, err
 		}
 		var entries []audit.Entry
-		for _, row := range rows {
+		written := progress.Begin(ctx, progress.Writing, len(rows))
+		for i, row := range rows {
+			written.Step(i)
 			e, err := s.applySheetRow(ctx, tx, row, existing, res)
 			if err != nil {
 				return nil, err

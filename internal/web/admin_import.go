@@ -1,7 +1,9 @@
 package web
 
 import (
-	"mime/multipart"
+	"bytes"
+	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -9,6 +11,8 @@ import (
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/httpx"
+	"github.com/mangluoi/mangluoi/internal/imports"
+	"github.com/mangluoi/mangluoi/internal/locale"
 	"github.com/mangluoi/mangluoi/internal/org"
 )
 
@@ -34,9 +38,9 @@ func (s *Server) importForm(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "import", http.StatusOK, ip)
 }
 
-// importRun loads a unit list, or a restructuring (list + mapping). The
-// work runs in one transaction: it shows either what was done or every
-// error, with nothing applied.
+// importRun loads a unit list, or a restructuring (list + mapping), as an
+// import job (see startImport). The work runs in one transaction: it shows
+// either what was done or every error, with nothing applied.
 func (s *Server) importRun(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "")
 	ip := &importPage{Page: p, Form: map[string]string{}}
@@ -45,65 +49,78 @@ func (s *Server) importRun(w http.ResponseWriter, r *http.Request) {
 	for _, k := range []string{"effective_date", "legal_basis", "note", "mode"} {
 		ip.Form[k] = r.PostFormValue(k)
 	}
-	err := s.runImport(r, ip)
-	status := http.StatusOK
+	job, err := s.unitsImport(r, ip)
 	if err != nil {
 		if k := errs.KindOf(err); k == errs.Internal || k == errs.Forbidden {
 			s.fail(w, r, err)
 			return
 		}
-		ip.Errors = p.L.Errs(err)
-		if e, ok := errs.As(err); ok && len(e.Details) > 0 {
-			ip.Errors = append([]string{p.L.Err(err)}, ip.Errors...)
-		}
-		status = http.StatusUnprocessableEntity
+		ip.Errors = unitImportErrors(p.L, err)
+		s.render(w, r, "import", http.StatusUnprocessableEntity, ip)
+		return
 	}
-	s.render(w, r, "import", status, ip)
+	s.startImport(w, r, job)
 }
 
-func (s *Server) runImport(r *http.Request, ip *importPage) error {
+// unitImportErrors lists a unit import's problems: the summary, then each.
+func unitImportErrors(l *locale.Printer, err error) []string {
+	list := l.Errs(err)
+	if e, ok := errs.As(err); ok && len(e.Details) > 0 {
+		list = append([]string{l.Err(err)}, list...)
+	}
+	return list
+}
+
+// unitsImport reads the form and its files and makes the job.
+func (s *Server) unitsImport(r *http.Request, ip *importPage) (importJob, error) {
 	eff, err := day.Parse(strings.TrimSpace(r.PostFormValue("effective_date")))
 	if err != nil {
-		return errs.Invalidf("err.bad_date", "Value", r.PostFormValue("effective_date")).At(0, "effective_date")
+		return importJob{}, errs.Invalidf("err.bad_date", "Value", r.PostFormValue("effective_date")).At(0, "effective_date")
 	}
 	c := org.Change{Effective: eff, LegalBasis: r.PostFormValue("legal_basis"), Note: r.PostFormValue("note")}
-	units, unitsName, err := formFile(r, "units")
+	units, unitsName, err := httpx.FileBytes(r, "units", MaxUpload)
 	if err != nil {
-		return err
+		return importJob{}, err
 	}
-	defer units.Close()
-	var res *org.ImportResult
+	var mapping []byte
+	var mappingName string
 	if ip.Mode == "restructure" {
-		mapping, mappingName, err := formFile(r, "mapping")
-		if err != nil {
-			return err
-		}
-		defer mapping.Close()
-		res, err = s.Org.Restructure(r.Context(), httpx.Actor(r), units, unitsName, mapping, mappingName, c)
-		if err != nil {
-			return err
-		}
-	} else {
-		res, err = s.Org.ImportList(r.Context(), httpx.Actor(r), units, unitsName, c)
-		if err != nil {
-			return err
+		if mapping, mappingName, err = httpx.FileBytes(r, "mapping", MaxUpload); err != nil {
+			return importJob{}, err
 		}
 	}
-	ip.Result = res
-	for _, n := range res.Notices {
-		ip.Notices = append(ip.Notices, ip.L.Err(n))
-	}
-	return nil
+	actor := ip.Actor
+	return importJob{kind: "units", unit: actor.ScopeUnitID, file: unitsName, size: len(units) + len(mapping), form: ip.Form,
+		work: func(ctx context.Context) (any, []*errs.Error, error) {
+			var res *org.ImportResult
+			if ip.Mode == "restructure" {
+				res, err = s.Org.Restructure(ctx, actor, bytes.NewReader(units), unitsName, bytes.NewReader(mapping), mappingName, c)
+			} else {
+				res, err = s.Org.ImportList(ctx, actor, bytes.NewReader(units), unitsName, c)
+			}
+			if err != nil {
+				return nil, nil, err
+			}
+			return res, res.Notices, nil
+		},
+		errors: unitImportErrors}, nil
 }
 
-func formFile(r *http.Request, field string) (multipart.File, string, error) {
-	f, h, err := r.FormFile(field)
-	if err != nil {
-		return nil, "", errs.Invalidf("import.err.no_file").At(0, field)
+func (s *Server) unitsJobShow(w http.ResponseWriter, r *http.Request, j *imports.Job, res *jobResult, status int) {
+	p := s.page(r, "")
+	ip := &importPage{Page: p, Form: map[string]string{}}
+	ip.Title, ip.Nav = p.L.T("import.title"), "import"
+	for k, v := range res.Form {
+		ip.Form[k] = v
 	}
-	if h.Size > MaxUpload {
-		f.Close()
-		return nil, "", errs.Invalidf("import.err.too_large", "MB", MaxUpload>>20).At(0, field)
+	ip.Mode = ip.Form["mode"]
+	if j.Status == imports.Done {
+		if err := json.Unmarshal(res.Data, &ip.Result); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		ip.Notices = res.Notes[p.L.Lang]
 	}
-	return f, h.Filename, nil
+	ip.Errors = j.Errors[p.L.Lang]
+	s.render(w, r, "import", status, ip)
 }

@@ -2,6 +2,8 @@ package web
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -9,7 +11,9 @@ import (
 
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/httpx"
+	"github.com/mangluoi/mangluoi/internal/imports"
 	"github.com/mangluoi/mangluoi/internal/indicator"
+	"github.com/mangluoi/mangluoi/internal/locale"
 	"github.com/mangluoi/mangluoi/internal/sheet"
 )
 
@@ -355,6 +359,8 @@ func (s *Server) formTemplate(w http.ResponseWriter, r *http.Request) {
 type importValuesPage struct {
 	indPage
 	Forms []*indicator.Form
+	// Imported is what an import that ended wrote.
+	Imported *indicator.PushResult
 }
 
 func (s *Server) valuesImportForm(w http.ResponseWriter, r *http.Request) {
@@ -368,22 +374,41 @@ func (s *Server) valuesImportForm(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "values_import", http.StatusOK, ip)
 }
 
-// valuesImport reads values from a CSV or XLSX file: all or nothing.
+// valuesImport reads values from a CSV or XLSX file: all or nothing, as an
+// import job (see startImport).
 func (s *Server) valuesImport(w http.ResponseWriter, r *http.Request) {
-	s.act(w, r, func() (string, string, error) {
-		file, hdr, err := r.FormFile("file")
-		if err != nil {
-			return "", "", errs.Invalidf("indicator.err.no_file").At(0, "file")
-		}
-		defer file.Close()
-		if _, err := s.Indicators.Import(r.Context(), httpx.Actor(r), file, hdr.Filename, r.FormValue("submit") != "", s.printer(r).Lang); err != nil {
-			return "", "", err
-		}
-		return "/forms", "forms.imported", nil
-	}, func(errors []string, form map[string]string) {
+	actor := httpx.Actor(r)
+	data, name, err := httpx.FileBytes(r, "file", MaxUpload)
+	if err != nil {
 		ip := &importValuesPage{indPage: s.indPage(r, "forms")}
-		ip.Title, ip.Errors = ip.L.T("forms.import"), errors
+		ip.Title, ip.Errors = ip.L.T("forms.import"), ip.L.Errs(err)
 		ip.Forms, _ = s.Indicators.Forms(r.Context(), ip.Actor)
 		s.render(w, r, "values_import", http.StatusUnprocessableEntity, ip)
-	})
+		return
+	}
+	submit, lang := r.FormValue("submit") != "", s.printer(r).Lang
+	s.startImport(w, r, importJob{kind: "values", unit: actor.ScopeUnitID, file: name, size: len(data),
+		work: func(ctx context.Context) (any, []*errs.Error, error) {
+			res, err := s.Indicators.Import(ctx, actor, bytes.NewReader(data), name, submit, lang)
+			return res, nil, err
+		},
+		errors: func(l *locale.Printer, err error) []string { return l.Errs(err) }})
+}
+
+func (s *Server) valuesJobShow(w http.ResponseWriter, r *http.Request, j *imports.Job, res *jobResult, status int) {
+	ip := &importValuesPage{indPage: s.indPage(r, "forms")}
+	ip.Title = ip.L.T("forms.import")
+	ip.Errors = j.Errors[ip.L.Lang]
+	if j.Status == imports.Done {
+		if err := json.Unmarshal(res.Data, &ip.Imported); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	var err error
+	if ip.Forms, err = s.Indicators.Forms(r.Context(), ip.Actor); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "values_import", status, ip)
 }

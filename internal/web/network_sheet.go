@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"strconv"
@@ -11,6 +12,8 @@ import (
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/httpx"
+	"github.com/mangluoi/mangluoi/internal/imports"
+	"github.com/mangluoi/mangluoi/internal/locale"
 	"github.com/mangluoi/mangluoi/internal/network"
 	"github.com/mangluoi/mangluoi/internal/org"
 	"github.com/mangluoi/mangluoi/internal/sheet"
@@ -47,10 +50,10 @@ func (s *Server) networkImportForm(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "network_import", http.StatusOK, s.netImportData(r))
 }
 
-// netImport runs one of the three imports: the file is read, checked and
-// written in one transaction, and the page shows what was done or every
-// problem, with nothing written.
-func (s *Server) netImport(w http.ResponseWriter, r *http.Request, which string, run func(ip *netImportPage, data []byte, name string) error) {
+// netImport runs one of the three imports as an import job (see
+// startImport): the file is read, checked and written in one transaction,
+// and the page shows what was done or every problem, with nothing written.
+func (s *Server) netImport(w http.ResponseWriter, r *http.Request, which string, check func() error, run func(ctx context.Context, ip *netImportPage, data []byte, name string) (any, []*errs.Error, error)) {
 	ip := s.netImportData(r)
 	ip.Which = which
 	for _, k := range []string{"effective_date", "legal_basis", "commune_id"} {
@@ -61,61 +64,100 @@ func (s *Server) netImport(w http.ResponseWriter, r *http.Request, which string,
 	if id, err := strconv.ParseInt(ip.Form["commune_id"], 10, 64); err == nil {
 		ip.Commune = s.visibleUnitName(r, id)
 	}
-	err := func() error {
-		data, name, err := httpx.FileBytes(r, "file", MaxUpload)
-		if err != nil {
-			return err
-		}
-		return run(ip, data, name)
-	}()
-	status := http.StatusOK
+	data, name, err := httpx.FileBytes(r, "file", MaxUpload)
+	if err == nil && check != nil {
+		err = check() // the form's own fields, checked before the job
+	}
 	if err != nil {
 		if k := errs.KindOf(err); k == errs.Internal || k == errs.Forbidden {
 			s.fail(w, r, err)
 			return
 		}
 		ip.Errors = ip.L.Errs(err)
-		status = http.StatusUnprocessableEntity
+		s.render(w, r, "network_import", http.StatusUnprocessableEntity, ip)
+		return
+	}
+	form := map[string]string{}
+	for k, v := range ip.Form {
+		form[k] = v
+	}
+	if !ip.IsToday() {
+		form["d"] = ip.AsOf.String()
+	}
+	unit := ip.Actor.ScopeUnitID
+	if id, err := strconv.ParseInt(ip.Form["commune_id"], 10, 64); err == nil && which == "villages" && id > 0 {
+		if tree, err := s.Org.For(r.Context(), ip.Actor); err == nil && tree.InScope(id) {
+			unit = id // else the import refuses it, as the job of the actor's scope
+		}
+	}
+	s.startImport(w, r, importJob{kind: which, unit: unit, file: name, size: len(data), form: form,
+		work:   func(ctx context.Context) (any, []*errs.Error, error) { return run(ctx, ip, data, name) },
+		errors: func(l *locale.Printer, err error) []string { return l.Errs(err) }})
+}
+
+// netJobData is what a network import's job keeps for its page.
+type netJobData struct {
+	Villages *org.ImportResult    `json:"villages,omitempty"`
+	Result   *network.SheetResult `json:"result,omitempty"`
+}
+
+func (s *Server) networkJobShow(w http.ResponseWriter, r *http.Request, j *imports.Job, res *jobResult, status int) {
+	ip := s.netImportData(r)
+	res.asOf(&ip.Page)
+	ip.Which = j.Kind
+	for k, v := range res.Form {
+		if k != "d" {
+			ip.Form[k] = v
+		}
+	}
+	if id, err := strconv.ParseInt(ip.Form["commune_id"], 10, 64); err == nil {
+		ip.Commune = s.visibleUnitName(r, id)
+	}
+	var d netJobData
+	if err := json.Unmarshal(res.Data, &d); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ip.Villages, ip.Result = d.Villages, d.Result
+	ip.Notices = res.Notes[ip.L.Lang]
+	ip.Errors = j.Errors[ip.L.Lang]
+	if j.Status != imports.Done {
+		ip.Villages = nil // a failed village import shows its problems alone, as ever
 	}
 	s.render(w, r, "network_import", status, ip)
 }
 
 func (s *Server) networkImportVillages(w http.ResponseWriter, r *http.Request) {
-	s.netImport(w, r, "villages", func(ip *netImportPage, data []byte, name string) error {
-		d, err := formDate(r, "effective_date", true)
-		if err != nil {
+	var d day.Day
+	var commune int64
+	check := func() (err error) {
+		if d, err = formDate(r, "effective_date", true); err != nil {
 			return err
 		}
-		commune, err := formInt64(r, "commune_id")
-		if err != nil {
-			return err
-		}
-		res, err := s.Network.ImportVillages(r.Context(), ip.Actor, bytes.NewReader(data), name,
+		commune, err = formInt64(r, "commune_id")
+		return err
+	}
+	s.netImport(w, r, "villages", check, func(ctx context.Context, ip *netImportPage, data []byte, name string) (any, []*errs.Error, error) {
+		res, err := s.Network.ImportVillages(ctx, ip.Actor, bytes.NewReader(data), name,
 			network.VillageImport{CommuneID: commune, Effective: d, LegalBasis: r.PostFormValue("legal_basis")})
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
-		ip.Villages = res
-		for _, n := range res.Notices {
-			ip.Notices = append(ip.Notices, ip.L.Err(n))
-		}
-		return nil
+		return netJobData{Villages: res}, res.Notices, nil
 	})
 }
 
 func (s *Server) networkImportTeams(w http.ResponseWriter, r *http.Request) {
-	s.netImport(w, r, "teams", func(ip *netImportPage, data []byte, name string) error {
-		res, err := s.Network.ImportTeams(r.Context(), ip.Actor, bytes.NewReader(data), name, ip.AsOf)
-		ip.Result = res
-		return err
+	s.netImport(w, r, "teams", nil, func(ctx context.Context, ip *netImportPage, data []byte, name string) (any, []*errs.Error, error) {
+		res, err := s.Network.ImportTeams(ctx, ip.Actor, bytes.NewReader(data), name, ip.AsOf)
+		return netJobData{Result: res}, nil, err
 	})
 }
 
 func (s *Server) networkImportMembers(w http.ResponseWriter, r *http.Request) {
-	s.netImport(w, r, "members", func(ip *netImportPage, data []byte, name string) error {
-		res, err := s.Network.ImportMembers(r.Context(), ip.Actor, bytes.NewReader(data), name, ip.AsOf)
-		ip.Result = res
-		return err
+	s.netImport(w, r, "members", nil, func(ctx context.Context, ip *netImportPage, data []byte, name string) (any, []*errs.Error, error) {
+		res, err := s.Network.ImportMembers(ctx, ip.Actor, bytes.NewReader(data), name, ip.AsOf)
+		return netJobData{Result: res}, nil, err
 	})
 }
 

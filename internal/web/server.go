@@ -26,6 +26,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/files"
 	"github.com/mangluoi/mangluoi/internal/home"
 	"github.com/mangluoi/mangluoi/internal/httpx"
+	"github.com/mangluoi/mangluoi/internal/imports"
 	"github.com/mangluoi/mangluoi/internal/indicator"
 	"github.com/mangluoi/mangluoi/internal/locale"
 	"github.com/mangluoi/mangluoi/internal/network"
@@ -55,11 +56,18 @@ type Deps struct {
 	// Reports are the periodic reports.
 	Reports *report.Service
 	// Home is each user's first screen.
-	Home    *home.Service
-	Files   *files.Store
-	Catalog *locale.Catalog
-	Now     func() time.Time
-	Log     *slog.Logger
+	Home *home.Service
+	// Imports runs the sheet imports as jobs (issue 12).
+	Imports *imports.Service
+	// ImportWait is how long an import's request waits for its job before
+	// answering with the job's progress page (a small sheet's result is then
+	// the answer itself); a sheet of at most smallSheet bytes is always
+	// waited for. Zero is a second.
+	ImportWait time.Duration
+	Files      *files.Store
+	Catalog    *locale.Catalog
+	Now        func() time.Time
+	Log        *slog.Logger
 	// SecureCookies marks cookies Secure; on unless serving plain HTTP on
 	// a developer's machine.
 	SecureCookies bool
@@ -178,6 +186,9 @@ type Page struct {
 	Flash   string
 	Errors  []string
 	Partial bool // rendered for htmx, without the layout
+	// Refresh reloads the page after so many seconds when script is off
+	// (a running import's progress).
+	Refresh int
 }
 
 // IsToday reports whether the page shows the present.
@@ -449,6 +460,7 @@ func (s *Server) Register(r *httpx.Router) {
 	s.registerReports(page)
 	s.registerPublicRankings(public)
 	s.registerAccounts(page)
+	s.registerImports(page)
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
