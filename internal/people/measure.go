@@ -46,8 +46,8 @@ type countKey struct {
 }
 
 // rosterDays bounds the rosters kept: a national one (131,000 people's
-// roles, committees and training) is ≈ 9 MB of heap, so 12 days — a
-// dashboard's year — are ≈ 105 MB at most; 24 held 210 MB when every
+// roles, committees and training) is ≈ 9–11 MB of heap, so 12 days — a
+// dashboard's year — are ≈ 130 MB at most; 24 held 264 MB when every
 // period of the national dataset was asked for (BENCHMARKS.md, issue 14).
 const rosterDays = 12
 
