@@ -159,12 +159,18 @@ func (w *walk) visit(path, pattern string) string {
 	if m := w.keys.FindString(read); m != "" {
 		w.t.Errorf("%s shows the untranslated catalogue key %s: %s", path, m, around(read, m))
 	}
+	if m := internalWord.FindStringSubmatch(body); m != nil {
+		w.t.Errorf("%s has a tooltip or label that is an internal word, not a translated one: %s", path, m[0])
+	}
 	return body
 }
 
 var (
-	anyTag           = regexp.MustCompile(`<[a-zA-Z][^>]*>`)
-	tagPattern       = regexp.MustCompile(`(?s)<script.*?</script>|<style.*?</style>|<!--.*?-->|<[^>]*>`)
+	anyTag     = regexp.MustCompile(`<[a-zA-Z][^>]*>`)
+	tagPattern = regexp.MustCompile(`(?s)<script.*?</script>|<style.*?</style>|<!--.*?-->|<[^>]*>`)
+	// internalWord is a tooltip or label that is a status's stored word
+	// (title="amber") or a snake_case key instead of its translation
+	internalWord     = regexp.MustCompile(`\s(?:title|aria-label)="(?:green|amber|red|none|[a-z]+(?:_[a-z]+)+)"`)
 	readableAttrs    = regexp.MustCompile(`\s(?:title|aria-label|placeholder|alt)="([^"]*)"`)
 	inputValuePatten = regexp.MustCompile(`<input[^>]*\stype="(?:submit|button)"[^>]*\svalue="([^"]*)"`)
 )

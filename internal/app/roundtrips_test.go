@@ -86,15 +86,18 @@ func TestRoundTrips(t *testing.T) {
 }
 
 // TestHomeRoundTrips: each role's home, the caches warm and nothing
-// changed since. The leader's home reads its generations in one statement
-// and nothing else: the last round's ranking is kept under the generations
-// of everything it reads (assess.memo), compliance, coverage, the plans and
-// the indicators' progress under theirs. The coordinator's and the focal
-// person's homes still read the reports' submissions and reminders, and the
-// plans' review queue, at each request (BENCHMARKS.md, "Issue 12, third
-// pass"): they are held to what they send now, so that it only goes down.
+// changed since. The page / is kept whole by the page cache (1 statement
+// for every role); GET /api/v1/home builds the home each time, and is what
+// the limits below hold. The leader's home reads its generations in one
+// statement and nothing else: the last round's ranking is kept under the
+// generations of everything it reads (assess.memo), compliance, coverage,
+// the plans and the indicators' progress under theirs. A focal person's
+// duties read the unit's reports and reminders in two statements. The
+// coordinator's home still reads each form's completeness and the plans'
+// review queue at each request (BENCHMARKS.md, "Issue 12, third pass"): it
+// is held to what it sends now, so that it only goes down.
 func TestHomeRoundTrips(t *testing.T) {
-	most := map[string]int64{"lanhdao": 3, "gialai": 30, "pleiku": 20, "sokhcn": 16}
+	most := map[string]int64{"lanhdao": 3, "gialai": 18, "pleiku": 3, "sokhcn": 3}
 	countingServers(t, func(t *testing.T, s *apptest.Server) {
 		for _, login := range []string{"lanhdao", "gialai", "pleiku", "sokhcn"} {
 			for _, c := range []*apptest.Client{s.SessionFor(t, s.User(t, login)), s.TokenFor(t, s.User(t, login))} {

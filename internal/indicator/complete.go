@@ -414,26 +414,89 @@ func (s *Service) Duties(ctx context.Context, actor *auth.Actor) ([]Duty, error)
 			if !s.expects(t.Snapshot, f, p, unit) {
 				continue
 			}
-			sub, err := s.submission(ctx, s.db, f.ID, unit, p)
-			if err != nil {
-				return nil, err
-			}
-			du := Duty{Form: f, Unit: t.At(unit, p.End()), Period: p, Due: f.Due(p), Status: Draft, Submission: sub}
-			if sub != nil {
-				du.Status = sub.Status
-			}
-			done := du.Status == Submitted || du.Status == Approved
-			du.Overdue = !done && today.After(du.Due)
-			du.DueSoon = !done && !du.Overdue && !du.Due.After(today.AddDays(7))
-			rs, err := s.reminders(ctx, f.ID, unit, p)
-			if err != nil {
-				return nil, err
-			}
-			du.Reminders = len(rs)
+			du := Duty{Form: f, Unit: t.At(unit, p.End()), Period: p, Due: f.Due(p), Status: Draft}
 			out = append(out, du)
 		}
 	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	// the unit's reports and reminders for all of them, in two reads
+	subs, reminded, err := s.unitReports(ctx, unit, out)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		du := &out[i]
+		k := dutyKey{du.Form.ID, du.Period.Key()}
+		if sub := subs[k]; sub != nil {
+			du.Submission, du.Status = sub, sub.Status
+		}
+		done := du.Status == Submitted || du.Status == Approved
+		du.Overdue = !done && today.After(du.Due)
+		du.DueSoon = !done && !du.Overdue && !du.Due.After(today.AddDays(7))
+		du.Reminders = reminded[k]
+	}
 	return out, nil
+}
+
+type dutyKey struct {
+	form   int64
+	period string
+}
+
+// unitReports reads a unit's submissions and the number of reminders it
+// was sent for the duties' forms and periods: one statement each.
+func (s *Service) unitReports(ctx context.Context, unit int64, duties []Duty) (map[dutyKey]*Submission, map[dutyKey]int, error) {
+	want := map[dutyKey]bool{}
+	args := []any{unit}
+	var periods []string
+	seen := map[string]bool{}
+	for _, du := range duties {
+		want[dutyKey{du.Form.ID, du.Period.Key()}] = true
+		if k := du.Period.Key(); !seen[k] {
+			seen[k] = true
+			args = append(args, k)
+			periods = append(periods, fmt.Sprintf("$%d", len(args)))
+		}
+	}
+	in := strings.Join(periods, ", ")
+	subs := map[dutyKey]*Submission{}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+submissionColumns+` FROM submissions WHERE unit_id = $1 AND period IN (`+in+`)`, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	for rows.Next() {
+		sub, err := scanSubmission(rows)
+		if err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		if k := (dutyKey{sub.FormID, sub.Period.Key()}); want[k] {
+			subs[k] = sub
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	reminded := map[dutyKey]int{}
+	rows, err = s.db.QueryContext(ctx, `SELECT form_id, period, COUNT(*) FROM report_reminders WHERE unit_id = $1 AND period IN (`+in+`) GROUP BY form_id, period`, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k dutyKey
+		var n int
+		if err := rows.Scan(&k.form, &k.period, &n); err != nil {
+			return nil, nil, err
+		}
+		if want[k] {
+			reminded[k] = n
+		}
+	}
+	return subs, reminded, rows.Err()
 }
 
 // Target is what a unit should reach on an indicator in a year.

@@ -383,7 +383,11 @@ func (s *Service) Forms(ctx context.Context, actor *auth.Actor) ([]*Form, error)
 	if err != nil {
 		return nil, err
 	}
-	all, err := s.forms(ctx, s.db)
+	d, err := s.definitions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.allForms(ctx, d) // kept with the definitions' generation; shared, never changed
 	if err != nil {
 		return nil, err
 	}
