@@ -148,6 +148,27 @@ func TestClassTasks(t *testing.T) {
 			t.Errorf("report on the class task itself: %v", err)
 		}
 
+		// the measured count before pleiku's report, kept by the measurer:
+		// the report below must show in it (a count kept past a write would
+		// be stale)
+		w := indicator.Window{From: day.Of(y, 1, 1), To: today}
+		doneOf := func() map[int64]float64 {
+			t.Helper()
+			per, err := s.Plans.Measurer().Measure(ctx, "REG_TASKS_DONE", w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[int64]float64{}
+			for i, u := range per.Units {
+				got[u] = per.Vals[i]
+			}
+			return got
+		}
+		before := doneOf()
+		if again := doneOf(); again[pleikuID] != before[pleikuID] || len(again) != len(before) {
+			t.Errorf("the same count twice differs: %v then %v", before, again)
+		}
+
 		// Pleiku reports its part done; the province accepts
 		rep, err := s.Plans.SubmitReport(ctx, pleiku, part.ID, plans.ReportInput{Status: plans.Completed, Done: "Đã rà soát 212 thủ tục",
 			CompletedOn: today})
@@ -178,17 +199,9 @@ func TestClassTasks(t *testing.T) {
 		}
 
 		// the commune's part counts in its measured figures
-		w := indicator.Window{From: day.Of(y, 1, 1), To: today}
-		per, err := s.Plans.Measurer().Measure(ctx, "REG_TASKS_DONE", w)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := map[int64]float64{}
-		for i, u := range per.Units {
-			got[u] = per.Vals[i]
-		}
-		if got[pleikuID] < 1 || got[province] != 0 {
-			t.Errorf("done tasks measured: pleiku %v, province %v", got[pleikuID], got[province])
+		got := doneOf()
+		if got[pleikuID] != before[pleikuID]+1 || got[province] != 0 {
+			t.Errorf("done tasks measured: pleiku %v (before the report %v), province %v", got[pleikuID], before[pleikuID], got[province])
 		}
 
 		// the class task's deadline is its open parts'; its lead and a carry

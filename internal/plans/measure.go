@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"sync"
 
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/indicator"
@@ -20,6 +21,27 @@ var measuredCodes = []string{"REG_TASKS", "REG_TASKS_STARTED", "REG_TASKS_DONE",
 func (s *Service) Measurer() indicator.Measurer { return measurer{s} }
 
 type measurer struct{ s *Service }
+
+// measureKey is one measured count: a code on a day, as of the plans'
+// generation.
+type measureKey struct {
+	code string
+	d    day.Day
+}
+
+// maxCounts bounds the counts kept for one generation (a code and a day
+// each: the five codes over a few dozen periods); past it they are dropped
+// and counted again as asked.
+const maxCounts = 256
+
+// measured keeps the counts per unit of the current generation: a form
+// read asks each code once per period shown, and a page of reports asks
+// the same again; a change of any task (a new generation) drops them.
+type measured struct {
+	mu     sync.Mutex
+	gen    int64
+	counts map[measureKey]indicator.PerUnit
+}
 
 func (m measurer) Measures() []string { return measuredCodes }
 
@@ -42,9 +64,8 @@ func counts(code string, st TaskState) bool {
 
 // each calls fn with every task begun by d and its state on d.
 func (m measurer) each(ctx context.Context, d day.Day, fn func(r *taskRec, st TaskState)) error {
-	// the tasks held in memory as of the plans' generation (read only
-	// here), not a copy of its own: reading every task at each measured
-	// figure held a second national copy (≈ 130 MB) and cost seconds
+	// the plans' memo of every task (as of the generation), not a read of
+	// its own: a form's five counterparts read the tasks once, not five times
 	tasks, _, err := m.s.allTasks(ctx)
 	if err != nil {
 		return err
@@ -66,8 +87,24 @@ func (m measurer) each(ctx context.Context, d day.Day, fn func(r *taskRec, st Ta
 }
 
 func (m measurer) Measure(ctx context.Context, code string, w indicator.Window) (indicator.PerUnit, error) {
+	// the generation is read before the tasks: a count kept under it is
+	// then as new as it or newer, never older
+	gen, err := m.s.db.Generation(ctx, plansGeneration)
+	if err != nil {
+		return indicator.PerUnit{}, fmt.Errorf("plans measure: %w", err)
+	}
+	key := measureKey{code: code, d: w.To}
+	c := m.s.measured
+	c.mu.Lock()
+	if c.gen == gen && c.counts != nil {
+		if got, ok := c.counts[key]; ok {
+			c.mu.Unlock()
+			return got, nil
+		}
+	}
+	c.mu.Unlock()
 	out := map[int64]float64{}
-	err := m.each(ctx, w.To, func(r *taskRec, st TaskState) {
+	err = m.each(ctx, w.To, func(r *taskRec, st TaskState) {
 		if counts(code, st) {
 			out[r.LeadUnitID]++
 		}
@@ -75,7 +112,14 @@ func (m measurer) Measure(ctx context.Context, code string, w indicator.Window) 
 	if err != nil {
 		return indicator.PerUnit{}, fmt.Errorf("plans measure: %w", err)
 	}
-	return indicator.PerUnitOf(out), nil
+	got := indicator.PerUnitOf(out)
+	c.mu.Lock()
+	if c.gen != gen || c.counts == nil || len(c.counts) >= maxCounts {
+		c.gen, c.counts = gen, map[measureKey]indicator.PerUnit{}
+	}
+	c.counts[key] = got
+	c.mu.Unlock()
+	return got, nil
 }
 
 func (m measurer) Records(ctx context.Context, code string, w indicator.Window, in func(int64) bool, limit int) ([]indicator.Record, int, error) {

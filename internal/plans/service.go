@@ -25,16 +25,17 @@ type Service struct {
 	files *files.Store
 	now   func() time.Time
 
-	mail    Mailer
-	catalog *locale.Catalog
-	memo    *memo      // every task, as of the plans' generation
-	sums    *summaries // the national lists and summaries, by date and scope
+	mail     Mailer
+	catalog  *locale.Catalog
+	memo     *memo      // every task, as of the plans' generation
+	sums     *summaries // the national lists and summaries, by date and scope
+	measured *measured  // the measured counts of the current generation
 }
 
 // NewService makes the service.
 func NewService(d *db.DB, o *org.Service, log *audit.Log, f *files.Store, now func() time.Time) *Service {
 	d.Follow(plansGeneration, `SELECT generation FROM plans_state WHERE id = 1`)
-	return &Service{db: d, org: o, audit: log, files: f, now: now, memo: &memo{}, sums: &summaries{m: map[summaryKey]any{}}}
+	return &Service{db: d, org: o, audit: log, files: f, now: now, memo: &memo{}, measured: &measured{}, sums: &summaries{m: map[summaryKey]any{}}}
 }
 
 // Today is the current date in Vietnam, by the service's clock.
