@@ -31,6 +31,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/gen"
 	"github.com/mangluoi/mangluoi/internal/httpx"
 	"github.com/mangluoi/mangluoi/internal/indicator"
+	"github.com/mangluoi/mangluoi/internal/locale"
 	"github.com/mangluoi/mangluoi/internal/org"
 	"github.com/mangluoi/mangluoi/internal/plans"
 )
@@ -228,8 +229,13 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 			*units = filepath.Join("..", "shared", "data", "units")
 		}
 	}
-	m, err := app.Open(ctx, app.Config{DSN: *dsn, Addr: *addr, Log: logger(),
-		AuditKey: *dsn + ".audit-key", AuditCheckpoints: *dsn + ".audit-checkpoints"})
+	// beside a SQLite file; a PostgreSQL URL is no file name (the demo's
+	// audit log is then not anchored, as serve's without the flags)
+	var key, cps string
+	if !db.IsPostgres(*dsn) {
+		key, cps = *dsn+".audit-key", *dsn+".audit-checkpoints"
+	}
+	m, err := app.Open(ctx, app.Config{DSN: *dsn, Addr: *addr, Log: logger(), AuditKey: key, AuditCheckpoints: cps})
 	if err != nil {
 		return err
 	}
@@ -274,13 +280,22 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "\nmangluoi (bản trình diễn) đang chạy tại %s  (cơ sở dữ liệu: %s)\n\n", m.URL(), *dsn)
 	fmt.Fprintf(stdout, "Đăng nhập bằng một trong %d tài khoản sau, mật khẩu %q:\n", len(logins), demo.Password)
-	vi := m.Catalog.Printer("vi")
-	for _, l := range logins {
-		fmt.Fprintf(stdout, "  %-8s %s — %s\n", l.Login, vi.T("role."+l.Role), l.Scope)
+	for _, line := range accountLines(logins, m.Catalog.Printer("vi")) {
+		fmt.Fprintln(stdout, line)
 	}
 	fmt.Fprintln(stdout, "\nNhấn Ctrl+C để dừng.")
 	<-ctx.Done()
 	return nil
+}
+
+// accountLines are the demo's accounts as it prints them: login, role in
+// Vietnamese, scope. README.md shows the same lines (TestReadmeShowsTheDemoAccounts).
+func accountLines(logins []demo.Login, vi *locale.Printer) []string {
+	out := make([]string, len(logins))
+	for i, l := range logins {
+		out[i] = fmt.Sprintf("  %-8s %s — %s", l.Login, vi.T("role."+l.Role), l.Scope)
+	}
+	return out
 }
 
 func migrate(ctx context.Context, args []string, stdout io.Writer) error {

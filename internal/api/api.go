@@ -126,10 +126,18 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // MaxBody bounds a JSON request body.
 const MaxBody = 1 << 20
 
+// bounded is a request body that may be larger than MaxBody (a pasted
+// plan) and says its own bound.
+type bounded interface{ MaxBody() int64 }
+
 // decode reads a JSON body strictly: unknown fields, trailing data, wrong
 // types and oversize bodies are the caller's error (422), never a 500.
 func decode(w http.ResponseWriter, r *http.Request, v any) error {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	limit := int64(MaxBody)
+	if b, ok := v.(bounded); ok {
+		limit = b.MaxBody()
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {
 		return badJSON(err)
 	}

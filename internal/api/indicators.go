@@ -219,73 +219,127 @@ func (a *API) registerIndicators() {
 	basis := httpx.Param{Name: "basis", Type: "string", Description: "approved (default: what a leader looks at counts only what was checked), submitted, or all entered"}
 	d := httpx.Param{Name: "d", Type: "string", Format: "date", Description: "the date whose units restated figures are carried into (today if absent)"}
 	period := httpx.Param{Name: "period", Type: "string", Description: "2026-10, 2026-Q3, 2026-H1 or 2026 (default: the last period that ended)"}
-	a.handle("GET", "/indicators", &httpx.Doc{Summary: "The indicators you may see (the national catalogue, your province's)", Tag: "indicators",
-		Query: []httpx.Param{{Name: "all", Type: "boolean", Description: "include indicators no longer used"}}, Response: IndicatorList{}}, a.listIndicators)
-	a.handle("POST", "/indicators", &httpx.Doc{Summary: "Define an indicator (a formula's parts must exist; cycles are refused)", Tag: "indicators",
-		Request: indicator.Input{}, Response: indicator.Indicator{}, Status: 201}, a.defineIndicator)
-	a.handle("GET", "/indicators/{id}", &httpx.Doc{Summary: "An indicator's definition", Tag: "indicators", Response: indicator.Indicator{}}, a.getIndicator)
-	a.handle("GET", "/indicators/{id}/figures", &httpx.Doc{Summary: "An indicator for a unit and period, and for each unit directly under it, computed now",
-		Tag: "indicators", Query: []httpx.Param{unit, period, mode, basis, d}, Response: Figures{}}, a.indicatorFigures)
-	a.handle("GET", "/indicators/{id}/provenance", &httpx.Doc{Summary: "How a figure was made: a unit's own reported value (who entered it, when, evidence, who approved it, its history), the units below with their figures and the expected units it does not count (paged), a formula's parts, a longer period's periods",
-		Tag: "indicators", Query: []httpx.Param{unit, period, mode, basis, d, {Name: "page", Type: "integer", Description: "page of the missing units (50 a page, from 1)"}},
-		Response: indicator.Provenance{}}, a.indicatorProvenance)
-	a.handle("GET", "/reconciliation", &httpx.Doc{Summary: "Every unit and period of a year whose reported figure differs from its register counterpart (measured), those beyond the tolerance first",
+	route(a, "GET", "/indicators", httpx.Doc{Summary: "The indicators you may see (the national catalogue, your province's)", Tag: "indicators",
+		Query: []httpx.Param{{Name: "all", Type: "boolean", Description: "include indicators no longer used"}}},
+		func(c *Call, _ None) (IndicatorList, error) {
+			all, err := a.Indicators.List(c.Ctx, c.Actor, c.Query("all") == "true")
+			if all == nil {
+				all = []*indicator.Indicator{}
+			}
+			return IndicatorList{all}, err
+		})
+	route(a, "POST", "/indicators", httpx.Doc{Summary: "Define an indicator (a formula's parts must exist; cycles are refused)", Tag: "indicators", Status: 201},
+		func(c *Call, in indicator.Input) (*indicator.Indicator, error) {
+			if err := a.knownUnit(c.R, in.OwnerUnitID, "owner_unit_id"); err != nil {
+				return nil, err
+			}
+			return a.Indicators.Define(c.Ctx, c.Actor, in)
+		})
+	route(a, "GET", "/indicators/{id}", httpx.Doc{Summary: "An indicator's definition", Tag: "indicators"},
+		func(c *Call, _ None) (*indicator.Indicator, error) { return a.Indicators.Get(c.Ctx, c.Actor, c.ID()) })
+	route(a, "GET", "/indicators/{id}/figures", httpx.Doc{Summary: "An indicator for a unit and period, and for each unit directly under it, computed now",
+		Tag: "indicators", Query: []httpx.Param{unit, period, mode, basis, d}}, a.indicatorFigures)
+	route(a, "GET", "/indicators/{id}/provenance", httpx.Doc{Summary: "How a figure was made: a unit's own reported value (who entered it, when, evidence, who approved it, its history), the units below with their figures and the expected units it does not count (paged), a formula's parts, a longer period's periods",
+		Tag: "indicators", Query: []httpx.Param{unit, period, mode, basis, d, {Name: "page", Type: "integer", Description: "page of the missing units (50 a page, from 1)"}}},
+		func(c *Call, _ None) (*indicator.Provenance, error) {
+			_, q, err := a.indicatorQuery(c)
+			if err != nil {
+				return nil, err
+			}
+			page := 1
+			if n := c.Int64("page"); n > 0 {
+				page = int(n)
+			}
+			if err := c.Err(); err != nil {
+				return nil, err
+			}
+			return a.Indicators.Provenance(c.Ctx, c.Actor, q, page)
+		})
+	route(a, "GET", "/reconciliation", httpx.Doc{Summary: "Every unit and period of a year whose reported figure differs from its register counterpart (measured), those beyond the tolerance first",
 		Tag: "reports", Query: []httpx.Param{unit, {Name: "year", Type: "integer", Description: "the year (default: that of the last ended month)"},
-			{Name: "offset", Type: "integer", Description: "skip this many"}, {Name: "limit", Type: "integer", Description: "at most this many (default 100, at most 1000)"}},
-		Response: indicator.DiscrepancyList{}}, a.reconciliation)
-	a.handle("GET", "/indicators/{id}/series", &httpx.Doc{Summary: "An indicator for a unit over periods", Tag: "indicators",
-		Query:    []httpx.Param{unit, {Name: "from", Type: "string", Description: "first period (default: a year before to)"}, {Name: "to", Type: "string", Description: "last period (default: the last that ended)"}, mode, basis, d},
-		Response: Series{}}, a.indicatorSeries)
-	a.handle("GET", "/indicator-dashboard", &httpx.Doc{Summary: "A unit's indicators over their recent periods", Tag: "indicators",
+			{Name: "offset", Type: "integer", Description: "skip this many"}, {Name: "limit", Type: "integer", Description: "at most this many (default 100, at most 1000)"}}},
+		func(c *Call, _ None) (*indicator.DiscrepancyList, error) {
+			unit, year, offset, limit := c.Int64("unit"), c.Int64("year"), c.Int64("offset"), c.Int64("limit")
+			if err := c.Err(); err != nil {
+				return nil, err
+			}
+			if year == 0 {
+				year = int64(indicator.PeriodOf(indicator.Monthly, a.Org.Today()).Prev().Year)
+			}
+			if limit <= 0 || limit > 1000 {
+				limit = 100
+			}
+			return a.Indicators.Discrepancies(c.Ctx, c.Actor, unit, int(year), int(offset), int(limit))
+		})
+	route(a, "GET", "/indicators/{id}/series", httpx.Doc{Summary: "An indicator for a unit over periods", Tag: "indicators",
+		Query: []httpx.Param{unit, {Name: "from", Type: "string", Description: "first period (default: a year before to)"}, {Name: "to", Type: "string", Description: "last period (default: the last that ended)"}, mode, basis, d}},
+		func(c *Call, _ None) (Series, error) {
+			ind, q, err := a.indicatorQuery(c)
+			var periods []indicator.Period
+			if err == nil {
+				periods, err = periodRange(c.R, ind, a.Org.Today())
+			}
+			var pts []indicator.Point
+			if err == nil {
+				pts, err = a.Indicators.Series(c.Ctx, c.Actor, q, periods)
+			}
+			if err != nil {
+				return Series{}, err
+			}
+			if q.UnitID == 0 {
+				q.UnitID = c.Actor.ScopeUnitID
+			}
+			return seriesOf(ind, q.UnitID, q.Mode, q.Basis, pts), nil
+		})
+	route(a, "GET", "/indicator-dashboard", httpx.Doc{Summary: "A unit's indicators over their recent periods", Tag: "indicators",
 		Query: []httpx.Param{unit, {Name: "indicators", Type: "string", Description: "indicator ids, comma separated (default: the first twelve monthly ones)"},
-			{Name: "window", Type: "integer", Description: "periods per indicator (default 12)"}, mode, basis, d}, Response: DashboardJSON{}}, a.indicatorDashboard)
-	a.handle("POST", "/values", &httpx.Doc{Summary: "Push values from another system: each goes into its unit's report of the form that collects it, with every rule of the form; all or nothing",
-		Tag: "reports", Request: PushBody{}, Response: PushResultJSON{}}, a.pushValues)
+			{Name: "window", Type: "integer", Description: "periods per indicator (default 12)"}, mode, basis, d}}, a.indicatorDashboard)
+	route(a, "POST", "/values", httpx.Doc{Summary: "Push values from another system: each goes into its unit's report of the form that collects it, with every rule of the form; all or nothing",
+		Tag: "reports"}, a.pushValues)
+	// an upload: a plain handler
 	a.handle("POST", "/imports/values", &httpx.Doc{Summary: "Import values from a CSV or XLSX file (one row per unit, or per value); all or nothing", Tag: "imports",
 		Multipart: []string{"file"}, Query: []httpx.Param{{Name: "submit", Type: "boolean", Description: "submit the reports"}}, Response: PushResultJSON{}}, a.importValues)
-	a.handle("GET", "/forms", &httpx.Doc{Summary: "The report forms you may see", Tag: "reports", Response: FormList{}}, a.listForms)
-	a.handle("GET", "/forms/{id}/completeness", &httpx.Doc{Summary: "Who was expected to report a form for a period, who submitted (on time or late) and who has not",
-		Tag: "reports", Query: []httpx.Param{period, unit}, Response: CompletenessJSON{}}, a.formCompleteness)
-	a.handle("GET", "/units/{id}/forms/{form}", &httpx.Doc{Summary: "A unit's report of a form for a period", Tag: "reports", Query: []httpx.Param{period}, Response: EntryJSON{}}, a.getEntry)
-	a.handle("POST", "/units/{id}/forms/{form}", &httpx.Doc{Summary: "Save (and optionally submit) a unit's report of a form for a period; all or nothing", Tag: "reports",
-		Request: EntryBody{}, Response: SubmissionJSON{}}, a.saveEntry)
-	a.handle("POST", "/submissions/{id}/review", &httpx.Doc{Summary: "Submit a report, or approve, return or reopen it (returning and reopening need a comment)", Tag: "reports",
-		Request: ReviewBody{}, Response: SubmissionJSON{}}, a.reviewSubmission)
-	a.handle("POST", "/indicator-targets", &httpx.Doc{Summary: "Set a unit's target for an indicator and year", Tag: "indicators",
-		Request: indicator.TargetInput{}, Response: indicator.Target{}, Status: 201}, a.setTarget)
-	a.handle("GET", "/settings", &httpx.Doc{ID: "getSettings", Summary: "The settings that apply to every scope (the completeness threshold of figures)", Tag: "indicators",
-		Response: Settings{}}, a.getSettings)
-	a.handle("PUT", "/settings", &httpx.Doc{Summary: "Change the settings (administrators)", Tag: "indicators", Request: Settings{}, Response: Settings{}}, a.putSettings)
-}
-
-func (a *API) listIndicators(w http.ResponseWriter, r *http.Request) {
-	all, err := a.Indicators.List(r.Context(), httpx.Actor(r), r.URL.Query().Get("all") == "true")
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	if all == nil {
-		all = []*indicator.Indicator{}
-	}
-	writeJSON(w, http.StatusOK, IndicatorList{all})
-}
-
-func (a *API) defineIndicator(w http.ResponseWriter, r *http.Request) {
-	var in indicator.Input
-	if err := decode(w, r, &in); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	if err := a.knownUnit(r, in.OwnerUnitID, "owner_unit_id"); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	i, err := a.Indicators.Define(r.Context(), httpx.Actor(r), in)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, i)
+	route(a, "GET", "/forms", httpx.Doc{Summary: "The report forms you may see", Tag: "reports"},
+		func(c *Call, _ None) (FormList, error) {
+			fs, err := a.Indicators.Forms(c.Ctx, c.Actor)
+			if fs == nil {
+				fs = []*indicator.Form{}
+			}
+			return FormList{fs}, err
+		})
+	route(a, "GET", "/forms/{id}/completeness", httpx.Doc{Summary: "Who was expected to report a form for a period, who submitted (on time or late) and who has not",
+		Tag: "reports", Query: []httpx.Param{period, unit}}, a.formCompleteness)
+	route(a, "GET", "/units/{id}/forms/{form}", httpx.Doc{Summary: "A unit's report of a form for a period", Tag: "reports", Query: []httpx.Param{period}}, a.getEntry)
+	route(a, "POST", "/units/{id}/forms/{form}", httpx.Doc{Summary: "Save (and optionally submit) a unit's report of a form for a period; all or nothing", Tag: "reports"},
+		a.saveEntry)
+	route(a, "POST", "/submissions/{id}/review", httpx.Doc{Summary: "Submit a report, or approve, return or reopen it (returning and reopening need a comment)", Tag: "reports"},
+		func(c *Call, in ReviewBody) (SubmissionJSON, error) {
+			sub, err := a.Indicators.Act(c.Ctx, c.Actor, c.ID(), in.Action, in.Comment)
+			if err != nil {
+				return SubmissionJSON{}, err
+			}
+			return submissionJSON(sub), nil
+		})
+	route(a, "POST", "/indicator-targets", httpx.Doc{Summary: "Set a unit's target for an indicator and year", Tag: "indicators", Status: 201},
+		func(c *Call, in indicator.TargetInput) (*indicator.Target, error) {
+			if err := a.knownUnit(c.R, in.UnitID, "unit_id"); err != nil {
+				return nil, err
+			}
+			return a.Indicators.SetTarget(c.Ctx, c.Actor, in)
+		})
+	route(a, "GET", "/settings", httpx.Doc{ID: "getSettings", Summary: "The settings that apply to every scope (the completeness threshold of figures)", Tag: "indicators"},
+		a.getSettings)
+	route(a, "PUT", "/settings", httpx.Doc{Summary: "Change the settings (administrators)", Tag: "indicators"},
+		func(c *Call, in Settings) (Settings, error) {
+			err := a.Indicators.SetThreshold(c.Ctx, c.Actor, in.CompletenessThreshold)
+			if err == nil && in.ReconcileTolerance != nil {
+				err = a.Indicators.SetTolerance(c.Ctx, c.Actor, *in.ReconcileTolerance)
+			}
+			if err != nil {
+				return Settings{}, err
+			}
+			return a.getSettings(c, None{})
+		})
 }
 
 // knownUnit refuses an id that names no unit as the caller's mistake (a
@@ -302,19 +356,6 @@ func (a *API) knownUnit(r *http.Request, id int64, field string) error {
 		return errs.Invalidf("org.err.unknown_unit", "ID", id).At(0, field)
 	}
 	return nil
-}
-
-func (a *API) getIndicator(w http.ResponseWriter, r *http.Request) {
-	id, err := httpx.PathID(r, "id")
-	var i *indicator.Indicator
-	if err == nil {
-		i, err = a.Indicators.Get(r.Context(), httpx.Actor(r), id)
-	}
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, i)
 }
 
 // query reads the figures parameters of a request.
@@ -345,99 +386,41 @@ func rowOf(r indicator.Row) FigureRow {
 
 // indicatorQuery reads the indicator named by the path (in the caller's
 // reach) and the query of its figures: what every figure route starts with.
-func (a *API) indicatorQuery(r *http.Request) (*indicator.Indicator, indicator.Query, error) {
-	id, err := httpx.PathID(r, "id")
+func (a *API) indicatorQuery(c *Call) (*indicator.Indicator, indicator.Query, error) {
+	ind, err := a.Indicators.Get(c.Ctx, c.Actor, c.ID())
 	if err != nil {
 		return nil, indicator.Query{}, err
 	}
-	ind, err := a.Indicators.Get(r.Context(), httpx.Actor(r), id)
-	if err != nil {
-		return nil, indicator.Query{}, err
-	}
-	q, err := a.query(r, ind)
+	q, err := a.query(c.R, ind)
 	return ind, q, err
 }
 
-func (a *API) indicatorFigures(w http.ResponseWriter, r *http.Request) {
-	ctx, actor := r.Context(), httpx.Actor(r)
-	ind, q, err := a.indicatorQuery(r)
+func (a *API) indicatorFigures(c *Call, _ None) (*Figures, error) {
+	ind, q, err := a.indicatorQuery(c)
 	var b *indicator.Breakdown
 	if err == nil {
-		b, err = a.Indicators.Breakdown(ctx, actor, q)
+		b, err = a.Indicators.Breakdown(c.Ctx, c.Actor, q)
 	}
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return nil, err
 	}
-	out := Figures{Indicator: ind, Period: b.Period.Key(), Mode: string(b.Mode), Basis: string(b.Basis), TreeDate: b.Date, InForce: b.InForce,
+	out := &Figures{Indicator: ind, Period: b.Period.Key(), Mode: string(b.Mode), Basis: string(b.Basis), TreeDate: b.Date, InForce: b.InForce,
 		Children: []FigureRow{}, Carried: b.Carried}
 	out.Unit = FigureRow{UnitID: b.Unit.UnitID, Code: b.Unit.Code, Name: b.Unit.Name, Level: b.Unit.Level, Value: b.Total.Value, Units: b.Total.Units,
 		Completeness: completenessOf(b.Total)}
-	if out.Threshold, err = a.Indicators.Threshold(ctx); err != nil {
-		a.fail(w, r, err)
-		return
+	if out.Threshold, err = a.Indicators.Threshold(c.Ctx); err != nil {
+		return nil, err
 	}
-	for _, c := range b.Children {
-		out.Children = append(out.Children, rowOf(c))
+	for _, ch := range b.Children {
+		out.Children = append(out.Children, rowOf(ch))
 	}
 	for _, p := range b.Predecessors {
 		out.Predecessors = append(out.Predecessors, rowOf(p))
 	}
-	if pr, err := a.Indicators.Progress(ctx, actor, ind.Code, b.Unit.UnitID, b.Period.Year, q.Basis); err == nil {
+	if pr, err := a.Indicators.Progress(c.Ctx, c.Actor, ind.Code, b.Unit.UnitID, b.Period.Year, q.Basis); err == nil {
 		out.Target = &TargetProgress{Year: pr.Target.Year, Target: pr.Target.Value, Expected: pr.Expected, Actual: pr.Actual.Value, Light: string(pr.Light)}
 	}
-	writeJSON(w, http.StatusOK, out)
-}
-
-func (a *API) indicatorProvenance(w http.ResponseWriter, r *http.Request) {
-	ctx, actor := r.Context(), httpx.Actor(r)
-	_, q, err := a.indicatorQuery(r)
-	page := 1
-	if err == nil {
-		var n int64
-		if n, err = int64Param(r, "page"); n > 0 {
-			page = int(n)
-		}
-	}
-	var p *indicator.Provenance
-	if err == nil {
-		p, err = a.Indicators.Provenance(ctx, actor, q, page)
-	}
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, p)
-}
-
-func (a *API) reconciliation(w http.ResponseWriter, r *http.Request) {
-	unit, err := int64Param(r, "unit")
-	var year, offset, limit int64
-	if err == nil {
-		year, err = int64Param(r, "year")
-	}
-	if err == nil {
-		offset, err = int64Param(r, "offset")
-	}
-	if err == nil {
-		limit, err = int64Param(r, "limit")
-	}
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	if year == 0 {
-		year = int64(indicator.PeriodOf(indicator.Monthly, a.Org.Today()).Prev().Year)
-	}
-	if limit <= 0 || limit > 1000 {
-		limit = 100
-	}
-	l, err := a.Indicators.Discrepancies(r.Context(), httpx.Actor(r), unit, int(year), int(offset), int(limit))
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, l)
+	return out, nil
 }
 
 func seriesOf(ind *indicator.Indicator, unit int64, mode indicator.Mode, basis indicator.Basis, pts []indicator.Point) Series {
@@ -446,27 +429,6 @@ func seriesOf(ind *indicator.Indicator, unit int64, mode indicator.Mode, basis i
 		s.Points = append(s.Points, SeriesPoint{Period: p.Period.Key(), InForce: p.InForce, Value: p.Value, Units: p.Units, Completeness: completenessOf(p.Figure)})
 	}
 	return s
-}
-
-func (a *API) indicatorSeries(w http.ResponseWriter, r *http.Request) {
-	ctx, actor := r.Context(), httpx.Actor(r)
-	ind, q, err := a.indicatorQuery(r)
-	var periods []indicator.Period
-	if err == nil {
-		periods, err = periodRange(r, ind, a.Org.Today())
-	}
-	var pts []indicator.Point
-	if err == nil {
-		pts, err = a.Indicators.Series(ctx, actor, q, periods)
-	}
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	if q.UnitID == 0 {
-		q.UnitID = actor.ScopeUnitID
-	}
-	writeJSON(w, http.StatusOK, seriesOf(ind, q.UnitID, q.Mode, q.Basis, pts))
 }
 
 // periodRange reads ?from= and ?to=: at most five years of periods.
@@ -494,45 +456,29 @@ func periodRange(r *http.Request, ind *indicator.Indicator, today day.Day) ([]in
 	return indicator.Span(from, to, 60), nil
 }
 
-func (a *API) indicatorDashboard(w http.ResponseWriter, r *http.Request) {
-	ctx, actor := r.Context(), httpx.Actor(r)
-	q := indicator.DashboardQuery{N: 12}
-	var err error
-	if q.UnitID, err = int64Param(r, "unit"); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	if n, err := intParam(r, "window", 12); err != nil {
-		a.fail(w, r, err)
-		return
-	} else {
-		q.N = n
-	}
-	if q.AsOf, err = a.asOf(r); err != nil {
-		a.fail(w, r, err)
-		return
+func (a *API) indicatorDashboard(c *Call, _ None) (DashboardJSON, error) {
+	q := indicator.DashboardQuery{UnitID: c.Int64("unit"), N: c.Int("window", 12), AsOf: c.AsOf()}
+	if err := c.Err(); err != nil {
+		return DashboardJSON{}, err
 	}
 	q.To = q.AsOf
-	v := r.URL.Query()
-	q.Mode, q.Basis = indicator.ParseMode(v.Get("mode")), indicator.ParseBasis(v.Get("basis"))
-	for _, s := range strings.FieldsFunc(v.Get("indicators"), func(r rune) bool { return r == ',' || r == ' ' }) {
+	q.Mode, q.Basis = indicator.ParseMode(c.Query("mode")), indicator.ParseBasis(c.Query("basis"))
+	for _, s := range strings.FieldsFunc(c.Query("indicators"), func(r rune) bool { return r == ',' || r == ' ' }) {
 		id, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || id <= 0 {
-			a.fail(w, r, errs.Invalidf("err.bad_id", "Value", s).At(0, "indicators"))
-			return
+			return DashboardJSON{}, errs.Invalidf("err.bad_id", "Value", s).At(0, "indicators")
 		}
 		q.Indicators = append(q.Indicators, id)
 	}
-	d, err := a.Indicators.Dashboard(ctx, actor, q)
+	d, err := a.Indicators.Dashboard(c.Ctx, c.Actor, q)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return DashboardJSON{}, err
 	}
 	out := DashboardJSON{UnitID: d.Unit.UnitID, Mode: string(d.Mode), Basis: string(d.Basis), Rows: []Series{}}
 	for _, row := range d.Rows {
 		out.Rows = append(out.Rows, seriesOf(row.Indicator, d.Unit.UnitID, d.Mode, d.Basis, row.Points))
 	}
-	writeJSON(w, http.StatusOK, out)
+	return out, nil
 }
 
 // flex turns a value sent as a number or a text into what the forms take.
@@ -549,12 +495,7 @@ func flex(v *float64, text string) (indicator.Flex, error) {
 	return indicator.Flex(text), nil
 }
 
-func (a *API) pushValues(w http.ResponseWriter, r *http.Request) {
-	var body PushBody
-	if err := decode(w, r, &body); err != nil {
-		a.fail(w, r, err)
-		return
-	}
+func (a *API) pushValues(c *Call, body PushBody) (PushResultJSON, error) {
 	in := indicator.PushInput{Submit: body.Submit}
 	var bad []*errs.Error
 	for i, v := range body.Values {
@@ -568,15 +509,13 @@ func (a *API) pushValues(w http.ResponseWriter, r *http.Request) {
 			Value: f, Comment: v.Comment, Row: i + 1})
 	}
 	if len(bad) > 0 {
-		a.fail(w, r, errs.List("indicator.err.push", bad))
-		return
+		return PushResultJSON{}, errs.List("indicator.err.push", bad)
 	}
-	res, err := a.Indicators.Push(r.Context(), httpx.Actor(r), in, "", "api")
+	res, err := a.Indicators.Push(c.Ctx, c.Actor, in, "", "api")
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return PushResultJSON{}, err
 	}
-	writeJSON(w, http.StatusOK, pushResult(res))
+	return pushResult(res), nil
 }
 
 func pushResult(res *indicator.PushResult) PushResultJSON {
@@ -592,7 +531,6 @@ func (a *API) importValues(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	defer r.MultipartForm.RemoveAll()
 	f, err := a.importFile(w, r, "file")
 	if err != nil {
 		a.fail(w, r, err)
@@ -608,18 +546,6 @@ func (a *API) importValues(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, pushResult(res))
 }
 
-func (a *API) listForms(w http.ResponseWriter, r *http.Request) {
-	fs, err := a.Indicators.Forms(r.Context(), httpx.Actor(r))
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	if fs == nil {
-		fs = []*indicator.Form{}
-	}
-	writeJSON(w, http.StatusOK, FormList{fs})
-}
-
 // formPeriod reads ?period=, the last period of the form's type that ended
 // by default.
 func (a *API) formPeriod(r *http.Request, f *indicator.Form) (indicator.Period, error) {
@@ -629,64 +555,51 @@ func (a *API) formPeriod(r *http.Request, f *indicator.Form) (indicator.Period, 
 	return indicator.PeriodOf(f.PeriodType, a.Org.Today()).Prev(), nil
 }
 
-func (a *API) formCompleteness(w http.ResponseWriter, r *http.Request) {
-	ctx, actor := r.Context(), httpx.Actor(r)
-	id, err := httpx.PathID(r, "id")
-	var f *indicator.Form
-	if err == nil {
-		f, err = a.Indicators.GetForm(ctx, actor, id)
-	}
+func (a *API) formCompleteness(c *Call, _ None) (*CompletenessJSON, error) {
+	id := c.ID()
+	f, err := a.Indicators.GetForm(c.Ctx, c.Actor, id)
 	var p indicator.Period
 	if err == nil {
-		p, err = a.formPeriod(r, f)
+		p, err = a.formPeriod(c.R, f)
 	}
 	var unit int64
 	if err == nil {
-		unit, err = int64Param(r, "unit")
+		unit = c.Int64("unit")
+		err = c.Err()
 	}
-	var c *indicator.Completeness
+	var cm *indicator.Completeness
 	if err == nil {
-		c, err = a.Indicators.Complete(ctx, actor, id, p, unit)
+		cm, err = a.Indicators.Complete(c.Ctx, c.Actor, id, p, unit)
 	}
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return nil, err
 	}
-	out := CompletenessJSON{FormID: id, Period: p.Key(), Due: c.Due, PastDue: c.PastDue, UnitID: c.Unit.UnitID, Counts: c.Counts,
-		Groups: c.Groups, Units: c.Units}
+	out := &CompletenessJSON{FormID: id, Period: p.Key(), Due: cm.Due, PastDue: cm.PastDue, UnitID: cm.Unit.UnitID, Counts: cm.Counts,
+		Groups: cm.Groups, Units: cm.Units}
 	if out.Groups == nil {
 		out.Groups = []indicator.GroupCounts{}
 	}
 	if out.Units == nil {
 		out.Units = []indicator.UnitStatus{}
 	}
-	writeJSON(w, http.StatusOK, out)
+	return out, nil
 }
 
-func (a *API) getEntry(w http.ResponseWriter, r *http.Request) {
-	ctx, actor := r.Context(), httpx.Actor(r)
-	unit, err := httpx.PathID(r, "id")
-	var formID int64
-	if err == nil {
-		formID, err = httpx.PathID(r, "form")
-	}
-	var f *indicator.Form
-	if err == nil {
-		f, err = a.Indicators.GetForm(ctx, actor, formID)
-	}
+func (a *API) getEntry(c *Call, _ None) (*EntryJSON, error) {
+	unit, formID := c.ID(), c.PathID("form")
+	f, err := a.Indicators.GetForm(c.Ctx, c.Actor, formID)
 	var p indicator.Period
 	if err == nil {
-		p, err = a.formPeriod(r, f)
+		p, err = a.formPeriod(c.R, f)
 	}
 	var e *indicator.Entry
 	if err == nil {
-		e, err = a.Indicators.GetEntry(ctx, actor, formID, unit, p)
+		e, err = a.Indicators.GetEntry(c.Ctx, c.Actor, formID, unit, p)
 	}
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return nil, err
 	}
-	out := EntryJSON{FormID: formID, UnitID: unit, Period: p.Key(), Due: e.Due, Status: string(e.Status()), Values: map[string]indicator.Value{},
+	out := &EntryJSON{FormID: formID, UnitID: unit, Period: p.Key(), Due: e.Due, Status: string(e.Status()), Values: map[string]indicator.Value{},
 		Computed: map[string]float64{}, Writable: e.Writable, MeasuredChanges: e.MeasuredChanges}
 	if out.MeasuredChanges == nil {
 		out.MeasuredChanges = []indicator.MeasuredChange{}
@@ -694,9 +607,8 @@ func (a *API) getEntry(w http.ResponseWriter, r *http.Request) {
 	if e.Submission != nil {
 		s := submissionJSON(e.Submission)
 		out.Submission = &s
-		if out.Differences, err = a.Indicators.SubmissionDifferences(ctx, actor, e.Submission); err != nil {
-			a.fail(w, r, err)
-			return
+		if out.Differences, err = a.Indicators.SubmissionDifferences(c.Ctx, c.Actor, e.Submission); err != nil {
+			return nil, err
 		}
 	}
 	for _, it := range f.Items {
@@ -709,111 +621,43 @@ func (a *API) getEntry(w http.ResponseWriter, r *http.Request) {
 			out.Computed[it.Code] = fig.V()
 		}
 	}
-	writeJSON(w, http.StatusOK, out)
+	return out, nil
 }
 
-func (a *API) saveEntry(w http.ResponseWriter, r *http.Request) {
-	ctx, actor := r.Context(), httpx.Actor(r)
-	unit, err := httpx.PathID(r, "id")
-	var formID int64
-	if err == nil {
-		formID, err = httpx.PathID(r, "form")
-	}
-	var body EntryBody
-	if err == nil {
-		err = decode(w, r, &body)
-	}
-	var p indicator.Period
-	if err == nil {
-		p, err = indicator.ParsePeriod(body.Period)
+func (a *API) saveEntry(c *Call, body EntryBody) (SubmissionJSON, error) {
+	p, err := indicator.ParsePeriod(body.Period)
+	if err != nil {
+		return SubmissionJSON{}, err
 	}
 	in := indicator.EntryInput{Submit: body.Submit}
 	var bad []*errs.Error
-	if err == nil {
-		for i, v := range body.Values {
-			f, err := flex(v.Value, v.Text)
-			if err != nil {
-				e, _ := errs.As(err)
-				bad = append(bad, e.At(i+1, "value"))
-				continue
-			}
-			in.Values = append(in.Values, indicator.ValueInput{Code: v.Code, Raw: f, Comment: v.Comment})
+	for i, v := range body.Values {
+		f, err := flex(v.Value, v.Text)
+		if err != nil {
+			e, _ := errs.As(err)
+			bad = append(bad, e.At(i+1, "value"))
+			continue
 		}
-		if len(bad) > 0 {
-			err = errs.List("err.form", bad)
-		}
+		in.Values = append(in.Values, indicator.ValueInput{Code: v.Code, Raw: f, Comment: v.Comment})
 	}
-	var sub *indicator.Submission
-	if err == nil {
-		sub, err = a.Indicators.Save(ctx, actor, formID, unit, p, in, "", nil)
+	if len(bad) > 0 {
+		return SubmissionJSON{}, errs.List("err.form", bad)
 	}
+	sub, err := a.Indicators.Save(c.Ctx, c.Actor, c.PathID("form"), c.ID(), p, in, "", nil)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return SubmissionJSON{}, err
 	}
-	writeJSON(w, http.StatusOK, submissionJSON(sub))
+	return submissionJSON(sub), nil
 }
 
-func (a *API) reviewSubmission(w http.ResponseWriter, r *http.Request) {
-	id, err := httpx.PathID(r, "id")
-	var body ReviewBody
-	if err == nil {
-		err = decode(w, r, &body)
-	}
-	var sub *indicator.Submission
-	if err == nil {
-		sub, err = a.Indicators.Act(r.Context(), httpx.Actor(r), id, body.Action, body.Comment)
-	}
+func (a *API) getSettings(c *Call, _ None) (Settings, error) {
+	t, err := a.Indicators.Threshold(c.Ctx)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return Settings{}, err
 	}
-	writeJSON(w, http.StatusOK, submissionJSON(sub))
-}
-
-func (a *API) setTarget(w http.ResponseWriter, r *http.Request) {
-	var in indicator.TargetInput
-	err := decode(w, r, &in)
-	if err == nil {
-		err = a.knownUnit(r, in.UnitID, "unit_id")
-	}
-	var t *indicator.Target
-	if err == nil {
-		t, err = a.Indicators.SetTarget(r.Context(), httpx.Actor(r), in)
-	}
+	tol, err := a.Indicators.Tolerance(c.Ctx)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return Settings{}, err
 	}
-	writeJSON(w, http.StatusCreated, t)
-}
-
-func (a *API) getSettings(w http.ResponseWriter, r *http.Request) {
-	t, err := a.Indicators.Threshold(r.Context())
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	tol, err := a.Indicators.Tolerance(r.Context())
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, Settings{CompletenessThreshold: t, ReconcileTolerance: &tol})
-}
-
-func (a *API) putSettings(w http.ResponseWriter, r *http.Request) {
-	var in Settings
-	err := decode(w, r, &in)
-	if err == nil {
-		err = a.Indicators.SetThreshold(r.Context(), httpx.Actor(r), in.CompletenessThreshold)
-	}
-	if err == nil && in.ReconcileTolerance != nil {
-		err = a.Indicators.SetTolerance(r.Context(), httpx.Actor(r), *in.ReconcileTolerance)
-	}
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	a.getSettings(w, r)
+	return Settings{CompletenessThreshold: t, ReconcileTolerance: &tol}, nil
 }

@@ -37,122 +37,29 @@ type ImportResult struct {
 	Notices []ErrorDetail `json:"notices"`
 }
 
-// changed answers a successful change with the unit as of the change's date.
-func (a *API) changed(w http.ResponseWriter, r *http.Request, status int, id int64, d day.Day) {
-	t, err := a.Org.For(r.Context(), httpx.Actor(r))
+// changed is the unit as of a change's date, the answer to a change.
+func (a *API) changed(c *Call, id int64, d day.Day) (*UnitDetail, error) {
+	t, err := a.Org.For(c.Ctx, c.Actor)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return nil, err
 	}
-	out, err := a.detail(t, id, d)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, status, out)
+	return a.detail(t, id, d)
 }
 
-func (a *API) establish(w http.ResponseWriter, r *http.Request) {
-	var in org.EstablishInput
-	if err := decode(w, r, &in); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	id, err := a.Org.Establish(r.Context(), httpx.Actor(r), in)
+func (a *API) split(c *Call, in ChangeSplit) (UnitList, error) {
+	ids, err := a.Org.Split(c.Ctx, c.Actor, org.SplitInput{Change: in.Change, UnitID: c.ID(), Parts: in.Parts, Keep: in.Keep})
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return UnitList{}, err
 	}
-	a.changed(w, r, http.StatusCreated, id, in.Effective)
-}
-
-func (a *API) rename(w http.ResponseWriter, r *http.Request) {
-	id, err := httpx.PathID(r, "id")
-	var in ChangeRename
-	if err == nil {
-		err = decode(w, r, &in)
-	}
-	if err == nil {
-		err = a.Org.Rename(r.Context(), httpx.Actor(r), org.RenameInput{Change: in.Change, UnitID: id, Name: in.Name, Code: in.Code, Kind: in.Kind})
-	}
+	t, err := a.Org.For(c.Ctx, c.Actor)
 	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	a.changed(w, r, http.StatusOK, id, in.Effective)
-}
-
-func (a *API) move(w http.ResponseWriter, r *http.Request) {
-	id, err := httpx.PathID(r, "id")
-	var in ChangeMove
-	if err == nil {
-		err = decode(w, r, &in)
-	}
-	if err == nil {
-		err = a.Org.Move(r.Context(), httpx.Actor(r), org.MoveInput{Change: in.Change, UnitID: id, ParentID: in.ParentID})
-	}
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	a.changed(w, r, http.StatusOK, id, in.Effective)
-}
-
-func (a *API) dissolve(w http.ResponseWriter, r *http.Request) {
-	id, err := httpx.PathID(r, "id")
-	var in org.Change
-	if err == nil {
-		err = decode(w, r, &in)
-	}
-	if err == nil {
-		err = a.Org.Dissolve(r.Context(), httpx.Actor(r), org.DissolveInput{Change: in, UnitID: id})
-	}
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	// the unit as it was on its last day
-	a.changed(w, r, http.StatusOK, id, in.Effective.AddDays(-1))
-}
-
-func (a *API) split(w http.ResponseWriter, r *http.Request) {
-	id, err := httpx.PathID(r, "id")
-	var in ChangeSplit
-	if err == nil {
-		err = decode(w, r, &in)
-	}
-	var ids []int64
-	if err == nil {
-		ids, err = a.Org.Split(r.Context(), httpx.Actor(r), org.SplitInput{Change: in.Change, UnitID: id, Parts: in.Parts, Keep: in.Keep})
-	}
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	t, err := a.Org.For(r.Context(), httpx.Actor(r))
-	if err != nil {
-		a.fail(w, r, err)
-		return
+		return UnitList{}, err
 	}
 	var vs []*org.Version
 	for _, nid := range ids {
 		vs = append(vs, t.At(nid, in.Effective))
 	}
-	writeJSON(w, http.StatusCreated, page(vs, in.Effective, 0, len(vs)))
-}
-
-func (a *API) merge(w http.ResponseWriter, r *http.Request) {
-	var in org.MergeInput
-	if err := decode(w, r, &in); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	id, err := a.Org.Merge(r.Context(), httpx.Actor(r), in)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	a.changed(w, r, http.StatusCreated, id, in.Effective)
+	return page(vs, in.Effective, 0, len(vs)), nil
 }
 
 func (a *API) importChange(r *http.Request) (org.Change, error) {

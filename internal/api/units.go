@@ -1,7 +1,6 @@
 package api
 
 import (
-	"net/http"
 	"strconv"
 	"strings"
 
@@ -69,23 +68,84 @@ type History struct {
 
 func (a *API) registerUnits() {
 	d := httpx.Param{Name: "d", Type: "string", Format: "date", Description: "as of this date (yyyy-mm-dd); today if absent"}
-	a.handle("GET", "/units", &httpx.Doc{Summary: "List units of a level in your scope", Tag: "units",
+	route(a, "GET", "/units", httpx.Doc{Summary: "List units of a level in your scope", Tag: "units",
 		Query: []httpx.Param{d, {Name: "level", Type: "string", Enum: org.Level("").Enum()},
 			{Name: "parent", Type: "integer", Description: "only the children of this unit"},
 			{Name: "q", Type: "string", Description: "name without diacritics, or code"},
-			{Name: "limit", Type: "integer"}, {Name: "offset", Type: "integer"}},
-		Response: UnitList{}}, a.listUnits)
-	a.handle("GET", "/units/{id}", &httpx.Doc{Summary: "A unit as of a date", Tag: "units", Query: []httpx.Param{d}, Response: UnitDetail{}}, a.getUnit)
-	a.handle("GET", "/units/{id}/children", &httpx.Doc{Summary: "The units directly under a unit", Tag: "units", Query: []httpx.Param{d}, Response: UnitList{}}, a.children)
-	a.handle("GET", "/units/{id}/history", &httpx.Doc{Summary: "Every version of a unit, and its lineage", Tag: "units", Response: History{}}, a.history)
-	a.handle("GET", "/search", &httpx.Doc{ID: "searchUnits", Summary: "Find units by name (with or without diacritics) or code", Tag: "units",
-		Query: []httpx.Param{d, {Name: "q", Type: "string", Required: true}}, Response: UnitList{}}, a.search)
-	a.handle("POST", "/units", &httpx.Doc{Summary: "Establish a unit", Tag: "restructuring", Request: org.EstablishInput{}, Response: Unit{}, Status: 201}, a.establish)
-	a.handle("POST", "/units/{id}/rename", &httpx.Doc{Summary: "Rename a unit (or change its code or kind) from a date", Tag: "restructuring", Request: ChangeRename{}, Response: UnitDetail{}}, a.rename)
-	a.handle("POST", "/units/{id}/move", &httpx.Doc{Summary: "Move a unit and its subtree under another parent from a date", Tag: "restructuring", Request: ChangeMove{}, Response: UnitDetail{}}, a.move)
-	a.handle("POST", "/units/{id}/dissolve", &httpx.Doc{Summary: "Dissolve a unit from a date", Tag: "restructuring", Request: org.Change{}, Response: UnitDetail{}}, a.dissolve)
-	a.handle("POST", "/units/{id}/split", &httpx.Doc{Summary: "Split a unit into new units with shares", Tag: "restructuring", Request: ChangeSplit{}, Response: UnitList{}, Status: 201}, a.split)
-	a.handle("POST", "/merges", &httpx.Doc{Summary: "Merge units into one of them or into a new unit", Tag: "restructuring", Request: org.MergeInput{}, Response: UnitDetail{}, Status: 201}, a.merge)
+			{Name: "limit", Type: "integer"}, {Name: "offset", Type: "integer"}}}, a.listUnits)
+	route(a, "GET", "/units/{id}", httpx.Doc{Summary: "A unit as of a date", Tag: "units", Query: []httpx.Param{d}},
+		func(c *Call, _ None) (*UnitDetail, error) {
+			t, d, err := a.scoped(c)
+			if err != nil {
+				return nil, err
+			}
+			return a.detail(t, c.ID(), d)
+		})
+	route(a, "GET", "/units/{id}/children", httpx.Doc{Summary: "The units directly under a unit", Tag: "units", Query: []httpx.Param{d}},
+		func(c *Call, _ None) (UnitList, error) {
+			t, d, err := a.scoped(c)
+			if err == nil {
+				err = t.Check(c.ID())
+			}
+			if err != nil {
+				return UnitList{}, err
+			}
+			kids := t.Children(c.ID(), d)
+			return page(kids, d, 0, len(kids)), nil
+		})
+	route(a, "GET", "/units/{id}/history", httpx.Doc{Summary: "Every version of a unit, and its lineage", Tag: "units"}, a.history)
+	route(a, "GET", "/search", httpx.Doc{ID: "searchUnits", Summary: "Find units by name (with or without diacritics) or code", Tag: "units",
+		Query: []httpx.Param{d, {Name: "q", Type: "string", Required: true}}},
+		func(c *Call, _ None) (UnitList, error) {
+			t, d, err := a.scoped(c)
+			if err != nil {
+				return UnitList{}, err
+			}
+			found := t.Search(c.Query("q"), d, 50)
+			return page(found, d, 0, len(found)), nil
+		})
+	// establish answers the unit with where it stands (a UnitDetail), as it always has
+	route(a, "POST", "/units", httpx.Doc{Summary: "Establish a unit", Tag: "restructuring", Status: 201},
+		func(c *Call, in org.EstablishInput) (*UnitDetail, error) {
+			id, err := a.Org.Establish(c.Ctx, c.Actor, in)
+			if err != nil {
+				return nil, err
+			}
+			return a.changed(c, id, in.Effective)
+		})
+	route(a, "POST", "/units/{id}/rename", httpx.Doc{Summary: "Rename a unit (or change its code or kind) from a date", Tag: "restructuring"},
+		func(c *Call, in ChangeRename) (*UnitDetail, error) {
+			err := a.Org.Rename(c.Ctx, c.Actor, org.RenameInput{Change: in.Change, UnitID: c.ID(), Name: in.Name, Code: in.Code, Kind: in.Kind})
+			if err != nil {
+				return nil, err
+			}
+			return a.changed(c, c.ID(), in.Effective)
+		})
+	route(a, "POST", "/units/{id}/move", httpx.Doc{Summary: "Move a unit and its subtree under another parent from a date", Tag: "restructuring"},
+		func(c *Call, in ChangeMove) (*UnitDetail, error) {
+			if err := a.Org.Move(c.Ctx, c.Actor, org.MoveInput{Change: in.Change, UnitID: c.ID(), ParentID: in.ParentID}); err != nil {
+				return nil, err
+			}
+			return a.changed(c, c.ID(), in.Effective)
+		})
+	route(a, "POST", "/units/{id}/dissolve", httpx.Doc{Summary: "Dissolve a unit from a date", Tag: "restructuring"},
+		func(c *Call, in org.Change) (*UnitDetail, error) {
+			if err := a.Org.Dissolve(c.Ctx, c.Actor, org.DissolveInput{Change: in, UnitID: c.ID()}); err != nil {
+				return nil, err
+			}
+			// the unit as it was on its last day
+			return a.changed(c, c.ID(), in.Effective.AddDays(-1))
+		})
+	route(a, "POST", "/units/{id}/split", httpx.Doc{Summary: "Split a unit into new units with shares", Tag: "restructuring", Status: 201}, a.split)
+	route(a, "POST", "/merges", httpx.Doc{Summary: "Merge units into one of them or into a new unit", Tag: "restructuring", Status: 201},
+		func(c *Call, in org.MergeInput) (*UnitDetail, error) {
+			id, err := a.Org.Merge(c.Ctx, c.Actor, in)
+			if err != nil {
+				return nil, err
+			}
+			return a.changed(c, id, in.Effective)
+		})
+	// uploads: plain handlers
 	a.handle("POST", "/imports/units", &httpx.Doc{Summary: "Import a list of units in force on a date (CSV or XLSX)", Tag: "imports",
 		Multipart: []string{"units"}, Query: []httpx.Param{{Name: "effective_date", Type: "string", Format: "date", Required: true}, {Name: "legal_basis", Type: "string"}},
 		Response: ImportResult{}}, a.importUnits)
@@ -94,12 +154,13 @@ func (a *API) registerUnits() {
 		Response: ImportResult{}}, a.importRestructure)
 }
 
-func (a *API) scoped(r *http.Request) (*org.Scoped, day.Day, error) {
-	d, err := a.asOf(r)
-	if err != nil {
+// scoped is the caller's part of the tree and the ?d= date.
+func (a *API) scoped(c *Call) (*org.Scoped, day.Day, error) {
+	d := c.AsOf()
+	if err := c.Err(); err != nil {
 		return nil, d, err
 	}
-	t, err := a.Org.For(r.Context(), httpx.Actor(r))
+	t, err := a.Org.For(c.Ctx, c.Actor)
 	return t, d, err
 }
 
@@ -119,75 +180,33 @@ func (a *API) detail(t *org.Scoped, id int64, d day.Day) (*UnitDetail, error) {
 	return out, nil
 }
 
-func (a *API) getUnit(w http.ResponseWriter, r *http.Request) {
-	t, d, err := a.scoped(r)
+func (a *API) listUnits(c *Call, _ None) (UnitList, error) {
+	t, d, err := a.scoped(c)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return UnitList{}, err
 	}
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	out, err := a.detail(t, id, d)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
-}
-
-func intParam(r *http.Request, name string, def int) (int, error) {
-	s := r.URL.Query().Get(name)
-	if s == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 {
-		return 0, errs.Invalidf("err.bad_id", "Value", s).At(0, name)
-	}
-	return n, nil
-}
-
-func (a *API) listUnits(w http.ResponseWriter, r *http.Request) {
-	t, d, err := a.scoped(r)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	q := r.URL.Query()
-	level := org.Level(q.Get("level"))
+	level := org.Level(c.Query("level"))
 	if level != "" && !level.Valid() {
-		a.fail(w, r, errs.Invalidf("org.err.bad_level", "Level", string(level)).At(0, "level"))
-		return
+		return UnitList{}, errs.Invalidf("org.err.bad_level", "Level", string(level)).At(0, "level")
 	}
-	limit, err := intParam(r, "limit", 1000)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	offset, err := intParam(r, "offset", 0)
-	if err != nil {
-		a.fail(w, r, err)
-		return
+	limit, offset := c.Int("limit", 1000), c.Int("offset", 0)
+	if err := c.Err(); err != nil {
+		return UnitList{}, err
 	}
 	limit = min(max(limit, 1), 10000)
 	root := t.Actor.ScopeUnitID
-	if p := q.Get("parent"); p != "" {
+	if p := c.Query("parent"); p != "" {
 		id, err := strconv.ParseInt(p, 10, 64)
 		if err != nil {
-			a.fail(w, r, errs.Invalidf("err.bad_id", "Value", p).At(0, "parent"))
-			return
+			return UnitList{}, errs.Invalidf("err.bad_id", "Value", p).At(0, "parent")
 		}
 		if err := t.Check(id); err != nil {
-			a.fail(w, r, err)
-			return
+			return UnitList{}, err
 		}
 		root = id
 	}
 	var found []*org.Version
-	if s := strings.TrimSpace(q.Get("q")); s != "" {
+	if s := strings.TrimSpace(c.Query("q")); s != "" {
 		for _, v := range t.Search(s, d, 0) {
 			if (level == "" || v.Level == level) && t.Covers(root, v.UnitID) {
 				found = append(found, v)
@@ -202,7 +221,7 @@ func (a *API) listUnits(w http.ResponseWriter, r *http.Request) {
 		})
 		org.SortByName(found)
 	}
-	writeJSON(w, http.StatusOK, page(found, d, offset, limit))
+	return page(found, d, offset, limit), nil
 }
 
 func page(vs []*org.Version, d day.Day, offset, limit int) UnitList {
@@ -213,37 +232,14 @@ func page(vs []*org.Version, d day.Day, offset, limit int) UnitList {
 	return out
 }
 
-func (a *API) children(w http.ResponseWriter, r *http.Request) {
-	t, d, err := a.scoped(r)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	id, err := httpx.PathID(r, "id")
+func (a *API) history(c *Call, _ None) (History, error) {
+	t, _, err := a.scoped(c)
+	id := c.ID()
 	if err == nil {
 		err = t.Check(id)
 	}
 	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	kids := t.Children(id, d)
-	writeJSON(w, http.StatusOK, page(kids, d, 0, len(kids)))
-}
-
-func (a *API) history(w http.ResponseWriter, r *http.Request) {
-	t, _, err := a.scoped(r)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	id, err := httpx.PathID(r, "id")
-	if err == nil {
-		err = t.Check(id)
-	}
-	if err != nil {
-		a.fail(w, r, err)
-		return
+		return History{}, err
 	}
 	h := History{ID: id, Versions: []HistoryEntry{}, Predecessors: []Lineage{}, Successors: []Lineage{}}
 	for _, v := range t.History(id) {
@@ -265,15 +261,5 @@ func (a *API) history(w http.ResponseWriter, r *http.Request) {
 		return out
 	}
 	h.Predecessors, h.Successors = conv(preds), conv(succs)
-	writeJSON(w, http.StatusOK, h)
-}
-
-func (a *API) search(w http.ResponseWriter, r *http.Request) {
-	t, d, err := a.scoped(r)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	found := t.Search(r.URL.Query().Get("q"), d, 50)
-	writeJSON(w, http.StatusOK, page(found, d, 0, len(found)))
+	return h, nil
 }

@@ -1,12 +1,8 @@
 package api
 
 import (
-	"net/http"
-	"strconv"
-
 	"github.com/mangluoi/mangluoi/internal/audit"
 	"github.com/mangluoi/mangluoi/internal/auth"
-	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/httpx"
 )
 
@@ -37,22 +33,51 @@ type AuditList struct {
 }
 
 func (a *API) registerUsers() {
-	a.handle("GET", "/me", &httpx.Doc{Summary: "The signed-in user", Tag: "accounts", Response: auth.User{}}, a.me)
-	a.handle("PUT", "/me/password", &httpx.Doc{ID: "changeMyPassword", Summary: "Change your own password (every session and API token of yours ends, this one too)",
-		Tag: "accounts", Request: PasswordChange{}, Status: 204}, a.changePassword)
-	a.handle("GET", "/users", &httpx.Doc{Summary: "Accounts in your scope", Tag: "accounts", Response: UserList{}}, a.listUsers)
-	a.handle("POST", "/users", &httpx.Doc{Summary: "Create an account", Tag: "accounts", Request: auth.UserInput{}, Response: auth.User{}, Status: 201}, a.createUser)
-	a.handle("GET", "/users/{id}", &httpx.Doc{Summary: "An account", Tag: "accounts", Response: auth.User{}}, a.getUser)
-	a.handle("PUT", "/users/{id}", &httpx.Doc{Summary: "Change an account (an empty password keeps it)", Tag: "accounts", Request: auth.UserInput{}, Response: auth.User{}}, a.updateUser)
-	a.handle("GET", "/tokens", &httpx.Doc{Summary: "Your API tokens", Tag: "accounts", Response: TokenList{}}, a.listTokens)
-	a.handle("POST", "/tokens", &httpx.Doc{Summary: "Create an API token (the secret is shown once)", Tag: "accounts", Request: TokenInput{}, Response: NewToken{}, Status: 201}, a.createToken)
-	a.handle("DELETE", "/tokens/{id}", &httpx.Doc{Summary: "Revoke one of your API tokens", Tag: "accounts", Status: 204}, a.revokeToken)
-	a.handle("GET", "/audit", &httpx.Doc{Summary: "The change log of your scope, newest first", Tag: "audit",
-		Query:    []httpx.Param{{Name: "unit", Type: "integer", Description: "only changes of this unit"}, {Name: "before", Type: "integer", Description: "entries older than this sequence number"}},
-		Response: AuditList{}}, a.auditLog)
+	route(a, "GET", "/me", httpx.Doc{Summary: "The signed-in user", Tag: "accounts"},
+		func(c *Call, _ None) (*auth.User, error) { return c.User(), nil })
+	route(a, "PUT", "/me/password", httpx.Doc{ID: "changeMyPassword", Summary: "Change your own password (every session and API token of yours ends, this one too)",
+		Tag: "accounts"},
+		func(c *Call, in PasswordChange) (None, error) {
+			return None{}, a.Auth.ChangePassword(c.Ctx, c.Actor, in.CurrentPassword, in.Password)
+		})
+	route(a, "GET", "/users", httpx.Doc{Summary: "Accounts in your scope", Tag: "accounts"},
+		func(c *Call, _ None) (UserList, error) {
+			users, err := a.Auth.ListUsers(c.Ctx, c.Actor)
+			if users == nil {
+				users = []*auth.User{}
+			}
+			return UserList{Users: users}, err
+		})
+	route(a, "POST", "/users", httpx.Doc{Summary: "Create an account", Tag: "accounts", Status: 201},
+		func(c *Call, in auth.UserInput) (*auth.User, error) { return a.Auth.CreateUser(c.Ctx, c.Actor, in) })
+	route(a, "GET", "/users/{id}", httpx.Doc{Summary: "An account", Tag: "accounts"},
+		func(c *Call, _ None) (*auth.User, error) { return a.Auth.GetUser(c.Ctx, c.Actor, c.ID()) })
+	route(a, "PUT", "/users/{id}", httpx.Doc{Summary: "Change an account (an empty password keeps it)", Tag: "accounts"},
+		func(c *Call, in auth.UserInput) (*auth.User, error) {
+			return a.Auth.UpdateUser(c.Ctx, c.Actor, c.ID(), in)
+		})
+	route(a, "GET", "/tokens", httpx.Doc{Summary: "Your API tokens", Tag: "accounts"},
+		func(c *Call, _ None) (TokenList, error) {
+			ts, err := a.Auth.ListTokens(c.Ctx, c.Actor)
+			if ts == nil {
+				ts = []*auth.Token{}
+			}
+			return TokenList{Tokens: ts}, err
+		})
+	route(a, "POST", "/tokens", httpx.Doc{Summary: "Create an API token (the secret is shown once)", Tag: "accounts", Status: 201},
+		func(c *Call, in TokenInput) (*NewToken, error) {
+			t, secret, err := a.Auth.CreateToken(c.Ctx, c.Actor, in.Name)
+			if err != nil {
+				return nil, err
+			}
+			return &NewToken{Token: *t, Secret: secret}, nil
+		})
+	route(a, "DELETE", "/tokens/{id}", httpx.Doc{Summary: "Revoke one of your API tokens", Tag: "accounts"},
+		func(c *Call, _ None) (None, error) { return None{}, a.Auth.RevokeToken(c.Ctx, c.Actor, c.ID()) })
+	route(a, "GET", "/audit", httpx.Doc{Summary: "The change log of your scope, newest first", Tag: "audit",
+		Query: []httpx.Param{{Name: "unit", Type: "integer", Description: "only changes of this unit"}, {Name: "before", Type: "integer", Description: "entries older than this sequence number"}}},
+		a.auditLog)
 }
-
-func (a *API) me(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, httpx.User(r)) }
 
 // PasswordChange is a new password for one's own account.
 type PasswordChange struct {
@@ -60,143 +85,23 @@ type PasswordChange struct {
 	Password        string `json:"password"`
 }
 
-func (a *API) changePassword(w http.ResponseWriter, r *http.Request) {
-	var in PasswordChange
-	err := decode(w, r, &in)
-	if err == nil {
-		err = a.Auth.ChangePassword(r.Context(), httpx.Actor(r), in.CurrentPassword, in.Password)
-	}
+func (a *API) auditLog(c *Call, _ None) (AuditList, error) {
+	t, err := a.Org.For(c.Ctx, c.Actor)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return AuditList{}, err
 	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (a *API) listUsers(w http.ResponseWriter, r *http.Request) {
-	users, err := a.Auth.ListUsers(r.Context(), httpx.Actor(r))
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	if users == nil {
-		users = []*auth.User{}
-	}
-	writeJSON(w, http.StatusOK, UserList{Users: users})
-}
-
-func (a *API) createUser(w http.ResponseWriter, r *http.Request) {
-	var in auth.UserInput
-	if err := decode(w, r, &in); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	u, err := a.Auth.CreateUser(r.Context(), httpx.Actor(r), in)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, u)
-}
-
-func (a *API) getUser(w http.ResponseWriter, r *http.Request) {
-	id, err := httpx.PathID(r, "id")
-	var u *auth.User
-	if err == nil {
-		u, err = a.Auth.GetUser(r.Context(), httpx.Actor(r), id)
-	}
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, u)
-}
-
-func (a *API) updateUser(w http.ResponseWriter, r *http.Request) {
-	id, err := httpx.PathID(r, "id")
-	var in auth.UserInput
-	if err == nil {
-		err = decode(w, r, &in)
-	}
-	var u *auth.User
-	if err == nil {
-		u, err = a.Auth.UpdateUser(r.Context(), httpx.Actor(r), id, in)
-	}
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, u)
-}
-
-func (a *API) listTokens(w http.ResponseWriter, r *http.Request) {
-	ts, err := a.Auth.ListTokens(r.Context(), httpx.Actor(r))
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	if ts == nil {
-		ts = []*auth.Token{}
-	}
-	writeJSON(w, http.StatusOK, TokenList{Tokens: ts})
-}
-
-func (a *API) createToken(w http.ResponseWriter, r *http.Request) {
-	var in TokenInput
-	if err := decode(w, r, &in); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	t, secret, err := a.Auth.CreateToken(r.Context(), httpx.Actor(r), in.Name)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, NewToken{Token: *t, Secret: secret})
-}
-
-func (a *API) revokeToken(w http.ResponseWriter, r *http.Request) {
-	id, err := httpx.PathID(r, "id")
-	if err == nil {
-		err = a.Auth.RevokeToken(r.Context(), httpx.Actor(r), id)
-	}
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (a *API) auditLog(w http.ResponseWriter, r *http.Request) {
-	t, err := a.Org.For(r.Context(), httpx.Actor(r))
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	var unit, before int64
-	for name, dst := range map[string]*int64{"unit": &unit, "before": &before} {
-		if s := r.URL.Query().Get(name); s != "" {
-			n, err := strconv.ParseInt(s, 10, 64)
-			if err != nil || n < 0 {
-				a.fail(w, r, errs.Invalidf("err.bad_id", "Value", s).At(0, name))
-				return
-			}
-			*dst = n
-		}
+	unit, before := c.Int64("unit"), c.Int64("before")
+	if err := c.Err(); err != nil {
+		return AuditList{}, err
 	}
 	q, err := t.AuditQuery(unit)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return AuditList{}, err
 	}
 	q.BeforeSeq = before
-	recs, err := audit.List(r.Context(), a.DB, q)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
+	recs, err := audit.List(c.Ctx, a.DB, q)
 	if recs == nil {
 		recs = []audit.Record{}
 	}
-	writeJSON(w, http.StatusOK, AuditList{Entries: recs})
+	return AuditList{Entries: recs}, err
 }

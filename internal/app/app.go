@@ -269,6 +269,7 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}()
 	go m.Network.Warm(context.Background()) // the coverage index, read before the first request needs it
+	go m.Plans.Warm(context.Background())   // every task, which the homes and to-do lists read (issue 14, item 7)
 	if m.Anchor != nil {
 		every := m.CheckpointEvery
 		if every <= 0 {

@@ -33,6 +33,8 @@ type Server struct {
 	*app.Main
 	URL   string
 	Admin *auth.Actor // the operator, as the command line acts
+	// Logins are the demo's accounts, as demo.Seed returned them.
+	Logins []demo.Login
 }
 
 // ForEachDB runs fn against a server on SQLite and, when configured, one on
@@ -77,7 +79,8 @@ func StartWith(t testing.TB, dsn string, configure func(*app.Config)) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.Seed(ctx, m.Org, m.Auth, m.People, admin, "", demo.WithPlans(m.Plans)); err != nil {
+	logins, err := demo.Seed(ctx, m.Org, m.Auth, m.People, admin, "", demo.WithPlans(m.Plans))
+	if err != nil {
 		t.Fatal(err)
 	}
 	if err := demo.SeedNetwork(ctx, m.Org, m.People, m.Network, admin); err != nil {
@@ -89,7 +92,7 @@ func StartWith(t testing.TB, dsn string, configure func(*app.Config)) *Server {
 	if err := m.Run(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return &Server{Main: m, URL: m.URL(), Admin: admin}
+	return &Server{Main: m, URL: m.URL(), Admin: admin, Logins: logins}
 }
 
 // Client is an HTTP client signed in as one user.

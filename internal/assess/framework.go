@@ -39,11 +39,13 @@ type Service struct {
 	files *files.Store
 	ind   *indicator.Service
 	now   func() time.Time
+	memo  *memo // the rounds and their rankings, under the generations
 }
 
 // NewService makes the service.
 func NewService(d *db.DB, o *org.Service, log *audit.Log, f *files.Store, ind *indicator.Service, now func() time.Time) *Service {
-	return &Service{db: d, org: o, audit: log, files: f, ind: ind, now: now}
+	d.Follow(assessGeneration, `SELECT generation FROM assess_state WHERE id = 1`)
+	return &Service{db: d, org: o, audit: log, files: f, ind: ind, now: now, memo: &memo{}}
 }
 
 // NodeKind is the place of a node in a framework.

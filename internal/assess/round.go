@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -96,28 +97,16 @@ func (s *Service) Rounds(ctx context.Context, actor *auth.Actor) ([]*Round, erro
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id FROM assessment_rounds ORDER BY year DESC, id DESC`)
+	all, err := s.allRounds(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
 	var out []*Round
-	for _, id := range ids {
-		r, err := s.round(ctx, s.db, id)
-		if err != nil {
-			return nil, err
-		}
+	for _, r := range all {
 		if roundVisible(t, r) {
-			out = append(out, r)
+			c := *r
+			c.Units = slices.Clone(r.Units)
+			out = append(out, &c)
 		}
 	}
 	return out, nil
@@ -129,11 +118,11 @@ func (s *Service) Round(ctx context.Context, actor *auth.Actor, id int64) (*Roun
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.round(ctx, s.db, id)
+	r, ok, err := s.keptRound(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if !roundVisible(t, r) {
+	if !ok || !roundVisible(t, r) {
 		return nil, errs.NotFoundErr()
 	}
 	return r, nil

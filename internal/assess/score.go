@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/mangluoi/mangluoi/internal/auth"
@@ -449,11 +450,7 @@ func (s *Service) Ranking(ctx context.Context, actor *auth.Actor, id int64) (*Ra
 	if err != nil {
 		return nil, err
 	}
-	f, err := s.framework(ctx, s.db, r.FrameworkID)
-	if err != nil {
-		return nil, err
-	}
-	all, err := s.compute(ctx, r, f, true)
+	f, all, err := s.ranked(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -473,21 +470,18 @@ func (s *Service) Ranking(ctx context.Context, actor *auth.Actor, id int64) (*Ra
 // published it: names, totals, index and rank, not the scores of each
 // criterion.
 func (s *Service) PublicRanking(ctx context.Context, id int64) (*Ranking, error) {
-	r, err := s.round(ctx, s.db, id)
+	r, ok, err := s.keptRound(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if !r.Published {
+	if !ok || !r.Published {
 		return nil, errs.NotFoundErr()
 	}
-	f, err := s.framework(ctx, s.db, r.FrameworkID)
+	f, kept, err := s.ranked(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	all, err := s.compute(ctx, r, f, true)
-	if err != nil {
-		return nil, err
-	}
+	all := slices.Clone(kept) // the kept results are shared
 	for i := range all {
 		all[i].Scores = nil
 	}

@@ -100,11 +100,59 @@ type countingConn struct {
 }
 
 func (c *countingConn) PrepareContext(ctx context.Context, q string) (driver.Stmt, error) {
-	c.n.Add(q)
+	c.n.Add("PREPARE " + q)
+	var st driver.Stmt
+	var err error
 	if p, ok := c.Conn.(driver.ConnPrepareContext); ok {
-		return p.PrepareContext(ctx, q)
+		st, err = p.PrepareContext(ctx, q)
+	} else {
+		st, err = c.Conn.Prepare(q)
 	}
-	return c.Conn.Prepare(q)
+	if err != nil {
+		return nil, err
+	}
+	return &countingStmt{Stmt: st, conn: c, q: q}, nil
+}
+
+// countingStmt counts each execution of a prepared statement (its
+// preparation is counted by the connection).
+type countingStmt struct {
+	driver.Stmt
+	conn *countingConn
+	q    string
+}
+
+func values(args []driver.NamedValue) []driver.Value {
+	v := make([]driver.Value, len(args))
+	for i, a := range args {
+		v[i] = a.Value
+	}
+	return v
+}
+
+func (s *countingStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
+	s.conn.n.Add(s.q)
+	if qc, ok := s.Stmt.(driver.StmtQueryContext); ok {
+		return qc.QueryContext(ctx, args)
+	}
+	return s.Stmt.Query(values(args)) //nolint:staticcheck // the driver offers nothing else
+}
+
+func (s *countingStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
+	s.conn.n.Add(s.q)
+	if ec, ok := s.Stmt.(driver.StmtExecContext); ok {
+		return ec.ExecContext(ctx, args)
+	}
+	return s.Stmt.Exec(values(args)) //nolint:staticcheck // the driver offers nothing else
+}
+
+// CheckNamedValue asks the statement's driver, else the connection's (as
+// database/sql would without the wrapper).
+func (s *countingStmt) CheckNamedValue(nv *driver.NamedValue) error {
+	if ch, ok := s.Stmt.(driver.NamedValueChecker); ok {
+		return ch.CheckNamedValue(nv)
+	}
+	return s.conn.CheckNamedValue(nv)
 }
 
 func (c *countingConn) QueryContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Rows, error) {

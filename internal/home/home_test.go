@@ -150,3 +150,45 @@ func TestEachRoleHasItsHome(t *testing.T) {
 		}
 	})
 }
+
+// TestLeaderRankingFollowsChanges: the leader's home keeps the last
+// round's ranking between requests, and a change of the round's scores —
+// made here in the database, as another server or program would — shows
+// at the next request: the first unit's scores set to nothing drop it from
+// the top.
+func TestLeaderRankingFollowsChanges(t *testing.T) {
+	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
+		ld := s.TokenClient(t, "lanhdao")
+		get := func() *home.RankingTile {
+			t.Helper()
+			var h home.Home
+			if st := ld.JSON("GET", "/api/v1/home", nil, &h); st != 200 || h.Leader == nil {
+				t.Fatalf("leader's home: %d %+v", st, h)
+			}
+			if h.Leader.Ranking == nil || len(h.Leader.Ranking.Top) < 2 {
+				t.Fatalf("no ranking on the leader's home: %+v", h.Leader.Ranking)
+			}
+			return h.Leader.Ranking
+		}
+		before := get()
+		if again := get(); again.Top[0].UnitID != before.Top[0].UnitID || again.Top[0].Total != before.Top[0].Total {
+			t.Fatalf("the kept ranking differs: %+v then %+v", before.Top[0], again.Top[0])
+		}
+		top := before.Top[0]
+		if top.Total <= 0 {
+			t.Fatalf("the first unit has no score: %+v", top)
+		}
+		if _, err := s.DB.Exec(`UPDATE assessment_scores SET self_score = 0, review_score = 0 WHERE round_id = $1 AND unit_id = $2`, before.RoundID, top.UnitID); err != nil {
+			t.Fatal(err)
+		}
+		after := get()
+		for _, r := range after.Top {
+			if r.UnitID == top.UnitID && r.Total >= top.Total {
+				t.Fatalf("the kept ranking did not follow the change: %s still %.2f", r.Name, r.Total)
+			}
+		}
+		if after.Top[0].UnitID == top.UnitID {
+			t.Errorf("%s still first after its scores were cleared: %+v", top.Name, after.Top[0])
+		}
+	})
+}

@@ -45,8 +45,11 @@ type countKey struct {
 	code string
 }
 
-// rosterDays bounds the rosters kept (a national one is a few MB).
-const rosterDays = 24
+// rosterDays bounds the rosters kept: a national one (131,000 people's
+// roles, committees and training) is ≈ 9 MB of heap, so 12 days — a
+// dashboard's year — are ≈ 105 MB at most; 24 held 210 MB when every
+// period of the national dataset was asked for (BENCHMARKS.md, issue 14).
+const rosterDays = 12
 
 func (m *measurer) Measures() []string {
 	out := append([]string{}, measuredCodes...)

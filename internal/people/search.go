@@ -116,10 +116,15 @@ func (s *Service) Search(ctx context.Context, actor *auth.Actor, f Filter) (*Sea
 	inFrom := len(args) // the parameters from uses
 	trained := trainedSQL()
 	// the total comes with the page (a window over the whole match), one
-	// round trip instead of two
-	rows, err := s.db.QueryContext(ctx, `SELECT p.id, p.full_name, p.gender, COALESCE(p.birth_year, 0), p.title, p.phone, p.email, p.employment,
-		p.qualification_level, p.qualification_field, p.qualification_it, p.created_at, p.updated_at, ps.unit_id, v.name,
-		CASE WHEN `+trained+` THEN 1 ELSE 0 END, COUNT(*) OVER ()`+from+` ORDER BY p.name_folded, p.id LIMIT `+arg(f.Limit)+` OFFSET `+arg(f.Offset), args...)
+	// round trip instead of two; the window runs over the narrow match (the
+	// ids, the unit, the sort key) and only the page's rows are read whole
+	// and tested for training: the whole match carried every column and the
+	// training test, 94 % of the request's CPU at province scope
+	rows, err := s.db.QueryContext(ctx, `WITH pg AS (SELECT p.id AS id, p.name_folded AS sort, ps.unit_id AS unit_id, v.name AS unit_name,
+		COUNT(*) OVER () AS total`+from+` ORDER BY p.name_folded, p.id LIMIT `+arg(f.Limit)+` OFFSET `+arg(f.Offset)+`)
+		SELECT p.id, p.full_name, p.gender, COALESCE(p.birth_year, 0), p.title, p.phone, p.email, p.employment,
+		p.qualification_level, p.qualification_field, p.qualification_it, p.created_at, p.updated_at, pg.unit_id, pg.unit_name,
+		CASE WHEN `+trained+` THEN 1 ELSE 0 END, pg.total FROM pg JOIN people p ON p.id = pg.id ORDER BY pg.sort, pg.id`, args...)
 	if err != nil {
 		return nil, err
 	}

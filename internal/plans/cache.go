@@ -30,6 +30,14 @@ type memo struct {
 
 // allTasks are every task of every plan, shared: callers read them and
 // never change them.
+// Warm reads every task into memory (as allTasks would), so that the
+// first request needing them — a coordinator's home, a to-do list — does
+// not pay for it: the server calls it as it starts, beside the network's.
+func (s *Service) Warm(ctx context.Context) error {
+	_, _, err := s.allTasks(ctx)
+	return err
+}
+
 func (s *Service) allTasks(ctx context.Context) ([]*taskRec, map[int64]string, error) {
 	// the generation is read before the tasks: a change made meanwhile is
 	// then either in what is read or seen as a newer generation next time

@@ -62,6 +62,7 @@ func run() error {
 	units := flag.Int("units", 20, "communes written in turn (at most 200)")
 	basis := flag.String("basis", "all", "the basis of the figure read (a draft value counts on 'all')")
 	reopen := flag.Bool("reopen", false, "return or reopen the communes' reports when they are locked (submitted or approved), so values can be saved")
+	register := flag.Bool("register", false, "write a register instead: flip the IT qualification of people holding a DX role (PUT /api/v1/people/{id}); read a measured indicator (-indicator REG_DX_STAFF_IT)")
 	limit := flag.Duration("timeout", 5*time.Second, "give up on one write after this long")
 	flag.Parse()
 	if *n < 1 || *n > 5000 || *units < 1 || *units > 200 || *limit <= 0 || *limit > time.Minute {
@@ -122,13 +123,36 @@ func run() error {
 		f.Unit.serverMS, f.Unit.children = t, f.Children
 		return f.Unit, err
 	}
-	// the communes: those under the provinces, a few of each, in turn
 	nation, err := figure(A, me.ScopeUnitID)
 	if err != nil {
 		return err
 	}
+	// write is one change through A; units are the communes (or people)
+	// written in turn
+	var write func(i int, u int64) error
+	var open []int64
+	if *register {
+		var found struct {
+			Rows []struct {
+				Person struct {
+					ID int64 `json:"id"`
+				} `json:"person"`
+			} `json:"rows"`
+		}
+		if err := A.get(fmt.Sprintf("/api/v1/people?role=any&limit=%d", *units), &found); err != nil {
+			return err
+		}
+		for _, r := range found.Rows {
+			open = append(open, r.Person.ID)
+		}
+		if len(open) == 0 {
+			return errors.New("no people with a DX role")
+		}
+		write = func(_ int, id int64) error { return A.flipIT(id) }
+	}
+	// the communes: those under the provinces, a few of each, in turn
 	var communes []int64
-	for round := 0; len(communes) < *units && round < 50; round++ {
+	for round := 0; !*register && len(communes) < *units && round < 50; round++ {
 		for _, p := range nation.children {
 			pf, err := figure(A, p.UnitID)
 			if err != nil {
@@ -140,7 +164,6 @@ func run() error {
 		}
 	}
 	// keep those A takes a value for (a locked report refuses it)
-	var open []int64
 	var refused error
 	for _, u := range communes {
 		if *reopen {
@@ -154,10 +177,13 @@ func run() error {
 			refused = err
 		}
 	}
+	if write == nil {
+		write = func(i int, u int64) error { return A.push(ind, *code, u, *period, float64(1000+i)) }
+	}
 	if len(open) == 0 {
 		return fmt.Errorf("no commune under %d takes a value of %s for %s; the first refusal: %v", me.ScopeUnitID, *code, *period, refused)
 	}
-	fmt.Printf("A %s  B %s  indicator %s (%d) %s basis %s  %d communes  n=%d\n", *a, *b, *code, ind, *period, *basis, len(open), *n)
+	fmt.Printf("A %s  B %s  indicator %s (%d) %s basis %s  %d communes or people written in turn  n=%d\n", *a, *b, *code, ind, *period, *basis, len(open), *n)
 	fmt.Printf("load average before: %s\n", loadavg())
 	var lag, bTime, polls []float64
 	var stale int
@@ -167,7 +193,7 @@ func run() error {
 			return err
 		}
 		u := open[i%len(open)]
-		if err := A.push(ind, *code, u, *period, float64(1000+i)); err != nil {
+		if err := write(i, u); err != nil {
 			return fmt.Errorf("write %d: %w", i, err)
 		}
 		done := time.Now()
@@ -312,6 +338,29 @@ func (s *server) push(ind int64, code string, unit int64, period string, v float
 	return err
 }
 
+// flipIT turns a person's IT qualification over, through the API.
+func (s *server) flipIT(id int64) error {
+	var v struct {
+		Person map[string]any `json:"person"`
+	}
+	if err := s.get(fmt.Sprintf("/api/v1/people/%d", id), &v); err != nil {
+		return err
+	}
+	in := v.Person
+	for _, k := range []string{"id", "created_at", "updated_at", "contact_hidden"} {
+		delete(in, k)
+	}
+	it, _ := in["qualification_it"].(bool)
+	in["qualification_it"] = !it
+	body, _ := json.Marshal(in)
+	req, _ := http.NewRequest("PUT", fmt.Sprintf("%s/api/v1/people/%d", s.base, id), bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+s.token)
+	req.Header.Set("Content-Type", "application/json")
+	var out map[string]any
+	_, err := s.do(req, http.StatusOK, &out)
+	return err
+}
+
 // unlock returns (submitted) or reopens (approved) the unit's report of the
 // form that collects indicator ind, through the review API.
 func (s *server) unlock(ind, unit int64, period string) error {
@@ -327,12 +376,12 @@ func (s *server) unlock(ind, unit int64, period string) error {
 		return err
 	}
 	for _, f := range forms.Forms {
-		if !slices.ContainsFunc(f.Items, func(i struct {
+		if len(f.Items) > 0 && !slices.ContainsFunc(f.Items, func(i struct {
 			ID int64 `json:"id"`
 		}) bool {
 			return i.ID == ind
 		}) {
-			continue
+			continue // the list may leave the items out: then every form is tried
 		}
 		var e struct {
 			Submission *struct {

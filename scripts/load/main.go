@@ -71,8 +71,26 @@ func run() error {
 	flag.StringVar(&cfg.provinces, "provinces", "auto", "comma-separated province codes to measure (auto: the one with the most communes today)")
 	flag.StringVar(&cfg.before, "before", "2025-06-30", "the historical date to view the provinces and the nation as of")
 	flag.StringVar(&cfg.paths, "paths", "", "comma-separated paths to measure instead of the unit pages (those under /api/ with the token)")
+	var mc mixConfig
+	mix := flag.Bool("mix", false, "the mixed workload of each role's sessions (70 % pages, 20 % API reads, 10 % writes) at each of --conns (see mix.go)")
+	flag.StringVar(&mc.accounts, "accounts", "lanhdao,gialai,pleiku,sokhcn", "--mix: the sessions' accounts, comma-separated (a leader, a coordinator, a focal person…)")
+	flag.StringVar(&mc.conns, "conns", "10,50,200,500,1000", "--mix: the numbers of connections, one run each")
+	flag.DurationVar(&mc.duration, "duration", 20*time.Second, "--mix: how long each run lasts")
+	flag.StringVar(&mc.indicator, "indicator", "HS_ALL", "--mix: the indicator read and written")
+	flag.StringVar(&mc.period, "period", "", "--mix: its period (default: last month)")
+	flag.StringVar(&mc.pids, "pids", "", "--mix: the servers' process ids, comma-separated, for their CPU (default: the process listening on the port)")
 	pathsFile := flag.String("paths-file", "", "a file of paths to measure, one a line (added to -paths)")
 	flag.Parse()
+	if *mix {
+		u, err := url.Parse(*base)
+		if err != nil || u.Scheme != "http" || u.Host == "" {
+			return fmt.Errorf("bad -base %q: want http://host:port", *base)
+		}
+		if err := loopbackOnly(u.Hostname()); err != nil {
+			return err
+		}
+		return runMix(u, cfg.password, mc)
+	}
 	if cfg.n < 1 || cfg.n > 100000 || cfg.c < 1 || cfg.c > 64 || cfg.perURL <= 0 || cfg.perURL > 10*time.Minute || cfg.warm < 0 || cfg.warm > 1000 {
 		return errors.New("bad -n, -c, -warm or -max-time")
 	}
