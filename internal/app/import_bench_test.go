@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mangluoi/mangluoi/internal/apptest"
+	"github.com/mangluoi/mangluoi/internal/db/dbtest"
 )
 
 // BenchmarkPeopleImport20000 times a 20.000-row people import through the
@@ -18,10 +19,14 @@ import (
 //
 //	go test ./internal/app/ -run '^$' -bench PeopleImport20000 -benchtime 1x
 //
-// with MANGLUOI_BENCH_POSTGRES set to a database URL, on PostgreSQL.
+// with MANGLUOI_BENCH_ENGINE=postgres (and MANGLUOI_TEST_POSTGRES), on
+// PostgreSQL (a schema of its own).
 func BenchmarkPeopleImport20000(b *testing.B) {
-	dsn := os.Getenv("MANGLUOI_BENCH_POSTGRES")
-	s := apptest.Start(b, dsn) // a fresh SQLite file when dsn is empty
+	dsn := "" // a fresh SQLite file
+	if os.Getenv("MANGLUOI_BENCH_ENGINE") == "postgres" {
+		dsn = dbtest.PostgresDSN(b)
+	}
+	s := apptest.Start(b, dsn)
 	c := s.Login(b, "pleiku")
 	code := s.UnitNamed(b, "Phường Pleiku").Code
 	const n = 20000
@@ -39,7 +44,7 @@ func BenchmarkPeopleImport20000(b *testing.B) {
 				if !bytes.Contains(body, []byte(`id="job-bar"`)) {
 					break
 				}
-				time.Sleep(50 * time.Millisecond)
+				time.Sleep(time.Second) // as the page polls
 			}
 		}
 		if resp.StatusCode != http.StatusOK || !bytes.Contains(body, []byte(fmt.Sprintf("%d.000", n/1000))) {

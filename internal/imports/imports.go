@@ -57,22 +57,11 @@ type Job struct {
 	Total    int            `json:"rows_total"`
 	Status   Status         `json:"status"`
 	// Result is the import's own result (counts), as the kind's page reads it.
-	Result json.RawMessage `json:"result" swaggertype:"object"`
+	Result json.RawMessage `json:"result"`
 	// Errors are what the import's page lists when it failed, by language.
 	Errors   map[string][]string `json:"errors"`
 	Created  time.Time           `json:"created_at"`
 	Finished *time.Time          `json:"finished_at"`
-}
-
-// Percent is how far the job is, 0 to 100.
-func (j *Job) Percent() int {
-	if j.Status != Running {
-		return 100
-	}
-	if j.Total <= 0 {
-		return 0
-	}
-	return min(100, j.Done*100/j.Total)
 }
 
 // Outcome is what an import's work gives: its result, and when it failed
