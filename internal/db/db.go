@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"net/url"
 	"strings"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 	"github.com/pressly/goose/v3"
@@ -36,6 +37,9 @@ type DB struct {
 	Dialect Dialect
 	count   *counter // statements sent, when opened with OpenCounting
 	gens    followed // the generations features follow (generations.go)
+	// writers is SQLite's queue of write transactions (see Tx); nil on
+	// PostgreSQL, whose writers do not take one lock.
+	writers chan struct{}
 }
 
 // IsPostgres tells whether dsn names a PostgreSQL database.
@@ -78,7 +82,17 @@ func configure(d *DB) {
 	}
 	d.SetMaxOpenConns(n)
 	d.SetMaxIdleConns(n)
+	if d.Dialect == SQLite {
+		d.writers = make(chan struct{}, 1)
+	}
 }
+
+// writerWait bounds how long a transaction waits for its turn in the
+// writers' queue before it is refused (SQLite only).
+const writerWait = 60 * time.Second
+
+// ErrWritersBusy is a write refused after waiting writerWait for its turn.
+var ErrWritersBusy = errors.New("database busy: too many writes waiting")
 
 // sqliteDSN adds the pragmas every connection needs. _txlock=immediate makes
 // a write transaction take the write lock at BEGIN, so two writers queue on
@@ -146,7 +160,27 @@ func (d *DB) SchemaVersion(ctx context.Context) (int64, error) {
 
 // Tx runs fn in a transaction, committing if it returns nil and rolling back
 // otherwise, so no caller can leave half a write behind.
+//
+// On SQLite every transaction takes the one write lock at BEGIN, and
+// SQLite's busy handler retries waiting writers by sleeping, in no order:
+// under load some waited past busy_timeout and failed while later ones went
+// through. So the transactions of this process queue here first, in the
+// order they came (a channel's waiting senders are served first in, first
+// out), and reach BEGIN one at a time; only a wait of writerWait fails.
 func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+	if d.writers != nil {
+		t := time.NewTimer(writerWait)
+		select {
+		case d.writers <- struct{}{}:
+			t.Stop()
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("begin: %w", ctx.Err())
+		case <-t.C:
+			return fmt.Errorf("begin: %w", ErrWritersBusy)
+		}
+		defer func() { <-d.writers }()
+	}
 	tx, err := d.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
