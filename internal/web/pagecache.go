@@ -69,8 +69,8 @@ type pageEntry struct {
 	deps    []db.Dep
 	allGens bool
 	today   day.Day
-	page  Page          // the shell's data, as the handler made it (without the request's own bits)
-	html  template.HTML // the rendered "content"
+	page    Page          // the shell's data, as the handler made it (without the request's own bits)
+	html    template.HTML // the rendered "content"
 	// full is the whole page as sent when the request has no flash message
 	// (the only part of the shell that is not the user's, the address's or
 	// the data's): made at the first such request, then sent as it is.
