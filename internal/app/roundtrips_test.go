@@ -54,6 +54,10 @@ func TestRoundTrips(t *testing.T) {
 			"/api/v1/compliance",
 			"/api/v1/network/coverage",
 			"/api/v1/people?limit=50",
+			// the rest of the mixed workload's API reads (scripts/load --mix)
+			"/api/v1/tasks",
+			fmt.Sprintf("/api/v1/compliance?unit=%d", gl),
+			fmt.Sprintf("/api/v1/network/coverage?unit=%d", gl),
 		}
 		browser := s.SessionFor(t, s.User(t, "gialai"))
 		script := s.TokenFor(t, s.User(t, "gialai"))
