@@ -1,6 +1,7 @@
 package people
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -23,7 +24,7 @@ var measuredCodes = []string{"REG_DX_STAFF", "REG_DX_STAFF_DEDICATED", "REG_DX_S
 // Measurer is the apparatus as the indicator service's source of measured
 // figures.
 func (s *Service) Measurer() indicator.Measurer {
-	return &measurer{s: s, counts: map[day.Day]map[string]indicator.PerUnit{}, judgedDays: map[day.Day]judgedDay{}}
+	return &measurer{s: s, counts: map[day.Day]map[string]*count{}, judgedDays: map[day.Day]judgedDay{}}
 }
 
 type measurer struct {
@@ -37,9 +38,10 @@ type measurer struct {
 	// and reads the whole register when the feed does not reach back.
 	reg *register
 	// counts are each code's counts per unit on a day, made once and
-	// patched for the units the feed names: a page asks for the same
-	// figures at every request. At most countDays days are kept.
-	counts map[day.Day]map[string]indicator.PerUnit
+	// patched for the units the feed names when next asked for: a page
+	// asks for the same figures at every request. At most countDays days
+	// are kept.
+	counts map[day.Day]map[string]*count
 	// loads and patches count the whole reads and the catch-ups from the
 	// feed (for tests and logs)
 	loads, patches int
@@ -48,6 +50,18 @@ type measurer struct {
 	jgen       [2]int64
 	judgedDays map[day.Day]judgedDay
 }
+
+// count is code's counts per unit on a day, and the units changed since
+// they were made (counted again when next asked for: a write need not
+// make every day's counts again, only those read).
+type count struct {
+	pu    indicator.PerUnit
+	dirty map[int64]bool
+}
+
+// dirtyMax is the most units a count is patched for: past it, counting
+// the country again is as quick.
+const dirtyMax = 2000
 
 // countDays bounds the days whose counts are kept: a day is each code's
 // counts of the units that have any (≈ 9 × 12,000 × 16 bytes ≈ 2 MB
@@ -95,17 +109,28 @@ type register struct {
 	roles      map[int64][]roleRec // unit → its roles, all of them
 	committees map[int64][]span    // unit → its committees
 	focalUnits map[int64][]span    // unit → its focal units
-	completed  map[int64][]days    // person → the days they completed a course, ascending
+	// completed are the days people completed a course, by person then
+	// day: one slice rather than a map of small ones (160,000 people
+	// nationally: 2.5 MB instead of 14)
+	completed []completion
+}
+
+type completion struct {
+	person int64
+	on     days
+}
+
+func byPersonDay(a, b completion) int {
+	if a.person != b.person {
+		return cmp.Compare(a.person, b.person)
+	}
+	return cmp.Compare(a.on, b.on)
 }
 
 // trained says whether a person completed a course in d's year by d.
 func (r *register) trained(person int64, d, jan1 days) bool {
-	for _, c := range r.completed[person] {
-		if c >= jan1 && c <= d {
-			return true
-		}
-	}
-	return false
+	i, _ := slices.BinarySearchFunc(r.completed, completion{person, jan1}, byPersonDay)
+	return i < len(r.completed) && r.completed[i].person == person && r.completed[i].on <= d
 }
 
 // fresh brings m.reg up to the people generation (m.mu held).
@@ -127,7 +152,7 @@ func (m *measurer) fresh(ctx context.Context) error {
 	if err := reg.read(ctx, m.s.db, nil, nil); err != nil {
 		return err
 	}
-	m.reg, m.counts = reg, map[day.Day]map[string]indicator.PerUnit{}
+	m.reg, m.counts = reg, map[day.Day]map[string]*count{}
 	m.loads++
 	return nil
 }
@@ -172,17 +197,11 @@ func (m *measurer) catchUp(ctx context.Context, gen int64) (bool, error) {
 	if last < gen {
 		return false, nil
 	}
-	// the units where the people named hold or held a role: those in the
-	// register, and those the database has now (a role given since)
+	// the units where the people named hold or held a role, as the
+	// database has them now: a role never changes its unit or person, and
+	// the one removed (a vacancy filled on its first day) has no person
+	// and names its unit
 	if len(persons) > 0 {
-		for unit, rs := range m.reg.roles {
-			for i := range rs {
-				if persons[rs[i].person] {
-					units[unit] = true
-					break
-				}
-			}
-		}
 		if err := inBatches(keys(persons), func(in string, args []any) error {
 			return scanSet(ctx, m.s.db, `SELECT DISTINCT unit_id FROM dx_roles WHERE person_id IN (`+in+`)`, units, args...)
 		}); err != nil {
@@ -196,25 +215,29 @@ func (m *measurer) catchUp(ctx context.Context, gen int64) (bool, error) {
 	for u := range units {
 		m.reg.put(u, part)
 	}
-	for p := range persons {
-		if c := part.completed[p]; c != nil {
-			m.reg.completed[p] = c
-		} else {
-			delete(m.reg.completed, p)
+	if len(persons) > 0 {
+		m.reg.completed = slices.DeleteFunc(m.reg.completed, func(c completion) bool { return persons[c.person] })
+		for _, c := range part.completed { // a few: each put in its place
+			i, _ := slices.BinarySearchFunc(m.reg.completed, c, byPersonDay)
+			m.reg.completed = slices.Insert(m.reg.completed, i, c)
 		}
 	}
 	m.reg.gen = last
 	m.patches++
-	// the counts kept, made again for the units whose roles or whose
-	// people changed
-	dirty := make([]int64, 0, len(units))
-	for u := range units {
-		dirty = append(dirty, u)
-	}
-	slices.Sort(dirty)
-	for d, byCode := range m.counts {
+	// the counts kept are made again for the units whose roles or whose
+	// people changed when next asked for
+	for _, byCode := range m.counts {
 		for code, c := range byCode {
-			byCode[code] = m.reg.patch(c, code, d, dirty)
+			if len(c.dirty)+len(units) > dirtyMax {
+				delete(byCode, code)
+				continue
+			}
+			if c.dirty == nil {
+				c.dirty = map[int64]bool{}
+			}
+			for u := range units {
+				c.dirty[u] = true
+			}
 		}
 	}
 	return true, nil
@@ -271,13 +294,18 @@ func inBatches(ids []int64, fn func(in string, args []any) error) error {
 // read reads the register: all of it when units is nil, else the roles,
 // committees and focal units of units and the training of persons.
 func (r *register) read(ctx context.Context, q db.Querier, units, persons []int64) error {
-	r.roles, r.committees, r.focalUnits, r.completed = map[int64][]roleRec{}, map[int64][]span{}, map[int64][]span{}, map[int64][]days{}
+	r.roles, r.committees, r.focalUnits, r.completed = map[int64][]roleRec{}, map[int64][]span{}, map[int64][]span{}, nil
 	each := func(ids []int64, where string, fn func(where string, args []any) error) error {
 		if units == nil {
 			return fn("", nil)
 		}
 		return inBatches(ids, func(in string, args []any) error { return fn(" AND "+where+" IN ("+in+")", args) })
 	}
+	type unitRole struct {
+		unit int64
+		roleRec
+	}
+	var all []unitRole
 	err := each(units, "x.unit_id", func(where string, args []any) error {
 		rows, err := q.QueryContext(ctx, `SELECT x.id, x.unit_id, COALESCE(x.person_id, 0), x.role, x.mode, x.valid_from, x.valid_to,
 			CASE WHEN p.qualification_it THEN 1 ELSE 0 END
@@ -297,12 +325,28 @@ func (r *register) read(ctx context.Context, q db.Querier, units, persons []int6
 				return err
 			}
 			h.from, h.to, h.focal, h.dedicated, h.it = dayNum(from), dayNum(to), role == RoleFocal, mode == Dedicated, it == 1
-			r.roles[unit] = append(r.roles[unit], h)
+			all = append(all, unitRole{unit, h})
 		}
 		return rows.Err()
 	})
 	if err != nil {
 		return fmt.Errorf("read roles: %w", err)
+	}
+	// one array of them all, each unit's a part of it (capped, so that
+	// nothing appends over its neighbour's): a slice per unit grown by
+	// appending held twice the room
+	slices.SortStableFunc(all, func(a, b unitRole) int { return cmp.Compare(a.unit, b.unit) })
+	flat := make([]roleRec, len(all))
+	for i := range all {
+		flat[i] = all[i].roleRec
+	}
+	for i := 0; i < len(all); {
+		j := i + 1
+		for j < len(all) && all[j].unit == all[i].unit {
+			j++
+		}
+		r.roles[all[i].unit] = flat[i:j:j]
+		i = j
 	}
 	for _, x := range []struct {
 		table string
@@ -342,16 +386,14 @@ func (r *register) read(ctx context.Context, q db.Querier, units, persons []int6
 			if err := rows.Scan(&p, &on); err != nil {
 				return err
 			}
-			r.completed[p] = append(r.completed[p], dayNum(on))
+			r.completed = append(r.completed, completion{p, dayNum(on)})
 		}
 		return rows.Err()
 	})
 	if err != nil {
 		return fmt.Errorf("read training: %w", err)
 	}
-	for _, c := range r.completed {
-		slices.Sort(c)
-	}
+	slices.SortFunc(r.completed, byPersonDay)
 	return nil
 }
 
@@ -497,17 +539,20 @@ func (m *measurer) Measure(ctx context.Context, code string, w indicator.Window)
 	byCode := m.counts[w.To]
 	if byCode == nil {
 		if len(m.counts) >= countDays {
-			m.counts = map[day.Day]map[string]indicator.PerUnit{}
+			m.counts = map[day.Day]map[string]*count{}
 		}
-		byCode = map[string]indicator.PerUnit{}
+		byCode = map[string]*count{}
 		m.counts[w.To] = byCode
 	}
-	c, ok := byCode[code]
-	if !ok {
-		c = m.reg.count(code, w.To)
+	c := byCode[code]
+	if c == nil {
+		c = &count{pu: m.reg.count(code, w.To)}
 		byCode[code] = c
 	}
-	return c, nil
+	if len(c.dirty) > 0 {
+		c.pu, c.dirty = m.reg.patch(c.pu, code, w.To, keys(c.dirty)), nil
+	}
+	return c.pu, nil
 }
 
 func (m *measurer) Records(ctx context.Context, code string, w indicator.Window, in func(int64) bool, limit int) ([]indicator.Record, int, error) {
