@@ -331,7 +331,8 @@ func (s *Service) SubmitReport(ctx context.Context, actor *auth.Actor, taskID in
 	r := &Report{TaskID: tk.ID, OccurrenceID: occ.ID, Period: in.Period, UnitID: tk.LeadUnitID, Status: in.Status, Percent: in.Percent,
 		DoneText: in.Done, Obstacles: in.Obstacles, Proposals: in.Proposals, CompletedOn: in.CompletedOn, State: Submitted,
 		SubmittedBy: actor.UserID, SubmittedAt: now, SubmittedOn: today, FileIDs: []int64{}}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.writeTasks(ctx, func(tx *sql.Tx, touch func(...int64)) error {
+		touch(tk.ID)
 		var pending int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM plan_reports WHERE occurrence_id = $1 AND period = $2 AND state = $3`,
 			occ.ID, r.Period, Submitted).Scan(&pending); err != nil {
@@ -422,7 +423,8 @@ func (s *Service) Review(ctx context.Context, actor *auth.Actor, reportID int64,
 	if in.Accept {
 		r.State = Accepted
 	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.writeTasks(ctx, func(tx *sql.Tx, touch func(...int64)) error {
+		touch(tk.ID)
 		res, err := tx.ExecContext(ctx, `UPDATE plan_reports SET state = $1, reviewed_by = $2, reviewed_at = $3, reviewed_on = $4, review_comment = $5
 			WHERE id = $6 AND state = $7`, r.State, nullID(actor.UserID), now, today, r.ReviewComment, r.ID, Submitted)
 		if err != nil {
