@@ -32,7 +32,6 @@ type listed struct {
 	person   int64
 }
 
-
 type listingCache struct {
 	mu  sync.Mutex
 	cur *listing
