@@ -138,8 +138,22 @@ func (c *calc) completeness(ind *Indicator, p Period, lay *layout, targets []int
 		}
 		cl := c.cells[cellKey{ind.ID, q.Key()}]
 		for _, u := range units {
-			got, seen = c.counted(cl, u), seen[:0]
-			c.land(lay, u, place)
+			// whether the unit reported is looked up (a binary search of
+			// the cell) only when it lands under the node: a province's
+			// dashboard goes through the whole country's expected units,
+			// most of them elsewhere (the lookups were half of a national
+			// dashboard's CPU)
+			seen = seen[:0]
+			looked := false
+			c.land(lay, u, func(pos int32) {
+				if pos < lo || pos >= hi {
+					return
+				}
+				if !looked {
+					got, looked = c.counted(cl, u), true
+				}
+				place(pos)
+			})
 		}
 	}
 	return expected, reported
