@@ -181,7 +181,11 @@ func (s *Service) Complete(ctx context.Context, actor *auth.Actor, formID int64,
 		return false
 	}
 	var mine []*org.Version // the expected units counted here
-	for _, v := range s.expected(snap, f, p) {
+	defs, err := s.definitions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range s.eng.expectedBy(snap, defs.gen, f, p).vs {
 		if pos := lay.at(v.UnitID); pos >= 0 && inRoots(pos) && t.InScope(v.UnitID) {
 			mine = append(mine, v)
 		}
