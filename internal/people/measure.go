@@ -92,7 +92,7 @@ func (m *measurer) read(ctx context.Context, d day.Day) (*roster, error) {
 		return r, nil
 	}
 	r := &roster{committees: map[int64]int64{}, focalUnits: map[int64]int64{}, trained: map[int64]bool{}}
-	rows, err := m.s.db.QueryContext(ctx, `SELECT x.id, x.unit_id, COALESCE(x.person_id, 0), x.role, x.mode,
+	rows, err := m.s.db.QueryContext(reading(ctx), `SELECT x.id, x.unit_id, COALESCE(x.person_id, 0), x.role, x.mode,
 		CASE WHEN p.qualification_it THEN 1 ELSE 0 END, COALESCE(p.full_name, '')
 		FROM dx_roles x LEFT JOIN people p ON p.id = x.person_id WHERE x.valid_from <= $1 AND $1 < x.valid_to`, d)
 	if err != nil {
@@ -117,7 +117,7 @@ func (m *measurer) read(ctx context.Context, d day.Day) (*roster, error) {
 		into map[int64]int64
 	}{{`SELECT unit_id, id FROM committees WHERE valid_from <= $1 AND $1 < valid_to`, r.committees},
 		{`SELECT unit_id, id FROM focal_units WHERE valid_from <= $1 AND $1 < valid_to`, r.focalUnits}} {
-		rows, err := m.s.db.QueryContext(ctx, q.sql, d)
+		rows, err := m.s.db.QueryContext(reading(ctx), q.sql, d)
 		if err != nil {
 			return nil, err
 		}
@@ -307,7 +307,7 @@ func (s *Service) labelRecords(ctx context.Context, code string, recs []indicato
 		return nil
 	}
 	for i := range recs {
-		if err := s.db.QueryRowContext(ctx, q, recs[i].ID).Scan(&recs[i].Label); err != nil {
+		if err := s.db.QueryRowContext(reading(ctx), q, recs[i].ID).Scan(&recs[i].Label); err != nil {
 			return err
 		}
 		if code == "REG_VACANCIES" { // the role's name, not its code (records are shown as they are)
