@@ -2,6 +2,7 @@ package org
 
 import (
 	"bytes"
+	"cmp"
 	"slices"
 	"sort"
 	"strconv"
@@ -28,6 +29,10 @@ type Snapshot struct {
 	events   map[int64]*Event
 	all      []*Version // in Vietnamese name order
 
+	links     []Link   // as read, for storing (see stored.go)
+	eventList []*Event // by id, for storing
+	stored    bool     // read from a stored snapshot
+
 	// under keeps UnitsUnder's answers (unit id → []int64): a snapshot
 	// never changes, and each answer scans every version of the country
 	// (the plans pages ask it several times a request). At most one entry
@@ -35,32 +40,111 @@ type Snapshot struct {
 	under sync.Map
 }
 
+// newSnapshot builds a snapshot from the tree as read from its tables: the
+// versions are put in Vietnamese name order here, the one costly step
+// (a collation key for each name, then a sort), which a stored snapshot
+// skips (see decodeSnapshot).
 func newSnapshot(gen int64, versions []*Version, links []Link, events []*Event) *Snapshot {
+	type keyed struct {
+		key []byte
+		v   *Version
+	}
+	col := locale.NewCollator()
+	// 64,000 of the national tree's names are villages', most of them
+	// "Thôn 1"…: each distinct name is collated once (the map lives only
+	// while the snapshot is built)
+	keys := make(map[string][]byte)
+	ks := make([]keyed, len(versions))
+	for i, v := range versions {
+		k, ok := keys[v.Name]
+		if !ok {
+			k = col.Key(v.Name)
+			keys[v.Name] = k
+		}
+		ks[i] = keyed{k, v}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int {
+		if c := bytes.Compare(a.key, b.key); c != 0 {
+			return c
+		}
+		return compareTies(a.v, b.v)
+	})
+	all := make([]*Version, len(ks))
+	for i, k := range ks {
+		all[i] = k.v
+	}
+	return indexSnapshot(gen, all, links, events)
+}
+
+// compareTies orders versions of the same name: by code, then date, then
+// id, so that the order is total and every build of a snapshot of the same
+// tree is the same.
+func compareTies(a, b *Version) int {
+	if c := strings.Compare(a.Code, b.Code); c != 0 {
+		return c
+	}
+	if c := a.From.Time().Compare(b.From.Time()); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ID, b.ID)
+}
+
+// indexSnapshot makes the snapshot's indexes from every version in name
+// order. Each index is a window on one array sorted once, rather than a
+// slice grown per unit: fewer allocations, no spare capacity.
+func indexSnapshot(gen int64, all []*Version, links []Link, events []*Event) *Snapshot {
 	s := &Snapshot{
 		Generation: gen,
-		versions:   make(map[int64][]*Version),
+		versions:   make(map[int64][]*Version, len(all)),
 		children:   make(map[int64][]*Version),
 		preds:      make(map[int64][]Link),
 		succs:      make(map[int64][]Link),
 		events:     make(map[int64]*Event, len(events)),
-		all:        versions,
+		all:        all,
+		links:      links,
+		eventList:  events,
 	}
-	col := locale.NewCollator()
-	for _, v := range versions {
-		v.sortKey = col.Key(v.Name)
-		s.versions[v.UnitID] = append(s.versions[v.UnitID], v)
-		if v.ParentID != 0 {
-			s.children[v.ParentID] = append(s.children[v.ParentID], v)
-		} else if v.Level == LevelNation {
+	for i, v := range all {
+		v.rank = int32(i)
+		if v.ParentID == 0 && v.Level == LevelNation {
 			s.RootID = v.UnitID
 		}
 	}
-	sort.Slice(s.all, func(i, j int) bool { return less(s.all[i], s.all[j]) })
-	for _, vs := range s.versions {
-		sort.Slice(vs, func(i, j int) bool { return vs[i].From.Before(vs[j].From) })
+	byUnit := slices.Clone(all)
+	slices.SortFunc(byUnit, func(a, b *Version) int {
+		if c := cmp.Compare(a.UnitID, b.UnitID); c != 0 {
+			return c
+		}
+		return a.From.Time().Compare(b.From.Time())
+	})
+	for i := 0; i < len(byUnit); {
+		j := i + 1
+		for j < len(byUnit) && byUnit[j].UnitID == byUnit[i].UnitID {
+			j++
+		}
+		s.versions[byUnit[i].UnitID] = byUnit[i:j:j]
+		i = j
 	}
-	for _, vs := range s.children {
-		sort.Slice(vs, func(i, j int) bool { return less(vs[i], vs[j]) })
+	// every version that had a parent, by parent and then name order
+	byParent := make([]*Version, 0, len(all))
+	for _, v := range all {
+		if v.ParentID != 0 {
+			byParent = append(byParent, v)
+		}
+	}
+	slices.SortFunc(byParent, func(a, b *Version) int {
+		if c := cmp.Compare(a.ParentID, b.ParentID); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.rank, b.rank)
+	})
+	for i := 0; i < len(byParent); {
+		j := i + 1
+		for j < len(byParent) && byParent[j].ParentID == byParent[i].ParentID {
+			j++
+		}
+		s.children[byParent[i].ParentID] = byParent[i:j:j]
+		i = j
 	}
 	for _, l := range links {
 		s.preds[l.SuccessorID] = append(s.preds[l.SuccessorID], l)
@@ -70,18 +154,6 @@ func newSnapshot(gen int64, versions []*Version, links []Link, events []*Event) 
 		s.events[e.ID] = e
 	}
 	return s
-}
-
-// less orders by level, then code-less units after coded ones is not
-// wanted: people look for names, so Vietnamese name order, then code.
-func less(a, b *Version) bool {
-	if c := bytes.Compare(a.sortKey, b.sortKey); c != 0 {
-		return c < 0
-	}
-	if a.Code != b.Code {
-		return a.Code < b.Code
-	}
-	return a.From.Before(b.From)
 }
 
 // At is the version of unit id in force on d, or nil.
@@ -372,9 +444,10 @@ func SubtreeRange(path string) (lo, hi string) {
 	return path, path[:len(path)-1] + "0"
 }
 
-// SortByName orders versions in Vietnamese alphabetical order.
+// SortByName orders versions of one snapshot in Vietnamese alphabetical
+// order.
 func SortByName(vs []*Version) {
-	sort.SliceStable(vs, func(i, j int) bool { return less(vs[i], vs[j]) })
+	slices.SortFunc(vs, func(a, b *Version) int { return cmp.Compare(a.rank, b.rank) })
 }
 
 // UnitsUnder lists every unit that id covers (see Covers).

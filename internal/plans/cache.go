@@ -19,17 +19,19 @@ const plansGeneration = "plans"
 // of reading 100,000 tasks and 360,000 deadlines again. Bound: one copy of
 // the plans' tasks, deadlines and supporting units (with it the server
 // held 416 MB for the national dataset of 100,300 tasks, see
-// BENCHMARKS.md); the next request after any change reads them again.
+// BENCHMARKS.md). After a write of this service (on any server) the next
+// request reads the tasks it changed again from the change feed and
+// patches a copy (feed.go); after any other change it reads them all.
 type memo struct {
 	mu      sync.Mutex
 	gen     int64
 	loaded  bool
 	tasks   []*taskRec
 	numbers map[int64]string
+
+	caughtUp, reloaded int64 // copies patched from the feed, and read whole
 }
 
-// allTasks are every task of every plan, shared: callers read them and
-// never change them.
 // Warm reads every task into memory (as allTasks would), so that the
 // first request needing them — a coordinator's home, a to-do list — does
 // not pay for it: the server calls it as it starts, beside the network's.
@@ -38,29 +40,71 @@ func (s *Service) Warm(ctx context.Context) error {
 	return err
 }
 
+// allTasks are every task of every plan, shared: callers read them and
+// never change them.
 func (s *Service) allTasks(ctx context.Context) ([]*taskRec, map[int64]string, error) {
+	tasks, numbers, _, err := s.tasksAt(ctx)
+	return tasks, numbers, err
+}
+
+// tasksAt is allTasks with the generation they are as of (the one the
+// request read, or a newer one when the feed read a write made since).
+func (s *Service) tasksAt(ctx context.Context) ([]*taskRec, map[int64]string, int64, error) {
 	// the generation is read before the tasks: a change made meanwhile is
 	// then either in what is read or seen as a newer generation next time
 	gen, err := s.db.Generation(ctx, plansGeneration)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	m := s.memo
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.loaded && m.gen == gen {
-		return m.tasks, m.numbers, nil
+	if m.loaded && m.gen >= gen {
+		return m.tasks, m.numbers, m.gen, nil
+	}
+	if m.loaded {
+		ids, last, ok, err := s.changedSince(ctx, m.gen, gen)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		if ok {
+			tasks, d, ok, err := s.catchUp(ctx, m.tasks, ids)
+			if err != nil {
+				return nil, nil, 0, err
+			}
+			if ok {
+				s.measured.advance(m.gen, last, d)
+				m.gen, m.tasks = last, tasks
+				m.caughtUp++
+				return m.tasks, m.numbers, m.gen, nil
+			}
+		}
 	}
 	tasks, err := s.loadTasks(ctx, s.db, "", nil)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	numbers, err := s.readNumbers(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	m.gen, m.loaded, m.tasks, m.numbers = gen, true, tasks, numbers
-	return tasks, numbers, nil
+	m.reloaded++
+	return tasks, numbers, gen, nil
+}
+
+// FeedStats says how this server's copy of the tasks followed the writes:
+// patched from the change feed, or read whole (the first time included).
+type FeedStats struct {
+	CaughtUp, Reloaded int64
+}
+
+// FeedStats reports how the copy of the tasks was kept.
+func (s *Service) FeedStats() FeedStats {
+	m := s.memo
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return FeedStats{CaughtUp: m.caughtUp, Reloaded: m.reloaded}
 }
 
 // summaryKey is what a summary depends on: the plans and the tree as of

@@ -184,7 +184,8 @@ func (s *Service) ChangeTask(ctx context.Context, actor *auth.Actor, id int64, i
 	}
 	now := s.now().UTC()
 	after.UpdatedAt = now
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.writeTasks(ctx, func(tx *sql.Tx, touch func(...int64)) error {
+		touch(tk.ID)
 		if _, err := tx.ExecContext(ctx, `UPDATE plan_tasks SET title = $1, lead_unit_id = $2, due_on = $3, updated_at = $4 WHERE id = $5`,
 			after.Title, after.LeadUnitID, nullDay(after.DueOn), now, tk.ID); err != nil {
 			return err
@@ -329,7 +330,8 @@ func (s *Service) close(ctx context.Context, actor *auth.Actor, tk *taskRec, why
 	if to != 0 {
 		kind, val = ChangeCarryTo, strconv.FormatInt(to, 10)
 	}
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.writeTasks(ctx, func(tx *sql.Tx, touch func(...int64)) error {
+		touch(tk.ID) // a class task stands for the assignments it cancels
 		return s.closeTx(ctx, tx, actor, tk, &after, why, kind, val, now, today)
 	})
 	if err != nil {
@@ -428,7 +430,7 @@ func (s *Service) CarryTask(ctx context.Context, actor *auth.Actor, id int64, in
 	}
 	var carried *Task
 	now := s.now().UTC()
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.writeTasks(ctx, func(tx *sql.Tx, touch func(...int64)) error {
 		var gid int64
 		if tk.GroupID != 0 && to.doc.ID == tk.DocumentID {
 			gid = tk.GroupID
@@ -446,6 +448,7 @@ func (s *Service) CarryTask(ctx context.Context, actor *auth.Actor, id int64, in
 		}
 		nt.CarriedFrom = tk.ID
 		carried = nt
+		touch(tk.ID, nt.ID)
 		if err := s.insertChanges(ctx, tx, actor, in.Why, []Change{{TaskID: nt.ID, Kind: ChangeCarried, Before: strconv.FormatInt(tk.ID, 10)}},
 			now, today); err != nil {
 			return err

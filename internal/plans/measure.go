@@ -3,6 +3,7 @@ package plans
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 
@@ -70,6 +71,12 @@ func (m measurer) each(ctx context.Context, d day.Day, fn func(r *taskRec, st Ta
 	if err != nil {
 		return err
 	}
+	eachOf(tasks, d, fn)
+	return nil
+}
+
+// eachOf calls fn with every task of the list begun by d and its state on d.
+func eachOf(tasks []*taskRec, d day.Day, fn func(r *taskRec, st TaskState)) {
 	for _, r := range tasks {
 		if r.start.After(d) {
 			continue
@@ -83,13 +90,12 @@ func (m measurer) each(ctx context.Context, d day.Day, fn func(r *taskRec, st Ta
 			fn(r, State(r.occ, d, r.start))
 		}
 	}
-	return nil
 }
 
 func (m measurer) Measure(ctx context.Context, code string, w indicator.Window) (indicator.PerUnit, error) {
-	// the generation is read before the tasks: a count kept under it is
-	// then as new as it or newer, never older
-	gen, err := m.s.db.Generation(ctx, plansGeneration)
+	// the counts are kept under the generation of the tasks they are
+	// counted from
+	tasks, _, gen, err := m.s.tasksAt(ctx)
 	if err != nil {
 		return indicator.PerUnit{}, fmt.Errorf("plans measure: %w", err)
 	}
@@ -104,22 +110,89 @@ func (m measurer) Measure(ctx context.Context, code string, w indicator.Window) 
 	}
 	c.mu.Unlock()
 	out := map[int64]float64{}
-	err = m.each(ctx, w.To, func(r *taskRec, st TaskState) {
+	eachOf(tasks, w.To, func(r *taskRec, st TaskState) {
 		if counts(code, st) {
 			out[r.LeadUnitID]++
 		}
 	})
-	if err != nil {
-		return indicator.PerUnit{}, fmt.Errorf("plans measure: %w", err)
-	}
 	got := indicator.PerUnitOf(out)
 	c.mu.Lock()
-	if c.gen != gen || c.counts == nil || len(c.counts) >= maxCounts {
-		c.gen, c.counts = gen, map[measureKey]indicator.PerUnit{}
+	switch {
+	case c.gen > gen: // the tasks were patched meanwhile: these counts are older
+	case c.gen != gen || c.counts == nil || len(c.counts) >= maxCounts:
+		c.gen, c.counts = gen, map[measureKey]indicator.PerUnit{key: got}
+	default:
+		c.counts[key] = got
 	}
-	c.counts[key] = got
 	c.mu.Unlock()
 	return got, nil
+}
+
+// maxAdvance bounds the tasks advance counts again, per kept count: past
+// it (a class task of every commune changed) the counts are dropped and
+// counted again as asked, once each.
+const maxAdvance = 500
+
+// advance brings the counts kept at generation from to generation to,
+// where a patch of the tasks (d) took them: each count less the old tasks'
+// part, plus the new ones' — a few tasks' states instead of every task's.
+// Counts kept at another generation are left to be counted again.
+func (c *measured) advance(from, to int64, d delta) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != from || c.counts == nil {
+		return
+	}
+	if len(d.gone)+len(d.came) > maxAdvance {
+		c.counts = nil // counted again as asked
+		return
+	}
+	next := make(map[measureKey]indicator.PerUnit, len(c.counts))
+	for k, pu := range c.counts {
+		diff := map[int64]float64{}
+		for _, side := range []struct {
+			list []counted
+			sign float64
+		}{{d.gone, -1}, {d.came, 1}} {
+			for _, x := range side.list {
+				if x.start.After(k.d) {
+					continue
+				}
+				if counts(k.code, State(x.r.occ, k.d, x.r.start)) {
+					diff[x.r.LeadUnitID] += side.sign
+				}
+			}
+		}
+		next[k] = plus(pu, diff)
+	}
+	c.gen, c.counts = to, next
+}
+
+// plus is pu with diff added, laid out as PerUnitOf would (units
+// ascending; a unit whose count falls to 0 left out, as a fresh count
+// would not have it).
+func plus(pu indicator.PerUnit, diff map[int64]float64) indicator.PerUnit {
+	out := pu // shared, like every kept count: only read, so copied before a change
+	copied := false
+	for u, v := range diff {
+		if v == 0 {
+			continue
+		}
+		if !copied {
+			out = indicator.PerUnit{Units: slices.Clone(pu.Units), Vals: slices.Clone(pu.Vals)}
+			copied = true
+		}
+		i, ok := slices.BinarySearch(out.Units, u)
+		switch {
+		case !ok:
+			out.Units, out.Vals = slices.Insert(out.Units, i, u), slices.Insert(out.Vals, i, v)
+		case out.Vals[i]+v == 0:
+			out.Units, out.Vals = slices.Delete(out.Units, i, i+1), slices.Delete(out.Vals, i, i+1)
+		default:
+			out.Vals[i] += v
+		}
+	}
+	return out
 }
 
 func (m measurer) Records(ctx context.Context, code string, w indicator.Window, in func(int64) bool, limit int) ([]indicator.Record, int, error) {

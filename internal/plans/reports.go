@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/mangluoi/mangluoi/internal/audit"
@@ -162,20 +163,33 @@ func (s *Service) reports(ctx context.Context, q db.Querier, where string, args 
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	for i := range out {
-		fr, err := q.QueryContext(ctx, `SELECT file_id FROM plan_report_files WHERE report_id = $1 ORDER BY file_id`, out[i].ID)
+	// the files of all of them in one query (a query a report made the
+	// review queue's N+1 round trips, one per report waiting); the ids are
+	// our own integers, so inlining them is safe
+	for start := 0; start < len(out); start += 1000 {
+		part := out[start:min(start+1000, len(out))]
+		at := map[int64]int{}
+		ids := make([]string, len(part))
+		for i, r := range part {
+			at[r.ID] = start + i
+			ids[i] = strconv.FormatInt(r.ID, 10)
+		}
+		fr, err := q.QueryContext(ctx, `SELECT report_id, file_id FROM plan_report_files WHERE report_id IN (`+strings.Join(ids, ",")+`) ORDER BY report_id, file_id`)
 		if err != nil {
 			return nil, err
 		}
 		for fr.Next() {
-			var f int64
-			if err := fr.Scan(&f); err != nil {
+			var r, f int64
+			if err := fr.Scan(&r, &f); err != nil {
 				fr.Close()
 				return nil, err
 			}
-			out[i].FileIDs = append(out[i].FileIDs, f)
+			out[at[r]].FileIDs = append(out[at[r]].FileIDs, f)
 		}
 		fr.Close()
+		if err := fr.Err(); err != nil {
+			return nil, err
+		}
 	}
 	if out == nil {
 		out = []Report{}
@@ -331,7 +345,8 @@ func (s *Service) SubmitReport(ctx context.Context, actor *auth.Actor, taskID in
 	r := &Report{TaskID: tk.ID, OccurrenceID: occ.ID, Period: in.Period, UnitID: tk.LeadUnitID, Status: in.Status, Percent: in.Percent,
 		DoneText: in.Done, Obstacles: in.Obstacles, Proposals: in.Proposals, CompletedOn: in.CompletedOn, State: Submitted,
 		SubmittedBy: actor.UserID, SubmittedAt: now, SubmittedOn: today, FileIDs: []int64{}}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.writeTasks(ctx, func(tx *sql.Tx, touch func(...int64)) error {
+		touch(tk.ID)
 		var pending int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM plan_reports WHERE occurrence_id = $1 AND period = $2 AND state = $3`,
 			occ.ID, r.Period, Submitted).Scan(&pending); err != nil {
@@ -422,7 +437,8 @@ func (s *Service) Review(ctx context.Context, actor *auth.Actor, reportID int64,
 	if in.Accept {
 		r.State = Accepted
 	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.writeTasks(ctx, func(tx *sql.Tx, touch func(...int64)) error {
+		touch(tk.ID)
 		res, err := tx.ExecContext(ctx, `UPDATE plan_reports SET state = $1, reviewed_by = $2, reviewed_at = $3, reviewed_on = $4, review_comment = $5
 			WHERE id = $6 AND state = $7`, r.State, nullID(actor.UserID), now, today, r.ReviewComment, r.ID, Submitted)
 		if err != nil {
@@ -549,6 +565,18 @@ func (s *Service) PendingReports(ctx context.Context, actor *auth.Actor, limit i
 	if !mayManage(actor) {
 		return []Report{}, nil
 	}
+	// kept for the plans and tree generations (a review or a report moves
+	// the first): the coordinator's home and /tasks ask it at each request
+	v, err := s.summary(ctx, actor, "pending "+strconv.Itoa(limit), s.org.Today(), func() (any, error) {
+		return s.pendingReports(ctx, actor, limit)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return append([]Report{}, v.([]Report)...), nil // the caller's own slice
+}
+
+func (s *Service) pendingReports(ctx context.Context, actor *auth.Actor, limit int) ([]Report, error) {
 	t, err := s.org.For(ctx, actor)
 	if err != nil {
 		return nil, err

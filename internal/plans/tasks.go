@@ -303,7 +303,7 @@ func (s *Service) AddTasks(ctx context.Context, actor *auth.Actor, docID int64, 
 		return nil, oneOrList(bad)
 	}
 	var out []*Task
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.writeTasks(ctx, func(tx *sql.Tx, touch func(...int64)) error {
 		var seq int
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM plan_tasks WHERE document_id = $1`, docID).Scan(&seq); err != nil {
 			return err
@@ -363,6 +363,7 @@ func (s *Service) AddTasks(ctx context.Context, actor *auth.Actor, docID int64, 
 				leads = append(leads, tk)
 			}
 			out = append(out, tk)
+			touch(tk.ID) // a class task stands for its assignments
 			for _, l := range leads {
 				if err := s.tellAssigned(ctx, tx, actor, l); err != nil {
 					return err
@@ -489,7 +490,7 @@ func (s *Service) AddGroup(ctx context.Context, actor *auth.Actor, docID int64, 
 		return nil, oneOrList(bad)
 	}
 	var g *Group
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.writeTasks(ctx, func(tx *sql.Tx, touch func(...int64)) error {
 		var e audit.Entry
 		var err error
 		if g, e, err = s.insertGroup(ctx, tx, a.doc, in.ParentID, in.Code, in.Title); err != nil {

@@ -16,8 +16,15 @@
 //	go run ./cmd/mangluoi serve --db /tmp/x.db --addr 127.0.0.1:18161 --insecure-cookies &
 //	go run ./scripts/fresh --a http://127.0.0.1:18160 --b http://127.0.0.1:18161 --n 200
 //
-// The writes are real (audited, in the commune's draft report): run it on a
-// database made for measuring.
+// With -tasks it writes task reports instead (the plans' change feed):
+// progress on overdue tasks through A, 50 % and 0 % in turn, so each flips
+// the task in and out of REG_TASKS_STARTED, each report returned after
+// the round (a task takes one pending report at a time):
+//
+//	go run ./scripts/fresh -tasks -indicator REG_TASKS_STARTED -period 2026-12 --n 200
+//
+// The writes are real (audited, in the commune's draft report, or the
+// tasks' reports): run it on a database made for measuring.
 package main
 
 import (
@@ -27,6 +34,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"net/url"
@@ -63,6 +71,7 @@ func run() error {
 	basis := flag.String("basis", "all", "the basis of the figure read (a draft value counts on 'all')")
 	reopen := flag.Bool("reopen", false, "return or reopen the communes' reports when they are locked (submitted or approved), so values can be saved")
 	register := flag.Bool("register", false, "write a register instead: flip the IT qualification of people holding a DX role (PUT /api/v1/people/{id}); read a measured indicator (-indicator REG_DX_STAFF_IT)")
+	tasks := flag.Bool("tasks", false, "write task reports instead: progress on overdue tasks (POST /api/v1/tasks/{id}/reports, 50 and 0 percent in turn), each returned after its round; read a plans' measured indicator (-indicator REG_TASKS_STARTED, -period this month: a report counts from the day it is made)")
 	limit := flag.Duration("timeout", 5*time.Second, "give up on one write after this long")
 	flag.Parse()
 	if *n < 1 || *n > 5000 || *units < 1 || *units > 200 || *limit <= 0 || *limit > time.Minute {
@@ -150,9 +159,49 @@ func run() error {
 		}
 		write = func(_ int, id int64) error { return A.flipIT(id) }
 	}
+	var after func() error // undoes what blocks the next write, after its round
+	if *tasks {
+		var found struct {
+			Tasks []struct {
+				ID          int64  `json:"id"`
+				LeadClass   string `json:"lead_class"`
+				CancelledOn string `json:"cancelled_on"`
+				State       struct {
+					Percent int `json:"percent"`
+				} `json:"state"`
+			} `json:"tasks"`
+		}
+		if err := A.get("/api/v1/tasks?status=overdue", &found); err != nil {
+			return err
+		}
+		percent := map[int64]int{}
+		for _, t := range found.Tasks {
+			if t.LeadClass == "" && t.CancelledOn == "" && len(open) < *units {
+				open = append(open, t.ID)
+				percent[t.ID] = t.State.Percent
+			}
+		}
+		if len(open) == 0 {
+			return errors.New("no overdue task to report on")
+		}
+		var pending int64
+		write = func(_ int, id int64) error {
+			p := 50
+			if percent[id] > 0 {
+				p = 0
+			}
+			rep, err := A.reportTask(id, p)
+			if err != nil {
+				return err
+			}
+			percent[id], pending = p, rep
+			return nil
+		}
+		after = func() error { return A.returnReport(pending) }
+	}
 	// the communes: those under the provinces, a few of each, in turn
 	var communes []int64
-	for round := 0; !*register && len(communes) < *units && round < 50; round++ {
+	for round := 0; !*register && !*tasks && len(communes) < *units && round < 50; round++ {
 		for _, p := range nation.children {
 			pf, err := figure(A, p.UnitID)
 			if err != nil {
@@ -186,10 +235,11 @@ func run() error {
 	fmt.Printf("A %s  B %s  indicator %s (%d) %s basis %s  %d communes or people written in turn  n=%d\n", *a, *b, *code, ind, *period, *basis, len(open), *n)
 	fmt.Printf("load average before: %s\n", loadavg())
 	var lag, bTime, polls []float64
-	var stale int
+	var stale, moved int
 	for i := range *n {
 		// B has the cell cached: it answered the last round
-		if _, err := figure(B, me.ScopeUnitID); err != nil {
+		before, err := figure(B, me.ScopeUnitID)
+		if err != nil {
 			return err
 		}
 		u := open[i%len(open)]
@@ -233,12 +283,20 @@ func run() error {
 				return fmt.Errorf("write %d: B still shows %v after %s, A %v", i, got.Value, *limit, want.Value)
 			}
 		}
+		if !want.same(before) {
+			moved++
+		}
+		if after != nil {
+			if err := after(); err != nil {
+				return fmt.Errorf("after write %d: %w", i, err)
+			}
+		}
 	}
 	fmt.Printf("load average after: %s\n", loadavg())
 	for _, s := range [][]float64{lag, bTime, polls} {
 		slices.Sort(s)
 	}
-	fmt.Printf("writes %d; B answers still stale: %d\n", len(lag), stale)
+	fmt.Printf("writes %d, %d of them moved the national figure; B answers still stale: %d\n", len(lag), moved, stale)
 	fmt.Printf("from A's answer to B's first fresh answer (ms): p50 %.2f  p95 %.2f  p99 %.2f  max %.2f\n",
 		pct(lag, 50), pct(lag, 95), pct(lag, 99), pct(lag, 100))
 	fmt.Printf("B's server time for that answer (Server-Timing, ms): p50 %.2f  p95 %.2f  p99 %.2f  max %.2f\n",
@@ -354,6 +412,37 @@ func (s *server) flipIT(id int64) error {
 	in["qualification_it"] = !it
 	body, _ := json.Marshal(in)
 	req, _ := http.NewRequest("PUT", fmt.Sprintf("%s/api/v1/people/%d", s.base, id), bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+s.token)
+	req.Header.Set("Content-Type", "application/json")
+	var out map[string]any
+	_, err := s.do(req, http.StatusOK, &out)
+	return err
+}
+
+// reportTask reports progress on a task through the API (a multipart form,
+// as the page sends it) and returns the report's id.
+func (s *server) reportTask(id int64, percent int) (int64, error) {
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, v := range map[string]string{"status": "in_progress", "percent": strconv.Itoa(percent), "done": "Đo độ tươi số liệu giữa hai máy chủ"} {
+		mw.WriteField(k, v)
+	}
+	mw.Close()
+	req, _ := http.NewRequest("POST", fmt.Sprintf("%s/api/v1/tasks/%d/reports", s.base, id), &body)
+	req.Header.Set("Authorization", "Bearer "+s.token)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	var out struct {
+		ID int64 `json:"id"`
+	}
+	_, err := s.do(req, http.StatusCreated, &out)
+	return out.ID, err
+}
+
+// returnReport returns a report (which moves no task's figures), so that
+// its task takes the next one.
+func (s *server) returnReport(id int64) error {
+	body, _ := json.Marshal(map[string]any{"accept": false, "comment": "Trả lại sau khi đo độ tươi số liệu"})
+	req, _ := http.NewRequest("POST", fmt.Sprintf("%s/api/v1/reports/%d/review", s.base, id), bytes.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+s.token)
 	req.Header.Set("Content-Type", "application/json")
 	var out map[string]any
