@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/db"
 	"github.com/mangluoi/mangluoi/internal/indicator"
 	"github.com/mangluoi/mangluoi/internal/org"
 )
@@ -403,6 +404,9 @@ func (s *Service) activityRecords(ctx context.Context, teams []actTeam, w window
 		helped int64
 	}
 	byTeam := map[int64][]act{}
+	// a write of an activity moves the network's sequence: a page kept by
+	// what it read depends on it, as on the index (db.Watch)
+	ctx = db.Guarded(ctx, networkGeneration)
 	for rest := teams; len(rest) > 0; {
 		n := min(len(rest), 500)
 		ids := make([]string, n)
