@@ -278,6 +278,13 @@ func (m *Main) Run(ctx context.Context) error {
 			m.Log.Warn("tree not stored for the next start", "err", err)
 		}
 	}()
+	// the pages' templates not made yet (see web.page), so that a broken
+	// one is told now rather than at its first visit
+	go func() {
+		if err := m.Web.ParseAll(); err != nil {
+			m.Log.Error("page templates", "err", err)
+		}
+	}()
 	go m.Network.Warm(context.Background()) // the coverage index, read before the first request needs it
 	go m.Plans.Warm(context.Background())   // every task, which the homes and to-do lists read (issue 14, item 7)
 	if m.Anchor != nil {

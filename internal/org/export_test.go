@@ -64,3 +64,6 @@ func sameVersions(where string, a, b []*Version) error {
 	}
 	return nil
 }
+
+// LoadTables reads the tree from its tables, never from a stored snapshot.
+var LoadTables = load

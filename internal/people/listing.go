@@ -32,8 +32,6 @@ type listed struct {
 	person   int64
 }
 
-func dayNum(d day.Day) int32 { return int32(d.Time().Unix() / 86400) }
-
 type listingCache struct {
 	mu  sync.Mutex
 	cur *listing
