@@ -20,9 +20,9 @@ import (
 // activity dates, held in memory so that a coverage page for the nation
 // (75,000 teams, 340,000 members, 2 million activities) is a walk of the
 // tree in memory, not a scan of the tables. It follows the database by
-// sequence number: each request reads network_state.seq, and loads only the
-// rows stamped after what it holds (a new activity is one row, not two
-// million). Training comes from the people feature and is reloaded when its
+// sequence number: each request reads network_state.seq, and reads again
+// only the teams with a row stamped after what it holds (a new activity is
+// its team's few dozen rows, not two million). Training comes from the people feature and is reloaded when its
 // generation moves.
 
 // dn is a date as a day number (days since 1970-01-01), the index's unit.
