@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -41,6 +42,7 @@ type engine struct {
 
 	mu    sync.Mutex
 	cells map[cellKey]*cell
+	lists unitLists // the cells' lists of units, one copy of each
 	clock uint64
 	size  int
 
@@ -55,13 +57,18 @@ type engine struct {
 	exp expectations // who each form expects, per period (completeness.go)
 }
 
-// DefaultCacheValues bounds the values held in memory (16 bytes each plus
-// slice headers): 8 million ≈ 130 MB, two years of a national monthly
-// indicator set.
+// DefaultCacheValues bounds the values held in memory: a value is 9 bytes
+// (its value and status) and a cell's units are shared with the cells
+// listing the same ones (put), so 8 million are ≈ 72 MB and a few MB of
+// lists nationally (every national monthly cell of the 27 reported
+// indicators, 34 months, is 5.6 million); were no two cells' units alike,
+// 17 bytes a value, ≈ 136 MB. Half the bound (4 million) saved 19 MB
+// and made the national figures asked again 2.2 times slower (BENCHMARKS,
+// issue 14, h14net).
 const DefaultCacheValues = 8_000_000
 
 func newEngine(d *db.DB) *engine {
-	return &engine{db: d, max: DefaultCacheValues, cells: map[cellKey]*cell{}}
+	return &engine{db: d, max: DefaultCacheValues, cells: map[cellKey]*cell{}, lists: unitLists{}}
 }
 
 type cellKey struct {
@@ -172,11 +179,8 @@ func (e *engine) load(ctx context.Context, keys []cellKey, withTime map[int64]bo
 			continue
 		}
 		if g == 0 { // never written: empty, nothing to read
-			if c != nil {
-				e.size -= len(c.units)
-			}
 			c = &cell{used: e.clock, seen: all}
-			e.cells[k] = c
+			e.put(k, c)
 			out[k] = c
 			continue
 		}
@@ -204,11 +208,7 @@ func (e *engine) load(ctx context.Context, keys []cellKey, withTime map[int64]bo
 		e.caughtUp++
 		n.used, n.seen = e.clock, all
 		if old := e.cells[k]; old == nil || old.gen < n.gen {
-			if old != nil {
-				e.size -= len(old.units)
-			}
-			e.cells[k] = n
-			e.size += len(n.units)
+			e.put(k, n)
 		}
 		e.mu.Unlock()
 		out[k] = n
@@ -223,12 +223,10 @@ func (e *engine) load(ctx context.Context, keys []cellKey, withTime map[int64]bo
 			k := cellKey{ind, p}
 			c.gen, c.seen = gens[k], all
 			c.used = e.clock
-			if old := e.cells[k]; old != nil {
-				e.size -= len(old.units)
+			if e.cells[k] != nil {
 				e.reread++
 			}
-			e.cells[k] = c
-			e.size += len(c.units)
+			e.put(k, c)
 			out[k] = c
 		}
 		e.evict()
@@ -323,11 +321,11 @@ func (e *engine) read(ctx context.Context, ind int64, periods []string, withTime
 			cur.at = append(cur.at, at.Unix())
 		}
 	}
-	if withTime {
-		for _, c := range out {
-			if c.at == nil {
-				c.at = []int64{}
-			}
+	for _, c := range out {
+		// held at their length: appending leaves up to a quarter unused
+		c.vals, c.st = slices.Clone(c.vals), slices.Clone(c.st)
+		if withTime {
+			c.at = append([]int64{}, c.at...)
 		}
 	}
 	return out, rows.Err()
@@ -354,6 +352,7 @@ func (e *engine) evict() {
 		e.size -= len(e.cells[x.k].units)
 		delete(e.cells, x.k)
 	}
+	e.sweep()
 }
 
 // change is one value as a save left it.
@@ -466,8 +465,73 @@ func (e *engine) patch(k cellKey, gen int64, changes []change) {
 	}
 	n := c.with(changes)
 	n.gen = gen
-	e.size += len(n.units) - len(c.units)
-	e.cells[k] = n
+	e.put(k, n)
+}
+
+// put holds c as cell k (mu held). Its units are shared with the cells
+// held with the same ones: the indicators of one form are reported by the
+// same units, so a period's cells mostly list the same thousands of units,
+// and a value then costs 9 bytes (its value and status), not 17. Cells are
+// copied on write (cell.with), never changed, so sharing is safe.
+func (e *engine) put(k cellKey, c *cell) {
+	if old := e.cells[k]; old != nil {
+		e.size -= len(old.units)
+	}
+	c.units = e.lists.intern(c.units)
+	e.cells[k] = c
+	e.size += len(c.units)
+}
+
+// unitLists holds one copy of each list of units the cells hold, by a
+// hash of it. It holds no list that no cell holds: evict sweeps it.
+type unitLists map[uint64][][]int64
+
+func hashUnits(units []int64) uint64 {
+	h := uint64(14695981039346656037)
+	for _, u := range units {
+		h = (h ^ uint64(u)) * 1099511628211
+	}
+	return h
+}
+
+// intern returns the copy held of units, holding units (at its length) if
+// none is.
+func (l unitLists) intern(units []int64) []int64 {
+	if len(units) == 0 {
+		return units
+	}
+	h := hashUnits(units)
+	for _, held := range l[h] {
+		if slices.Equal(held, units) {
+			return held
+		}
+	}
+	units = slices.Clone(units)
+	l[h] = append(l[h], units)
+	return units
+}
+
+// sweep drops the lists no cell holds.
+func (e *engine) sweep() {
+	held := make(map[*int64]bool, len(e.lists))
+	for _, c := range e.cells {
+		if len(c.units) > 0 {
+			held[&c.units[0]] = true
+		}
+	}
+	for h, lists := range e.lists {
+		kept := lists[:0]
+		for _, u := range lists {
+			if held[&u[0]] {
+				kept = append(kept, u)
+			}
+		}
+		if len(kept) == 0 {
+			delete(e.lists, h)
+		} else {
+			e.lists[h] = kept
+		}
+	}
 }
 
 // forget drops cached cells (after a bulk write).
@@ -480,6 +544,7 @@ func (e *engine) forget(keys []cellKey) {
 			delete(e.cells, k)
 		}
 	}
+	e.sweep()
 }
 
 // Stats says what the engine holds, for the benchmarks, and how it caught
@@ -489,7 +554,10 @@ func (e *engine) forget(keys []cellKey) {
 // needed them).
 type Stats struct {
 	Cells, Values, Layouts int
-	CaughtUp, Reread       int64
+	// Units are the units the cells' lists hold, one copy of each list
+	// (put): the memory is 9 bytes a value and 8 a unit
+	Units            int
+	CaughtUp, Reread int64
 }
 
 // Stats reports the cache's size.
@@ -497,6 +565,11 @@ func (s *Service) Stats() Stats {
 	e := s.eng
 	e.mu.Lock()
 	st := Stats{Cells: len(e.cells), Values: e.size, CaughtUp: e.caughtUp, Reread: e.reread}
+	for _, lists := range e.lists {
+		for _, u := range lists {
+			st.Units += len(u)
+		}
+	}
 	e.mu.Unlock()
 	e.layMu.Lock()
 	st.Layouts = len(e.byHash)

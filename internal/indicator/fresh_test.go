@@ -204,3 +204,73 @@ func TestOtherServerCatchesUp(t *testing.T) {
 		same("at the end")
 	})
 }
+
+// The cells of one form's indicators for a period are reported by the
+// same units: the cache holds their list of units once, and a cell that
+// a save gives a unit more has a list of its own, the others' unchanged
+// (their figures too).
+func TestCellsShareTheirUnits(t *testing.T) {
+	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
+		now := func() time.Time { return apptest.Now }
+		log := &audit.Log{Now: now}
+		svc := indicator.NewService(s.DB, org.NewService(s.DB, log, now), log, nil, now)
+		root := s.Admin.ScopeUnitID
+		figure := func(c string) float64 {
+			t.Helper()
+			b, err := svc.Breakdown(ctx, s.Admin, indicator.Query{IndicatorID: code(t, s, c).ID, UnitID: root,
+				Period: indicator.MustPeriod("2026-10"), Mode: indicator.AsItWas, Basis: indicator.BasisAll})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b.Total.V()
+		}
+		all := figure("HS_ALL")
+		one := svc.Stats()
+		online := figure("HS_ONLINE")
+		two := svc.Stats()
+		if one.Values == 0 || two.Values != 2*one.Values || two.Units != one.Units || one.Units != one.Values {
+			t.Fatalf("one cell: %+v; two of the same units: %+v", one, two)
+		}
+		// a commune's HS_ONLINE cleared: that cell's list is its own
+		gialai := actor(t, s, "gialai")
+		gl := s.UnitNamed(t, "Tỉnh Gia Lai").UnitID
+		var commune int64
+		for _, c := range total(t, s, gialai, "HS_ALL", gl, "2026-10", indicator.AsItWas, indicator.BasisAll).Children {
+			if c.V() > 0 && commune == 0 {
+				commune = c.UnitID
+			}
+		}
+		f := form(t, s, demo.MonthlyForm)
+		oct := indicator.MustPeriod("2026-10")
+		e, err := s.Indicators.GetEntry(ctx, s.Admin, f.ID, commune, oct)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sub := e.Submission; sub != nil && sub.Status.Locked() {
+			act := indicator.ActReturn
+			if sub.Status == indicator.Approved {
+				act = indicator.ActReopen
+			}
+			if _, err := s.Indicators.Act(ctx, gialai, sub.ID, act, "Nhập lại"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var was float64
+		if v := e.Values[code(t, s, "HS_ONLINE").ID]; v != nil && v.Value != nil {
+			was = *v.Value
+		}
+		if _, err := s.Indicators.Save(ctx, s.Admin, f.ID, commune, oct, indicator.EntryInput{Values: []indicator.ValueInput{{Code: "HS_ONLINE"}}}, "vi", nil); err != nil {
+			t.Fatal(err)
+		}
+		if got := figure("HS_ONLINE"); got != online-was || was == 0 {
+			t.Fatalf("HS_ONLINE %v after clearing %v, want %v", got, was, online-was)
+		}
+		if got := figure("HS_ALL"); got != all {
+			t.Fatalf("HS_ALL %v after a save of HS_ONLINE, want %v", got, all)
+		}
+		three := svc.Stats()
+		if three.Values != two.Values-1 || three.Units != 2*one.Units-1 {
+			t.Fatalf("after a unit's value less: %+v (before %+v)", three, two)
+		}
+	})
+}

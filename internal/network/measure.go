@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/db"
 	"github.com/mangluoi/mangluoi/internal/indicator"
 	"github.com/mangluoi/mangluoi/internal/org"
 )
@@ -273,8 +275,14 @@ func (m measurer) Records(ctx context.Context, code string, w indicator.Window, 
 	if err != nil {
 		return nil, 0, fmt.Errorf("network records: %w", err)
 	}
-	all, total := ix.records(snap, code, col, window{dn(w.From), dn(w.To)}, in, limit)
+	win := window{dn(w.From), dn(w.To)}
+	all, acts, total := ix.records(snap, code, col, win, in, limit)
 	ix.mu.RUnlock()
+	if acts != nil {
+		if all, err = m.s.activityRecords(ctx, acts, win, code == "REG_HELPED", limit); err != nil {
+			return nil, 0, fmt.Errorf("network records: %w", err)
+		}
+	}
 	names, err := m.s.personNames(ctx, all) // a member is named by the person, in the team
 	if err != nil {
 		return nil, 0, err
@@ -288,7 +296,9 @@ func (m measurer) Records(ctx context.Context, code string, w indicator.Window, 
 }
 
 // records makes the records of Records. Under the index's read lock.
-func (ix *index) records(snap *org.Snapshot, code string, col int, w window, in func(int64) bool, limit int) ([]indicator.Record, int) {
+// The teams whose activities it lists come apart, to be named by
+// activityRecords once the lock is released.
+func (ix *index) records(snap *org.Snapshot, code string, col int, w window, in func(int64) bool, limit int) ([]indicator.Record, []actTeam, int) {
 	t := ix.table(snap, w)
 	to := fromDN(w.to)
 	d, yearStart := w.to, dn(day.Of(to.Year(), 1, 1))
@@ -325,13 +335,16 @@ func (ix *index) records(snap *org.Snapshot, code string, col int, w window, in 
 		return v.Name
 	}
 	all := []indicator.Record{}
+	var acts []actTeam
+	listed := 0 // records listed or, for activities, to be
 	for _, v := range units {
-		if len(all) >= limit {
+		if listed >= limit {
 			break
 		}
 		if code == "REG_VILLAGES" || code == "REG_VILLAGES_COVERED" {
 			all = append(all, indicator.Record{Kind: "village", ID: v.UnitID, Label: v.Name, UnitName: where(v),
 				URL: fmt.Sprintf("/units/%d", v.UnitID)})
+			listed++
 			continue
 		}
 		var recs []indicator.Record
@@ -350,23 +363,99 @@ func (ix *index) records(snap *org.Snapshot, code string, col int, w window, in 
 					}
 				}
 			case "REG_ACTIVITIES", "REG_HELPED":
+				// the index keeps no activity's id: activityRecords reads them
+				n := 0
 				for _, a := range tm.actsBetween(w.from, d) {
-					if code == "REG_HELPED" && a.helped == 0 {
-						continue
+					if code == "REG_ACTIVITIES" || a.helped > 0 {
+						n++
 					}
-					recs = append(recs, indicator.Record{Kind: "activity", ID: a.id,
-						Label: fmt.Sprintf("%s · %s · %d", tm.name, fromDN(a.day), a.helped), UnitName: where(v),
-						URL: fmt.Sprintf("/network/teams/%d/activities", tm.id)})
+				}
+				if n > 0 {
+					acts = append(acts, actTeam{id: tm.id, name: tm.name, unit: v.UnitID, where: where(v)})
+					listed += n
 				}
 			}
 		}
 		sort.SliceStable(recs, func(i, j int) bool { return recs[i].ID < recs[j].ID })
 		all = append(all, recs...)
+		listed += len(recs)
 	}
 	if len(all) > limit {
 		all = all[:limit]
 	}
-	return all, total
+	return all, acts, total
+}
+
+// actTeam is a team whose activities a listing names, with the unit it
+// is listed under (in the listing's order).
+type actTeam struct {
+	id, unit    int64
+	name, where string
+}
+
+// activityRecords lists the activities of the teams on the window's days
+// (only those that helped someone if helpedOnly), by unit in the teams'
+// order, then by id; the first limit. Their ids are read from the table: the index
+// does not keep them (two million ids are 16 MB).
+func (s *Service) activityRecords(ctx context.Context, teams []actTeam, w window, helpedOnly bool, limit int) ([]indicator.Record, error) {
+	type act struct {
+		id     int64
+		day    int32
+		helped int64
+	}
+	byTeam := map[int64][]act{}
+	// a write of an activity moves the network's sequence: a page kept by
+	// what it read depends on it, as on the index (db.Watch)
+	ctx = db.Guarded(ctx, networkGeneration)
+	for rest := teams; len(rest) > 0; {
+		n := min(len(rest), 500)
+		ids := make([]string, n)
+		for i, t := range rest[:n] {
+			ids[i] = strconv.FormatInt(t.id, 10)
+		}
+		rest = rest[n:]
+		rows, err := s.db.QueryContext(ctx, `SELECT id, team_id, on_date, people_helped FROM net_activities
+			WHERE team_id IN (`+strings.Join(ids, ",")+`) AND on_date >= $1 AND on_date <= $2 AND voided_at IS NULL`, fromDN(w.from), fromDN(w.to))
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var a act
+			var tid int64
+			var d scanDay
+			if err := rows.Scan(&a.id, &tid, &d, &a.helped); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if a.day = d.n; !helpedOnly || a.helped > 0 {
+				byTeam[tid] = append(byTeam[tid], a)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	all := []indicator.Record{}
+	for i := 0; i < len(teams) && len(all) < limit; {
+		var recs []indicator.Record
+		j := i
+		for ; j < len(teams) && teams[j].unit == teams[i].unit; j++ {
+			t := teams[j]
+			for _, a := range byTeam[t.id] {
+				recs = append(recs, indicator.Record{Kind: "activity", ID: a.id,
+					Label: fmt.Sprintf("%s · %s · %d", t.name, fromDN(a.day), a.helped), UnitName: t.where,
+					URL: fmt.Sprintf("/network/teams/%d/activities", t.id)})
+			}
+		}
+		sort.Slice(recs, func(i, j int) bool { return recs[i].ID < recs[j].ID })
+		all = append(all, recs...)
+		i = j
+	}
+	if len(all) > limit {
+		all = all[:limit]
+	}
+	return all, nil
 }
 
 // personNames reads the names of the people the member records name.

@@ -170,3 +170,74 @@ func TestMeasuredTablesAgreeWithTheWalk(t *testing.T) {
 		}
 	})
 }
+
+// The activities a measured figure lists are named by their ids, which
+// the index does not keep and the listing reads from the table: on this
+// server and on a second one, they are the activities of the month of the
+// teams active on its last day, not voided (REG_HELPED: those that helped
+// someone), each once, and a void or a new activity shows at once.
+func TestActivityRecordsAreTheTablesRows(t *testing.T) {
+	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
+		withNetwork(t, s)
+		today := s.Org.Today()
+		other := newServices(t, s.DB)
+		w := indicator.Window{From: day.Of(today.Year(), today.Time().Month(), 1), To: today}
+		team := otherTeam(t, s, s.UnitNamed(t, "Xã Ia Ly").UnitID, 0)
+		kept, err := s.Network.LogActivity(ctx, s.Admin, network.ActivityInput{TeamID: team, Date: today, Kind: network.ECommerce, PeopleHelped: 3}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		unhelpful, err := s.Network.LogActivity(ctx, s.Admin, network.ActivityInput{TeamID: team, Date: today, Kind: network.Awareness}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		voided, err := s.Network.LogActivity(ctx, s.Admin, network.ActivityInput{TeamID: team, Date: today, Kind: network.Cashless, PeopleHelped: 5}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// the first server has read the team's activities with the three
+		// (the second holds nothing yet): the void is then a catch-up
+		if _, _, err := s.Network.Measurer().Records(ctx, "REG_ACTIVITIES", w, func(int64) bool { return true }, 1); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Network.VoidActivity(ctx, s.Admin, voided.ID, network.VoidInput{Reason: "Ghi trùng"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range []indicator.Measurer{s.Network.Measurer(), other.net.Measurer()} {
+			for code, where := range map[string]string{"REG_ACTIVITIES": "", "REG_HELPED": " AND a.people_helped > 0"} {
+				want := map[int64]bool{}
+				rows, err := s.DB.QueryContext(ctx, `SELECT a.id FROM net_activities a WHERE a.on_date >= $1 AND a.on_date <= $2
+					AND a.voided_at IS NULL AND EXISTS (SELECT 1 FROM net_team_status st WHERE st.team_id = a.team_id
+					AND st.status = 'active' AND st.valid_from <= $2 AND $2 < st.valid_to)`+where, w.From, w.To)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for rows.Next() {
+					var id int64
+					if err := rows.Scan(&id); err != nil {
+						t.Fatal(err)
+					}
+					want[id] = true
+				}
+				rows.Close()
+				recs, n, err := m.Records(ctx, code, w, func(int64) bool { return true }, 100000)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := map[int64]bool{}
+				for _, r := range recs {
+					if r.Kind != "activity" || got[r.ID] || r.Label == "" || r.UnitName == "" {
+						t.Errorf("%s: record %+v", code, r)
+					}
+					got[r.ID] = true
+				}
+				if !maps.Equal(got, want) || n != len(want) {
+					t.Errorf("%s: %d records (figure %d), want %d", code, len(got), n, len(want))
+				}
+				if !got[kept.ID] || got[voided.ID] || got[unhelpful.ID] != (code == "REG_ACTIVITIES") {
+					t.Errorf("%s: kept %v, voided %v, none helped %v", code, got[kept.ID], got[voided.ID], got[unhelpful.ID])
+				}
+			}
+		}
+	})
+}
