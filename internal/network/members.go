@@ -207,7 +207,9 @@ func (s *Service) insertPerson(ctx context.Context, tx *sql.Tx, in MemberInput, 
 		VALUES ($1, $2, $3, $4, $5, '', '') RETURNING id`, post.PersonID, post.UnitID, post.From, post.To, post.Kind).Scan(&post.ID); err != nil {
 		return 0, nil, fmt.Errorf("insert posting: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE people_state SET generation = generation + 1 WHERE id = 1`); err != nil {
+	ch := &people.Changes{}
+	ch.Person(p.ID)
+	if err := ch.Log(ctx, tx); err != nil {
 		return 0, nil, err
 	}
 	return p.ID, []audit.Entry{entry("person.create", "person", p.ID, unit, nil, p), entry("posting.create", "posting", post.ID, unit, nil, post)}, nil

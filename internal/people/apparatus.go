@@ -59,7 +59,7 @@ func (s *Service) AssignRole(ctx context.Context, actor *auth.Actor, in RoleInpu
 		}
 	}
 	var r *Role
-	err := s.write(ctx, actor, func(tx *sql.Tx) ([]audit.Entry, error) {
+	err := s.write(ctx, actor, func(tx *sql.Tx, ch *Changes) ([]audit.Entry, error) {
 		if in.PersonID != 0 {
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM dx_roles WHERE person_id = $1 AND unit_id = $2 AND role = $3
@@ -75,6 +75,8 @@ func (s *Service) AssignRole(ctx context.Context, actor *auth.Actor, in RoleInpu
 		if err != nil {
 			return nil, err
 		}
+		ch.Unit(r.UnitID)
+		ch.Person(r.PersonID)
 		return []audit.Entry{entry("role.assign", "dx_role", r.ID, r.UnitID, nil, r)}, nil
 	})
 	return r, err
@@ -140,7 +142,7 @@ func (s *Service) EndRole(ctx context.Context, actor *auth.Actor, id int64, d da
 	if !d.After(r.From) || !d.Before(r.To) {
 		return errs.Invalidf("people.err.end_outside", "From", r.From.VN()).At(0, "date")
 	}
-	return s.write(ctx, actor, func(tx *sql.Tx) ([]audit.Entry, error) {
+	return s.write(ctx, actor, func(tx *sql.Tx, ch *Changes) ([]audit.Entry, error) {
 		ended := *r
 		ended.To = d
 		if note = locale.CleanString(note); note != "" {
@@ -149,6 +151,8 @@ func (s *Service) EndRole(ctx context.Context, actor *auth.Actor, id int64, d da
 		if _, err := tx.ExecContext(ctx, `UPDATE dx_roles SET valid_to = $1, note = $2 WHERE id = $3`, d, ended.Note, id); err != nil {
 			return nil, err
 		}
+		ch.Unit(r.UnitID)
+		ch.Person(r.PersonID)
 		return []audit.Entry{entry("role.end", "dx_role", id, r.UnitID, r, &ended)}, nil
 	})
 }
@@ -173,7 +177,7 @@ func (s *Service) FillVacancy(ctx context.Context, actor *auth.Actor, id, person
 		return nil, err
 	}
 	var filled *Role
-	err = s.write(ctx, actor, func(tx *sql.Tx) ([]audit.Entry, error) {
+	err = s.write(ctx, actor, func(tx *sql.Tx, ch *Changes) ([]audit.Entry, error) {
 		var entries []audit.Entry
 		if d.Equal(r.From) {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM dx_roles WHERE id = $1`, id); err != nil {
@@ -189,6 +193,8 @@ func (s *Service) FillVacancy(ctx context.Context, actor *auth.Actor, id, person
 		if err != nil {
 			return nil, err
 		}
+		ch.Unit(r.UnitID)
+		ch.Person(personID)
 		return append(entries, entry("role.assign", "dx_role", filled.ID, r.UnitID, nil, filled)), nil
 	})
 	return filled, err
@@ -231,7 +237,7 @@ func (s *Service) CreateCommittee(ctx context.Context, actor *auth.Actor, in Com
 		return nil, err
 	}
 	c := &Committee{UnitID: in.UnitID, Name: in.Name, DecisionNumber: in.DecisionNumber, DecisionDate: in.DecisionDate, Signer: in.Signer, From: in.From, To: day.Forever}
-	err := s.write(ctx, actor, func(tx *sql.Tx) ([]audit.Entry, error) {
+	err := s.write(ctx, actor, func(tx *sql.Tx, ch *Changes) ([]audit.Entry, error) {
 		var entries []audit.Entry
 		prev, err := committeesWhere(ctx, tx, `unit_id = $1 AND valid_from <= $2 AND $2 < valid_to`, in.UnitID, in.From)
 		if err != nil {
@@ -255,6 +261,7 @@ func (s *Service) CreateCommittee(ctx context.Context, actor *auth.Actor, in Com
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, c.UnitID, c.Name, c.DecisionNumber, c.DecisionDate, c.Signer, c.From, c.To).Scan(&c.ID); err != nil {
 			return nil, err
 		}
+		ch.Unit(c.UnitID)
 		return append(entries, entry("committee.create", "committee", c.ID, c.UnitID, nil, c)), nil
 	})
 	return c, err
@@ -314,7 +321,7 @@ func (s *Service) AddMember(ctx context.Context, actor *auth.Actor, committeeID 
 		return nil, err
 	}
 	m := &Member{CommitteeID: committeeID, PersonID: in.PersonID, Role: in.Role, From: in.From, To: c.To}
-	err = s.write(ctx, actor, func(tx *sql.Tx) ([]audit.Entry, error) {
+	err = s.write(ctx, actor, func(tx *sql.Tx, ch *Changes) ([]audit.Entry, error) {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM committee_members WHERE committee_id = $1 AND person_id = $2 AND valid_from <= $3 AND $3 < valid_to`,
 			committeeID, in.PersonID, in.From).Scan(&n); err != nil {
@@ -327,6 +334,8 @@ func (s *Service) AddMember(ctx context.Context, actor *auth.Actor, committeeID 
 			VALUES ($1, $2, $3, $4, $5) RETURNING id`, m.CommitteeID, m.PersonID, m.Role, m.From, m.To).Scan(&m.ID); err != nil {
 			return nil, err
 		}
+		ch.Unit(c.UnitID)
+		ch.Person(m.PersonID)
 		return []audit.Entry{entry("committee.member_add", "committee_member", m.ID, c.UnitID, nil, m)}, nil
 	})
 	return m, err
@@ -351,12 +360,14 @@ func (s *Service) EndMember(ctx context.Context, actor *auth.Actor, memberID int
 	if d.IsZero() || !d.After(m.From) || !d.Before(m.To) {
 		return errs.Invalidf("people.err.end_outside", "From", m.From.VN()).At(0, "date")
 	}
-	return s.write(ctx, actor, func(tx *sql.Tx) ([]audit.Entry, error) {
+	return s.write(ctx, actor, func(tx *sql.Tx, ch *Changes) ([]audit.Entry, error) {
 		if _, err := tx.ExecContext(ctx, `UPDATE committee_members SET valid_to = $1 WHERE id = $2`, d, memberID); err != nil {
 			return nil, err
 		}
 		ended := m
 		ended.To = d
+		ch.Unit(unit)
+		ch.Person(m.PersonID)
 		return []audit.Entry{entry("committee.member_end", "committee_member", memberID, unit, m, ended)}, nil
 	})
 }
@@ -398,7 +409,7 @@ func (s *Service) SetFocalUnit(ctx context.Context, actor *auth.Actor, in FocalU
 		return nil, errs.Invalidf("import.err.required").At(0, "holder_name")
 	}
 	f := &FocalUnit{UnitID: in.UnitID, HolderUnitID: in.HolderUnitID, HolderName: in.HolderName, Kind: in.Kind, From: in.From, To: day.Forever, Decision: in.Decision}
-	err = s.write(ctx, actor, func(tx *sql.Tx) ([]audit.Entry, error) {
+	err = s.write(ctx, actor, func(tx *sql.Tx, ch *Changes) ([]audit.Entry, error) {
 		var entries []audit.Entry
 		prev, err := focalUnitsWhere(ctx, tx, `unit_id = $1 AND kind = $2 AND valid_from <= $3 AND $3 < valid_to`, in.UnitID, in.Kind, in.From)
 		if err != nil {
@@ -419,6 +430,7 @@ func (s *Service) SetFocalUnit(ctx context.Context, actor *auth.Actor, in FocalU
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, f.UnitID, nullID(f.HolderUnitID), f.HolderName, f.Kind, f.From, f.To, f.Decision).Scan(&f.ID); err != nil {
 			return nil, err
 		}
+		ch.Unit(f.UnitID)
 		return append(entries, entry("focal_unit.set", "focal_unit", f.ID, f.UnitID, nil, f)), nil
 	})
 	return f, err

@@ -819,7 +819,8 @@ func (s *Service) SaveTarget(ctx context.Context, actor *auth.Actor, id int64, i
 	if !in.Baseline.IsZero() {
 		baseline = in.Baseline
 	}
-	err := s.write(ctx, actor, func(tx *sql.Tx) ([]audit.Entry, error) {
+	err := s.write(ctx, actor, func(tx *sql.Tx, ch *Changes) ([]audit.Entry, error) {
+		ch.Nothing() // a target is read by the judgements (measure1690.go), kept per generation
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM targets WHERE code = $1 AND id <> $2`, t.Code, id).Scan(&n); err != nil {
 			return nil, err

@@ -1,12 +1,16 @@
 package people
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/db"
 	"github.com/mangluoi/mangluoi/internal/indicator"
 )
 
@@ -20,36 +24,51 @@ var measuredCodes = []string{"REG_DX_STAFF", "REG_DX_STAFF_DEDICATED", "REG_DX_S
 // Measurer is the apparatus as the indicator service's source of measured
 // figures.
 func (s *Service) Measurer() indicator.Measurer {
-	return &measurer{s: s, rosters: map[day.Day]*roster{}, judgedDays: map[day.Day]judgedDay{}, counts: map[countKey]indicator.PerUnit{}}
+	return &measurer{s: s, counts: map[day.Day]map[string]*count{}, judgedDays: map[day.Day]judgedDay{}}
 }
 
 type measurer struct {
 	s  *Service
 	mu sync.Mutex
-	// the rosters read for the people generation they reflect, by day: a
-	// page asks for the same few days (a dashboard's periods) for every
-	// indicator
-	gen     int64
-	rosters map[day.Day]*roster
+	// reg is the register the counts are made from, one copy for every
+	// day asked for: the roles, committees and focal units with their
+	// validity and who finished a course when. A write on any server moves
+	// the people generation; reg follows it from the change feed
+	// (people_changes), reading again only the units and people it names,
+	// and reads the whole register when the feed does not reach back.
+	reg *register
+	// counts are each code's counts per unit on a day, made once and
+	// patched for the units the feed names when next asked for: a page
+	// asks for the same figures at every request. At most countDays days
+	// are kept.
+	counts map[day.Day]map[string]*count
+	// loads and patches count the whole reads and the catch-ups from the
+	// feed (for tests and logs)
+	loads, patches int
 	// the country judged against the targets, for the people and tree
-	// generations they reflect, by day (at most rosterDays of them)
+	// generations they reflect, by day (at most countDays of them)
 	jgen       [2]int64
 	judgedDays map[day.Day]judgedDay
-	// each code's counts per unit on a roster's day, made once: a page
-	// asks for the same figures at every request
-	counts map[countKey]indicator.PerUnit
 }
 
-type countKey struct {
-	d    day.Day
-	code string
+// count is code's counts per unit on a day, and the units changed since
+// they were made (counted again when next asked for: a write need not
+// make every day's counts again, only those read).
+type count struct {
+	pu    indicator.PerUnit
+	dirty map[int64]bool
 }
 
-// rosterDays bounds the rosters kept: a national one (131,000 people's
-// roles, committees and training) is ≈ 9–11 MB of heap, so 12 days — a
-// dashboard's year — are ≈ 130 MB at most; 24 held 264 MB when every
-// period of the national dataset was asked for (BENCHMARKS.md, issue 14).
-const rosterDays = 12
+// dirtyMax is the most units a count is patched for: past it, counting
+// the country again is as quick.
+const dirtyMax = 2000
+
+// countDays bounds the days whose counts are kept: a day is each code's
+// counts of the units that have any (≈ 9 × 12,000 × 16 bytes ≈ 2 MB
+// nationally), so 12 days — a dashboard's year — are ≈ 25 MB at most. The
+// register itself is kept once for all days (≈ 10 MB nationally, see
+// BENCHMARKS.md, issue 14 h14people).
+const countDays = 12
 
 func (m *measurer) Measures() []string {
 	out := append([]string{}, measuredCodes...)
@@ -60,150 +79,451 @@ func (m *measurer) Measures() []string {
 	return out
 }
 
-// holding is one role held (or vacant) in a unit on the day.
-type holding struct {
-	id, unit, person int64
-	role             RoleKind
-	mode             Mode
-	it               bool
-	name             string
+// days are dates as day numbers since 1970-01-01 (the register holds
+// hundreds of thousands of them).
+type days = int32
+
+func dayNum(d day.Day) days { return days(d.Time().Unix() / 86400) }
+
+// roleRec is one DX role (or vacancy) of a unit, with the little the
+// counts need of the person holding it.
+type roleRec struct {
+	id, person int64
+	from, to   days
+	focal      bool // the role is the focal person's
+	dedicated  bool
+	it         bool // the person has an IT qualification
 }
 
-// roster is the whole country's apparatus on one day.
-type roster struct {
-	roles      []holding
-	committees map[int64]int64 // unit → a committee in force (its id)
-	focalUnits map[int64]int64 // unit → a focal unit in force (its id)
-	trained    map[int64]bool  // people who completed a course this year by the day
+func (r *roleRec) on(d days) bool { return r.from <= d && d < r.to }
+
+// span is a committee or a focal unit with its validity.
+type span struct {
+	id       int64
+	from, to days
 }
 
-// read reads the roster on d, or the one held if nothing changed since.
-func (m *measurer) read(ctx context.Context, d day.Day) (*roster, error) {
+// register is the whole country's apparatus over time.
+type register struct {
+	gen        int64
+	roles      map[int64][]roleRec // unit → its roles, all of them
+	committees map[int64][]span    // unit → its committees
+	focalUnits map[int64][]span    // unit → its focal units
+	// completed are the days people completed a course, by person then
+	// day: one slice rather than a map of small ones (160,000 people
+	// nationally: 2.5 MB instead of 14)
+	completed []completion
+}
+
+type completion struct {
+	person int64
+	on     days
+}
+
+func byPersonDay(a, b completion) int {
+	if a.person != b.person {
+		return cmp.Compare(a.person, b.person)
+	}
+	return cmp.Compare(a.on, b.on)
+}
+
+// trained says whether a person completed a course in d's year by d.
+func (r *register) trained(person int64, d, jan1 days) bool {
+	i, _ := slices.BinarySearchFunc(r.completed, completion{person, jan1}, byPersonDay)
+	return i < len(r.completed) && r.completed[i].person == person && r.completed[i].on <= d
+}
+
+// fresh brings m.reg up to the people generation (m.mu held).
+func (m *measurer) fresh(ctx context.Context) error {
 	gen, err := m.s.db.Generation(ctx, Generation) // with the request's other generations, not a query of its own
 	if err != nil {
-		return nil, err
+		return err
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.gen != gen || len(m.rosters) >= rosterDays {
-		m.gen, m.rosters, m.counts = gen, map[day.Day]*roster{}, map[countKey]indicator.PerUnit{}
+	if m.reg != nil && m.reg.gen >= gen {
+		return nil
 	}
-	if r := m.rosters[d]; r != nil {
-		return r, nil
-	}
-	r := &roster{committees: map[int64]int64{}, focalUnits: map[int64]int64{}, trained: map[int64]bool{}}
-	rows, err := m.s.db.QueryContext(ctx, `SELECT x.id, x.unit_id, COALESCE(x.person_id, 0), x.role, x.mode,
-		CASE WHEN p.qualification_it THEN 1 ELSE 0 END, COALESCE(p.full_name, '')
-		FROM dx_roles x LEFT JOIN people p ON p.id = x.person_id WHERE x.valid_from <= $1 AND $1 < x.valid_to`, d)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var h holding
-		var it int
-		if err := rows.Scan(&h.id, &h.unit, &h.person, &h.role, &h.mode, &it, &h.name); err != nil {
-			rows.Close()
-			return nil, err
+	if m.reg != nil {
+		ok, err := m.catchUp(ctx, gen)
+		if err != nil || ok {
+			return err
 		}
-		h.it = it == 1
-		r.roles = append(r.roles, h)
+	}
+	reg := &register{gen: gen}
+	if err := reg.read(ctx, m.s.db, nil, nil); err != nil {
+		return err
+	}
+	m.reg, m.counts = reg, map[day.Day]map[string]*count{}
+	m.loads++
+	return nil
+}
+
+// catchUp brings m.reg to generation gen or later from the change feed:
+// the units and people changed at each generation after reg's are read
+// again, and the counts kept are made again for the units that touches.
+// It returns false when the feed does not hold every generation from reg's
+// to gen (a bulk load writes none; writes trim the old ones): the caller
+// then reads the whole register. Data read here may be newer than the last
+// generation read from the feed; the next catch-up reads those units again,
+// which changes nothing twice.
+func (m *measurer) catchUp(ctx context.Context, gen int64) (bool, error) {
+	rows, err := m.s.db.QueryContext(ctx, `SELECT generation, kind, id FROM people_changes WHERE generation > $1 ORDER BY generation`, m.reg.gen)
+	if err != nil {
+		return false, fmt.Errorf("people feed: %w", err)
+	}
+	last := m.reg.gen
+	units, persons := map[int64]bool{}, map[int64]bool{}
+	for rows.Next() {
+		var g, id int64
+		var kind string
+		if err := rows.Scan(&g, &kind, &id); err != nil {
+			rows.Close()
+			return false, err
+		}
+		if g > last+1 { // a generation without rows
+			return false, rows.Close()
+		}
+		last = g
+		switch kind {
+		case "unit":
+			units[id] = true
+		case "person":
+			persons[id] = true
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return false, err
 	}
-	for _, q := range []struct {
-		sql  string
-		into map[int64]int64
-	}{{`SELECT unit_id, id FROM committees WHERE valid_from <= $1 AND $1 < valid_to`, r.committees},
-		{`SELECT unit_id, id FROM focal_units WHERE valid_from <= $1 AND $1 < valid_to`, r.focalUnits}} {
-		rows, err := m.s.db.QueryContext(ctx, q.sql, d)
-		if err != nil {
-			return nil, err
+	if last < gen {
+		return false, nil
+	}
+	// the units where the people named hold or held a role, as the
+	// database has them now: a role never changes its unit or person, and
+	// the one removed (a vacancy filled on its first day) has no person
+	// and names its unit
+	if len(persons) > 0 {
+		if err := inBatches(keys(persons), func(in string, args []any) error {
+			return scanSet(ctx, m.s.db, `SELECT DISTINCT unit_id FROM dx_roles WHERE person_id IN (`+in+`)`, units, args...)
+		}); err != nil {
+			return false, err
 		}
-		for rows.Next() {
-			var unit, id int64
-			if err := rows.Scan(&unit, &id); err != nil {
-				rows.Close()
-				return nil, err
+	}
+	part := &register{}
+	if err := part.read(ctx, m.s.db, keys(units), keys(persons)); err != nil {
+		return false, err
+	}
+	for u := range units {
+		m.reg.put(u, part)
+	}
+	if len(persons) > 0 {
+		m.reg.completed = slices.DeleteFunc(m.reg.completed, func(c completion) bool { return persons[c.person] })
+		for _, c := range part.completed { // a few: each put in its place
+			i, _ := slices.BinarySearchFunc(m.reg.completed, c, byPersonDay)
+			m.reg.completed = slices.Insert(m.reg.completed, i, c)
+		}
+	}
+	m.reg.gen = last
+	m.patches++
+	// the counts kept are made again for the units whose roles or whose
+	// people changed when next asked for
+	for _, byCode := range m.counts {
+		for code, c := range byCode {
+			if len(c.dirty)+len(units) > dirtyMax {
+				delete(byCode, code)
+				continue
 			}
-			if old, ok := q.into[unit]; !ok || id < old {
-				q.into[unit] = id
+			if c.dirty == nil {
+				c.dirty = map[int64]bool{}
+			}
+			for u := range units {
+				c.dirty[u] = true
 			}
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
 	}
-	if err := scanSet(ctx, m.s.db, `SELECT DISTINCT person_id FROM enrolments WHERE status = 'completed' AND completed_on >= $2 AND completed_on <= $1`,
-		r.trained, d, day.Of(d.Year(), 1, 1)); err != nil {
-		return nil, err
-	}
-	m.rosters[d] = r
-	return r, nil
+	return true, nil
 }
 
-// counted is, for code, each unit's records: the people (by person id,
-// the first role naming them), roles, committees or focal units it counts.
-func (r *roster) counted(code string) map[int64]map[int64]holding {
-	out := map[int64]map[int64]holding{}
-	put := func(unit, key int64, h holding) {
-		if out[unit] == nil {
-			out[unit] = map[int64]holding{}
-		}
-		if _, ok := out[unit][key]; !ok {
-			out[unit][key] = h
+// put takes unit's roles, committees and focal units from part.
+func (r *register) put(unit int64, part *register) {
+	for _, x := range []struct{ to, from map[int64][]span }{{r.committees, part.committees}, {r.focalUnits, part.focalUnits}} {
+		if s := x.from[unit]; s != nil {
+			x.to[unit] = s
+		} else {
+			delete(x.to, unit)
 		}
 	}
+	if rs := part.roles[unit]; rs != nil {
+		r.roles[unit] = rs
+	} else {
+		delete(r.roles, unit)
+	}
+}
+
+func keys(m map[int64]bool) []int64 {
+	out := make([]int64, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// inBatches calls fn with "$1, $2…" and the arguments for ids, a few
+// hundred at a time.
+func inBatches(ids []int64, fn func(in string, args []any) error) error {
+	const per = 500
+	for len(ids) > 0 {
+		n := min(len(ids), per)
+		var in strings.Builder
+		args := make([]any, n)
+		for i, id := range ids[:n] {
+			if i > 0 {
+				in.WriteString(", ")
+			}
+			fmt.Fprintf(&in, "$%d", i+1)
+			args[i] = id
+		}
+		if err := fn(in.String(), args); err != nil {
+			return err
+		}
+		ids = ids[n:]
+	}
+	return nil
+}
+
+// read reads the register: all of it when units is nil, else the roles,
+// committees and focal units of units and the training of persons.
+func (r *register) read(ctx context.Context, q db.Querier, units, persons []int64) error {
+	r.roles, r.committees, r.focalUnits, r.completed = map[int64][]roleRec{}, map[int64][]span{}, map[int64][]span{}, nil
+	each := func(ids []int64, where string, fn func(where string, args []any) error) error {
+		if units == nil {
+			return fn("", nil)
+		}
+		return inBatches(ids, func(in string, args []any) error { return fn(" AND "+where+" IN ("+in+")", args) })
+	}
+	type unitRole struct {
+		unit int64
+		roleRec
+	}
+	var all []unitRole
+	err := each(units, "x.unit_id", func(where string, args []any) error {
+		rows, err := q.QueryContext(ctx, `SELECT x.id, x.unit_id, COALESCE(x.person_id, 0), x.role, x.mode, x.valid_from, x.valid_to,
+			CASE WHEN p.qualification_it THEN 1 ELSE 0 END
+			FROM dx_roles x LEFT JOIN people p ON p.id = x.person_id WHERE x.valid_from < x.valid_to`+where, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var h roleRec
+			var unit int64
+			var role RoleKind
+			var mode Mode
+			var from, to day.Day
+			var it int
+			if err := rows.Scan(&h.id, &unit, &h.person, &role, &mode, &from, &to, &it); err != nil {
+				return err
+			}
+			h.from, h.to, h.focal, h.dedicated, h.it = dayNum(from), dayNum(to), role == RoleFocal, mode == Dedicated, it == 1
+			all = append(all, unitRole{unit, h})
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return fmt.Errorf("read roles: %w", err)
+	}
+	// one array of them all, each unit's a part of it (capped, so that
+	// nothing appends over its neighbour's): a slice per unit grown by
+	// appending held twice the room
+	slices.SortStableFunc(all, func(a, b unitRole) int { return cmp.Compare(a.unit, b.unit) })
+	flat := make([]roleRec, len(all))
+	for i := range all {
+		flat[i] = all[i].roleRec
+	}
+	for i := 0; i < len(all); {
+		j := i + 1
+		for j < len(all) && all[j].unit == all[i].unit {
+			j++
+		}
+		r.roles[all[i].unit] = flat[i:j:j]
+		i = j
+	}
+	for _, x := range []struct {
+		table string
+		into  map[int64][]span
+	}{{"committees", r.committees}, {"focal_units", r.focalUnits}} {
+		err := each(units, "unit_id", func(where string, args []any) error {
+			rows, err := q.QueryContext(ctx, `SELECT id, unit_id, valid_from, valid_to FROM `+x.table+` WHERE valid_from < valid_to`+where, args...)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var s span
+				var unit int64
+				var from, to day.Day
+				if err := rows.Scan(&s.id, &unit, &from, &to); err != nil {
+					return err
+				}
+				s.from, s.to = dayNum(from), dayNum(to)
+				x.into[unit] = append(x.into[unit], s)
+			}
+			return rows.Err()
+		})
+		if err != nil {
+			return fmt.Errorf("read %s: %w", x.table, err)
+		}
+	}
+	err = each(persons, "person_id", func(where string, args []any) error {
+		rows, err := q.QueryContext(ctx, `SELECT person_id, completed_on FROM enrolments WHERE status = 'completed' AND completed_on IS NOT NULL`+where, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var p int64
+			var on day.Day
+			if err := rows.Scan(&p, &on); err != nil {
+				return err
+			}
+			r.completed = append(r.completed, completion{p, dayNum(on)})
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return fmt.Errorf("read training: %w", err)
+	}
+	slices.SortFunc(r.completed, byPersonDay)
+	return nil
+}
+
+// counted lists, for code on day d, a unit's records: the people (by
+// person id, the first role naming them), roles, committees or focal
+// units it counts, each once. A person counts once in a unit however many
+// roles they hold there; "concurrent" are those with no dedicated role
+// there; a unit counts once for its committee and for its focal unit (the
+// first in force).
+func (r *register) counted(code string, unit int64, d day.Day, fn func(id, person int64)) {
+	n, jan1 := dayNum(d), dayNum(day.Of(d.Year(), 1, 1))
 	switch code {
 	case "REG_COMMITTEES", "REG_FOCAL_UNITS":
-		src := r.committees
+		src := r.committees[unit]
 		if code == "REG_FOCAL_UNITS" {
-			src = r.focalUnits
+			src = r.focalUnits[unit]
 		}
-		for unit, id := range src {
-			put(unit, id, holding{id: id, unit: unit})
-		}
-		return out
-	case "REG_VACANCIES":
-		for _, h := range r.roles {
-			if h.person == 0 {
-				put(h.unit, h.id, h)
+		var first int64
+		for _, s := range src {
+			if s.from <= n && n < s.to && (first == 0 || s.id < first) {
+				first = s.id
 			}
 		}
-		return out
-	}
-	dedicated := map[[2]int64]bool{}
-	for _, h := range r.roles {
-		if h.person != 0 && h.mode == Dedicated {
-			dedicated[[2]int64{h.unit, h.person}] = true
+		if first != 0 {
+			fn(first, 0)
 		}
+		return
 	}
-	for _, h := range r.roles {
-		if h.person == 0 {
+	rs := r.roles[unit]
+	if code == "REG_VACANCIES" {
+		for i := range rs {
+			if rs[i].person == 0 && rs[i].on(n) {
+				fn(rs[i].id, 0)
+			}
+		}
+		return
+	}
+	var seen []int64 // a unit has a few roles: a list is quicker than a map
+	for i := range rs {
+		h := &rs[i]
+		if h.person == 0 || !h.on(n) || slices.Contains(seen, h.person) {
 			continue
 		}
 		var ok bool
 		switch code {
 		case "REG_DX_STAFF":
 			ok = true
-		case "REG_DX_STAFF_DEDICATED":
-			ok = h.mode == Dedicated
-		case "REG_DX_STAFF_CONCURRENT":
-			ok = !dedicated[[2]int64{h.unit, h.person}]
+		case "REG_DX_STAFF_DEDICATED", "REG_DX_STAFF_CONCURRENT":
+			dedicated := false
+			for j := range rs {
+				if rs[j].person == h.person && rs[j].dedicated && rs[j].on(n) {
+					dedicated = true
+				}
+			}
+			ok = dedicated == (code == "REG_DX_STAFF_DEDICATED")
 		case "REG_DX_STAFF_IT":
 			ok = h.it
 		case "REG_FOCAL_PERSONS":
-			ok = h.role == RoleFocal
+			for j := range rs {
+				if rs[j].person == h.person && rs[j].focal && rs[j].on(n) {
+					ok = true
+				}
+			}
 		case "REG_DX_STAFF_TRAINED":
-			ok = r.trained[h.person]
+			ok = r.trained(h.person, n, jan1)
 		}
 		if ok {
-			put(h.unit, h.person, h)
+			seen = append(seen, h.person)
+			fn(h.id, h.person)
 		}
 	}
+}
+
+// value is code's count of unit on d.
+func (r *register) value(code string, unit int64, d day.Day) float64 {
+	var n float64
+	r.counted(code, unit, d, func(int64, int64) { n++ })
+	return n
+}
+
+// units are the units that may have records of code.
+func (r *register) units(code string) []int64 {
+	var out []int64
+	switch code {
+	case "REG_COMMITTEES":
+		for u := range r.committees {
+			out = append(out, u)
+		}
+	case "REG_FOCAL_UNITS":
+		for u := range r.focalUnits {
+			out = append(out, u)
+		}
+	default:
+		for u := range r.roles {
+			out = append(out, u)
+		}
+	}
+	slices.Sort(out)
 	return out
+}
+
+// count is code's counts per unit on d, the units with none left out.
+func (r *register) count(code string, d day.Day) indicator.PerUnit {
+	var c indicator.PerUnit
+	for _, u := range r.units(code) {
+		if v := r.value(code, u, d); v != 0 {
+			c.Units, c.Vals = append(c.Units, u), append(c.Vals, v)
+		}
+	}
+	return c
+}
+
+// patch returns c with the counts of the units in dirty (ascending) made
+// again: a new PerUnit, since a request may be reading c.
+func (r *register) patch(c indicator.PerUnit, code string, d day.Day, dirty []int64) indicator.PerUnit {
+	n := indicator.PerUnit{Units: make([]int64, 0, len(c.Units)+len(dirty)), Vals: make([]float64, 0, len(c.Units)+len(dirty))}
+	i := 0
+	for _, u := range dirty {
+		for ; i < len(c.Units) && c.Units[i] < u; i++ {
+			n.Units, n.Vals = append(n.Units, c.Units[i]), append(n.Vals, c.Vals[i])
+		}
+		if i < len(c.Units) && c.Units[i] == u {
+			i++
+		}
+		if v := r.value(code, u, d); v != 0 {
+			n.Units, n.Vals = append(n.Units, u), append(n.Vals, v)
+		}
+	}
+	n.Units, n.Vals = append(n.Units, c.Units[i:]...), append(n.Vals, c.Vals[i:]...)
+	return n
 }
 
 func (m *measurer) Measure(ctx context.Context, code string, w indicator.Window) (indicator.PerUnit, error) {
@@ -211,44 +531,45 @@ func (m *measurer) Measure(ctx context.Context, code string, w indicator.Window)
 		vals, err := m.measure1690(ctx, r, w)
 		return indicator.PerUnitOf(vals), err
 	}
-	r, err := m.read(ctx, w.To)
-	if err != nil {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.fresh(ctx); err != nil {
 		return indicator.PerUnit{}, fmt.Errorf("people measure: %w", err)
 	}
-	k := countKey{w.To, code}
-	m.mu.Lock()
-	c, ok := m.counts[k]
-	m.mu.Unlock()
-	if ok {
-		return c, nil
+	byCode := m.counts[w.To]
+	if byCode == nil {
+		if len(m.counts) >= countDays {
+			m.counts = map[day.Day]map[string]*count{}
+		}
+		byCode = map[string]*count{}
+		m.counts[w.To] = byCode
 	}
-	out := map[int64]float64{}
-	for unit, recs := range r.counted(code) {
-		out[unit] = float64(len(recs))
+	c := byCode[code]
+	if c == nil {
+		c = &count{pu: m.reg.count(code, w.To)}
+		byCode[code] = c
 	}
-	c = indicator.PerUnitOf(out)
-	m.mu.Lock()
-	if m.rosters[w.To] == r { // not replaced meanwhile by a newer generation
-		m.counts[k] = c
+	if len(c.dirty) > 0 {
+		c.pu, c.dirty = m.reg.patch(c.pu, code, w.To, keys(c.dirty)), nil
 	}
-	m.mu.Unlock()
-	return c, nil
+	return c.pu, nil
 }
 
 func (m *measurer) Records(ctx context.Context, code string, w indicator.Window, in func(int64) bool, limit int) ([]indicator.Record, int, error) {
 	if r, ok := rates1690[code]; ok {
 		return m.records1690(ctx, r, w, in, limit)
 	}
-	r, err := m.read(ctx, w.To)
-	if err != nil {
-		return nil, 0, fmt.Errorf("people records: %w", err)
-	}
 	snap, err := m.s.org.Snapshot(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
 	var all []indicator.Record
-	for unit, recs := range r.counted(code) {
+	m.mu.Lock()
+	if err := m.fresh(ctx); err != nil {
+		m.mu.Unlock()
+		return nil, 0, fmt.Errorf("people records: %w", err)
+	}
+	for _, unit := range m.reg.units(code) {
 		if !in(unit) {
 			continue
 		}
@@ -258,8 +579,8 @@ func (m *measurer) Records(ctx context.Context, code string, w indicator.Window,
 		} else if v := snap.Latest(unit); v != nil {
 			uname = v.Name
 		}
-		for key, h := range recs {
-			rec := indicator.Record{UnitName: uname, ID: key}
+		m.reg.counted(code, unit, w.To, func(id, person int64) {
+			rec := indicator.Record{UnitName: uname, ID: id}
 			switch code {
 			case "REG_COMMITTEES":
 				rec.Kind, rec.URL = "committee", fmt.Sprintf("/units/%d/apparatus", unit)
@@ -268,11 +589,12 @@ func (m *measurer) Records(ctx context.Context, code string, w indicator.Window,
 			case "REG_VACANCIES":
 				rec.Kind, rec.URL = "role", fmt.Sprintf("/units/%d/apparatus", unit)
 			default:
-				rec.Kind, rec.Label, rec.URL = "person", h.name, fmt.Sprintf("/people/%d", h.person)
+				rec.Kind, rec.ID, rec.URL = "person", person, fmt.Sprintf("/people/%d", person)
 			}
 			all = append(all, rec)
-		}
+		})
 	}
+	m.mu.Unlock()
 	sort.Slice(all, func(i, j int) bool {
 		if all[i].UnitName != all[j].UnitName {
 			return all[i].UnitName < all[j].UnitName
@@ -293,7 +615,8 @@ func (m *measurer) Records(ctx context.Context, code string, w indicator.Window,
 // role.kind.* in the catalogue).
 var vacancyNames = map[RoleKind]string{RoleLeader: "Lãnh đạo phụ trách CĐS", RoleFocal: "Cán bộ đầu mối CĐS", RoleStaff: "Cán bộ làm CĐS"}
 
-// labelRecords names the committees, focal units and vacant roles listed.
+// labelRecords names the people, committees, focal units and vacant roles
+// listed.
 func (s *Service) labelRecords(ctx context.Context, code string, recs []indicator.Record) error {
 	var q string
 	switch code {
@@ -303,8 +626,8 @@ func (s *Service) labelRecords(ctx context.Context, code string, recs []indicato
 		q = `SELECT holder_name FROM focal_units WHERE id = $1`
 	case "REG_VACANCIES":
 		q = `SELECT role FROM dx_roles WHERE id = $1`
-	default:
-		return nil
+	default: // the people, by name (the register keeps no names: the counts need none)
+		q = `SELECT full_name FROM people WHERE id = $1`
 	}
 	for i := range recs {
 		if err := s.db.QueryRowContext(ctx, q, recs[i].ID).Scan(&recs[i].Label); err != nil {

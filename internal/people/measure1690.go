@@ -52,7 +52,7 @@ func (m *measurer) judged(ctx context.Context, d day.Day) (judgedDay, *org.Snaps
 		return nil, nil, err
 	}
 	m.mu.Lock()
-	if m.jgen != [2]int64{gen, snap.Generation} || len(m.judgedDays) >= rosterDays {
+	if m.jgen != [2]int64{gen, snap.Generation} || len(m.judgedDays) >= countDays {
 		m.jgen, m.judgedDays = [2]int64{gen, snap.Generation}, map[day.Day]judgedDay{}
 	}
 	j := m.judgedDays[d]

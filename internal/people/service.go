@@ -29,6 +29,7 @@ type Service struct {
 
 	reports   reportCache
 	apparatus apparatusCache
+	list      listingCache
 }
 
 // NewService makes the service.
@@ -65,15 +66,16 @@ func (s *Service) writable(ctx context.Context, actor *auth.Actor, id int64, d d
 }
 
 // write runs fn in a transaction, bumps the data generation (which
-// invalidates cached reports on every server) and writes fn's audit entries
-// with it.
-func (s *Service) write(ctx context.Context, actor *auth.Actor, fn func(tx *sql.Tx) ([]audit.Entry, error)) error {
+// invalidates cached reports on every server), writes what fn says it
+// changed to the change feed and fn's audit entries with it.
+func (s *Service) write(ctx context.Context, actor *auth.Actor, fn func(tx *sql.Tx, ch *Changes) ([]audit.Entry, error)) error {
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		entries, err := fn(tx)
+		ch := &Changes{}
+		entries, err := fn(tx, ch)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE people_state SET generation = generation + 1 WHERE id = 1`); err != nil {
+		if err := ch.Log(ctx, tx); err != nil {
 			return err
 		}
 		return s.audit.Write(ctx, tx, actor.Who(), entries...)
@@ -189,10 +191,13 @@ func (s *Service) CreatePerson(ctx context.Context, actor *auth.Actor, in Person
 		return nil, err
 	}
 	var p *Person
-	err := s.write(ctx, actor, func(tx *sql.Tx) ([]audit.Entry, error) {
+	err := s.write(ctx, actor, func(tx *sql.Tx, ch *Changes) ([]audit.Entry, error) {
 		var err error
 		var entries []audit.Entry
 		p, entries, err = s.insertPerson(ctx, tx, in)
+		if err == nil {
+			ch.Person(p.ID)
+		}
 		return entries, err
 	})
 	return p, err
@@ -392,7 +397,7 @@ func (s *Service) UpdatePerson(ctx context.Context, actor *auth.Actor, id int64,
 	if p.BirthYear != 0 {
 		by = p.BirthYear
 	}
-	err = s.write(ctx, actor, func(tx *sql.Tx) ([]audit.Entry, error) {
+	err = s.write(ctx, actor, func(tx *sql.Tx, ch *Changes) ([]audit.Entry, error) {
 		_, err := tx.ExecContext(ctx, `UPDATE people SET full_name = $1, name_folded = $2, gender = $3, birth_year = $4, title = $5,
 			phone = $6, email = $7, employment = $8, qualification_level = $9, qualification_field = $10, qualification_it = $11,
 			updated_at = $12 WHERE id = $13`, p.FullName, locale.Fold(p.FullName), p.Gender, by, p.Title, p.Phone, p.Email,
@@ -400,6 +405,7 @@ func (s *Service) UpdatePerson(ctx context.Context, actor *auth.Actor, id int64,
 		if err != nil {
 			return nil, err
 		}
+		ch.Person(id)
 		return []audit.Entry{entry("person.update", "person", id, old.Current.UnitID, old.Person, &p)}, nil
 	})
 	if err != nil {
@@ -455,8 +461,9 @@ func (s *Service) Rotate(ctx context.Context, actor *auth.Actor, id int64, in Ro
 			return errs.Invalidf("people.err.later_posting", "Date", p.From.VN()).At(0, "date")
 		}
 	}
-	return s.write(ctx, actor, func(tx *sql.Tx) ([]audit.Entry, error) {
+	return s.write(ctx, actor, func(tx *sql.Tx, ch *Changes) ([]audit.Entry, error) {
 		var entries []audit.Entry
+		ch.Person(id)
 		if cur.To.After(in.Date) {
 			if _, err := tx.ExecContext(ctx, `UPDATE postings SET valid_to = $1 WHERE id = $2`, in.Date, cur.ID); err != nil {
 				return nil, err
@@ -478,6 +485,7 @@ func (s *Service) Rotate(ctx context.Context, actor *auth.Actor, id int64, in Ro
 					}
 					ended := r
 					ended.To = in.Date
+					ch.Unit(r.UnitID)
 					entries = append(entries, entry("role.end", "dx_role", r.ID, r.UnitID, r, ended))
 				}
 			}

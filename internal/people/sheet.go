@@ -235,7 +235,7 @@ func (s *Service) ImportSheet(ctx context.Context, actor *auth.Actor, r io.Reade
 	if len(res.Problems) > 0 && !skipInvalid {
 		return res, errs.List("import.err.rows", res.Problems)
 	}
-	err = s.write(ctx, actor, func(tx *sql.Tx) ([]audit.Entry, error) {
+	err = s.write(ctx, actor, func(tx *sql.Tx, ch *Changes) ([]audit.Entry, error) {
 		existing, err := existingPeople(ctx, tx, rows, d)
 		if err != nil {
 			return nil, err
@@ -244,7 +244,7 @@ func (s *Service) ImportSheet(ctx context.Context, actor *auth.Actor, r io.Reade
 		written := progress.Begin(ctx, progress.Writing, len(rows))
 		for i, row := range rows {
 			written.Step(i)
-			e, err := s.applySheetRow(ctx, tx, row, existing, res)
+			e, err := s.applySheetRow(ctx, tx, ch, row, existing, res)
 			if err != nil {
 				return nil, err
 			}
@@ -423,7 +423,7 @@ func existingPeople(ctx context.Context, tx *sql.Tx, rows []*sheetRow, d day.Day
 
 // applySheetRow writes one valid row: the person (unless already there),
 // the role (unless held), the enrolment (unless there).
-func (s *Service) applySheetRow(ctx context.Context, tx *sql.Tx, row *sheetRow, existing map[personKey]int64, res *SheetResult) ([]audit.Entry, error) {
+func (s *Service) applySheetRow(ctx context.Context, tx *sql.Tx, ch *Changes, row *sheetRow, existing map[personKey]int64, res *SheetResult) ([]audit.Entry, error) {
 	var entries []audit.Entry
 	key := personKey{locale.Fold(row.in.FullName), row.in.UnitID, row.in.BirthYear}
 	pid := existing[key]
@@ -441,6 +441,7 @@ func (s *Service) applySheetRow(ctx context.Context, tx *sql.Tx, row *sheetRow, 
 		existing[key] = pid
 		existing[personKey{key.name, key.unit, 0}] = pid
 	}
+	ch.Person(pid)
 	if row.role != "" {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM dx_roles WHERE person_id = $1 AND unit_id = $2 AND role = $3 AND valid_from <= $4 AND $4 < valid_to`,
@@ -453,6 +454,7 @@ func (s *Service) applySheetRow(ctx context.Context, tx *sql.Tx, row *sheetRow, 
 				return nil, err
 			}
 			entries = append(entries, entry("role.assign", "dx_role", r.ID, r.UnitID, nil, r))
+			ch.Unit(r.UnitID)
 			res.Roles++
 		}
 	}

@@ -59,12 +59,13 @@ func (s *Service) CreateCourse(ctx context.Context, actor *auth.Actor, in Course
 		return nil, err
 	}
 	c := &Course{Title: in.Title, Provider: in.Provider, Platform: in.Platform, Format: in.Format, Start: in.Start, End: in.End, Hours: in.Hours, OrganiserID: in.OrganiserID}
-	err := s.write(ctx, actor, func(tx *sql.Tx) ([]audit.Entry, error) {
+	err := s.write(ctx, actor, func(tx *sql.Tx, ch *Changes) ([]audit.Entry, error) {
 		if err := tx.QueryRowContext(ctx, `INSERT INTO courses (title, title_folded, provider, platform, format, start_date, end_date, hours, organiser_unit_id, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`, c.Title, locale.Fold(c.Title), c.Provider, c.Platform, c.Format,
 			c.Start, c.End, c.Hours, c.OrganiserID, s.now().UTC()).Scan(&c.ID); err != nil {
 			return nil, err
 		}
+		ch.Nothing() // a course without participants counts nowhere
 		return []audit.Entry{entry("course.create", "course", c.ID, c.OrganiserID, nil, c)}, nil
 	})
 	return c, err
@@ -222,7 +223,7 @@ func (s *Service) Enrol(ctx context.Context, actor *auth.Actor, courseID int64, 
 		}
 	}
 	added := 0
-	err = s.write(ctx, actor, func(tx *sql.Tx) ([]audit.Entry, error) {
+	err = s.write(ctx, actor, func(tx *sql.Tx, ch *Changes) ([]audit.Entry, error) {
 		var entries []audit.Entry
 		for _, pid := range personIDs {
 			res, err := tx.ExecContext(ctx, `INSERT INTO enrolments (course_id, person_id, status) VALUES ($1, $2, 'enrolled')
@@ -232,6 +233,7 @@ func (s *Service) Enrol(ctx context.Context, actor *auth.Actor, courseID int64, 
 			}
 			if n, _ := res.RowsAffected(); n == 1 {
 				added++
+				ch.Person(pid)
 				entries = append(entries, entry("enrolment.create", "course", courseID, cv.Course.OrganiserID, nil,
 					map[string]any{"course_id": courseID, "person_id": pid}))
 			}
@@ -286,7 +288,7 @@ func (s *Service) Complete(ctx context.Context, actor *auth.Actor, enrolmentID i
 		}
 		name = cert.Name
 	}
-	return s.write(ctx, actor, func(tx *sql.Tx) ([]audit.Entry, error) {
+	return s.write(ctx, actor, func(tx *sql.Tx, ch *Changes) ([]audit.Entry, error) {
 		var entries []audit.Entry
 		after := e
 		after.Status, after.CompletedOn = status, on
@@ -305,6 +307,7 @@ func (s *Service) Complete(ctx context.Context, actor *auth.Actor, enrolmentID i
 			after.Status, completed, nullID(after.CertificateID), e.ID); err != nil {
 			return nil, fmt.Errorf("update enrolment: %w", err)
 		}
+		ch.Person(e.PersonID)
 		return append(entries, entry("enrolment."+string(status), "enrolment", e.ID, pv.Current.UnitID, e, after)), nil
 	})
 }
