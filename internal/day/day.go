@@ -9,7 +9,20 @@ import (
 )
 
 // Day is a calendar date. The zero value is "no date".
-type Day struct{ t time.Time }
+//
+// It is held as the number of days since 1 January of year 1 (the zero
+// time.Time's date, so the zero value is still "no date"): 4 bytes instead
+// of a time.Time's 24. The servers keep millions of dates in memory — a
+// national plan's 360,000 deadlines have four each — and compare them in
+// every status they derive; a number is a fifth of the memory, and a
+// comparison is one instruction.
+type Day struct{ n int32 }
+
+// unixDay is the Day number of 1 January 1970.
+const unixDay = 719162
+
+// fromUTC is the Day of t, a midnight in UTC.
+func fromUTC(t time.Time) Day { return Day{int32(t.Unix()/86400 + unixDay)} }
 
 // Layout is the ISO form used in storage, URLs and the API.
 const Layout = "2006-01-02"
@@ -19,7 +32,7 @@ const Layout = "2006-01-02"
 var Forever = Of(9999, 12, 31)
 
 // Of builds a Day from year, month and day.
-func Of(y int, m time.Month, d int) Day { return Day{time.Date(y, m, d, 0, 0, 0, 0, time.UTC)} }
+func Of(y int, m time.Month, d int) Day { return fromUTC(time.Date(y, m, d, 0, 0, 0, 0, time.UTC)) }
 
 // FromTime takes the calendar date of t in its own location.
 func FromTime(t time.Time) Day { return Of(t.Year(), t.Month(), t.Day()) }
@@ -28,7 +41,7 @@ func FromTime(t time.Time) Day { return Of(t.Year(), t.Month(), t.Day()) }
 func Parse(s string) (Day, error) {
 	for _, layout := range []string{Layout, "02/01/2006", "2/1/2006"} {
 		if t, err := time.Parse(layout, s); err == nil {
-			return Day{t}, nil
+			return fromUTC(t), nil
 		}
 	}
 	return Day{}, fmt.Errorf("%q is not a date (expected yyyy-mm-dd or dd/mm/yyyy)", s)
@@ -44,14 +57,14 @@ func MustParse(s string) Day {
 }
 
 // IsZero reports whether d is "no date".
-func (d Day) IsZero() bool { return d.t.IsZero() }
+func (d Day) IsZero() bool { return d.n == 0 }
 
 // String is the ISO form.
 func (d Day) String() string {
 	if d.IsZero() {
 		return ""
 	}
-	return d.t.Format(Layout)
+	return d.Time().Format(Layout)
 }
 
 // VN is the Vietnamese form dd/mm/yyyy.
@@ -59,25 +72,25 @@ func (d Day) VN() string {
 	if d.IsZero() {
 		return ""
 	}
-	return d.t.Format("02/01/2006")
+	return d.Time().Format("02/01/2006")
 }
 
 // Time is midnight UTC of d.
-func (d Day) Time() time.Time { return d.t }
+func (d Day) Time() time.Time { return time.Unix((int64(d.n)-unixDay)*86400, 0).UTC() }
 
 // AddDays moves d by n days.
-func (d Day) AddDays(n int) Day { return Day{d.t.AddDate(0, 0, n)} }
+func (d Day) AddDays(n int) Day { return Day{d.n + int32(n)} }
 
 // Before, After and Equal compare dates.
-func (d Day) Before(o Day) bool { return d.t.Before(o.t) }
-func (d Day) After(o Day) bool  { return d.t.After(o.t) }
-func (d Day) Equal(o Day) bool  { return d.t.Equal(o.t) }
+func (d Day) Before(o Day) bool { return d.n < o.n }
+func (d Day) After(o Day) bool  { return d.n > o.n }
+func (d Day) Equal(o Day) bool  { return d.n == o.n }
 
 // IsForever reports whether d is the open end of a range.
 func (d Day) IsForever() bool { return d.Equal(Forever) }
 
 // Year is the calendar year.
-func (d Day) Year() int { return d.t.Year() }
+func (d Day) Year() int { return d.Time().Year() }
 
 // Value stores a Day as ISO text: PostgreSQL casts it to DATE, SQLite keeps
 // the text, and both compare it correctly.
@@ -113,7 +126,7 @@ func (d *Day) parseStored(s string) error {
 	if err != nil {
 		return fmt.Errorf("day: %w", err)
 	}
-	*d = Day{p}
+	*d = fromUTC(p)
 	return nil
 }
 
