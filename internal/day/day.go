@@ -75,6 +75,10 @@ func (d Day) VN() string {
 	return d.Time().Format("02/01/2006")
 }
 
+// Unix is d as the number of days since 1 January 1970 (negative before),
+// the form in which the in-memory registers keep their dates.
+func (d Day) Unix() int32 { return d.n - unixDay }
+
 // Time is midnight UTC of d.
 func (d Day) Time() time.Time { return time.Unix((int64(d.n)-unixDay)*86400, 0).UTC() }
 

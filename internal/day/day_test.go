@@ -146,3 +146,14 @@ func TestStored(t *testing.T) {
 		}
 	})
 }
+
+func TestUnix(t *testing.T) {
+	for _, d := range []day.Day{day.Of(1970, 1, 1), day.Of(1969, 12, 31), day.Of(2025, 7, 1), day.Forever, {}} {
+		if got, want := d.Unix(), int32(d.Time().Unix()/86400); got != want {
+			t.Errorf("%v.Unix() = %d, want %d", d, got, want)
+		}
+	}
+	if got := day.Of(2025, 7, 1).Unix(); got != 20270 {
+		t.Errorf("1 July 2025 is day 20270 since 1970, got %d", got)
+	}
+}

@@ -26,7 +26,7 @@ import (
 // generation moves.
 
 // dn is a date as a day number (days since 1970-01-01), the index's unit.
-func dn(d day.Day) int32 { return int32(d.Time().Unix() / 86400) }
+func dn(d day.Day) int32 { return d.Unix() }
 
 // fromDN is the date of a day number.
 func fromDN(n int32) day.Day { return day.FromTime(time.Unix(int64(n)*86400, 0).UTC()) }

@@ -124,7 +124,7 @@ func (e *encoder) str(b []byte, s string) []byte {
 
 // days is d as days since 1970-01-01 (a Day is midnight UTC; the zero Day
 // gives a day of year 1, which decodes back to the zero Day).
-func days(d day.Day) int64 { return d.Time().Unix() / 86400 }
+func days(d day.Day) int64 { return int64(d.Unix()) }
 
 var errCorrupt = errors.New("stored tree: corrupt")
 

@@ -83,7 +83,7 @@ func (m *measurer) Measures() []string {
 // hundreds of thousands of them).
 type days = int32
 
-func dayNum(d day.Day) days { return days(d.Time().Unix() / 86400) }
+func dayNum(d day.Day) days { return d.Unix() }
 
 // roleRec is one DX role (or vacancy) of a unit, with the little the
 // counts need of the person holding it.
