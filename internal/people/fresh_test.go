@@ -25,7 +25,8 @@ import (
 // register — and the second read nothing whole: it caught up from the
 // change feed. Its national figure through the indicator service is the
 // fresh one too. A write that leaves no rows in the feed (the generator)
-// makes it read the whole register, and right.
+// makes it read the whole register, and right; so does a server left
+// behind past the feed's trimmed rows.
 func TestOtherServerCatchesUpPeople(t *testing.T) {
 	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
 		ctx := context.Background()
@@ -180,5 +181,29 @@ func TestOtherServerCatchesUpPeople(t *testing.T) {
 			t.Fatal(err)
 		}
 		check("a write without the feed", 2)
+
+		// a server left behind further than the feed keeps reads the whole
+		// register: writes (courses, cheap) until the feed no longer holds
+		// the generation after the other server's
+		var behind int64
+		if err := s.DB.QueryRowContext(ctx, `SELECT generation FROM people_state WHERE id = 1`).Scan(&behind); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; ; i++ {
+			var oldest int64
+			if err := s.DB.QueryRowContext(ctx, `SELECT COALESCE(MIN(generation), 0) FROM people_changes`).Scan(&oldest); err != nil {
+				t.Fatal(err)
+			}
+			if oldest > behind+1 {
+				break
+			}
+			if i > 600 {
+				t.Fatalf("the feed still holds generation %d after %d writes", oldest, i)
+			}
+			if _, err := s.People.CreateCourse(ctx, s.Admin, people.CourseInput{Title: fmt.Sprintf("Khoá %d", i), Start: today, End: today, Hours: 1, OrganiserID: c1}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		check("the feed trimmed past it", 3)
 	})
 }
