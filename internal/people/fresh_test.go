@@ -21,7 +21,8 @@ import (
 // qualification turned over, a course completed, a committee and a focal
 // unit set up, a rotation that ends roles, a course and a target that
 // change no count) is at once in the second's measured counts and records,
-// on several days — equal to those of a measurer reading the whole
+// and the parts of Decision 1690's rates (judged from the same register) on
+// several days — equal to those of a measurer reading the whole
 // register — and the second read nothing whole: it caught up from the
 // change feed. Its national figure through the indicator service is the
 // fresh one too. A write that leaves no rows in the feed (the generator)
@@ -46,7 +47,7 @@ func TestOtherServerCatchesUpPeople(t *testing.T) {
 		today := s.Org.Today()
 		root := s.Admin.ScopeUnitID
 		days := []day.Day{today, today.AddDays(-3), today.AddDays(-40), day.Of(today.Year(), 1, 1).AddDays(-1)}
-		codes := other.Measures()[:9] // the register's counts (the rates of Decision 1690 are judged per generation)
+		codes := other.Measures() // the register's counts and the parts of Decision 1690's rates
 		figures := func(ind *indicator.Service, m indicator.Measurer) string {
 			t.Helper()
 			var b strings.Builder

@@ -99,8 +99,9 @@ func (r *roleRec) on(d days) bool { return r.from <= d && d < r.to }
 
 // span is a committee or a focal unit with its validity.
 type span struct {
-	id       int64
-	from, to days
+	id          int64
+	from, to    days
+	specialised bool // a focal unit of kind specialised
 }
 
 // register is the whole country's apparatus over time.
@@ -353,7 +354,11 @@ func (r *register) read(ctx context.Context, q db.Querier, units, persons []int6
 		into  map[int64][]span
 	}{{"committees", r.committees}, {"focal_units", r.focalUnits}} {
 		err := each(units, "unit_id", func(where string, args []any) error {
-			rows, err := q.QueryContext(ctx, `SELECT id, unit_id, valid_from, valid_to FROM `+x.table+` WHERE valid_from < valid_to`+where, args...)
+			kind := `''`
+			if x.table == "focal_units" {
+				kind = "kind"
+			}
+			rows, err := q.QueryContext(ctx, `SELECT id, unit_id, valid_from, valid_to, `+kind+` FROM `+x.table+` WHERE valid_from < valid_to`+where, args...)
 			if err != nil {
 				return err
 			}
@@ -362,10 +367,11 @@ func (r *register) read(ctx context.Context, q db.Querier, units, persons []int6
 				var s span
 				var unit int64
 				var from, to day.Day
-				if err := rows.Scan(&s.id, &unit, &from, &to); err != nil {
+				var kind string
+				if err := rows.Scan(&s.id, &unit, &from, &to, &kind); err != nil {
 					return err
 				}
-				s.from, s.to = dayNum(from), dayNum(to)
+				s.from, s.to, s.specialised = dayNum(from), dayNum(to), kind == string(Specialised)
 				x.into[unit] = append(x.into[unit], s)
 			}
 			return rows.Err()
@@ -395,6 +401,56 @@ func (r *register) read(ctx context.Context, q db.Querier, units, persons []int6
 	}
 	slices.SortFunc(r.completed, byPersonDay)
 	return nil
+}
+
+// facts are the whole country's facts on d, as loadFacts reads them from
+// the database for the nation.
+func (r *register) facts(d day.Day) *facts {
+	f := &facts{focalPersons: map[int64]int{}, dedicated: map[int64]int{}, staff: map[int64]map[int64]bool{}, committees: map[int64]bool{},
+		focalUnits: map[int64]bool{}, specialised: map[int64]bool{}, trained: map[int64]bool{}}
+	n, jan1 := dayNum(d), dayNum(day.Of(d.Year(), 1, 1))
+	for unit, rs := range r.roles {
+		for i := range rs {
+			h := &rs[i]
+			if !h.on(n) {
+				continue
+			}
+			if h.dedicated {
+				f.dedicated[unit]++
+			}
+			if h.person == 0 {
+				continue
+			}
+			if h.focal {
+				f.focalPersons[unit]++
+			}
+			if f.staff[unit] == nil {
+				f.staff[unit] = map[int64]bool{}
+			}
+			f.staff[unit][h.person] = true
+			if r.trained(h.person, n, jan1) {
+				f.trained[h.person] = true
+			}
+		}
+	}
+	for unit, ss := range r.committees {
+		for _, s := range ss {
+			if s.from <= n && n < s.to {
+				f.committees[unit] = true
+			}
+		}
+	}
+	for unit, ss := range r.focalUnits {
+		for _, s := range ss {
+			if s.from <= n && n < s.to {
+				f.focalUnits[unit] = true
+				if s.specialised {
+					f.specialised[unit] = true
+				}
+			}
+		}
+	}
+	return f
 }
 
 // counted lists, for code on day d, a unit's records: the people (by

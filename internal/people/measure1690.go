@@ -64,7 +64,7 @@ func (m *measurer) judged(ctx context.Context, d day.Day) (judgedDay, *org.Snaps
 	if err != nil {
 		return nil, nil, err
 	}
-	all, err := m.s.judgeTargets(ctx, snap, snap.RootID, d, targets)
+	all, err := m.s.judgeTargets(ctx, snap, snap.RootID, d, targets, m.facts)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -78,6 +78,21 @@ func (m *measurer) judged(ctx context.Context, d day.Day) (judgedDay, *org.Snaps
 	}
 	m.mu.Unlock()
 	return j, snap, nil
+}
+
+// facts are the nation's facts on d from the register kept (brought up to
+// the people generation from the change feed), as loadFacts reads them
+// from the database; a part of the country's are read from the database.
+func (m *measurer) facts(ctx context.Context, rs []*org.Version, d day.Day) (*facts, error) {
+	if len(rs) != 1 || rs[0].Level != org.LevelNation {
+		return m.s.loadFacts(ctx, rs, d)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.fresh(ctx); err != nil {
+		return nil, err
+	}
+	return m.reg.facts(d), nil
 }
 
 func (m *measurer) measure1690(ctx context.Context, r rate1690, w indicator.Window) (map[int64]float64, error) {
