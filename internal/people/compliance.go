@@ -232,14 +232,6 @@ type facts struct {
 	trained      map[int64]bool // people who completed a course this year up to the date
 }
 
-// factsLoader gives the facts on d under the given roots.
-type factsLoader func(ctx context.Context, rs []*org.Version, d day.Day) (*facts, error)
-
-// loadFacts reads the facts from the database.
-func (s *Service) loadFacts(ctx context.Context, rs []*org.Version, d day.Day) (*facts, error) {
-	return loadFacts(ctx, s.db, rs, d)
-}
-
 // loadFacts reads the roles, committees, focal units and training in force
 // on d under the given roots, by subtree path range (an index scan on both
 // engines).
@@ -552,7 +544,7 @@ func (s *Service) evaluate(ctx context.Context, t *org.Snapshot, unit int64, d d
 		}
 	}
 	rs := t.Roots(unit, d)
-	judged, err := s.judgeTargets(ctx, t, unit, d, targets, s.loadFacts)
+	judged, err := s.judgeTargets(ctx, t, unit, d, targets)
 	if err != nil {
 		return nil, err
 	}
@@ -627,13 +619,12 @@ type Judgement struct {
 }
 
 // judgeTargets applies each target to every unit of its level in unit's
-// subtree on d, in the tree's order: what the compliance page counts, and
-// what the measured rates of Decision 1690's targets sum (measure.go).
-// The facts are read by load (the measurer reads the nation's from the
-// register it keeps).
-func (s *Service) judgeTargets(ctx context.Context, t *org.Snapshot, unit int64, d day.Day, targets []Target, load factsLoader) ([][]Judgement, error) {
+// subtree on d, in the tree's order: what the compliance page counts. The
+// measured rates of Decision 1690's targets judge the nation the same way
+// from the register they keep (measurer.judge, measure1690.go).
+func (s *Service) judgeTargets(ctx context.Context, t *org.Snapshot, unit int64, d day.Day, targets []Target) ([][]Judgement, error) {
 	rs := t.Roots(unit, d)
-	f, err := load(ctx, rs, d)
+	f, err := loadFacts(ctx, s.db, rs, d)
 	if err != nil {
 		return nil, err
 	}
@@ -655,7 +646,7 @@ func (s *Service) judgeTargets(ctx context.Context, t *org.Snapshot, unit int64,
 		var bf *facts
 		if tg.Rule == RuleNoIncrease && !tg.Baseline.IsZero() {
 			if bf = baseFacts[tg.Baseline.String()]; bf == nil {
-				if bf, err = load(ctx, t.Roots(unit, tg.Baseline), tg.Baseline); err != nil {
+				if bf, err = loadFacts(ctx, s.db, t.Roots(unit, tg.Baseline), tg.Baseline); err != nil {
 					return nil, err
 				}
 				baseFacts[tg.Baseline.String()] = bf
@@ -830,7 +821,7 @@ func (s *Service) SaveTarget(ctx context.Context, actor *auth.Actor, id int64, i
 		baseline = in.Baseline
 	}
 	err := s.write(ctx, actor, func(tx *sql.Tx, ch *Changes) ([]audit.Entry, error) {
-		ch.Nothing() // a target is read by the judgements (measure1690.go), kept per generation
+		ch.Target()
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM targets WHERE code = $1 AND id <> $2`, t.Code, id).Scan(&n); err != nil {
 			return nil, err

@@ -19,8 +19,7 @@ import (
 // database. Every kind of write of the people register through the first
 // (a person created, roles given, ended and a vacancy filled, an IT
 // qualification turned over, a course completed, a committee and a focal
-// unit set up, a rotation that ends roles, a course and a target that
-// change no count) is at once in the second's measured counts and records,
+// unit set up, a rotation that ends roles, a course, targets changed) is at once in the second's measured counts and records,
 // and the parts of Decision 1690's rates (judged from the same register) on
 // several days — equal to those of a measurer reading the whole
 // register — and the second read nothing whole: it caught up from the
@@ -170,6 +169,19 @@ func TestOtherServerCatchesUpPeople(t *testing.T) {
 			t.Fatal(err)
 		}
 		check("a rotation ending roles", 1)
+		targets, err := s.People.Targets(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tg := range targets {
+			if tg.Rule == people.RuleStaffMin || tg.Rule == people.RuleTrained {
+				if _, err := s.People.SaveTarget(ctx, s.Admin, tg.ID, people.TargetInput{Code: tg.Code, Rule: tg.Rule, Level: tg.Level, Param: tg.Param / 2,
+					Goal: tg.Goal, Deadline: tg.Deadline, Baseline: tg.Baseline, TitleVI: tg.TitleVI, TitleEN: tg.TitleEN, Basis: tg.Basis, Active: tg.Active}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		check("targets changed", 1)
 		if _, patches := people.MeasurerReads(other); patches < 10 {
 			t.Errorf("%d catch-ups from the feed for 12 writes", patches)
 		}

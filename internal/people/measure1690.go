@@ -3,6 +3,7 @@ package people
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -37,62 +38,132 @@ var rates1690 = func() map[string]rate1690 {
 }()
 
 // judgedDay is the whole country judged against every active target on a
-// day, by target code.
-type judgedDay map[string][]Judgement
+// day, kept with what it was judged from so that a change of the register
+// judges again only the units it touched.
+type judgedDay struct {
+	d       day.Day
+	targets []Target
+	// byTarget are the judgements by target code, in the tree's order; a
+	// patch replaces the map and the lists it changes (copy on write: a
+	// request may be reading them)
+	byTarget map[string][]Judgement
+	f        *facts
+	base     map[day.Day]*facts          // the facts on the headcount targets' baseline dates
+	pos      map[TargetLevel]map[int64]int // unit → its place in its level's lists
+	// dirty are the units the register changed since, judged again when
+	// next asked for
+	dirty map[int64]bool
+}
 
-// judged judges the country on d, or returns the judgement held if
-// neither the people data nor the tree changed since.
-func (m *measurer) judged(ctx context.Context, d day.Day) (judgedDay, *org.Snapshot, error) {
-	gen, err := m.s.db.Generation(ctx, Generation)
-	if err != nil {
-		return nil, nil, err
-	}
+// judged judges the country on d, or returns the judgement held, judged
+// again for the units the register changed since (the whole country again
+// if the tree or a target changed).
+func (m *measurer) judged(ctx context.Context, d day.Day) (map[string][]Judgement, *org.Snapshot, error) {
 	snap, err := m.s.org.Snapshot(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
 	m.mu.Lock()
-	if m.jgen != [2]int64{gen, snap.Generation} || len(m.judgedDays) >= countDays {
-		m.jgen, m.judgedDays = [2]int64{gen, snap.Generation}, map[day.Day]judgedDay{}
-	}
-	j := m.judgedDays[d]
-	m.mu.Unlock()
-	if j != nil {
-		return j, snap, nil
-	}
-	targets, err := m.s.Targets(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	all, err := m.s.judgeTargets(ctx, snap, snap.RootID, d, targets, m.facts)
-	if err != nil {
-		return nil, nil, err
-	}
-	j = judgedDay{}
-	for i, t := range targets {
-		j[t.Code] = all[i]
-	}
-	m.mu.Lock()
-	if m.jgen == [2]int64{gen, snap.Generation} {
-		m.judgedDays[d] = j
-	}
-	m.mu.Unlock()
-	return j, snap, nil
-}
-
-// facts are the nation's facts on d from the register kept (brought up to
-// the people generation from the change feed), as loadFacts reads them
-// from the database; a part of the country's are read from the database.
-func (m *measurer) facts(ctx context.Context, rs []*org.Version, d day.Day) (*facts, error) {
-	if len(rs) != 1 || rs[0].Level != org.LevelNation {
-		return m.s.loadFacts(ctx, rs, d)
-	}
-	m.mu.Lock()
 	defer m.mu.Unlock()
 	if err := m.fresh(ctx); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return m.reg.facts(d), nil
+	if m.jtree != snap.Generation || len(m.judgedDays) >= countDays && m.judgedDays[d] == nil {
+		m.jtree, m.judgedDays = snap.Generation, map[day.Day]*judgedDay{}
+	}
+	j := m.judgedDays[d]
+	if j == nil {
+		targets, err := m.s.Targets(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		j = m.judge(snap, d, targets)
+		m.judgedDays[d] = j
+	} else if len(j.dirty) > 0 {
+		j.patch(m.reg, snap)
+	}
+	return j.byTarget, snap, nil
+}
+
+// judge judges the whole country on d from the register (m.mu held), as
+// judgeTargets does from the database for the compliance page.
+func (m *measurer) judge(snap *org.Snapshot, d day.Day, targets []Target) *judgedDay {
+	j := &judgedDay{d: d, targets: targets, byTarget: map[string][]Judgement{}, f: m.reg.facts(d), base: map[day.Day]*facts{},
+		pos: map[TargetLevel]map[int64]int{}}
+	byLevel := map[TargetLevel][]*org.Version{}
+	for _, r := range snap.Roots(snap.RootID, d) {
+		snap.Walk(r.UnitID, d, func(v *org.Version) bool {
+			if l := levelOf(snap, v, d); l != "" {
+				if j.pos[l] == nil {
+					j.pos[l] = map[int64]int{}
+				}
+				j.pos[l][v.UnitID] = len(byLevel[l])
+				byLevel[l] = append(byLevel[l], v)
+			}
+			return true
+		})
+	}
+	for i := range targets {
+		tg := &targets[i]
+		if tg.Rule == RuleNoIncrease && !tg.Baseline.IsZero() && j.base[tg.Baseline] == nil {
+			j.base[tg.Baseline] = m.reg.facts(tg.Baseline)
+		}
+		js := make([]Judgement, 0, len(byLevel[tg.Level]))
+		for _, v := range byLevel[tg.Level] {
+			js = append(js, j.judgeUnit(snap, tg, v))
+		}
+		j.byTarget[tg.Code] = js
+	}
+	return j
+}
+
+// judgeUnit applies a target to one unit, as judgeTargets does.
+func (j *judgedDay) judgeUnit(snap *org.Snapshot, tg *Target, v *org.Version) Judgement {
+	var headcount [2]int
+	if bf := j.base[tg.Baseline]; tg.Rule == RuleNoIncrease && bf != nil {
+		headcount = [2]int{dedicatedUnder(snap, j.f, []*org.Version{v}, j.d), dedicatedUnder(snap, bf, snap.Roots(v.UnitID, tg.Baseline), tg.Baseline)}
+	}
+	ok, why := judge(tg, j.f, headcount, v.UnitID)
+	return Judgement{Unit: v, OK: ok, Why: why}
+}
+
+// patch judges again the units changed: their facts are read again from
+// the register, and each target's judgement of them made again — every
+// unit's of a headcount target, which sums a unit's subtree.
+func (j *judgedDay) patch(reg *register, snap *org.Snapshot) {
+	units := keys(j.dirty)
+	j.dirty = nil
+	reg.patchFacts(j.f, j.d, units)
+	for d, bf := range j.base {
+		reg.patchFacts(bf, d, units)
+	}
+	by := make(map[string][]Judgement, len(j.byTarget))
+	for i := range j.targets {
+		tg := &j.targets[i]
+		old := j.byTarget[tg.Code]
+		var changed []int
+		if tg.Rule == RuleNoIncrease {
+			for p := range old {
+				changed = append(changed, p)
+			}
+		} else {
+			for _, u := range units {
+				if p, ok := j.pos[tg.Level][u]; ok {
+					changed = append(changed, p)
+				}
+			}
+		}
+		if len(changed) == 0 {
+			by[tg.Code] = old
+			continue
+		}
+		n := slices.Clone(old)
+		for _, p := range changed {
+			n[p] = j.judgeUnit(snap, tg, old[p].Unit)
+		}
+		by[tg.Code] = n
+	}
+	j.byTarget = by
 }
 
 func (m *measurer) measure1690(ctx context.Context, r rate1690, w indicator.Window) (map[int64]float64, error) {
