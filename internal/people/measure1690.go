@@ -48,7 +48,7 @@ type judgedDay struct {
 	// request may be reading them)
 	byTarget map[string][]Judgement
 	f        *facts
-	base     map[day.Day]*facts          // the facts on the headcount targets' baseline dates
+	base     map[day.Day]*facts            // the facts on the headcount targets' baseline dates
 	pos      map[TargetLevel]map[int64]int // unit → its place in its level's lists
 	// dirty are the units the register changed since, judged again when
 	// next asked for
