@@ -169,6 +169,39 @@ func TestOtherServerCatchesUpPeople(t *testing.T) {
 			t.Fatal(err)
 		}
 		check("a rotation ending roles", 1)
+		// the headcount target sums a province's subtree: dedicated
+		// positions added (or ended) in its communes until its judgement
+		// turns, judged again on the other server from the units above
+		gl := snap.FindByCode(org.LevelProvince, "52", today).UnitID
+		noIncrease := func() int {
+			t.Helper()
+			rep, err := s.People.Compliance(ctx, s.Admin, gl, today)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return result(t, rep, "1690-NO-INCREASE").Passing
+		}
+		was := noIncrease()
+		for i := 0; noIncrease() == was; i++ {
+			if i == 300 {
+				t.Fatal("300 dedicated positions did not turn the province's headcount")
+			}
+			if was == 1 {
+				if _, err := s.People.AssignRole(ctx, s.Admin, people.RoleInput{UnitID: communes[i%len(communes)], Role: people.RoleStaff, Mode: people.Dedicated, From: today.AddDays(-1)}); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			var role int64
+			if err := s.DB.QueryRowContext(ctx, `SELECT MIN(x.id) FROM dx_roles x JOIN unit_versions v ON v.unit_id = x.unit_id AND v.valid_from <= $1 AND $1 < v.valid_to
+				WHERE x.mode = 'dedicated' AND x.valid_from < $2 AND $1 < x.valid_to AND v.parent_id = $3`, today, today.AddDays(-1), gl).Scan(&role); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.People.EndRole(ctx, s.Admin, role, today.AddDays(-1), ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		check("the province's headcount turned", 1)
 		targets, err := s.People.Targets(ctx)
 		if err != nil {
 			t.Fatal(err)

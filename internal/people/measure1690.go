@@ -50,9 +50,25 @@ type judgedDay struct {
 	f        *facts
 	base     map[day.Day]*facts            // the facts on the headcount targets' baseline dates
 	pos      map[TargetLevel]map[int64]int // unit → its place in its level's lists
+	// baseAt are, for each headcount target (by index), the places of the
+	// units whose baseline subtrees start at a unit (their Roots on the
+	// baseline date)
+	baseAt map[int]map[int64][]int
 	// dirty are the units the register changed since, judged again when
 	// next asked for
 	dirty map[int64]bool
+}
+
+// above are a unit and the units above it on d.
+func above(snap *org.Snapshot, unit int64, d day.Day) []int64 {
+	var out []int64
+	for v := snap.At(unit, d); v != nil && len(out) < 64; v = snap.At(v.ParentID, d) {
+		out = append(out, v.UnitID)
+		if v.ParentID == 0 {
+			break
+		}
+	}
+	return out
 }
 
 // judged judges the country on d, or returns the judgement held, judged
@@ -89,7 +105,7 @@ func (m *measurer) judged(ctx context.Context, d day.Day) (map[string][]Judgemen
 // judgeTargets does from the database for the compliance page.
 func (m *measurer) judge(snap *org.Snapshot, d day.Day, targets []Target) *judgedDay {
 	j := &judgedDay{d: d, targets: targets, byTarget: map[string][]Judgement{}, f: m.reg.facts(d), base: map[day.Day]*facts{},
-		pos: map[TargetLevel]map[int64]int{}}
+		pos: map[TargetLevel]map[int64]int{}, baseAt: map[int]map[int64][]int{}}
 	byLevel := map[TargetLevel][]*org.Version{}
 	for _, r := range snap.Roots(snap.RootID, d) {
 		snap.Walk(r.UnitID, d, func(v *org.Version) bool {
@@ -105,8 +121,17 @@ func (m *measurer) judge(snap *org.Snapshot, d day.Day, targets []Target) *judge
 	}
 	for i := range targets {
 		tg := &targets[i]
-		if tg.Rule == RuleNoIncrease && !tg.Baseline.IsZero() && j.base[tg.Baseline] == nil {
-			j.base[tg.Baseline] = m.reg.facts(tg.Baseline)
+		if tg.Rule == RuleNoIncrease && !tg.Baseline.IsZero() {
+			if j.base[tg.Baseline] == nil {
+				j.base[tg.Baseline] = m.reg.facts(tg.Baseline)
+			}
+			at := map[int64][]int{}
+			for p, v := range byLevel[tg.Level] {
+				for _, r := range snap.Roots(v.UnitID, tg.Baseline) {
+					at[r.UnitID] = append(at[r.UnitID], p)
+				}
+			}
+			j.baseAt[i] = at
 		}
 		js := make([]Judgement, 0, len(byLevel[tg.Level]))
 		for _, v := range byLevel[tg.Level] {
@@ -128,8 +153,9 @@ func (j *judgedDay) judgeUnit(snap *org.Snapshot, tg *Target, v *org.Version) Ju
 }
 
 // patch judges again the units changed: their facts are read again from
-// the register, and each target's judgement of them made again — every
-// unit's of a headcount target, which sums a unit's subtree.
+// the register, and each target's judgement of them made again — for a
+// headcount target, which sums a unit's subtree, the judgement of the
+// units above them, on the day and on the baseline date.
 func (j *judgedDay) patch(reg *register, snap *org.Snapshot) {
 	units := keys(j.dirty)
 	j.dirty = nil
@@ -141,15 +167,31 @@ func (j *judgedDay) patch(reg *register, snap *org.Snapshot) {
 	for i := range j.targets {
 		tg := &j.targets[i]
 		old := j.byTarget[tg.Code]
+		seen := map[int]bool{}
 		var changed []int
-		if tg.Rule == RuleNoIncrease {
-			for p := range old {
+		mark := func(p int) {
+			if !seen[p] {
+				seen[p] = true
 				changed = append(changed, p)
 			}
-		} else {
-			for _, u := range units {
+		}
+		for _, u := range units {
+			if tg.Rule != RuleNoIncrease {
 				if p, ok := j.pos[tg.Level][u]; ok {
-					changed = append(changed, p)
+					mark(p)
+				}
+				continue
+			}
+			for _, a := range above(snap, u, j.d) {
+				if p, ok := j.pos[tg.Level][a]; ok {
+					mark(p)
+				}
+			}
+			if !tg.Baseline.IsZero() {
+				for _, a := range above(snap, u, tg.Baseline) {
+					for _, p := range j.baseAt[i][a] {
+						mark(p)
+					}
 				}
 			}
 		}
