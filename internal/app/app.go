@@ -101,6 +101,7 @@ type Main struct {
 	stopped    chan struct{}
 	stopAnchor context.CancelFunc
 	anchored   chan struct{}
+	treeStored chan struct{} // closed when the start's StoreSnapshot is done
 }
 
 // Version is the build's version, from the module build info.
@@ -268,6 +269,22 @@ func (m *Main) Run(ctx context.Context) error {
 			m.Log.Error("server stopped", "err", err)
 		}
 	}()
+	// the tree as one blob for the next start, unless this start read one
+	// (issue 14, item 7: see org.Service.StoreSnapshot)
+	m.treeStored = make(chan struct{})
+	go func() {
+		defer close(m.treeStored)
+		if err := m.Org.StoreSnapshot(context.Background()); err != nil {
+			m.Log.Warn("tree not stored for the next start", "err", err)
+		}
+	}()
+	// the pages' templates not made yet (see web.page), so that a broken
+	// one is told now rather than at its first visit
+	go func() {
+		if err := m.Web.ParseAll(); err != nil {
+			m.Log.Error("page templates", "err", err)
+		}
+	}()
 	go m.Network.Warm(context.Background()) // the coverage index, read before the first request needs it
 	go m.Plans.Warm(context.Background())   // every task, which the homes and to-do lists read (issue 14, item 7)
 	if m.Anchor != nil {
@@ -337,6 +354,9 @@ func (m *Main) Close() error {
 	if m.stopAnchor != nil { // a last checkpoint, of everything served
 		m.stopAnchor()
 		<-m.anchored
+	}
+	if m.treeStored != nil {
+		<-m.treeStored
 	}
 	if m.DB != nil {
 		return m.DB.Close()

@@ -176,3 +176,69 @@ func TestPageCacheScopes(t *testing.T) {
 		}
 	})
 }
+
+// TestPageCacheKeepsWhatWasNotWritten: a kept page depends on what its
+// rendering read, not on every write. A value saved (through the other
+// server) leaves the network's coverage page kept — sent again from the
+// cache, the same as a server with nothing kept renders — and drops the
+// indicator's page, which shows it. The people list reads its tables
+// directly (no generation guards them): a person added through the other
+// server drops it at once (it depends on the audit log's head), and it
+// shows them.
+func TestPageCacheKeepsWhatWasNotWritten(t *testing.T) {
+	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
+		ctx := context.Background()
+		other, on := secondServer(t, s)
+		f := freshTarget(t, s)
+		unit := f.id("unit")
+		form := f.id("form")
+		f.id("team") // the network page has something to show
+		hs, err := s.Indicators.ByCode(ctx, s.Admin, "HS_ALL")
+		if err != nil {
+			t.Fatal(err)
+		}
+		gialai := s.SessionFor(t, s.User(t, "gialai"))
+		network := fmt.Sprintf("/network?unit=%d", unit)
+		figures := fmt.Sprintf("/indicators/%d?unit=%d&period=%s&basis=all", hs.ID, unit, fixturePeriod)
+		search := "/people?q=" + url.QueryEscape("Lê Thị Đọc Thẳng")
+		kept := map[string]string{}
+		for _, path := range []string{network, figures, search} {
+			page(t, gialai, path)
+			kept[path] = page(t, gialai, path)
+		}
+		stats := func() (hits, misses int64) { _, _, hits, misses = s.Web.PageCacheStats(); return }
+
+		if _, err := other.Indicators.Save(ctx, s.Admin, form, unit, indicator.MustPeriod(fixturePeriod), indicator.EntryInput{Submit: true,
+			Values: []indicator.ValueInput{{Code: "HS_ALL", Raw: "8765", Comment: "Số liệu thử"}, {Code: "HS_ONLINE", Raw: "1234", Comment: "Số liệu thử"}}}, "vi", nil); err != nil {
+			t.Fatal(err)
+		}
+		h0, _ := stats()
+		got := page(t, gialai, network)
+		if h, _ := stats(); h != h0+1 {
+			t.Errorf("the network's page was rendered again after a value was saved (hits %d → %d)", h0, h)
+		}
+		if got != kept[network] || got != page(t, on(gialai), network) {
+			t.Error("the network's page kept after a value was saved is not the one rendered now")
+		}
+		h0, m0 := stats()
+		if got := page(t, gialai, figures); !contains(got, "8.765") || got != page(t, on(gialai), figures) {
+			t.Error("the indicator's page does not show the value saved")
+		}
+		if h, m := stats(); h != h0 || m != m0+1 {
+			t.Errorf("the indicator's page was not rendered again after a value was saved (hits %d → %d, misses %d → %d)", h0, h, m0, m)
+		}
+
+		// the people list reads tables that no generation it asks for guards
+		p, err := other.People.CreatePerson(ctx, s.Admin, personInput("Lê Thị Đọc Thẳng", unit))
+		if err != nil {
+			t.Fatal(err)
+		}
+		link := fmt.Sprintf(`href="/people/%d"`, p.ID)
+		if contains(kept[search], link) {
+			t.Fatal("the person was listed before they were added")
+		}
+		if got := page(t, gialai, search); !contains(got, link) || got != page(t, on(gialai), search) {
+			t.Error("the people list kept before a person was added is still sent (it read its tables directly)")
+		}
+	})
+}

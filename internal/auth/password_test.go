@@ -127,3 +127,23 @@ func TestRoles(t *testing.T) {
 		t.Errorf("SystemActor = %+v", sys)
 	}
 }
+
+// TestDummyHash: the hash checked for a login that does not exist costs
+// what a real account's does (the same parameters, salt and key lengths,
+// so the time of a sign-in does not say whether the account exists), and
+// no password matches it.
+func TestDummyHash(t *testing.T) {
+	real, err := auth.HashPassword(password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, d := strings.Split(real, "$"), strings.Split(auth.DummyHash, "$")
+	if len(d) != 6 || d[1] != r[1] || d[2] != r[2] || d[3] != r[3] || len(d[4]) != len(r[4]) || len(d[5]) != len(r[5]) {
+		t.Fatalf("dummy %q is not shaped like a real hash %q", auth.DummyHash, real)
+	}
+	for _, pw := range []string{"", password, "not a real password"} {
+		if auth.CheckPassword(auth.DummyHash, pw) {
+			t.Errorf("%q matches the dummy hash", pw)
+		}
+	}
+}

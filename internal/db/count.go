@@ -14,10 +14,14 @@ import (
 
 // OpenCounting is Open with every statement counted (see Statements): the
 // tests that hold a request to its number of database round trips use it.
-// The server never does — the wrapper hides the driver's own connection
-// type, which the SQLite backup needs.
 func OpenCounting(ctx context.Context, dsn string) (*DB, error) {
-	n := &counter{}
+	return open(ctx, dsn, &counter{})
+}
+
+// open opens dsn through the connection wrapper, which notes each
+// statement in a watched context (see Watch) and counts it when n is not
+// nil.
+func open(ctx context.Context, dsn string, n *counter) (*DB, error) {
 	var base driver.Connector
 	var dialect Dialect
 	if IsPostgres(dsn) {
@@ -91,16 +95,26 @@ func (c countingConnector) Connect(ctx context.Context) (driver.Conn, error) {
 
 func (c countingConnector) Driver() driver.Driver { return c.base.Driver() }
 
-// countingConn passes everything to the driver's connection, counting
-// what reaches the database. A method the driver lacks answers as
+// countingConn passes everything to the driver's connection, noting (and
+// counting, when asked) what reaches the database. A method the driver lacks answers as
 // database/sql expects of a driver without it (ErrSkip, or the default).
 type countingConn struct {
 	driver.Conn
-	n *counter
+	n *counter // nil: not counted
+}
+
+// sent notes a statement: counted, and marked in a watched context.
+func (c *countingConn) sent(ctx context.Context, q string) {
+	statement(ctx)
+	if c.n != nil {
+		c.n.Add(q)
+	}
 }
 
 func (c *countingConn) PrepareContext(ctx context.Context, q string) (driver.Stmt, error) {
-	c.n.Add("PREPARE " + q)
+	if c.n != nil {
+		c.n.Add("PREPARE " + q)
+	}
 	var st driver.Stmt
 	var err error
 	if p, ok := c.Conn.(driver.ConnPrepareContext); ok {
@@ -131,7 +145,7 @@ func values(args []driver.NamedValue) []driver.Value {
 }
 
 func (s *countingStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
-	s.conn.n.Add(s.q)
+	s.conn.sent(ctx, s.q)
 	if qc, ok := s.Stmt.(driver.StmtQueryContext); ok {
 		return qc.QueryContext(ctx, args)
 	}
@@ -139,7 +153,7 @@ func (s *countingStmt) QueryContext(ctx context.Context, args []driver.NamedValu
 }
 
 func (s *countingStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
-	s.conn.n.Add(s.q)
+	s.conn.sent(ctx, s.q)
 	if ec, ok := s.Stmt.(driver.StmtExecContext); ok {
 		return ec.ExecContext(ctx, args)
 	}
@@ -160,7 +174,7 @@ func (c *countingConn) QueryContext(ctx context.Context, q string, args []driver
 	if !ok {
 		return nil, driver.ErrSkip
 	}
-	c.n.Add(q)
+	c.sent(ctx, q)
 	return qc.QueryContext(ctx, q, args)
 }
 
@@ -169,12 +183,12 @@ func (c *countingConn) ExecContext(ctx context.Context, q string, args []driver.
 	if !ok {
 		return nil, driver.ErrSkip
 	}
-	c.n.Add(q)
+	c.sent(ctx, q)
 	return ec.ExecContext(ctx, q, args)
 }
 
 func (c *countingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
-	c.n.Add("BEGIN")
+	c.sent(ctx, "BEGIN")
 	var tx driver.Tx
 	var err error
 	if b, ok := c.Conn.(driver.ConnBeginTx); ok {
@@ -230,5 +244,16 @@ type countingTx struct {
 	n *counter
 }
 
-func (t countingTx) Commit() error   { t.n.Add("COMMIT"); return t.Tx.Commit() }
-func (t countingTx) Rollback() error { t.n.Add("ROLLBACK"); return t.Tx.Rollback() }
+func (t countingTx) Commit() error {
+	if t.n != nil {
+		t.n.Add("COMMIT")
+	}
+	return t.Tx.Commit()
+}
+
+func (t countingTx) Rollback() error {
+	if t.n != nil {
+		t.n.Add("ROLLBACK")
+	}
+	return t.Tx.Rollback()
+}

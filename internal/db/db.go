@@ -35,7 +35,7 @@ var migrations embed.FS
 type DB struct {
 	*sql.DB
 	Dialect Dialect
-	count   *counter // statements sent, when opened with OpenCounting
+	count   *counter // statements sent, when opened with OpenCounting (count.go)
 	gens    followed // the generations features follow (generations.go)
 	// writers is SQLite's queue of write transactions (see Tx); nil on
 	// PostgreSQL, whose writers do not take one lock.
@@ -50,26 +50,7 @@ func IsPostgres(dsn string) bool {
 // Open opens a database: a postgres:// URL, or else the path of a SQLite file.
 // It does not migrate; call Migrate.
 func Open(ctx context.Context, dsn string) (*DB, error) {
-	var d *DB
-	if IsPostgres(dsn) {
-		sdb, err := sql.Open("pgx", dsn)
-		if err != nil {
-			return nil, fmt.Errorf("open postgres: %w", err)
-		}
-		d = &DB{DB: sdb, Dialect: Postgres}
-	} else {
-		sdb, err := sql.Open("sqlite", sqliteDSN(dsn))
-		if err != nil {
-			return nil, fmt.Errorf("open sqlite: %w", err)
-		}
-		d = &DB{DB: sdb, Dialect: SQLite}
-	}
-	configure(d)
-	if err := d.PingContext(ctx); err != nil {
-		d.Close()
-		return nil, fmt.Errorf("connect %s: %w", d.Dialect, err)
-	}
-	return d, nil
+	return open(ctx, dsn, nil)
 }
 
 // configure sizes the connection pool. For SQLite, WAL lets readers run

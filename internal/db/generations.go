@@ -67,11 +67,14 @@ func (d *DB) Generation(ctx context.Context, name string) (int64, error) {
 	if !ok {
 		return 0, fmt.Errorf("generation %q is not followed", name)
 	}
+	if rd := readsOf(ctx); rd != nil {
+		rd.add(name)
+	}
 	if r, _ := ctx.Value(requestKey{}).(*request); r != nil {
 		return r.generation(ctx, d, name)
 	}
 	var g sql.NullInt64
-	if err := d.QueryRowContext(ctx, query).Scan(&g); err != nil && !IsNoRows(err) {
+	if err := d.QueryRowContext(quiet{ctx}, query).Scan(&g); err != nil && !IsNoRows(err) {
 		return 0, fmt.Errorf("generation %s: %w", name, err)
 	}
 	return g.Int64, nil
@@ -79,6 +82,7 @@ func (d *DB) Generation(ctx context.Context, name string) (int64, error) {
 
 // readAll reads every followed generation in one query.
 func (d *DB) readAll(ctx context.Context) (map[string]int64, error) {
+	ctx = quiet{ctx} // reading generations is not reading what they guard (see Watch)
 	stmt, names, err := d.allStmt(ctx)
 	if err != nil {
 		return nil, err
@@ -203,6 +207,9 @@ func (d *DB) Generations(ctx context.Context) ([]int64, error) {
 		names[i] = n
 	}
 	d.gens.mu.Unlock()
+	if rd := readsOf(ctx); rd != nil {
+		rd.readAll()
+	}
 	out := make([]int64, len(names))
 	if r, _ := ctx.Value(requestKey{}).(*request); r != nil {
 		for i, n := range names {

@@ -253,6 +253,9 @@ func (s *Service) catchUp(ctx context.Context, ix *index, seq, pgen int64) error
 		return nil // another request caught up meanwhile
 	}
 	var newPersons []int64
+	// what the index loads is what these two generations guard (a page
+	// kept by what it read depends on them, not on the tables: db.Watch)
+	lctx := db.Guarded(ctx, networkGeneration, people.Generation)
 	ix.dirty = map[int64]bool{}
 	relinkAll := !ix.loaded || ix.peopleGen != pgen
 	if !ix.loaded || ix.seq < seq {
@@ -263,7 +266,7 @@ func (s *Service) catchUp(ctx context.Context, ix *index, seq, pgen int64) error
 			ix.loads++
 		}
 		var err error
-		if newPersons, err = loadRows(ctx, s.db, ix, from, seq); err != nil {
+		if newPersons, err = loadRows(lctx, s.db, ix, from, seq); err != nil {
 			ix.loaded = false
 			return err
 		}
@@ -271,7 +274,7 @@ func (s *Service) catchUp(ctx context.Context, ix *index, seq, pgen int64) error
 	}
 	switch {
 	case !ix.loaded || ix.peopleGen != pgen:
-		trained, err := loadTrained(ctx, s.db, nil)
+		trained, err := loadTrained(lctx, s.db, nil)
 		if err != nil {
 			ix.loaded = false
 			return err
@@ -284,7 +287,7 @@ func (s *Service) catchUp(ctx context.Context, ix *index, seq, pgen int64) error
 		ix.trained, ix.peopleGen = trained, pgen
 	case len(newPersons) > 0:
 		// people already recorded who joined a team: their past training
-		trained, err := loadTrained(ctx, s.db, newPersons)
+		trained, err := loadTrained(lctx, s.db, newPersons)
 		if err != nil {
 			ix.loaded = false
 			return err

@@ -69,7 +69,12 @@ func (s *Service) Snapshot(ctx context.Context) (*Snapshot, error) {
 	if cur := s.snap.Load(); cur != nil && cur.Generation >= gen {
 		return cur, nil
 	}
-	fresh, err := load(ctx, s.db)
+	// the stored snapshot of this generation, if one was kept (a start's
+	// read, see StoreSnapshot), else the tables
+	fresh, err := loadStored(ctx, s.db, gen)
+	if err == nil && fresh == nil {
+		fresh, err = load(ctx, s.db)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,8 @@ package org
 
 import (
 	"bytes"
+	"cmp"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -28,6 +30,10 @@ type Snapshot struct {
 	events   map[int64]*Event
 	all      []*Version // in Vietnamese name order
 
+	links     []Link   // as read, for storing (see stored.go)
+	eventList []*Event // by id, for storing
+	stored    bool     // read from a stored snapshot
+
 	// under keeps UnitsUnder's answers (unit id → []int64): a snapshot
 	// never changes, and each answer scans every version of the country
 	// (the plans pages ask it several times a request). At most one entry
@@ -35,32 +41,141 @@ type Snapshot struct {
 	under sync.Map
 }
 
+// newSnapshot builds a snapshot from the tree as read from its tables: the
+// versions are put in Vietnamese name order here, the one costly step
+// (a collation key for each name, then a sort), which a stored snapshot
+// skips (see decodeSnapshot).
 func newSnapshot(gen int64, versions []*Version, links []Link, events []*Event) *Snapshot {
+	type keyed struct {
+		key []byte
+		v   *Version
+	}
+	col := locale.NewCollator()
+	// 64,000 of the national tree's names are villages', most of them
+	// "Thôn 1"…: each distinct name is collated once (the map lives only
+	// while the snapshot is built)
+	keys := make(map[string][]byte)
+	ks := make([]keyed, len(versions))
+	for i, v := range versions {
+		k, ok := keys[v.Name]
+		if !ok {
+			k = col.Key(v.Name)
+			keys[v.Name] = k
+		}
+		ks[i] = keyed{k, v}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int {
+		if c := bytes.Compare(a.key, b.key); c != 0 {
+			return c
+		}
+		return compareTies(a.v, b.v)
+	})
+	all := make([]*Version, len(ks))
+	for i, k := range ks {
+		all[i] = k.v
+	}
+	return indexSnapshot(gen, all, links, events)
+}
+
+// groupBy returns vs ordered by key, keeping their order within a key. The
+// keys are unit ids, which the databases hand out densely from 1, so it
+// counts into an array indexed by id (linear: a comparison sort of the
+// national tree's 80,000 versions cost half of decoding a stored one); ids
+// spread wider than that fall back to a sort.
+func groupBy(vs []*Version, key func(*Version) int64) []*Version {
+	var hi int64
+	for _, v := range vs {
+		if k := key(v); k < 0 {
+			hi = math.MaxInt64
+			break
+		} else if k > hi {
+			hi = k
+		}
+	}
+	out := make([]*Version, len(vs))
+	if hi > int64(4*len(vs)+1024) {
+		copy(out, vs)
+		slices.SortStableFunc(out, func(a, b *Version) int { return cmp.Compare(key(a), key(b)) })
+		return out
+	}
+	// start[k] is where key k's versions begin in out
+	start := make([]int32, hi+2)
+	for _, v := range vs {
+		start[key(v)+1]++
+	}
+	for k := 1; k < len(start); k++ {
+		start[k] += start[k-1]
+	}
+	for _, v := range vs {
+		k := key(v)
+		out[start[k]] = v
+		start[k]++
+	}
+	return out
+}
+
+// compareTies orders versions of the same name: by code, then date, then
+// id, so that the order is total and every build of a snapshot of the same
+// tree is the same.
+func compareTies(a, b *Version) int {
+	if c := strings.Compare(a.Code, b.Code); c != 0 {
+		return c
+	}
+	if c := a.From.Time().Compare(b.From.Time()); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ID, b.ID)
+}
+
+// indexSnapshot makes the snapshot's indexes from every version in name
+// order. Each index is a window on one array sorted once, rather than a
+// slice grown per unit: fewer allocations, no spare capacity.
+func indexSnapshot(gen int64, all []*Version, links []Link, events []*Event) *Snapshot {
 	s := &Snapshot{
 		Generation: gen,
-		versions:   make(map[int64][]*Version),
+		versions:   make(map[int64][]*Version, len(all)),
 		children:   make(map[int64][]*Version),
 		preds:      make(map[int64][]Link),
 		succs:      make(map[int64][]Link),
 		events:     make(map[int64]*Event, len(events)),
-		all:        versions,
+		all:        all,
+		links:      links,
+		eventList:  events,
 	}
-	col := locale.NewCollator()
-	for _, v := range versions {
-		v.sortKey = col.Key(v.Name)
-		s.versions[v.UnitID] = append(s.versions[v.UnitID], v)
-		if v.ParentID != 0 {
-			s.children[v.ParentID] = append(s.children[v.ParentID], v)
-		} else if v.Level == LevelNation {
+	for i, v := range all {
+		v.rank = int32(i)
+		if v.ParentID == 0 && v.Level == LevelNation {
 			s.RootID = v.UnitID
 		}
 	}
-	sort.Slice(s.all, func(i, j int) bool { return less(s.all[i], s.all[j]) })
-	for _, vs := range s.versions {
-		sort.Slice(vs, func(i, j int) bool { return vs[i].From.Before(vs[j].From) })
+	byUnit := groupBy(all, func(v *Version) int64 { return v.UnitID })
+	for i := 0; i < len(byUnit); {
+		j := i + 1
+		for j < len(byUnit) && byUnit[j].UnitID == byUnit[i].UnitID {
+			j++
+		}
+		vs := byUnit[i:j:j]
+		if len(vs) > 1 { // a unit's versions never start on the same day
+			slices.SortFunc(vs, func(a, b *Version) int { return a.From.Time().Compare(b.From.Time()) })
+		}
+		s.versions[vs[0].UnitID] = vs
+		i = j
 	}
-	for _, vs := range s.children {
-		sort.Slice(vs, func(i, j int) bool { return less(vs[i], vs[j]) })
+	// every version that had a parent, by parent and then name order
+	byParent := make([]*Version, 0, len(all))
+	for _, v := range all {
+		if v.ParentID != 0 {
+			byParent = append(byParent, v)
+		}
+	}
+	byParent = groupBy(byParent, func(v *Version) int64 { return v.ParentID })
+	for i := 0; i < len(byParent); {
+		j := i + 1
+		for j < len(byParent) && byParent[j].ParentID == byParent[i].ParentID {
+			j++
+		}
+		s.children[byParent[i].ParentID] = byParent[i:j:j]
+		i = j
 	}
 	for _, l := range links {
 		s.preds[l.SuccessorID] = append(s.preds[l.SuccessorID], l)
@@ -70,18 +185,6 @@ func newSnapshot(gen int64, versions []*Version, links []Link, events []*Event) 
 		s.events[e.ID] = e
 	}
 	return s
-}
-
-// less orders by level, then code-less units after coded ones is not
-// wanted: people look for names, so Vietnamese name order, then code.
-func less(a, b *Version) bool {
-	if c := bytes.Compare(a.sortKey, b.sortKey); c != 0 {
-		return c < 0
-	}
-	if a.Code != b.Code {
-		return a.Code < b.Code
-	}
-	return a.From.Before(b.From)
 }
 
 // At is the version of unit id in force on d, or nil.
@@ -372,9 +475,10 @@ func SubtreeRange(path string) (lo, hi string) {
 	return path, path[:len(path)-1] + "0"
 }
 
-// SortByName orders versions in Vietnamese alphabetical order.
+// SortByName orders versions of one snapshot in Vietnamese alphabetical
+// order.
 func SortByName(vs []*Version) {
-	sort.SliceStable(vs, func(i, j int) bool { return less(vs[i], vs[j]) })
+	slices.SortFunc(vs, func(a, b *Version) int { return cmp.Compare(a.rank, b.rank) })
 }
 
 // UnitsUnder lists every unit that id covers (see Covers).

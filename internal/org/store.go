@@ -12,7 +12,10 @@ import (
 	"github.com/mangluoi/mangluoi/internal/locale"
 )
 
-// load reads the whole tree.
+// load reads the whole tree from its tables: the truth, which a stored
+// snapshot (stored.go) only stands in for. The lineage and the events are
+// read in a fixed order, so that every read of one tree gives the same
+// snapshot.
 func load(ctx context.Context, q db.Querier) (*Snapshot, error) {
 	var gen int64
 	if err := q.QueryRowContext(ctx, `SELECT generation FROM tree_state WHERE id = 1`).Scan(&gen); err != nil {
@@ -49,7 +52,8 @@ func load(ctx context.Context, q db.Querier) (*Snapshot, error) {
 }
 
 func loadLinks(ctx context.Context, q db.Querier) ([]Link, error) {
-	rows, err := q.QueryContext(ctx, `SELECT predecessor_id, successor_id, event_id, share, fraction FROM unit_lineage`)
+	rows, err := q.QueryContext(ctx, `SELECT predecessor_id, successor_id, event_id, share, fraction FROM unit_lineage
+		ORDER BY predecessor_id, successor_id`)
 	if err != nil {
 		return nil, fmt.Errorf("load lineage: %w", err)
 	}
@@ -70,7 +74,8 @@ func loadLinks(ctx context.Context, q db.Querier) ([]Link, error) {
 }
 
 func loadEvents(ctx context.Context, q db.Querier) ([]*Event, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, kind, effective_date, legal_basis, note, COALESCE(actor_id, 0), created_at FROM unit_events`)
+	rows, err := q.QueryContext(ctx, `SELECT id, kind, effective_date, legal_basis, note, COALESCE(actor_id, 0), created_at FROM unit_events
+		ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("load events: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/mangluoi/mangluoi/internal/apptest"
+	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/people"
 )
 
@@ -33,5 +34,60 @@ func TestSearchTotal(t *testing.T) {
 				t.Fatalf("training %q, past the end: %v, total %d of %d", training, err, past.Total, n)
 			}
 		}
+	})
+}
+
+// TestListingIsTheSearch: the unfiltered list, from the order kept in
+// memory, is the SQL search's answer row for row — for each role's scope,
+// today and before the 2025 reorganisation (the new Gia Lai as old Gia Lai
+// and Bình Định), at several pages — and it shows a person added (the
+// people generation moves) at the next request.
+func TestListingIsTheSearch(t *testing.T) {
+	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
+		ctx := context.Background()
+		today := s.Org.Today()
+		check := func(step string) {
+			t.Helper()
+			for _, login := range []string{"admin", "gialai", "lanhdao", "pleiku", "sokhcn"} {
+				actor := s.User(t, login).Actor()
+				for _, d := range []day.Day{today, day.Of(2025, 3, 1)} {
+					for _, pg := range []struct{ limit, offset int }{{50, 0}, {1000, 0}, {7, 3}, {5, 40}, {10, 100000}} {
+						f := people.Filter{AsOf: d, Limit: pg.limit, Offset: pg.offset}
+						got, err := s.People.Search(ctx, actor, f)
+						if err != nil {
+							t.Fatalf("%s: %s %s %+v: %v", step, login, d, pg, err)
+						}
+						want, err := s.People.SearchSQL(ctx, actor, f)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if got.Total != want.Total || len(got.Rows) != len(want.Rows) {
+							t.Fatalf("%s: %s %s %+v: total %d, %d rows; SQL %d, %d rows", step, login, d, pg, got.Total, len(got.Rows), want.Total, len(want.Rows))
+						}
+						for i := range got.Rows {
+							g, w := got.Rows[i], want.Rows[i]
+							if g.Person.ID != w.Person.ID || g.Person.FullName != w.Person.FullName || g.UnitID != w.UnitID || g.Unit != w.Unit ||
+								g.Trained != w.Trained || len(g.Roles) != len(w.Roles) {
+								t.Fatalf("%s: %s %s %+v: row %d is %d %s in %d %s (trained %v, %d roles); SQL %d %s in %d %s (%v, %d)", step, login, d, pg, i,
+									g.Person.ID, g.Person.FullName, g.UnitID, g.Unit, g.Trained, len(g.Roles), w.Person.ID, w.Person.FullName, w.UnitID, w.Unit, w.Trained, len(w.Roles))
+							}
+						}
+					}
+				}
+			}
+		}
+		check("demo")
+		gialai := s.User(t, "gialai").Actor()
+		pleiku := s.UnitNamed(t, "Phường Pleiku")
+		p, err := s.People.CreatePerson(ctx, gialai, people.PersonInput{FullName: "A A Thử", Gender: "male", Employment: people.CivilServant,
+			UnitID: pleiku.UnitID, Since: today})
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, err := s.People.Search(ctx, gialai, people.Filter{Limit: 1})
+		if err != nil || len(first.Rows) != 1 || first.Rows[0].Person.ID != p.ID {
+			t.Fatalf("the person added is not first in the list: %v %+v", err, first)
+		}
+		check("a person added")
 	})
 }

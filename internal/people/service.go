@@ -29,6 +29,7 @@ type Service struct {
 
 	reports   reportCache
 	apparatus apparatusCache
+	list      listingCache
 }
 
 // NewService makes the service.

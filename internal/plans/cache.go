@@ -27,6 +27,7 @@ type memo struct {
 	gen     int64
 	loaded  bool
 	tasks   []*taskRec
+	ids     []int64 // the tasks' ids, in order (idsOf)
 	numbers map[int64]string
 
 	caughtUp, reloaded int64 // copies patched from the feed, and read whole
@@ -63,18 +64,18 @@ func (s *Service) tasksAt(ctx context.Context) ([]*taskRec, map[int64]string, in
 		return m.tasks, m.numbers, m.gen, nil
 	}
 	if m.loaded {
-		ids, last, ok, err := s.changedSince(ctx, m.gen, gen)
+		changed, last, ok, err := s.changedSince(ctx, m.gen, gen)
 		if err != nil {
 			return nil, nil, 0, err
 		}
 		if ok {
-			tasks, d, ok, err := s.catchUp(ctx, m.tasks, ids)
+			tasks, ids, d, ok, err := s.catchUp(ctx, m.tasks, m.ids, changed)
 			if err != nil {
 				return nil, nil, 0, err
 			}
 			if ok {
 				s.measured.advance(m.gen, last, d)
-				m.gen, m.tasks = last, tasks
+				m.gen, m.tasks, m.ids = last, tasks, ids
 				m.caughtUp++
 				return m.tasks, m.numbers, m.gen, nil
 			}
@@ -88,7 +89,7 @@ func (s *Service) tasksAt(ctx context.Context) ([]*taskRec, map[int64]string, in
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	m.gen, m.loaded, m.tasks, m.numbers = gen, true, tasks, numbers
+	m.gen, m.loaded, m.tasks, m.ids, m.numbers = gen, true, tasks, idsOf(tasks), numbers
 	m.reloaded++
 	return tasks, numbers, gen, nil
 }

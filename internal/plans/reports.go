@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/mangluoi/mangluoi/internal/audit"
@@ -162,20 +163,33 @@ func (s *Service) reports(ctx context.Context, q db.Querier, where string, args 
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	for i := range out {
-		fr, err := q.QueryContext(ctx, `SELECT file_id FROM plan_report_files WHERE report_id = $1 ORDER BY file_id`, out[i].ID)
+	// the files of all of them in one query (a query a report made the
+	// review queue's N+1 round trips, one per report waiting); the ids are
+	// our own integers, so inlining them is safe
+	for start := 0; start < len(out); start += 1000 {
+		part := out[start:min(start+1000, len(out))]
+		at := map[int64]int{}
+		ids := make([]string, len(part))
+		for i, r := range part {
+			at[r.ID] = start + i
+			ids[i] = strconv.FormatInt(r.ID, 10)
+		}
+		fr, err := q.QueryContext(ctx, `SELECT report_id, file_id FROM plan_report_files WHERE report_id IN (`+strings.Join(ids, ",")+`) ORDER BY report_id, file_id`)
 		if err != nil {
 			return nil, err
 		}
 		for fr.Next() {
-			var f int64
-			if err := fr.Scan(&f); err != nil {
+			var r, f int64
+			if err := fr.Scan(&r, &f); err != nil {
 				fr.Close()
 				return nil, err
 			}
-			out[i].FileIDs = append(out[i].FileIDs, f)
+			out[at[r]].FileIDs = append(out[at[r]].FileIDs, f)
 		}
 		fr.Close()
+		if err := fr.Err(); err != nil {
+			return nil, err
+		}
 	}
 	if out == nil {
 		out = []Report{}
@@ -551,6 +565,18 @@ func (s *Service) PendingReports(ctx context.Context, actor *auth.Actor, limit i
 	if !mayManage(actor) {
 		return []Report{}, nil
 	}
+	// kept for the plans and tree generations (a review or a report moves
+	// the first): the coordinator's home and /tasks ask it at each request
+	v, err := s.summary(ctx, actor, "pending "+strconv.Itoa(limit), s.org.Today(), func() (any, error) {
+		return s.pendingReports(ctx, actor, limit)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return append([]Report{}, v.([]Report)...), nil // the caller's own slice
+}
+
+func (s *Service) pendingReports(ctx context.Context, actor *auth.Actor, limit int) ([]Report, error) {
 	t, err := s.org.For(ctx, actor)
 	if err != nil {
 		return nil, err

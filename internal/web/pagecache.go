@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/db"
 	"github.com/mangluoi/mangluoi/internal/httpx"
 )
 
@@ -18,19 +19,23 @@ import (
 // depends only on who asks (the user: role and scope), the address, the
 // language, the day, and the data, whose every change moves a generation.
 // So the content of such a page (the "content" template, without the shell)
-// is kept for the user and served again while the stamp of every followed
-// generation (db.Stamp: the tree, the definitions and values of each period,
-// people, network, plans, accounts — and the audit log's head, which every
-// audited write of any feature moves in its own transaction) and the day are
-// unchanged. The shell (layout.html: the account, the flash message, the
-// language switch) is rendered for each request, so nothing that belongs to
-// one request is kept.
+// is kept for the user and served again while the day and what its
+// rendering read are unchanged: the generations it asked for (db.Watch
+// notes them — the tree, a period's values, the network…), all of them if
+// it asked for all (db.Generations), the accounts' (who asks: read before
+// the page, by the authentication), and the audit log's head if it sent any
+// statement of its own — a table read directly, which no generation guards
+// but whose every write is audited in its own transaction. So a value saved
+// drops the pages that show figures, and leaves the network's, the tasks'
+// and the people's pages kept. The shell (layout.html: the account, the
+// flash message, the language switch) is rendered for each request, so
+// nothing that belongs to one request is kept.
 //
 // Kept per user, never shared between users: two users of one scope may
 // still differ in role or assignments, and one user's page can never reach
 // another. A write, by this server or another, moves a generation and the
-// next request of every page misses; an entry whose stamp is old is replaced
-// by its fresh rendering.
+// next request of every page that read it misses; an entry found changed
+// is replaced by its fresh rendering.
 //
 // Bounds: at most pageCacheEntries pages (2,000) and pageCacheBytes (64 MB)
 // of kept HTML in all (each entry's content and whole page); an entry larger
@@ -43,6 +48,9 @@ const (
 	// auditGeneration follows the audit log's head: every audited write
 	// (every write of every feature) moves it in its transaction.
 	auditGeneration = "audit"
+	// accountsGeneration is the accounts' (internal/auth): who asks, as
+	// the authentication read it before the page.
+	accountsGeneration = "auth"
 )
 
 type pageKey struct {
@@ -55,11 +63,14 @@ type pageKey struct {
 }
 
 type pageEntry struct {
-	key   pageKey
-	stamp string
-	today day.Day
-	page  Page          // the shell's data, as the handler made it (without the request's own bits)
-	html  template.HTML // the rendered "content"
+	key pageKey
+	// deps are the generations the rendering read, with their values then
+	// (all of them when allGens); the entry stands while they are unchanged.
+	deps    []db.Dep
+	allGens bool
+	today   day.Day
+	page    Page          // the shell's data, as the handler made it (without the request's own bits)
+	html    template.HTML // the rendered "content"
 	// full is the whole page as sent when the request has no flash message
 	// (the only part of the shell that is not the user's, the address's or
 	// the data's): made at the first such request, then sent as it is.
@@ -81,7 +92,9 @@ func newPageCache() *pageCache {
 	return &pageCache{ll: list.New(), index: map[pageKey]*list.Element{}}
 }
 
-func (c *pageCache) get(k pageKey, stamp string, today day.Day) *pageEntry {
+// get is k's entry while what it read (deps) is as in gens, the request's
+// read of every generation, and today is its day.
+func (c *pageCache) get(k pageKey, gens map[string]int64, today day.Day) *pageEntry {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	el, ok := c.index[k]
@@ -90,7 +103,7 @@ func (c *pageCache) get(k pageKey, stamp string, today day.Day) *pageEntry {
 		return nil
 	}
 	e := el.Value.(*pageEntry)
-	if e.stamp != stamp || !e.today.Equal(today) {
+	if !e.today.Equal(today) || !db.Unchanged(e.deps, e.allGens, gens) {
 		c.remove(el)
 		c.misses++
 		return nil
@@ -179,7 +192,8 @@ func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 			h(w, r)
 			return
 		}
-		stamp, err := s.DB.Stamp(r.Context())
+		// read before the page, so that what it shows is at least as new
+		gens, err := s.DB.GenerationsByName(r.Context())
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -187,7 +201,7 @@ func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 		p := s.page(r, "")
 		k := pageKey{user: u.ID, role: string(u.Role), scope: u.ScopeUnitID, lang: p.L.Lang,
 			uri: r.URL.Path + "?" + r.URL.Query().Encode(), partial: p.Partial}
-		if e := s.cache.get(k, stamp, p.Today); e != nil {
+		if e := s.cache.get(k, gens, p.Today); e != nil {
 			if p.Flash == "" {
 				if full := s.cache.fullOf(e); full != nil {
 					s.write(w, r, http.StatusOK, full)
@@ -205,15 +219,25 @@ func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 			}
 		}
 		c := &capture{}
-		h(w, r.WithContext(context.WithValue(r.Context(), captureKey{}, c)))
-		if c.ok {
-			var full []byte
-			if c.page.Flash == "" {
-				full = c.full
-			}
-			c.page.User, c.page.Actor, c.page.Flash = nil, nil, ""
-			s.cache.put(&pageEntry{key: k, stamp: stamp, today: p.Today, page: *c.page, html: c.html, full: full})
+		ctx, rd := db.Watch(context.WithValue(r.Context(), captureKey{}, c))
+		h(w, r.WithContext(ctx))
+		if !c.ok {
+			return
 		}
+		also := []string{accountsGeneration}
+		if rd.Direct() {
+			also = append(also, auditGeneration)
+		}
+		deps, all, ok := rd.Deps(gens, also...)
+		if !ok {
+			return
+		}
+		var full []byte
+		if c.page.Flash == "" {
+			full = c.full
+		}
+		c.page.User, c.page.Actor, c.page.Flash = nil, nil, ""
+		s.cache.put(&pageEntry{key: k, deps: deps, allGens: all, today: p.Today, page: *c.page, html: c.html, full: full})
 	}
 }
 

@@ -7,23 +7,26 @@ import (
 	"testing"
 
 	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/db"
 )
 
 // TestPageCacheBounds: the cache keeps at most pageCacheEntries entries and
 // pageCacheBytes bytes, drops the least recently used first, refuses an
-// entry over pageCacheMaxEntry, and forgets an entry read with another
-// stamp or on another day.
+// entry over pageCacheMaxEntry, and forgets an entry whose generations
+// moved or met on another day.
 func TestPageCacheBounds(t *testing.T) {
 	today := day.Of(2026, 11, 22)
 	key := func(i int) pageKey { return pageKey{user: int64(i), uri: "/people?"} }
 	entry := func(i, size int) *pageEntry {
-		return &pageEntry{key: key(i), stamp: "a=1", today: today, html: template.HTML(strings.Repeat("x", size))}
+		return &pageEntry{key: key(i), deps: []db.Dep{{Name: "a", Gen: 1}}, today: today, html: template.HTML(strings.Repeat("x", size))}
 	}
+	a1 := map[string]int64{"a": 1, "b": 7}
+	a2 := map[string]int64{"a": 2, "b": 7}
 	c := newPageCache()
 	for i := range pageCacheEntries + 10 {
 		c.put(entry(i, 10))
 		if i == pageCacheEntries-1 { // full: the first entry is used again
-			if c.get(key(0), "a=1", today) == nil {
+			if c.get(key(0), a1, today) == nil {
 				t.Fatal("a fresh entry is not found")
 			}
 		}
@@ -31,10 +34,10 @@ func TestPageCacheBounds(t *testing.T) {
 	if n := c.ll.Len(); n != pageCacheEntries {
 		t.Fatalf("%d entries kept, want the bound %d", n, pageCacheEntries)
 	}
-	if c.get(key(0), "a=1", today) == nil {
+	if c.get(key(0), a1, today) == nil {
 		t.Error("an entry used again was dropped before older ones")
 	}
-	if c.get(key(1), "a=1", today) != nil {
+	if c.get(key(1), a1, today) != nil {
 		t.Error("the least recently used entry is still kept")
 	}
 	c = newPageCache()
@@ -46,18 +49,21 @@ func TestPageCacheBounds(t *testing.T) {
 		t.Fatalf("%d bytes kept in %d entries, bound %d", c.bytes, c.ll.Len(), pageCacheBytes)
 	}
 	c.put(entry(-1, pageCacheMaxEntry+1))
-	if c.get(key(-1), "a=1", today) != nil {
+	if c.get(key(-1), a1, today) != nil {
 		t.Error("an entry over the bound of one was kept")
 	}
 	last := pageCacheBytes/big + 4
-	if c.get(key(last), "a=2", today) != nil {
-		t.Error("an entry was served for another stamp")
+	if c.get(key(last), map[string]int64{"a": 1, "b": 8}, today) == nil {
+		t.Error("an entry was dropped when a generation it did not read moved")
 	}
-	if c.get(key(last), "a=1", today) != nil {
-		t.Error("an entry met with another stamp is still kept")
+	if c.get(key(last), a2, today) != nil {
+		t.Error("an entry was served when a generation it read moved")
+	}
+	if c.get(key(last), a1, today) != nil {
+		t.Error("an entry met with a generation moved is still kept")
 	}
 	c.put(entry(last, 10))
-	if c.get(key(last), "a=1", today.AddDays(1)) != nil {
+	if c.get(key(last), a1, today.AddDays(1)) != nil {
 		t.Error("an entry was served on another day")
 	}
 	full := []byte(fmt.Sprint("page"))

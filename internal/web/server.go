@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mangluoi/mangluoi/internal/assess"
@@ -78,7 +79,7 @@ type Deps struct {
 // Server renders the pages.
 type Server struct {
 	Deps
-	pages      map[string]*template.Template
+	pages      map[string]*page
 	loginLimit *auth.LoginLimiter
 	// cache keeps the content of the common pages (pagecache.go); shellT
 	// is the layout around a kept content.
@@ -88,7 +89,7 @@ type Server struct {
 
 // New parses the templates.
 func New(d Deps) (*Server, error) {
-	s := &Server{Deps: d, pages: map[string]*template.Template{}, loginLimit: auth.NewLoginLimiter(), cache: newPageCache()}
+	s := &Server{Deps: d, pages: map[string]*page{}, loginLimit: auth.NewLoginLimiter(), cache: newPageCache()}
 	if d.DB != nil {
 		d.DB.Follow(auditGeneration, `SELECT seq FROM audit_head WHERE id = 1`)
 	}
@@ -107,14 +108,7 @@ func New(d Deps) (*Server, error) {
 		if base == "layout" || strings.HasPrefix(base, "_") {
 			continue
 		}
-		t, err := shared.Clone()
-		if err == nil {
-			t, err = t.ParseFS(templateFS, n)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("template %s: %w", base, err)
-		}
-		s.pages[base] = t
+		s.pages[base] = &page{shared: shared, file: n}
 	}
 	if s.shellT, err = shared.Clone(); err == nil {
 		s.shellT, err = s.shellT.Parse(`{{define "content"}}{{.Content}}{{end}}`)
@@ -123,6 +117,44 @@ func New(d Deps) (*Server, error) {
 		return nil, fmt.Errorf("template shell: %w", err)
 	}
 	return s, nil
+}
+
+// page is one page's template: the shared layout and partials cloned with
+// the page's file, made the first time the page is rendered (or by
+// ParseAll). Cloning the shared parse trees for each of the 65 pages was
+// two thirds of building the handler, which every start waited for before
+// listening (issue 14, item 7); the sign-in page needs only its own.
+type page struct {
+	shared *template.Template // never executed, only cloned
+	file   string
+	once   sync.Once
+	t      *template.Template
+	err    error
+}
+
+func (p *page) template() (*template.Template, error) {
+	p.once.Do(func() {
+		if p.t, p.err = p.shared.Clone(); p.err == nil {
+			p.t, p.err = p.t.ParseFS(templateFS, p.file)
+		}
+		if p.err != nil {
+			p.err = fmt.Errorf("template %s: %w", p.file, p.err)
+		}
+	})
+	return p.t, p.err
+}
+
+// ParseAll makes every page's template now, and returns the first error:
+// the server calls it once it listens (so that a broken template is logged
+// at the start, not at its page's first visit), the tests before serving.
+func (s *Server) ParseAll() error {
+	var first error
+	for _, p := range s.pages {
+		if _, err := p.template(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
 var funcs = template.FuncMap{
@@ -295,9 +327,15 @@ func (s *Server) printer(r *http.Request) *locale.Printer {
 // render executes a page template; it renders into a buffer first so a
 // template error becomes a clean 500, not half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, status int, data any) {
-	t, ok := s.pages[name]
+	p, ok := s.pages[name]
 	if !ok {
 		s.Log.Error("no template", "name", name)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	t, err := p.template()
+	if err != nil {
+		s.Log.Error("template", "name", name, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
@@ -306,7 +344,6 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, sta
 		entry = "content"
 	}
 	var out []byte
-	var err error
 	if c, _ := r.Context().Value(captureKey{}).(*capture); c != nil && status == http.StatusOK && name != "error" {
 		out, err = s.renderCaptured(c, t, data)
 	} else {
