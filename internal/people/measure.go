@@ -422,8 +422,7 @@ func (r *register) read(ctx context.Context, q db.Querier, units, persons []int6
 // facts are the whole country's facts on d, as loadFacts reads them from
 // the database for the nation.
 func (r *register) facts(d day.Day) *facts {
-	f := &facts{focalPersons: map[int64]int{}, dedicated: map[int64]int{}, staff: map[int64]map[int64]bool{}, committees: map[int64]bool{},
-		focalUnits: map[int64]bool{}, specialised: map[int64]bool{}, trained: map[int64]bool{}}
+	f := newFacts()
 	for unit := range r.roles {
 		r.unitFacts(f, d, unit)
 	}
@@ -435,6 +434,11 @@ func (r *register) facts(d day.Day) *facts {
 		}
 	}
 	return f
+}
+
+func newFacts() *facts {
+	return &facts{focalPersons: map[int64]int{}, dedicated: map[int64]int{}, staff: map[int64]map[int64]bool{}, committees: map[int64]bool{},
+		focalUnits: map[int64]bool{}, specialised: map[int64]bool{}, trained: map[int64]bool{}}
 }
 
 // patchFacts makes the facts of units on d again.

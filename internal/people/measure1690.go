@@ -47,9 +47,12 @@ type judgedDay struct {
 	// patch replaces the map and the lists it changes (copy on write: a
 	// request may be reading them)
 	byTarget map[string][]Judgement
-	f        *facts
-	base     map[day.Day]*facts            // the facts on the headcount targets' baseline dates
-	pos      map[TargetLevel]map[int64]int // unit → its place in its level's lists
+	// dedicated are the dedicated positions per unit on the day and on the
+	// headcount targets' baseline dates: all that is kept of the facts (a
+	// day's whole facts are ≈ 6 MB nationally), since judging a unit again
+	// reads only its own facts, but a headcount its subtree's positions
+	dedicated map[day.Day]map[int64]int
+	pos       map[TargetLevel]map[int64]int // unit → its place in its level's lists
 	// baseAt are, for each headcount target (by index), the places of the
 	// units whose baseline subtrees start at a unit (their Roots on the
 	// baseline date)
@@ -104,7 +107,9 @@ func (m *measurer) judged(ctx context.Context, d day.Day) (map[string][]Judgemen
 // judge judges the whole country on d from the register (m.mu held), as
 // judgeTargets does from the database for the compliance page.
 func (m *measurer) judge(snap *org.Snapshot, d day.Day, targets []Target) *judgedDay {
-	j := &judgedDay{d: d, targets: targets, byTarget: map[string][]Judgement{}, f: m.reg.facts(d), base: map[day.Day]*facts{},
+	f := m.reg.facts(d)
+	at := map[day.Day]*facts{d: f}
+	j := &judgedDay{d: d, targets: targets, byTarget: map[string][]Judgement{}, dedicated: map[day.Day]map[int64]int{d: f.dedicated},
 		pos: map[TargetLevel]map[int64]int{}, baseAt: map[int]map[int64][]int{}}
 	byLevel := map[TargetLevel][]*org.Version{}
 	for _, r := range snap.Roots(snap.RootID, d) {
@@ -122,20 +127,21 @@ func (m *measurer) judge(snap *org.Snapshot, d day.Day, targets []Target) *judge
 	for i := range targets {
 		tg := &targets[i]
 		if tg.Rule == RuleNoIncrease && !tg.Baseline.IsZero() {
-			if j.base[tg.Baseline] == nil {
-				j.base[tg.Baseline] = m.reg.facts(tg.Baseline)
+			if at[tg.Baseline] == nil {
+				at[tg.Baseline] = m.reg.facts(tg.Baseline)
+				j.dedicated[tg.Baseline] = at[tg.Baseline].dedicated
 			}
-			at := map[int64][]int{}
+			roots := map[int64][]int{}
 			for p, v := range byLevel[tg.Level] {
 				for _, r := range snap.Roots(v.UnitID, tg.Baseline) {
-					at[r.UnitID] = append(at[r.UnitID], p)
+					roots[r.UnitID] = append(roots[r.UnitID], p)
 				}
 			}
-			j.baseAt[i] = at
+			j.baseAt[i] = roots
 		}
 		js := make([]Judgement, 0, len(byLevel[tg.Level]))
 		for _, v := range byLevel[tg.Level] {
-			js = append(js, j.judgeUnit(snap, tg, v))
+			js = append(js, j.judgeUnit(snap, tg, v, at))
 		}
 		j.byTarget[tg.Code] = js
 	}
@@ -143,12 +149,13 @@ func (m *measurer) judge(snap *org.Snapshot, d day.Day, targets []Target) *judge
 }
 
 // judgeUnit applies a target to one unit, as judgeTargets does.
-func (j *judgedDay) judgeUnit(snap *org.Snapshot, tg *Target, v *org.Version) Judgement {
+// The facts are by date: the day's, and the baseline dates'.
+func (j *judgedDay) judgeUnit(snap *org.Snapshot, tg *Target, v *org.Version, at map[day.Day]*facts) Judgement {
 	var headcount [2]int
-	if bf := j.base[tg.Baseline]; tg.Rule == RuleNoIncrease && bf != nil {
-		headcount = [2]int{dedicatedUnder(snap, j.f, []*org.Version{v}, j.d), dedicatedUnder(snap, bf, snap.Roots(v.UnitID, tg.Baseline), tg.Baseline)}
+	if tg.Rule == RuleNoIncrease && !tg.Baseline.IsZero() {
+		headcount = [2]int{dedicatedUnder(snap, at[j.d], []*org.Version{v}, j.d), dedicatedUnder(snap, at[tg.Baseline], snap.Roots(v.UnitID, tg.Baseline), tg.Baseline)}
 	}
-	ok, why := judge(tg, j.f, headcount, v.UnitID)
+	ok, why := judge(tg, at[j.d], headcount, v.UnitID)
 	return Judgement{Unit: v, OK: ok, Why: why}
 }
 
@@ -159,9 +166,13 @@ func (j *judgedDay) judgeUnit(snap *org.Snapshot, tg *Target, v *org.Version) Ju
 func (j *judgedDay) patch(reg *register, snap *org.Snapshot) {
 	units := keys(j.dirty)
 	j.dirty = nil
-	reg.patchFacts(j.f, j.d, units)
-	for d, bf := range j.base {
-		reg.patchFacts(bf, d, units)
+	// the changed units' facts, with every unit's dedicated positions
+	at := map[day.Day]*facts{}
+	for d, ded := range j.dedicated {
+		f := newFacts()
+		f.dedicated = ded
+		reg.patchFacts(f, d, units)
+		at[d] = f
 	}
 	by := make(map[string][]Judgement, len(j.byTarget))
 	for i := range j.targets {
@@ -201,7 +212,7 @@ func (j *judgedDay) patch(reg *register, snap *org.Snapshot) {
 		}
 		n := slices.Clone(old)
 		for _, p := range changed {
-			n[p] = j.judgeUnit(snap, tg, old[p].Unit)
+			n[p] = j.judgeUnit(snap, tg, old[p].Unit, at)
 		}
 		by[tg.Code] = n
 	}
