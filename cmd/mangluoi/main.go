@@ -158,11 +158,6 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *profile != "" {
-		if err := servePprof(*profile); err != nil {
-			return err
-		}
-	}
 	auditKey, auditCheckpoints := anchor(*dsn)
 	proxies, err := httpx.ParseProxies(*proxy)
 	if err != nil {
@@ -178,6 +173,11 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer m.Close()
+	if *profile != "" {
+		if err := servePprof(*profile, m); err != nil {
+			return err
+		}
+	}
 	if err := m.Run(ctx); err != nil {
 		return err
 	}
@@ -190,8 +190,10 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 }
 
 // servePprof serves the profiles on their own listener, never beside the
-// application's routes, and only on a loopback address.
-func servePprof(addr string) error {
+// application's routes, and only on a loopback address; with them, the
+// page cache's counts (/debug/pagecache: entries, bytes, hits, misses),
+// for the hit rate of a load run.
+func servePprof(addr string, m *app.Main) error {
 	host, _, err := net.SplitHostPort(addr)
 	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
 		return fmt.Errorf("--pprof %s: give a loopback address such as 127.0.0.1:6060", addr)
@@ -204,6 +206,10 @@ func servePprof(addr string) error {
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pagecache", func(w http.ResponseWriter, _ *http.Request) {
+		entries, bytes, hits, misses := m.Web.PageCacheStats()
+		fmt.Fprintf(w, "entries %d bytes %d hits %d misses %d\n", entries, bytes, hits, misses)
+	})
 	go http.Serve(ln, mux)
 	return nil
 }

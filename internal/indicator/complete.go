@@ -180,15 +180,37 @@ func (s *Service) Complete(ctx context.Context, actor *auth.Actor, formID int64,
 		}
 		return false
 	}
-	subs, err := s.submissionsOf(ctx, f.ID, p)
+	var mine []*org.Version // the expected units counted here
+	defs, err := s.definitions(ctx)
 	if err != nil {
 		return nil, err
 	}
-	reminded, err := s.lastReminders(ctx, f.ID, p)
+	for _, v := range s.eng.expectedBy(snap, defs.gen, f, p).vs {
+		if pos := lay.at(v.UnitID); pos >= 0 && inRoots(pos) && t.InScope(v.UnitID) {
+			mine = append(mine, v)
+		}
+	}
+	// the reports, reminders and kept figures of those units only when
+	// they are a province's few hundred (the whole country's thousands
+	// were read for each form at each coordinator's home); the ids are our
+	// own integers, inlined
+	units := ""
+	if len(mine) <= maxInlined {
+		ids := make([]string, len(mine))
+		for i, v := range mine {
+			ids[i] = strconv.FormatInt(v.UnitID, 10)
+		}
+		units = " AND unit_id IN (" + strings.Join(append(ids, "0"), ",") + ")"
+	}
+	subs, err := s.submissionsOf(ctx, f.ID, p, units)
 	if err != nil {
 		return nil, err
 	}
-	changed, err := s.changedReports(ctx, f.ID, p)
+	reminded, err := s.lastReminders(ctx, f.ID, p, units)
+	if err != nil {
+		return nil, err
+	}
+	changed, err := s.changedReports(ctx, f.ID, p, units)
 	if err != nil {
 		return nil, err
 	}
@@ -199,11 +221,8 @@ func (s *Service) Complete(ctx context.Context, actor *auth.Actor, formID int64,
 			gc[i].Name = v.Name
 		}
 	}
-	for _, v := range s.expected(snap, f, p) {
+	for _, v := range mine {
 		pos := lay.at(v.UnitID)
-		if pos < 0 || !inRoots(pos) || !t.InScope(v.UnitID) {
-			continue
-		}
 		u := UnitStatus{UnitID: v.UnitID, Name: v.Name, Code: v.Code, State: StateMissing}
 		if pp := lay.parent[pos]; pp >= 0 {
 			if pv := snap.At(lay.ids[pp], d); pv != nil {
@@ -239,8 +258,14 @@ func (s *Service) Complete(ctx context.Context, actor *auth.Actor, formID int64,
 	return c, nil
 }
 
-func (s *Service) submissionsOf(ctx context.Context, form int64, p Period) (map[int64]*Submission, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+submissionColumns+` FROM submissions WHERE form_id = $1 AND period = $2`, form, p.Key())
+// maxInlined bounds the unit ids a query of Complete names (a province's
+// communes and departments); a wider scope reads every unit's rows.
+const maxInlined = 2000
+
+// submissionsOf reads a form's reports for p, of the units named by units
+// (" AND unit_id IN (…)", or "" for all).
+func (s *Service) submissionsOf(ctx context.Context, form int64, p Period, units string) (map[int64]*Submission, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+submissionColumns+` FROM submissions WHERE form_id = $1 AND period = $2`+units, form, p.Key())
 	if err != nil {
 		return nil, err
 	}
@@ -281,8 +306,8 @@ func (s *Service) reminders(ctx context.Context, form, unit int64, p Period) ([]
 	return out, rows.Err()
 }
 
-func (s *Service) lastReminders(ctx context.Context, form int64, p Period) (map[int64]time.Time, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT unit_id, MAX(sent_at) FROM report_reminders WHERE form_id = $1 AND period = $2 GROUP BY unit_id`, form, p.Key())
+func (s *Service) lastReminders(ctx context.Context, form int64, p Period, units string) (map[int64]time.Time, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT unit_id, MAX(sent_at) FROM report_reminders WHERE form_id = $1 AND period = $2`+units+` GROUP BY unit_id`, form, p.Key())
 	if err != nil {
 		return nil, err
 	}

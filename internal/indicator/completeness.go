@@ -138,8 +138,22 @@ func (c *calc) completeness(ind *Indicator, p Period, lay *layout, targets []int
 		}
 		cl := c.cells[cellKey{ind.ID, q.Key()}]
 		for _, u := range units {
-			got, seen = c.counted(cl, u), seen[:0]
-			c.land(lay, u, place)
+			// whether the unit reported is looked up (a binary search of
+			// the cell) only when it lands under the node: a province's
+			// dashboard goes through the whole country's expected units,
+			// most of them elsewhere (the lookups were half of a national
+			// dashboard's CPU)
+			seen = seen[:0]
+			looked := false
+			c.land(lay, u, func(pos int32) {
+				if pos < lo || pos >= hi {
+					return
+				}
+				if !looked {
+					got, looked = c.counted(cl, u), true
+				}
+				place(pos)
+			})
 		}
 	}
 	return expected, reported
@@ -261,7 +275,14 @@ type expectations struct {
 	mu   sync.Mutex
 	snap *org.Snapshot
 	gen  int64
-	m    map[expKey][]int64
+	m    map[expKey]expected
+}
+
+// expected is who a form expects for a period: in tree order (Complete's
+// list) and their ids sorted (the figures' completeness).
+type expected struct {
+	vs  []*org.Version
+	ids []int64
 }
 
 type expKey struct {
@@ -270,15 +291,24 @@ type expKey struct {
 }
 
 // maxExpectations bounds the cache (forms × periods; a province has a
-// handful of forms, so this is decades of them).
+// handful of forms, so this is decades of them; a national form's entry
+// is ≈ 16 bytes a unit expected, 60 KB for every commune).
 const maxExpectations = 20_000
 
 // expectedIDs are the units form f expects for q, sorted by id.
 func (e *engine) expectedIDs(snap *org.Snapshot, gen int64, f *Form, q Period) []int64 {
+	return e.expectedBy(snap, gen, f, q).ids
+}
+
+// expectedBy is who form f expects for q, kept for the tree and the
+// definitions' generation gen (a national form walks the country's
+// 79,000 units: most of a coordinator's home, made for each form at each
+// request before it was kept here).
+func (e *engine) expectedBy(snap *org.Snapshot, gen int64, f *Form, q Period) expected {
 	x := &e.exp
 	x.mu.Lock()
 	if x.snap != snap || x.gen != gen || len(x.m) > maxExpectations {
-		x.snap, x.gen, x.m = snap, gen, map[expKey][]int64{}
+		x.snap, x.gen, x.m = snap, gen, map[expKey]expected{}
 	}
 	k := expKey{f.ID, q.Key()}
 	if got, ok := x.m[k]; ok {
@@ -294,10 +324,10 @@ func (e *engine) expectedIDs(snap *org.Snapshot, gen int64, f *Form, q Period) [
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	x.mu.Lock()
 	if x.snap == snap && x.gen == gen {
-		x.m[k] = ids
+		x.m[k] = expected{vs, ids}
 	}
 	x.mu.Unlock()
-	return ids
+	return expected{vs, ids}
 }
 
 // formSet caches the forms with the definitions' generation (every change

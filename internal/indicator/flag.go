@@ -222,8 +222,8 @@ func (s *Service) measuredChanges(ctx context.Context, sub *Submission) ([]Measu
 
 // changedReports are the approved reports of a form and period whose
 // measured figures moved since approval, by submission id.
-func (s *Service) changedReports(ctx context.Context, form int64, p Period) (map[int64][]MeasuredChange, error) {
-	ks, err := s.keptWhere(ctx, `s.form_id = $1 AND s.period = $2`, form, p.Key())
+func (s *Service) changedReports(ctx context.Context, form int64, p Period, units string) (map[int64][]MeasuredChange, error) {
+	ks, err := s.keptWhere(ctx, `s.form_id = $1 AND s.period = $2`+strings.Replace(units, "unit_id", "s.unit_id", 1), form, p.Key())
 	if err != nil || len(ks) == 0 {
 		return nil, err
 	}

@@ -221,7 +221,15 @@ type view struct {
 	units []int64
 	vals  []float64
 	at    []int64
+	// st and min, when st is set: only the units whose status is at
+	// least min count (a cell read on a basis, without copying the
+	// country's values for each figure)
+	st  []uint8
+	min uint8
 }
+
+// skip says whether the i-th unit of the view does not count.
+func (v *view) skip(i int) bool { return v.st != nil && v.st[i] < v.min }
 
 // values gives ind's per-unit values for p: the stored cell, or for a
 // longer period its periods combined per unit as the indicator says (a
@@ -236,18 +244,9 @@ func (c *calc) values(ind *Indicator, p Period) view {
 		if cl == nil {
 			return view{}
 		}
-		if c.min == 0 {
-			return view{cl.units, cl.vals, cl.at}
-		}
-		var v view
-		for i, u := range cl.units {
-			if cl.st[i] >= c.min {
-				v.units = append(v.units, u)
-				v.vals = append(v.vals, cl.vals[i])
-				if cl.at != nil {
-					v.at = append(v.at, cl.at[i])
-				}
-			}
+		v := view{units: cl.units, vals: cl.vals, at: cl.at}
+		if c.min > 0 {
+			v.st, v.min = cl.st, c.min
 		}
 		return v
 	}
@@ -323,6 +322,9 @@ func (c *calc) accumulate(v view, lay *layout, targets []int32) []agg {
 		}
 	}
 	for i, u := range v.units {
+		if v.skip(i) {
+			continue
+		}
 		var at int64
 		if v.at != nil && i < len(v.at) {
 			at = v.at[i]
@@ -927,6 +929,9 @@ func (c *calc) figuresAt(ind *Indicator, p Period, lay *layout, pos []int32, at 
 	}
 	v := c.values(ind, p)
 	for i, u := range v.units {
+		if v.skip(i) {
+			continue
+		}
 		var t int64
 		if v.at != nil && i < len(v.at) {
 			t = v.at[i]

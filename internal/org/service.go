@@ -49,6 +49,10 @@ func NewService(d *db.DB, log *audit.Log, now func() time.Time) *Service {
 // treeGeneration names the tree's generation among those db.Generation reads.
 const treeGeneration = "tree"
 
+// Generation is the tree's generation's name, for a feature whose reads
+// join the tree's tables (db.Guarded): every write of the tree moves it.
+const Generation = treeGeneration
+
 // Today is the current date in Vietnam.
 func (s *Service) Today() day.Day { return day.FromTime(s.now().In(locale.Zone)) }
 

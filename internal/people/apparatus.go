@@ -99,7 +99,7 @@ func (s *Service) rolesWhere(ctx context.Context, where string, args ...any) ([]
 }
 
 func queryRoles(ctx context.Context, q db.Querier, where string, args ...any) ([]Role, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+roleColumns+` FROM dx_roles WHERE `+where+` ORDER BY valid_from, id`, args...)
+	rows, err := q.QueryContext(reading(ctx), `SELECT `+roleColumns+` FROM dx_roles WHERE `+where+` ORDER BY valid_from, id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -268,7 +268,7 @@ func (s *Service) CreateCommittee(ctx context.Context, actor *auth.Actor, in Com
 }
 
 func committeesWhere(ctx context.Context, q db.Querier, where string, args ...any) ([]Committee, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, unit_id, name, decision_number, decision_date, signer, valid_from, valid_to
+	rows, err := q.QueryContext(reading(ctx), `SELECT id, unit_id, name, decision_number, decision_date, signer, valid_from, valid_to
 		FROM committees WHERE `+where+` ORDER BY valid_from, id`, args...)
 	if err != nil {
 		return nil, err
@@ -345,7 +345,7 @@ func (s *Service) AddMember(ctx context.Context, actor *auth.Actor, committeeID 
 func (s *Service) EndMember(ctx context.Context, actor *auth.Actor, memberID int64, d day.Day) error {
 	var m Member
 	var unit int64
-	err := s.db.QueryRowContext(ctx, `SELECT m.id, m.committee_id, m.person_id, m.role, m.valid_from, m.valid_to, c.unit_id
+	err := s.db.QueryRowContext(reading(ctx), `SELECT m.id, m.committee_id, m.person_id, m.role, m.valid_from, m.valid_to, c.unit_id
 		FROM committee_members m JOIN committees c ON c.id = m.committee_id WHERE m.id = $1`, memberID).
 		Scan(&m.ID, &m.CommitteeID, &m.PersonID, &m.Role, &m.From, &m.To, &unit)
 	if db.IsNoRows(err) {
@@ -437,7 +437,7 @@ func (s *Service) SetFocalUnit(ctx context.Context, actor *auth.Actor, in FocalU
 }
 
 func focalUnitsWhere(ctx context.Context, q db.Querier, where string, args ...any) ([]FocalUnit, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, unit_id, COALESCE(holder_unit_id, 0), holder_name, kind, valid_from, valid_to, decision
+	rows, err := q.QueryContext(reading(ctx), `SELECT id, unit_id, COALESCE(holder_unit_id, 0), holder_name, kind, valid_from, valid_to, decision
 		FROM focal_units WHERE `+where+` ORDER BY valid_from, id`, args...)
 	if err != nil {
 		return nil, err
@@ -556,7 +556,7 @@ func (s *Service) readApparatus(ctx context.Context, unitID int64, d day.Day) (*
 	}
 	for _, c := range cs {
 		cv := CommitteeView{Committee: c, Members: []MemberView{}}
-		rows, err := s.db.QueryContext(ctx, `SELECT m.id, m.committee_id, m.person_id, m.role, m.valid_from, m.valid_to, p.full_name, p.title
+		rows, err := s.db.QueryContext(reading(ctx), `SELECT m.id, m.committee_id, m.person_id, m.role, m.valid_from, m.valid_to, p.full_name, p.title
 			FROM committee_members m JOIN people p ON p.id = m.person_id
 			WHERE m.committee_id = $1 AND m.valid_from <= $2 AND $2 < m.valid_to`, c.ID, d)
 		if err != nil {
@@ -580,7 +580,7 @@ func (s *Service) readApparatus(ctx context.Context, unitID int64, d day.Day) (*
 	if a.FocalUnits == nil { // an empty list, not null, as the API documents
 		a.FocalUnits = []FocalUnit{}
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT r.id, r.unit_id, COALESCE(r.person_id, 0), r.role, r.mode, r.valid_from, r.valid_to, r.decision, r.note,
+	rows, err := s.db.QueryContext(reading(ctx), `SELECT r.id, r.unit_id, COALESCE(r.person_id, 0), r.role, r.mode, r.valid_from, r.valid_to, r.decision, r.note,
 		COALESCE(p.full_name, ''), COALESCE(p.title, ''),
 		CASE WHEN EXISTS (SELECT 1 FROM enrolments e WHERE e.person_id = r.person_id AND e.status = 'completed'
 			AND e.completed_on >= $3 AND e.completed_on <= $2) THEN 1 ELSE 0 END

@@ -112,7 +112,7 @@ var Decision1690 = []Target{
 // EnsureDefaultTargets loads Decision 1690's targets into an empty table.
 func (s *Service) EnsureDefaultTargets(ctx context.Context) error {
 	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM targets`).Scan(&n); err != nil {
+	if err := s.db.QueryRowContext(reading(ctx), `SELECT COUNT(*) FROM targets`).Scan(&n); err != nil {
 		return err
 	}
 	if n > 0 {
@@ -154,7 +154,7 @@ func (s *Service) target(ctx context.Context, q db.Querier, id int64) (*Target, 
 }
 
 func queryTargets(ctx context.Context, q db.Querier, where string, args ...any) ([]Target, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, code, rule, level, param, goal, deadline, baseline, title_vi, title_en, basis, active
+	rows, err := q.QueryContext(reading(ctx), `SELECT id, code, rule, level, param, goal, deadline, baseline, title_vi, title_en, basis, active
 		FROM targets WHERE `+where+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, err
@@ -248,7 +248,7 @@ func loadFacts(ctx context.Context, q db.Querier, rs []*org.Version, d day.Day) 
 			// the nation's subtree is everything: no join to find it
 			inScope = ` WHERE x.valid_from <= $1 AND $1 < x.valid_to AND $2 <> $3`
 		}
-		rows, err := q.QueryContext(ctx, `SELECT x.unit_id, x.role, x.mode, COALESCE(x.person_id, 0) FROM dx_roles x`+inScope, d, lo, hi)
+		rows, err := q.QueryContext(reading(ctx), `SELECT x.unit_id, x.role, x.mode, COALESCE(x.person_id, 0) FROM dx_roles x`+inScope, d, lo, hi)
 		if err != nil {
 			return nil, err
 		}
@@ -281,7 +281,7 @@ func loadFacts(ctx context.Context, q db.Querier, rs []*org.Version, d day.Day) 
 		if err := scanSet(ctx, q, `SELECT x.unit_id FROM committees x`+inScope, f.committees, d, lo, hi); err != nil {
 			return nil, err
 		}
-		rows, err = q.QueryContext(ctx, `SELECT x.unit_id, x.kind FROM focal_units x`+inScope, d, lo, hi)
+		rows, err = q.QueryContext(reading(ctx), `SELECT x.unit_id, x.kind FROM focal_units x`+inScope, d, lo, hi)
 		if err != nil {
 			return nil, err
 		}
@@ -337,7 +337,7 @@ func loadTrained(ctx context.Context, q db.Querier, f *facts, nation bool, d, ye
 }
 
 func scanSet(ctx context.Context, q db.Querier, query string, into map[int64]bool, args ...any) error {
-	rows, err := q.QueryContext(ctx, query, args...)
+	rows, err := q.QueryContext(reading(ctx), query, args...)
 	if err != nil {
 		return err
 	}

@@ -50,7 +50,7 @@ func (s *Service) listing(ctx context.Context) (*listing, error) {
 	if l := s.list.cur; l != nil && l.gen == gen {
 		return l, nil
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT ps.person_id, ps.unit_id, ps.valid_from, ps.valid_to
+	rows, err := s.db.QueryContext(reading(ctx), `SELECT ps.person_id, ps.unit_id, ps.valid_from, ps.valid_to
 		FROM postings ps JOIN people p ON p.id = ps.person_id ORDER BY p.name_folded, p.id`)
 	if err != nil {
 		return nil, err

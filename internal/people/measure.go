@@ -167,7 +167,7 @@ func (m *measurer) fresh(ctx context.Context) error {
 // generation read from the feed; the next catch-up reads those units again,
 // which changes nothing twice.
 func (m *measurer) catchUp(ctx context.Context, gen int64) (bool, error) {
-	rows, err := m.s.db.QueryContext(ctx, `SELECT generation, kind, id FROM people_changes WHERE generation > $1 ORDER BY generation`, m.reg.gen)
+	rows, err := m.s.db.QueryContext(reading(ctx), `SELECT generation, kind, id FROM people_changes WHERE generation > $1 ORDER BY generation`, m.reg.gen)
 	if err != nil {
 		return false, fmt.Errorf("people feed: %w", err)
 	}
@@ -324,7 +324,7 @@ func (r *register) read(ctx context.Context, q db.Querier, units, persons []int6
 	}
 	var all []unitRole
 	err := each(units, "x.unit_id", func(where string, args []any) error {
-		rows, err := q.QueryContext(ctx, `SELECT x.id, x.unit_id, COALESCE(x.person_id, 0), x.role, x.mode, x.valid_from, x.valid_to,
+		rows, err := q.QueryContext(reading(ctx), `SELECT x.id, x.unit_id, COALESCE(x.person_id, 0), x.role, x.mode, x.valid_from, x.valid_to,
 			CASE WHEN p.qualification_it THEN 1 ELSE 0 END
 			FROM dx_roles x LEFT JOIN people p ON p.id = x.person_id WHERE x.valid_from < x.valid_to`+where, args...)
 		if err != nil {
@@ -374,7 +374,7 @@ func (r *register) read(ctx context.Context, q db.Querier, units, persons []int6
 			if x.table == "focal_units" {
 				kind = "kind"
 			}
-			rows, err := q.QueryContext(ctx, `SELECT id, unit_id, valid_from, valid_to, `+kind+` FROM `+x.table+` WHERE valid_from < valid_to`+where, args...)
+			rows, err := q.QueryContext(reading(ctx), `SELECT id, unit_id, valid_from, valid_to, `+kind+` FROM `+x.table+` WHERE valid_from < valid_to`+where, args...)
 			if err != nil {
 				return err
 			}
@@ -397,7 +397,7 @@ func (r *register) read(ctx context.Context, q db.Querier, units, persons []int6
 		}
 	}
 	err = each(persons, "person_id", func(where string, args []any) error {
-		rows, err := q.QueryContext(ctx, `SELECT person_id, completed_on FROM enrolments WHERE status = 'completed' AND completed_on IS NOT NULL`+where, args...)
+		rows, err := q.QueryContext(reading(ctx), `SELECT person_id, completed_on FROM enrolments WHERE status = 'completed' AND completed_on IS NOT NULL`+where, args...)
 		if err != nil {
 			return err
 		}
@@ -732,7 +732,7 @@ func (s *Service) labelRecords(ctx context.Context, code string, recs []indicato
 		q = `SELECT full_name FROM people WHERE id = $1`
 	}
 	for i := range recs {
-		if err := s.db.QueryRowContext(ctx, q, recs[i].ID).Scan(&recs[i].Label); err != nil {
+		if err := s.db.QueryRowContext(reading(ctx), q, recs[i].ID).Scan(&recs[i].Label); err != nil {
 			return err
 		}
 		if code == "REG_VACANCIES" { // the role's name, not its code (records are shown as they are)

@@ -130,7 +130,7 @@ func (s *Service) searchSQL(ctx context.Context, rs []*org.Version, f Filter) (*
 	// ids, the unit, the sort key) and only the page's rows are read whole
 	// and tested for training: the whole match carried every column and the
 	// training test, 94 % of the request's CPU at province scope
-	rows, err := s.db.QueryContext(ctx, `WITH pg AS (SELECT p.id AS id, p.name_folded AS sort, ps.unit_id AS unit_id, v.name AS unit_name,
+	rows, err := s.db.QueryContext(reading(ctx), `WITH pg AS (SELECT p.id AS id, p.name_folded AS sort, ps.unit_id AS unit_id, v.name AS unit_name,
 		COUNT(*) OVER () AS total`+from+` ORDER BY p.name_folded, p.id LIMIT `+arg(f.Limit)+` OFFSET `+arg(f.Offset)+`)
 		SELECT `+listColumns+`, pg.unit_id, pg.unit_name,
 		CASE WHEN `+trained+` THEN 1 ELSE 0 END, pg.total FROM pg JOIN people p ON p.id = pg.id ORDER BY pg.sort, pg.id`, args...)
@@ -153,7 +153,7 @@ func (s *Service) searchSQL(ctx context.Context, rs []*org.Version, f Filter) (*
 		return nil, err
 	}
 	if len(res.Rows) == 0 && f.Offset > 0 { // past the end: no row brought the total
-		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*)`+from, args[:inFrom]...).Scan(&res.Total); err != nil {
+		if err := s.db.QueryRowContext(reading(ctx), `SELECT COUNT(*)`+from, args[:inFrom]...).Scan(&res.Total); err != nil {
 			return nil, err
 		}
 	}
@@ -213,7 +213,7 @@ func (s *Service) searchListed(ctx context.Context, t *org.Scoped, roots []*org.
 	for _, r := range page {
 		ids = append(ids, strconv.FormatInt(r.person, 10))
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+listColumns+`, CASE WHEN EXISTS (SELECT 1 FROM enrolments e WHERE e.person_id = p.id
+	rows, err := s.db.QueryContext(reading(ctx), `SELECT `+listColumns+`, CASE WHEN EXISTS (SELECT 1 FROM enrolments e WHERE e.person_id = p.id
 		AND e.status = 'completed' AND e.completed_on >= $2 AND e.completed_on <= $1) THEN 1 ELSE 0 END
 		FROM people p WHERE p.id IN (`+strings.Join(ids, ",")+`)`, f.AsOf, day.Of(f.AsOf.Year(), 1, 1))
 	if err != nil {

@@ -65,6 +65,15 @@ func (s *Service) writable(ctx context.Context, actor *auth.Actor, id int64, d d
 	return t, v, nil
 }
 
+// reading marks ctx for a read of the people feature's tables (and the
+// tree's, which they join): every write of them moves Generation (write,
+// and the network's members, both through Changes.Log) or the tree's,
+// so a page kept by what it read (db.Watch) depends on those generations
+// and not on the audit log's head.
+func reading(ctx context.Context) context.Context {
+	return db.Guarded(ctx, Generation, org.Generation)
+}
+
 // write runs fn in a transaction, bumps the data generation (which
 // invalidates cached reports on every server), writes what fn says it
 // changed to the change feed and fn's audit entries with it.
@@ -255,7 +264,7 @@ func scanPerson(row interface{ Scan(...any) error }) (*Person, error) {
 
 // personUnits lists every unit a person is or was posted to or held a role in.
 func personUnits(ctx context.Context, q db.Querier, id int64) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT unit_id FROM postings WHERE person_id = $1 UNION SELECT unit_id FROM dx_roles WHERE person_id = $1`, id)
+	rows, err := q.QueryContext(reading(ctx), `SELECT unit_id FROM postings WHERE person_id = $1 UNION SELECT unit_id FROM dx_roles WHERE person_id = $1`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -273,7 +282,7 @@ func personUnits(ctx context.Context, q db.Querier, id int64) ([]int64, error) {
 
 // postings lists a person's postings, oldest first.
 func postings(ctx context.Context, q db.Querier, person int64) ([]Posting, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, person_id, unit_id, valid_from, valid_to, kind, decision, reason
+	rows, err := q.QueryContext(reading(ctx), `SELECT id, person_id, unit_id, valid_from, valid_to, kind, decision, reason
 		FROM postings WHERE person_id = $1 ORDER BY valid_from, id`, person)
 	if err != nil {
 		return nil, err
@@ -327,7 +336,7 @@ func (s *Service) GetPerson(ctx context.Context, actor *auth.Actor, id int64, d 
 	if err != nil {
 		return nil, err
 	}
-	p, err := scanPerson(s.db.QueryRowContext(ctx, `SELECT `+personColumns+` FROM people WHERE id = $1`, id))
+	p, err := scanPerson(s.db.QueryRowContext(reading(ctx), `SELECT `+personColumns+` FROM people WHERE id = $1`, id))
 	if db.IsNoRows(err) {
 		return nil, errs.NotFoundErr()
 	}

@@ -354,7 +354,7 @@ func parseSheetRow(line int, rec []string, cols sheet.Columns, codes map[string]
 // coursesByTitle maps the folded titles of the courses the actor can see
 // (organised in their scope) to the courses.
 func (s *Service) coursesByTitle(ctx context.Context, t *org.Scoped) (map[string]*Course, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+courseColumns+` FROM courses`)
+	rows, err := s.db.QueryContext(reading(ctx), `SELECT `+courseColumns+` FROM courses`)
 	if err != nil {
 		return nil, err
 	}

@@ -59,7 +59,7 @@ func (s *Service) Staffing(ctx context.Context, actor *auth.Actor, unit int64, d
 		if r.Level == org.LevelNation {
 			cond = ` WHERE x.valid_from <= $1 AND $1 < x.valid_to AND $2 <> $3`
 		}
-		rows, err := s.db.QueryContext(ctx, `SELECT x.mode, COALESCE(x.person_id, 0), CASE WHEN p.qualification_it THEN 1 ELSE 0 END
+		rows, err := s.db.QueryContext(reading(ctx), `SELECT x.mode, COALESCE(x.person_id, 0), CASE WHEN p.qualification_it THEN 1 ELSE 0 END
 			FROM dx_roles x LEFT JOIN people p ON p.id = x.person_id`+cond, d, lo, hi)
 		if err != nil {
 			return nil, err

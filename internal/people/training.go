@@ -94,7 +94,7 @@ func (s *Service) ListCourses(ctx context.Context, actor *auth.Actor, year int) 
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+courseColumns+` FROM courses WHERE start_date <= $2 AND end_date >= $1 ORDER BY start_date DESC, id`,
+	rows, err := s.db.QueryContext(reading(ctx), `SELECT `+courseColumns+` FROM courses WHERE start_date <= $2 AND end_date >= $1 ORDER BY start_date DESC, id`,
 		day.Of(year, 1, 1), day.Of(year, 12, 31))
 	if err != nil {
 		return nil, err
@@ -144,7 +144,7 @@ type Participant struct {
 // participants lists a course's enrolments of people posted (now or last)
 // in a unit the filter accepts.
 func (s *Service) participants(ctx context.Context, inScope func(int64) bool, courseID int64) ([]Participant, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT e.id, e.course_id, e.person_id, e.status, e.completed_on, COALESCE(e.certificate_file_id, 0),
+	rows, err := s.db.QueryContext(reading(ctx), `SELECT e.id, e.course_id, e.person_id, e.status, e.completed_on, COALESCE(e.certificate_file_id, 0),
 		p.full_name, p.title,
 		(SELECT ps.unit_id FROM postings ps WHERE ps.person_id = p.id ORDER BY ps.valid_from DESC, ps.id DESC LIMIT 1)
 		FROM enrolments e JOIN people p ON p.id = e.person_id WHERE e.course_id = $1 ORDER BY p.name_folded`, courseID)
@@ -180,7 +180,7 @@ func (s *Service) GetCourse(ctx context.Context, actor *auth.Actor, id int64) (*
 	if err != nil {
 		return nil, err
 	}
-	c, err := scanCourse(s.db.QueryRowContext(ctx, `SELECT `+courseColumns+` FROM courses WHERE id = $1`, id))
+	c, err := scanCourse(s.db.QueryRowContext(reading(ctx), `SELECT `+courseColumns+` FROM courses WHERE id = $1`, id))
 	if db.IsNoRows(err) {
 		return nil, errs.NotFoundErr()
 	}
@@ -253,7 +253,7 @@ type Upload struct {
 // optional certificate as evidence; or, with status dropped, that they left.
 func (s *Service) Complete(ctx context.Context, actor *auth.Actor, enrolmentID int64, status EnrolStatus, on day.Day, cert *Upload) error {
 	var e Enrolment
-	err := s.db.QueryRowContext(ctx, `SELECT id, course_id, person_id, status, completed_on, COALESCE(certificate_file_id, 0) FROM enrolments WHERE id = $1`, enrolmentID).
+	err := s.db.QueryRowContext(reading(ctx), `SELECT id, course_id, person_id, status, completed_on, COALESCE(certificate_file_id, 0) FROM enrolments WHERE id = $1`, enrolmentID).
 		Scan(&e.ID, &e.CourseID, &e.PersonID, &e.Status, &e.CompletedOn, &e.CertificateID)
 	if db.IsNoRows(err) {
 		return errs.NotFoundErr()
@@ -314,7 +314,7 @@ func (s *Service) Complete(ctx context.Context, actor *auth.Actor, enrolmentID i
 
 // enrolmentsOf lists a person's courses.
 func (s *Service) enrolmentsOf(ctx context.Context, personID int64) ([]EnrolView, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT e.id, e.course_id, e.person_id, e.status, e.completed_on, COALESCE(e.certificate_file_id, 0),
+	rows, err := s.db.QueryContext(reading(ctx), `SELECT e.id, e.course_id, e.person_id, e.status, e.completed_on, COALESCE(e.certificate_file_id, 0),
 		c.id, c.title, c.provider, c.platform, c.format, c.start_date, c.end_date, c.hours, c.organiser_unit_id
 		FROM enrolments e JOIN courses c ON c.id = e.course_id WHERE e.person_id = $1 ORDER BY c.start_date DESC`, personID)
 	if err != nil {

@@ -58,7 +58,16 @@ func (s *Service) writeTasks(ctx context.Context, fn func(tx *sql.Tx, touch func
 			return fmt.Errorf("plans feed: %w", err)
 		}
 		if gen == since {
-			return nil // nothing kept in memory moved (a report returned)
+			if len(ids) == 0 {
+				return nil // nothing kept in memory moved
+			}
+			// A task was touched through a table no trigger follows: a
+			// report returned changes only plan_reports, which the review
+			// queue kept under this generation (PendingReports) shows.
+			// Moved here, so that every server drops that queue.
+			if err := tx.QueryRowContext(ctx, `UPDATE plans_state SET generation = generation + 1 WHERE id = 1 RETURNING generation`).Scan(&gen); err != nil {
+				return fmt.Errorf("plans feed: %w", err)
+			}
 		}
 		slices.Sort(ids)
 		ids = slices.Compact(ids)

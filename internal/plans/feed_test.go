@@ -152,3 +152,56 @@ func TestFeedKeepsOtherServers(t *testing.T) {
 		}
 	})
 }
+
+// A report returned changes only the report's row, which no trigger
+// follows; the review queue, kept under the plans' generation, must still
+// lose it on every server.
+func TestReturnedReportLeavesEveryQueue(t *testing.T) {
+	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
+		ctx := context.Background()
+		gialai := actor(t, s, "gialai")
+		province := s.UnitNamed(t, "Tỉnh Gia Lai").UnitID
+		kh := s.UnitNamed(t, "Sở Khoa học và Công nghệ").UnitID
+		y := s.Org.Today().Year()
+		due := day.Of(y, 12, 31)
+		b := plans.NewService(s.DB, s.Org, s.Audit, s.Files, func() time.Time { return apptest.Now }) // the other server
+		doc, err := s.Plans.CreateDocument(ctx, gialai, plans.DocumentInput{Number: "613/KH-UBND", Type: plans.DocPlan, Title: "Kế hoạch thử trả lại báo cáo",
+			IssuedOn: day.Of(y, 1, 2), EndsOn: due, OwnerUnitID: province})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tasks, err := s.Plans.AddTasks(ctx, gialai, doc.ID, []plans.TaskInput{{Title: "Khảo sát mạng", LeadUnitID: kh, Schedule: plans.Once, DueOn: due}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := s.Plans.SubmitReport(ctx, gialai, tasks[0].ID, plans.ReportInput{Status: plans.InProgress, Percent: 40, Done: "Đã khảo sát 3 xã"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pending := func(svc *plans.Service) bool {
+			t.Helper()
+			reps, err := svc.PendingReports(ctx, gialai, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range reps {
+				if r.ID == rep.ID {
+					return true
+				}
+			}
+			return false
+		}
+		if !pending(s.Plans) || !pending(b) {
+			t.Fatal("the submitted report is not waiting for review")
+		}
+		if _, err := s.Plans.Review(ctx, gialai, rep.ID, plans.ReviewInput{Comment: "Thiếu số liệu từng xã"}); err != nil {
+			t.Fatal(err)
+		}
+		if pending(s.Plans) {
+			t.Error("the returned report is still in this server's review queue")
+		}
+		if pending(b) {
+			t.Error("the returned report is still in the other server's review queue")
+		}
+	})
+}

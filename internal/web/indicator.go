@@ -224,6 +224,47 @@ type dashboardPage struct {
 	ChartAlt  *chartAlt // the chart's summary (its figures are the table's row)
 	ChartName string
 	Threshold float64 // below this share of its expected units a figure is incomplete
+	// Cells are the table's figures, row by row, written here: the
+	// template's own calls per cell (a dozen reflective look-ups and
+	// calls each, 144 cells) were most of a dashboard's CPU
+	Cells [][]dashCell
+}
+
+// dashCell is a figure of the dashboard's table as the page writes it.
+type dashCell struct {
+	Class      string // " absent" (not in force), " partial" (incomplete)
+	InForce    bool   // linked to its provenance
+	Known      bool   // its completeness is known: titled and counted
+	Incomplete bool
+	Title      string // its completeness in words
+	Href       string // its provenance
+	Fig, Cmp   string
+}
+
+// dashCells writes the dashboard's figures.
+func dashCells(p *dashboardPage) [][]dashCell {
+	out := make([][]dashCell, len(p.D.Rows))
+	for i, row := range p.D.Rows {
+		out[i] = make([]dashCell, len(row.Points))
+		for j, pt := range row.Points {
+			c := &out[i][j]
+			c.InForce, c.Known, c.Incomplete = pt.InForce, pt.InForce && pt.Known(), pt.Incomplete
+			switch {
+			case !pt.InForce:
+				c.Class = " absent"
+			case pt.Incomplete:
+				c.Class = " partial"
+			}
+			if c.Known {
+				c.Title, c.Cmp = p.CmpLine(pt.Figure, row.Indicator, pt.Period), p.Cmp(pt.Figure)
+			}
+			if pt.InForce {
+				c.Href = p.ProvURL(row.Indicator.ID, p.Unit.UnitID, pt.Period, p.Mode, p.Basis)
+			}
+			c.Fig = p.Fig(pt.Figure, row.Indicator)
+		}
+	}
+	return out
 }
 
 // indicatorDashboard shows a unit's indicators over the last twelve
@@ -271,6 +312,7 @@ func (s *Server) indicatorDashboard(w http.ResponseWriter, r *http.Request) {
 		dp.Chart, dp.ChartAlt = trendChart(&dp.indPage, row.Indicator, row.Points)
 		dp.ChartName = row.Indicator.Name(dp.L.Lang)
 	}
+	dp.Cells = dashCells(dp)
 	s.render(w, r, "indicators", http.StatusOK, dp)
 }
 

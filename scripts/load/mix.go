@@ -62,6 +62,11 @@ type mixReq struct {
 	build func(c *client, n int) *http.Request
 	want  int
 	after func(req *http.Request, status int, body []byte) // optional
+	// get: the request is a GET that each worker builds once and sends
+	// again (a request may be reused once its response's body is closed):
+	// the tool shares the server's 2 cores, so its own CPU counts
+	get  bool
+	keys [3]string // by kind, the label to report it under (made once)
 }
 
 // reviews pairs the task reports with their review: a task with a report
@@ -304,6 +309,7 @@ func mixLevel(sessions []*session, c int, d time.Duration, pids []int) *levelRes
 			rnd := rand.New(rand.NewPCG(uint64(w), uint64(c)))
 			var lat [3][]float64
 			byLabel := map[string][]float64{}
+			built := map[*mixReq]*http.Request{}
 			var errs int
 			var first string
 			for time.Now().Before(deadline) {
@@ -316,14 +322,23 @@ func mixLevel(sessions []*session, c int, d time.Duration, pids []int) *levelRes
 				case x >= s.share[0]:
 					k, list = kAPI, s.apis
 				}
-				r := list[rnd.IntN(len(list))]
-				req := r.build(s.cl, int(count.Add(1)))
+				build := func(r *mixReq) *http.Request {
+					if !r.get {
+						return r.build(s.cl, int(count.Add(1)))
+					}
+					if built[r] == nil {
+						built[r] = r.build(s.cl, 0)
+					}
+					return built[r]
+				}
+				r := &list[rnd.IntN(len(list))]
+				req := build(r)
 				for try := 0; req == nil && try < 4; try++ { // another write, else an API read
 					if try == 3 {
 						k, list = kAPI, s.apis
 					}
-					r = list[rnd.IntN(len(list))]
-					req = r.build(s.cl, int(count.Add(1)))
+					r = &list[rnd.IntN(len(list))]
+					req = build(r)
 				}
 				if req == nil {
 					continue
@@ -350,7 +365,7 @@ func mixLevel(sessions []*session, c int, d time.Duration, pids []int) *levelRes
 				}
 				ms := float64(time.Since(t0).Microseconds()) / 1000
 				lat[k] = append(lat[k], ms)
-				byLabel[kindNames[k]+": "+r.label] = append(byLabel[kindNames[k]+": "+r.label], ms)
+				byLabel[r.keys[k]] = append(byLabel[r.keys[k]], ms)
 				if !ok {
 					errs++
 				}
@@ -408,7 +423,7 @@ func setUp(cl *client, login string, mc mixConfig) (*session, error) {
 		}
 	}
 	get := func(label, path string, api bool) mixReq {
-		return mixReq{label: label, want: http.StatusOK, build: func(c *client, _ int) *http.Request {
+		return mixReq{label: label, want: http.StatusOK, get: true, build: func(c *client, _ int) *http.Request {
 			req, _ := http.NewRequest("GET", c.url(path), nil)
 			if api {
 				req.Header.Set("Authorization", "Bearer "+c.token)
@@ -448,14 +463,14 @@ func setUp(cl *client, login string, mc mixConfig) (*session, error) {
 		}
 		return out
 	}
-	s.pages, s.apis = try(pages), try(apis)
+	s.pages, s.apis = labelled(try(pages)), labelled(try(apis))
 	if len(s.pages) == 0 || len(s.apis) == 0 {
 		return nil, errors.New("no page or API read answers")
 	}
 	if s.role == "viewer" {
 		return s, nil
 	}
-	s.writes = writesOf(cl, s, mc, ind)
+	s.writes = labelled(writesOf(cl, s, mc, ind))
 	if len(s.writes) == 0 {
 		return nil, errors.New("no write answers (a locked report, no team, no task of the unit?)")
 	}
@@ -637,4 +652,15 @@ func writesOf(cl *client, s *session, mc mixConfig, ind string) []mixReq {
 		}})
 	}
 	return out
+}
+
+// labelled makes each request's report labels once (a request may be sent
+// as another kind when its own kind has nothing to send).
+func labelled(list []mixReq) []mixReq {
+	for i := range list {
+		for k := range list[i].keys {
+			list[i].keys[k] = kindNames[k] + ": " + list[i].label
+		}
+	}
+	return list
 }
