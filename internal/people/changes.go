@@ -11,13 +11,15 @@ import (
 // Changes are what one write of the people register changed, as the
 // measured counts read it (measure.go): the units whose apparatus — DX
 // roles, committees, focal units — changed, and the people whose details,
-// roles or training changed. A write that changes nothing the counts read
-// (a course, a target) says so with Nothing. A write that says nothing at
+// roles or training changed. A target changed is said with Target (the
+// judgements of Decision 1690 are made again); a write that changes nothing
+// the counts read (a course) says so with Nothing. A write that says nothing at
 // all leaves its generation without rows in the feed, and every server
 // reads the whole register again: the safe default.
 type Changes struct {
 	units, persons map[int64]bool
 	nothing        bool
+	target         bool
 }
 
 // Unit notes units whose roles, committees or focal units changed.
@@ -45,6 +47,9 @@ func (c *Changes) Person(ids ...int64) {
 
 // Nothing says the write changed nothing the measured counts read.
 func (c *Changes) Nothing() { c.nothing = true }
+
+// Target says the write changed a target of Decision 1690.
+func (c *Changes) Target() { c.target = true }
 
 const (
 	// feedKeep is how many generations the feed keeps: a server further
@@ -87,6 +92,9 @@ func (c *Changes) Log(ctx context.Context, tx *sql.Tx) error {
 		for _, id := range ids {
 			rows = append(rows, row{k.kind, id})
 		}
+	}
+	if c.target {
+		rows = append(rows, row{"target", 0})
 	}
 	switch {
 	case len(rows) > feedMax:

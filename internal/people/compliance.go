@@ -619,8 +619,9 @@ type Judgement struct {
 }
 
 // judgeTargets applies each target to every unit of its level in unit's
-// subtree on d, in the tree's order: what the compliance page counts, and
-// what the measured rates of Decision 1690's targets sum (measure.go).
+// subtree on d, in the tree's order: what the compliance page counts. The
+// measured rates of Decision 1690's targets judge the nation the same way
+// from the register they keep (measurer.judge, measure1690.go).
 func (s *Service) judgeTargets(ctx context.Context, t *org.Snapshot, unit int64, d day.Day, targets []Target) ([][]Judgement, error) {
 	rs := t.Roots(unit, d)
 	f, err := loadFacts(ctx, s.db, rs, d)
@@ -820,7 +821,7 @@ func (s *Service) SaveTarget(ctx context.Context, actor *auth.Actor, id int64, i
 		baseline = in.Baseline
 	}
 	err := s.write(ctx, actor, func(tx *sql.Tx, ch *Changes) ([]audit.Entry, error) {
-		ch.Nothing() // a target is read by the judgements (measure1690.go), kept per generation
+		ch.Target()
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM targets WHERE code = $1 AND id <> $2`, t.Code, id).Scan(&n); err != nil {
 			return nil, err

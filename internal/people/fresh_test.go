@@ -19,13 +19,14 @@ import (
 // database. Every kind of write of the people register through the first
 // (a person created, roles given, ended and a vacancy filled, an IT
 // qualification turned over, a course completed, a committee and a focal
-// unit set up, a rotation that ends roles, a course and a target that
-// change no count) is at once in the second's measured counts and records,
-// on several days — equal to those of a measurer reading the whole
+// unit set up, a rotation that ends roles, a course, targets changed) is at once in the second's measured counts and records,
+// and the parts of Decision 1690's rates (judged from the same register) on
+// several days — equal to those of a measurer reading the whole
 // register — and the second read nothing whole: it caught up from the
 // change feed. Its national figure through the indicator service is the
 // fresh one too. A write that leaves no rows in the feed (the generator)
-// makes it read the whole register, and right.
+// makes it read the whole register, and right; so does a server left
+// behind past the feed's trimmed rows.
 func TestOtherServerCatchesUpPeople(t *testing.T) {
 	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
 		ctx := context.Background()
@@ -45,7 +46,7 @@ func TestOtherServerCatchesUpPeople(t *testing.T) {
 		today := s.Org.Today()
 		root := s.Admin.ScopeUnitID
 		days := []day.Day{today, today.AddDays(-3), today.AddDays(-40), day.Of(today.Year(), 1, 1).AddDays(-1)}
-		codes := other.Measures()[:9] // the register's counts (the rates of Decision 1690 are judged per generation)
+		codes := other.Measures() // the register's counts and the parts of Decision 1690's rates
 		figures := func(ind *indicator.Service, m indicator.Measurer) string {
 			t.Helper()
 			var b strings.Builder
@@ -168,6 +169,52 @@ func TestOtherServerCatchesUpPeople(t *testing.T) {
 			t.Fatal(err)
 		}
 		check("a rotation ending roles", 1)
+		// the headcount target sums a province's subtree: dedicated
+		// positions added (or ended) in its communes until its judgement
+		// turns, judged again on the other server from the units above
+		gl := snap.FindByCode(org.LevelProvince, "52", today).UnitID
+		noIncrease := func() int {
+			t.Helper()
+			rep, err := s.People.Compliance(ctx, s.Admin, gl, today)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return result(t, rep, "1690-NO-INCREASE").Passing
+		}
+		was := noIncrease()
+		for i := 0; noIncrease() == was; i++ {
+			if i == 300 {
+				t.Fatal("300 dedicated positions did not turn the province's headcount")
+			}
+			if was == 1 {
+				if _, err := s.People.AssignRole(ctx, s.Admin, people.RoleInput{UnitID: communes[i%len(communes)], Role: people.RoleStaff, Mode: people.Dedicated, From: today.AddDays(-1)}); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			var role int64
+			if err := s.DB.QueryRowContext(ctx, `SELECT MIN(x.id) FROM dx_roles x JOIN unit_versions v ON v.unit_id = x.unit_id AND v.valid_from <= $1 AND $1 < v.valid_to
+				WHERE x.mode = 'dedicated' AND x.valid_from < $2 AND $1 < x.valid_to AND v.parent_id = $3`, today, today.AddDays(-1), gl).Scan(&role); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.People.EndRole(ctx, s.Admin, role, today.AddDays(-1), ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		check("the province's headcount turned", 1)
+		targets, err := s.People.Targets(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tg := range targets {
+			if tg.Rule == people.RuleStaffMin || tg.Rule == people.RuleTrained {
+				if _, err := s.People.SaveTarget(ctx, s.Admin, tg.ID, people.TargetInput{Code: tg.Code, Rule: tg.Rule, Level: tg.Level, Param: tg.Param / 2,
+					Goal: tg.Goal, Deadline: tg.Deadline, Baseline: tg.Baseline, TitleVI: tg.TitleVI, TitleEN: tg.TitleEN, Basis: tg.Basis, Active: tg.Active}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		check("targets changed", 1)
 		if _, patches := people.MeasurerReads(other); patches < 10 {
 			t.Errorf("%d catch-ups from the feed for 12 writes", patches)
 		}
@@ -180,5 +227,29 @@ func TestOtherServerCatchesUpPeople(t *testing.T) {
 			t.Fatal(err)
 		}
 		check("a write without the feed", 2)
+
+		// a server left behind further than the feed keeps reads the whole
+		// register: writes (courses, cheap) until the feed no longer holds
+		// the generation after the other server's
+		var behind int64
+		if err := s.DB.QueryRowContext(ctx, `SELECT generation FROM people_state WHERE id = 1`).Scan(&behind); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; ; i++ {
+			var oldest int64
+			if err := s.DB.QueryRowContext(ctx, `SELECT COALESCE(MIN(generation), 0) FROM people_changes`).Scan(&oldest); err != nil {
+				t.Fatal(err)
+			}
+			if oldest > behind+1 {
+				break
+			}
+			if i > 600 {
+				t.Fatalf("the feed still holds generation %d after %d writes", oldest, i)
+			}
+			if _, err := s.People.CreateCourse(ctx, s.Admin, people.CourseInput{Title: fmt.Sprintf("Khoá %d", i), Start: today, End: today, Hours: 1, OrganiserID: c1}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		check("the feed trimmed past it", 3)
 	})
 }

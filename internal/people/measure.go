@@ -24,7 +24,7 @@ var measuredCodes = []string{"REG_DX_STAFF", "REG_DX_STAFF_DEDICATED", "REG_DX_S
 // Measurer is the apparatus as the indicator service's source of measured
 // figures.
 func (s *Service) Measurer() indicator.Measurer {
-	return &measurer{s: s, counts: map[day.Day]map[string]*count{}, judgedDays: map[day.Day]judgedDay{}}
+	return &measurer{s: s, counts: map[day.Day]map[string]*count{}, judgedDays: map[day.Day]*judgedDay{}}
 }
 
 type measurer struct {
@@ -45,10 +45,10 @@ type measurer struct {
 	// loads and patches count the whole reads and the catch-ups from the
 	// feed (for tests and logs)
 	loads, patches int
-	// the country judged against the targets, for the people and tree
-	// generations they reflect, by day (at most countDays of them)
-	jgen       [2]int64
-	judgedDays map[day.Day]judgedDay
+	// the country judged against the targets, by day (at most countDays
+	// of them), on the tree of generation jtree, patched like the counts
+	jtree      int64
+	judgedDays map[day.Day]*judgedDay
 }
 
 // count is code's counts per unit on a day, and the units changed since
@@ -99,8 +99,9 @@ func (r *roleRec) on(d days) bool { return r.from <= d && d < r.to }
 
 // span is a committee or a focal unit with its validity.
 type span struct {
-	id       int64
-	from, to days
+	id          int64
+	from, to    days
+	specialised bool // a focal unit of kind specialised
 }
 
 // register is the whole country's apparatus over time.
@@ -152,7 +153,7 @@ func (m *measurer) fresh(ctx context.Context) error {
 	if err := reg.read(ctx, m.s.db, nil, nil); err != nil {
 		return err
 	}
-	m.reg, m.counts = reg, map[day.Day]map[string]*count{}
+	m.reg, m.counts, m.judgedDays = reg, map[day.Day]map[string]*count{}, map[day.Day]*judgedDay{}
 	m.loads++
 	return nil
 }
@@ -172,6 +173,7 @@ func (m *measurer) catchUp(ctx context.Context, gen int64) (bool, error) {
 	}
 	last := m.reg.gen
 	units, persons := map[int64]bool{}, map[int64]bool{}
+	targets := false
 	for rows.Next() {
 		var g, id int64
 		var kind string
@@ -188,6 +190,8 @@ func (m *measurer) catchUp(ctx context.Context, gen int64) (bool, error) {
 			units[id] = true
 		case "person":
 			persons[id] = true
+		case "target":
+			targets = true
 		}
 	}
 	rows.Close()
@@ -238,6 +242,19 @@ func (m *measurer) catchUp(ctx context.Context, gen int64) (bool, error) {
 			for u := range units {
 				c.dirty[u] = true
 			}
+		}
+	}
+	// and so are the judgements; a target changed judges the country again
+	for d, j := range m.judgedDays {
+		if targets || len(j.dirty)+len(units) > dirtyMax {
+			delete(m.judgedDays, d)
+			continue
+		}
+		if j.dirty == nil {
+			j.dirty = map[int64]bool{}
+		}
+		for u := range units {
+			j.dirty[u] = true
 		}
 	}
 	return true, nil
@@ -353,7 +370,11 @@ func (r *register) read(ctx context.Context, q db.Querier, units, persons []int6
 		into  map[int64][]span
 	}{{"committees", r.committees}, {"focal_units", r.focalUnits}} {
 		err := each(units, "unit_id", func(where string, args []any) error {
-			rows, err := q.QueryContext(reading(ctx), `SELECT id, unit_id, valid_from, valid_to FROM `+x.table+` WHERE valid_from < valid_to`+where, args...)
+			kind := `''`
+			if x.table == "focal_units" {
+				kind = "kind"
+			}
+			rows, err := q.QueryContext(reading(ctx), `SELECT id, unit_id, valid_from, valid_to, `+kind+` FROM `+x.table+` WHERE valid_from < valid_to`+where, args...)
 			if err != nil {
 				return err
 			}
@@ -362,10 +383,11 @@ func (r *register) read(ctx context.Context, q db.Querier, units, persons []int6
 				var s span
 				var unit int64
 				var from, to day.Day
-				if err := rows.Scan(&s.id, &unit, &from, &to); err != nil {
+				var kind string
+				if err := rows.Scan(&s.id, &unit, &from, &to, &kind); err != nil {
 					return err
 				}
-				s.from, s.to = dayNum(from), dayNum(to)
+				s.from, s.to, s.specialised = dayNum(from), dayNum(to), kind == string(Specialised)
 				x.into[unit] = append(x.into[unit], s)
 			}
 			return rows.Err()
@@ -395,6 +417,86 @@ func (r *register) read(ctx context.Context, q db.Querier, units, persons []int6
 	}
 	slices.SortFunc(r.completed, byPersonDay)
 	return nil
+}
+
+// facts are the whole country's facts on d, as loadFacts reads them from
+// the database for the nation.
+func (r *register) facts(d day.Day) *facts {
+	f := newFacts()
+	for unit := range r.roles {
+		r.unitFacts(f, d, unit)
+	}
+	for _, m := range []map[int64][]span{r.committees, r.focalUnits} {
+		for unit := range m {
+			if r.roles[unit] == nil { // else made above
+				r.unitFacts(f, d, unit)
+			}
+		}
+	}
+	return f
+}
+
+func newFacts() *facts {
+	return &facts{focalPersons: map[int64]int{}, dedicated: map[int64]int{}, staff: map[int64]map[int64]bool{}, committees: map[int64]bool{},
+		focalUnits: map[int64]bool{}, specialised: map[int64]bool{}, trained: map[int64]bool{}}
+}
+
+// patchFacts makes the facts of units on d again.
+func (r *register) patchFacts(f *facts, d day.Day, units []int64) {
+	for _, u := range units {
+		r.unitFacts(f, d, u)
+	}
+}
+
+// unitFacts makes one unit's facts on d (and its people's training).
+func (r *register) unitFacts(f *facts, d day.Day, unit int64) {
+	n, jan1 := dayNum(d), dayNum(day.Of(d.Year(), 1, 1))
+	delete(f.dedicated, unit)
+	delete(f.focalPersons, unit)
+	delete(f.staff, unit)
+	delete(f.committees, unit)
+	delete(f.focalUnits, unit)
+	delete(f.specialised, unit)
+	rs := r.roles[unit]
+	for i := range rs {
+		h := &rs[i]
+		if !h.on(n) {
+			continue
+		}
+		if h.dedicated {
+			f.dedicated[unit]++
+		}
+		if h.person == 0 {
+			continue
+		}
+		if h.focal {
+			f.focalPersons[unit]++
+		}
+		if f.staff[unit] == nil {
+			f.staff[unit] = map[int64]bool{}
+		}
+		f.staff[unit][h.person] = true
+		// a person's training is asked about only for the units they work
+		// in, so it is made with them
+		if r.trained(h.person, n, jan1) {
+			f.trained[h.person] = true
+		} else {
+			delete(f.trained, h.person)
+		}
+	}
+	for _, s := range r.committees[unit] {
+		if s.from <= n && n < s.to {
+			f.committees[unit] = true
+		}
+	}
+	for _, s := range r.focalUnits[unit] {
+		if s.from <= n && n < s.to {
+			f.focalUnits[unit] = true
+			if s.specialised {
+				f.specialised[unit] = true
+			}
+		}
+	}
 }
 
 // counted lists, for code on day d, a unit's records: the people (by

@@ -4,8 +4,8 @@
 -- that moves people_state.generation, what it changed at that generation:
 -- the units whose apparatus (DX roles, committees, focal units) changed
 -- (kind 'unit'), the people whose details, roles or training changed (kind
--- 'person'), or one row of kind 'none' when it changed nothing the
--- measured counts read (a course, a target). Another server whose counts
+-- 'person'), a target (kind 'target', id 0), or one row of kind 'none'
+-- when it changed nothing the measured counts read (a course). Another server whose counts
 -- are at generation g reads the rows above g and reads those units and
 -- people again; a generation without rows (a bulk load, the generator) or
 -- trimmed away makes it read the whole register again. Writes trim the
