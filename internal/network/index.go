@@ -188,7 +188,7 @@ type scanDay struct{ n int32 }
 func (s *scanDay) Scan(src any) error {
 	switch v := src.(type) {
 	case time.Time:
-		s.n = int32(time.Date(v.Year(), v.Month(), v.Day(), 0, 0, 0, 0, time.UTC).Unix() / 86400)
+		s.n = day.FromTime(v).Unix()
 		return nil
 	case string:
 		return s.parse(v)
@@ -208,7 +208,7 @@ func (s *scanDay) parse(v string) error {
 	if err1 != nil || err2 != nil || err3 != nil {
 		return fmt.Errorf("network: %q is not a stored date", v)
 	}
-	s.n = int32(time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+	s.n = day.Of(y, time.Month(m), d).Unix()
 	return nil
 }
 
