@@ -10,6 +10,7 @@ import (
 
 	"github.com/mangluoi/mangluoi/internal/apptest"
 	"github.com/mangluoi/mangluoi/internal/audit"
+	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/demo"
 	"github.com/mangluoi/mangluoi/internal/indicator"
 	"github.com/mangluoi/mangluoi/internal/org"
@@ -107,15 +108,7 @@ func TestOtherServerCatchesUp(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if sub := e.Submission; sub != nil && sub.Status.Locked() {
-				act := indicator.ActReturn
-				if sub.Status == indicator.Approved {
-					act = indicator.ActReopen
-				}
-				if _, err := s.Indicators.Act(ctx, gialai, sub.ID, act, "Nhập lại"); err != nil {
-					t.Fatal(err)
-				}
-			}
+			unlockEntry(t, s, gialai, e)
 		}
 		for _, u := range communes {
 			unlock(u)
@@ -246,15 +239,7 @@ func TestCellsShareTheirUnits(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if sub := e.Submission; sub != nil && sub.Status.Locked() {
-			act := indicator.ActReturn
-			if sub.Status == indicator.Approved {
-				act = indicator.ActReopen
-			}
-			if _, err := s.Indicators.Act(ctx, gialai, sub.ID, act, "Nhập lại"); err != nil {
-				t.Fatal(err)
-			}
-		}
+		unlockEntry(t, s, gialai, e)
 		var was float64
 		if v := e.Values[code(t, s, "HS_ONLINE").ID]; v != nil && v.Value != nil {
 			was = *v.Value
@@ -273,4 +258,19 @@ func TestCellsShareTheirUnits(t *testing.T) {
 			t.Fatalf("after a unit's value less: %+v (before %+v)", three, two)
 		}
 	})
+}
+
+// unlockEntry returns or reopens the entry's report when it is locked, so
+// that its values can be saved again.
+func unlockEntry(t *testing.T, s *apptest.Server, by *auth.Actor, e *indicator.Entry) {
+	t.Helper()
+	if sub := e.Submission; sub != nil && sub.Status.Locked() {
+		act := indicator.ActReturn
+		if sub.Status == indicator.Approved {
+			act = indicator.ActReopen
+		}
+		if _, err := s.Indicators.Act(t.Context(), by, sub.ID, act, "Nhập lại"); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
