@@ -22,8 +22,8 @@ import (
 // link keeps the as-of date (Page.U).
 var shellMenu = []struct {
 	href, nav, nav2, key string
-	perm               auth.Permission
-	dated              bool
+	perm                 auth.Permission
+	dated                bool
 }{
 	{"", "units", "", "nav.units", "", true}, // the user's unit
 	{"/compliance", "compliance", "", "nav.compliance", "", true},
