@@ -3,10 +3,13 @@ package web
 import (
 	"html/template"
 	"strconv"
+
+	"github.com/mangluoi/mangluoi/internal/people"
 )
 
-// The repeated rows of the unit page and the coverage page, written in Go
-// (see hw) as the templates they replace wrote them.
+// The repeated rows of the unit page, the coverage page, the people list
+// and the compliance page, written in Go (see hw) as the templates they
+// replace wrote them.
 
 // childRows are the unit page's rows of units below: template "unitlink"
 // and "counts" (in _unitlink.html) for each.
@@ -69,6 +72,45 @@ func coverageRows(p *coveragePage) template.HTML {
 			w.raw("0")
 		}
 		w.raw("</td>\n    </tr>")
+	}
+	return w.html()
+}
+
+// peopleRows are the people list's rows.
+func peopleRows(pd pager, rows []people.PersonRow) template.HTML {
+	p := pd.base()
+	L := p.L
+	w := newHW(400 * len(rows))
+	for i := range rows {
+		r := &rows[i]
+		w.raw("<tr>\n    <td><a href=\"").url(p.U("/people/" + strconv.FormatInt(r.Person.ID, 10))).raw("\">").text(r.Person.FullName).
+			raw("</a><div class=\"muted small\">").text(r.Person.Title).raw("</div></td>\n    <td class=\"hide-sm\">").text(r.Unit).raw("</td>\n    <td>")
+		for _, ro := range r.Roles {
+			w.raw("<span class=\"tag\">").text(L.T("role.kind." + string(ro.Role))).raw(" · ").text(L.T("mode." + string(ro.Mode))).raw("</span> ")
+		}
+		if len(r.Roles) == 0 {
+			w.raw("<span class=\"muted\">—</span>")
+		}
+		w.raw("</td>\n    <td>")
+		if r.Trained {
+			w.raw("<span class=\"tag full\">").text(L.T("people.trained_short")).raw("</span>")
+		} else {
+			w.raw("<span class=\"tag partial\">").text(L.T("people.untrained_short")).raw("</span>")
+		}
+		w.raw("</td>\n  </tr>")
+	}
+	return w.html()
+}
+
+// complianceGroups are a target's rows by part of the unit.
+func complianceGroups(pd pager, groups []people.GroupResult) template.HTML {
+	p := pd.base()
+	L := p.L
+	w := newHW(200 * len(groups))
+	for i := range groups {
+		g := &groups[i]
+		w.raw("<tr><td><a href=\"").url(p.U("/compliance", "unit", g.UnitID)).raw("\">").text(g.Name).raw("</a></td><td class=\"num\">").
+			text(L.Int(g.Passing)).raw("/").text(L.Int(g.Total)).raw(" · ").text(L.Pct(g.Rate)).raw("</td></tr>")
 	}
 	return w.html()
 }
