@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 	"github.com/pressly/goose/v3"
 	_ "modernc.org/sqlite" // registers "sqlite"
@@ -40,6 +41,18 @@ type DB struct {
 	// writers is SQLite's queue of write transactions (see Tx); nil on
 	// PostgreSQL, whose writers do not take one lock.
 	writers chan struct{}
+	// pool holds PostgreSQL's connections (nil on SQLite): its waiters
+	// are served in the order they came, database/sql's are not.
+	pool *pgxpool.Pool
+}
+
+// Close closes the database and its connections.
+func (d *DB) Close() error {
+	err := d.DB.Close()
+	if d.pool != nil {
+		d.pool.Close()
+	}
+	return err
 }
 
 // IsPostgres tells whether dsn names a PostgreSQL database.
@@ -53,19 +66,26 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	return open(ctx, dsn, nil)
 }
 
+// postgresConns is the size of PostgreSQL's pool unless the URL says
+// otherwise (pool_max_conns=N).
+const postgresConns = 16
+
 // configure sizes the connection pool. For SQLite, WAL lets readers run
 // beside the one writer; more connections than cores buys nothing for an
-// in-process engine.
+// in-process engine. PostgreSQL's connections are pgxpool's (open): each
+// statement or transaction takes one from it and gives it back, and
+// database/sql keeps none idle and sets no limit of its own, so that a
+// request waits only in pgxpool's queue, which is first in, first out.
 func configure(d *DB) {
-	n := 16
-	if d.Dialect == SQLite {
-		n = 8
+	if d.pool != nil {
+		d.SetMaxOpenConns(0)
+		d.SetMaxIdleConns(0)
+		return
 	}
+	n := 8
 	d.SetMaxOpenConns(n)
 	d.SetMaxIdleConns(n)
-	if d.Dialect == SQLite {
-		d.writers = make(chan struct{}, 1)
-	}
+	d.writers = make(chan struct{}, 1)
 }
 
 // writerWait bounds how long a transaction waits for its turn in the
@@ -194,3 +214,19 @@ type Querier interface {
 
 // IsNoRows reports sql.ErrNoRows.
 func IsNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// PoolStats is the connection pool's state in one line, for measuring
+// (serve --pprof's /debug/dbstats): connections open, in use and idle, the
+// waits for one (how many, their total time) and, on SQLite, the writers
+// holding or waiting for the write turn.
+func (d *DB) PoolStats() string {
+	if d.pool != nil {
+		st := d.pool.Stat()
+		return fmt.Sprintf("postgres pool: open %d (max %d) in-use %d idle %d acquired %d waits %d wait-total %s cancelled %d",
+			st.TotalConns(), st.MaxConns(), st.AcquiredConns(), st.IdleConns(), st.AcquireCount(), st.EmptyAcquireCount(),
+			st.EmptyAcquireWaitTime().Round(time.Millisecond), st.CanceledAcquireCount())
+	}
+	st := d.Stats()
+	return fmt.Sprintf("sqlite pool: open %d (max %d) in-use %d idle %d waits %d wait-total %s writers %d",
+		st.OpenConnections, st.MaxOpenConnections, st.InUse, st.Idle, st.WaitCount, st.WaitDuration.Round(time.Millisecond), len(d.writers))
+}
