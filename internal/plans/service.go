@@ -406,23 +406,11 @@ func (s *Service) listDocuments(ctx context.Context, actor *auth.Actor, d day.Da
 // the tasks to count (those of the reader's scope), else every task is
 // read.
 func (s *Service) listDocs(ctx context.Context, t *org.Scoped, d day.Day, tasks []*taskRec) ([]DocRow, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+docColumns+` FROM plan_documents ORDER BY issued_on, id`)
+	k, _, err := s.keptAt(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var all []*Document
-	for rows.Next() {
-		doc, err := scanDoc(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		all = append(all, doc)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
+	all := k.docs // held with the tasks, under the same generation
 	giving, err := s.docsGivingTasks(ctx, t)
 	if err != nil {
 		return nil, err
@@ -446,9 +434,7 @@ func (s *Service) listDocs(ctx context.Context, t *org.Scoped, d day.Day, tasks 
 		visible = append(visible, r)
 	}
 	if tasks == nil {
-		if tasks, _, err = s.allTasks(ctx); err != nil {
-			return nil, err
-		}
+		tasks = k.tasks
 	}
 	counts := countsByDocument(t, tasks, d)
 	for i := range visible {
