@@ -175,4 +175,3 @@ func (s *Service) overdueSQL(ctx context.Context, actor *auth.Actor, d day.Day, 
 	})
 	return rows, total, nil
 }
-
