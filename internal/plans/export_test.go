@@ -175,3 +175,20 @@ func (s *Service) overdueSQL(ctx context.Context, actor *auth.Actor, d day.Day, 
 	})
 	return rows, total, nil
 }
+
+// Afresh makes a summary as the service would when the plans' generation
+// has just moved (not kept): "overdue", "tasks", "dashboard", "documents".
+func Afresh(ctx context.Context, s *Service, actor *auth.Actor, d day.Day, kind string) error {
+	var err error
+	switch kind {
+	case "overdue":
+		_, _, err = s.overdue(ctx, actor, d, 0, 200)
+	case "tasks":
+		_, _, err = s.tasks(ctx, actor, d, Filter{}, 300)
+	case "dashboard":
+		_, err = s.dashboard(ctx, actor, d)
+	case "documents":
+		_, err = s.listDocuments(ctx, actor, d)
+	}
+	return err
+}

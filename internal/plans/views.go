@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -49,21 +50,86 @@ func unitName(t *org.Scoped, id int64, d day.Day) string {
 }
 
 func (s *Service) row(t *org.Scoped, r *taskRec, d day.Day) TaskRow {
-	row := TaskRow{Task: r.Task, State: r.state(d), LeadName: unitName(t, r.LeadUnitID, d), Mine: 2,
-		SupportNames: []string{}} // an empty list, not null, as the API documents
+	return s.rowAt(t, r, r.state(d), d)
+}
+
+// rowAt is row with the task's state on d already derived.
+func (s *Service) rowAt(t *org.Scoped, r *taskRec, st TaskState, d day.Day) TaskRow {
+	row := TaskRow{Task: r.Task, State: st, LeadName: unitName(t, r.LeadUnitID, d), Mine: mine(t, r),
+		SupportNames: make([]string, 0, len(r.SupportIDs))} // an empty list, not null, as the API documents
 	for _, u := range r.SupportIDs {
 		row.SupportNames = append(row.SupportNames, unitName(t, u, d))
-		if u == t.Actor.ScopeUnitID {
-			row.Mine = 1
-		}
-	}
-	if r.LeadUnitID == t.Actor.ScopeUnitID {
-		row.Mine = 0
 	}
 	if r.LeadClass != "" {
 		row.Class = classProgress(r.kids, d)
 	}
 	return row
+}
+
+// mine is TaskRow.Mine: 0 when the reader's unit leads the task, 1 when
+// it supports it, 2 otherwise.
+func mine(t *org.Scoped, r *taskRec) int {
+	if r.LeadUnitID == t.Actor.ScopeUnitID {
+		return 0
+	}
+	if slices.Contains(r.SupportIDs, t.Actor.ScopeUnitID) {
+		return 1
+	}
+	return 2
+}
+
+// listed is a task a list may show, with its state and its place in the
+// list's order (sortRows'), before its row is made: a list sorts and cuts
+// these, then makes the rows it keeps (the units' names, a class task's
+// progress) — a province's to-do list shows 300 of its 3,000 tasks.
+type listed struct {
+	r   *taskRec
+	st  TaskState
+	key rowKey
+}
+
+// rowKey orders rows as sortRows does: the reader's own first, then the
+// worst status, the latest, the deadline soonest (none last), the id.
+type rowKey struct {
+	mine, severity int
+	late           int
+	due            int32 // the deadline's day, none as the latest
+	id             int64
+}
+
+func keyOf(r *TaskRow) rowKey {
+	due := int32(math.MaxInt32)
+	if d := r.NextDue(); !d.IsZero() {
+		due = d.Unix()
+	}
+	return rowKey{mine: r.Mine, severity: severity[r.State.Status], late: r.State.DaysLate, due: due, id: r.ID}
+}
+
+func (a rowKey) compare(b rowKey) int {
+	return cmp.Or(cmp.Compare(a.mine, b.mine), cmp.Compare(a.severity, b.severity), cmp.Compare(b.late, a.late),
+		cmp.Compare(a.due, b.due), cmp.Compare(a.id, b.id))
+}
+
+// listOf is a task as listed: its state on d and its key.
+func listOf(t *org.Scoped, r *taskRec, st TaskState) listed {
+	lite := TaskRow{Task: r.Task, State: st, Mine: mine(t, r)}
+	return listed{r, st, keyOf(&lite)}
+}
+
+// rowsOf sorts the listed tasks, keeps the first limit (all if 0) and
+// makes their rows, each with its plan's number.
+func (s *Service) rowsOf(t *org.Scoped, l []listed, d day.Day, limit int, numbers map[int64]string) []TaskRow {
+	slices.SortFunc(l, func(a, b listed) int { return a.key.compare(b.key) })
+	if limit > 0 && len(l) > limit {
+		l = l[:limit]
+	}
+	var out []TaskRow
+	for _, x := range l {
+		r := s.rowAt(t, x.r, x.st, d)
+		r.PlanNumber = numbers[x.r.DocumentID]
+		out = append(out, r)
+	}
+	return out
 }
 
 // Filter narrows a list of tasks.
@@ -348,45 +414,21 @@ func (s *Service) tasks(ctx context.Context, actor *auth.Actor, d day.Day, f Fil
 	if err != nil {
 		return nil, Counts{}, err
 	}
-	var out []TaskRow
+	var l []listed
 	var c Counts
 	for _, tk := range tasks {
-		r := s.row(t, tk, d)
-		if !f.keep(&r, d, t) {
+		st := tk.state(d)
+		lite := TaskRow{Task: tk.Task, State: st}
+		if !f.keep(&lite, d, t) {
 			continue
 		}
-		r.PlanNumber = numbers[tk.DocumentID]
-		c.Add(r.State)
-		out = append(out, r)
+		c.Add(st)
+		l = append(l, listOf(t, tk, st))
 	}
-	sortRows(out)
-	if limit > 0 && len(out) > limit {
-		out = out[:limit]
-	}
-	return out, c, nil
+	return s.rowsOf(t, l, d, limit, numbers), c, nil
 }
 
 var severity = map[Status]int{Overdue: 0, AtRisk: 1, OnTrack: 2, NotDue: 3, DoneLate: 4, DoneOnTime: 5}
-
-func sortRows(rows []TaskRow) {
-	sort.SliceStable(rows, func(i, j int) bool {
-		a, b := &rows[i], &rows[j]
-		if a.Mine != b.Mine {
-			return a.Mine < b.Mine
-		}
-		if sa, sb := severity[a.State.Status], severity[b.State.Status]; sa != sb {
-			return sa < sb
-		}
-		if a.State.DaysLate != b.State.DaysLate {
-			return a.State.DaysLate > b.State.DaysLate
-		}
-		da, db := a.NextDue(), b.NextDue()
-		if !da.Equal(db) {
-			return da.IsZero() == false && (db.IsZero() || da.Before(db))
-		}
-		return a.ID < b.ID
-	})
-}
 
 // numbers are every document's number by id.
 func (s *Service) numbers(ctx context.Context) (map[int64]string, error) {
@@ -574,26 +616,24 @@ func (s *Service) dashboard(ctx context.Context, actor *auth.Actor, d day.Day) (
 		}
 	}
 	tally := NewTally(nil)
+	var overdue, soon []listed
 	for _, tk := range tasks {
-		r := s.row(t, tk, d)
-		r.PlanNumber = numbers[tk.DocumentID]
-		tally.Add(&r.Task, r.State)
+		st := tk.state(d)
+		tally.Add(&tk.Task, st)
+		next := tk.DueOn
+		if st.Current != nil {
+			next = st.Current.DueOn
+		}
 		switch {
-		case r.State.Status == Overdue:
-			db.Overdue = append(db.Overdue, r)
-		case !r.State.Status.Done() && !r.NextDue().IsZero() && !r.NextDue().After(d.AddDays(RiskDays)):
-			db.DueSoon = append(db.DueSoon, r)
+		case st.Status == Overdue:
+			overdue = append(overdue, listOf(t, tk, st))
+		case !st.Status.Done() && !next.IsZero() && !next.After(d.AddDays(RiskDays)):
+			soon = append(soon, listOf(t, tk, st))
 		}
 	}
 	db.Counts = tally.Counts
 	db.Units = tally.Units(func(u int64) string { return unitName(t, u, d) })
-	sortRows(db.Overdue)
-	sortRows(db.DueSoon)
-	if len(db.Overdue) > 10 {
-		db.Overdue = db.Overdue[:10]
-	}
-	if len(db.DueSoon) > 10 {
-		db.DueSoon = db.DueSoon[:10]
-	}
+	db.Overdue = append(db.Overdue, s.rowsOf(t, overdue, d, 10, numbers)...)
+	db.DueSoon = append(db.DueSoon, s.rowsOf(t, soon, d, 10, numbers)...)
 	return db, nil
 }
