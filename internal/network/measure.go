@@ -132,7 +132,7 @@ func rowOf(v *org.Version, teams []*teamRec, w window) (r [nCols]int32) {
 		acts := t.actsBetween(w.from, d)
 		r[colActivities] += int32(len(acts))
 		for _, a := range acts {
-			r[colHelped] += a.helped
+			r[colHelped] += int32(a.helped)
 		}
 	}
 	if v.Level == org.LevelVillage {
