@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unique"
 
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/db"
@@ -49,7 +50,7 @@ type statusRec struct {
 type memberRec struct {
 	person   int64
 	from, to int32
-	trained  []int32 // the person's completion days (a slice of ix.trained's days), linked after each catch-up
+	trained  int32 // the person's place in ix.trained (-1: no course), linked after each catch-up
 }
 
 // actRec is 8 bytes: the 2 million national activities are 16 MB (12
@@ -328,7 +329,7 @@ func (s *Service) catchUp(ctx context.Context, ix *index, seq, pgen int64) error
 	// training, else those of the teams that changed
 	link := func(t *teamRec) {
 		for i := range t.members {
-			t.members[i].trained = ix.trained.of(t.members[i].person)
+			t.members[i].trained = ix.trained.find(t.members[i].person)
 		}
 	}
 	if relinkAll {
@@ -358,7 +359,7 @@ func (s *Service) catchUp(ctx context.Context, ix *index, seq, pgen int64) error
 func (ix *index) trainingChanged(trained trainedSet) {
 	for _, t := range ix.teams {
 		for _, m := range t.members {
-			if !slices.Equal(m.trained, trained.of(m.person)) { // m.trained: linked to ix.trained
+			if !slices.Equal(ix.trained.at(m.trained), trained.of(m.person)) {
 				ix.dirty[t.unit] = true
 				break
 			}
@@ -368,9 +369,10 @@ func (ix *index) trainingChanged(trained trainedSet) {
 
 // trainedSet is the completed courses of team members, packed: the
 // people ascending, person i's completion days days[off[i]:off[i+1]],
-// sorted (the memberships' trained are slices of days). 12 bytes a person
-// and 4 a day, ≈ 4 MB nationally (a map of slices was 12 MB: issue 14,
-// h15mem).
+// sorted (a membership holds its person's i). 12 bytes a person and 4 a
+// day, ≈ 4 MB nationally (a map of slices was 12 MB, and a membership 40
+// bytes with a slice of it, now 24 and no pointer for the collector to
+// follow: issue 14, h15mem).
 type trainedSet struct {
 	persons []int64
 	off     []int32
@@ -406,9 +408,20 @@ func newTrainedSet(cs []completion) trainedSet {
 }
 
 // of is the person's completion days, sorted (nil if none).
-func (s *trainedSet) of(person int64) []int32 {
+func (s *trainedSet) of(person int64) []int32 { return s.at(s.find(person)) }
+
+// find is the person's place in the set, -1 if not in it.
+func (s *trainedSet) find(person int64) int32 {
 	i, ok := slices.BinarySearch(s.persons, person)
 	if !ok {
+		return -1
+	}
+	return int32(i)
+}
+
+// at is the completion days of the person at i (none if i < 0).
+func (s *trainedSet) at(i int32) []int32 {
+	if i < 0 {
 		return nil
 	}
 	return s.days[s.off[i]:s.off[i+1]:s.off[i+1]]
@@ -457,7 +470,9 @@ func loadRows(ctx context.Context, q db.Querier, ix *index, from, to int64) ([]i
 			ix.teams[id] = t
 			ix.byUnit[unit] = append(ix.byUnit[unit], t)
 		}
-		t.name, t.folded, t.established = name, folded, est.n
+		// 75,000 national teams have 1,546 names ("Tổ công nghệ số cộng
+		// đồng Tổ dân phố 1"…): each is held once (7 MB less)
+		t.name, t.folded, t.established = unique.Make(name).Value(), unique.Make(folded).Value(), est.n
 		ix.dirty[unit] = true
 	}
 	rows.Close()
@@ -491,7 +506,7 @@ func loadRows(ctx context.Context, q db.Querier, ix *index, from, to int64) ([]i
 	err = ix.read(ctx, q, from, to, "net_members", "person_id, valid_from, valid_to", "", []any{&tid, &m.person, &f, &u}, touched,
 		func(t *teamRec) { t.members = nil },
 		func(t *teamRec) error {
-			m.from, m.to = f.n, u.n
+			m.from, m.to, m.trained = f.n, u.n, -1 // linked below (catchUp)
 			t.members = append(t.members, m)
 			persons = append(persons, m.person)
 			return nil
