@@ -238,7 +238,7 @@ func (a *API) registerIndicators() {
 	route(a, "GET", "/indicators/{id}", httpx.Doc{Summary: "An indicator's definition", Tag: "indicators"},
 		func(c *Call, _ None) (*indicator.Indicator, error) { return a.Indicators.Get(c.Ctx, c.Actor, c.ID()) })
 	route(a, "GET", "/indicators/{id}/figures", httpx.Doc{Summary: "An indicator for a unit and period, and for each unit directly under it, computed now",
-		Tag: "indicators", Query: []httpx.Param{unit, period, mode, basis, d}}, a.indicatorFigures)
+		Tag: "indicators", Query: []httpx.Param{unit, period, mode, basis, d}, Kept: true}, a.indicatorFigures)
 	route(a, "GET", "/indicators/{id}/provenance", httpx.Doc{Summary: "How a figure was made: a unit's own reported value (who entered it, when, evidence, who approved it, its history), the units below with their figures and the expected units it does not count (paged), a formula's parts, a longer period's periods",
 		Tag: "indicators", Query: []httpx.Param{unit, period, mode, basis, d, {Name: "page", Type: "integer", Description: "page of the missing units (50 a page, from 1)"}}},
 		func(c *Call, _ None) (*indicator.Provenance, error) {

@@ -27,7 +27,7 @@ func (a *API) registerNetwork() {
 		{Name: "idle", Type: "boolean", Description: "only active teams with no activity in the last 60 days"},
 		{Name: "q", Type: "string", Description: "words of the team's or village's name, diacritics optional"}}
 	route(a, "GET", "/network/coverage", httpx.Doc{Summary: "The network's coverage of a unit's subtree on a date, with a row per part", Tag: "network",
-		Query: []httpx.Param{d, unit}},
+		Query: []httpx.Param{d, unit}, Kept: true},
 		func(c *Call, _ None) (*network.Coverage, error) {
 			d, u := c.AsOf(), c.Int64("unit")
 			if err := c.Err(); err != nil {

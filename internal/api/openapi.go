@@ -119,6 +119,10 @@ func OpenAPI(routes []httpx.Route, version string) map[string]any {
 			}
 			params = append(params, p)
 		}
+		if rt.Doc.Kept {
+			params = append(params, map[string]any{"name": "If-None-Match", "in": "header", "required": false, "schema": map[string]any{"type": "string"},
+				"description": "the ETag of an answer you have: 304 Not Modified if it is still the answer"})
+		}
 		if params != nil {
 			op["parameters"] = params
 		}
@@ -145,6 +149,11 @@ func OpenAPI(routes []httpx.Route, version string) map[string]any {
 			ok["content"] = map[string]any{downloadType(ext): map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}}
 		}
 		resp := map[string]any{itoa(status): ok, "default": map[string]any{"$ref": "#/components/responses/Error"}}
+		if rt.Doc.Kept {
+			ok["headers"] = map[string]any{"ETag": etagHeader}
+			resp["304"] = map[string]any{"description": "Not Modified: the answer is still the one whose ETag was sent in If-None-Match (no body).",
+				"headers": map[string]any{"ETag": etagHeader}}
+		}
 		for _, e := range errorResponses {
 			resp[itoa(e.Status)] = map[string]any{"$ref": "#/components/responses/" + responseName(e.Status)}
 		}
@@ -185,6 +194,10 @@ func OpenAPI(routes []httpx.Route, version string) map[string]any {
 	}
 }
 
+// etagHeader documents a kept answer's ETag (kept.go).
+var etagHeader = map[string]any{"description": "a tag of this answer: send it as If-None-Match to be told 304 while it is unchanged",
+	"schema": map[string]any{"type": "string"}}
+
 const apiDescription = `State management of digital transformation (DX) for a province and its communes: the dated unit tree, the DX staff and apparatus, community technology teams, plans and tasks, indicators, assessments and the periodic report — for the province's own systems and scripts.
 
 Every call acts as the token's user, within that user's part of the unit tree and role; what it changes is audited.
@@ -194,7 +207,8 @@ Conventions:
 - A validity range is [valid_from, valid_to): valid_to is exclusive, and 9999-12-31 means "in force until further notice".
 - ?d= reads the tree as of a date (today if absent).
 - Ids are 64-bit integers; fractional figures are doubles.
-- Errors are one JSON shape (Error): a status, a code, a message in the caller's language (Accept-Language, vi or en) and details naming the row and field.`
+- Errors are one JSON shape (Error): a status, a code, a message in the caller's language (Accept-Language, vi or en) and details naming the row and field.
+- The common reads (those that document an ETag) are kept for their caller until the data they show changes: their answer carries an ETag, and a call that sends it back as If-None-Match is answered 304 Not Modified, without a body, while it is still the answer.`
 
 func responseName(status int) string {
 	return strings.ReplaceAll(http.StatusText(status), " ", "")

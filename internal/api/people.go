@@ -63,7 +63,7 @@ func (a *API) registerPeople() {
 		Query: []httpx.Param{d, unit, {Name: "q", Type: "string", Description: "name, diacritics optional"},
 			{Name: "role", Type: "string", Description: "any (any DX role), leader, focal, staff, or none"},
 			{Name: "training", Type: "string", Description: "trained or untrained (this year)"},
-			{Name: "limit", Type: "integer"}, {Name: "offset", Type: "integer"}}},
+			{Name: "limit", Type: "integer"}, {Name: "offset", Type: "integer"}}, Kept: true},
 		func(c *Call, _ None) (*people.SearchResult, error) {
 			f := people.Filter{AsOf: c.AsOf(), Q: c.Query("q"), Role: people.RoleKind(c.Query("role")), Training: c.Query("training"),
 				UnitID: c.Int64("unit"), Limit: c.Int("limit", 50), Offset: c.Int("offset", 0)}
@@ -168,7 +168,7 @@ func (a *API) registerPeople() {
 		func(c *Call, in people.TargetInput) (*people.Target, error) {
 			return a.People.SaveTarget(c.Ctx, c.Actor, c.ID(), in)
 		})
-	route(a, "GET", "/compliance", httpx.Doc{Summary: "How a scope stands against every target on a date", Tag: "compliance", Query: []httpx.Param{d, unit}},
+	route(a, "GET", "/compliance", httpx.Doc{Summary: "How a scope stands against every target on a date", Tag: "compliance", Query: []httpx.Param{d, unit}, Kept: true},
 		func(c *Call, _ None) (*people.Report, error) {
 			unit, d := complianceArgs(c)
 			if err := c.Err(); err != nil {

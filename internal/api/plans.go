@@ -105,7 +105,7 @@ func (a *API) registerPlans() {
 		func(c *Call, in plans.TargetInput) (*plans.Target, error) {
 			return a.Plans.AddTarget(c.Ctx, c.Actor, c.ID(), in)
 		})
-	route(a, "GET", "/tasks", httpx.Doc{Summary: "Your units' tasks, your own first", Tag: "tasks", Query: []httpx.Param{d, unit, status, window}},
+	route(a, "GET", "/tasks", httpx.Doc{Summary: "Your units' tasks, your own first", Tag: "tasks", Query: []httpx.Param{d, unit, status, window}, Kept: true},
 		func(c *Call, _ None) (TaskList, error) {
 			d := c.AsOf()
 			if err := c.Err(); err != nil {
@@ -198,7 +198,7 @@ func (a *API) registerPlans() {
 		func(c *Call, in plans.ReviewInput) (*plans.Report, error) {
 			return a.Plans.Review(c.Ctx, c.Actor, c.ID(), in)
 		})
-	route(a, "GET", "/plans-dashboard", httpx.Doc{Summary: "The leader's summary of your scope's tasks", Tag: "plans", Query: []httpx.Param{d}},
+	route(a, "GET", "/plans-dashboard", httpx.Doc{Summary: "The leader's summary of your scope's tasks", Tag: "plans", Query: []httpx.Param{d}, Kept: true},
 		func(c *Call, _ None) (*plans.Dashboard, error) {
 			d := c.AsOf()
 			if err := c.Err(); err != nil {

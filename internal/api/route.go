@@ -8,6 +8,7 @@ import (
 
 	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/db"
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/httpx"
 	"github.com/mangluoi/mangluoi/internal/locale"
@@ -26,6 +27,10 @@ type None struct{}
 // Out is None), or the error through a.fail. The document's Request and
 // Response are the type parameters, so the OpenAPI document cannot
 // disagree with the code.
+//
+// A GET whose answer depends only on its caller, its address, the day and
+// data whose every write moves a generation or is audited may say
+// Doc.Kept: its answer is then kept (kept.go).
 //
 // Downloads, uploads (Doc.Multipart) and anything that streams keep a plain
 // handler registered with a.handle; they read their parameters with
@@ -51,7 +56,21 @@ func route[In, Out any](a *API, method, pattern string, doc httpx.Doc, fn func(c
 		status = http.StatusOK
 	}
 	params := pathParam.FindAllStringSubmatch(pattern, -1)
+	kept := doc.Kept
+	if kept && (method != http.MethodGet || !noIn || noOut) {
+		panic("api: " + method + " " + pattern + ": only a GET that answers a body may be kept")
+	}
 	a.handle(method, pattern, &doc, func(w http.ResponseWriter, r *http.Request) {
+		var kr *keptRequest
+		var rd *db.Reads
+		if kept {
+			var done bool
+			var ctx context.Context
+			if done, kr, ctx, rd = a.keep(w, r); done {
+				return
+			}
+			r = r.WithContext(ctx)
+		}
 		c := a.call(r)
 		for _, m := range params {
 			c.PathID(m[1])
@@ -78,6 +97,10 @@ func route[In, Out any](a *API, method, pattern string, doc httpx.Doc, fn func(c
 		}
 		if noOut {
 			w.WriteHeader(status)
+			return
+		}
+		if kept {
+			a.answer(w, r, status, out, kr, rd)
 			return
 		}
 		writeJSON(w, status, out)

@@ -33,7 +33,7 @@ type AuditList struct {
 }
 
 func (a *API) registerUsers() {
-	route(a, "GET", "/me", httpx.Doc{Summary: "The signed-in user", Tag: "accounts"},
+	route(a, "GET", "/me", httpx.Doc{Summary: "The signed-in user", Tag: "accounts", Kept: true},
 		func(c *Call, _ None) (*auth.User, error) { return c.User(), nil })
 	route(a, "PUT", "/me/password", httpx.Doc{ID: "changeMyPassword", Summary: "Change your own password (every session and API token of yours ends, this one too)",
 		Tag: "accounts"},

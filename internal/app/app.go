@@ -91,6 +91,8 @@ type Main struct {
 	Router  *httpx.Router
 	// Web is the pages' server (built by Handler).
 	Web *web.Server
+	// API serves /api/v1/ (its kept answers' counts: KeptStats).
+	API *api.API
 	// Anchor signs checkpoints of the audit chain (nil when not
 	// configured); Anchor.Latest is what an issued report prints.
 	Anchor *audit.Anchor
@@ -230,7 +232,8 @@ func (m *Main) Handler() (http.Handler, error) {
 	}
 	pages.Register(m.Router)
 	m.Web = pages
-	api.New(api.Deps{DB: m.DB, Org: m.Org, Auth: m.Auth, People: m.People, Network: m.Network, Plans: m.Plans, Indicators: m.Indicators, Assess: m.Assess, Reports: m.Reports, Home: m.Home, Files: m.Files, Catalog: m.Catalog, Log: m.Log, Now: m.Now, Version: Version()}).Register(m.Router)
+	m.API = api.New(api.Deps{DB: m.DB, Org: m.Org, Auth: m.Auth, People: m.People, Network: m.Network, Plans: m.Plans, Indicators: m.Indicators, Assess: m.Assess, Reports: m.Reports, Home: m.Home, Files: m.Files, Catalog: m.Catalog, Log: m.Log, Now: m.Now, Version: Version()})
+	m.API.Register(m.Router)
 	m.Router.SetNotFound(pages.NotFound)
 	var h http.Handler = pages.Recover(m.Router.Handler())
 	// Forms are protected from cross-site requests by the browser's own

@@ -50,6 +50,10 @@ type Doc struct {
 	// Perm is what an upload's (Multipart's) caller must be granted
 	// before its body is read; auth.PermEnterData when empty.
 	Perm auth.Permission
+	// Kept: a GET whose answer is kept for its caller until what it read
+	// changes (internal/api/kept.go), sent with an ETag; If-None-Match
+	// with that tag answers 304 Not Modified.
+	Kept bool
 }
 
 // Param is a documented query parameter.

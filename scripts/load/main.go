@@ -78,6 +78,7 @@ func run() error {
 	flag.DurationVar(&mc.duration, "duration", 20*time.Second, "--mix: how long each run lasts")
 	flag.StringVar(&mc.indicator, "indicator", "HS_ALL", "--mix: the indicator read and written")
 	flag.StringVar(&mc.period, "period", "", "--mix: its period (default: last month)")
+	flag.StringVar(&mc.rates, "rate", "", "--mix: open loop: requests a second in all, comma-separated, one run each at each of --conns (a request's latency counts from when it was due); empty: closed loop, each connection sending as soon as answered")
 	flag.StringVar(&mc.pids, "pids", "", "--mix: the servers' process ids, comma-separated, for their CPU (default: the process listening on the port)")
 	pathsFile := flag.String("paths-file", "", "a file of paths to measure, one a line (added to -paths)")
 	flag.Parse()

@@ -15,6 +15,19 @@ package main
 // many workers (each one keep-alive connection, each playing one of the
 // sessions in turn) and prints the requests a second, the latency
 // percentiles seen here, the errors, and the server's CPU per request.
+//
+// That loop is closed, with no think time: each worker sends its next
+// request as soon as the last is answered, so it measures a saturated
+// server, and at N connections the latency is N / throughput whatever the
+// server does (Little's law). With --rate R1,R2… it is open instead, as
+// sessions that think between requests are: R requests a second in all,
+// each of the N workers sending its share at even intervals (arrivals
+// spread over the second), each request's latency taken from the time it
+// was due, not sent (wrk2's way: a server that stalls delays the requests
+// due meanwhile, and their wait counts, with no coordinated omission). It
+// runs every rate at every number of connections and reports the rate
+// offered and achieved, the requests still unsent at the end (in the
+// percentiles with the time they had waited) and the same columns.
 
 import (
 	"bytes"
@@ -44,6 +57,7 @@ type mixConfig struct {
 	indicator string
 	period    string
 	pids      string
+	rates     string // --rate: requests a second, one run each (open loop); "" = closed loop
 }
 
 // kinds of request
@@ -149,6 +163,16 @@ func runMix(base *url.URL, password string, mc mixConfig) error {
 		}
 		levels = append(levels, n)
 	}
+	var rates []float64
+	if mc.rates != "" {
+		for _, s := range strings.Split(mc.rates, ",") {
+			r, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+			if err != nil || r <= 0 || r > 20000 {
+				return fmt.Errorf("bad --rate %q (above 0, at most 20000 each)", mc.rates)
+			}
+			rates = append(rates, r)
+		}
+	}
 	if mc.duration <= 0 || mc.duration > 5*time.Minute {
 		return errors.New("bad --duration (at most 5m)")
 	}
@@ -213,34 +237,71 @@ func runMix(base *url.URL, password string, mc mixConfig) error {
 	}
 	fmt.Printf("server %s  pids %v  duration %s each  GOMAXPROCS(load tool)=%d\n", base, pids, mc.duration, runtime.GOMAXPROCS(0))
 	const row = "%6s %9s %7s %7s %8s %8s %8s %8s %9s %9s %9s %16s %8s %9s  %s\n"
-	fmt.Printf(row, "conns", "requests", "req/s", "errors", "p50", "p95", "p99", "max", "page p99", "API p99", "write p99", "page/API/write %", "CPU/req", "tool CPU", "load avg")
+	const rateRow = "%6s %7s %8s %9s %7s %7s %8s %8s %8s %8s %9s %9s %9s %16s %8s %9s  %s\n"
+	if rates == nil {
+		fmt.Printf(row, "conns", "requests", "req/s", "errors", "p50", "p95", "p99", "max", "page p99", "API p99", "write p99", "page/API/write %", "CPU/req", "tool CPU", "load avg")
+	} else {
+		fmt.Printf(rateRow, "conns", "offered", "achieved", "requests", "errors", "unsent", "p50", "p95", "p99", "max", "page p99", "API p99", "write p99", "page/API/write %", "CPU/req", "tool CPU", "load avg")
+	}
 	var firstErr string
 	var byLabel map[string][]float64
+	type level struct {
+		c    int
+		rate float64 // 0: closed loop
+	}
+	var runs []level
 	for _, c := range levels {
+		if rates == nil {
+			runs = append(runs, level{c, 0})
+		}
+		for _, r := range rates {
+			runs = append(runs, level{c, r})
+		}
+	}
+	for i, l := range runs {
+		c := l.c
 		self0 := cpuTicks(os.Getpid())
-		r := mixLevel(sessions, c, mc.duration, pids)
+		r := mixLevel(sessions, c, l.rate, mc.duration, pids)
 		self := float64(cpuTicks(os.Getpid())-self0) * 1000 / clockTicks / float64(max(r.n, 1))
 		cpu := "?"
 		if r.cpu >= 0 && r.n > 0 {
 			cpu = fmt.Sprintf("%.2f", float64(r.cpu)*1000/clockTicks/float64(r.n))
 		}
-		all := slices.Concat(r.lat[0], r.lat[1], r.lat[2])
+		// the requests never sent count in the percentiles with the time
+		// they had waited when the level ended (a floor of their latency)
+		all := slices.Concat(r.lat[0], r.lat[1], r.lat[2], r.unsent)
 		for i := range r.lat {
 			slices.Sort(r.lat[i])
 		}
 		slices.Sort(all)
-		n := float64(len(all))
+		n := float64(r.n)
 		f := func(v float64) string { return fmt.Sprintf("%.1f", v) }
-		fmt.Printf(row, strconv.Itoa(c), strconv.Itoa(r.n), fmt.Sprintf("%.0f", float64(r.n)/r.elapsed.Seconds()), strconv.Itoa(r.errors),
-			f(pct(all, 50)), f(pct(all, 95)), f(pct(all, 99)), f(pct(all, 100)), f(pct(r.lat[0], 99)), f(pct(r.lat[1], 99)), f(pct(r.lat[2], 99)),
-			fmt.Sprintf("%.0f/%.0f/%.0f", float64(len(r.lat[0]))/n*100, float64(len(r.lat[1]))/n*100, float64(len(r.lat[2]))/n*100), cpu, fmt.Sprintf("%.2f", self), loadavg())
-		if c == levels[0] && byLabel == nil {
+		shares := fmt.Sprintf("%.0f/%.0f/%.0f", float64(len(r.lat[0]))/n*100, float64(len(r.lat[1]))/n*100, float64(len(r.lat[2]))/n*100)
+		if l.rate == 0 {
+			fmt.Printf(row, strconv.Itoa(c), strconv.Itoa(r.n), fmt.Sprintf("%.0f", float64(r.n)/r.elapsed.Seconds()), strconv.Itoa(r.errors),
+				f(pct(all, 50)), f(pct(all, 95)), f(pct(all, 99)), f(pct(all, 100)), f(pct(r.lat[0], 99)), f(pct(r.lat[1], 99)), f(pct(r.lat[2], 99)),
+				shares, cpu, fmt.Sprintf("%.2f", self), loadavg())
+		} else {
+			fmt.Printf(rateRow, strconv.Itoa(c), fmt.Sprintf("%.0f", float64(r.due)/mc.duration.Seconds()), fmt.Sprintf("%.0f", float64(r.n)/r.elapsed.Seconds()),
+				strconv.Itoa(r.n), strconv.Itoa(r.errors), strconv.Itoa(len(r.unsent)),
+				f(pct(all, 50)), f(pct(all, 95)), f(pct(all, 99)), f(pct(all, 100)), f(pct(r.lat[0], 99)), f(pct(r.lat[1], 99)), f(pct(r.lat[2], 99)),
+				shares, cpu, fmt.Sprintf("%.2f", self), loadavg())
+		}
+		if i == 0 {
 			byLabel = r.byLabel
 		}
 		if firstErr == "" && r.firstErr != "" {
 			firstErr = fmt.Sprintf("%d conns: %s", c, r.firstErr)
+			if l.rate > 0 {
+				firstErr = fmt.Sprintf("%d conns at %.0f/s: %s", c, l.rate, r.firstErr)
+			}
 		}
 		time.Sleep(2 * time.Second) // let the server settle between levels
+	}
+	if rates != nil {
+		fmt.Println("(open loop: --rate requests a second in all, each connection sending its share at even intervals; a request's latency is from the time it was due,\n" +
+			" so a request due while its connection is busy waits and the wait counts; offered = due within the duration, achieved = sent and answered a second;\n" +
+			" unsent = due but not yet sent when the duration ended, counted in the percentiles with the time they had waited)")
 	}
 	fmt.Println("(latency in ms, seen here until the body is read, errors included; CPU/req = the servers' user+system CPU over the level's requests, 10 ms ticks;\n tool CPU = this tool's own per request, on the same machine; PostgreSQL's own processes are in neither)")
 	if firstErr != "" {
@@ -259,7 +320,11 @@ func runMix(base *url.URL, password string, mc mixConfig) error {
 		return t
 	}
 	slices.SortFunc(labels, func(a, b string) int { return cmp.Compare(sum(byLabel[b]), sum(byLabel[a])) })
-	fmt.Printf("at %d connections, by request (the most total time first):\n", levels[0])
+	if rates == nil {
+		fmt.Printf("at %d connections, by request (the most total time first):\n", levels[0])
+	} else {
+		fmt.Printf("at %d connections and %.0f requests a second, by request (the most total time first):\n", levels[0], rates[0])
+	}
 	for _, l := range labels {
 		v := byLabel[l]
 		fmt.Printf("  %-28s %6d  p50 %8.1f  p99 %8.1f  ms\n", l, len(v), pct(v, 50), pct(v, 99))
@@ -277,9 +342,17 @@ type levelResult struct {
 	firstErr  string
 	elapsed   time.Duration
 	cpu       int64
+	due       int       // open loop: the requests due within the duration
+	unsent    []float64 // open loop: those never sent, with how long they had waited (ms)
 }
 
-func mixLevel(sessions []*session, c int, d time.Duration, pids []int) *levelResult {
+// mixLevel runs c workers for d. Closed loop (rate 0): each sends its next
+// request as soon as the last is answered. Open loop: rate requests a second
+// in all, worker w's due at start + w/rate + k·c/rate (so that the arrivals
+// are spread evenly), each request's latency taken from the time it was due
+// (no coordinated omission: a worker that is behind sends at once, and its
+// wait counts).
+func mixLevel(sessions []*session, c int, rate float64, d time.Duration, pids []int) *levelResult {
 	res := &levelResult{cpu: -1, byLabel: map[string][]float64{}}
 	cpuOf := func() int64 {
 		var t int64
@@ -301,6 +374,11 @@ func mixLevel(sessions []*session, c int, d time.Duration, pids []int) *levelRes
 	deadline := time.Now().Add(d)
 	start := time.Now()
 	var count atomic.Int64
+	if rate > 0 {
+		// the first requests are due a little after the workers start
+		start = start.Add(50 * time.Millisecond)
+		deadline = start.Add(d)
+	}
 	for w := range c {
 		wg.Add(1)
 		go func() {
@@ -316,7 +394,27 @@ func mixLevel(sessions []*session, c int, d time.Duration, pids []int) *levelRes
 			built := map[*mixReq]*http.Request{}
 			var errs int
 			var first string
+			var due int
+			var late []float64
+			var every time.Duration
+			next := start
+			if rate > 0 {
+				every = time.Duration(float64(c) / rate * float64(time.Second))
+				next = start.Add(time.Duration(float64(w) / rate * float64(time.Second)))
+			}
 			for time.Now().Before(deadline) {
+				var t0 time.Time
+				if rate > 0 {
+					if !next.Before(deadline) {
+						break
+					}
+					due++
+					if wait := time.Until(next); wait > 0 {
+						time.Sleep(wait)
+					}
+					t0 = next
+					next = next.Add(every)
+				}
 				s := sessions[turn%len(sessions)]
 				turn++
 				x := rnd.Float64()
@@ -347,9 +445,14 @@ func mixLevel(sessions []*session, c int, d time.Duration, pids []int) *levelRes
 					req = build(r)
 				}
 				if req == nil {
+					if rate > 0 {
+						due--
+					}
 					continue
 				}
-				t0 := time.Now()
+				if rate == 0 {
+					t0 = time.Now()
+				}
 				resp, err := s.cl.http.Do(req)
 				ok := err == nil
 				if err == nil {
@@ -376,7 +479,16 @@ func mixLevel(sessions []*session, c int, d time.Duration, pids []int) *levelRes
 					errs++
 				}
 			}
+			if rate > 0 { // what was due before the deadline and never sent
+				end := time.Now()
+				for ; next.Before(deadline); next = next.Add(every) {
+					due++
+					late = append(late, float64(end.Sub(next).Microseconds())/1000)
+				}
+			}
 			mu.Lock()
+			res.due += due
+			res.unsent = append(res.unsent, late...)
 			for i := range lat {
 				res.lat[i] = append(res.lat[i], lat[i]...)
 				res.n += len(lat[i])

@@ -1,0 +1,236 @@
+package api
+
+import (
+	"bytes"
+	"container/list"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/db"
+	"github.com/mangluoi/mangluoi/internal/httpx"
+)
+
+// Kept answers. The API's common reads (the tasks, a scope's coverage and
+// compliance, an indicator's figures, the people list) were made again at
+// every call — 1 to 60 ms of CPU each on the national database — although
+// the pages that show the same data are kept by the page cache
+// (internal/web/pagecache.go) until what they read changes. A route that
+// opts in (httpx.Doc.Kept) is kept by the same rules: its JSON answer is
+// kept for the caller — the user, how they came (token or session), their
+// role and scope, the language, the full address (path and query) and the
+// day — and sent again while the generations its handler read are
+// unchanged (db.Watch notes them), with the accounts' (who asks) and the
+// audit log's head if the handler sent a statement of its own (a table
+// read directly: every write of one is audited in its transaction). A
+// write through any server moves what it wrote's generation, and the next
+// call misses. Who asks is checked before (the router's authentication,
+// against the accounts' generation at every request), so a revoked token
+// or a disabled account is refused at once, kept answer or not.
+//
+// Only a read whose answer depends on nothing else may opt in: no time of
+// day, no random or per-request part, no table written without an audit
+// entry or a generation.
+//
+// Each kept answer carries an ETag (the SHA-256 of its body, cut to 128
+// bits: the same answer has the same tag on every server); a request whose
+// If-None-Match names it is answered 304 Not Modified without a body.
+//
+// Bounds: at most keptEntries answers (4,000) and keptBytes (16 MB) of
+// JSON in all; an answer larger than keptMaxEntry (1 MB) is not kept. The
+// least recently used leave first.
+const (
+	keptEntries   = 4000
+	keptBytes     = 16 << 20
+	keptMaxEntry  = 1 << 20
+	keptAccounts  = "auth"  // the accounts' generation (internal/auth)
+	keptAuditHead = "audit" // the audit log's head: every audited write moves it
+)
+
+type keptKey struct {
+	user     int64
+	viaToken bool
+	role     string
+	scope    int64
+	lang     string
+	uri      string
+	today    day.Day
+}
+
+type keptEntry struct {
+	key  keptKey
+	deps []db.Dep
+	all  bool
+	body []byte
+	etag string
+}
+
+type keptCache struct {
+	mu           sync.Mutex
+	ll           *list.List // front: most recently used; values *keptEntry
+	index        map[keptKey]*list.Element
+	bytes        int
+	hits, misses int64
+	notModified  int64
+}
+
+func newKeptCache() *keptCache {
+	return &keptCache{ll: list.New(), index: map[keptKey]*list.Element{}}
+}
+
+// get is k's answer while what it read is as in gens (a read of every
+// generation taken at the request's start).
+func (c *keptCache) get(k keptKey, gens map[string]int64) *keptEntry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.index[k]
+	if !ok {
+		c.misses++
+		return nil
+	}
+	e := el.Value.(*keptEntry)
+	if !db.Unchanged(e.deps, e.all, gens) {
+		c.remove(el)
+		c.misses++
+		return nil
+	}
+	c.ll.MoveToFront(el)
+	c.hits++
+	return e
+}
+
+func (c *keptCache) put(e *keptEntry) {
+	if len(e.body) > keptMaxEntry {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.index[e.key]; ok {
+		c.remove(el)
+	}
+	c.index[e.key] = c.ll.PushFront(e)
+	c.bytes += len(e.body)
+	for c.ll.Len() > keptEntries || c.bytes > keptBytes {
+		c.remove(c.ll.Back())
+	}
+}
+
+func (c *keptCache) remove(el *list.Element) {
+	e := c.ll.Remove(el).(*keptEntry)
+	delete(c.index, e.key)
+	c.bytes -= len(e.body)
+}
+
+// KeptStats are the kept answers' counts: entries, bytes, hits, misses and
+// the hits answered 304.
+func (a *API) KeptStats() (entries, bytes int, hits, misses, notModified int64) {
+	c := a.kept
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.ll.Len(), c.bytes, c.hits, c.misses, c.notModified
+}
+
+// keptRequest is a kept route's request: its key and the generations read
+// at its start (nil when the answer cannot be kept: no user or database).
+type keptRequest struct {
+	key  keptKey
+	gens map[string]int64
+}
+
+// keep starts a kept route's request: it answers from the cache (true) or
+// says how to keep what the handler makes, with the context to make it in
+// (watched: what the handler reads is noted).
+func (a *API) keep(w http.ResponseWriter, r *http.Request) (done bool, kr *keptRequest, ctx context.Context, rd *db.Reads) {
+	u := httpx.User(r)
+	if u == nil || a.DB == nil || r.Method != http.MethodGet {
+		return false, nil, r.Context(), nil
+	}
+	// read before the answer is made, so that it is at least as new as
+	// the generations say (with the request's read: the one the
+	// authentication made)
+	gens, err := a.DB.GenerationsByName(r.Context())
+	if err != nil {
+		a.fail(w, r, err)
+		return true, nil, nil, nil
+	}
+	k := keptKey{user: u.ID, viaToken: httpx.ViaToken(r), role: string(u.Role), scope: u.ScopeUnitID, lang: a.printer(r).Lang,
+		uri: r.URL.Path + "?" + r.URL.Query().Encode(), today: a.Org.Today()}
+	if e := a.kept.get(k, gens); e != nil {
+		if matches(r.Header.Get("If-None-Match"), e.etag) {
+			a.kept.mu.Lock()
+			a.kept.notModified++
+			a.kept.mu.Unlock()
+			keptHeaders(w, e.etag)
+			w.WriteHeader(http.StatusNotModified)
+			return true, nil, nil, nil
+		}
+		writeKept(w, http.StatusOK, e.body, e.etag)
+		return true, nil, nil, nil
+	}
+	ctx, rd = db.Watch(r.Context())
+	return false, &keptRequest{key: k, gens: gens}, ctx, rd
+}
+
+// answer sends what a kept route's handler made, and keeps it when what
+// the handler read can be followed.
+func (a *API) answer(w http.ResponseWriter, r *http.Request, status int, out any, kr *keptRequest, rd *db.Reads) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(out); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	body := buf.Bytes()
+	sum := sha256.Sum256(body)
+	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+	if kr != nil && status == http.StatusOK {
+		also := []string{keptAccounts}
+		if rd.Direct() {
+			also = append(also, keptAuditHead)
+		}
+		if deps, all, ok := rd.Deps(kr.gens, also...); ok {
+			a.kept.put(&keptEntry{key: kr.key, deps: deps, all: all, body: body, etag: etag})
+		}
+	}
+	if status == http.StatusOK && matches(r.Header.Get("If-None-Match"), etag) {
+		keptHeaders(w, etag)
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	writeKept(w, status, body, etag)
+}
+
+func keptHeaders(w http.ResponseWriter, etag string) {
+	h := w.Header()
+	// the client may keep it, but must ask again before using it
+	h.Set("Cache-Control", "private, no-cache")
+	h.Set("ETag", etag)
+}
+
+func writeKept(w http.ResponseWriter, status int, body []byte, etag string) {
+	keptHeaders(w, etag)
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+// matches tells whether an If-None-Match header names etag (a list of
+// tags, weak or strong, or *).
+func matches(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == etag || t == "*" {
+			return true
+		}
+	}
+	return false
+}
