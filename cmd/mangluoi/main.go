@@ -16,7 +16,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime/debug"
 	runtimepprof "runtime/pprof"
 	"strconv"
 	"strings"
@@ -160,7 +159,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	memoryLimit()
+	memoryLimit(ctx)
 	auditKey, auditCheckpoints := anchor(*dsn)
 	proxies, err := httpx.ParseProxies(*proxy)
 	if err != nil {
@@ -198,24 +197,6 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 // connections but not their throughput, and halved it at 200: off until a
 // quiet machine says otherwise.
 const defaultMaxRequests = 0
-
-// defaultMemoryLimit is the server's soft memory limit unless GOMEMLIMIT
-// is set (the runtime reads it; "off" for none). With GOGC at 100 the
-// heap grows to twice what is live before a collection: nationally 335–
-// 360 MB live after the figures and network pages (issue 14, h14net) and
-// up to 560–770 MB with the people's rosters and every page, an RSS of
-// 0.85–1.8 GB. Past 1 GiB the collector runs sooner instead: RSS stays
-// near 1 GiB while the live heap is well under it. A limit near the live
-// heap (the 300 MB of issue 14) would make it collect without end: it is
-// not lower until the live heap is.
-const defaultMemoryLimit = 1 << 30
-
-// memoryLimit sets defaultMemoryLimit unless GOMEMLIMIT says otherwise.
-func memoryLimit() {
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(defaultMemoryLimit)
-	}
-}
 
 // servePprof serves the profiles on their own listener, never beside the
 // application's routes, and only on a loopback address; with them, the
