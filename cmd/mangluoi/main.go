@@ -212,7 +212,8 @@ func memoryLimit() {
 // servePprof serves the profiles on their own listener, never beside the
 // application's routes, and only on a loopback address; with them, the
 // page cache's counts (/debug/pagecache: entries, bytes, hits, misses),
-// for the hit rate of a load run.
+// for the hit rate of a load run, and the database pool's (/debug/dbstats:
+// connections open and in use, the waits for one and their total time).
 func servePprof(addr string, m *app.Main) error {
 	host, _, err := net.SplitHostPort(addr)
 	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
@@ -229,6 +230,9 @@ func servePprof(addr string, m *app.Main) error {
 	mux.HandleFunc("/debug/pagecache", func(w http.ResponseWriter, _ *http.Request) {
 		entries, bytes, hits, misses := m.Web.PageCacheStats()
 		fmt.Fprintf(w, "entries %d bytes %d hits %d misses %d\n", entries, bytes, hits, misses)
+	})
+	mux.HandleFunc("/debug/dbstats", func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprintln(w, m.DB.PoolStats())
 	})
 	go http.Serve(ln, mux)
 	return nil
