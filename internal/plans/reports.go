@@ -60,7 +60,7 @@ func (s *Service) task(ctx context.Context, actor *auth.Actor, id int64) (*taskR
 	if err != nil {
 		return nil, nil, err
 	}
-	if !a.sees(&tasks[0].Task) {
+	if !a.seesRec(tasks[0]) {
 		return nil, nil, errs.ForbiddenErr()
 	}
 	return tasks[0], a, nil
