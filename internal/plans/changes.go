@@ -108,7 +108,7 @@ func (s *Service) managedTask(ctx context.Context, actor *auth.Actor, id int64) 
 // done reports whether a task's work is done: its only deadline (or its
 // latest one so far) accepted as done.
 func (r *taskRec) done(d day.Day) bool {
-	return State(r.occ, d, r.start).Status.Done() && r.Schedule == Once
+	return r.bare(d).Status.Done() && r.Schedule == Once
 }
 
 func idList(ids []int64) string {

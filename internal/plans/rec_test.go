@@ -48,3 +48,34 @@ func TestRecKeepsTheTask(t *testing.T) {
 		t.Errorf("two tasks with the same texts keep %d copies", len(texts))
 	}
 }
+
+// TestDeadlineKeepsTheOccurrence: a deadline kept in memory is the same
+// Occurrence again, every field of it.
+func TestDeadlineKeepsTheOccurrence(t *testing.T) {
+	o := Occurrence{ID: 1, TaskID: 2, DueOn: day.Of(2025, 6, 30), Period: "2025-H1", DoneOn: day.Of(2025, 6, 1), AcceptedOn: day.Of(2025, 6, 2),
+		Percent: 70, PercentOn: day.Of(2025, 5, 1), ReportID: 3}
+	v := reflect.ValueOf(o)
+	for i := 0; i < v.NumField(); i++ {
+		if v.Field(i).IsZero() {
+			t.Fatalf("Occurrence.%s: set it here", v.Type().Field(i).Name)
+		}
+	}
+	x, err := deadlineOf(&o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := x.occurrence(2); !reflect.DeepEqual(got, o) {
+		t.Errorf("kept and made again:\n%+v\nwas\n%+v", got, o)
+	}
+	for _, p := range []string{"2025", "2025-Q2", "2025-Q3", "2025-Q4", "2025-H2", "once", "x-Q1"} {
+		y := x
+		if y.period, err = periodOf([]byte(p)); err != nil {
+			t.Fatal(err)
+		}
+		for _, plan := range []day.Day{{}, day.Of(2025, 5, 15)} {
+			if got, want := y.start(plan), PeriodStart(p, plan); got != want {
+				t.Errorf("%s from %s: starts %s, PeriodStart %s", p, plan, got, want)
+			}
+		}
+	}
+}

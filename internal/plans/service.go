@@ -510,7 +510,7 @@ func countsByDocument(t *org.Scoped, tasks []*taskRec, d day.Day) map[int64]*doc
 		return in
 	}
 	for _, tk := range tasks {
-		st := tk.state(d)
+		st := tk.stateBare(d)
 		all.addRec(tk, st)
 		in := inScope(tk.LeadUnitID)
 		for _, u := range tk.SupportIDs {
@@ -522,7 +522,7 @@ func countsByDocument(t *org.Scoped, tasks []*taskRec, d day.Day) map[int64]*doc
 		}
 		for _, k := range tk.kids { // the reader's parts of a class task from above
 			if inScope(k.LeadUnitID) {
-				mine.addRec(k, k.state(d))
+				mine.addRec(k, k.stateBare(d))
 			}
 		}
 	}

@@ -32,7 +32,7 @@ type taskRec struct {
 	start                               day.Day
 	SupportIDs                          []int64
 	*taskText
-	occ []Occurrence
+	occ []deadline
 	// kids are a class task's assignments, in unit order
 	kids []*taskRec
 }
@@ -87,7 +87,16 @@ func (r *taskRec) state(d day.Day) TaskState {
 	if r.LeadClass != "" {
 		return classState(r.kids, d)
 	}
-	return State(r.occ, d, r.start)
+	return r.occState(d)
+}
+
+// stateBare is state without the Current of a task's own deadlines (what
+// a count needs).
+func (r *taskRec) stateBare(d day.Day) TaskState {
+	if r.LeadClass != "" || !r.CancelledOn.IsZero() && !r.CancelledOn.After(d) {
+		return r.state(d)
+	}
+	return r.bare(d)
 }
 
 const taskColumns = `t.id, t.document_id, COALESCE(t.group_id, 0), t.seq, t.code, t.title, t.description, t.lead_unit_id, t.schedule,
@@ -183,28 +192,33 @@ func (s *Service) loadTasks(ctx context.Context, q db.Querier, where string, arg
 		// it (they come by task): a national read is 360,000 of them, and
 		// a slice of its own per task, grown by appending, held a fifth
 		// more than they need in 100,000 allocations
-		var all []Occurrence
+		var all []deadline
+		var tasks []int64 // each deadline's task
 		var period sql.RawBytes
 		for rows.Next() {
-			var o Occurrence
-			if err := rows.Scan(&o.ID, &o.TaskID, &o.DueOn, &period, &o.DoneOn, &o.AcceptedOn, &o.Percent, &o.PercentOn, &o.ReportID); err != nil {
+			var o deadline
+			var task int64
+			if err := rows.Scan(&o.id, &task, &o.due, &period, &o.done, &o.accepted, &o.percent, &o.pcOn, &o.report); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			o.Period = in.of(period)
-			all = append(all, o)
+			if o.period, err = periodOf(period); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			all, tasks = append(all, o), append(tasks, task)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, err
 		}
-		all = append(make([]Occurrence, 0, len(all)), all...) // exactly as long: the grown one goes
+		all = append(make([]deadline, 0, len(all)), all...) // exactly as long: the grown one goes
 		for i := 0; i < len(all); {
 			j := i + 1
-			for j < len(all) && all[j].TaskID == all[i].TaskID {
+			for j < len(all) && tasks[j] == tasks[i] {
 				j++
 			}
-			if r := byID[all[i].TaskID]; r != nil {
+			if r := byID[tasks[i]]; r != nil {
 				r.occ = all[i:j:j] // full: an append by a reader copies, never runs into the next task's
 			}
 			i = j

@@ -532,8 +532,8 @@ func (s *Service) overdue(ctx context.Context, actor *auth.Actor, d day.Day, uni
 		var first day.Day
 		for i := range r.occ {
 			o := &r.occ[i]
-			if o.DueOn.Before(d) && (o.AcceptedOn.IsZero() || o.AcceptedOn.After(d)) && (first.IsZero() || o.DueOn.Before(first)) {
-				first = o.DueOn
+			if o.due.Before(d) && (o.accepted.IsZero() || o.accepted.After(d)) && (first.IsZero() || o.due.Before(first)) {
+				first = o.due
 			}
 		}
 		if !first.IsZero() {
