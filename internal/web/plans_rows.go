@@ -19,8 +19,14 @@ func taskRows(pd pager, rows []plans.TaskRow) (template.HTML, error) {
 	if pd == nil {
 		return "", fmt.Errorf("task_rows: no page")
 	}
-	p := pd.base()
 	w := newHW(512 * (len(rows) + 1))
+	writeTaskRows(w, pd.base(), rows)
+	return w.html(), nil
+}
+
+// writeTaskRows writes template "task_rows" (the task list, the plans
+// dashboard, a plan, the homes).
+func writeTaskRows(w *hw, p *Page, rows []plans.TaskRow) {
 	w.raw("\n<ul class=\"tasks\">")
 	for i := range rows {
 		t := &rows[i]
@@ -69,7 +75,6 @@ func taskRows(pd pager, rows []plans.TaskRow) (template.HTML, error) {
 		w.raw("<li class=\"muted\">").text(p.L.T("tasks.none")).raw("</li>")
 	}
 	w.raw("\n</ul>")
-	return w.html(), nil
 }
 
 // statusTag is template "status_tag".
