@@ -211,7 +211,8 @@ func memoryLimit() {
 
 // servePprof serves the profiles on their own listener, never beside the
 // application's routes, and only on a loopback address; with them, the
-// page cache's counts (/debug/pagecache: entries, bytes, hits, misses),
+// page cache's counts (/debug/pagecache: entries, bytes, hits, misses, and
+// the same of the API's kept answers),
 // for the hit rate of a load run.
 func servePprof(addr string, m *app.Main) error {
 	host, _, err := net.SplitHostPort(addr)
@@ -229,6 +230,10 @@ func servePprof(addr string, m *app.Main) error {
 	mux.HandleFunc("/debug/pagecache", func(w http.ResponseWriter, _ *http.Request) {
 		entries, bytes, hits, misses := m.Web.PageCacheStats()
 		fmt.Fprintf(w, "entries %d bytes %d hits %d misses %d\n", entries, bytes, hits, misses)
+		if m.API != nil {
+			entries, bytes, hits, misses, notModified := m.API.KeptStats()
+			fmt.Fprintf(w, "api: entries %d bytes %d hits %d misses %d not-modified %d\n", entries, bytes, hits, misses, notModified)
+		}
 	})
 	go http.Serve(ln, mux)
 	return nil
