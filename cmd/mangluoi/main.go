@@ -16,7 +16,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime/debug"
 	runtimepprof "runtime/pprof"
 	"strconv"
 	"strings"
@@ -155,11 +154,12 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	remindEvery := fs.Duration("remind-every", time.Hour, "how often the server sends the plans' reminders (0: never)")
 	anchor := auditFlags(fs)
 	checkpointEvery := fs.Duration("checkpoint-every", time.Minute, "how often the server signs the audit chain's head (when it moved)")
+	maxRequests := fs.Int("max-requests", defaultMaxRequests, "requests under way at once; the others wait their turn, first come first served (0: no limit)")
 	profile := fs.String("pprof", "", "serve Go's profiles (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060 (measuring only)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	memoryLimit()
+	memoryLimit(ctx)
 	auditKey, auditCheckpoints := anchor(*dsn)
 	proxies, err := httpx.ParseProxies(*proxy)
 	if err != nil {
@@ -170,7 +170,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	m, err := app.Open(ctx, app.Config{DSN: *dsn, Addr: *addr, Log: logger(), SecureCookies: !*insecure, Proxies: proxies,
 		TLSCert: *tlsCert, TLSKey: *tlsKey, SMTP: mail(), RemindEvery: *remindEvery,
-		AuditKey: auditKey, AuditCheckpoints: auditCheckpoints, CheckpointEvery: *checkpointEvery})
+		AuditKey: auditKey, AuditCheckpoints: auditCheckpoints, CheckpointEvery: *checkpointEvery, MaxRequests: *maxRequests})
 	if err != nil {
 		return err
 	}
@@ -191,29 +191,19 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
-// defaultMemoryLimit is the server's soft memory limit unless GOMEMLIMIT
-// is set (the runtime reads it; "off" for none). With GOGC at 100 the
-// heap grows to twice what is live before a collection: nationally 335–
-// 360 MB live after the figures and network pages (issue 14, h14net) and
-// up to 560–770 MB with the people's rosters and every page, an RSS of
-// 0.85–1.8 GB. Past 1 GiB the collector runs sooner instead: RSS stays
-// near 1 GiB while the live heap is well under it. A limit near the live
-// heap (the 300 MB of issue 14) would make it collect without end: it is
-// not lower until the live heap is.
-const defaultMemoryLimit = 1 << 30
-
-// memoryLimit sets defaultMemoryLimit unless GOMEMLIMIT says otherwise.
-func memoryLimit() {
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(defaultMemoryLimit)
-	}
-}
+// defaultMaxRequests is how many requests serve lets under way at once
+// (--max-requests; 0: as many as come). Measured on a loaded machine
+// (issue 14, h15load in BENCHMARKS.md), 32 cut the p99 of 500 closed-loop
+// connections but not their throughput, and halved it at 200: off until a
+// quiet machine says otherwise.
+const defaultMaxRequests = 0
 
 // servePprof serves the profiles on their own listener, never beside the
 // application's routes, and only on a loopback address; with them, the
 // page cache's counts (/debug/pagecache: entries, bytes, hits, misses, and
-// the same of the API's kept answers),
-// for the hit rate of a load run.
+// the same of the API's kept answers), for the hit rate of a load run, and
+// the database pool's (/debug/dbstats: connections open and in use, the
+// waits for one and their total time).
 func servePprof(addr string, m *app.Main) error {
 	host, _, err := net.SplitHostPort(addr)
 	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
@@ -234,6 +224,9 @@ func servePprof(addr string, m *app.Main) error {
 			entries, bytes, hits, misses, notModified := m.API.KeptStats()
 			fmt.Fprintf(w, "api: entries %d bytes %d hits %d misses %d not-modified %d\n", entries, bytes, hits, misses, notModified)
 		}
+	})
+	mux.HandleFunc("/debug/dbstats", func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprintln(w, m.DB.PoolStats())
 	})
 	go http.Serve(ln, mux)
 	return nil

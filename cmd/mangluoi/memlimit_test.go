@@ -1,25 +1,59 @@
 package main
 
 import (
+	"context"
 	"math"
 	"runtime/debug"
+	"runtime/metrics"
 	"testing"
 )
 
-// The server's memory limit is 1 GiB unless GOMEMLIMIT is set, which the
-// runtime has then read and memoryLimit leaves alone.
+// The server's soft memory limit is memoryFloor unless GOMEMLIMIT is set,
+// which the runtime has then read and memoryLimit leaves alone.
 func TestMemoryLimit(t *testing.T) {
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	debug.SetMemoryLimit(math.MaxInt64)
 	t.Setenv("GOMEMLIMIT", "")
-	memoryLimit()
-	if got := debug.SetMemoryLimit(-1); got != 1<<30 {
-		t.Fatalf("limit %d, want 1 GiB", got)
+	memoryLimit(ctx)
+	if got := debug.SetMemoryLimit(-1); got != memoryFloor && got != limitFor(liveHeap()) {
+		t.Fatalf("limit %d, want %d (256 MiB) or more by the live heap", got, memoryFloor)
 	}
+	cancel()
 	debug.SetMemoryLimit(math.MaxInt64)
 	t.Setenv("GOMEMLIMIT", "2GiB")
-	memoryLimit()
+	memoryLimit(context.Background())
 	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
 		t.Fatalf("limit %d with GOMEMLIMIT set, want the runtime's", got)
 	}
+}
+
+// The limit follows a live heap above the floor with room to fill between
+// collections, never under the floor: a limit at the live heap would make
+// the collector run without end.
+func TestLimitFor(t *testing.T) {
+	for _, c := range []struct {
+		live uint64
+		want int64
+	}{
+		{0, memoryFloor},
+		{100 << 20, memoryFloor},
+		{170 << 20, memoryFloor},
+		{200 << 20, 300 << 20},
+		{250 << 20, 375 << 20},
+	} {
+		if got := limitFor(c.live); got != c.want {
+			t.Errorf("live %d MiB: limit %d MiB, want %d", c.live>>20, got>>20, c.want>>20)
+		}
+		if got := limitFor(c.live); got < int64(c.live)+int64(c.live)/3 && c.live > 0 {
+			t.Errorf("live %d MiB: limit %d MiB leaves no room", c.live>>20, got>>20)
+		}
+	}
+}
+
+func liveHeap() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
 }

@@ -65,6 +65,9 @@ type Config struct {
 	// answering with the job's progress page (a second if zero; a small
 	// sheet is always waited for), see web.Deps.ImportWait.
 	ImportWait time.Duration
+	// MaxRequests is how many requests are under way at once; the others
+	// wait their turn, first come first served (httpx.Admit). 0: no limit.
+	MaxRequests int
 }
 
 // Main is a running (or ready to run) mangluoi.
@@ -235,7 +238,7 @@ func (m *Main) Handler() (http.Handler, error) {
 	m.API = api.New(api.Deps{DB: m.DB, Org: m.Org, Auth: m.Auth, People: m.People, Network: m.Network, Plans: m.Plans, Indicators: m.Indicators, Assess: m.Assess, Reports: m.Reports, Home: m.Home, Files: m.Files, Catalog: m.Catalog, Log: m.Log, Now: m.Now, Version: Version()})
 	m.API.Register(m.Router)
 	m.Router.SetNotFound(pages.NotFound)
-	var h http.Handler = pages.Recover(m.Router.Handler())
+	var h http.Handler = pages.Recover(httpx.Admit(m.Router.Handler(), m.MaxRequests))
 	// Forms are protected from cross-site requests by the browser's own
 	// Sec-Fetch-Site / Origin headers; API calls with a bearer token carry
 	// no cookie and are not at risk.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"modernc.org/sqlite"
 )
@@ -24,16 +25,27 @@ func OpenCounting(ctx context.Context, dsn string) (*DB, error) {
 func open(ctx context.Context, dsn string, n *counter) (*DB, error) {
 	var base driver.Connector
 	var dialect Dialect
+	var pool *pgxpool.Pool
 	if IsPostgres(dsn) {
-		c, err := stdlib.GetDefaultDriver().(driver.DriverContext).OpenConnector(dsn)
+		// database/sql hands a freed connection to a waiter chosen at
+		// random: under load some waited a minute while later ones went
+		// through. pgxpool serves its waiters first come, first served;
+		// database/sql then keeps no connection of its own (configure).
+		cfg, err := pgxpool.ParseConfig(dsn)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
-		base, dialect = c, Postgres
+		if !strings.Contains(dsn, "pool_max_conns") {
+			cfg.MaxConns = postgresConns
+		}
+		if pool, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		base, dialect = stdlib.GetPoolConnector(pool), Postgres
 	} else {
 		base, dialect = dsnConnector{&sqlite.Driver{}, sqliteDSN(dsn)}, SQLite
 	}
-	d := &DB{DB: sql.OpenDB(countingConnector{base, n}), Dialect: dialect, count: n}
+	d := &DB{DB: sql.OpenDB(countingConnector{base, n}), Dialect: dialect, count: n, pool: pool}
 	configure(d)
 	if err := d.PingContext(ctx); err != nil {
 		d.Close()

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 	"github.com/pressly/goose/v3"
 	_ "modernc.org/sqlite" // registers "sqlite"
@@ -37,9 +38,21 @@ type DB struct {
 	Dialect Dialect
 	count   *counter // statements sent, when opened with OpenCounting (count.go)
 	gens    followed // the generations features follow (generations.go)
-	// writers is SQLite's queue of write transactions (see Tx); nil on
-	// PostgreSQL, whose writers do not take one lock.
+	// writers is the queue of write transactions (see Tx): one at a time
+	// on SQLite, a quarter of the pool on PostgreSQL.
 	writers chan struct{}
+	// pool holds PostgreSQL's connections (nil on SQLite): its waiters
+	// are served in the order they came, database/sql's are not.
+	pool *pgxpool.Pool
+}
+
+// Close closes the database and its connections.
+func (d *DB) Close() error {
+	err := d.DB.Close()
+	if d.pool != nil {
+		d.pool.Close()
+	}
+	return err
 }
 
 // IsPostgres tells whether dsn names a PostgreSQL database.
@@ -53,23 +66,35 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	return open(ctx, dsn, nil)
 }
 
+// postgresConns is the size of PostgreSQL's pool unless the URL says
+// otherwise (pool_max_conns=N).
+const postgresConns = 16
+
+// postgresWriters is how many of the pool's connections write
+// transactions may hold at once on PostgreSQL (at least one): see Tx.
+func postgresWriters(conns int32) int { return max(1, int(conns)/4) }
+
 // configure sizes the connection pool. For SQLite, WAL lets readers run
 // beside the one writer; more connections than cores buys nothing for an
-// in-process engine.
+// in-process engine. PostgreSQL's connections are pgxpool's (open): each
+// statement or transaction takes one from it and gives it back, and
+// database/sql keeps none idle and sets no limit of its own, so that a
+// request waits only in pgxpool's queue, which is first in, first out.
 func configure(d *DB) {
-	n := 16
-	if d.Dialect == SQLite {
-		n = 8
+	if d.pool != nil {
+		d.SetMaxOpenConns(0)
+		d.SetMaxIdleConns(0)
+		d.writers = make(chan struct{}, postgresWriters(d.pool.Config().MaxConns))
+		return
 	}
+	n := 8
 	d.SetMaxOpenConns(n)
 	d.SetMaxIdleConns(n)
-	if d.Dialect == SQLite {
-		d.writers = make(chan struct{}, 1)
-	}
+	d.writers = make(chan struct{}, 1)
 }
 
 // writerWait bounds how long a transaction waits for its turn in the
-// writers' queue before it is refused (SQLite only).
+// writers' queue before it is refused.
 const writerWait = 60 * time.Second
 
 // ErrWritersBusy is a write refused after waiting writerWait for its turn.
@@ -142,12 +167,23 @@ func (d *DB) SchemaVersion(ctx context.Context) (int64, error) {
 // Tx runs fn in a transaction, committing if it returns nil and rolling back
 // otherwise, so no caller can leave half a write behind.
 //
+// Write transactions queue here first, in the order they came (a channel's
+// waiting senders are served first in, first out), and only a wait of
+// writerWait fails.
+//
 // On SQLite every transaction takes the one write lock at BEGIN, and
 // SQLite's busy handler retries waiting writers by sleeping, in no order:
 // under load some waited past busy_timeout and failed while later ones went
-// through. So the transactions of this process queue here first, in the
-// order they came (a channel's waiting senders are served first in, first
-// out), and reach BEGIN one at a time; only a wait of writerWait fails.
+// through. So they reach BEGIN one at a time.
+//
+// On PostgreSQL every audited write takes the audit head's row lock, and a
+// transaction may read through the pool while it holds its connection (a
+// generation, the tree: the plans' task report does). At 500 connections of
+// the mixed workload all 16 of the pool's connections were held by writers
+// waiting in PostgreSQL for the lock of one that waited for a connection:
+// none moved until their clients gave up, a minute later. So writers hold
+// at most a quarter of the pool (postgresWriters), and the rest serve the
+// reads, theirs included.
 func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 	if d.writers != nil {
 		t := time.NewTimer(writerWait)
@@ -194,3 +230,19 @@ type Querier interface {
 
 // IsNoRows reports sql.ErrNoRows.
 func IsNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// PoolStats is the connection pool's state in one line, for measuring
+// (serve --pprof's /debug/dbstats): connections open, in use and idle, the
+// waits for one (how many, their total time) and the write transactions
+// under way (see Tx).
+func (d *DB) PoolStats() string {
+	if d.pool != nil {
+		st := d.pool.Stat()
+		return fmt.Sprintf("postgres pool: open %d (max %d) in-use %d idle %d acquired %d waits %d wait-total %s cancelled %d writers %d (max %d)",
+			st.TotalConns(), st.MaxConns(), st.AcquiredConns(), st.IdleConns(), st.AcquireCount(), st.EmptyAcquireCount(),
+			st.EmptyAcquireWaitTime().Round(time.Millisecond), st.CanceledAcquireCount(), len(d.writers), cap(d.writers))
+	}
+	st := d.Stats()
+	return fmt.Sprintf("sqlite pool: open %d (max %d) in-use %d idle %d waits %d wait-total %s writers %d",
+		st.OpenConnections, st.MaxOpenConnections, st.InUse, st.Idle, st.WaitCount, st.WaitDuration.Round(time.Millisecond), len(d.writers))
+}

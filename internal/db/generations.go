@@ -49,9 +49,30 @@ type followed struct {
 	queries []string
 	// stmt is the query of them all, prepared once (parsing it was a third
 	// of a cached page's CPU on SQLite), for the queries it was made of.
-	stmt  *sql.Stmt
+	stmt  allQuery
 	names []string
 }
+
+// allQuery is the query of every generation: a prepared statement on
+// SQLite; on PostgreSQL the query's text, which pgx prepares once on each
+// of its connections (a database/sql statement would be prepared again on
+// each connection database/sql takes from pgxpool, every time: see
+// configure).
+type allQuery interface {
+	QueryRowContext(ctx context.Context, args ...any) *sql.Row
+	Close() error
+}
+
+type textQuery struct {
+	d *sql.DB
+	q string
+}
+
+func (t textQuery) QueryRowContext(ctx context.Context, args ...any) *sql.Row {
+	return t.d.QueryRowContext(ctx, t.q, args...)
+}
+
+func (textQuery) Close() error { return nil }
 
 // Generation reads a followed generation (0 when its row is missing): from
 // the request's read of them all when ctx is a request's (see Request),
@@ -105,7 +126,7 @@ func (d *DB) readAll(ctx context.Context) (map[string]int64, error) {
 // allStmt is the prepared query of every followed generation and their
 // names in its order; prepared again when a generation is followed or its
 // query replaced (Follow resets it).
-func (d *DB) allStmt(ctx context.Context) (*sql.Stmt, []string, error) {
+func (d *DB) allStmt(ctx context.Context) (allQuery, []string, error) {
 	g := &d.gens
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -120,7 +141,12 @@ func (d *DB) allStmt(ctx context.Context) (*sql.Stmt, []string, error) {
 	for i, q := range g.queries {
 		cols[i] = "(" + q + ")"
 	}
-	stmt, err := d.PrepareContext(context.WithoutCancel(ctx), "SELECT "+strings.Join(cols, ", "))
+	query := "SELECT " + strings.Join(cols, ", ")
+	if d.pool != nil {
+		g.stmt, g.names = textQuery{d.DB, query}, names
+		return g.stmt, names, nil
+	}
+	stmt, err := d.PrepareContext(context.WithoutCancel(ctx), query)
 	if err != nil {
 		return nil, nil, fmt.Errorf("generations: %w", err)
 	}

@@ -231,6 +231,9 @@ func (b *Bulk) Close() error {
 		if _, err := bump(b.ctx, tx, 0, valuesPeriod); err != nil {
 			return err
 		}
+		if err := movedReports(b.ctx, tx); err != nil { // the reports loaded
+			return err
+		}
 		for _, k := range keys {
 			if _, err := bump(b.ctx, tx, k.ind, k.period); err != nil {
 				return err

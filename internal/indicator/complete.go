@@ -202,15 +202,13 @@ func (s *Service) Complete(ctx context.Context, actor *auth.Actor, formID int64,
 		}
 		units = " AND unit_id IN (" + strings.Join(append(ids, "0"), ",") + ")"
 	}
-	subs, err := s.submissionsOf(ctx, f.ID, p, units)
+	// kept per scope for the reports' generation (reports.go)
+	rep, err := s.scopeReports(ctx, f.ID, p, units)
 	if err != nil {
 		return nil, err
 	}
-	reminded, err := s.lastReminders(ctx, f.ID, p, units)
-	if err != nil {
-		return nil, err
-	}
-	changed, err := s.changedReports(ctx, f.ID, p, units)
+	subs, reminded := rep.subs, rep.reminded
+	changed, err := s.changedReports(ctx, rep.kept)
 	if err != nil {
 		return nil, err
 	}
@@ -232,7 +230,10 @@ func (s *Service) Complete(ctx context.Context, actor *auth.Actor, formID int64,
 		if sub := subs[v.UnitID]; sub != nil {
 			u.SubmissionID = sub.ID
 			u.State = map[Status]UnitState{Draft: StateDraft, Submitted: StateSubmitted, Approved: StateApproved, Returned: StateReturned}[sub.Status]
-			u.SubmittedAt = sub.SubmittedAt
+			if sub.SubmittedAt != nil {
+				at := *sub.SubmittedAt // the kept report's is shared
+				u.SubmittedAt = &at
+			}
 			u.MeasuredChanged = len(changed[sub.ID]) > 0
 			if u.Submitted() {
 				u.OnTime = sub.OnTime(c.Due)
@@ -341,7 +342,10 @@ func asTime(v any) (time.Time, bool) {
 }
 
 func parseStoredTime(s string) (time.Time, bool) {
-	for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999"} {
+	// the last is how the SQLite driver writes a time.Time (its String):
+	// MAX(sent_at) comes back as that text, and no reminder showed
+	for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999",
+		"2006-01-02 15:04:05.999999999 -0700 MST"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t, true
 		}
@@ -371,6 +375,9 @@ func (s *Service) Remind(ctx context.Context, actor *auth.Actor, formID int64, p
 	}
 	now := s.now().UTC()
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := movedReports(ctx, tx); err != nil {
+			return err
+		}
 		var entries []audit.Entry
 		for _, u := range missing {
 			var id int64
@@ -455,7 +462,8 @@ func (s *Service) Duties(ctx context.Context, actor *auth.Actor) ([]Duty, error)
 		du := &out[i]
 		k := dutyKey{du.Form.ID, du.Period.Key()}
 		if sub := subs[k]; sub != nil {
-			du.Submission, du.Status = sub, sub.Status
+			own := *sub // the kept one is shared
+			du.Submission, du.Status = &own, sub.Status
 		}
 		done := du.Status == Submitted || du.Status == Approved
 		du.Overdue = !done && today.After(du.Due)
@@ -471,19 +479,28 @@ type dutyKey struct {
 }
 
 // unitReports reads a unit's submissions and the number of reminders it
-// was sent for the duties' forms and periods: one statement each.
+// was sent for the duties' periods (every form's: the duties look theirs
+// up): kept for the reports' generation (reports.go), else one statement
+// each.
 func (s *Service) unitReports(ctx context.Context, unit int64, duties []Duty) (map[dutyKey]*Submission, map[dutyKey]int, error) {
-	want := map[dutyKey]bool{}
+	gen, err := s.reportsGen(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
 	args := []any{unit}
-	var periods []string
+	var periods, keys []string
 	seen := map[string]bool{}
 	for _, du := range duties {
-		want[dutyKey{du.Form.ID, du.Period.Key()}] = true
 		if k := du.Period.Key(); !seen[k] {
 			seen[k] = true
 			args = append(args, k)
 			periods = append(periods, fmt.Sprintf("$%d", len(args)))
+			keys = append(keys, k)
 		}
+	}
+	ck := dutiesKey{unit, strings.Join(keys, ",")}
+	if r := s.reports.lookupDuties(gen, ck); r != nil {
+		return r.subs, r.reminded, nil
 	}
 	in := strings.Join(periods, ", ")
 	subs := map[dutyKey]*Submission{}
@@ -497,9 +514,7 @@ func (s *Service) unitReports(ctx context.Context, unit int64, duties []Duty) (m
 			rows.Close()
 			return nil, nil, err
 		}
-		if k := (dutyKey{sub.FormID, sub.Period.Key()}); want[k] {
-			subs[k] = sub
-		}
+		subs[dutyKey{sub.FormID, sub.Period.Key()}] = sub
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -517,11 +532,13 @@ func (s *Service) unitReports(ctx context.Context, unit int64, duties []Duty) (m
 		if err := rows.Scan(&k.form, &k.period, &n); err != nil {
 			return nil, nil, err
 		}
-		if want[k] {
-			reminded[k] = n
-		}
+		reminded[k] = n
 	}
-	return subs, reminded, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	s.reports.keepDuties(gen, ck, &unitDuties{subs: subs, reminded: reminded})
+	return subs, reminded, nil
 }
 
 // Target is what a unit should reach on an indicator in a year.

@@ -59,13 +59,15 @@ type engine struct {
 
 // DefaultCacheValues bounds the values held in memory: a value is 9 bytes
 // (its value and status) and a cell's units are shared with the cells
-// listing the same ones (put), so 8 million are ≈ 72 MB and a few MB of
-// lists nationally (every national monthly cell of the 27 reported
-// indicators, 34 months, is 5.6 million); were no two cells' units alike,
-// 17 bytes a value, ≈ 136 MB. Half the bound (4 million) saved 19 MB
-// and made the national figures asked again 2.2 times slower (BENCHMARKS,
-// issue 14, h14net).
-const DefaultCacheValues = 8_000_000
+// listing the same ones (put), so 4 million are ≈ 36 MB and a few MB of
+// lists nationally; were no two cells' units alike, 17 bytes a value,
+// ≈ 68 MB. Every national monthly cell of the 27 reported indicators, 34
+// months, is 5.6 million: 8 million held them all (≈ 72 MB), a quarter of
+// the 300 MB a national server is held under (issue 14, h15mem); with 4
+// million the national figures of every month asked again are read again
+// in part (2.2 times slower in h14net's run, BENCHMARKS), a province's
+// and the recent months' stay held.
+const DefaultCacheValues = 4_000_000
 
 func newEngine(d *db.DB) *engine {
 	return &engine{db: d, max: DefaultCacheValues, cells: map[cellKey]*cell{}, lists: unitLists{}}

@@ -794,6 +794,9 @@ func (s *Service) setStatus(ctx context.Context, tx *sql.Tx, actor *auth.Actor, 
 	case Approved, Returned:
 		sub.ReviewedAt, sub.ReviewedBy, sub.ReviewComment = &now, actor.UserID, comment
 	}
+	if err := movedReports(ctx, tx); err != nil {
+		return nil, nil, err
+	}
 	var err error
 	if old == nil {
 		err = tx.QueryRowContext(ctx, `INSERT INTO submissions (form_id, unit_id, period, status, first_submitted_at, submitted_at, submitted_by,

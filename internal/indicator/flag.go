@@ -98,6 +98,9 @@ func (s *Service) measuresShown(ctx context.Context, f *Form, unit int64, p Peri
 // keepMeasures replaces what an approved report showed (nil shown: the
 // report is no longer approved, nothing is kept).
 func keepMeasures(ctx context.Context, tx *sql.Tx, sub int64, shown map[int64]*float64) error {
+	if err := movedReports(ctx, tx); err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM submission_measures WHERE submission_id = $1`, sub); err != nil {
 		return fmt.Errorf("measured at approval: %w", err)
 	}
@@ -220,12 +223,12 @@ func (s *Service) measuredChanges(ctx context.Context, sub *Submission) ([]Measu
 	return ch[sub.ID], nil
 }
 
-// changedReports are the approved reports of a form and period whose
-// measured figures moved since approval, by submission id.
-func (s *Service) changedReports(ctx context.Context, form int64, p Period, units string) (map[int64][]MeasuredChange, error) {
-	ks, err := s.keptWhere(ctx, `s.form_id = $1 AND s.period = $2`+strings.Replace(units, "unit_id", "s.unit_id", 1), form, p.Key())
-	if err != nil || len(ks) == 0 {
-		return nil, err
+// changedReports are the approved reports among the kept figures ks (a
+// form and period's in a scope) whose measured figures moved since
+// approval, by submission id.
+func (s *Service) changedReports(ctx context.Context, ks []kept) (map[int64][]MeasuredChange, error) {
+	if len(ks) == 0 {
+		return nil, nil
 	}
 	return s.changed(ctx, ks)
 }
@@ -295,6 +298,9 @@ func (s *Service) CheckMeasuredChanges(ctx context.Context) (int, error) {
 	told := 0
 	for id, rows := range stale {
 		err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+			if err := movedReports(ctx, tx); err != nil {
+				return err
+			}
 			for _, r := range rows {
 				if _, err := tx.ExecContext(ctx, `UPDATE submission_measures SET noticed = $1 WHERE submission_id = $2 AND indicator_id = $3`,
 					r.told, id, r.ind); err != nil {

@@ -34,13 +34,15 @@ type Service struct {
 
 	eng  *engine
 	meas measurers // the features that compute measured indicators
+
+	reports reportCache // reports, reminders and kept figures per scope (reports.go)
 }
 
 // NewService makes the service.
 func NewService(d *db.DB, o *org.Service, log *audit.Log, f *files.Store, now func() time.Time) *Service {
 	s := &Service{db: d, org: o, audit: log, files: f, now: now}
 	s.eng = newEngine(d)
-	for name, period := range map[string]string{defsGeneration: defsPeriod, valuesGeneration: valuesPeriod, targetsGeneration: targetsPeriod} {
+	for name, period := range map[string]string{defsGeneration: defsPeriod, valuesGeneration: valuesPeriod, targetsGeneration: targetsPeriod, reportsGeneration: reportsPeriod} {
 		d.Follow(name, `SELECT generation FROM indicator_cells WHERE indicator_id = 0 AND period = '`+period+`'`)
 	}
 	return s
@@ -49,7 +51,7 @@ func NewService(d *db.DB, o *org.Service, log *audit.Log, f *files.Store, now fu
 // The generations of indicator 0 (never a real indicator), as
 // db.Generation names them: the definitions'; any value's (every save
 // moves it with its cells', so a request that finds it unchanged need not
-// check its cells); the targets'.
+// check its cells); the targets'; the reports' (reports.go).
 const (
 	defsGeneration    = "indicator.definitions"
 	valuesGeneration  = "indicator.values"

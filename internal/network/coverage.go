@@ -183,7 +183,7 @@ func (c *tally) team(t *teamRec, f *Figures) bool {
 	for _, m := range t.members {
 		if m.from <= c.d && c.d < m.to {
 			f.Members++
-			if trainedIn(m.trained, c.yearStart, c.d) {
+			if trainedIn(c.ix.trained.at(m.trained), c.yearStart, c.d) {
 				f.Trained++
 			}
 		}

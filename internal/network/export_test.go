@@ -39,7 +39,7 @@ func MeasureByWalk(ctx context.Context, s *Service, code string, w indicator.Win
 			switch code {
 			case "REG_MEMBERS", "REG_MEMBERS_TRAINED":
 				for _, mb := range t.members {
-					if mb.from <= d && d < mb.to && (code == "REG_MEMBERS" || trainedIn(mb.trained, yearStart, d)) {
+					if mb.from <= d && d < mb.to && (code == "REG_MEMBERS" || trainedIn(ix.trained.at(mb.trained), yearStart, d)) {
 						n++
 					}
 				}

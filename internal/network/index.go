@@ -4,12 +4,14 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unique"
 
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/db"
@@ -48,13 +50,22 @@ type statusRec struct {
 type memberRec struct {
 	person   int64
 	from, to int32
-	trained  []int32 // the person's completion days (ix.trained's), linked after each catch-up
+	trained  int32 // the person's place in ix.trained (-1: no course), linked after each catch-up
 }
 
+// actRec is 8 bytes: the 2 million national activities are 16 MB (12
+// bytes with helped as an int32, 24 MB: issue 14, h15mem).
 type actRec struct {
 	day    int32
-	helped int32
-	kind   uint8 // index in Kinds
+	helped uint16 // at most MaxHelped (5,000), which fits; see helpedOf
+	kind   uint8  // index in Kinds
+}
+
+// helpedOf is a stored people_helped as held: the service refuses more
+// than MaxHelped, so a larger number is not one it wrote; it is held at
+// the largest that fits rather than wrapped.
+func helpedOf(n int32) uint16 {
+	return uint16(min(max(n, 0), math.MaxUint16))
 }
 
 type teamRec struct {
@@ -111,7 +122,7 @@ type index struct {
 	byUnit    map[int64][]*teamRec
 	// trained holds, for every person who is or was a team member, the
 	// days they completed a course, sorted.
-	trained map[int64][]int32
+	trained trainedSet
 	loads   int // full loads done, for tests and logs
 	// dirty are the units whose teams changed in the last catch-up
 	dirty map[int64]bool
@@ -260,7 +271,7 @@ func (s *Service) catchUp(ctx context.Context, ix *index, seq, pgen int64) error
 		from := ix.seq
 		if !ix.loaded {
 			from = -1
-			ix.teams, ix.byUnit, ix.trained = map[int64]*teamRec{}, map[int64][]*teamRec{}, map[int64][]int32{}
+			ix.teams, ix.byUnit, ix.trained = map[int64]*teamRec{}, map[int64][]*teamRec{}, trainedSet{}
 			ix.loads++
 		}
 		var err error
@@ -290,9 +301,10 @@ func (s *Service) catchUp(ctx context.Context, ix *index, seq, pgen int64) error
 			ix.loaded = false
 			return err
 		}
-		for p, days := range trained {
-			ix.trained[p] = days
-		}
+		// the set is packed: it is made again with theirs, and every
+		// membership linked to the new one (the old one then goes)
+		ix.trained = ix.trained.with(trained)
+		relinkAll = true
 	}
 	// the memo of communes whose teams changed goes: every commune any
 	// version of the team's unit hung under (or was)
@@ -317,7 +329,7 @@ func (s *Service) catchUp(ctx context.Context, ix *index, seq, pgen int64) error
 	// training, else those of the teams that changed
 	link := func(t *teamRec) {
 		for i := range t.members {
-			t.members[i].trained = ix.trained[t.members[i].person]
+			t.members[i].trained = ix.trained.find(t.members[i].person)
 		}
 	}
 	if relinkAll {
@@ -344,29 +356,94 @@ func (s *Service) catchUp(ctx context.Context, ix *index, seq, pgen int64) error
 
 // trainingChanged marks dirty the units of the teams with a member whose
 // completed courses differ between ix.trained and trained.
-func (ix *index) trainingChanged(trained map[int64][]int32) {
-	changed := map[int64]bool{}
-	for p, days := range trained {
-		if !slices.Equal(days, ix.trained[p]) {
-			changed[p] = true
-		}
-	}
-	for p := range ix.trained {
-		if _, ok := trained[p]; !ok {
-			changed[p] = true
-		}
-	}
-	if len(changed) == 0 {
-		return
-	}
+func (ix *index) trainingChanged(trained trainedSet) {
 	for _, t := range ix.teams {
 		for _, m := range t.members {
-			if changed[m.person] {
+			if !slices.Equal(ix.trained.at(m.trained), trained.of(m.person)) {
 				ix.dirty[t.unit] = true
 				break
 			}
 		}
 	}
+}
+
+// trainedSet is the completed courses of team members, packed: the
+// people ascending, person i's completion days days[off[i]:off[i+1]],
+// sorted (a membership holds its person's i). 12 bytes a person and 4 a
+// day, ≈ 4 MB nationally (a map of slices was 12 MB, and a membership 40
+// bytes with a slice of it, now 24 and no pointer for the collector to
+// follow: issue 14, h15mem).
+type trainedSet struct {
+	persons []int64
+	off     []int32
+	days    []int32
+}
+
+// completion is one person's course completed on a day.
+type completion struct {
+	person int64
+	day    int32
+}
+
+// newTrainedSet packs the completions (in any order).
+func newTrainedSet(cs []completion) trainedSet {
+	slices.SortFunc(cs, func(a, b completion) int {
+		if c := cmp.Compare(a.person, b.person); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.day, b.day)
+	})
+	var s trainedSet
+	s.days = make([]int32, len(cs))
+	for i, c := range cs {
+		if i == 0 || c.person != cs[i-1].person {
+			s.persons = append(s.persons, c.person)
+			s.off = append(s.off, int32(i))
+		}
+		s.days[i] = c.day
+	}
+	s.off = append(s.off, int32(len(cs)))
+	s.persons, s.off = slices.Clone(s.persons), slices.Clone(s.off) // at their length
+	return s
+}
+
+// of is the person's completion days, sorted (nil if none).
+func (s *trainedSet) of(person int64) []int32 { return s.at(s.find(person)) }
+
+// find is the person's place in the set, -1 if not in it.
+func (s *trainedSet) find(person int64) int32 {
+	i, ok := slices.BinarySearch(s.persons, person)
+	if !ok {
+		return -1
+	}
+	return int32(i)
+}
+
+// at is the completion days of the person at i (none if i < 0).
+func (s *trainedSet) at(i int32) []int32 {
+	if i < 0 {
+		return nil
+	}
+	return s.days[s.off[i]:s.off[i+1]:s.off[i+1]]
+}
+
+// with is the set with the people of add having add's days instead.
+func (s *trainedSet) with(add trainedSet) trainedSet {
+	cs := make([]completion, 0, len(s.days)+len(add.days))
+	for i, p := range s.persons {
+		if _, ok := slices.BinarySearch(add.persons, p); ok {
+			continue
+		}
+		for _, d := range s.days[s.off[i]:s.off[i+1]] {
+			cs = append(cs, completion{p, d})
+		}
+	}
+	for i, p := range add.persons {
+		for _, d := range add.days[add.off[i]:add.off[i+1]] {
+			cs = append(cs, completion{p, d})
+		}
+	}
+	return newTrainedSet(cs)
 }
 
 // loadRows reads the teams stamped in (from, to] and the statuses,
@@ -393,7 +470,9 @@ func loadRows(ctx context.Context, q db.Querier, ix *index, from, to int64) ([]i
 			ix.teams[id] = t
 			ix.byUnit[unit] = append(ix.byUnit[unit], t)
 		}
-		t.name, t.folded, t.established = name, folded, est.n
+		// 75,000 national teams have 1,546 names ("Tổ công nghệ số cộng
+		// đồng Tổ dân phố 1"…): each is held once (7 MB less)
+		t.name, t.folded, t.established = unique.Make(name).Value(), unique.Make(folded).Value(), est.n
 		ix.dirty[unit] = true
 	}
 	rows.Close()
@@ -427,7 +506,7 @@ func loadRows(ctx context.Context, q db.Querier, ix *index, from, to int64) ([]i
 	err = ix.read(ctx, q, from, to, "net_members", "person_id, valid_from, valid_to", "", []any{&tid, &m.person, &f, &u}, touched,
 		func(t *teamRec) { t.members = nil },
 		func(t *teamRec) error {
-			m.from, m.to = f.n, u.n
+			m.from, m.to, m.trained = f.n, u.n, -1 // linked below (catchUp)
 			t.members = append(t.members, m)
 			persons = append(persons, m.person)
 			return nil
@@ -439,7 +518,7 @@ func loadRows(ctx context.Context, q db.Querier, ix *index, from, to int64) ([]i
 	err = ix.read(ctx, q, from, to, "net_activities", "on_date, kind, people_helped", " AND voided_at IS NULL", []any{&tid, &f, &text, &n}, touched,
 		func(t *teamRec) { t.acts = nil },
 		func(t *teamRec) error {
-			t.acts = append(t.acts, actRec{day: f.n, helped: n, kind: kindIndex[Kind(text)]})
+			t.acts = append(t.acts, actRec{day: f.n, helped: helpedOf(n), kind: kindIndex[Kind(text)]})
 			return nil
 		})
 	if err != nil {
@@ -529,8 +608,8 @@ func (ix *index) team(id int64) (*teamRec, error) {
 
 // loadTrained reads the completed courses of team members (of the given
 // people only, if any are given).
-func loadTrained(ctx context.Context, q db.Querier, persons []int64) (map[int64][]int32, error) {
-	out := map[int64][]int32{}
+func loadTrained(ctx context.Context, q db.Querier, persons []int64) (trainedSet, error) {
+	var out []completion
 	read := func(query string, args ...any) error {
 		rows, err := q.QueryContext(ctx, query, args...)
 		if err != nil {
@@ -543,14 +622,14 @@ func loadTrained(ctx context.Context, q db.Querier, persons []int64) (map[int64]
 			if err := rows.Scan(&p, &d); err != nil {
 				return err
 			}
-			out[p] = append(out[p], d.n)
+			out = append(out, completion{p, d.n})
 		}
 		return rows.Err()
 	}
 	base := `SELECT e.person_id, e.completed_on FROM enrolments e WHERE e.status = 'completed' AND e.completed_on IS NOT NULL`
 	if persons == nil {
 		if err := read(base + ` AND EXISTS (SELECT 1 FROM net_members m WHERE m.person_id = e.person_id)`); err != nil {
-			return nil, err
+			return trainedSet{}, err
 		}
 	} else {
 		for len(persons) > 0 {
@@ -560,15 +639,12 @@ func loadTrained(ctx context.Context, q db.Querier, persons []int64) (map[int64]
 				ids[i] = strconv.FormatInt(p, 10)
 			}
 			if err := read(base + ` AND e.person_id IN (` + strings.Join(ids, ",") + `)`); err != nil {
-				return nil, err
+				return trainedSet{}, err
 			}
 			persons = persons[n:]
 		}
 	}
-	for _, days := range out {
-		sort.Slice(days, func(i, j int) bool { return days[i] < days[j] })
-	}
-	return out, nil
+	return newTrainedSet(out), nil
 }
 
 // trainedIn reports whether any of the completion days is in [lo, hi].

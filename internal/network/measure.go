@@ -110,7 +110,7 @@ const tablesMax = 16
 
 // rowOf counts what unit holds itself on the window's last day: v is its
 // version then (nil: not in force, it holds nothing), teams all its teams.
-func rowOf(v *org.Version, teams []*teamRec, w window) (r [nCols]int32) {
+func rowOf(v *org.Version, teams []*teamRec, w window, tr *trainedSet) (r [nCols]int32) {
 	if v == nil {
 		return r
 	}
@@ -124,7 +124,7 @@ func rowOf(v *org.Version, teams []*teamRec, w window) (r [nCols]int32) {
 		for _, mb := range t.members {
 			if mb.from <= d && d < mb.to {
 				r[colMembers]++
-				if trainedIn(mb.trained, yearStart, d) {
+				if trainedIn(tr.at(mb.trained), yearStart, d) {
 					r[colTrained]++
 				}
 			}
@@ -132,7 +132,7 @@ func rowOf(v *org.Version, teams []*teamRec, w window) (r [nCols]int32) {
 		acts := t.actsBetween(w.from, d)
 		r[colActivities] += int32(len(acts))
 		for _, a := range acts {
-			r[colHelped] += a.helped
+			r[colHelped] += int32(a.helped)
 		}
 	}
 	if v.Level == org.LevelVillage {
@@ -151,7 +151,7 @@ func (ix *index) build(snap *org.Snapshot, w window) *table {
 	rows := map[int64][nCols]int32{}
 	snap.Walk(snap.RootID, to, func(v *org.Version) bool {
 		if v.Level == org.LevelVillage {
-			rows[v.UnitID] = rowOf(v, ix.byUnit[v.UnitID], w)
+			rows[v.UnitID] = rowOf(v, ix.byUnit[v.UnitID], w, &ix.trained)
 		}
 		return true
 	})
@@ -159,7 +159,7 @@ func (ix *index) build(snap *org.Snapshot, w window) *table {
 		if _, done := rows[unit]; done {
 			continue
 		}
-		if r := rowOf(snap.At(unit, to), ts, w); r != ([nCols]int32{}) {
+		if r := rowOf(snap.At(unit, to), ts, w, &ix.trained); r != ([nCols]int32{}) {
 			rows[unit] = r
 		}
 	}
@@ -206,7 +206,7 @@ func (ix *index) patch(snap *org.Snapshot, units map[int64]bool) {
 		}
 		to := fromDN(w.to)
 		for u := range units {
-			r := rowOf(snap.At(u, to), ix.byUnit[u], w)
+			r := rowOf(snap.At(u, to), ix.byUnit[u], w, &ix.trained)
 			i, found := slices.BinarySearch(t.units, u)
 			switch {
 			case found && r == ([nCols]int32{}):
@@ -357,7 +357,7 @@ func (ix *index) records(snap *org.Snapshot, code string, col int, w window, in 
 				recs = append(recs, indicator.Record{Kind: "team", ID: tm.id, Label: tm.name, UnitName: where(v), URL: fmt.Sprintf("/network/teams/%d", tm.id)})
 			case "REG_MEMBERS", "REG_MEMBERS_TRAINED":
 				for _, mb := range tm.members {
-					if mb.from <= d && d < mb.to && (code == "REG_MEMBERS" || trainedIn(mb.trained, yearStart, d)) {
+					if mb.from <= d && d < mb.to && (code == "REG_MEMBERS" || trainedIn(ix.trained.at(mb.trained), yearStart, d)) {
 						recs = append(recs, indicator.Record{Kind: "member", ID: mb.person, Label: tm.name, UnitName: where(v),
 							URL: fmt.Sprintf("/people/%d", mb.person)})
 					}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+	"unique"
 
 	"github.com/mangluoi/mangluoi/internal/audit"
 	"github.com/mangluoi/mangluoi/internal/day"
@@ -34,6 +35,10 @@ func load(ctx context.Context, q db.Querier) (*Snapshot, error) {
 			rows.Close()
 			return nil, err
 		}
+		// the national tree's 80,000 versions have 10,536 names, 16 kinds:
+		// each is held once, as a stored snapshot holds them (stored.go)
+		v.Name, v.Folded, v.Kind = unique.Make(v.Name).Value(), unique.Make(v.Folded).Value(), unique.Make(v.Kind).Value()
+		v.Level = Level(unique.Make(string(v.Level)).Value())
 		versions = append(versions, v)
 	}
 	rows.Close()

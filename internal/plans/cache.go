@@ -2,6 +2,7 @@ package plans
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"github.com/mangluoi/mangluoi/internal/auth"
@@ -23,14 +24,27 @@ const plansGeneration = "plans"
 // request reads the tasks it changed again from the change feed and
 // patches a copy (feed.go); after any other change it reads them all.
 type memo struct {
-	mu      sync.Mutex
-	gen     int64
-	loaded  bool
-	tasks   []*taskRec
-	ids     []int64 // the tasks' ids, in order (idsOf)
-	numbers map[int64]string
+	mu     sync.Mutex
+	gen    int64
+	loaded bool
+	kept   *kept
+	ids    []int64 // the tasks' ids, in order (idsOf)
 
 	caughtUp, reloaded int64 // copies patched from the feed, and read whole
+}
+
+// kept is one generation's copy: never changed once made (a request may be
+// reading it while the next is made).
+type kept struct {
+	tasks   []*taskRec
+	numbers map[int64]string
+	// docs are every document, by issue date and id (listDocs)
+	docs []*Document
+	// byUnit indexes tasks by the units that lead or support them (see
+	// spot): a scope's summaries walk their units' lists, not the
+	// nation's tasks. Bound: one entry per task or assignment and unit
+	// named on it (about 300,000 of 12 bytes for the national dataset).
+	byUnit map[int64][]spot
 }
 
 // Warm reads every task into memory (as allTasks would), so that the
@@ -44,54 +58,129 @@ func (s *Service) Warm(ctx context.Context) error {
 // allTasks are every task of every plan, shared: callers read them and
 // never change them.
 func (s *Service) allTasks(ctx context.Context) ([]*taskRec, map[int64]string, error) {
-	tasks, numbers, _, err := s.tasksAt(ctx)
-	return tasks, numbers, err
+	k, _, err := s.keptAt(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return k.tasks, k.numbers, nil
 }
 
 // tasksAt is allTasks with the generation they are as of (the one the
 // request read, or a newer one when the feed read a write made since).
 func (s *Service) tasksAt(ctx context.Context) ([]*taskRec, map[int64]string, int64, error) {
+	k, gen, err := s.keptAt(ctx)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	return k.tasks, k.numbers, gen, nil
+}
+
+// keptAt is the copy of the plans as of the request's generation (or a
+// newer one), and that generation.
+func (s *Service) keptAt(ctx context.Context) (*kept, int64, error) {
 	// the generation is read before the tasks: a change made meanwhile is
 	// then either in what is read or seen as a newer generation next time
 	gen, err := s.db.Generation(ctx, plansGeneration)
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, 0, err
 	}
 	m := s.memo
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.loaded && m.gen >= gen {
-		return m.tasks, m.numbers, m.gen, nil
+		return m.kept, m.gen, nil
 	}
 	if m.loaded {
 		changed, last, ok, err := s.changedSince(ctx, m.gen, gen)
 		if err != nil {
-			return nil, nil, 0, err
+			return nil, 0, err
 		}
 		if ok {
-			tasks, ids, d, ok, err := s.catchUp(ctx, m.tasks, m.ids, changed)
+			old := m.kept
+			tasks, ids, d, ok, err := s.catchUp(ctx, old.tasks, m.ids, changed)
 			if err != nil {
-				return nil, nil, 0, err
+				return nil, 0, err
 			}
 			if ok {
 				s.measured.advance(m.gen, last, d)
-				m.gen, m.tasks, m.ids = last, tasks, ids
+				k := &kept{tasks: tasks, numbers: old.numbers, docs: old.docs, byUnit: old.byUnit}
+				if !sameUnits(old.tasks, tasks) {
+					k.byUnit = indexOf(tasks)
+				}
+				m.gen, m.kept, m.ids = last, k, ids
 				m.caughtUp++
-				return m.tasks, m.numbers, m.gen, nil
+				return m.kept, m.gen, nil
 			}
 		}
 	}
 	tasks, err := s.loadTasks(ctx, s.db, "", nil)
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, 0, err
 	}
-	numbers, err := s.readNumbers(ctx)
+	docs, err := s.readDocs(ctx)
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, 0, err
 	}
-	m.gen, m.loaded, m.tasks, m.ids, m.numbers = gen, true, tasks, idsOf(tasks), numbers
+	k := &kept{tasks: tasks, numbers: numbersOf(docs), docs: docs, byUnit: indexOf(tasks)}
+	m.gen, m.loaded, m.kept, m.ids = gen, true, k, idsOf(tasks)
 	m.reloaded++
-	return tasks, numbers, gen, nil
+	return k, gen, nil
+}
+
+// spot is a task of the kept list as byUnit names it: the list's task i,
+// or its assignment k (-1 for the task itself); lead when the unit leads
+// it (else it supports it).
+type spot struct {
+	i, k int32
+	lead bool
+}
+
+// indexOf indexes a list of tasks by the units leading or supporting each
+// task and each class task's assignment, each unit's places in list order.
+func indexOf(tasks []*taskRec) map[int64][]spot {
+	idx := map[int64][]spot{}
+	add := func(r *taskRec, i, k int32) {
+		idx[r.LeadUnitID] = append(idx[r.LeadUnitID], spot{i, k, true})
+		for _, u := range r.SupportIDs {
+			if u != r.LeadUnitID {
+				idx[u] = append(idx[u], spot{i, k, false})
+			}
+		}
+	}
+	for i, r := range tasks {
+		add(r, int32(i), -1)
+		for k, kid := range r.kids {
+			add(kid, int32(i), int32(k))
+		}
+	}
+	return idx
+}
+
+// sameUnits reports whether two lists index alike: the same length and,
+// where an entry differs, the same units leading and supporting it and
+// its assignments (a report or a review changes none: the index is kept).
+func sameUnits(old, tasks []*taskRec) bool {
+	if len(old) != len(tasks) {
+		return false
+	}
+	same := func(a, b *taskRec) bool {
+		return a.LeadUnitID == b.LeadUnitID && slices.Equal(a.SupportIDs, b.SupportIDs)
+	}
+	for i, r := range tasks {
+		o := old[i]
+		if o == r {
+			continue
+		}
+		if !same(o, r) || len(o.kids) != len(r.kids) {
+			return false
+		}
+		for k := range r.kids {
+			if !same(o.kids[k], r.kids[k]) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // FeedStats says how this server's copy of the tasks followed the writes:

@@ -1,13 +1,24 @@
 package plans
 
-import "context"
+import (
+	"context"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/mangluoi/mangluoi/internal/auth"
+	"github.com/mangluoi/mangluoi/internal/day"
+)
 
 // Memo brings s's copy of every task up to date, as a request would, and
 // returns it whole (the tasks with their deadlines, the documents'
 // numbers), for a test to compare with Loaded.
 func Memo(ctx context.Context, s *Service) (any, error) {
-	tasks, numbers, _, err := s.tasksAt(ctx)
-	return []any{tasks, numbers}, err
+	k, _, err := s.keptAt(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return []any{k.tasks, k.numbers, k.docs, k.byUnit}, err
 }
 
 // Loaded is every task read from the database as a server starting now
@@ -17,6 +28,167 @@ func Loaded(ctx context.Context, s *Service) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	numbers, err := s.readNumbers(ctx)
-	return []any{tasks, numbers}, err
+	docs, err := s.readDocs(ctx)
+	return []any{tasks, numbersOf(docs), docs, indexOf(tasks)}, err
+}
+
+// OverdueBoth answers Overdue from memory (as the service does) and by
+// the SQL it used to run over plan_tasks.open_due and plan_occurrences,
+// neither kept.
+func OverdueBoth(ctx context.Context, s *Service, actor *auth.Actor, d day.Day, unit int64, limit int) (mem, sql []TaskRow, memTotal, sqlTotal int, err error) {
+	if mem, memTotal, err = s.overdue(ctx, actor, d, unit, limit); err != nil {
+		return
+	}
+	sql, sqlTotal, err = s.overdueSQL(ctx, actor, d, unit, limit)
+	return
+}
+
+// overdueSQL is how Overdue was answered before it read the tasks held in
+// memory: the reference the memory's answer is compared with.
+func (s *Service) overdueSQL(ctx context.Context, actor *auth.Actor, d day.Day, unit int64, limit int) (rows []TaskRow, total int, err error) {
+	t, err := s.org.For(ctx, actor)
+	if err != nil {
+		return nil, 0, err
+	}
+	if unit == 0 {
+		unit = actor.ScopeUnitID
+	} else if err := t.Check(unit); err != nil {
+		return nil, 0, err
+	}
+	cond := ""
+	if list := scopeUnits(t, unit); list != "" {
+		cond = " AND lead_unit_id IN (" + list + ")"
+	}
+	type late struct {
+		id  int64
+		due day.Day
+	}
+	first := map[int64]day.Day{}
+	// deadlines missed by d but accepted after it (none when d is today)
+	// (no GROUP BY: it would lead the planner to scan every deadline in
+	// task order instead of the few accepted after d)
+	inScope := ""
+	if cond != "" {
+		inScope = " AND task_id IN (SELECT id FROM plan_tasks WHERE" + strings.TrimPrefix(cond, " AND") + ")"
+	}
+	r, err := s.db.QueryContext(ctx, `SELECT task_id, due_on FROM plan_occurrences WHERE accepted_on > $1 AND due_on < $1`+inScope+
+		` AND task_id NOT IN (SELECT id FROM plan_tasks WHERE cancelled_on <= $1)`, d)
+	if err != nil {
+		return nil, 0, err
+	}
+	for r.Next() {
+		var id int64
+		var due day.Day
+		if err := r.Scan(&id, &due); err != nil {
+			r.Close()
+			return nil, 0, err
+		}
+		if cur, ok := first[id]; !ok || due.Before(cur) {
+			first[id] = due
+		}
+	}
+	r.Close()
+	if err := r.Err(); err != nil {
+		return nil, 0, err
+	}
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM plan_tasks WHERE open_due < $1`+notClosed+cond, d).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	if len(first) > 0 { // those already counted by their open deadline
+		var ids strings.Builder
+		for id := range first {
+			if ids.Len() > 0 {
+				ids.WriteByte(',')
+			}
+			ids.WriteString(strconv.FormatInt(id, 10))
+		}
+		var both int
+		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM plan_tasks WHERE open_due < $1`+notClosed+` AND id IN (`+ids.String()+`)`, d).Scan(&both); err != nil {
+			return nil, 0, err
+		}
+		total += len(first) - both
+	}
+	q := `SELECT id, open_due FROM plan_tasks WHERE open_due < $1` + notClosed + cond + ` ORDER BY open_due, id`
+	if limit > 0 {
+		q += " LIMIT " + strconv.Itoa(limit)
+	}
+	r, err = s.db.QueryContext(ctx, q, d)
+	if err != nil {
+		return nil, 0, err
+	}
+	for r.Next() {
+		var id int64
+		var due day.Day
+		if err := r.Scan(&id, &due); err != nil {
+			r.Close()
+			return nil, 0, err
+		}
+		if cur, ok := first[id]; !ok || due.Before(cur) {
+			first[id] = due
+		}
+	}
+	r.Close()
+	if err := r.Err(); err != nil {
+		return nil, 0, err
+	}
+	var all []late
+	for id, due := range first {
+		all = append(all, late{id, due})
+	}
+	sort.Slice(all, func(i, j int) bool {
+		if !all[i].due.Equal(all[j].due) {
+			return all[i].due.Before(all[j].due)
+		}
+		return all[i].id < all[j].id
+	})
+	if limit > 0 && len(all) > limit {
+		all = all[:limit]
+	}
+	if len(all) == 0 {
+		return []TaskRow{}, total, nil
+	}
+	var ids strings.Builder
+	for i, l := range all {
+		if i > 0 {
+			ids.WriteByte(',')
+		}
+		ids.WriteString(strconv.FormatInt(l.id, 10))
+	}
+	tasks, err := s.loadTasks(ctx, s.db, "t.id IN ("+ids.String()+")", nil)
+	if err != nil {
+		return nil, 0, err
+	}
+	numbers, err := s.numbers(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	for _, tk := range tasks {
+		row := s.row(t, tk, d)
+		row.PlanNumber = numbers[tk.DocumentID]
+		rows = append(rows, row)
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		if rows[i].State.DaysLate != rows[j].State.DaysLate {
+			return rows[i].State.DaysLate > rows[j].State.DaysLate
+		}
+		return rows[i].ID < rows[j].ID
+	})
+	return rows, total, nil
+}
+
+// Afresh makes a summary as the service would when the plans' generation
+// has just moved (not kept): "overdue", "tasks", "dashboard", "documents".
+func Afresh(ctx context.Context, s *Service, actor *auth.Actor, d day.Day, kind string) error {
+	var err error
+	switch kind {
+	case "overdue":
+		_, _, err = s.overdue(ctx, actor, d, 0, 200)
+	case "tasks":
+		_, _, err = s.tasks(ctx, actor, d, Filter{}, 300)
+	case "dashboard":
+		_, err = s.dashboard(ctx, actor, d)
+	case "documents":
+		_, err = s.listDocuments(ctx, actor, d)
+	}
+	return err
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/locale"
+	"github.com/mangluoi/mangluoi/internal/org"
 )
 
 // DueSoonDays is how long before a deadline the lead unit is reminded.
@@ -61,11 +62,14 @@ func (s *Service) notifyUnit(ctx context.Context, tx *sql.Tx, unit int64, roles 
 
 // coordinatorUnits are the units whose coordinators answer for a plan of
 // owner: the owner, and, when it has ended (old Gia Lai's plan after the
-// 2025 merger), the units that took it over.
-func (s *Service) coordinatorUnits(ctx context.Context, owner int64) []int64 {
+// 2025 merger), the units that took it over. snap is the tree read before
+// the writing transaction: read inside it, it would wait for a second
+// connection of the pool while holding the plans' row lock, and on
+// PostgreSQL 16 writers doing so at once held every connection (a
+// deadlock until the requests timed out).
+func (s *Service) coordinatorUnits(snap *org.Snapshot, owner int64) []int64 {
 	out := []int64{owner}
-	snap, err := s.org.Snapshot(ctx)
-	if err != nil || snap.At(owner, s.Today()) != nil {
+	if snap == nil || snap.At(owner, s.Today()) != nil {
 		return out
 	}
 	for _, l := range snap.Successors(owner) {
@@ -177,6 +181,10 @@ func (s *Service) Remind(ctx context.Context) (RemindResult, error) {
 		return res, err
 	}
 	leadRoles := []auth.Role{auth.RoleFocal, auth.RoleCoordinator}
+	snap, err := s.org.Snapshot(ctx)
+	if err != nil {
+		return res, err
+	}
 	const batch = 500
 	for i := 0; i < len(list); i += batch {
 		part := list[i:min(i+batch, len(list))]
@@ -188,7 +196,7 @@ func (s *Service) Remind(ctx context.Context) (RemindResult, error) {
 					if err := s.notifyUnit(ctx, tx, o.lead, leadRoles, NoticeOverdue, o.task, o.occ, 0, o.due, key); err != nil {
 						return err
 					}
-					for _, u := range s.coordinatorUnits(ctx, o.owner) {
+					for _, u := range s.coordinatorUnits(snap, o.owner) {
 						if u == o.lead {
 							continue
 						}

@@ -345,6 +345,10 @@ func (s *Service) SubmitReport(ctx context.Context, actor *auth.Actor, taskID in
 	r := &Report{TaskID: tk.ID, OccurrenceID: occ.ID, Period: in.Period, UnitID: tk.LeadUnitID, Status: in.Status, Percent: in.Percent,
 		DoneText: in.Done, Obstacles: in.Obstacles, Proposals: in.Proposals, CompletedOn: in.CompletedOn, State: Submitted,
 		SubmittedBy: actor.UserID, SubmittedAt: now, SubmittedOn: today, FileIDs: []int64{}}
+	snap, err := s.org.Snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
 	err = s.writeTasks(ctx, func(tx *sql.Tx, touch func(...int64)) error {
 		touch(tk.ID)
 		var pending int
@@ -381,7 +385,7 @@ func (s *Service) SubmitReport(ctx context.Context, actor *auth.Actor, taskID in
 		}
 		entries = append(entries, entry("report.submit", "task_report", r.ID, tk.LeadUnitID, nil, r))
 		// the coordinators of the plan's owner have a report to review
-		for _, u := range s.coordinatorUnits(ctx, a.doc.OwnerUnitID) {
+		for _, u := range s.coordinatorUnits(snap, a.doc.OwnerUnitID) {
 			if err := s.notifyUnit(ctx, tx, u, []auth.Role{auth.RoleCoordinator}, NoticeReport, tk.ID, occ.ID, r.ID, occ.DueOn,
 				fmt.Sprintf("report:%d", r.ID)); err != nil {
 				return err

@@ -402,35 +402,25 @@ func (s *Service) listDocuments(ctx context.Context, actor *auth.Actor, d day.Da
 	return s.listDocs(ctx, t, d, tasks)
 }
 
-// listDocs lists the documents t's reader may see; tasks, when given, are
-// the tasks to count (those of the reader's scope), else every task is
-// read.
+// listDocs lists the documents t's reader may see; tasks are the tasks of
+// the reader's scope (tasksOf), which give them documents from elsewhere
+// and are counted.
 func (s *Service) listDocs(ctx context.Context, t *org.Scoped, d day.Day, tasks []*taskRec) ([]DocRow, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+docColumns+` FROM plan_documents ORDER BY issued_on, id`)
+	k, _, err := s.keptAt(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var all []*Document
-	for rows.Next() {
-		doc, err := scanDoc(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		all = append(all, doc)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	giving, err := s.docsGivingTasks(ctx, t)
-	if err != nil {
-		return nil, err
-	}
+	all := k.docs // held with the tasks, under the same generation
+	giving := docsGivingTasks(tasks)
 	var visible []DocRow
 	above := map[int64]bool{}
+	owners := map[int64]bool{} // t.InScope of each owner (a walk of paths each time)
 	for _, doc := range all {
-		full := t.InScope(doc.OwnerUnitID)
+		full, ok := owners[doc.OwnerUnitID]
+		if !ok {
+			full = t.InScope(doc.OwnerUnitID)
+			owners[doc.OwnerUnitID] = full
+		}
 		up, ok := above[doc.OwnerUnitID]
 		if !ok && !full {
 			up = fromAbove(t, doc.OwnerUnitID)
@@ -444,11 +434,6 @@ func (s *Service) listDocs(ctx context.Context, t *org.Scoped, d day.Day, tasks 
 			r.OwnerName = v.Name
 		}
 		visible = append(visible, r)
-	}
-	if tasks == nil {
-		if tasks, _, err = s.allTasks(ctx); err != nil {
-			return nil, err
-		}
 	}
 	counts := countsByDocument(t, tasks, d)
 	for i := range visible {
@@ -465,18 +450,14 @@ func (s *Service) listDocs(ctx context.Context, t *org.Scoped, d day.Day, tasks 
 	return chain(visible), nil
 }
 
-// docsGivingTasks are the documents that give a unit of t's scope a task,
-// as lead or supporting unit (every document for the whole country).
-func (s *Service) docsGivingTasks(ctx context.Context, t *org.Scoped) (map[int64]bool, error) {
-	tasks, err := s.tasksOf(ctx, t, t.Actor.ScopeUnitID)
-	if err != nil {
-		return nil, err
-	}
+// docsGivingTasks are the documents of tasks, the tasks of a scope's
+// units as lead or supporting unit (every document for the whole country).
+func docsGivingTasks(tasks []*taskRec) map[int64]bool {
 	out := map[int64]bool{}
 	for _, tk := range tasks {
 		out[tk.DocumentID] = true
 	}
-	return out, nil
+	return out
 }
 
 // chain orders documents parent first, children under it.
@@ -514,19 +495,28 @@ type docCounts struct{ all, mine Counts }
 // all of them, and those of the reader's units.
 func countsByDocument(t *org.Scoped, tasks []*taskRec, d day.Day) map[int64]*docCounts {
 	all, mine := NewTally(nil), NewTally(nil)
+	scope := map[int64]bool{} // t.InScope of each unit met (a walk of paths each time)
+	inScope := func(u int64) bool {
+		in, ok := scope[u]
+		if !ok {
+			in = t.InScope(u)
+			scope[u] = in
+		}
+		return in
+	}
 	for _, tk := range tasks {
 		st := tk.state(d)
 		all.Add(&tk.Task, st)
-		in := t.InScope(tk.LeadUnitID)
+		in := inScope(tk.LeadUnitID)
 		for _, u := range tk.SupportIDs {
-			in = in || t.InScope(u)
+			in = in || inScope(u)
 		}
 		if in {
 			mine.Add(&tk.Task, st)
 			continue
 		}
 		for _, k := range tk.kids { // the reader's parts of a class task from above
-			if t.InScope(k.LeadUnitID) {
+			if inScope(k.LeadUnitID) {
 				mine.Add(&k.Task, k.state(d))
 			}
 		}

@@ -63,7 +63,11 @@ func endOfMonth(y, m int) day.Day {
 // PeriodStart is the first day of an occurrence's period (the plan's start
 // for a dated task).
 func PeriodStart(period string, planStart day.Day) day.Day {
-	y, err := strconv.Atoi(strings.SplitN(period, "-", 2)[0])
+	head := period // the year: up to the first "-" (no split: this runs for every deadline of a national count)
+	if i := strings.IndexByte(period, '-'); i >= 0 {
+		head = period[:i]
+	}
+	y, err := strconv.Atoi(head)
 	if err != nil {
 		return planStart
 	}
@@ -291,7 +295,11 @@ func (c Counts) Rate() float64 {
 // PeriodParts splits a period for its label: kind is "h1", "h2",
 // "quarter" (n 1–4), "year" or "once".
 func PeriodParts(period string) (kind string, year, n int) {
-	y, err := strconv.Atoi(strings.SplitN(period, "-", 2)[0])
+	head := period // the year: up to the first "-" (no split: this runs for every deadline of a national count)
+	if i := strings.IndexByte(period, '-'); i >= 0 {
+		head = period[:i]
+	}
+	y, err := strconv.Atoi(head)
 	if err != nil {
 		return "once", 0, 0
 	}

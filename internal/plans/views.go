@@ -1,8 +1,11 @@
 package plans
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -47,21 +50,86 @@ func unitName(t *org.Scoped, id int64, d day.Day) string {
 }
 
 func (s *Service) row(t *org.Scoped, r *taskRec, d day.Day) TaskRow {
-	row := TaskRow{Task: r.Task, State: r.state(d), LeadName: unitName(t, r.LeadUnitID, d), Mine: 2,
-		SupportNames: []string{}} // an empty list, not null, as the API documents
+	return s.rowAt(t, r, r.state(d), d)
+}
+
+// rowAt is row with the task's state on d already derived.
+func (s *Service) rowAt(t *org.Scoped, r *taskRec, st TaskState, d day.Day) TaskRow {
+	row := TaskRow{Task: r.Task, State: st, LeadName: unitName(t, r.LeadUnitID, d), Mine: mine(t, r),
+		SupportNames: make([]string, 0, len(r.SupportIDs))} // an empty list, not null, as the API documents
 	for _, u := range r.SupportIDs {
 		row.SupportNames = append(row.SupportNames, unitName(t, u, d))
-		if u == t.Actor.ScopeUnitID {
-			row.Mine = 1
-		}
-	}
-	if r.LeadUnitID == t.Actor.ScopeUnitID {
-		row.Mine = 0
 	}
 	if r.LeadClass != "" {
 		row.Class = classProgress(r.kids, d)
 	}
 	return row
+}
+
+// mine is TaskRow.Mine: 0 when the reader's unit leads the task, 1 when
+// it supports it, 2 otherwise.
+func mine(t *org.Scoped, r *taskRec) int {
+	if r.LeadUnitID == t.Actor.ScopeUnitID {
+		return 0
+	}
+	if slices.Contains(r.SupportIDs, t.Actor.ScopeUnitID) {
+		return 1
+	}
+	return 2
+}
+
+// listed is a task a list may show, with its state and its place in the
+// list's order (sortRows'), before its row is made: a list sorts and cuts
+// these, then makes the rows it keeps (the units' names, a class task's
+// progress) — a province's to-do list shows 300 of its 3,000 tasks.
+type listed struct {
+	r   *taskRec
+	st  TaskState
+	key rowKey
+}
+
+// rowKey orders rows as sortRows does: the reader's own first, then the
+// worst status, the latest, the deadline soonest (none last), the id.
+type rowKey struct {
+	mine, severity int
+	late           int
+	due            int32 // the deadline's day, none as the latest
+	id             int64
+}
+
+func keyOf(r *TaskRow) rowKey {
+	due := int32(math.MaxInt32)
+	if d := r.NextDue(); !d.IsZero() {
+		due = d.Unix()
+	}
+	return rowKey{mine: r.Mine, severity: severity[r.State.Status], late: r.State.DaysLate, due: due, id: r.ID}
+}
+
+func (a rowKey) compare(b rowKey) int {
+	return cmp.Or(cmp.Compare(a.mine, b.mine), cmp.Compare(a.severity, b.severity), cmp.Compare(b.late, a.late),
+		cmp.Compare(a.due, b.due), cmp.Compare(a.id, b.id))
+}
+
+// listOf is a task as listed: its state on d and its key.
+func listOf(t *org.Scoped, r *taskRec, st TaskState) listed {
+	lite := TaskRow{Task: r.Task, State: st, Mine: mine(t, r)}
+	return listed{r, st, keyOf(&lite)}
+}
+
+// rowsOf sorts the listed tasks, keeps the first limit (all if 0) and
+// makes their rows, each with its plan's number.
+func (s *Service) rowsOf(t *org.Scoped, l []listed, d day.Day, limit int, numbers map[int64]string) []TaskRow {
+	slices.SortFunc(l, func(a, b listed) int { return a.key.compare(b.key) })
+	if limit > 0 && len(l) > limit {
+		l = l[:limit]
+	}
+	var out []TaskRow
+	for _, x := range l {
+		r := s.rowAt(t, x.r, x.st, d)
+		r.PlanNumber = numbers[x.r.DocumentID]
+		out = append(out, r)
+	}
+	return out
 }
 
 // Filter narrows a list of tasks.
@@ -255,42 +323,51 @@ func scopeUnits(t *org.Scoped, unit int64) string {
 }
 
 // tasksOf are the tasks that a unit of the subtree of unit leads or
-// supports, from the tasks held in memory.
+// supports, from the tasks held in memory: the units' lists of the index
+// (kept.byUnit), not a walk of every task.
 func (s *Service) tasksOf(ctx context.Context, t *org.Scoped, unit int64) ([]*taskRec, error) {
-	all, _, err := s.allTasks(ctx)
+	k, _, err := s.keptAt(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if unit == t.RootID {
-		return all, nil
+		return k.tasks, nil
 	}
-	ids := t.UnitsUnder(unit)
-	in := make(map[int64]bool, len(ids)+1)
-	in[unit] = true
-	for _, id := range ids {
-		in[id] = true
-	}
-	ours := func(tk *taskRec) bool {
-		ok := in[tk.LeadUnitID]
-		for _, u := range tk.SupportIDs {
-			ok = ok || in[u]
-		}
-		return ok
-	}
-	var out []*taskRec
-	for _, tk := range all {
-		if ours(tk) {
-			out = append(out, tk)
-			continue
-		}
-		// a class task given from above: the scope's own parts of it
-		for _, k := range tk.kids {
-			if ours(k) {
-				out = append(out, k)
+	return k.of(append(t.UnitsUnder(unit), unit), false), nil
+}
+
+// of are the tasks that units lead (or support, unless lead), in the
+// list's order: a task of its own or a class task named by one of the
+// units; otherwise, of a class task, its assignments that are (a class
+// task given from above: the scope's own parts of it).
+func (k *kept) of(units []int64, lead bool) []*taskRec {
+	var spots []spot
+	for _, u := range units {
+		for _, p := range k.byUnit[u] {
+			if p.lead || !lead {
+				spots = append(spots, p)
 			}
 		}
 	}
-	return out, nil
+	slices.SortFunc(spots, func(a, b spot) int { return cmp.Or(cmp.Compare(a.i, b.i), cmp.Compare(a.k, b.k)) })
+	var out []*taskRec
+	whole, last := int32(-1), spot{-1, -2, false}
+	for _, p := range spots {
+		if p.i == last.i && p.k == last.k {
+			continue // another of the units
+		}
+		last = p
+		switch {
+		case p.k < 0:
+			whole = p.i
+			out = append(out, k.tasks[p.i])
+		case lead:
+			out = append(out, k.tasks[p.i].kids[p.k]) // each row led, a class task's parts too
+		case whole != p.i:
+			out = append(out, k.tasks[p.i].kids[p.k])
+		}
+	}
+	return out
 }
 
 // Tasks lists the tasks of the reader's units on date d, theirs first:
@@ -337,45 +414,21 @@ func (s *Service) tasks(ctx context.Context, actor *auth.Actor, d day.Day, f Fil
 	if err != nil {
 		return nil, Counts{}, err
 	}
-	var out []TaskRow
+	var l []listed
 	var c Counts
 	for _, tk := range tasks {
-		r := s.row(t, tk, d)
-		if !f.keep(&r, d, t) {
+		st := tk.state(d)
+		lite := TaskRow{Task: tk.Task, State: st}
+		if !f.keep(&lite, d, t) {
 			continue
 		}
-		r.PlanNumber = numbers[tk.DocumentID]
-		c.Add(r.State)
-		out = append(out, r)
+		c.Add(st)
+		l = append(l, listOf(t, tk, st))
 	}
-	sortRows(out)
-	if limit > 0 && len(out) > limit {
-		out = out[:limit]
-	}
-	return out, c, nil
+	return s.rowsOf(t, l, d, limit, numbers), c, nil
 }
 
 var severity = map[Status]int{Overdue: 0, AtRisk: 1, OnTrack: 2, NotDue: 3, DoneLate: 4, DoneOnTime: 5}
-
-func sortRows(rows []TaskRow) {
-	sort.SliceStable(rows, func(i, j int) bool {
-		a, b := &rows[i], &rows[j]
-		if a.Mine != b.Mine {
-			return a.Mine < b.Mine
-		}
-		if sa, sb := severity[a.State.Status], severity[b.State.Status]; sa != sb {
-			return sa < sb
-		}
-		if a.State.DaysLate != b.State.DaysLate {
-			return a.State.DaysLate > b.State.DaysLate
-		}
-		da, db := a.NextDue(), b.NextDue()
-		if !da.Equal(db) {
-			return da.IsZero() == false && (db.IsZero() || da.Before(db))
-		}
-		return a.ID < b.ID
-	})
-}
 
 // numbers are every document's number by id.
 func (s *Service) numbers(ctx context.Context) (map[int64]string, error) {
@@ -383,22 +436,31 @@ func (s *Service) numbers(ctx context.Context) (map[int64]string, error) {
 	return n, err
 }
 
-func (s *Service) readNumbers(ctx context.Context) (map[int64]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, number FROM plan_documents`)
+// readDocs reads every document, by issue date and id.
+func (s *Service) readDocs(ctx context.Context) ([]*Document, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+docColumns+` FROM plan_documents ORDER BY issued_on, id`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[int64]string{}
+	var all []*Document
 	for rows.Next() {
-		var id int64
-		var n string
-		if err := rows.Scan(&id, &n); err != nil {
+		doc, err := scanDoc(rows)
+		if err != nil {
 			return nil, err
 		}
-		out[id] = n
+		all = append(all, doc)
 	}
-	return out, rows.Err()
+	return all, rows.Err()
+}
+
+// numbersOf are the documents' numbers by id.
+func numbersOf(docs []*Document) map[int64]string {
+	out := make(map[int64]string, len(docs))
+	for _, d := range docs {
+		out[d.ID] = d.Number
+	}
+	return out
 }
 
 // notClosed keeps the tasks not cancelled or carried over by the date ($1).
@@ -427,6 +489,10 @@ func (s *Service) Overdue(ctx context.Context, actor *auth.Actor, d day.Day, uni
 	return append([]TaskRow{}, l.rows...), l.total, nil // the caller's own slice
 }
 
+// overdue is answered from the tasks held in memory: a task (or a class
+// task's assignment) led by a unit of the scope, not closed by d, with a
+// deadline before d not accepted by d (as plan_tasks.open_due and the
+// deadlines accepted after d would say: overdue_test.go compares the two).
 func (s *Service) overdue(ctx context.Context, actor *auth.Actor, d day.Day, unit int64, limit int) (rows []TaskRow, total int, err error) {
 	t, err := s.org.For(ctx, actor)
 	if err != nil {
@@ -437,116 +503,54 @@ func (s *Service) overdue(ctx context.Context, actor *auth.Actor, d day.Day, uni
 	} else if err := t.Check(unit); err != nil {
 		return nil, 0, err
 	}
-	cond := ""
-	if list := scopeUnits(t, unit); list != "" {
-		cond = " AND lead_unit_id IN (" + list + ")"
+	k, _, err := s.keptAt(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	var led []*taskRec
+	if unit == t.RootID {
+		for _, r := range k.tasks {
+			led = append(led, r)
+			led = append(led, r.kids...)
+		}
+	} else {
+		ids := t.UnitsUnder(unit)
+		if len(ids) == 0 {
+			ids = []int64{unit}
+		}
+		led = k.of(ids, true)
 	}
 	type late struct {
-		id  int64
+		r   *taskRec
 		due day.Day
 	}
-	first := map[int64]day.Day{}
-	// deadlines missed by d but accepted after it (none when d is today)
-	// (no GROUP BY: it would lead the planner to scan every deadline in
-	// task order instead of the few accepted after d)
-	inScope := ""
-	if cond != "" {
-		inScope = " AND task_id IN (SELECT id FROM plan_tasks WHERE" + strings.TrimPrefix(cond, " AND") + ")"
-	}
-	r, err := s.db.QueryContext(ctx, `SELECT task_id, due_on FROM plan_occurrences WHERE accepted_on > $1 AND due_on < $1`+inScope+
-		` AND task_id NOT IN (SELECT id FROM plan_tasks WHERE cancelled_on <= $1)`, d)
-	if err != nil {
-		return nil, 0, err
-	}
-	for r.Next() {
-		var id int64
-		var due day.Day
-		if err := r.Scan(&id, &due); err != nil {
-			r.Close()
-			return nil, 0, err
-		}
-		if cur, ok := first[id]; !ok || due.Before(cur) {
-			first[id] = due
-		}
-	}
-	r.Close()
-	if err := r.Err(); err != nil {
-		return nil, 0, err
-	}
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM plan_tasks WHERE open_due < $1`+notClosed+cond, d).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	if len(first) > 0 { // those already counted by their open deadline
-		var ids strings.Builder
-		for id := range first {
-			if ids.Len() > 0 {
-				ids.WriteByte(',')
-			}
-			ids.WriteString(strconv.FormatInt(id, 10))
-		}
-		var both int
-		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM plan_tasks WHERE open_due < $1`+notClosed+` AND id IN (`+ids.String()+`)`, d).Scan(&both); err != nil {
-			return nil, 0, err
-		}
-		total += len(first) - both
-	}
-	q := `SELECT id, open_due FROM plan_tasks WHERE open_due < $1` + notClosed + cond + ` ORDER BY open_due, id`
-	if limit > 0 {
-		q += " LIMIT " + strconv.Itoa(limit)
-	}
-	r, err = s.db.QueryContext(ctx, q, d)
-	if err != nil {
-		return nil, 0, err
-	}
-	for r.Next() {
-		var id int64
-		var due day.Day
-		if err := r.Scan(&id, &due); err != nil {
-			r.Close()
-			return nil, 0, err
-		}
-		if cur, ok := first[id]; !ok || due.Before(cur) {
-			first[id] = due
-		}
-	}
-	r.Close()
-	if err := r.Err(); err != nil {
-		return nil, 0, err
-	}
 	var all []late
-	for id, due := range first {
-		all = append(all, late{id, due})
-	}
-	sort.Slice(all, func(i, j int) bool {
-		if !all[i].due.Equal(all[j].due) {
-			return all[i].due.Before(all[j].due)
+	for _, r := range led {
+		if !r.CancelledOn.IsZero() && !r.CancelledOn.After(d) {
+			continue
 		}
-		return all[i].id < all[j].id
+		var first day.Day
+		for i := range r.occ {
+			o := &r.occ[i]
+			if o.DueOn.Before(d) && (o.AcceptedOn.IsZero() || o.AcceptedOn.After(d)) && (first.IsZero() || o.DueOn.Before(first)) {
+				first = o.DueOn
+			}
+		}
+		if !first.IsZero() {
+			all = append(all, late{r, first})
+		}
+	}
+	total = len(all)
+	slices.SortFunc(all, func(a, b late) int {
+		return cmp.Or(cmp.Compare(a.due.Unix(), b.due.Unix()), cmp.Compare(a.r.ID, b.r.ID))
 	})
 	if limit > 0 && len(all) > limit {
 		all = all[:limit]
 	}
-	if len(all) == 0 {
-		return []TaskRow{}, total, nil
-	}
-	var ids strings.Builder
-	for i, l := range all {
-		if i > 0 {
-			ids.WriteByte(',')
-		}
-		ids.WriteString(strconv.FormatInt(l.id, 10))
-	}
-	tasks, err := s.loadTasks(ctx, s.db, "t.id IN ("+ids.String()+")", nil)
-	if err != nil {
-		return nil, 0, err
-	}
-	numbers, err := s.numbers(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
-	for _, tk := range tasks {
-		row := s.row(t, tk, d)
-		row.PlanNumber = numbers[tk.DocumentID]
+	rows = []TaskRow{}
+	for _, l := range all {
+		row := s.row(t, l.r, d)
+		row.PlanNumber = k.numbers[l.r.DocumentID]
 		rows = append(rows, row)
 	}
 	sort.SliceStable(rows, func(i, j int) bool {
@@ -612,26 +616,24 @@ func (s *Service) dashboard(ctx context.Context, actor *auth.Actor, d day.Day) (
 		}
 	}
 	tally := NewTally(nil)
+	var overdue, soon []listed
 	for _, tk := range tasks {
-		r := s.row(t, tk, d)
-		r.PlanNumber = numbers[tk.DocumentID]
-		tally.Add(&r.Task, r.State)
+		st := tk.state(d)
+		tally.Add(&tk.Task, st)
+		next := tk.DueOn
+		if st.Current != nil {
+			next = st.Current.DueOn
+		}
 		switch {
-		case r.State.Status == Overdue:
-			db.Overdue = append(db.Overdue, r)
-		case !r.State.Status.Done() && !r.NextDue().IsZero() && !r.NextDue().After(d.AddDays(RiskDays)):
-			db.DueSoon = append(db.DueSoon, r)
+		case st.Status == Overdue:
+			overdue = append(overdue, listOf(t, tk, st))
+		case !st.Status.Done() && !next.IsZero() && !next.After(d.AddDays(RiskDays)):
+			soon = append(soon, listOf(t, tk, st))
 		}
 	}
 	db.Counts = tally.Counts
 	db.Units = tally.Units(func(u int64) string { return unitName(t, u, d) })
-	sortRows(db.Overdue)
-	sortRows(db.DueSoon)
-	if len(db.Overdue) > 10 {
-		db.Overdue = db.Overdue[:10]
-	}
-	if len(db.DueSoon) > 10 {
-		db.DueSoon = db.DueSoon[:10]
-	}
+	db.Overdue = append(db.Overdue, s.rowsOf(t, overdue, d, 10, numbers)...)
+	db.DueSoon = append(db.DueSoon, s.rowsOf(t, soon, d, 10, numbers)...)
 	return db, nil
 }

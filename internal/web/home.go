@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 
 	"github.com/mangluoi/mangluoi/internal/home"
@@ -8,7 +9,8 @@ import (
 
 type homePage struct {
 	indPage
-	H *home.Home
+	H    *home.Home
+	Body template.HTML // the content, written by homeHTML
 }
 
 // home is the user's first screen, by role: a leader's state of the scope,
@@ -24,5 +26,6 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	}
 	hp.H = h
 	hp.Title = hp.L.T("home.title." + string(h.Kind))
+	hp.Body = homeHTML(hp)
 	s.render(w, r, "home", http.StatusOK, hp)
 }

@@ -37,13 +37,17 @@ import (
 // next request of every page that read it misses; an entry found changed
 // is replaced by its fresh rendering.
 //
-// Bounds: at most pageCacheEntries pages (2,000) and pageCacheBytes (64 MB)
+// Bounds: at most pageCacheEntries pages (2,000) and pageCacheBytes (24 MB)
 // of kept HTML in all (each entry's content and whole page); an entry larger
 // than pageCacheMaxEntry (1 MB) is not kept (no page sends more than 200 KB:
 // internal/app/pages_test.go). The least recently used entries leave first.
+// 24 MB, not 64: a national server is held under 300 MB in all (issue 14),
+// and what the mix keeps is small (32 pages, 2.7 MB for four users on the
+// national database): a page is mostly 20–60 KB kept twice (content and
+// whole), so 24 MB still holds 200–600 pages, tens of users' working sets.
 const (
 	pageCacheEntries  = 2000
-	pageCacheBytes    = 64 << 20
+	pageCacheBytes    = 24 << 20
 	pageCacheMaxEntry = 1 << 20
 	// auditGeneration follows the audit log's head: every audited write
 	// (every write of every feature) moves it in its transaction.

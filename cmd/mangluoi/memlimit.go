@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"os"
+	"runtime/debug"
+	"runtime/metrics"
+	"time"
+)
+
+// The server's memory policy (issue 14: the whole nation under 300 MB of
+// RSS). With GOGC at 100 alone the heap grows to twice what is live
+// before a collection: a national live heap of 200–290 MB made an RSS of
+// 0.7–1 GB. So the server sets a soft limit, memoryFloor (256 MiB), and
+// the collector keeps the Go heap under it rather than at twice the live
+// heap; the rest of the RSS is the program's text, the goroutines' stacks
+// and SQLite's page caches (≈ 50 MB nationally, BENCHMARKS).
+//
+// A limit near or under the live heap would make the collector run
+// without end (the runtime's limiter stops it at half the CPU, and the
+// requests get the other half): so a watcher reads the live heap every
+// memoryEvery and raises the limit to memoryHeadroom times it (half again
+// the live heap to fill between collections, as GOGC 50 would) when that
+// is above the floor, and lowers it back as the live heap falls. A live
+// heap of 150 MB then runs under the floor (RSS ≈ 300 MB); one of 250 MB
+// under 375 MB, collecting every 125 MB allocated.
+//
+// GOMEMLIMIT, when set, is the limit instead (the runtime has read it;
+// "off" for none), and no watcher runs.
+const (
+	memoryFloor    = 256 << 20
+	memoryHeadroom = 1.5
+	memoryEvery    = time.Second
+)
+
+// memoryLimit sets the policy unless GOMEMLIMIT says otherwise; the
+// watcher stops with ctx.
+func memoryLimit(ctx context.Context) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	debug.SetMemoryLimit(memoryFloor)
+	go watchMemory(ctx)
+}
+
+// limitFor is the soft limit for a live heap of live bytes.
+func limitFor(live uint64) int64 {
+	return max(memoryFloor, int64(float64(live)*memoryHeadroom))
+}
+
+// watchMemory moves the limit with the live heap (the runtime's count of
+// what the last collection marked).
+func watchMemory(ctx context.Context) {
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	t := time.NewTicker(memoryEvery)
+	defer t.Stop()
+	last := int64(memoryFloor)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		metrics.Read(sample)
+		if sample[0].Value.Kind() != metrics.KindUint64 {
+			return // not this runtime's: the floor stays
+		}
+		if l := limitFor(sample[0].Value.Uint64()); l != last {
+			debug.SetMemoryLimit(l)
+			last = l
+		}
+	}
+}

@@ -1,0 +1,33 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"os"
+)
+
+// HomeBoth builds r's home (r signed in) and writes its content twice: by
+// homeHTML, and by the template it replaced (testdata/home_template.html,
+// with the shared partials), for TestHomeHTML.
+func (s *Server) HomeBoth(r *http.Request) (byGo, byTemplate string, err error) {
+	hp := &homePage{indPage: s.indPage(r, "")}
+	hp.Nav = "home"
+	h, err := s.Home.Get(r.Context(), hp.Actor, hp.AsOf)
+	if err != nil {
+		return "", "", err
+	}
+	hp.H = h
+	hp.Title = hp.L.T("home.title." + string(h.Kind))
+	t, err := s.pages["home"].shared.Clone()
+	if err != nil {
+		return "", "", err
+	}
+	if t, err = t.ParseFS(os.DirFS("testdata"), "home_template.html"); err != nil {
+		return "", "", err
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "content", hp); err != nil {
+		return "", "", err
+	}
+	return string(homeHTML(hp)), buf.String(), nil
+}
