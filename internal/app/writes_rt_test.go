@@ -19,9 +19,10 @@ import (
 // prepared in the transaction cost a preparation — on PostgreSQL a round
 // trip, and another to close it — at every write, while the audit head was
 // held), and a value's checks read the unit's values of the period and of
-// the one before in one statement.
+// the one before in one statement. (A value: 22 statements before, 20
+// after; 21 since the reports' generation moves with it too.)
 func TestWriteRoundTrips(t *testing.T) {
-	most := map[string]int64{"value": 20, "activity": 11, "task report": 19, "review": 19}
+	most := map[string]int64{"value": 21, "activity": 11, "task report": 19, "review": 19}
 	countingServers(t, func(t *testing.T, s *apptest.Server) {
 		f := freshTarget(t, s)
 		unit := f.id("unit")
