@@ -132,12 +132,12 @@ func (c *calc) completeness(ind *Indicator, p Period, lay *layout, targets []int
 		}
 	}
 	for _, q := range p.Within(ind.PeriodType) {
-		units := c.expectedUnits(ind, q)
+		units, held := c.expectedList(ind, q)
 		if len(units) == 0 {
 			continue
 		}
 		cl := c.cells[cellKey{ind.ID, q.Key()}]
-		for _, u := range units {
+		one := func(u int64) {
 			// whether the unit reported is looked up (a binary search of
 			// the cell) only when it lands under the node: a province's
 			// dashboard goes through the whole country's expected units,
@@ -154,6 +154,18 @@ func (c *calc) completeness(ind *Indicator, p Period, lay *layout, targets []int
 				}
 				place(pos)
 			})
+		}
+		if held {
+			// and only those that may land under it (under.go)
+			if ix, ok := c.eng.under(lay, units, lo, hi); ok {
+				for _, i := range ix {
+					one(units[i])
+				}
+				continue
+			}
+		}
+		for _, u := range units {
+			one(u)
 		}
 	}
 	return expected, reported
@@ -238,22 +250,37 @@ func (c *calc) completenessAt(ind *Indicator, p Period, lay *layout, at map[int3
 // expectedUnits are the units, sorted by id, that the active forms
 // collecting ind expect to report it for q.
 func (c *calc) expectedUnits(ind *Indicator, q Period) []int64 {
+	units, _ := c.expectedList(ind, q)
+	return units
+}
+
+// expectedList is expectedUnits, and whether the list is the engine's own
+// (one form's, kept in its expectations: never changed), which it may
+// index (under.go). Read only.
+func (c *calc) expectedList(ind *Indicator, q Period) ([]int64, bool) {
 	if ind.IsMeasured() { // nobody is expected to report what the registers hold
-		return nil
+		return nil, false
 	}
 	k := cellKey{ind.ID, q.Key()}
 	if got, ok := c.expected[k]; ok {
-		return got
+		return got, c.expHeld[k]
 	}
-	var out []int64
-	n := 0
+	var lists [][]int64
 	for _, f := range c.forms {
 		if f.Active && f.PeriodType == ind.PeriodType && f.has(ind.ID) {
-			out = append(out, c.eng.expectedIDs(c.snap, c.defs.gen, f, q)...)
-			n++
+			lists = append(lists, c.eng.expectedIDs(c.snap, c.defs.gen, f, q))
 		}
 	}
-	if n > 1 { // two forms may expect the same unit
+	var out []int64
+	switch len(lists) {
+	case 0:
+	case 1:
+		out = lists[0]
+		c.expHeld[k] = true
+	default: // two forms may expect the same unit
+		for _, l := range lists {
+			out = append(out, l...)
+		}
 		sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 		w := 0
 		for i, u := range out {
@@ -265,7 +292,7 @@ func (c *calc) expectedUnits(ind *Indicator, q Period) []int64 {
 		out = out[:w]
 	}
 	c.expected[k] = out
-	return out
+	return out, c.expHeld[k]
 }
 
 // expectations caches, per tree and form set, the units each form expects

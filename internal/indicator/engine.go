@@ -55,6 +55,7 @@ type engine struct {
 	snapshot *org.Snapshot
 
 	exp expectations // who each form expects, per period (completeness.go)
+	idx posIndexes   // held lists of units in a layout's order (under.go)
 }
 
 // DefaultCacheValues bounds the values held in memory: a value is 9 bytes

@@ -3,6 +3,7 @@ package indicator
 import (
 	"context"
 	"sort"
+	"sync/atomic"
 
 	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/day"
@@ -140,6 +141,7 @@ type calc struct {
 	threshold float64
 	forms     []*Form
 	expected  map[cellKey][]int64
+	expHeld   map[cellKey]bool // expected lists that are the engine's own (expectedList)
 	// measured indicators: the (indicator, period) pairs asked for, and
 	// their per-unit values read from the registers
 	mwant    map[cellKey]Period
@@ -186,7 +188,7 @@ func (s *Service) newCalc(ctx context.Context, mode Mode, basis Basis, asOf day.
 		return nil, err
 	}
 	c := &calc{snap: snap, defs: defs, min: basis.min(), mode: mode, asOf: asOf, eng: s.eng,
-		basis: basis, threshold: defs.threshold, forms: forms, expected: map[cellKey][]int64{},
+		basis: basis, threshold: defs.threshold, forms: forms, expected: map[cellKey][]int64{}, expHeld: map[cellKey]bool{},
 		mwant: map[cellKey]Period{}, measured: map[cellKey]view{}}
 	keys, latest := map[cellKey]bool{}, map[int64]bool{}
 	wants(func(ind *Indicator, p Period) { c.need(ind, p, keys, latest, 0) })
@@ -226,6 +228,9 @@ type view struct {
 	// country's values for each figure)
 	st  []uint8
 	min uint8
+	// held: units is a cell's own list (never changed), which the engine
+	// may index (under)
+	held bool
 }
 
 // skip says whether the i-th unit of the view does not count.
@@ -244,7 +249,7 @@ func (c *calc) values(ind *Indicator, p Period) view {
 		if cl == nil {
 			return view{}
 		}
-		v := view{units: cl.units, vals: cl.vals, at: cl.at}
+		v := view{units: cl.units, vals: cl.vals, at: cl.at, held: true}
 		if c.min > 0 {
 			v.st, v.min = cl.st, c.min
 		}
@@ -321,10 +326,11 @@ func (c *calc) accumulate(v view, lay *layout, targets []int32) []agg {
 			out[1+k].add(val, w, at, !once(&seen, 1+k))
 		}
 	}
-	for i, u := range v.units {
+	one := func(i int) {
 		if v.skip(i) {
-			continue
+			return
 		}
+		u := v.units[i]
 		var at int64
 		if v.at != nil && i < len(v.at) {
 			at = v.at[i]
@@ -332,7 +338,7 @@ func (c *calc) accumulate(v view, lay *layout, targets []int32) []agg {
 		seen = seen[:0]
 		if p := lay.at(u); p >= 0 {
 			add(p, 1, v.vals[i], at)
-			continue
+			return
 		}
 		if c.mode == Restated {
 			for _, d := range lay.carryTo(c.snap, u) {
@@ -341,6 +347,17 @@ func (c *calc) accumulate(v view, lay *layout, targets []int32) []agg {
 		} else if p := lay.liftTo(c.snap, u); p >= 0 {
 			add(p, 1, v.vals[i], at)
 		}
+	}
+	if v.held {
+		if ix, ok := c.eng.under(lay, v.units, lo, hi); ok {
+			for _, i := range ix {
+				one(int(i))
+			}
+			return out
+		}
+	}
+	for i := range v.units {
+		one(i)
 	}
 	return out
 }
@@ -877,6 +894,12 @@ func (s *Service) Values(ctx context.Context, code string, p Period, units []int
 
 // figuresAt computes ind for p at many positions at once: each value is
 // added to every requested position on its way up to the root.
+// fewPositions is how many positions figuresAt looks up one by one rather
+// than through an array over the layout (a variable for the tests).
+var fewPositions atomic.Int64
+
+func init() { fewPositions.Store(16) }
+
 func (c *calc) figuresAt(ind *Indicator, p Period, lay *layout, pos []int32, at map[int32]int, memo map[memoKey][]Figure, depth int) []Figure {
 	k := memoKey{ind.ID, p.Key()}
 	if got, ok := memo[k]; ok {
@@ -911,19 +934,33 @@ func (c *calc) figuresAt(ind *Indicator, p Period, lay *layout, pos []int32, at 
 	}
 	aggs := make([]agg, len(pos))
 	var seen []int // the positions the unit at hand already reached
-	// the requested positions by layout position, a slice rather than the
-	// map: a national measured figure walks 60,000 villages' ancestors
-	slot := make([]int32, len(lay.parent))
-	for i := range slot {
-		slot[i] = -1
-	}
-	for q, i := range at {
-		slot[q] = int32(i)
-	}
-	up := func(q int32, w, val float64, t int64) {
-		for ; q >= 0; q = lay.parent[q] {
-			if i := slot[q]; i >= 0 {
-				aggs[i].add(val, w, t, !once(&seen, int(i)))
+	var up func(q int32, w, val float64, t int64)
+	if int64(len(pos)) <= fewPositions.Load() {
+		// a few positions (a unit page's figures, a dashboard's unit):
+		// those whose subtree holds q (the ones the walk up would meet;
+		// each has its own sum), without an array over the country's units
+		up = func(q int32, w, val float64, t int64) {
+			for i, r := range pos {
+				if r <= q && q < lay.end[r] {
+					aggs[i].add(val, w, t, !once(&seen, i))
+				}
+			}
+		}
+	} else {
+		// the requested positions by layout position, a slice rather than the
+		// map: a national measured figure walks 60,000 villages' ancestors
+		slot := make([]int32, len(lay.parent))
+		for i := range slot {
+			slot[i] = -1
+		}
+		for q, i := range at {
+			slot[q] = int32(i)
+		}
+		up = func(q int32, w, val float64, t int64) {
+			for ; q >= 0; q = lay.parent[q] {
+				if i := slot[q]; i >= 0 {
+					aggs[i].add(val, w, t, !once(&seen, int(i)))
+				}
 			}
 		}
 	}

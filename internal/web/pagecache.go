@@ -257,6 +257,9 @@ func (s *Server) shell(p *Page, content template.HTML) []byte {
 	if p.Partial {
 		return []byte(content)
 	}
+	if out, ok := writeShell(p, content); ok { // layout.html, written in Go (shell.go)
+		return out
+	}
 	var buf bytes.Buffer
 	if err := s.shellT.ExecuteTemplate(&buf, "layout.html", cachedPage{Page: p, Content: content}); err != nil {
 		s.Log.Error("render", "template", "shell", "err", err)

@@ -158,6 +158,8 @@ func (s *Server) ParseAll() error {
 }
 
 var funcs = template.FuncMap{
+	// rows written in Go (plans_rows.go, units_rows.go)
+	"taskRows": taskRows, "stackBars": stackBars, "stackFigures": stackFigures, "reviewRows": reviewRows,
 	"add": func(a, b int) int { return a + b },
 	"neg": func(a int) int { return -a },
 	// dict passes several values to a sub-template.

@@ -1,0 +1,21 @@
+package indicator
+
+import "math"
+
+// IndexSubtrees makes a figure of a subtree visit the units it holds
+// through the engine's index (under.go), and figures of a few units find
+// them one by one (figuresAt), always (on) or never, whatever the list's
+// length, the subtree's share, the number of units; restore puts the
+// defaults back.
+func IndexSubtrees(on bool) (restore func()) {
+	m, sh, few := minIndexed.Load(), indexedShare.Load(), fewPositions.Load()
+	if on {
+		minIndexed.Store(1)
+		indexedShare.Store(1)
+		fewPositions.Store(math.MaxInt64)
+	} else {
+		minIndexed.Store(math.MaxInt64)
+		fewPositions.Store(-1)
+	}
+	return func() { minIndexed.Store(m); indexedShare.Store(sh); fewPositions.Store(few) }
+}

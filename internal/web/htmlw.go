@@ -1,0 +1,142 @@
+package web
+
+import (
+	"html/template"
+	"strconv"
+	"strings"
+)
+
+// hw writes the repeated parts of a page (a table's rows, a list's items)
+// in Go, byte for byte as html/template writes them from the templates they
+// replace: executing a template row by row is a reflective look-up and call
+// for each field and method it names, which was most of a rebuilt page's
+// CPU (issue 14). Its escapers are html/template's for the contexts the
+// rows use — text and quoted attribute values (text), a URL attribute
+// (url: its value whole, or its path after a literal start), a query
+// value after a literal "?" (query) — and TestHTMLWriterEscapes holds them
+// to html/template's own output.
+type hw struct{ b []byte }
+
+func newHW(size int) *hw { return &hw{b: make([]byte, 0, size)} }
+
+// raw writes markup as it is.
+func (w *hw) raw(s string) *hw { w.b = append(w.b, s...); return w }
+
+// text writes s escaped for HTML text or a quoted attribute value
+// (html/template's htmlEscaper and attrEscaper for a string).
+func (w *hw) text(s string) *hw {
+	w.b = appendEscaped(w.b, s)
+	return w
+}
+
+// int writes an integer as the template prints it.
+func (w *hw) int(n int64) *hw { w.b = strconv.AppendInt(w.b, n, 10); return w }
+
+// url writes a URL attribute's value that the template wrote whole
+// ({{.Href}}: filtered, normalised, escaped).
+func (w *hw) url(s string) *hw {
+	if !safeURL(s) {
+		s = "#ZgotmplZ"
+	}
+	w.b = appendEscaped(w.b, normaliseURL(s, true))
+	return w
+}
+
+// urlPath writes a value inside a URL attribute after a literal start
+// and before any "?" ("/units/{{.ID}}": normalised, escaped).
+func (w *hw) urlPath(s string) *hw {
+	w.b = appendEscaped(w.b, normaliseURL(s, true))
+	return w
+}
+
+// query writes a value in a URL attribute's query ("?unit={{.ID}}").
+func (w *hw) query(s string) *hw {
+	w.b = appendEscaped(w.b, normaliseURL(s, false))
+	return w
+}
+
+func (w *hw) html() template.HTML { return template.HTML(w.b) }
+
+// appendEscaped is html/template's htmlReplacementTable: since the bytes it
+// replaces are ASCII, which no multi-byte UTF-8 sequence holds, a byte loop
+// is its rune loop.
+func appendEscaped(b []byte, s string) []byte {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		var r string
+		switch s[i] {
+		case 0:
+			r = "\uFFFD"
+		case '"':
+			r = "&#34;"
+		case '&':
+			r = "&amp;"
+		case '\'':
+			r = "&#39;"
+		case '+':
+			r = "&#43;"
+		case '<':
+			r = "&lt;"
+		case '>':
+			r = "&gt;"
+		default:
+			continue
+		}
+		b = append(b, s[last:i]...)
+		b = append(b, r...)
+		last = i + 1
+	}
+	return append(b, s[last:]...)
+}
+
+// safeURL is html/template's isSafeURL: relative, or http, https, mailto.
+func safeURL(s string) bool {
+	if protocol, _, ok := strings.Cut(s, ":"); ok && !strings.Contains(protocol, "/") {
+		if !strings.EqualFold(protocol, "http") && !strings.EqualFold(protocol, "https") && !strings.EqualFold(protocol, "mailto") {
+			return false
+		}
+	}
+	return true
+}
+
+// normaliseURL is html/template's processURLOnto: norm keeps the reserved
+// characters and valid escapes (the normaliser), without it only the
+// unreserved ones are kept (the query escaper).
+func normaliseURL(s string, norm bool) string {
+	var b []byte
+	written := 0
+	for i, n := 0, len(s); i < n; i++ {
+		c := s[i]
+		switch c {
+		case '!', '#', '$', '&', '*', '+', ',', '/', ':', ';', '=', '?', '@', '[', ']':
+			if norm {
+				continue
+			}
+		case '-', '.', '_', '~':
+			continue
+		case '%':
+			if norm && i+2 < len(s) && isHexDigit(s[i+1]) && isHexDigit(s[i+2]) {
+				continue
+			}
+		default:
+			if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' {
+				continue
+			}
+		}
+		if b == nil {
+			b = make([]byte, 0, len(s)+16)
+		}
+		b = append(b, s[written:i]...)
+		const hex = "0123456789abcdef"
+		b = append(b, '%', hex[c>>4], hex[c&15])
+		written = i + 1
+	}
+	if b == nil {
+		return s
+	}
+	return string(append(b, s[written:]...))
+}
+
+func isHexDigit(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}

@@ -1,0 +1,171 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"strconv"
+
+	"github.com/mangluoi/mangluoi/internal/plans"
+)
+
+// The plans' repeated parts written in Go (see hw): the task list's rows
+// (templates "task_rows", "status_tag", "task_due" in _plans.html, which
+// say what these write) on the task list, the plans dashboard, a plan and
+// the homes, and the rows of the dashboard's charts and review tables.
+
+// taskRows is template "task_rows": P is the page (any page data), Rows
+// the tasks.
+func taskRows(pd pager, rows []plans.TaskRow) (template.HTML, error) {
+	if pd == nil {
+		return "", fmt.Errorf("task_rows: no page")
+	}
+	w := newHW(512 * (len(rows) + 1))
+	writeTaskRows(w, pd.base(), rows)
+	return w.html(), nil
+}
+
+// writeTaskRows writes template "task_rows" (the task list, the plans
+// dashboard, a plan, the homes).
+func writeTaskRows(w *hw, p *Page, rows []plans.TaskRow) {
+	w.raw("\n<ul class=\"tasks\">")
+	for i := range rows {
+		t := &rows[i]
+		w.raw("\n  <li class=\"task ")
+		if t.Mine == 0 {
+			w.raw("mine")
+		}
+		w.raw("\">\n    <div class=\"task-main\">")
+		if t.Code != "" {
+			w.raw("<span class=\"code\">").text(t.Code).raw("</span> ")
+		}
+		w.raw("<a href=\"").url(p.U("/tasks/" + strconv.FormatInt(t.ID, 10))).raw("\">").text(t.Title).raw("</a>\n      <div class=\"muted small\">")
+		if t.PlanNumber != "" {
+			w.text(t.PlanNumber).raw(" · ")
+		}
+		if t.LeadClass != "" {
+			w.raw("<b>").text(p.L.T("plans.class." + string(t.LeadClass))).raw("</b>")
+			if c := t.Class; c != nil {
+				w.raw(" · <b>").text(p.L.T("plans.class.progress", "Done", p.L.Int(c.Done), "Total", p.L.Int(c.Total))).raw("</b>")
+			}
+		} else {
+			w.raw("<b>").text(t.LeadName).raw("</b>")
+		}
+		if len(t.SupportNames) > 0 {
+			w.raw(" · ").text(p.L.T("plans.with")).raw(" ")
+			for j, n := range t.SupportNames {
+				if j > 0 {
+					w.raw(", ")
+				}
+				w.text(n)
+			}
+		}
+		w.raw("</div></div>\n    <div class=\"task-side\">")
+		statusTag(w, p, t.State.Status)
+		w.raw("\n      <div class=\"small\">")
+		taskDue(w, p, t)
+		if t.State.Status == plans.Overdue {
+			w.raw(" · <b class=\"late\">").text(p.L.T("plans.days_late", "Days", p.L.Int(t.State.DaysLate))).raw("</b>")
+		}
+		if t.State.Percent != 0 && !t.State.Status.Done() {
+			w.raw(" · ").int(int64(t.State.Percent)).raw("%")
+		}
+		w.raw("</div></div>\n  </li>")
+	}
+	if len(rows) == 0 {
+		w.raw("<li class=\"muted\">").text(p.L.T("tasks.none")).raw("</li>")
+	}
+	w.raw("\n</ul>")
+}
+
+// statusTag is template "status_tag".
+func statusTag(w *hw, p *Page, s plans.Status) {
+	w.raw("<span class=\"st st-").text(string(s)).raw("\">").text(p.L.T("status." + string(s))).raw("</span>")
+}
+
+// taskDue is template "task_due".
+func taskDue(w *hw, p *Page, t *plans.TaskRow) {
+	if t.Schedule == "once" {
+		w.text(p.L.Date(t.DueOn))
+		return
+	}
+	w.text(p.L.T("schedule." + string(t.Schedule)))
+	if c := t.State.Current; c != nil {
+		w.raw(" · ").text(p.L.Date(c.DueOn))
+	}
+}
+
+// countsText is template "counts_text".
+func countsText(w *hw, p *Page, c *plans.Counts) {
+	w.raw("<span class=\"countline\"><b>").text(p.L.T("plans.count_done", "Done", p.L.Int(c.Done), "Total", p.L.Int(c.Total))).raw("</b>")
+	if c.Overdue != 0 {
+		w.raw(" · <span class=\"st st-overdue\">").text(p.L.T("plans.n_overdue", "Count", p.L.Int(c.Overdue))).raw("</span>")
+	}
+	if c.AtRisk != 0 {
+		w.raw(" · <span class=\"st st-at_risk\">").text(p.L.T("plans.n_at_risk", "Count", p.L.Int(c.AtRisk))).raw("</span>")
+	}
+	w.raw("</span>\n")
+}
+
+// stackBars are the bars of template "status_stack", a row each.
+func stackBars(pd pager, c stackChart) template.HTML {
+	p := pd.base()
+	w := newHW(700 * len(c.Rows))
+	for i := range c.Rows {
+		r := &c.Rows[i]
+		w.raw("<tr><th scope=\"row\"><a href=\"").url(r.Href).raw("\">").text(r.Name).raw("</a></th>\n  <td class=\"bar-cell\"><svg class=\"stack\" viewBox=\"0 0 100 10\" preserveAspectRatio=\"none\" aria-hidden=\"true\" focusable=\"false\">")
+		for _, sg := range r.Segs {
+			w.raw("<rect class=\"s-").text(string(sg.Status)).raw("\" x=\"")
+			w.b = strconv.AppendFloat(w.b, sg.X, 'f', 2, 64)
+			w.raw("\" width=\"")
+			w.b = strconv.AppendFloat(w.b, sg.W, 'f', 2, 64)
+			w.raw("\" height=\"10\"/>")
+		}
+		w.raw("</svg>\n  ")
+		countsText(w, p, &r.Counts)
+		w.raw("</td></tr>")
+	}
+	return w.html()
+}
+
+// stackFigures are the rows of template "status_stack"'s table of figures.
+func stackFigures(pd pager, c stackChart, statuses []plans.Status) template.HTML {
+	p := pd.base()
+	w := newHW(200 * len(c.Rows))
+	for i := range c.Rows {
+		r := &c.Rows[i]
+		w.raw("<tr><th scope=\"row\">").text(r.Name).raw("</th>")
+		for _, st := range statuses {
+			w.raw("<td>").text(p.L.Int(r.Counts.Of(st))).raw("</td>")
+		}
+		w.raw("<td>").text(p.L.Int(r.Counts.Total)).raw("</td></tr>")
+	}
+	return w.html()
+}
+
+// reviewRows are the body rows of template "review_table".
+func reviewRows(pd pager, rows []reviewRow) template.HTML {
+	p := pd.base()
+	w := newHW(400 * len(rows))
+	for i := range rows {
+		r := &rows[i]
+		c := &r.Counts
+		w.raw("<tr class=\"depth-").int(int64(r.Depth))
+		if r.Pillar {
+			w.raw(" pillar")
+		}
+		w.raw("\"><th scope=\"row\">")
+		if r.Href != "" {
+			w.raw("<a href=\"").url(r.Href).raw("\">").text(r.Name).raw("</a>")
+		} else {
+			w.text(r.Name)
+		}
+		w.raw("</th><td>").text(p.L.Int(c.Started)).raw("/").text(p.L.Int(c.Total)).
+			raw("</td><td>").text(p.L.Int(c.Done)).raw("/").text(p.L.Int(c.Total)).
+			raw("</td><td>").text(p.L.Int(c.DoneOnTime)).
+			raw("</td><td>").text(p.L.Int(c.DoneLate)).
+			raw("</td><td>").text(p.L.Int(c.Overdue)).
+			raw("</td><td>").text(p.L.Int(c.NotStarted)).
+			raw("</td><td>").text(p.L.Int(c.Closed)).raw("</td></tr>")
+	}
+	return w.html()
+}
