@@ -10,6 +10,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -30,6 +31,10 @@ type Catalog struct {
 	bundle     *i18n.Bundle
 	localizers map[string]*i18n.Localizer
 	keys       map[string]map[string]bool
+	// plain keeps, per language, each catalogue message said without
+	// data (Printer.T with no arguments): the same words every time, and
+	// a page's shell and tables say dozens. Bound: the catalogue's keys.
+	plain map[string]*sync.Map
 }
 
 // LoadCatalog reads the embedded catalogue files. Each feature keeps its
@@ -38,7 +43,7 @@ type Catalog struct {
 func LoadCatalog() (*Catalog, error) {
 	b := i18n.NewBundle(language.Vietnamese)
 	b.RegisterUnmarshalFunc("json", json.Unmarshal)
-	c := &Catalog{bundle: b, localizers: map[string]*i18n.Localizer{}, keys: map[string]map[string]bool{}}
+	c := &Catalog{bundle: b, localizers: map[string]*i18n.Localizer{}, keys: map[string]map[string]bool{}, plain: map[string]*sync.Map{}}
 	for _, lang := range Languages {
 		names, err := fs.Glob(catalogFS, "catalog/*."+lang+".json")
 		if err != nil {
@@ -69,6 +74,7 @@ func LoadCatalog() (*Catalog, error) {
 			}
 		}
 		c.localizers[lang] = i18n.NewLocalizer(b, lang)
+		c.plain[lang] = &sync.Map{}
 	}
 	return c, nil
 }
@@ -113,6 +119,9 @@ func Match(pref string) string {
 // T translates key with data given as alternating name, value pairs. A
 // missing key shows itself, so a gap in the catalogue is visible, not blank.
 func (p *Printer) T(key string, kv ...any) string {
+	if len(kv) == 0 {
+		return p.plain(key)
+	}
 	var data map[string]any
 	if len(kv) > 0 {
 		data = make(map[string]any, len(kv)/2)
@@ -121,6 +130,25 @@ func (p *Printer) T(key string, kv ...any) string {
 		}
 	}
 	return p.TData(key, data)
+}
+
+// plain is T without data, kept for a key the catalogue has.
+func (p *Printer) plain(key string) string {
+	var m *sync.Map
+	if p.cat != nil {
+		m = p.cat.plain[p.Lang]
+	}
+	if m == nil {
+		return p.TData(key, nil)
+	}
+	if s, ok := m.Load(key); ok {
+		return s.(string)
+	}
+	s := p.TData(key, nil)
+	if p.cat.keys[p.Lang][key] {
+		m.Store(key, s)
+	}
+	return s
 }
 
 // N translates a message that depends on a count (English "1 agency",

@@ -127,3 +127,25 @@ func TestErr(t *testing.T) {
 		t.Errorf("Errs of a single error = %q", got)
 	}
 }
+
+// TestPlainMessagesKept: a message said without data is the catalogue's
+// words, the first time and when kept, for every key in both languages;
+// a key the catalogue lacks still shows itself.
+func TestPlainMessagesKept(t *testing.T) {
+	c := locale.MustLoadCatalog()
+	for _, lang := range locale.Languages {
+		p := c.Printer(lang)
+		for key := range c.Keys(lang) {
+			want := p.TData(key, nil)
+			if got := p.T(key); got != want {
+				t.Fatalf("%s %s: first %q, want %q", lang, key, got, want)
+			}
+			if got := c.Printer(lang).T(key); got != want {
+				t.Fatalf("%s %s: kept %q, want %q", lang, key, got, want)
+			}
+		}
+		if got := p.T("no.such.key"); got != "no.such.key" {
+			t.Errorf("a missing key says %q", got)
+		}
+	}
+}

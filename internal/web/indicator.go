@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"html/template"
 	"math"
 	"net/http"
 	"regexp"
@@ -748,4 +749,46 @@ func (s *Server) indicatorExport(w http.ResponseWriter, r *http.Request) {
 	}
 	name := strings.ToLower(strings.ReplaceAll(ip.I.Code, "_", "-"))
 	httpx.ServeFile(w, sheet.FileName("chi-so", name, ip.B.Period.Key(), string(ip.Mode)), sheet.XLSXType, buf.Bytes())
+}
+
+// dashRows are the dashboard table's rows, written in Go (see hb) as the
+// template wrote them: the indicator's head, its target's light, and the
+// cells dashCells made.
+func dashRows(p *dashboardPage) template.HTML {
+	L := p.L
+	units, incomplete := L.T("completeness.units_short"), L.T("completeness.incomplete_short")
+	w := newHW(3000 * len(p.D.Rows))
+	for i, row := range p.D.Rows {
+		ind := row.Indicator
+		w.raw("<tr>\n    <th scope=\"row\"><a href=\"").url(p.U("/indicators/"+strconv.FormatInt(ind.ID, 10), "unit", p.Unit.UnitID, "mode", p.Mode, "basis", p.Basis)).
+			raw("\">").text(ind.Name(L.Lang)).raw("</a>\n      ")
+		if pr := p.Targets[ind.ID]; pr != nil && pr.Light != "" {
+			words := L.T("home.light." + string(pr.Light))
+			w.raw("<span class=\"light light-").text(string(pr.Light)).raw("\" title=\"").text(words).raw("\"></span><span class=\"vh\">").text(words).raw("</span>")
+		}
+		w.raw("\n      <span class=\"muted small\">").text(ind.Measure(L.Lang)).raw("</span></th>\n    ")
+		for j := range p.Cells[i] {
+			c := &p.Cells[i][j]
+			w.raw("<td class=\"num").text(c.Class).raw("\"")
+			if c.Known {
+				w.raw(" title=\"").text(c.Title).raw("\"")
+			}
+			w.raw(">")
+			if c.InForce {
+				w.raw("<a class=\"fig\" href=\"").url(c.Href).raw("\">").text(c.Fig).raw("</a>")
+			} else {
+				w.text(c.Fig)
+			}
+			if c.Known {
+				w.raw("<small class=\"cmp\">").text(c.Cmp).raw("<span class=\"vh\"> ").text(units)
+				if c.Incomplete {
+					w.raw(", ").text(incomplete)
+				}
+				w.raw("</span></small>")
+			}
+			w.raw("</td>")
+		}
+		w.raw("\n  </tr>")
+	}
+	return w.html()
 }

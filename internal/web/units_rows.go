@@ -1,0 +1,116 @@
+package web
+
+import (
+	"html/template"
+	"strconv"
+
+	"github.com/mangluoi/mangluoi/internal/people"
+)
+
+// The repeated rows of the unit page, the coverage page, the people list
+// and the compliance page, written in Go (see hb) as the templates they
+// replace wrote them.
+
+// childRows are the unit page's rows of units below: template "unitlink"
+// and "counts" (in _unitlink.html) for each.
+func childRows(pd pager, rows []childRow) template.HTML {
+	p := pd.base()
+	w := newHW(160 * len(rows))
+	for i := range rows {
+		r := &rows[i]
+		w.raw("<tr>\n      <td><a href=\"").url(p.U("/units/" + strconv.FormatInt(r.V.UnitID, 10))).raw("\">").text(r.V.Name).raw("</a>")
+		if r.V.Code != "" {
+			w.raw(" <span class=\"code\">").text(r.V.Code).raw("</span>")
+		}
+		w.raw("</td>\n      <td class=\"num\">")
+		for j, c := range r.Counts {
+			if j > 0 {
+				w.raw(", ")
+			}
+			w.text(p.LevelCount(c.Level, c.Count))
+		}
+		w.raw("</td>\n    </tr>")
+	}
+	return w.html()
+}
+
+// coverageRows are the coverage page's rows, a part of the unit each.
+func coverageRows(p *coveragePage) template.HTML {
+	L := p.L
+	communes := p.ShowCommunes()
+	w := newHW(400 * len(p.Rows))
+	for i := range p.Rows {
+		r := &p.Rows[i]
+		w.raw("<tr>\n      <td><a href=\"")
+		if r.Drill {
+			w.url(p.U("/network", "unit", r.UnitID))
+		} else {
+			w.url(p.U("/network/teams", "unit", r.UnitID))
+		}
+		w.raw("\">").text(r.Name).raw("</a></td>\n      ")
+		if communes {
+			w.raw("<td class=\"num\">").text(L.Int(r.CommunesCovered)).raw("/").text(L.Int(r.Communes)).raw("</td>")
+		}
+		w.raw("\n      <td class=\"num\">")
+		if r.Level == "village" {
+			switch {
+			case r.VillagesCovered != 0:
+				w.raw("<span class=\"tag full\">").text(L.T("network.has_team")).raw("</span>")
+			case r.Suspended != 0:
+				w.raw("<span class=\"tag partial\">").text(L.T("teamstatus.suspended")).raw("</span>")
+			default:
+				w.raw("<span class=\"tag bad\">").text(L.T("network.no_team")).raw("</span>")
+			}
+		} else {
+			w.text(L.Int(r.VillagesCovered)).raw("/").text(L.Int(r.Villages))
+		}
+		w.raw("</td>\n      <td class=\"num\">").text(L.Int(r.Teams)).raw("</td>\n      <td class=\"num hide-sm\">").text(L.Int(r.Members)).
+			raw("</td><td class=\"num hide-sm\">").text(L.Int(r.Trained)).raw("</td>\n      <td class=\"num\">")
+		if r.Idle != 0 {
+			w.raw("<b class=\"bad\">").text(L.Int(r.Idle)).raw("</b>")
+		} else {
+			w.raw("0")
+		}
+		w.raw("</td>\n    </tr>")
+	}
+	return w.html()
+}
+
+// peopleRows are the people list's rows.
+func peopleRows(pd pager, rows []people.PersonRow) template.HTML {
+	p := pd.base()
+	L := p.L
+	w := newHW(400 * len(rows))
+	for i := range rows {
+		r := &rows[i]
+		w.raw("<tr>\n    <td><a href=\"").url(p.U("/people/" + strconv.FormatInt(r.Person.ID, 10))).raw("\">").text(r.Person.FullName).
+			raw("</a><div class=\"muted small\">").text(r.Person.Title).raw("</div></td>\n    <td class=\"hide-sm\">").text(r.Unit).raw("</td>\n    <td>")
+		for _, ro := range r.Roles {
+			w.raw("<span class=\"tag\">").text(L.T("role.kind." + string(ro.Role))).raw(" · ").text(L.T("mode." + string(ro.Mode))).raw("</span> ")
+		}
+		if len(r.Roles) == 0 {
+			w.raw("<span class=\"muted\">—</span>")
+		}
+		w.raw("</td>\n    <td>")
+		if r.Trained {
+			w.raw("<span class=\"tag full\">").text(L.T("people.trained_short")).raw("</span>")
+		} else {
+			w.raw("<span class=\"tag partial\">").text(L.T("people.untrained_short")).raw("</span>")
+		}
+		w.raw("</td>\n  </tr>")
+	}
+	return w.html()
+}
+
+// complianceGroups are a target's rows by part of the unit.
+func complianceGroups(pd pager, groups []people.GroupResult) template.HTML {
+	p := pd.base()
+	L := p.L
+	w := newHW(200 * len(groups))
+	for i := range groups {
+		g := &groups[i]
+		w.raw("<tr><td><a href=\"").url(p.U("/compliance", "unit", g.UnitID)).raw("\">").text(g.Name).raw("</a></td><td class=\"num\">").
+			text(L.Int(g.Passing)).raw("/").text(L.Int(g.Total)).raw(" · ").text(L.Pct(g.Rate)).raw("</td></tr>")
+	}
+	return w.html()
+}
