@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// hb writes the repeated parts of a page (a table's rows, a list's items)
+// hw writes the repeated parts of a page (a table's rows, a list's items)
 // in Go, byte for byte as html/template writes them from the templates they
 // replace: executing a template row by row is a reflective look-up and call
 // for each field and method it names, which was most of a rebuilt page's
@@ -14,49 +14,48 @@ import (
 // rows use — text and quoted attribute values (text), a URL attribute
 // (url: its value whole, or its path after a literal start), a query
 // value after a literal "?" (query) — and TestHTMLWriterEscapes holds them
-// to html/template's own output. (The home's writer, hw in home_html.go,
-// is the same idea with the same escapers; urlProcess is shared.)
-type hb struct{ b []byte }
+// to html/template's own output.
+type hw struct{ b []byte }
 
-func newHW(size int) *hb { return &hb{b: make([]byte, 0, size)} }
+func newHW(size int) *hw { return &hw{b: make([]byte, 0, size)} }
 
 // raw writes markup as it is.
-func (w *hb) raw(s string) *hb { w.b = append(w.b, s...); return w }
+func (w *hw) raw(s string) *hw { w.b = append(w.b, s...); return w }
 
 // text writes s escaped for HTML text or a quoted attribute value
 // (html/template's htmlEscaper and attrEscaper for a string).
-func (w *hb) text(s string) *hb {
+func (w *hw) text(s string) *hw {
 	w.b = appendEscaped(w.b, s)
 	return w
 }
 
 // int writes an integer as the template prints it.
-func (w *hb) int(n int64) *hb { w.b = strconv.AppendInt(w.b, n, 10); return w }
+func (w *hw) int(n int64) *hw { w.b = strconv.AppendInt(w.b, n, 10); return w }
 
 // url writes a URL attribute's value that the template wrote whole
 // ({{.Href}}: filtered, normalised, escaped).
-func (w *hb) url(s string) *hb {
+func (w *hw) url(s string) *hw {
 	if !safeURL(s) {
 		s = "#ZgotmplZ"
 	}
-	w.b = appendEscaped(w.b, urlProcess(s, true))
+	w.b = appendEscaped(w.b, normaliseURL(s, true))
 	return w
 }
 
 // urlPath writes a value inside a URL attribute after a literal start
 // and before any "?" ("/units/{{.ID}}": normalised, escaped).
-func (w *hb) urlPath(s string) *hb {
-	w.b = appendEscaped(w.b, urlProcess(s, true))
+func (w *hw) urlPath(s string) *hw {
+	w.b = appendEscaped(w.b, normaliseURL(s, true))
 	return w
 }
 
 // query writes a value in a URL attribute's query ("?unit={{.ID}}").
-func (w *hb) query(s string) *hb {
-	w.b = appendEscaped(w.b, urlProcess(s, false))
+func (w *hw) query(s string) *hw {
+	w.b = appendEscaped(w.b, normaliseURL(s, false))
 	return w
 }
 
-func (w *hb) html() template.HTML { return template.HTML(w.b) }
+func (w *hw) html() template.HTML { return template.HTML(w.b) }
 
 // appendEscaped is html/template's htmlReplacementTable: since the bytes it
 // replaces are ASCII, which no multi-byte UTF-8 sequence holds, a byte loop
@@ -98,4 +97,46 @@ func safeURL(s string) bool {
 		}
 	}
 	return true
+}
+
+// normaliseURL is html/template's processURLOnto: norm keeps the reserved
+// characters and valid escapes (the normaliser), without it only the
+// unreserved ones are kept (the query escaper).
+func normaliseURL(s string, norm bool) string {
+	var b []byte
+	written := 0
+	for i, n := 0, len(s); i < n; i++ {
+		c := s[i]
+		switch c {
+		case '!', '#', '$', '&', '*', '+', ',', '/', ':', ';', '=', '?', '@', '[', ']':
+			if norm {
+				continue
+			}
+		case '-', '.', '_', '~':
+			continue
+		case '%':
+			if norm && i+2 < len(s) && isHexDigit(s[i+1]) && isHexDigit(s[i+2]) {
+				continue
+			}
+		default:
+			if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' {
+				continue
+			}
+		}
+		if b == nil {
+			b = make([]byte, 0, len(s)+16)
+		}
+		b = append(b, s[written:i]...)
+		const hex = "0123456789abcdef"
+		b = append(b, '%', hex[c>>4], hex[c&15])
+		written = i + 1
+	}
+	if b == nil {
+		return s
+	}
+	return string(append(b, s[written:]...))
+}
+
+func isHexDigit(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }

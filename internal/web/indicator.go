@@ -751,7 +751,7 @@ func (s *Server) indicatorExport(w http.ResponseWriter, r *http.Request) {
 	httpx.ServeFile(w, sheet.FileName("chi-so", name, ip.B.Period.Key(), string(ip.Mode)), sheet.XLSXType, buf.Bytes())
 }
 
-// dashRows are the dashboard table's rows, written in Go (see hb) as the
+// dashRows are the dashboard table's rows, written in Go (see hw) as the
 // template wrote them: the indicator's head, its target's light, and the
 // cells dashCells made.
 func dashRows(p *dashboardPage) template.HTML {

@@ -8,7 +8,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/plans"
 )
 
-// The plans' repeated parts written in Go (see hb): the task list's rows
+// The plans' repeated parts written in Go (see hw): the task list's rows
 // (templates "task_rows", "status_tag", "task_due" in _plans.html, which
 // say what these write) on the task list, the plans dashboard, a plan and
 // the homes, and the rows of the dashboard's charts and review tables.
@@ -78,12 +78,12 @@ func writeTaskRows(w *hw, p *Page, rows []plans.TaskRow) {
 }
 
 // statusTag is template "status_tag".
-func statusTag(w *hb, p *Page, s plans.Status) {
+func statusTag(w *hw, p *Page, s plans.Status) {
 	w.raw("<span class=\"st st-").text(string(s)).raw("\">").text(p.L.T("status." + string(s))).raw("</span>")
 }
 
 // taskDue is template "task_due".
-func taskDue(w *hb, p *Page, t *plans.TaskRow) {
+func taskDue(w *hw, p *Page, t *plans.TaskRow) {
 	if t.Schedule == "once" {
 		w.text(p.L.Date(t.DueOn))
 		return
@@ -95,7 +95,7 @@ func taskDue(w *hb, p *Page, t *plans.TaskRow) {
 }
 
 // countsText is template "counts_text".
-func countsText(w *hb, p *Page, c *plans.Counts) {
+func countsText(w *hw, p *Page, c *plans.Counts) {
 	w.raw("<span class=\"countline\"><b>").text(p.L.T("plans.count_done", "Done", p.L.Int(c.Done), "Total", p.L.Int(c.Total))).raw("</b>")
 	if c.Overdue != 0 {
 		w.raw(" · <span class=\"st st-overdue\">").text(p.L.T("plans.n_overdue", "Count", p.L.Int(c.Overdue))).raw("</span>")

@@ -8,7 +8,7 @@ import (
 )
 
 // The repeated rows of the unit page, the coverage page, the people list
-// and the compliance page, written in Go (see hb) as the templates they
+// and the compliance page, written in Go (see hw) as the templates they
 // replace wrote them.
 
 // childRows are the unit page's rows of units below: template "unitlink"
