@@ -228,10 +228,10 @@ func (b *Bulk) Close() error {
 		keys = append(keys, k)
 	}
 	err := b.s.db.Tx(b.ctx, func(tx *sql.Tx) error {
-		if _, err := bump(b.ctx, tx, 0, valuesPeriod); err != nil {
+		if err := movedReports(b.ctx, tx); err != nil { // the reports loaded
 			return err
 		}
-		if err := movedReports(b.ctx, tx); err != nil { // the reports loaded
+		if _, err := bump(b.ctx, tx, 0, valuesPeriod); err != nil {
 			return err
 		}
 		for _, k := range keys {

@@ -757,7 +757,8 @@ func nullID(id int64) any {
 }
 
 // setStatus creates or moves a submission to status (audited), and when
-// the status of its values changes, marks them and their cells.
+// the status of its values changes, marks them and their cells. Its
+// callers' transactions move the reports' generation first (movedReports).
 func (s *Service) setStatus(ctx context.Context, tx *sql.Tx, actor *auth.Actor, f *Form, unit int64, p Period, old *Submission,
 	status Status, comment string, w *written) (*Submission, *audit.Entry, error) {
 	now := s.now().UTC()
@@ -776,9 +777,6 @@ func (s *Service) setStatus(ctx context.Context, tx *sql.Tx, actor *auth.Actor, 
 		}
 	case Approved, Returned:
 		sub.ReviewedAt, sub.ReviewedBy, sub.ReviewComment = &now, actor.UserID, comment
-	}
-	if err := movedReports(ctx, tx); err != nil {
-		return nil, nil, err
 	}
 	var err error
 	if old == nil {
@@ -982,6 +980,9 @@ func (s *Service) Save(ctx context.Context, actor *auth.Actor, formID, unit int6
 	w := newWritten()
 	var sub *Submission
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := movedReports(ctx, tx); err != nil {
+			return err
+		}
 		entries, got, err := s.write(ctx, tx, actor, pr, "form", w)
 		if err != nil {
 			return err
@@ -1083,6 +1084,9 @@ func (s *Service) Act(ctx context.Context, actor *auth.Actor, subID int64, actio
 	w := newWritten()
 	var sub *Submission
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := movedReports(ctx, tx); err != nil { // with the kept figures
+			return err
+		}
 		var e *audit.Entry
 		var err error
 		sub, e, err = s.setStatus(ctx, tx, actor, f, old.UnitID, old.Period, old, next, comment, w)

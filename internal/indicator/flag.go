@@ -98,9 +98,6 @@ func (s *Service) measuresShown(ctx context.Context, f *Form, unit int64, p Peri
 // keepMeasures replaces what an approved report showed (nil shown: the
 // report is no longer approved, nothing is kept).
 func keepMeasures(ctx context.Context, tx *sql.Tx, sub int64, shown map[int64]*float64) error {
-	if err := movedReports(ctx, tx); err != nil {
-		return err
-	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM submission_measures WHERE submission_id = $1`, sub); err != nil {
 		return fmt.Errorf("measured at approval: %w", err)
 	}

@@ -162,6 +162,9 @@ func (s *Service) Push(ctx context.Context, actor *auth.Actor, in PushInput, lan
 	res := &PushResult{}
 	w := newWritten()
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := movedReports(ctx, tx); err != nil {
+			return err
+		}
 		var all []audit.Entry
 		written, n := jobprogress.Begin(ctx, jobprogress.Writing, len(in.Values)), 0
 		for _, pr := range preps {

@@ -13,8 +13,9 @@ import (
 // the reminders sent and the figures kept at approval (submission_measures)
 // — is kept here per scope, for the generation of indicator 0's row
 // "reports": every write of those three tables moves it in its own
-// transaction (setStatus, Remind, keepMeasures, CheckMeasuredChanges'
-// notes of what it told, a bulk load's Close), on any server. A coordinator's
+// transaction (a report's save, push or review — setStatus and
+// keepMeasures —, Remind, CheckMeasuredChanges' notes of what it told, a
+// bulk load's Close), on any server. A coordinator's
 // home then reads them from memory in the steady state (three statements a
 // form before).
 //
@@ -66,7 +67,11 @@ type unitDuties struct {
 	reminded map[dutyKey]int
 }
 
-// movedReports moves the reports' generation inside a writing transaction.
+// movedReports moves the reports' generation inside a writing transaction,
+// first of all (Save, Push, Act, Remind, CheckMeasuredChanges, a bulk
+// load's Close): its row is then always locked before the values' and the
+// cells' generations, the reports and the audit head, in one order on
+// PostgreSQL (two writes taking them in opposite orders would deadlock).
 func movedReports(ctx context.Context, tx *sql.Tx) error {
 	_, err := bump(ctx, tx, 0, reportsPeriod)
 	return err

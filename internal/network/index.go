@@ -350,6 +350,14 @@ func (s *Service) catchUp(ctx context.Context, ix *index, seq, pgen int64) error
 	case len(ix.dirty) > 0:
 		ix.patch(snap, ix.dirty)
 	}
+	if !ix.loaded {
+		// each unit's teams held at their length (grown one by one, a
+		// quarter spare on average)
+		for u, ts := range ix.byUnit {
+			ix.byUnit[u] = slices.Clone(ts)
+		}
+	}
+	ix.dirty = nil // every unit on a first load: 2 MB held for nothing
 	ix.loaded = true
 	return nil
 }

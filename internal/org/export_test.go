@@ -21,7 +21,15 @@ func SameSnapshot(a, b *Snapshot) error {
 	if err := sameVersions("all", a.all, b.all); err != nil {
 		return err
 	}
-	for name, m := range map[string][2]map[int64][]*Version{"versions": {a.versions, b.versions}, "children": {a.children, b.children}} {
+	if err := sameVersions("versions", a.versions.vs, b.versions.vs); err != nil {
+		return err
+	}
+	for _, v := range a.all {
+		if err := sameVersions(fmt.Sprintf("versions[%d]", v.UnitID), a.versions.of(v.UnitID), b.versions.of(v.UnitID)); err != nil {
+			return err
+		}
+	}
+	for name, m := range map[string][2]map[int64][]*Version{"children": {a.children, b.children}} {
 		if len(m[0]) != len(m[1]) {
 			return fmt.Errorf("%s: %d keys, %d", name, len(m[0]), len(m[1]))
 		}

@@ -108,7 +108,7 @@ func (s *Service) managedTask(ctx context.Context, actor *auth.Actor, id int64) 
 // done reports whether a task's work is done: its only deadline (or its
 // latest one so far) accepted as done.
 func (r *taskRec) done(d day.Day) bool {
-	return State(r.occ, d, r.start).Status.Done() && r.Schedule == Once
+	return r.bare(d).Status.Done() && r.Schedule == Once
 }
 
 func idList(ids []int64) string {
@@ -177,7 +177,7 @@ func (s *Service) ChangeTask(ctx context.Context, actor *auth.Actor, id int64, i
 	if len(bad) > 0 {
 		return nil, oneOrList(bad)
 	}
-	after := tk.Task
+	after := tk.task()
 	after.Title, after.LeadUnitID, after.SupportIDs, after.DueOn = next.Title, next.LeadUnitID, next.SupportIDs, next.DueOn
 	if after.SupportIDs == nil {
 		after.SupportIDs = []int64{}
@@ -239,7 +239,7 @@ func (s *Service) ChangeTask(ctx context.Context, actor *auth.Actor, id int64, i
 		if err := s.tellChanges(ctx, tx, actor, units, changes, tk.ID, after.DueOn); err != nil {
 			return err
 		}
-		return s.audit.Write(ctx, tx, actor.Who(), entry("task.change", "task", tk.ID, after.LeadUnitID, tk.Task,
+		return s.audit.Write(ctx, tx, actor.Who(), entry("task.change", "task", tk.ID, after.LeadUnitID, tk.task(),
 			struct {
 				Task
 				Why
@@ -323,7 +323,7 @@ func (s *Service) CancelTask(ctx context.Context, actor *auth.Actor, id int64, w
 
 // close cancels a task, or (to set) marks it carried over into task to.
 func (s *Service) close(ctx context.Context, actor *auth.Actor, tk *taskRec, why Why, today day.Day, to int64) (*Task, error) {
-	after := tk.Task
+	after := tk.task()
 	after.CancelledOn, after.CancelReason, after.CarriedTo = today, why.Reason, to
 	now := s.now().UTC()
 	kind, val := ChangeCancel, ""
@@ -374,7 +374,7 @@ func (s *Service) closeTx(ctx context.Context, tx *sql.Tx, actor *auth.Actor, tk
 	if kind == ChangeCarryTo {
 		action = "task.carry"
 	}
-	return s.audit.Write(ctx, tx, actor.Who(), entry(action, "task", tk.ID, tk.LeadUnitID, tk.Task, struct {
+	return s.audit.Write(ctx, tx, actor.Who(), entry(action, "task", tk.ID, tk.LeadUnitID, tk.task(), struct {
 		Task
 		Why
 	}{*after, why}))
@@ -456,7 +456,7 @@ func (s *Service) CarryTask(ctx context.Context, actor *auth.Actor, id int64, in
 		if err := s.audit.Write(ctx, tx, actor.Who(), e); err != nil {
 			return err
 		}
-		after := tk.Task
+		after := tk.task()
 		after.CancelledOn, after.CancelReason, after.CarriedTo = today, in.Reason, nt.ID
 		return s.closeTx(ctx, tx, actor, tk, &after, in.Why, ChangeCarryTo, strconv.FormatInt(nt.ID, 10), now, today)
 	})

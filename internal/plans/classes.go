@@ -301,7 +301,7 @@ func (s *Service) Assignments(ctx context.Context, actor *auth.Actor, id int64, 
 	page := &AssignmentPage{Progress: *classProgress(tk.kids, d), Rows: []TaskRow{}}
 	var rows []TaskRow
 	for _, k := range tk.kids {
-		if !a.full && !a.sees(&k.Task) {
+		if !a.full && !a.seesRec(k) {
 			continue
 		}
 		r := s.row(a.tree, k, d)

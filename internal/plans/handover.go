@@ -92,7 +92,7 @@ func (s *Service) HandOver(ctx context.Context, tx *sql.Tx, actor *auth.Actor, e
 				if err := s.insertChanges(ctx, tx, actor, why, []Change{{TaskID: tk.ID, Kind: ChangeCancel}}, now, ev.Effective); err != nil {
 					return err
 				}
-				entries = append(entries, entry("task.cancel", "task", tk.ID, tk.LeadUnitID, tk.Task, nil))
+				entries = append(entries, entry("task.cancel", "task", tk.ID, tk.LeadUnitID, tk.task(), nil))
 				continue
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE plan_tasks SET lead_unit_id = $1, updated_at = $2 WHERE id = $3`, to, now, tk.ID); err != nil {
@@ -105,9 +105,9 @@ func (s *Service) HandOver(ctx context.Context, tx *sql.Tx, actor *auth.Actor, e
 				Before: strconv.FormatInt(tk.LeadUnitID, 10), After: strconv.FormatInt(to, 10)}}, now, ev.Effective); err != nil {
 				return err
 			}
-			moved := tk.Task
+			moved := tk.task()
 			moved.LeadUnitID = to
-			entries = append(entries, entry("task.handover", "task", tk.ID, to, tk.Task, moved))
+			entries = append(entries, entry("task.handover", "task", tk.ID, to, tk.task(), moved))
 			if tk.ClassTaskID != 0 {
 				has[partKey(tk.ClassTaskID, to)] = true
 			}
@@ -234,7 +234,8 @@ func (s *Service) giveLater(ctx context.Context, tx *sql.Tx, actor *auth.Actor, 
 		if len(give) == 0 {
 			continue
 		}
-		kids, es, err := s.insertAssignments(ctx, tx, doc, &c.Task, give)
+		ct := c.task()
+		kids, es, err := s.insertAssignments(ctx, tx, doc, &ct, give)
 		if err != nil {
 			return nil, err
 		}

@@ -84,10 +84,10 @@ func eachOf(tasks []*taskRec, d day.Day, fn func(r *taskRec, st TaskState)) {
 		// a class task counts in each unit it was given to, by its
 		// assignment, not in the unit that gave it
 		for _, k := range r.kids {
-			fn(k, State(k.occ, d, k.start))
+			fn(k, k.bare(d))
 		}
 		if r.LeadClass == "" {
-			fn(r, State(r.occ, d, r.start))
+			fn(r, r.bare(d))
 		}
 	}
 }
@@ -158,7 +158,7 @@ func (c *measured) advance(from, to int64, d delta) {
 				if x.start.After(k.d) {
 					continue
 				}
-				if counts(k.code, State(x.r.occ, k.d, x.r.start)) {
+				if counts(k.code, x.r.bare(k.d)) {
 					diff[x.r.LeadUnitID] += side.sign
 				}
 			}

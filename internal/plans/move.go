@@ -176,7 +176,7 @@ func (s *Service) MoveTask(ctx context.Context, actor *auth.Actor, id int64, in 
 	}
 	// the task takes its place among the target group's tasks; their
 	// seq values are then 1…n in that order
-	list := place(l.inGroup(in.GroupID, tk.ID), &taskRec{Task: Task{ID: tk.ID}}, in.Position)
+	list := place(l.inGroup(in.GroupID, tk.ID), recOf(Task{ID: tk.ID}, nil), in.Position)
 	newPos := 0
 	for i, t := range list {
 		if t.ID == tk.ID {
@@ -189,7 +189,7 @@ func (s *Service) MoveTask(ctx context.Context, actor *auth.Actor, id int64, in 
 	for i, t := range list {
 		for _, lt := range l.tasks {
 			if lt.ID == t.ID {
-				lt.Seq = i + 1
+				lt.Seq = int32(i + 1)
 				if lt.ID == tk.ID {
 					lt.GroupID = in.GroupID
 				}
@@ -202,7 +202,7 @@ func (s *Service) MoveTask(ctx context.Context, actor *auth.Actor, id int64, in 
 	} else {
 		changes = append(changes, Change{TaskID: tk.ID, Kind: ChangeOrder, Before: strconv.Itoa(oldPos), After: strconv.Itoa(newPos)})
 	}
-	after := tk.Task
+	after := tk.task()
 	after.GroupID = in.GroupID
 	now, today := s.now().UTC(), s.Today()
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
@@ -215,7 +215,7 @@ func (s *Service) MoveTask(ctx context.Context, actor *auth.Actor, id int64, in 
 		if err := s.insertChanges(ctx, tx, actor, in.Why, changes, now, today); err != nil {
 			return err
 		}
-		return s.audit.Write(ctx, tx, actor.Who(), entry("task.move", "task", tk.ID, tk.LeadUnitID, tk.Task, struct {
+		return s.audit.Write(ctx, tx, actor.Who(), entry("task.move", "task", tk.ID, tk.LeadUnitID, tk.task(), struct {
 			Task
 			Why
 		}{after, in.Why}))

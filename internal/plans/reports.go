@@ -60,7 +60,7 @@ func (s *Service) task(ctx context.Context, actor *auth.Actor, id int64) (*taskR
 	if err != nil {
 		return nil, nil, err
 	}
-	if !a.sees(&tasks[0].Task) {
+	if !a.seesRec(tasks[0]) {
 		return nil, nil, errs.ForbiddenErr()
 	}
 	return tasks[0], a, nil
@@ -88,7 +88,7 @@ func (s *Service) GetTask(ctx context.Context, actor *auth.Actor, id int64, d da
 			}
 		}
 	}
-	for _, o := range tk.occ {
+	for _, o := range tk.occurrences() {
 		start := PeriodStart(o.Period, tk.start)
 		v.Occurrences = append(v.Occurrences, OccView{Occurrence: o, Start: start, Status: o.StatusOn(d, start)})
 	}
@@ -263,8 +263,9 @@ func (s *Service) SubmitReport(ctx context.Context, actor *auth.Actor, taskID in
 	}
 	today := s.Today()
 	var occ *Occurrence
-	for i := range tk.occ {
-		o := &tk.occ[i]
+	occs := tk.occurrences()
+	for i := range occs {
+		o := &occs[i]
 		if in.OccurrenceID == o.ID || in.OccurrenceID == 0 && occ == nil && o.AcceptedOn.IsZero() {
 			occ = o
 		}

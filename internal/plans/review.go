@@ -35,12 +35,17 @@ func bump(m map[int64]*Counts, id int64, st TaskState) {
 }
 
 // Add counts one task as it stands.
-func (t *Tally) Add(tk *Task, st TaskState) {
+func (t *Tally) Add(tk *Task, st TaskState) { t.add(tk.DocumentID, tk.LeadUnitID, tk.GroupID, st) }
+
+// addRec counts a kept task as it stands.
+func (t *Tally) addRec(r *taskRec, st TaskState) { t.add(r.DocumentID, r.LeadUnitID, r.GroupID, st) }
+
+func (t *Tally) add(doc, lead, group int64, st TaskState) {
 	t.Counts.Add(st)
-	bump(t.ByPlan, tk.DocumentID, st)
-	bump(t.ByUnit, tk.LeadUnitID, st)
+	bump(t.ByPlan, doc, st)
+	bump(t.ByUnit, lead, st)
 	// up the groups (bounded: a loop the data should not have stops here)
-	g := tk.GroupID
+	g := group
 	for i := 0; i < maxGroupDepth; i++ {
 		bump(t.byGroup, g, st)
 		if g == 0 {

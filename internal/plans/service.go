@@ -88,14 +88,19 @@ type access struct {
 }
 
 // sees reports whether a task is visible to the reader.
-func (a *access) sees(t *Task) bool {
+func (a *access) sees(t *Task) bool { return a.seesUnits(t.LeadUnitID, t.SupportIDs) }
+
+// seesRec is sees for a kept task.
+func (a *access) seesRec(r *taskRec) bool { return a.seesUnits(r.LeadUnitID, r.SupportIDs) }
+
+func (a *access) seesUnits(lead int64, supports []int64) bool {
 	if a.full {
 		return true
 	}
-	if a.tree.InScope(t.LeadUnitID) {
+	if a.tree.InScope(lead) {
 		return true
 	}
-	for _, u := range t.SupportIDs {
+	for _, u := range supports {
 		if a.tree.InScope(u) {
 			return true
 		}
@@ -505,19 +510,19 @@ func countsByDocument(t *org.Scoped, tasks []*taskRec, d day.Day) map[int64]*doc
 		return in
 	}
 	for _, tk := range tasks {
-		st := tk.state(d)
-		all.Add(&tk.Task, st)
+		st := tk.stateBare(d)
+		all.addRec(tk, st)
 		in := inScope(tk.LeadUnitID)
 		for _, u := range tk.SupportIDs {
 			in = in || inScope(u)
 		}
 		if in {
-			mine.Add(&tk.Task, st)
+			mine.addRec(tk, st)
 			continue
 		}
 		for _, k := range tk.kids { // the reader's parts of a class task from above
 			if inScope(k.LeadUnitID) {
-				mine.Add(&k.Task, k.state(d))
+				mine.addRec(k, k.stateBare(d))
 			}
 		}
 	}

@@ -63,28 +63,8 @@ func endOfMonth(y, m int) day.Day {
 // PeriodStart is the first day of an occurrence's period (the plan's start
 // for a dated task).
 func PeriodStart(period string, planStart day.Day) day.Day {
-	head := period // the year: up to the first "-" (no split: this runs for every deadline of a national count)
-	if i := strings.IndexByte(period, '-'); i >= 0 {
-		head = period[:i]
-	}
-	y, err := strconv.Atoi(head)
-	if err != nil {
-		return planStart
-	}
-	var d day.Day
-	switch {
-	case strings.HasSuffix(period, "-Q1"), strings.HasSuffix(period, "-H1"), !strings.Contains(period, "-"):
-		d = day.Of(y, 1, 1)
-	case strings.HasSuffix(period, "-Q2"):
-		d = day.Of(y, 4, 1)
-	case strings.HasSuffix(period, "-Q3"), strings.HasSuffix(period, "-H2"):
-		d = day.Of(y, 7, 1)
-	case strings.HasSuffix(period, "-Q4"):
-		d = day.Of(y, 10, 1)
-	default:
-		return planStart
-	}
-	if d.Before(planStart) {
+	d, ok := periodStart(period)
+	if !ok || d.Before(planStart) {
 		return planStart
 	}
 	return d
@@ -110,23 +90,27 @@ func daysBetween(a, b day.Day) int {
 // reported progress lags far behind the time gone; on track when progress
 // has been reported; not due otherwise.
 func (o *Occurrence) StatusOn(d, start day.Day) Status {
-	if !o.AcceptedOn.IsZero() && !o.AcceptedOn.After(d) {
-		if o.DoneOn.After(o.DueOn) {
+	return statusOn(o.DueOn, o.DoneOn, o.AcceptedOn, o.PercentOn, o.Percent, d, start)
+}
+
+func statusOn(due, done, accepted, percentOn day.Day, percent int, d, start day.Day) Status {
+	if !accepted.IsZero() && !accepted.After(d) {
+		if done.After(due) {
 			return DoneLate
 		}
 		return DoneOnTime
 	}
-	if d.After(o.DueOn) {
+	if d.After(due) {
 		return Overdue
 	}
-	left := daysBetween(d, o.DueOn)
+	left := daysBetween(d, due)
 	if left <= RiskDays {
 		return AtRisk
 	}
-	reported := !o.PercentOn.IsZero() && !o.PercentOn.After(d)
-	if span := daysBetween(start, o.DueOn); reported && span > 0 && d.After(start) {
+	reported := !percentOn.IsZero() && !percentOn.After(d)
+	if span := daysBetween(start, due); reported && span > 0 && d.After(start) {
 		gone := float64(daysBetween(start, d)) / float64(span)
-		if gone-float64(o.Percent)/100 > 0.5 {
+		if gone-float64(percent)/100 > 0.5 {
 			return AtRisk
 		}
 	}
@@ -155,50 +139,18 @@ type TaskState struct {
 // (on time or late) if its latest deadline so far is done; otherwise the
 // next deadline's status.
 func State(occ []Occurrence, d, planStart day.Day) TaskState {
-	st := state(occ, d, planStart)
+	var buf [8]deadline
+	kept := buf[:0]
 	for i := range occ {
-		o := &occ[i]
-		if (!o.AcceptedOn.IsZero() && !o.AcceptedOn.After(d)) || (o.Percent > 0 && !o.PercentOn.IsZero() && !o.PercentOn.After(d)) {
-			st.Started = true
-			break
+		x, err := deadlineOf(&occ[i])
+		if err != nil {
+			panic(err) // more periods than any plan has
 		}
+		kept = append(kept, x)
 	}
-	return st
-}
-
-func state(occ []Occurrence, d, planStart day.Day) TaskState {
-	var last, next *Occurrence
-	var lastStatus Status
-	st := TaskState{Status: NotDue}
-	for i := range occ {
-		o := &occ[i]
-		start := PeriodStart(o.Period, planStart)
-		if !o.DueOn.Before(d) { // due today or later
-			if next == nil {
-				next = o
-			}
-			continue
-		}
-		s := o.StatusOn(d, start)
-		if s == Overdue {
-			if st.Status != Overdue {
-				st = TaskState{Status: Overdue, DaysLate: daysBetween(o.DueOn, d), Current: o, Percent: o.Percent}
-			}
-			continue
-		}
-		last, lastStatus = o, s
-	}
-	if st.Status == Overdue {
-		return st
-	}
-	if next != nil {
-		ns := next.StatusOn(d, PeriodStart(next.Period, planStart))
-		if ns.Done() || ns == AtRisk || last == nil {
-			return TaskState{Status: ns, Current: next, Percent: next.Percent}
-		}
-	}
-	if last != nil {
-		return TaskState{Status: lastStatus, Current: last, Percent: 100}
+	st, cur := stateOf(kept, d, planStart)
+	if cur >= 0 {
+		st.Current = &occ[cur]
 	}
 	return st
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/mangluoi/mangluoi/internal/audit"
 	"github.com/mangluoi/mangluoi/internal/auth"
@@ -18,13 +19,60 @@ import (
 	"github.com/mangluoi/mangluoi/internal/org"
 )
 
-// taskRec is a task with its deadlines and its plan's start.
+// taskRec is a task with its deadlines and its plan's start, as kept in
+// memory (every task of the country: 100,300 for the national dataset):
+// what the lists and counts read at each task is its own (128 bytes), the
+// rest (its texts and times, *taskText) is kept once for the tasks whose
+// rest is the same (2,950 titles for those 100,300 tasks). task() is the
+// whole Task. Nothing changes a taskRec or its taskText once read.
 type taskRec struct {
-	Task
-	occ   []Occurrence
-	start day.Day
+	ID, DocumentID, GroupID, LeadUnitID int64
+	Seq                                 int32
+	DueOn, CancelledOn                  day.Day
+	start                               day.Day
+	SupportIDs                          []int64
+	*taskText
+	occ []deadline
 	// kids are a class task's assignments, in unit order
 	kids []*taskRec
+}
+
+// taskText is the rest of a task: the Task's fields that taskRec does not
+// hold itself.
+type taskText struct {
+	Code, Title, Description, Output, CancelReason string
+	Schedule                                       Schedule
+	LeadClass                                      Class
+	ClassLater                                     bool
+	TargetID, CarriedFrom, CarriedTo, ClassTaskID  int64
+	CreatedAt, UpdatedAt                           time.Time
+}
+
+// recOf is the kept form of t, its rest shared with an equal one in texts
+// when there is one (and added to it); texts may be nil.
+func recOf(t Task, texts map[taskText]*taskText) *taskRec {
+	x := taskText{Code: t.Code, Title: t.Title, Description: t.Description, Output: t.Output, CancelReason: t.CancelReason,
+		Schedule: t.Schedule, LeadClass: t.LeadClass, ClassLater: t.ClassLater, TargetID: t.TargetID, CarriedFrom: t.CarriedFrom,
+		CarriedTo: t.CarriedTo, ClassTaskID: t.ClassTaskID, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
+	p := texts[x]
+	if p == nil {
+		p = &x
+		if texts != nil {
+			texts[x] = p
+		}
+	}
+	return &taskRec{ID: t.ID, DocumentID: t.DocumentID, GroupID: t.GroupID, LeadUnitID: t.LeadUnitID, Seq: int32(t.Seq), DueOn: t.DueOn,
+		CancelledOn: t.CancelledOn, SupportIDs: t.SupportIDs, taskText: p}
+}
+
+// task is the whole task (its SupportIDs shared: never change them).
+func (r *taskRec) task() Task {
+	x := r.taskText
+	return Task{ID: r.ID, DocumentID: r.DocumentID, GroupID: r.GroupID, Seq: int(r.Seq), Code: x.Code, Title: x.Title,
+		Description: x.Description, LeadUnitID: r.LeadUnitID, SupportIDs: r.SupportIDs, Schedule: x.Schedule, DueOn: r.DueOn,
+		Output: x.Output, TargetID: x.TargetID, CreatedAt: x.CreatedAt, UpdatedAt: x.UpdatedAt, CancelledOn: r.CancelledOn,
+		CancelReason: x.CancelReason, CarriedFrom: x.CarriedFrom, CarriedTo: x.CarriedTo, LeadClass: x.LeadClass,
+		ClassLater: x.ClassLater, ClassTaskID: x.ClassTaskID}
 }
 
 // state is the task's standing on d: closed from the day it was
@@ -39,7 +87,16 @@ func (r *taskRec) state(d day.Day) TaskState {
 	if r.LeadClass != "" {
 		return classState(r.kids, d)
 	}
-	return State(r.occ, d, r.start)
+	return r.occState(d)
+}
+
+// stateBare is state without the Current of a task's own deadlines (what
+// a count needs).
+func (r *taskRec) stateBare(d day.Day) TaskState {
+	if r.LeadClass != "" || !r.CancelledOn.IsZero() && !r.CancelledOn.After(d) {
+		return r.state(d)
+	}
+	return r.bare(d)
 }
 
 const taskColumns = `t.id, t.document_id, COALESCE(t.group_id, 0), t.seq, t.code, t.title, t.description, t.lead_unit_id, t.schedule,
@@ -61,14 +118,23 @@ func (s *Service) loadTasks(ctx context.Context, q db.Querier, where string, arg
 	}
 	var out []*taskRec
 	byID := map[int64]*taskRec{}
+	// the texts are read as bytes and kept once each (the national tasks'
+	// 100,300 titles are 2,950 different ones, their periods 29)
+	in, texts := interner{}, map[taskText]*taskText{}
+	var code, title, desc, sched, output, reason, class sql.RawBytes
 	for rows.Next() {
-		r := &taskRec{}
-		if err := rows.Scan(&r.ID, &r.DocumentID, &r.GroupID, &r.Seq, &r.Code, &r.Title, &r.Description, &r.LeadUnitID, &r.Schedule,
-			&r.DueOn, &r.Output, &r.TargetID, &r.CreatedAt, &r.UpdatedAt, &r.start, &r.CancelledOn, &r.CancelReason, &r.CarriedFrom,
-			&r.CarriedTo, &r.LeadClass, &r.ClassLater, &r.ClassTaskID); err != nil {
+		var t Task
+		var start day.Day
+		if err := rows.Scan(&t.ID, &t.DocumentID, &t.GroupID, &t.Seq, &code, &title, &desc, &t.LeadUnitID, &sched,
+			&t.DueOn, &output, &t.TargetID, &t.CreatedAt, &t.UpdatedAt, &start, &t.CancelledOn, &reason, &t.CarriedFrom,
+			&t.CarriedTo, &class, &t.ClassLater, &t.ClassTaskID); err != nil {
 			rows.Close()
 			return nil, err
 		}
+		t.Code, t.Title, t.Description, t.Output, t.CancelReason = in.of(code), in.of(title), in.of(desc), in.of(output), in.of(reason)
+		t.Schedule, t.LeadClass = Schedule(in.of(sched)), Class(in.of(class))
+		r := recOf(t, texts)
+		r.start = start
 		r.SupportIDs = []int64{}
 		out = append(out, r)
 		byID[r.ID] = r
@@ -126,26 +192,33 @@ func (s *Service) loadTasks(ctx context.Context, q db.Querier, where string, arg
 		// it (they come by task): a national read is 360,000 of them, and
 		// a slice of its own per task, grown by appending, held a fifth
 		// more than they need in 100,000 allocations
-		var all []Occurrence
+		var all []deadline
+		var tasks []int64 // each deadline's task
+		var period sql.RawBytes
 		for rows.Next() {
-			var o Occurrence
-			if err := rows.Scan(&o.ID, &o.TaskID, &o.DueOn, &o.Period, &o.DoneOn, &o.AcceptedOn, &o.Percent, &o.PercentOn, &o.ReportID); err != nil {
+			var o deadline
+			var task int64
+			if err := rows.Scan(&o.id, &task, &o.due, &period, &o.done, &o.accepted, &o.percent, &o.pcOn, &o.report); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			all = append(all, o)
+			if o.period, err = periodOf(period); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			all, tasks = append(all, o), append(tasks, task)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, err
 		}
-		all = append(make([]Occurrence, 0, len(all)), all...) // exactly as long: the grown one goes
+		all = append(make([]deadline, 0, len(all)), all...) // exactly as long: the grown one goes
 		for i := 0; i < len(all); {
 			j := i + 1
-			for j < len(all) && all[j].TaskID == all[i].TaskID {
+			for j < len(all) && tasks[j] == tasks[i] {
 				j++
 			}
-			if r := byID[all[i].TaskID]; r != nil {
+			if r := byID[tasks[i]]; r != nil {
 				r.occ = all[i:j:j] // full: an append by a reader copies, never runs into the next task's
 			}
 			i = j
@@ -160,6 +233,19 @@ func (s *Service) loadTasks(ctx context.Context, q db.Querier, where string, arg
 		return out, nil
 	}
 	return s.foldClasses(ctx, q, out, byID, classes, where == "")
+}
+
+// interner keeps one copy of each text a read meets. Bound: the read's
+// different texts (dropped with it).
+type interner map[string]string
+
+func (in interner) of(b []byte) string {
+	if s, ok := in[string(b)]; ok { // no copy made to look up
+		return s
+	}
+	s := string(b)
+	in[s] = s
+	return s
 }
 
 // TaskInput adds a task to a plan. GroupID names an existing group; or

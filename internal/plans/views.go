@@ -55,7 +55,7 @@ func (s *Service) row(t *org.Scoped, r *taskRec, d day.Day) TaskRow {
 
 // rowAt is row with the task's state on d already derived.
 func (s *Service) rowAt(t *org.Scoped, r *taskRec, st TaskState, d day.Day) TaskRow {
-	row := TaskRow{Task: r.Task, State: st, LeadName: unitName(t, r.LeadUnitID, d), Mine: mine(t, r),
+	row := TaskRow{Task: r.task(), State: st, LeadName: unitName(t, r.LeadUnitID, d), Mine: mine(t, r),
 		SupportNames: make([]string, 0, len(r.SupportIDs))} // an empty list, not null, as the API documents
 	for _, u := range r.SupportIDs {
 		row.SupportNames = append(row.SupportNames, unitName(t, u, d))
@@ -112,7 +112,7 @@ func (a rowKey) compare(b rowKey) int {
 
 // listOf is a task as listed: its state on d and its key.
 func listOf(t *org.Scoped, r *taskRec, st TaskState) listed {
-	lite := TaskRow{Task: r.Task, State: st, Mine: mine(t, r)}
+	lite := TaskRow{Task: r.task(), State: st, Mine: mine(t, r)}
 	return listed{r, st, keyOf(&lite)}
 }
 
@@ -251,13 +251,13 @@ func (s *Service) Plan(ctx context.Context, actor *auth.Actor, id int64, d day.D
 	var loose *GroupView
 	var shown []*taskRec
 	for _, tk := range tasks {
-		if a.full || a.sees(&tk.Task) {
+		if a.full || a.seesRec(tk) {
 			shown = append(shown, tk)
 			continue
 		}
 		// a reader below a class task's unit sees their own assignments
 		for _, k := range tk.kids {
-			if a.sees(&k.Task) {
+			if a.seesRec(k) {
 				shown = append(shown, k)
 			}
 		}
@@ -418,7 +418,7 @@ func (s *Service) tasks(ctx context.Context, actor *auth.Actor, d day.Day, f Fil
 	var c Counts
 	for _, tk := range tasks {
 		st := tk.state(d)
-		lite := TaskRow{Task: tk.Task, State: st}
+		lite := TaskRow{Task: tk.task(), State: st}
 		if !f.keep(&lite, d, t) {
 			continue
 		}
@@ -532,8 +532,8 @@ func (s *Service) overdue(ctx context.Context, actor *auth.Actor, d day.Day, uni
 		var first day.Day
 		for i := range r.occ {
 			o := &r.occ[i]
-			if o.DueOn.Before(d) && (o.AcceptedOn.IsZero() || o.AcceptedOn.After(d)) && (first.IsZero() || o.DueOn.Before(first)) {
-				first = o.DueOn
+			if o.due.Before(d) && (o.accepted.IsZero() || o.accepted.After(d)) && (first.IsZero() || o.due.Before(first)) {
+				first = o.due
 			}
 		}
 		if !first.IsZero() {
@@ -619,7 +619,7 @@ func (s *Service) dashboard(ctx context.Context, actor *auth.Actor, d day.Day) (
 	var overdue, soon []listed
 	for _, tk := range tasks {
 		st := tk.state(d)
-		tally.Add(&tk.Task, st)
+		tally.addRec(tk, st)
 		next := tk.DueOn
 		if st.Current != nil {
 			next = st.Current.DueOn
