@@ -200,9 +200,10 @@ const defaultMaxRequests = 0
 
 // servePprof serves the profiles on their own listener, never beside the
 // application's routes, and only on a loopback address; with them, the
-// page cache's counts (/debug/pagecache: entries, bytes, hits, misses),
-// for the hit rate of a load run, and the database pool's (/debug/dbstats:
-// connections open and in use, the waits for one and their total time).
+// page cache's counts (/debug/pagecache: entries, bytes, hits, misses, and
+// the same of the API's kept answers), for the hit rate of a load run, and
+// the database pool's (/debug/dbstats: connections open and in use, the
+// waits for one and their total time).
 func servePprof(addr string, m *app.Main) error {
 	host, _, err := net.SplitHostPort(addr)
 	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
@@ -219,6 +220,10 @@ func servePprof(addr string, m *app.Main) error {
 	mux.HandleFunc("/debug/pagecache", func(w http.ResponseWriter, _ *http.Request) {
 		entries, bytes, hits, misses := m.Web.PageCacheStats()
 		fmt.Fprintf(w, "entries %d bytes %d hits %d misses %d\n", entries, bytes, hits, misses)
+		if m.API != nil {
+			entries, bytes, hits, misses, notModified := m.API.KeptStats()
+			fmt.Fprintf(w, "api: entries %d bytes %d hits %d misses %d not-modified %d\n", entries, bytes, hits, misses, notModified)
+		}
 	})
 	mux.HandleFunc("/debug/dbstats", func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprintln(w, m.DB.PoolStats())

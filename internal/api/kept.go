@@ -179,8 +179,14 @@ func (a *API) keep(w http.ResponseWriter, r *http.Request) (done bool, kr *keptR
 // answer sends what a kept route's handler made, and keeps it when what
 // the handler read can be followed.
 func (a *API) answer(w http.ResponseWriter, r *http.Request, status int, out any, kr *keptRequest, rd *db.Reads) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	buf := answerBufs.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= keptMaxEntry {
+			answerBufs.Put(buf)
+		}
+	}()
+	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(out); err != nil {
 		a.fail(w, r, err)
@@ -189,13 +195,14 @@ func (a *API) answer(w http.ResponseWriter, r *http.Request, status int, out any
 	body := buf.Bytes()
 	sum := sha256.Sum256(body)
 	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
-	if kr != nil && status == http.StatusOK {
+	if kr != nil && status == http.StatusOK && len(body) <= keptMaxEntry {
 		also := []string{keptAccounts}
 		if rd.Direct() {
 			also = append(also, keptAuditHead)
 		}
 		if deps, all, ok := rd.Deps(kr.gens, also...); ok {
-			a.kept.put(&keptEntry{key: kr.key, deps: deps, all: all, body: body, etag: etag})
+			// kept at its size, apart from the buffer, which is used again
+			a.kept.put(&keptEntry{key: kr.key, deps: deps, all: all, body: bytes.Clone(body), etag: etag})
 		}
 	}
 	if status == http.StatusOK && matches(r.Header.Get("If-None-Match"), etag) {
@@ -205,6 +212,10 @@ func (a *API) answer(w http.ResponseWriter, r *http.Request, status int, out any
 	}
 	writeKept(w, status, body, etag)
 }
+
+// answerBufs are the buffers answers are encoded into (one of the
+// coordinator's task lists is 600 KB): used again, not grown anew for each.
+var answerBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 func keptHeaders(w http.ResponseWriter, etag string) {
 	h := w.Header()

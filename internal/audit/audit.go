@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/mangluoi/mangluoi/internal/db"
@@ -77,14 +78,12 @@ func (l *Log) Write(ctx context.Context, tx *sql.Tx, who Who, entries ...Entry) 
 		return fmt.Errorf("audit head: %w", err)
 	}
 	now := l.Now().UTC().Format(TimeLayout)
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO audit_log
-		(seq, at, actor_id, actor, action, entity, entity_id, unit_id, before_json, after_json, prev_hash, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`)
-	if err != nil {
-		return fmt.Errorf("audit prepare: %w", err)
-	}
-	defer stmt.Close()
-	for _, e := range entries {
+	// the entries go in by insertBatch rows a statement: one statement for
+	// a write's usual one to a few entries (a prepared statement cost a
+	// round trip to prepare and one to close on PostgreSQL, and a parse on
+	// SQLite, at every write, while the audit head was held)
+	args := make([]any, 0, 12*min(len(entries), insertBatch))
+	for i, e := range entries {
 		seq++
 		r := Record{Seq: seq, At: now, ActorID: who.UserID, Actor: who.Label, Action: e.Action,
 			Entity: e.Entity, EntityID: e.EntityID, UnitID: e.UnitID, PrevHash: prev}
@@ -95,18 +94,49 @@ func (l *Log) Write(ctx context.Context, tx *sql.Tx, who Who, entries ...Entry) 
 			return err
 		}
 		r.Hash = r.computeHash()
-		_, err = stmt.ExecContext(ctx, r.Seq, r.At, nullID(r.ActorID), r.Actor, r.Action, r.Entity, r.EntityID,
+		args = append(args, r.Seq, r.At, nullID(r.ActorID), r.Actor, r.Action, r.Entity, r.EntityID,
 			nullID(r.UnitID), string(r.Before), string(r.After), r.PrevHash, r.Hash)
-		if err != nil {
-			return fmt.Errorf("audit insert: %w", err)
-		}
 		prev = r.Hash
+		if len(args) == 12*insertBatch || i == len(entries)-1 {
+			if _, err := tx.ExecContext(ctx, insertSQL(len(args)/12), args...); err != nil {
+				return fmt.Errorf("audit insert: %w", err)
+			}
+			args = args[:0]
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET hash = $1 WHERE id = 1`, prev); err != nil {
 		return fmt.Errorf("audit head: %w", err)
 	}
 	return nil
 }
+
+// insertBatch is how many entries one INSERT writes (12 parameters each:
+// 1,200 at most, far below either engine's limit).
+const insertBatch = 100
+
+var insertSQLs [insertBatch + 1]string
+
+func init() {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO audit_log (seq, at, actor_id, actor, action, entity, entity_id, unit_id, before_json, after_json, prev_hash, hash) VALUES `)
+	for n := 1; n <= insertBatch; n++ {
+		if n > 1 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(")
+		for c := 1; c <= 12; c++ {
+			if c > 1 {
+				b.WriteString(", ")
+			}
+			b.WriteString("$" + strconv.Itoa((n-1)*12+c))
+		}
+		b.WriteString(")")
+		insertSQLs[n] = b.String()
+	}
+}
+
+// insertSQL is the INSERT of n entries.
+func insertSQL(n int) string { return insertSQLs[n] }
 
 func marshal(v any) (json.RawMessage, error) {
 	if v == nil {

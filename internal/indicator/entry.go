@@ -115,25 +115,48 @@ type Value struct {
 
 // unitValues reads a unit's stored values for a period, by indicator.
 func unitValues(ctx context.Context, q db.Querier, unit int64, p Period) (map[int64]*Value, error) {
-	rows, err := q.QueryContext(ctx, `SELECT indicator_id, value, text_value, comment, source, updated_at, COALESCE(updated_by, 0)
-		FROM indicator_values WHERE unit_id = $1 AND period = $2`, unit, p.Key())
+	cur, _, err := unitValuesOf(ctx, q, unit, p, nil)
+	return cur, err
+}
+
+// unitValuesAndPrev reads a unit's stored values for a period and for the
+// one before it (a form's rules compare them), in one statement.
+func unitValuesAndPrev(ctx context.Context, q db.Querier, unit int64, p Period) (cur, prev map[int64]*Value, err error) {
+	pp := p.Prev()
+	return unitValuesOf(ctx, q, unit, p, &pp)
+}
+
+func unitValuesOf(ctx context.Context, q db.Querier, unit int64, p Period, prev *Period) (map[int64]*Value, map[int64]*Value, error) {
+	query, args := `SELECT indicator_id, value, text_value, comment, source, updated_at, COALESCE(updated_by, 0), period
+		FROM indicator_values WHERE unit_id = $1 AND period = $2`, []any{unit, p.Key()}
+	if prev != nil {
+		query, args = `SELECT indicator_id, value, text_value, comment, source, updated_at, COALESCE(updated_by, 0), period
+		FROM indicator_values WHERE unit_id = $1 AND period IN ($2, $3)`, append(args, prev.Key())
+	}
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rows.Close()
-	out := map[int64]*Value{}
+	cur, before := map[int64]*Value{}, map[int64]*Value{}
+	key := p.Key()
 	for rows.Next() {
 		v := &Value{}
 		var n sql.NullFloat64
-		if err := rows.Scan(&v.IndicatorID, &n, &v.Text, &v.Comment, &v.Source, &v.UpdatedAt, &v.UpdatedBy); err != nil {
-			return nil, err
+		var period string
+		if err := rows.Scan(&v.IndicatorID, &n, &v.Text, &v.Comment, &v.Source, &v.UpdatedAt, &v.UpdatedBy, &period); err != nil {
+			return nil, nil, err
 		}
 		if n.Valid {
 			v.Value = &n.Float64
 		}
-		out[v.IndicatorID] = v
+		if period == key {
+			cur[v.IndicatorID] = v
+		} else {
+			before[v.IndicatorID] = v
+		}
 	}
-	return out, rows.Err()
+	return cur, before, rows.Err()
 }
 
 // Entry is a unit's form for a period as its page shows it.
@@ -202,10 +225,7 @@ func (s *Service) GetEntry(ctx context.Context, actor *auth.Actor, formID, unit 
 	if e.Submission, err = s.submission(ctx, s.db, f.ID, unit, p); err != nil {
 		return nil, err
 	}
-	if e.Values, err = unitValues(ctx, s.db, unit, p); err != nil {
-		return nil, err
-	}
-	if e.Previous, err = unitValues(ctx, s.db, unit, p.Prev()); err != nil {
+	if e.Values, e.Previous, err = unitValuesAndPrev(ctx, s.db, unit, p); err != nil {
 		return nil, err
 	}
 	e.Computed = map[int64]Figure{}
@@ -467,11 +487,8 @@ func (s *Service) prepare(ctx context.Context, actor *auth.Actor, t *org.Scoped,
 	if pr.sub != nil && pr.sub.Status.Locked() {
 		return fail(errs.Invalidf("indicator.err.locked", "Status", string(pr.sub.Status)).At(row, "period"))
 	}
-	if pr.stored, err = unitValues(ctx, s.db, g.unit, g.period); err != nil {
-		return fail(errs.New(errs.Internal, "err.internal").Because(err))
-	}
-	prev, err := unitValues(ctx, s.db, g.unit, g.period.Prev())
-	if err != nil {
+	var prev map[int64]*Value
+	if pr.stored, prev, err = unitValuesAndPrev(ctx, s.db, g.unit, g.period); err != nil {
 		return fail(errs.New(errs.Internal, "err.internal").Because(err))
 	}
 	defs, err := s.definitions(ctx)

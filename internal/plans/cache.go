@@ -14,13 +14,14 @@ import (
 // units or its deadlines (migration 00017).
 const plansGeneration = "plans"
 
-// memo is every task with its deadlines and every document's number, as
-// of a generation. The national lists and summaries read every task: held
-// here, a request derives their statuses on its date from memory instead
-// of reading 100,000 tasks and 360,000 deadlines again. Bound: one copy of
-// the plans' tasks, deadlines and supporting units (with it the server
-// held 416 MB for the national dataset of 100,300 tasks, see
-// BENCHMARKS.md). After a write of this service (on any server) the next
+// memo is every task with its deadlines, every document and the index of
+// the tasks by unit, as of a generation. The national lists and summaries
+// read every task: held here, a request derives their statuses on its date
+// from memory instead of reading 100,000 tasks and 360,000 deadlines again.
+// Bound: one copy of the plans' tasks (128 bytes each, their texts shared),
+// deadlines (40 bytes each), supporting units, documents and the index —
+// 33 MB live for the national dataset of 100,300 tasks (see BENCHMARKS.md,
+// h15plans). After a write of this service (on any server) the next
 // request reads the tasks it changed again from the change feed and
 // patches a copy (feed.go); after any other change it reads them all.
 type memo struct {
