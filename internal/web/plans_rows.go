@@ -13,9 +13,9 @@ import (
 // say what these write) on the task list, the plans dashboard, a plan and
 // the homes, and the rows of the dashboard's charts and review tables.
 
-// taskRowsHTML is template "task_rows": P is the page (any page data), Rows
+// taskRows is template "task_rows": P is the page (any page data), Rows
 // the tasks.
-func taskRowsHTML(pd pager, rows []plans.TaskRow) (template.HTML, error) {
+func taskRows(pd pager, rows []plans.TaskRow) (template.HTML, error) {
 	if pd == nil {
 		return "", fmt.Errorf("task_rows: no page")
 	}

@@ -159,7 +159,7 @@ func (s *Server) ParseAll() error {
 
 var funcs = template.FuncMap{
 	// rows written in Go (plans_rows.go, units_rows.go)
-	"taskRows": taskRowsHTML, "stackBars": stackBars, "stackFigures": stackFigures, "reviewRows": reviewRows,
+	"taskRows": taskRows, "stackBars": stackBars, "stackFigures": stackFigures, "reviewRows": reviewRows,
 	"childRows": childRows, "coverageRows": coverageRows, "peopleRows": peopleRows, "complianceGroups": complianceGroups, "dashRows": dashRows,
 	"add": func(a, b int) int { return a + b },
 	"neg": func(a int) int { return -a },
