@@ -13,6 +13,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/mangluoi/mangluoi/internal/api"
@@ -107,6 +108,12 @@ type Main struct {
 	stopAnchor context.CancelFunc
 	anchored   chan struct{}
 	treeStored chan struct{} // closed when the start's StoreSnapshot is done
+	// the start's background reads (the network index, the tasks): Close
+	// stops and waits for them before it closes the database, which they
+	// would otherwise still be reading (a short test's files were then
+	// written again while its folder was removed)
+	stopWarm context.CancelFunc
+	warming  sync.WaitGroup
 }
 
 // Version is the build's version, from the module build info.
@@ -291,8 +298,10 @@ func (m *Main) Run(ctx context.Context) error {
 			m.Log.Error("page templates", "err", err)
 		}
 	}()
-	go m.Network.Warm(context.Background()) // the coverage index, read before the first request needs it
-	go m.Plans.Warm(context.Background())   // every task, which the homes and to-do lists read (issue 14, item 7)
+	var wctx context.Context
+	wctx, m.stopWarm = context.WithCancel(context.Background())
+	m.warming.Go(func() { m.Network.Warm(wctx) }) // the coverage index, read before the first request needs it
+	m.warming.Go(func() { m.Plans.Warm(wctx) })   // every task, which the homes and to-do lists read (issue 14, item 7)
 	if m.Anchor != nil {
 		every := m.CheckpointEvery
 		if every <= 0 {
@@ -363,6 +372,10 @@ func (m *Main) Close() error {
 	}
 	if m.treeStored != nil {
 		<-m.treeStored
+	}
+	if m.stopWarm != nil {
+		m.stopWarm()
+		m.warming.Wait()
 	}
 	if m.DB != nil {
 		return m.DB.Close()
