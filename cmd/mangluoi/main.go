@@ -203,7 +203,8 @@ const defaultMaxRequests = 0
 // page cache's counts (/debug/pagecache: entries, bytes, hits, misses, and
 // the same of the API's kept answers), for the hit rate of a load run, and
 // the database pool's (/debug/dbstats: connections open and in use, the
-// waits for one and their total time).
+// waits for one and their total time) and the collector's
+// (/debug/gcstats: see gcStats).
 func servePprof(addr string, m *app.Main) error {
 	host, _, err := net.SplitHostPort(addr)
 	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
@@ -228,6 +229,7 @@ func servePprof(addr string, m *app.Main) error {
 	mux.HandleFunc("/debug/dbstats", func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprintln(w, m.DB.PoolStats())
 	})
+	mux.HandleFunc("/debug/gcstats", gcStats)
 	go http.Serve(ln, mux)
 	return nil
 }

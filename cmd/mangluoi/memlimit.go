@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"os"
 	"runtime/debug"
 	"runtime/metrics"
@@ -68,6 +70,44 @@ func watchMemory(ctx context.Context) {
 		if l := limitFor(sample[0].Value.Uint64()); l != last {
 			debug.SetMemoryLimit(l)
 			last = l
+		}
+	}
+}
+
+// gcStats writes the runtime's own counts of the heap and the collector
+// (/debug/gcstats on the --pprof listener, for measuring): the live heap
+// and the part of it the collector must scan (what holds pointers), the
+// soft limit, the collections, the bytes allocated, and the CPU seconds
+// the collector and the whole process spent (the collector's share of a
+// run is the difference of gc-cpu over that of total-cpu between two
+// reads).
+func gcStats(w http.ResponseWriter, _ *http.Request) {
+	names := []string{
+		"/gc/heap/live:bytes",
+		"/gc/scan/heap:bytes",
+		"/gc/scan/globals:bytes",
+		"/gc/scan/stack:bytes",
+		"/gc/heap/goal:bytes",
+		"/gc/gomemlimit:bytes",
+		"/gc/gogc:percent",
+		"/gc/cycles/total:gc-cycles",
+		"/gc/heap/allocs:bytes",
+		"/memory/classes/heap/objects:bytes",
+		"/cpu/classes/gc/total:cpu-seconds",
+		"/cpu/classes/total:cpu-seconds",
+		"/cpu/classes/user:cpu-seconds",
+	}
+	sample := make([]metrics.Sample, len(names))
+	for i, n := range names {
+		sample[i].Name = n
+	}
+	metrics.Read(sample)
+	for _, s := range sample {
+		switch s.Value.Kind() {
+		case metrics.KindUint64:
+			fmt.Fprintf(w, "%s %d\n", s.Name, s.Value.Uint64())
+		case metrics.KindFloat64:
+			fmt.Fprintf(w, "%s %.3f\n", s.Name, s.Value.Float64())
 		}
 	}
 }
