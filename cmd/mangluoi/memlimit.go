@@ -27,8 +27,17 @@ import (
 // heap of 150 MB then runs under the floor (RSS ≈ 300 MB); one of 250 MB
 // under 375 MB, collecting every 125 MB allocated.
 //
+// The limit is the collector's only pace (GOGC off, issue 14, h16gc):
+// with GOGC at 100 a live heap under half the floor (the whole nation's
+// is 100–130 MB after the network was packed) would be collected at twice
+// itself, before the floor, so each byte less that is live would buy more
+// collections instead of fewer. With the limit alone the heap fills to the
+// floor between collections whatever is live; the watcher keeps the room
+// above the live heap (a third of the limit at least).
+//
 // GOMEMLIMIT, when set, is the limit instead (the runtime has read it;
-// "off" for none), and no watcher runs.
+// "off" for none), and no watcher runs; GOGC, when set, is the pace
+// (the runtime has read it too).
 const (
 	memoryFloor    = 256 << 20
 	memoryHeadroom = 1.5
@@ -42,6 +51,9 @@ func memoryLimit(ctx context.Context) {
 		return
 	}
 	debug.SetMemoryLimit(memoryFloor)
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(-1)
+	}
 	go watchMemory(ctx)
 }
 
