@@ -29,6 +29,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -56,6 +57,7 @@ type config struct {
 	provinces string
 	before    string
 	paths     string
+	allocs    *allocReader // --pprof: the server's allocation a request
 }
 
 func run() error {
@@ -81,7 +83,33 @@ func run() error {
 	flag.StringVar(&mc.rates, "rate", "", "--mix: open loop: requests a second in all, comma-separated, one run each at each of --conns (a request's latency counts from when it was due); empty: closed loop, each connection sending as soon as answered")
 	flag.StringVar(&mc.pids, "pids", "", "--mix: the servers' process ids, comma-separated, for their CPU (default: the process listening on the port)")
 	pathsFile := flag.String("paths-file", "", "a file of paths to measure, one a line (added to -paths)")
+	pprofAddr := flag.String("pprof", "", "the server's --pprof address (http://127.0.0.1:PORT): report the bytes and objects it allocates a request (its /debug/memstats, else /debug/pprof/heap?debug=1's TotalAlloc), before and after each URL or level")
+	cpuProfile := flag.String("cpuprofile", "", "write this tool's own CPU profile to this file (to see what the tool costs)")
 	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
+	if *pprofAddr != "" {
+		if !strings.Contains(*pprofAddr, "://") {
+			*pprofAddr = "http://" + *pprofAddr
+		}
+		u, err := url.Parse(*pprofAddr)
+		if err != nil || u.Scheme != "http" || u.Host == "" {
+			return fmt.Errorf("bad --pprof %q: want http://host:port", *pprofAddr)
+		}
+		if err := loopbackOnly(u.Hostname()); err != nil {
+			return err
+		}
+		cfg.allocs = newAllocReader("http://" + u.Host)
+		mc.allocs = cfg.allocs
+	}
 	if *mix {
 		u, err := url.Parse(*base)
 		if err != nil || u.Scheme != "http" || u.Host == "" {
@@ -154,11 +182,15 @@ func run() error {
 	var results []*result
 	fmt.Printf("load average before: %s\n", loadavg())
 	for _, t := range targets {
+		self0 := cpuTicks(os.Getpid())
+		span := cfg.allocs.begin()
 		cpu0 := cpuTicks(pid)
 		r := cl.measure(t, cfg)
 		if cpu0 >= 0 {
 			r.cpuTicks = cpuTicks(pid) - cpu0
 		}
+		r.allocB, r.allocO, r.allocOK = span.end(r.requests)
+		r.selfTicks = cpuTicks(os.Getpid()) - self0
 		results = append(results, r)
 	}
 	fmt.Printf("load average after: %s\n", loadavg())
@@ -418,16 +450,22 @@ type result struct {
 	requests         int // sent, warm-up included
 	elapsed          time.Duration
 	noTiming, capped int
-	cpuTicks         int64 // server CPU (user+system) over the measured and warm-up requests; -1 unknown
+	cpuTicks         int64   // server CPU (user+system) over the measured and warm-up requests; -1 unknown
+	selfTicks        int64   // this tool's own
+	allocB, allocO   float64 // --pprof: the server's bytes and objects allocated a request
+	allocOK          bool
 }
 
 // measure requests t.path cfg.n times (after cfg.warm unmeasured ones)
 // with cfg.c workers, stopping early after cfg.perURL.
 func (c *client) measure(t target, cfg config) *result {
 	r := &result{target: t, status: map[int]int{}, cpuTicks: -1}
+	raw := c.encode(t)
+	w0 := newWire(c.base.Host, 30*time.Second)
 	for range cfg.warm {
-		c.get(t)
+		c.get(w0, raw)
 	}
+	w0.close()
 	r.requests = cfg.warm
 	var next atomic.Int64
 	var mu sync.Mutex
@@ -438,6 +476,8 @@ func (c *client) measure(t target, cfg config) *result {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			w := newWire(c.base.Host, 30*time.Second)
+			defer w.close()
 			for next.Add(1) <= int64(cfg.n) {
 				if time.Now().After(deadline) {
 					mu.Lock()
@@ -445,7 +485,7 @@ func (c *client) measure(t target, cfg config) *result {
 					mu.Unlock()
 					return
 				}
-				s := c.get(t)
+				s := c.get(w, raw)
 				mu.Lock()
 				r.add(s)
 				mu.Unlock()
@@ -465,23 +505,26 @@ type sample struct {
 	bytes   int64
 }
 
-func (c *client) get(t target) sample {
+// encode makes a target's GET once (its bytes are sent again).
+func (c *client) encode(t target) []byte {
 	req, _ := http.NewRequest("GET", c.url(t.path), nil)
 	if t.api {
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	} else {
 		c.session(req)
 	}
+	return encode(req)
+}
+
+func (c *client) get(w *wire, raw []byte) sample {
 	start := time.Now()
-	resp, err := c.http.Do(req)
+	rp, err := w.do(raw, true, false, true)
 	if err != nil {
 		return sample{err: err}
 	}
-	n, err := io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	s := sample{status: resp.StatusCode, err: err, bytes: n, server: -1,
+	s := sample{status: rp.status, bytes: rp.n, server: -1,
 		latency: float64(time.Since(start).Microseconds()) / 1000}
-	if v, ok := serverTiming(resp.Header.Get("Server-Timing")); ok {
+	if v, ok := serverTiming(rp.timing); ok {
 		s.server = v
 	}
 	return s
@@ -541,7 +584,7 @@ func pct(sorted []float64, p float64) float64 {
 
 func report(w io.Writer, results []*result) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "url\tok\terr\tserver p50\tp95\tp99\tmax\tclient p50\tp95\tp99\tmax\tKB\treq/s\tCPU/req\t")
+	fmt.Fprintln(tw, "url\tok\terr\tserver p50\tp95\tp99\tmax\tclient p50\tp95\tp99\tmax\tKB\treq/s\tCPU/req\talloc KB/req\tobjs/req\ttool CPU\t")
 	for _, r := range results {
 		slices.Sort(r.server)
 		slices.Sort(r.latency)
@@ -553,14 +596,23 @@ func report(w io.Writer, results []*result) {
 		if r.cpuTicks >= 0 && r.requests > 0 {
 			cpu = fmt.Sprintf("%.2f", float64(r.cpuTicks)*1000/clockTicks/float64(r.requests))
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.1f\t%.0f\t%s\t\n", r.path, len(r.latency), r.errors,
+		allocKB, objs := "?", "?"
+		if r.allocOK {
+			allocKB, objs = fmt.Sprintf("%.1f", r.allocB/1024), fmt.Sprintf("%.0f", r.allocO)
+		}
+		self := "?"
+		if r.requests > 0 {
+			self = fmt.Sprintf("%.3f", float64(r.selfTicks)*1000/clockTicks/float64(r.requests))
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.1f\t%.0f\t%s\t%s\t%s\t%s\t\n", r.path, len(r.latency), r.errors,
 			pct(r.server, 50), pct(r.server, 95), pct(r.server, 99), pct(r.server, 100),
 			pct(r.latency, 50), pct(r.latency, 95), pct(r.latency, 99), pct(r.latency, 100),
-			kb, float64(len(r.latency))/r.elapsed.Seconds(), cpu)
+			kb, float64(len(r.latency))/r.elapsed.Seconds(), cpu, allocKB, objs, self)
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "(times in ms; server = Server-Timing app;dur, client = until the body is read;")
-	fmt.Fprintln(w, " CPU/req = the server process's user+system CPU over the URL's requests, warm-up included, 10 ms ticks)")
+	fmt.Fprintln(w, " CPU/req = the server process's user+system CPU over the URL's requests, warm-up included, 10 ms ticks;")
+	fmt.Fprintln(w, " alloc KB/req, objs/req = what the server allocated over them (--pprof), warm-up included; tool CPU = this tool's own a request)")
 	for _, r := range results {
 		fmt.Fprintf(w, "  %-32s %s", r.path, r.label)
 		if r.noTiming > 0 {
