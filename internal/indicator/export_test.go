@@ -28,3 +28,11 @@ func MeasureSubtrees(on bool) (restore func()) {
 	measureSubtrees.Store(on)
 	return func() { measureSubtrees.Store(was) }
 }
+
+// KeepFigures turns the figures kept across requests (figmemo.go) on or
+// off; restore puts the default back.
+func KeepFigures(on bool) (restore func()) {
+	was := memoFigures.Load()
+	memoFigures.Store(on)
+	return func() { memoFigures.Store(was) }
+}
