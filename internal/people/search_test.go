@@ -2,6 +2,7 @@ package people_test
 
 import (
 	"context"
+	"reflect"
 	"testing"
 
 	"github.com/mangluoi/mangluoi/internal/apptest"
@@ -71,7 +72,7 @@ func TestListingIsTheSearch(t *testing.T) {
 						for i := range got.Rows {
 							g, w := got.Rows[i], want.Rows[i]
 							if g.Person.ID != w.Person.ID || g.Person.FullName != w.Person.FullName || g.UnitID != w.UnitID || g.Unit != w.Unit ||
-								g.Trained != w.Trained || len(g.Roles) != len(w.Roles) {
+								g.Trained != w.Trained || len(g.Roles) != len(w.Roles) || !reflect.DeepEqual(g, w) {
 								t.Fatalf("%s: %s %s %+v: row %d is %d %s in %d %s (trained %v, %d roles); SQL %d %s in %d %s (%v, %d)", step, login, d, pg, i,
 									g.Person.ID, g.Person.FullName, g.UnitID, g.Unit, g.Trained, len(g.Roles), w.Person.ID, w.Person.FullName, w.UnitID, w.Unit, w.Trained, len(w.Roles))
 							}
