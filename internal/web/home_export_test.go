@@ -55,3 +55,25 @@ func (s *Server) UnitBoth(r *http.Request, id int64, op string, form map[string]
 	}
 	return string(unitHTML(up)), buf.String(), nil
 }
+
+// PeopleBoth builds the people list for r (r signed in) and writes its
+// content twice: by peopleHTML, and by the template it replaced
+// (testdata/people_template.html), for TestPeopleHTML.
+func (s *Server) PeopleBoth(r *http.Request) (byGo, byTemplate string, err error) {
+	pp, err := s.peopleData(r)
+	if err != nil {
+		return "", "", err
+	}
+	t, err := s.pages["people"].shared.Clone()
+	if err != nil {
+		return "", "", err
+	}
+	if t, err = t.ParseFS(os.DirFS("testdata"), "people_template.html"); err != nil {
+		return "", "", err
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "content", pp); err != nil {
+		return "", "", err
+	}
+	return string(peopleHTML(pp)), buf.String(), nil
+}

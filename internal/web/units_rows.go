@@ -120,9 +120,14 @@ func coverageRows(p *coveragePage) template.HTML {
 
 // peopleRows are the people list's rows.
 func peopleRows(pd pager, rows []people.PersonRow) template.HTML {
-	p := pd.base()
-	L := p.L
 	w := newHW(400 * len(rows))
+	writePeopleRows(w, pd.base(), rows)
+	return w.html()
+}
+
+// writePeopleRows writes peopleRows into w.
+func writePeopleRows(w *hw, p *Page, rows []people.PersonRow) {
+	L := p.L
 	for i := range rows {
 		r := &rows[i]
 		w.raw("<tr>\n    <td><a href=\"").url(p.U("/people/" + strconv.FormatInt(r.Person.ID, 10))).raw("\">").text(r.Person.FullName).
@@ -141,7 +146,6 @@ func peopleRows(pd pager, rows []people.PersonRow) template.HTML {
 		}
 		w.raw("</td>\n  </tr>")
 	}
-	return w.html()
 }
 
 // complianceGroups are a target's rows by part of the unit.
