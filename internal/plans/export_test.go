@@ -192,3 +192,26 @@ func Afresh(ctx context.Context, s *Service, actor *auth.Actor, d day.Day, kind 
 	}
 	return err
 }
+
+// ListBoth is a to-do list (Tasks, without the summaries kept above it)
+// twice: through the listing kept for its scope, filter and day (patched
+// across writes), and made afresh from the tasks, for TestListingPatched.
+func ListBoth(ctx context.Context, s *Service, actor *auth.Actor, d day.Day, f Filter, limit int) (kept, fresh []TaskRow, kc, fc Counts, err error) {
+	if kept, kc, err = s.tasks(ctx, actor, d, f, limit); err != nil {
+		return nil, nil, Counts{}, Counts{}, err
+	}
+	t, err := s.org.For(ctx, actor)
+	if err != nil {
+		return nil, nil, Counts{}, Counts{}, err
+	}
+	unit := actor.ScopeUnitID
+	if f.UnitID != 0 {
+		unit = f.UnitID
+	}
+	k, _, err := s.keptAt(ctx)
+	if err != nil {
+		return nil, nil, Counts{}, Counts{}, err
+	}
+	l := makeListing(t, k, unit, f, d)
+	return kept, s.rowsOfListing(t, l, d, limit), kc, l.c, nil
+}

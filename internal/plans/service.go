@@ -30,12 +30,14 @@ type Service struct {
 	memo     *memo      // every task, as of the plans' generation
 	sums     *summaries // the national lists and summaries, by date and scope
 	measured *measured  // the measured counts of the current generation
+	lists    *listings  // the scopes' to-do lists, patched across writes
 }
 
 // NewService makes the service.
 func NewService(d *db.DB, o *org.Service, log *audit.Log, f *files.Store, now func() time.Time) *Service {
 	d.Follow(plansGeneration, `SELECT generation FROM plans_state WHERE id = 1`)
-	return &Service{db: d, org: o, audit: log, files: f, now: now, memo: &memo{}, measured: &measured{}, sums: &summaries{m: map[summaryKey]any{}}}
+	return &Service{db: d, org: o, audit: log, files: f, now: now, memo: &memo{}, measured: &measured{}, sums: &summaries{m: map[summaryKey]any{}},
+		lists: &listings{m: map[listKey]*listing{}}}
 }
 
 // Today is the current date in Vietnam, by the service's clock.
