@@ -35,7 +35,7 @@ func tasksHTML(tp *taskListPage) template.HTML {
 		w.raw("<section class=\"card\"><h2>").text(p.L.T("plans.pending", "Count", len(tp.Pending))).raw("</h2><ul>")
 		for i := range tp.Pending {
 			r := &tp.Pending[i]
-			w.raw("<li><a href=\"").url(p.U("/tasks/"+strconv.FormatInt(r.TaskID, 10))).raw("#report\">").
+			w.raw("<li><a href=\"").url(p.U("/tasks/" + strconv.FormatInt(r.TaskID, 10))).raw("#report\">").
 				text(p.L.T("plans.pending_item", "Date", p.L.Date(r.SubmittedOn), "Percent", r.Percent)).raw("</a></li>")
 		}
 		w.raw("</ul></section>")
