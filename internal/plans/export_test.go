@@ -215,3 +215,23 @@ func ListBoth(ctx context.Context, s *Service, actor *auth.Actor, d day.Day, f F
 	l := makeListing(t, k, unit, f, d)
 	return kept, s.rowsOfListing(t, l, d, limit), kc, l.c, nil
 }
+
+// DashBoth is the plans dashboard (without the summaries kept above it)
+// twice: from the listing kept for the reader's scope and day (patched
+// across writes), and from one made afresh, for TestListingPatched.
+func DashBoth(ctx context.Context, s *Service, actor *auth.Actor, d day.Day) (kept, fresh *Dashboard, err error) {
+	if kept, err = s.dashboard(ctx, actor, d); err != nil {
+		return nil, nil, err
+	}
+	t, err := s.org.For(ctx, actor)
+	if err != nil {
+		return nil, nil, err
+	}
+	k, _, err := s.keptAt(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	l := makeListing(t, k, actor.ScopeUnitID, Filter{}, d)
+	fresh, err = s.dashboardOf(ctx, t, l, d)
+	return kept, fresh, err
+}

@@ -16,7 +16,8 @@ import (
 // sequence — reports (a class task's part among them), reviews accepting
 // and returning, a task's title, supporting units and lead changed, a
 // carry-over, cancellations — row for row and in their counts what the
-// list made afresh is, for the province's coordinator, a commune, the
+// list made afresh is (and the plans dashboard made from them), for the
+// province's coordinator, a commune, the
 // admin (the nation), with filters by status, window and unit, today and
 // on past and future dates, with a limit and without; and most of them
 // were patched, not made again.
@@ -37,7 +38,16 @@ func TestListingPatched(t *testing.T) {
 		same := func(step string) {
 			t.Helper()
 			for _, a := range readers {
-				for _, f := range filters {
+				for _, d := range dates {
+				kept, fresh, err := plans.DashBoth(ctx, s.Plans, a, d)
+				if err != nil {
+					t.Fatalf("%s: %v", step, err)
+				}
+				if !reflect.DeepEqual(kept, fresh) {
+					t.Errorf("%s: %s's dashboard on %s: kept %+v, afresh %+v", step, a.Login, d, kept.Counts, fresh.Counts)
+				}
+			}
+			for _, f := range filters {
 					if f.UnitID != 0 && a == pleiku {
 						continue // outside the commune
 					}

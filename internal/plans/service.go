@@ -406,13 +406,14 @@ func (s *Service) listDocuments(ctx context.Context, actor *auth.Actor, d day.Da
 	if err != nil {
 		return nil, err
 	}
-	return s.listDocs(ctx, t, d, tasks)
+	return s.listDocs(ctx, t, d, tasks, nil)
 }
 
 // listDocs lists the documents t's reader may see; tasks are the tasks of
 // the reader's scope (tasksOf), which give them documents from elsewhere
 // and are counted.
-func (s *Service) listDocs(ctx context.Context, t *org.Scoped, d day.Day, tasks []*taskRec) ([]DocRow, error) {
+// sts are the tasks' states on d when the caller has them (nil: derived).
+func (s *Service) listDocs(ctx context.Context, t *org.Scoped, d day.Day, tasks []*taskRec, sts []TaskState) ([]DocRow, error) {
 	k, _, err := s.keptAt(ctx)
 	if err != nil {
 		return nil, err
@@ -442,7 +443,7 @@ func (s *Service) listDocs(ctx context.Context, t *org.Scoped, d day.Day, tasks 
 		}
 		visible = append(visible, r)
 	}
-	counts := countsByDocument(t, tasks, d)
+	counts := countsByDocument(t, tasks, sts, d)
 	for i := range visible {
 		c := counts[visible[i].ID]
 		if c == nil {
@@ -498,9 +499,9 @@ func chain(docs []DocRow) []DocRow {
 
 type docCounts struct{ all, mine Counts }
 
-// countsByDocument derives every task's status on d, counted per document:
-// all of them, and those of the reader's units.
-func countsByDocument(t *org.Scoped, tasks []*taskRec, d day.Day) map[int64]*docCounts {
+// countsByDocument derives every task's status on d (or takes it from
+// sts), counted per document: all of them, and those of the reader's units.
+func countsByDocument(t *org.Scoped, tasks []*taskRec, sts []TaskState, d day.Day) map[int64]*docCounts {
 	all, mine := NewTally(nil), NewTally(nil)
 	scope := map[int64]bool{} // t.InScope of each unit met (a walk of paths each time)
 	inScope := func(u int64) bool {
@@ -511,8 +512,13 @@ func countsByDocument(t *org.Scoped, tasks []*taskRec, d day.Day) map[int64]*doc
 		}
 		return in
 	}
-	for _, tk := range tasks {
-		st := tk.stateBare(d)
+	for i, tk := range tasks {
+		var st TaskState
+		if sts != nil {
+			st = sts[i]
+		} else {
+			st = tk.stateBare(d)
+		}
 		all.addRec(tk, st)
 		in := inScope(tk.LeadUnitID)
 		for _, u := range tk.SupportIDs {

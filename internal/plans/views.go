@@ -597,16 +597,35 @@ func (s *Service) Dashboard(ctx context.Context, actor *auth.Actor, d day.Day) (
 	return &db, nil
 }
 
+// dashboard is made from the scope's listing (every task, its state, in
+// the lists' order: see listing), kept and patched across writes.
 func (s *Service) dashboard(ctx context.Context, actor *auth.Actor, d day.Day) (*Dashboard, error) {
 	t, err := s.org.For(ctx, actor)
 	if err != nil {
 		return nil, err
 	}
-	tasks, err := s.tasksOf(ctx, t, actor.ScopeUnitID)
+	k, _, err := s.keptAt(ctx)
 	if err != nil {
 		return nil, err
 	}
-	docs, err := s.listDocs(ctx, t, d, tasks)
+	og, err := s.db.Generation(ctx, "tree")
+	if err != nil {
+		return nil, err
+	}
+	l := s.listed(t, k, og, actor.ScopeUnitID, Filter{}, d)
+	defer l.mu.Unlock()
+	return s.dashboardOf(ctx, t, l, d)
+}
+
+// dashboardOf is the dashboard of a listing of the reader's scope
+// without filter (every task of the scope, in the lists' order).
+func (s *Service) dashboardOf(ctx context.Context, t *org.Scoped, l *listing, d day.Day) (*Dashboard, error) {
+	tasks := make([]*taskRec, len(l.ents))
+	sts := make([]TaskState, len(l.ents))
+	for i := range l.ents {
+		tasks[i], sts[i] = l.ents[i].r, l.ents[i].st
+	}
+	docs, err := s.listDocs(ctx, t, d, tasks, sts)
 	if err != nil {
 		return nil, err
 	}
@@ -621,24 +640,36 @@ func (s *Service) dashboard(ctx context.Context, actor *auth.Actor, d day.Day) (
 		}
 	}
 	tally := NewTally(nil)
-	var overdue, soon []listed
-	for _, tk := range tasks {
-		st := tk.state(d)
-		tally.addRec(tk, st)
-		next := tk.DueOn
-		if st.Current != nil {
-			next = st.Current.DueOn
-		}
-		switch {
-		case st.Status == Overdue:
-			overdue = append(overdue, listOf(t, tk, st))
-		case !st.Status.Done() && !next.IsZero() && !next.After(d.AddDays(RiskDays)):
-			soon = append(soon, listOf(t, tk, st))
-		}
+	for i := range l.ents {
+		tally.addRec(l.ents[i].r, l.ents[i].st)
 	}
 	db.Counts = tally.Counts
 	db.Units = tally.Units(func(u int64) string { return unitName(t, u, d) })
-	db.Overdue = append(db.Overdue, s.rowsOf(t, overdue, d, 10, numbers)...)
-	db.DueSoon = append(db.DueSoon, s.rowsOf(t, soon, d, 10, numbers)...)
+	// the first ten overdue and due soon, in the lists' order (l.ents')
+	for i := range l.ents {
+		if len(db.Overdue) == 10 && len(db.DueSoon) == 10 {
+			break
+		}
+		e := &l.ents[i]
+		st := e.st
+		next := e.r.DueOn
+		if st.Current != nil {
+			next = st.Current.DueOn
+		}
+		var to *[]TaskRow
+		switch {
+		case st.Status == Overdue:
+			to = &db.Overdue
+		case !st.Status.Done() && !next.IsZero() && !next.After(d.AddDays(RiskDays)):
+			to = &db.DueSoon
+		default:
+			continue
+		}
+		if len(*to) < 10 {
+			row := s.rowAt(t, e.r, st, d)
+			row.PlanNumber = numbers[e.r.DocumentID]
+			*to = append(*to, row)
+		}
+	}
 	return db, nil
 }
