@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/metrics"
 	runtimepprof "runtime/pprof"
 	"strconv"
 	"strings"
@@ -201,9 +202,11 @@ const defaultMaxRequests = 0
 // servePprof serves the profiles on their own listener, never beside the
 // application's routes, and only on a loopback address; with them, the
 // page cache's counts (/debug/pagecache: entries, bytes, hits, misses, and
-// the same of the API's kept answers), for the hit rate of a load run, and
-// the database pool's (/debug/dbstats: connections open and in use, the
-// waits for one and their total time).
+// the same of the API's kept answers), for the hit rate of a load run,
+// the bytes and objects allocated so far (/debug/memstats: scripts/load
+// --pprof reports them a request), the database pool's (/debug/dbstats:
+// connections open and in use, the waits for one and their total time)
+// and the collector's (/debug/gcstats: see gcStats).
 func servePprof(addr string, m *app.Main) error {
 	host, _, err := net.SplitHostPort(addr)
 	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
@@ -228,6 +231,14 @@ func servePprof(addr string, m *app.Main) error {
 	mux.HandleFunc("/debug/dbstats", func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprintln(w, m.DB.PoolStats())
 	})
+	mux.HandleFunc("/debug/memstats", func(w http.ResponseWriter, _ *http.Request) {
+		// read without stopping the world nor allocating much, so that
+		// scripts/load --pprof can take it before and after each level
+		ms := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}, {Name: "/gc/heap/allocs:objects"}}
+		metrics.Read(ms)
+		fmt.Fprintf(w, "total_alloc %d\nmallocs %d\n", ms[0].Value.Uint64(), ms[1].Value.Uint64())
+	})
+	mux.HandleFunc("/debug/gcstats", gcStats)
 	go http.Serve(ln, mux)
 	return nil
 }

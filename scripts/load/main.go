@@ -29,6 +29,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,6 +37,8 @@ import (
 	"sync/atomic"
 	"text/tabwriter"
 	"time"
+
+	"github.com/mangluoi/mangluoi/scripts/internal/signin"
 )
 
 func main() {
@@ -56,6 +59,7 @@ type config struct {
 	provinces string
 	before    string
 	paths     string
+	allocs    *allocReader // --pprof: the server's allocation a request
 }
 
 func run() error {
@@ -81,7 +85,33 @@ func run() error {
 	flag.StringVar(&mc.rates, "rate", "", "--mix: open loop: requests a second in all, comma-separated, one run each at each of --conns (a request's latency counts from when it was due); empty: closed loop, each connection sending as soon as answered")
 	flag.StringVar(&mc.pids, "pids", "", "--mix: the servers' process ids, comma-separated, for their CPU (default: the process listening on the port)")
 	pathsFile := flag.String("paths-file", "", "a file of paths to measure, one a line (added to -paths)")
+	pprofAddr := flag.String("pprof", "", "the server's --pprof address (http://127.0.0.1:PORT): report the bytes and objects it allocates a request (its /debug/memstats, else /debug/pprof/heap?debug=1's TotalAlloc), before and after each URL or level")
+	cpuProfile := flag.String("cpuprofile", "", "write this tool's own CPU profile to this file (to see what the tool costs)")
 	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
+	if *pprofAddr != "" {
+		if !strings.Contains(*pprofAddr, "://") {
+			*pprofAddr = "http://" + *pprofAddr
+		}
+		u, err := url.Parse(*pprofAddr)
+		if err != nil || u.Scheme != "http" || u.Host == "" {
+			return fmt.Errorf("bad --pprof %q: want http://host:port", *pprofAddr)
+		}
+		if err := loopbackOnly(u.Hostname()); err != nil {
+			return err
+		}
+		cfg.allocs = newAllocReader("http://" + u.Host)
+		mc.allocs = cfg.allocs
+	}
 	if *mix {
 		u, err := url.Parse(*base)
 		if err != nil || u.Scheme != "http" || u.Host == "" {
@@ -154,11 +184,15 @@ func run() error {
 	var results []*result
 	fmt.Printf("load average before: %s\n", loadavg())
 	for _, t := range targets {
+		self0 := cpuTicks(os.Getpid())
+		span := cfg.allocs.begin()
 		cpu0 := cpuTicks(pid)
 		r := cl.measure(t, cfg)
 		if cpu0 >= 0 {
 			r.cpuTicks = cpuTicks(pid) - cpu0
 		}
+		r.allocB, r.allocO, r.allocOK = span.end(r.requests)
+		r.selfTicks = cpuTicks(os.Getpid()) - self0
 		results = append(results, r)
 	}
 	fmt.Printf("load average after: %s\n", loadavg())
@@ -190,81 +224,42 @@ func loopbackOnly(host string) error {
 type client struct {
 	base    *url.URL
 	http    *http.Client
+	ss      *signin.Session
 	cookies []*http.Cookie
 	token   string
-	tokenID int64
+	wires   []*wire // the measuring workers' connections
 }
 
 func newClient(base *url.URL) *client {
 	tr := &http.Transport{MaxIdleConns: 128, MaxIdleConnsPerHost: 128, IdleConnTimeout: time.Minute, DisableCompression: true}
-	return &client{base: base, http: &http.Client{Transport: tr, Timeout: 30 * time.Second,
-		// A redirect is a result to see (login answers 303), not to follow.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	return &client{base: base, http: signin.Client(tr)}
 }
 
 func (c *client) url(path string) string { return c.base.String() + path }
 
-// origin is the header http.CrossOriginProtection checks on a form post.
-func (c *client) origin() string { return c.base.Scheme + "://" + c.base.Host }
-
+// signIn signs in and makes an API token (scripts/internal/signin).
 func (c *client) signIn(login, password string) error {
-	form := url.Values{"login": {login}, "password": {password}}
-	req, _ := http.NewRequest("POST", c.url("/login"), strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Origin", c.origin())
-	resp, err := c.http.Do(req)
+	ss, err := signin.In(c.http, c.base.String(), login, password)
 	if err != nil {
-		return fmt.Errorf("sign in: %w", err)
+		return err
 	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	c.cookies = resp.Cookies()
-	if resp.StatusCode != http.StatusSeeOther || len(c.cookies) == 0 {
-		return fmt.Errorf("sign in as %s: status %d, %d cookies (wrong password, or rate-limited?)", login, resp.StatusCode, len(c.cookies))
-	}
+	c.ss, c.cookies = ss, ss.Cookies
 	return nil
 }
 
-func (c *client) signOut() {
-	req, _ := http.NewRequest("POST", c.url("/logout"), nil)
-	req.Header.Set("Origin", c.origin())
-	c.session(req)
-	if resp, err := c.http.Do(req); err == nil {
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-	}
-}
+func (c *client) signOut() { c.ss.Out() }
 
-func (c *client) session(req *http.Request) {
-	for _, ck := range c.cookies {
-		req.AddCookie(&http.Cookie{Name: ck.Name, Value: ck.Value})
-	}
-}
+func (c *client) session(req *http.Request) { c.ss.AddCookies(req) }
 
 func (c *client) makeToken() error {
-	req, _ := http.NewRequest("POST", c.url("/api/v1/tokens"), strings.NewReader(`{"name":"load test"}`))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Origin", c.origin())
-	c.session(req)
-	var out struct {
-		ID     int64  `json:"id"`
-		Secret string `json:"secret"`
+	if err := c.ss.MakeToken("load test"); err != nil {
+		return err
 	}
-	if err := c.doJSON(req, http.StatusCreated, &out); err != nil {
-		return fmt.Errorf("create API token: %w", err)
-	}
-	c.token, c.tokenID = out.Secret, out.ID
+	c.token = c.ss.Token
 	return nil
 }
 
-func (c *client) revokeToken() {
-	req, _ := http.NewRequest("DELETE", c.url("/api/v1/tokens/"+strconv.FormatInt(c.tokenID, 10)), nil)
-	req.Header.Set("Authorization", "Bearer "+c.token)
-	if resp, err := c.http.Do(req); err == nil {
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-	}
-}
+func (c *client) revokeToken() { c.ss.RevokeToken() }
 
 func (c *client) api(path string, out any) error {
 	req, _ := http.NewRequest("GET", c.url(path), nil)
@@ -418,15 +413,22 @@ type result struct {
 	requests         int // sent, warm-up included
 	elapsed          time.Duration
 	noTiming, capped int
-	cpuTicks         int64 // server CPU (user+system) over the measured and warm-up requests; -1 unknown
+	cpuTicks         int64   // server CPU (user+system) over the measured and warm-up requests; -1 unknown
+	selfTicks        int64   // this tool's own
+	allocB, allocO   float64 // --pprof: the server's bytes and objects allocated a request
+	allocOK          bool
 }
 
 // measure requests t.path cfg.n times (after cfg.warm unmeasured ones)
 // with cfg.c workers, stopping early after cfg.perURL.
 func (c *client) measure(t target, cfg config) *result {
 	r := &result{target: t, status: map[int]int{}, cpuTicks: -1}
+	raw := c.encode(t)
+	for len(c.wires) < cfg.c { // kept from one URL to the next
+		c.wires = append(c.wires, newWire(c.base.Host, 30*time.Second))
+	}
 	for range cfg.warm {
-		c.get(t)
+		c.get(c.wires[0], raw)
 	}
 	r.requests = cfg.warm
 	var next atomic.Int64
@@ -434,10 +436,11 @@ func (c *client) measure(t target, cfg config) *result {
 	deadline := time.Now().Add(cfg.perURL)
 	start := time.Now()
 	var wg sync.WaitGroup
-	for range cfg.c {
+	for i := range cfg.c {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			w := c.wires[i]
 			for next.Add(1) <= int64(cfg.n) {
 				if time.Now().After(deadline) {
 					mu.Lock()
@@ -445,7 +448,7 @@ func (c *client) measure(t target, cfg config) *result {
 					mu.Unlock()
 					return
 				}
-				s := c.get(t)
+				s := c.get(w, raw)
 				mu.Lock()
 				r.add(s)
 				mu.Unlock()
@@ -465,23 +468,26 @@ type sample struct {
 	bytes   int64
 }
 
-func (c *client) get(t target) sample {
+// encode makes a target's GET once (its bytes are sent again).
+func (c *client) encode(t target) []byte {
 	req, _ := http.NewRequest("GET", c.url(t.path), nil)
 	if t.api {
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	} else {
 		c.session(req)
 	}
+	return encode(req)
+}
+
+func (c *client) get(w *wire, raw []byte) sample {
 	start := time.Now()
-	resp, err := c.http.Do(req)
+	rp, err := w.do(raw, true, false, true)
 	if err != nil {
 		return sample{err: err}
 	}
-	n, err := io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	s := sample{status: resp.StatusCode, err: err, bytes: n, server: -1,
+	s := sample{status: rp.status, bytes: rp.n, server: -1,
 		latency: float64(time.Since(start).Microseconds()) / 1000}
-	if v, ok := serverTiming(resp.Header.Get("Server-Timing")); ok {
+	if v, ok := serverTiming(rp.timing); ok {
 		s.server = v
 	}
 	return s
@@ -541,7 +547,7 @@ func pct(sorted []float64, p float64) float64 {
 
 func report(w io.Writer, results []*result) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "url\tok\terr\tserver p50\tp95\tp99\tmax\tclient p50\tp95\tp99\tmax\tKB\treq/s\tCPU/req\t")
+	fmt.Fprintln(tw, "url\tok\terr\tserver p50\tp95\tp99\tmax\tclient p50\tp95\tp99\tmax\tKB\treq/s\tCPU/req\talloc KB/req\tobjs/req\ttool CPU\t")
 	for _, r := range results {
 		slices.Sort(r.server)
 		slices.Sort(r.latency)
@@ -553,14 +559,47 @@ func report(w io.Writer, results []*result) {
 		if r.cpuTicks >= 0 && r.requests > 0 {
 			cpu = fmt.Sprintf("%.2f", float64(r.cpuTicks)*1000/clockTicks/float64(r.requests))
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.1f\t%.0f\t%s\t\n", r.path, len(r.latency), r.errors,
+		allocKB, objs := "?", "?"
+		if r.allocOK {
+			allocKB, objs = fmt.Sprintf("%.1f", r.allocB/1024), fmt.Sprintf("%.0f", r.allocO)
+		}
+		self := "?"
+		if r.requests > 0 {
+			self = fmt.Sprintf("%.3f", float64(r.selfTicks)*1000/clockTicks/float64(r.requests))
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.1f\t%.0f\t%s\t%s\t%s\t%s\t\n", r.path, len(r.latency), r.errors,
 			pct(r.server, 50), pct(r.server, 95), pct(r.server, 99), pct(r.server, 100),
 			pct(r.latency, 50), pct(r.latency, 95), pct(r.latency, 99), pct(r.latency, 100),
-			kb, float64(len(r.latency))/r.elapsed.Seconds(), cpu)
+			kb, float64(len(r.latency))/r.elapsed.Seconds(), cpu, allocKB, objs, self)
 	}
 	tw.Flush()
+	if len(results) > 1 { // all the URLs together (a page's misses, one address each)
+		var n, ticks, self int64
+		var allocB, allocO float64
+		cpuOK, allocOK := true, true
+		for _, r := range results {
+			n += int64(r.requests)
+			ticks += r.cpuTicks
+			self += r.selfTicks
+			cpuOK = cpuOK && r.cpuTicks >= 0
+			allocOK = allocOK && r.allocOK
+			allocB += r.allocB * float64(r.requests)
+			allocO += r.allocO * float64(r.requests)
+		}
+		if n > 0 {
+			fmt.Fprintf(w, "all %d URLs: %d requests", len(results), n)
+			if cpuOK {
+				fmt.Fprintf(w, ", CPU/req %.3f ms", float64(ticks)*1000/clockTicks/float64(n))
+			}
+			if allocOK {
+				fmt.Fprintf(w, ", alloc %.1f KB/req, %.0f objs/req", allocB/1024/float64(n), allocO/float64(n))
+			}
+			fmt.Fprintf(w, ", tool CPU %.3f ms/req\n", float64(self)*1000/clockTicks/float64(n))
+		}
+	}
 	fmt.Fprintln(w, "(times in ms; server = Server-Timing app;dur, client = until the body is read;")
-	fmt.Fprintln(w, " CPU/req = the server process's user+system CPU over the URL's requests, warm-up included, 10 ms ticks)")
+	fmt.Fprintln(w, " CPU/req = the server process's user+system CPU over the URL's requests, warm-up included, 10 ms ticks;")
+	fmt.Fprintln(w, " alloc KB/req, objs/req = what the server allocated over them (--pprof), warm-up included; tool CPU = this tool's own a request)")
 	for _, r := range results {
 		fmt.Fprintf(w, "  %-32s %s", r.path, r.label)
 		if r.noTiming > 0 {

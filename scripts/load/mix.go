@@ -57,7 +57,8 @@ type mixConfig struct {
 	indicator string
 	period    string
 	pids      string
-	rates     string // --rate: requests a second, one run each (open loop); "" = closed loop
+	rates     string       // --rate: requests a second, one run each (open loop); "" = closed loop
+	allocs    *allocReader // --pprof: the servers' allocation a request (the first server's only)
 }
 
 // kinds of request
@@ -76,9 +77,9 @@ type mixReq struct {
 	build func(c *client, n int) *http.Request
 	want  int
 	after func(req *http.Request, status int, body []byte) // optional
-	// get: the request is a GET that each worker builds once and sends
-	// again (a request may be reused once its response's body is closed):
-	// the tool shares the server's 2 cores, so its own CPU counts
+	// get: the request is a GET whose bytes each worker makes once and
+	// sends again: the tool shares the server's 2 cores, so its own CPU
+	// counts
 	get  bool
 	keys [3]string // by kind, the label to report it under (made once)
 }
@@ -236,12 +237,12 @@ func runMix(base *url.URL, password string, mc mixConfig) error {
 		}
 	}
 	fmt.Printf("server %s  pids %v  duration %s each  GOMAXPROCS(load tool)=%d\n", base, pids, mc.duration, runtime.GOMAXPROCS(0))
-	const row = "%6s %9s %7s %7s %8s %8s %8s %8s %9s %9s %9s %16s %8s %9s  %s\n"
-	const rateRow = "%6s %7s %8s %9s %7s %7s %8s %8s %8s %8s %9s %9s %9s %16s %8s %9s  %s\n"
+	const row = "%6s %9s %7s %7s %8s %8s %8s %8s %9s %9s %9s %16s %8s %8s %8s %9s  %s\n"
+	const rateRow = "%6s %7s %8s %9s %7s %7s %8s %8s %8s %8s %9s %9s %9s %16s %8s %8s %8s %9s  %s\n"
 	if rates == nil {
-		fmt.Printf(row, "conns", "requests", "req/s", "errors", "p50", "p95", "p99", "max", "page p99", "API p99", "write p99", "page/API/write %", "CPU/req", "tool CPU", "load avg")
+		fmt.Printf(row, "conns", "requests", "req/s", "errors", "p50", "p95", "p99", "max", "page p99", "API p99", "write p99", "page/API/write %", "CPU/req", "KB/req", "objs/req", "tool CPU", "load avg")
 	} else {
-		fmt.Printf(rateRow, "conns", "offered", "achieved", "requests", "errors", "unsent", "p50", "p95", "p99", "max", "page p99", "API p99", "write p99", "page/API/write %", "CPU/req", "tool CPU", "load avg")
+		fmt.Printf(rateRow, "conns", "offered", "achieved", "requests", "errors", "unsent", "p50", "p95", "p99", "max", "page p99", "API p99", "write p99", "page/API/write %", "CPU/req", "KB/req", "objs/req", "tool CPU", "load avg")
 	}
 	var firstErr string
 	var byLabel map[string][]float64
@@ -261,7 +262,12 @@ func runMix(base *url.URL, password string, mc mixConfig) error {
 	for i, l := range runs {
 		c := l.c
 		self0 := cpuTicks(os.Getpid())
+		span := mc.allocs.begin()
 		r := mixLevel(sessions, c, l.rate, mc.duration, pids)
+		allocKB, objs := "?", "?"
+		if b, o, ok := span.end(r.n); ok {
+			allocKB, objs = fmt.Sprintf("%.1f", b/1024), fmt.Sprintf("%.0f", o)
+		}
 		self := float64(cpuTicks(os.Getpid())-self0) * 1000 / clockTicks / float64(max(r.n, 1))
 		cpu := "?"
 		if r.cpu >= 0 && r.n > 0 {
@@ -280,12 +286,12 @@ func runMix(base *url.URL, password string, mc mixConfig) error {
 		if l.rate == 0 {
 			fmt.Printf(row, strconv.Itoa(c), strconv.Itoa(r.n), fmt.Sprintf("%.0f", float64(r.n)/r.elapsed.Seconds()), strconv.Itoa(r.errors),
 				f(pct(all, 50)), f(pct(all, 95)), f(pct(all, 99)), f(pct(all, 100)), f(pct(r.lat[0], 99)), f(pct(r.lat[1], 99)), f(pct(r.lat[2], 99)),
-				shares, cpu, fmt.Sprintf("%.2f", self), loadavg())
+				shares, cpu, allocKB, objs, fmt.Sprintf("%.2f", self), loadavg())
 		} else {
 			fmt.Printf(rateRow, strconv.Itoa(c), fmt.Sprintf("%.0f", float64(r.due)/mc.duration.Seconds()), fmt.Sprintf("%.0f", float64(r.n)/r.elapsed.Seconds()),
 				strconv.Itoa(r.n), strconv.Itoa(r.errors), strconv.Itoa(len(r.unsent)),
 				f(pct(all, 50)), f(pct(all, 95)), f(pct(all, 99)), f(pct(all, 100)), f(pct(r.lat[0], 99)), f(pct(r.lat[1], 99)), f(pct(r.lat[2], 99)),
-				shares, cpu, fmt.Sprintf("%.2f", self), loadavg())
+				shares, cpu, allocKB, objs, fmt.Sprintf("%.2f", self), loadavg())
 		}
 		if i == 0 {
 			byLabel = r.byLabel
@@ -303,7 +309,7 @@ func runMix(base *url.URL, password string, mc mixConfig) error {
 			" so a request due while its connection is busy waits and the wait counts; offered = due within the duration, achieved = sent and answered a second;\n" +
 			" unsent = due but not yet sent when the duration ended, counted in the percentiles with the time they had waited)")
 	}
-	fmt.Println("(latency in ms, seen here until the body is read, errors included; CPU/req = the servers' user+system CPU over the level's requests, 10 ms ticks;\n tool CPU = this tool's own per request, on the same machine; PostgreSQL's own processes are in neither)")
+	fmt.Println("(latency in ms, seen here until the body is read, errors included; CPU/req = the servers' user+system CPU over the level's requests, 10 ms ticks;\n KB/req, objs/req = what the server allocated a request (--pprof; the first server's over all requests with --pids of several);\n tool CPU = this tool's own per request, on the same machine; PostgreSQL's own processes are in neither)")
 	if firstErr != "" {
 		fmt.Println("first error:", firstErr)
 	}
@@ -391,7 +397,9 @@ func mixLevel(sessions []*session, c int, rate float64, d time.Duration, pids []
 			rnd := rand.New(rand.NewPCG(uint64(w), uint64(c)))
 			var lat [3][]float64
 			byLabel := map[string][]float64{}
-			built := map[*mixReq]*http.Request{}
+			built := map[*mixReq][]byte{}
+			wr := newWire(sessions[0].cl.base.Host, 60*time.Second)
+			defer wr.close()
 			var errs int
 			var first string
 			var due int
@@ -426,25 +434,29 @@ func mixLevel(sessions []*session, c int, rate float64, d time.Duration, pids []
 				case x >= s.share[0]:
 					k, list = kAPI, s.apis
 				}
-				build := func(r *mixReq) *http.Request {
+				var req *http.Request // a write's, for its after
+				build := func(r *mixReq) []byte {
 					if !r.get {
-						return r.build(s.cl, int(count.Add(1)))
+						if req = r.build(s.cl, int(count.Add(1))); req == nil {
+							return nil
+						}
+						return encode(req)
 					}
 					if built[r] == nil {
-						built[r] = r.build(s.cl, 0)
+						built[r] = encode(r.build(s.cl, 0))
 					}
 					return built[r]
 				}
 				r := &list[rnd.IntN(len(list))]
-				req := build(r)
-				for try := 0; req == nil && try < 4; try++ { // another write, else an API read
+				raw := build(r)
+				for try := 0; raw == nil && try < 4; try++ { // another write, else an API read
 					if try == 3 {
 						k, list = kAPI, s.apis
 					}
 					r = &list[rnd.IntN(len(list))]
-					req = build(r)
+					raw = build(r)
 				}
-				if req == nil {
+				if raw == nil {
 					if rate > 0 {
 						due--
 					}
@@ -453,24 +465,23 @@ func mixLevel(sessions []*session, c int, rate float64, d time.Duration, pids []
 				if rate == 0 {
 					t0 = time.Now()
 				}
-				resp, err := s.cl.http.Do(req)
+				rp, err := wr.do(raw, r.get, r.after != nil, false)
 				ok := err == nil
 				if err == nil {
-					var body []byte
 					if r.after != nil {
-						body, _ = io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+						r.after(req, rp.status, rp.body)
 					}
-					io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-					if r.after != nil {
-						r.after(req, resp.StatusCode, body)
-					}
-					ok = resp.StatusCode == r.want
+					ok = rp.status == r.want
 					if !ok && first == "" {
-						first = fmt.Sprintf("%s %s: status %d", req.Method, r.label, resp.StatusCode)
+						first = fmt.Sprintf("%s: status %d", r.label, rp.status)
 					}
-				} else if first == "" {
-					first = err.Error()
+				} else {
+					if r.after != nil {
+						r.after(req, 0, nil)
+					}
+					if first == "" {
+						first = err.Error()
+					}
 				}
 				ms := float64(time.Since(t0).Microseconds()) / 1000
 				lat[k] = append(lat[k], ms)
@@ -647,10 +658,13 @@ func writesOf(cl *client, s *session, mc mixConfig, ind string) []mixReq {
 					base = *v
 				}
 			}
+			// the body's constant parts made once, the value put between them
+			head, _ := json.Marshal(map[string]any{"indicator": mc.indicator, "unit_id": target, "period": mc.period, "comment": "Thử tải: số liệu cập nhật"})
+			pre := `{"values":[` + string(head[:len(head)-1]) + `,"value":`
 			keep(mixReq{label: "value", want: http.StatusOK, build: post("/api/v1/values", "application/json", func(n int) []byte {
-				b, _ := json.Marshal(map[string]any{"values": []map[string]any{{"indicator": mc.indicator, "unit_id": target, "period": mc.period,
-					"value": base + float64(n%50), "comment": "Thử tải: số liệu cập nhật"}}})
-				return b
+				b := append(make([]byte, 0, len(pre)+24), pre...)
+				b = strconv.AppendFloat(b, base+float64(n%50), 'g', -1, 64)
+				return append(b, "}]}"...)
 			}, true)})
 		}
 	}
@@ -663,10 +677,13 @@ func writesOf(cl *client, s *session, mc mixConfig, ind string) []mixReq {
 	if err := cl.api("/api/v1/teams?unit="+u+"&status=active&limit=20", &teams); err == nil && len(teams.Teams) > 0 {
 		team := teams.Teams[0].ID
 		today := time.Now().Format("2006-01-02")
+		head, _ := json.Marshal(map[string]any{"team_id": team, "date": today, "kind": "vneid", "place": "Nhà văn hóa thôn",
+			"note": "Thử tải: hướng dẫn cài VNeID"})
+		pre := string(head[:len(head)-1]) + `,"people_helped":`
 		keep(mixReq{label: "activity", want: http.StatusCreated, build: post("/api/v1/activities", "application/json", func(n int) []byte {
-			b, _ := json.Marshal(map[string]any{"team_id": team, "date": today, "kind": "vneid", "place": "Nhà văn hóa thôn",
-				"people_helped": 1 + n%30, "note": "Thử tải: hướng dẫn cài VNeID"})
-			return b
+			b := append(make([]byte, 0, len(pre)+8), pre...)
+			b = strconv.AppendInt(b, int64(1+n%30), 10)
+			return append(b, '}')
 		}, true)})
 	}
 	// progress on the tasks the unit leads: each that takes a report now
@@ -682,18 +699,19 @@ func writesOf(cl *client, s *session, mc mixConfig, ind string) []mixReq {
 	}
 	mine := map[int64]bool{}
 	var ct string
-	body := func(n int) []byte {
+	var bodies [80][]byte // by n%80, made once
+	for i := range bodies {
 		var b bytes.Buffer
 		w := multipart.NewWriter(&b)
 		w.SetBoundary("mangluoi-load-mix-boundary")
 		w.WriteField("status", "in_progress")
-		w.WriteField("percent", strconv.Itoa(10+n%80))
+		w.WriteField("percent", strconv.Itoa(10+i))
 		w.WriteField("done", "Thử tải: đã triển khai đến các thôn")
 		w.Close()
 		ct = w.FormDataContentType()
-		return b.Bytes()
+		bodies[i] = b.Bytes()
 	}
-	body(0)
+	body := func(n int) []byte { return bodies[n%80] }
 	report := func(task int64) *http.Request {
 		return post("/api/v1/tasks/"+strconv.FormatInt(task, 10)+"/reports", ct, body, true)(cl, int(task))
 	}
