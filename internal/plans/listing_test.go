@@ -39,15 +39,15 @@ func TestListingPatched(t *testing.T) {
 			t.Helper()
 			for _, a := range readers {
 				for _, d := range dates {
-				kept, fresh, err := plans.DashBoth(ctx, s.Plans, a, d)
-				if err != nil {
-					t.Fatalf("%s: %v", step, err)
+					kept, fresh, err := plans.DashBoth(ctx, s.Plans, a, d)
+					if err != nil {
+						t.Fatalf("%s: %v", step, err)
+					}
+					if !reflect.DeepEqual(kept, fresh) {
+						t.Errorf("%s: %s's dashboard on %s: kept %+v, afresh %+v", step, a.Login, d, kept.Counts, fresh.Counts)
+					}
 				}
-				if !reflect.DeepEqual(kept, fresh) {
-					t.Errorf("%s: %s's dashboard on %s: kept %+v, afresh %+v", step, a.Login, d, kept.Counts, fresh.Counts)
-				}
-			}
-			for _, f := range filters {
+				for _, f := range filters {
 					if f.UnitID != 0 && a == pleiku {
 						continue // outside the commune
 					}
