@@ -25,6 +25,8 @@ type taskListPage struct {
 	Body     template.HTML // the content, written by tasksHTML
 }
 
+func (p *taskListPage) written() template.HTML { return p.Body }
+
 // taskList is a unit's to-do list: its own tasks first, then those it
 // supports, then those of the units below it; filtered by unit, status and
 // deadline window.
@@ -93,6 +95,8 @@ type planDashPage struct {
 	ByPlan, ByUnit stackChart
 	Body           template.HTML // the content, written by planDashHTML
 }
+
+func (p *planDashPage) written() template.HTML { return p.Body }
 
 // stackChart is a chart of tasks by status, one stacked bar a row on a
 // scale common to its rows, with its figures as a table (its text
