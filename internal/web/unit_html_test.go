@@ -102,4 +102,3 @@ func TestUnitHTML(t *testing.T) {
 		}
 	})
 }
-
