@@ -99,10 +99,12 @@ type unitPage struct {
 	// after a failed change: which form to reopen and what was typed
 	Op   string
 	Form map[string]string
+	Body template.HTML // the content, written by unitHTML once the above are set
 }
 
-// Body is the page's content, written by unitHTML.
-func (p *unitPage) Body() template.HTML { return unitHTML(p) }
+// written is the page's content (Body, written by unitHTML), handed to the
+// page cache as it is (writtenPage).
+func (p *unitPage) written() template.HTML { return p.Body }
 
 func (s *Server) unitShow(w http.ResponseWriter, r *http.Request) {
 	id, err := httpx.PathID(r, "id")
@@ -115,6 +117,7 @@ func (s *Server) unitShow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	up.Body = unitHTML(up)
 	s.render(w, r, "unit", http.StatusOK, up)
 }
 
