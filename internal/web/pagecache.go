@@ -241,12 +241,15 @@ func (s *Server) renderCaptured(c *capture, t *template.Template, data any) ([]b
 		err := t.ExecuteTemplate(&buf, "layout.html", data)
 		return buf.Bytes(), err
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "content", data); err != nil {
+	buf := pooledBuffer()
+	err := t.ExecuteTemplate(buf, "content", data)
+	html := template.HTML(buf.String()) // a copy at its size: the buffer goes back
+	releaseBuffer(buf)
+	if err != nil {
 		return nil, err
 	}
 	p := *pg.base()
-	c.page, c.html, c.ok = &p, template.HTML(buf.String()), true
+	c.page, c.html, c.ok = &p, html, true
 	out := s.shell(&p, c.html)
 	if out == nil {
 		c.ok = false
