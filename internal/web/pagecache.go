@@ -145,6 +145,12 @@ type capture struct {
 // pager is any page's data: a struct embedding Page.
 type pager interface{ base() *Page }
 
+// writtenPage is a page whose content is written in Go (its template's
+// "content" is {{.Body}} alone): renderCaptured takes that content as it
+// is rather than copying it through html/template — for a province's task
+// list, hundreds of KB a rebuild.
+type writtenPage interface{ written() template.HTML }
+
 func (p *Page) base() *Page { return p }
 
 // cached serves h's page from the page cache while nothing it can show has
@@ -241,12 +247,17 @@ func (s *Server) renderCaptured(c *capture, t *template.Template, data any) ([]b
 		err := t.ExecuteTemplate(&buf, "layout.html", data)
 		return buf.Bytes(), err
 	}
-	buf := pooledBuffer()
-	err := t.ExecuteTemplate(buf, "content", data)
-	html := template.HTML(buf.String()) // a copy at its size: the buffer goes back
-	releaseBuffer(buf)
-	if err != nil {
-		return nil, err
+	var html template.HTML
+	if w, ok := data.(writtenPage); ok {
+		html = w.written()
+	} else {
+		buf := pooledBuffer()
+		err := t.ExecuteTemplate(buf, "content", data)
+		html = template.HTML(buf.String()) // a copy at its size: the buffer goes back
+		releaseBuffer(buf)
+		if err != nil {
+			return nil, err
+		}
 	}
 	p := *pg.base()
 	c.page, c.html, c.ok = &p, html, true

@@ -74,3 +74,28 @@ func TestPageCacheBounds(t *testing.T) {
 		t.Errorf("the whole page is %q", got)
 	}
 }
+
+// TestWrittenPagesAreTheirTemplate: a page that hands its content over as
+// written (writtenPage) skips its "content" template, so that template must
+// write the same bytes — {{.Body}} and nothing around it.
+func TestWrittenPagesAreTheirTemplate(t *testing.T) {
+	s, err := New(Deps{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := template.HTML(`<section class="card"><h1>Trang chủ &amp; việc</h1></section>`)
+	for name, data := range map[string]writtenPage{"home": &homePage{Body: body},
+		"tasks": &taskListPage{Body: body}, "plans_dashboard": &planDashPage{Body: body}} {
+		tmpl, err := s.pages[name].template()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		if err := tmpl.ExecuteTemplate(&b, "content", data); err != nil {
+			t.Fatal(name, err)
+		}
+		if got := b.String(); got != string(data.written()) {
+			t.Errorf("%s: the template writes %q, the page hands over %q", name, got, data.written())
+		}
+	}
+}
