@@ -54,8 +54,9 @@ type engine struct {
 	byHash   map[uint64]*layout
 	snapshot *org.Snapshot
 
-	exp expectations // who each form expects, per period (completeness.go)
-	idx posIndexes   // held lists of units in a layout's order (under.go)
+	exp  expectations // who each form expects, per period (completeness.go)
+	idx  posIndexes   // held lists of units in a layout's order (under.go)
+	figs figureMemo   // figures kept by the cells they were made from (figmemo.go)
 }
 
 // DefaultCacheValues bounds the values held in memory: a value is 9 bytes
@@ -561,6 +562,10 @@ type Stats struct {
 	// (put): the memory is 9 bytes a value and 8 a unit
 	Units            int
 	CaughtUp, Reread int64
+	// KeptFigures, FiguresKept: figures held across requests (figmemo.go)
+	// and how many of a request's were found there
+	KeptFigures int
+	FiguresKept int64
 }
 
 // Stats reports the cache's size.
@@ -577,12 +582,16 @@ func (s *Service) Stats() Stats {
 	e.layMu.Lock()
 	st.Layouts = len(e.byHash)
 	e.layMu.Unlock()
+	e.figs.mu.Lock()
+	st.KeptFigures, st.FiguresKept = e.figs.n, e.figs.hits
+	e.figs.mu.Unlock()
 	return st
 }
 
 // layout is the tree as of one date, flattened in preorder: the subtree of
 // the unit at position i is positions [i, end[i]).
 type layout struct {
+	serial uint64 // unique to this layout (figmemo.go)
 	date   day.Day
 	ids    []int64
 	parent []int32
@@ -637,7 +646,7 @@ func (e *engine) layoutAt(snap *org.Snapshot, d day.Day) *layout {
 }
 
 func buildLayout(snap *org.Snapshot, d day.Day) *layout {
-	l := &layout{date: d, carry: map[int64][]placed{}, lift: map[int64]int32{}}
+	l := &layout{serial: layoutSerial.Add(1), date: d, carry: map[int64][]placed{}, lift: map[int64]int32{}}
 	var maxID int64
 	var walk func(v *org.Version, parent int32)
 	walk = func(v *org.Version, parent int32) {

@@ -19,3 +19,11 @@ func IndexSubtrees(on bool) (restore func()) {
 	}
 	return func() { minIndexed.Store(m); indexedShare.Store(sh); fewPositions.Store(few) }
 }
+
+// KeepFigures turns the figures kept across requests (figmemo.go) on or
+// off; restore puts the default back.
+func KeepFigures(on bool) (restore func()) {
+	was := memoFigures.Load()
+	memoFigures.Store(on)
+	return func() { memoFigures.Store(was) }
+}

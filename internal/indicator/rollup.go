@@ -398,6 +398,13 @@ func (c *calc) figures(ind *Indicator, p Period, lay *layout, targets []int32, m
 			out[i] = c.withCompleteness(figure(v, ok, n), e, r)
 		}
 	} else {
+		fk, keep := c.figKey(ind, p, lay, targets)
+		if keep {
+			if got := c.eng.figs.get(fk, len(targets)); got != nil {
+				memo[k] = got
+				return got
+			}
+		}
 		aggs := c.accumulate(c.values(ind, p), lay, targets)
 		e, r := c.completeness(ind, p, lay, targets)
 		zero := c.measuredZero(ind, p)
@@ -405,6 +412,9 @@ func (c *calc) figures(ind *Indicator, p Period, lay *layout, targets []int32, m
 			v, ok := aggs[i].result(ind.Aggregation)
 			ok = ok || zero
 			out[i] = c.withCompleteness(figure(v, ok, aggs[i].n), e[i], r[i])
+		}
+		if keep {
+			c.eng.figs.put(fk, out)
 		}
 	}
 	memo[k] = out

@@ -76,17 +76,24 @@ func (s *Server) complianceData(r *http.Request) (*compliancePage, error) {
 // (provinces, districts) to drill into; then the targets that do not apply
 // there. The trend loads after the page.
 func (s *Server) complianceShow(w http.ResponseWriter, r *http.Request) {
-	cp, err := s.complianceData(r)
+	cp, err := s.complianceShowData(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	s.render(w, r, "compliance", http.StatusOK, cp)
+}
+
+func (s *Server) complianceShowData(r *http.Request) (*compliancePage, error) {
+	cp, err := s.complianceData(r)
+	if err != nil {
+		return nil, err
+	}
 	if cp.Report, err = s.People.Compliance(r.Context(), cp.Actor, cp.Unit.UnitID, cp.AsOf); err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	cp.Registers = s.registerFigures(r.Context(), &cp.Page, cp.Unit.UnitID, "REG_DX_STAFF", "REG_FOCAL_PERSONS", "REG_COMMITTEES", "REG_VACANCIES")
-	s.render(w, r, "compliance", http.StatusOK, cp)
+	return cp, nil
 }
 
 // complianceTrend is the trend table, fetched by the page once shown: it
