@@ -15,10 +15,11 @@ type denseMap[V comparable] struct {
 func (m *denseMap[V]) get(id int64) (V, bool) {
 	var zero V
 	if id >= 0 && id < int64(len(m.at)) {
-		v := m.at[id]
-		return v, v != zero
+		if v := m.at[id]; v != zero || m.sparse == nil {
+			return v, v != zero
+		}
 	}
-	v, ok := m.sparse[id]
+	v, ok := m.sparse[id] // set there before the array reached it
 	return v, ok
 }
 
@@ -27,6 +28,10 @@ func (m *denseMap[V]) set(id int64, v V) {
 	var zero V
 	switch {
 	case id >= 0 && id < int64(len(m.at)):
+		if _, ok := m.sparse[id]; ok { // set there before the array reached it
+			delete(m.sparse, id)
+			m.n--
+		}
 		if m.at[id] == zero {
 			m.n++
 		}

@@ -23,10 +23,10 @@ type Snapshot struct {
 	Generation int64
 	RootID     int64
 
-	versions byKey                // by unit, ordered by From
-	children byKey                // by parent unit, every version that had it, in Vietnamese name order
-	preds    map[int64][]Link     // by successor
-	succs    map[int64][]Link     // by predecessor
+	versions byKey            // by unit, ordered by From
+	children byKey            // by parent unit, every version that had it, in Vietnamese name order
+	preds    map[int64][]Link // by successor
+	succs    map[int64][]Link // by predecessor
 	events   map[int64]*Event
 	all      []*Version // in Vietnamese name order
 
