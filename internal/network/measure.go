@@ -156,7 +156,7 @@ func (ix *index) build(snap *org.Snapshot, w window) *table {
 		}
 		return true
 	})
-	for unit := range ix.units {
+	for unit := range ix.units.ids() {
 		if _, done := rows[unit]; done {
 			continue
 		}
