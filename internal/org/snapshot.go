@@ -353,6 +353,25 @@ func (s *Snapshot) Covers(scope, target int64) bool {
 	return false
 }
 
+// CoversFunc is Covers(scope, ·) for many targets: the scope's needles
+// made once (Covers makes them at each call).
+func (s *Snapshot) CoversFunc(scope int64) func(target int64) bool {
+	needles := s.scopeNeedles(scope)
+	return func(target int64) bool {
+		if scope == target {
+			return true
+		}
+		for _, needle := range needles {
+			for _, v := range s.versions.of(target) {
+				if strings.Contains(v.Path, needle) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+}
+
 // scopeNeedles are the path fragments of scope and of every unit it was
 // (transitively) formed from.
 func (s *Snapshot) scopeNeedles(scope int64) []string {
