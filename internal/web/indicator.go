@@ -59,6 +59,15 @@ type indPage struct {
 	Page
 	Tab    string // indicators, catalogue, forms or assess
 	nameOf func(code string) string
+	// cmpLines are the completeness lines the page wrote, by what they
+	// say: a dashboard's 144 figures and a trend's 36 share a few
+	cmpLines map[cmpLineKey]string
+}
+
+type cmpLineKey struct {
+	longer             bool // a period made of several of the indicator's
+	basis              indicator.Basis
+	reported, expected int
 }
 
 // Named is an indicator's name for its code: pages name indicators, a code
@@ -160,11 +169,20 @@ func (p *indPage) CmpLine(f indicator.Figure, ind *indicator.Indicator, period i
 	if !f.Known() {
 		return p.L.T("completeness.unknown", "Count", p.L.Int(f.Units), "Basis", basis)
 	}
+	k := cmpLineKey{period.Type != ind.PeriodType, f.Basis, f.Reported, f.Expected}
+	if line, ok := p.cmpLines[k]; ok {
+		return line
+	}
 	key := "completeness.units"
-	if period.Type != ind.PeriodType {
+	if k.longer {
 		key = "completeness.reports"
 	}
-	return p.L.T(key, "Reported", p.L.Int(f.Reported), "Expected", p.L.Int(f.Expected), "Basis", basis)
+	line := p.L.T(key, "Reported", p.L.Int(f.Reported), "Expected", p.L.Int(f.Expected), "Basis", basis)
+	if p.cmpLines == nil {
+		p.cmpLines = map[cmpLineKey]string{}
+	}
+	p.cmpLines[k] = line
+	return line
 }
 
 // Period names a period in the page's language.
@@ -720,19 +738,16 @@ func (s *Server) indicatorExport(w http.ResponseWriter, r *http.Request) {
 // template wrote them (kept in testdata/indicators_template.html,
 // TestPagesAsTheirTemplates): the indicator's head, its target's light,
 // and each figure with its completeness and provenance. The completeness
-// in words and in counts is written once for each count the table holds
-// (the 12 indicators of a form share them period by period: 144 messages
-// were a third of the page's bytes), the provenance's address from its
-// parts (as Page.U writes it: the query's keys sorted, each escaped).
+// in words (CmpLine) and in counts is made once for each count the table
+// holds (the 12 indicators of a form share them period by period: 144
+// messages were a third of the page's bytes), the provenance's address
+// from its parts (as Page.U writes it: the query's keys sorted, each
+// escaped).
 func dashRows(p *dashboardPage) template.HTML {
 	L := p.L
 	units, incomplete := L.T("completeness.units_short"), L.T("completeness.incomplete_short")
-	type cmpKey struct {
-		measured, longer bool
-		basis            indicator.Basis
-		reported, expect int
-	}
-	titles, counts := map[cmpKey]string{}, map[cmpKey]string{}
+	type cmpKey struct{ reported, expect int }
+	counts := map[cmpKey]string{}
 	// the provenance's query: basis, d, mode, period, unit
 	provQuery := "/provenance?basis=" + url.QueryEscape(string(p.Basis))
 	if !p.IsToday() {
@@ -762,15 +777,8 @@ func dashRows(p *dashboardPage) template.HTML {
 				w.raw(" partial")
 			}
 			w.raw("\"")
-			var k cmpKey
 			if known {
-				k = cmpKey{ind.IsMeasured(), pt.Period.Type != ind.PeriodType, pt.Basis, pt.Reported, pt.Expected}
-				title, ok := titles[k]
-				if !ok {
-					title = p.CmpLine(pt.Figure, ind, pt.Period)
-					titles[k] = title
-				}
-				w.raw(" title=\"").text(title).raw("\"")
+				w.raw(" title=\"").text(p.CmpLine(pt.Figure, ind, pt.Period)).raw("\"")
 			}
 			w.raw(">")
 			fig := p.Fig(pt.Figure, ind)
@@ -780,7 +788,7 @@ func dashRows(p *dashboardPage) template.HTML {
 				w.text(fig)
 			}
 			if known {
-				ck := cmpKey{reported: pt.Reported, expect: pt.Expected}
+				ck := cmpKey{pt.Reported, pt.Expected}
 				count, ok := counts[ck]
 				if !ok {
 					count = p.Cmp(pt.Figure)
@@ -837,6 +845,34 @@ func (ip *indicatorPage) ChildRows() template.HTML {
 			}
 		}
 		w.raw("</td>\n    </tr>")
+	}
+	return w.html()
+}
+
+// PeriodOptions are the view form's periods, written in Go (see hw) as
+// indicator.html's range over .Periods wrote them (testdata, as above).
+func (ip *indicatorPage) PeriodOptions() template.HTML {
+	w := newHW(64 * len(ip.Periods))
+	sel := ip.B.Period.Key()
+	for _, q := range ip.Periods {
+		k := q.Key()
+		w.raw("<option value=\"").text(k).raw("\" ")
+		if k == sel {
+			w.raw("selected")
+		}
+		w.raw(">").text(ip.Period(q)).raw("</option>")
+	}
+	return w.html()
+}
+
+// RowsHTML are the chart's figures as the rows of its table, written in Go
+// (see hw) as chart_alt's range over .Rows wrote them (kept in
+// testdata/indicator_template.html).
+func (a *chartAlt) RowsHTML() template.HTML {
+	w := newHW(160 * len(a.Rows))
+	for i := range a.Rows {
+		r := &a.Rows[i]
+		w.raw("<tr><th scope=\"row\">").text(r.Label).raw("</th><td class=\"num\">").text(r.Value).raw("</td><td class=\"small\">").text(r.Note).raw("</td></tr>")
 	}
 	return w.html()
 }
