@@ -3,8 +3,8 @@ package web_test
 import (
 	"context"
 	"fmt"
-	"strings"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/mangluoi/mangluoi/internal/apptest"
