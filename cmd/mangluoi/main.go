@@ -204,9 +204,9 @@ const defaultMaxRequests = 0
 // page cache's counts (/debug/pagecache: entries, bytes, hits, misses, and
 // the same of the API's kept answers), for the hit rate of a load run,
 // the bytes and objects allocated so far (/debug/memstats: scripts/load
-// --pprof reports them a request), and the database pool's
-// (/debug/dbstats: connections open and in use, the waits for one and
-// their total time).
+// --pprof reports them a request), the database pool's (/debug/dbstats:
+// connections open and in use, the waits for one and their total time)
+// and the collector's (/debug/gcstats: see gcStats).
 func servePprof(addr string, m *app.Main) error {
 	host, _, err := net.SplitHostPort(addr)
 	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
@@ -238,6 +238,7 @@ func servePprof(addr string, m *app.Main) error {
 		metrics.Read(ms)
 		fmt.Fprintf(w, "total_alloc %d\nmallocs %d\n", ms[0].Value.Uint64(), ms[1].Value.Uint64())
 	})
+	mux.HandleFunc("/debug/gcstats", gcStats)
 	go http.Serve(ln, mux)
 	return nil
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"os"
 	"runtime/debug"
 	"runtime/metrics"
@@ -25,8 +27,17 @@ import (
 // heap of 150 MB then runs under the floor (RSS ≈ 300 MB); one of 250 MB
 // under 375 MB, collecting every 125 MB allocated.
 //
+// The limit is the collector's only pace (GOGC off, issue 14, h16gc):
+// with GOGC at 100 a live heap under half the floor (the whole nation's
+// is 100–130 MB after the network was packed) would be collected at twice
+// itself, before the floor, so each byte less that is live would buy more
+// collections instead of fewer. With the limit alone the heap fills to the
+// floor between collections whatever is live; the watcher keeps the room
+// above the live heap (a third of the limit at least).
+//
 // GOMEMLIMIT, when set, is the limit instead (the runtime has read it;
-// "off" for none), and no watcher runs.
+// "off" for none), and no watcher runs; GOGC, when set, is the pace
+// (the runtime has read it too).
 const (
 	memoryFloor    = 256 << 20
 	memoryHeadroom = 1.5
@@ -40,6 +51,9 @@ func memoryLimit(ctx context.Context) {
 		return
 	}
 	debug.SetMemoryLimit(memoryFloor)
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(-1)
+	}
 	go watchMemory(ctx)
 }
 
@@ -68,6 +82,44 @@ func watchMemory(ctx context.Context) {
 		if l := limitFor(sample[0].Value.Uint64()); l != last {
 			debug.SetMemoryLimit(l)
 			last = l
+		}
+	}
+}
+
+// gcStats writes the runtime's own counts of the heap and the collector
+// (/debug/gcstats on the --pprof listener, for measuring): the live heap
+// and the part of it the collector must scan (what holds pointers), the
+// soft limit, the collections, the bytes allocated, and the CPU seconds
+// the collector and the whole process spent (the collector's share of a
+// run is the difference of gc-cpu over that of total-cpu between two
+// reads).
+func gcStats(w http.ResponseWriter, _ *http.Request) {
+	names := []string{
+		"/gc/heap/live:bytes",
+		"/gc/scan/heap:bytes",
+		"/gc/scan/globals:bytes",
+		"/gc/scan/stack:bytes",
+		"/gc/heap/goal:bytes",
+		"/gc/gomemlimit:bytes",
+		"/gc/gogc:percent",
+		"/gc/cycles/total:gc-cycles",
+		"/gc/heap/allocs:bytes",
+		"/memory/classes/heap/objects:bytes",
+		"/cpu/classes/gc/total:cpu-seconds",
+		"/cpu/classes/total:cpu-seconds",
+		"/cpu/classes/user:cpu-seconds",
+	}
+	sample := make([]metrics.Sample, len(names))
+	for i, n := range names {
+		sample[i].Name = n
+	}
+	metrics.Read(sample)
+	for _, s := range sample {
+		switch s.Value.Kind() {
+		case metrics.KindUint64:
+			fmt.Fprintf(w, "%s %d\n", s.Name, s.Value.Uint64())
+		case metrics.KindFloat64:
+			fmt.Fprintf(w, "%s %.3f\n", s.Name, s.Value.Float64())
 		}
 	}
 }

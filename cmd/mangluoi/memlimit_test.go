@@ -10,15 +10,29 @@ import (
 
 // The server's soft memory limit is memoryFloor unless GOMEMLIMIT is set,
 // which the runtime has then read and memoryLimit leaves alone.
+// The limit is then the collector's only pace (GOGC off) unless GOGC is set.
 func TestMemoryLimit(t *testing.T) {
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	debug.SetMemoryLimit(math.MaxInt64)
 	t.Setenv("GOMEMLIMIT", "")
+	t.Setenv("GOGC", "")
 	memoryLimit(ctx)
 	if got := debug.SetMemoryLimit(-1); got != memoryFloor && got != limitFor(liveHeap()) {
 		t.Fatalf("limit %d, want %d (256 MiB) or more by the live heap", got, memoryFloor)
+	}
+	if got := debug.SetGCPercent(100); got != -1 {
+		t.Fatalf("GOGC %d, want off", got)
+	}
+	cancel()
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	t.Setenv("GOGC", "150")
+	memoryLimit(ctx)
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Fatalf("GOGC %d with GOGC set, want the runtime's", got)
 	}
 	cancel()
 	debug.SetMemoryLimit(math.MaxInt64)

@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"container/list"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -10,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/db"
@@ -63,83 +63,33 @@ type keptKey struct {
 }
 
 type keptEntry struct {
-	key  keptKey
-	deps []db.Dep
-	all  bool
 	body []byte
 	etag string
 }
 
+// keptCache is the one cache of things kept by generations (db.Kept), of
+// answers, within the bounds above.
 type keptCache struct {
-	mu           sync.Mutex
-	ll           *list.List // front: most recently used; values *keptEntry
-	index        map[keptKey]*list.Element
-	bytes        int
-	hits, misses int64
-	notModified  int64
+	kept        *db.Kept[keptKey, *keptEntry]
+	notModified atomic.Int64
 }
 
 func newKeptCache() *keptCache {
-	return &keptCache{ll: list.New(), index: map[keptKey]*list.Element{}}
-}
-
-// get is k's answer while what it read is as in gens (a read of every
-// generation taken at the request's start).
-func (c *keptCache) get(k keptKey, gens map[string]int64) *keptEntry {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	el, ok := c.index[k]
-	if !ok {
-		c.misses++
-		return nil
-	}
-	e := el.Value.(*keptEntry)
-	if !db.Unchanged(e.deps, e.all, gens) {
-		c.remove(el)
-		c.misses++
-		return nil
-	}
-	c.ll.MoveToFront(el)
-	c.hits++
-	return e
-}
-
-func (c *keptCache) put(e *keptEntry) {
-	if len(e.body) > keptMaxEntry {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if el, ok := c.index[e.key]; ok {
-		c.remove(el)
-	}
-	c.index[e.key] = c.ll.PushFront(e)
-	c.bytes += len(e.body)
-	for c.ll.Len() > keptEntries || c.bytes > keptBytes {
-		c.remove(c.ll.Back())
-	}
-}
-
-func (c *keptCache) remove(el *list.Element) {
-	e := c.ll.Remove(el).(*keptEntry)
-	delete(c.index, e.key)
-	c.bytes -= len(e.body)
+	return &keptCache{kept: db.NewKept[keptKey, *keptEntry](keptEntries, keptBytes, keptMaxEntry)}
 }
 
 // KeptStats are the kept answers' counts: entries, bytes, hits, misses and
 // the hits answered 304.
 func (a *API) KeptStats() (entries, bytes int, hits, misses, notModified int64) {
-	c := a.kept
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.ll.Len(), c.bytes, c.hits, c.misses, c.notModified
+	entries, bytes, hits, misses = a.kept.kept.Stats()
+	return entries, bytes, hits, misses, a.kept.notModified.Load()
 }
 
 // keptRequest is a kept route's request: its key and the generations read
 // at its start (nil when the answer cannot be kept: no user or database).
 type keptRequest struct {
 	key  keptKey
-	gens map[string]int64
+	gens db.Gens
 }
 
 // keep starts a kept route's request: it answers from the cache (true) or
@@ -160,11 +110,9 @@ func (a *API) keep(w http.ResponseWriter, r *http.Request) (done bool, kr *keptR
 	}
 	k := keptKey{user: u.ID, viaToken: httpx.ViaToken(r), role: string(u.Role), scope: u.ScopeUnitID, lang: a.printer(r).Lang,
 		uri: r.URL.Path + "?" + r.URL.Query().Encode(), today: a.Org.Today()}
-	if e := a.kept.get(k, gens); e != nil {
+	if e, ok := a.kept.kept.Get(k, gens); ok {
 		if matches(r.Header.Get("If-None-Match"), e.etag) {
-			a.kept.mu.Lock()
-			a.kept.notModified++
-			a.kept.mu.Unlock()
+			a.kept.notModified.Add(1)
 			keptHeaders(w, e.etag)
 			w.WriteHeader(http.StatusNotModified)
 			return true, nil, nil, nil
@@ -202,7 +150,7 @@ func (a *API) answer(w http.ResponseWriter, r *http.Request, status int, out any
 		}
 		if deps, all, ok := rd.Deps(kr.gens, also...); ok {
 			// kept at its size, apart from the buffer, which is used again
-			a.kept.put(&keptEntry{key: kr.key, deps: deps, all: all, body: bytes.Clone(body), etag: etag})
+			a.kept.kept.Put(kr.key, &keptEntry{body: bytes.Clone(body), etag: etag}, deps, all, len(body))
 		}
 	}
 	if status == http.StatusOK && matches(r.Header.Get("If-None-Match"), etag) {

@@ -21,13 +21,24 @@ func securityHeaders(next http.Handler, proxies httpx.Proxies) http.Handler {
 		if httpx.HTTPS(r, proxies) {
 			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 		}
-		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("X-Frame-Options", "DENY")
+		// the same values for every response, made once (Header.Set makes a
+		// slice for each); net/http copies the map before writing it
+		h["Content-Security-Policy"] = cspValue
+		h["X-Content-Type-Options"] = nosniffValue
+		h["Referrer-Policy"] = referrerValue
+		h["X-Frame-Options"] = denyValue
 		next.ServeHTTP(w, r)
 	})
 }
+
+// the security headers' values, shared by every response: a handler that
+// changes one sets a slice of its own (Header.Set, Del); none appends.
+var (
+	cspValue      = []string{"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"}
+	nosniffValue  = []string{"nosniff"}
+	referrerValue = []string{"same-origin"}
+	denyValue     = []string{"DENY"}
+)
 
 // readsOnce lets a request that only reads check every generation it
 // needs (the accounts', the tree's, the definitions'…) in one query: see

@@ -115,14 +115,12 @@ type Dep struct {
 // the Deps say. All of them when the work asked for all. ok is false when
 // a generation read is missing from gens (followed after gens was read):
 // then the work's result cannot be said to be of any read.
-func (rd *Reads) Deps(gens map[string]int64, also ...string) (deps []Dep, all, ok bool) {
+func (rd *Reads) Deps(gens Gens, also ...string) (deps []Dep, all, ok bool) {
 	rd.mu.Lock()
 	defer rd.mu.Unlock()
 	if rd.all {
-		deps = make([]Dep, 0, len(gens))
-		for n, g := range gens {
-			deps = append(deps, Dep{n, g})
-		}
+		deps = make([]Dep, 0, gens.Len())
+		gens.Each(func(n string, g int64) { deps = append(deps, Dep{n, g}) })
 		return deps, true, true
 	}
 	deps = make([]Dep, 0, len(rd.names)+len(also))
@@ -131,7 +129,7 @@ func (rd *Reads) Deps(gens map[string]int64, also ...string) (deps []Dep, all, o
 			if slices.ContainsFunc(deps, func(d Dep) bool { return d.Name == n }) {
 				continue
 			}
-			g, found := gens[n]
+			g, found := gens.Get(n)
 			if !found {
 				return nil, false, false
 			}
@@ -144,35 +142,22 @@ func (rd *Reads) Deps(gens map[string]int64, also ...string) (deps []Dep, all, o
 // Unchanged tells whether every Dep still has its value in gens (a later
 // read); for work that depended on all, also that no generation has been
 // followed since.
-func Unchanged(deps []Dep, all bool, gens map[string]int64) bool {
-	if all && len(gens) != len(deps) {
+func Unchanged(deps []Dep, all bool, gens Gens) bool {
+	if all && gens.Len() != len(deps) {
 		return false
 	}
 	for _, d := range deps {
-		if g, ok := gens[d.Name]; !ok || g != d.Gen {
+		if g, ok := gens.Get(d.Name); !ok || g != d.Gen {
 			return false
 		}
 	}
 	return true
 }
 
-// GenerationsByName reads every followed generation by name: from the
-// request's read of them all when ctx is a request's, else in one query.
-// It is not noted as a read of all in a watched context (its caller keeps
-// what it read apart, see Deps).
-func (d *DB) GenerationsByName(ctx context.Context) (map[string]int64, error) {
-	ctx = quiet{ctx}
-	vals, err := d.Generations(ctx)
-	if err != nil {
-		return nil, err
-	}
-	d.gens.mu.Lock()
-	defer d.gens.mu.Unlock()
-	out := make(map[string]int64, len(vals))
-	for n, i := range d.gens.index {
-		if i < len(vals) {
-			out[n] = vals[i]
-		}
-	}
-	return out, nil
+// GenerationsByName reads every followed generation, by name (Gens.Get):
+// the request's read of them all when ctx is a request's (nothing read
+// again, nothing copied), else one query. It is not noted as a read of all
+// in a watched context (its caller keeps what it read apart, see Deps).
+func (d *DB) GenerationsByName(ctx context.Context) (Gens, error) {
+	return d.gensOf(quiet{ctx})
 }

@@ -132,8 +132,8 @@ func (c *tally) subtree(root int64, f *Figures) {
 			f.Villages++
 		}
 		active := false
-		for _, t := range c.ix.byUnit[v.UnitID] {
-			if c.team(t, f) {
+		for _, p := range c.ix.teamsOf(v.UnitID) {
+			if t := c.ix.at(p); c.team(&t, f) {
 				active = true
 			}
 		}
@@ -261,8 +261,8 @@ func computeCoverage(ix *index, snap *org.Snapshot, unit int64, d day.Day) *Cove
 			own.Villages = 1
 		}
 		active := false
-		for _, t := range ix.byUnit[r.UnitID] {
-			if tl.team(t, &own) {
+		for _, p := range ix.teamsOf(r.UnitID) {
+			if t := ix.at(p); tl.team(&t, &own) {
 				active = true
 			}
 		}

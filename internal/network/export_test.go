@@ -1,7 +1,10 @@
 package network
 
 import (
+	"cmp"
 	"context"
+	"fmt"
+	"slices"
 
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/indicator"
@@ -55,11 +58,11 @@ func MeasureByWalk(ctx context.Context, s *Service, code string, w indicator.Win
 			out[v.UnitID] += n
 		}
 	}
-	active := func(ts []*teamRec) []*teamRec {
+	active := func(ps []int32) []*teamRec {
 		var a []*teamRec
-		for _, t := range ts {
-			if t.statusAt(d) == Active {
-				a = append(a, t)
+		for _, p := range ps {
+			if t := ix.at(p); t.statusAt(d) == Active {
+				a = append(a, &t)
 			}
 		}
 		return a
@@ -68,13 +71,13 @@ func MeasureByWalk(ctx context.Context, s *Service, code string, w indicator.Win
 	case "REG_VILLAGES", "REG_VILLAGES_COVERED":
 		snap.Walk(snap.RootID, w.To, func(v *org.Version) bool {
 			if v.Level == org.LevelVillage {
-				count(v, active(ix.byUnit[v.UnitID]))
+				count(v, active(ix.teamsOf(v.UnitID)))
 			}
 			return true
 		})
 	default:
-		for unit, ts := range ix.byUnit {
-			if a := active(ts); len(a) > 0 {
+		for unit := range ix.units {
+			if a := active(ix.teamsOf(unit)); len(a) > 0 {
 				if v := snap.At(unit, w.To); v != nil {
 					count(v, a)
 				}
@@ -82,4 +85,145 @@ func MeasureByWalk(ctx context.Context, s *Service, code string, w indicator.Win
 		}
 	}
 	return out, nil
+}
+
+// SetOwnMax sets the teams that may hold their own rows before the index
+// is packed again (0: the default), so that a test packs it often.
+func SetOwnMax(s *Service, n int) {
+	s.idx.mu.Lock()
+	defer s.idx.mu.Unlock()
+	s.idx.ownCap = n
+}
+
+// IndexStats are how many teams hold their own rows and how many times
+// the index was packed since its load.
+func IndexStats(s *Service) (own, packs int) {
+	s.idx.mu.RLock()
+	defer s.idx.mu.RUnlock()
+	return len(s.idx.own), s.idx.packs
+}
+
+// IndexAgrees compares the index as caught up with the tables: with an
+// index loaded afresh from them, team by team (its unit, names, day set
+// up, statuses, memberships with their training, activities), and with
+// each team's counts and sums read by SQL (statuses, memberships,
+// activities not voided and the people they helped); then packs the
+// index and compares it again. It returns the differences found.
+func IndexAgrees(ctx context.Context, s *Service) ([]string, error) {
+	ix, _, _, err := s.fresh(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ix.mu.RUnlock()
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	fresh := &index{packed: packed{teams: map[int64]int32{}, nameOf: map[string]int32{}, units: map[int64]span{}}, dirty: map[int64]bool{}}
+	if _, err := loadRows(ctx, s.db, fresh, -1, ix.seq); err != nil {
+		return nil, err
+	}
+	if fresh.trained, err = loadTrained(ctx, s.db, nil); err != nil {
+		return nil, err
+	}
+	for i := range fresh.mems {
+		fresh.mems[i].trained = fresh.trained.find(fresh.mems[i].person)
+	}
+	type counts struct {
+		statuses, members, acts int
+		helped                  int64
+	}
+	sql := map[int64]*counts{}
+	of := func(id int64) *counts {
+		if sql[id] == nil {
+			sql[id] = &counts{}
+		}
+		return sql[id]
+	}
+	for _, q := range []struct {
+		query string
+		put   func(c *counts, n, sum int64)
+	}{
+		{`SELECT team_id, COUNT(*), 0 FROM net_team_status GROUP BY team_id`, func(c *counts, n, _ int64) { c.statuses = int(n) }},
+		{`SELECT team_id, COUNT(*), 0 FROM net_members GROUP BY team_id`, func(c *counts, n, _ int64) { c.members = int(n) }},
+		{`SELECT team_id, COUNT(*), COALESCE(SUM(people_helped), 0) FROM net_activities WHERE voided_at IS NULL GROUP BY team_id`,
+			func(c *counts, n, sum int64) { c.acts, c.helped = int(n), sum }},
+	} {
+		rows, err := s.db.QueryContext(ctx, q.query)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id, n, sum int64
+			if err := rows.Scan(&id, &n, &sum); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			q.put(of(id), n, sum)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	var diffs []string
+	compare := func(when string) {
+		if len(ix.rows) != len(fresh.rows) {
+			diffs = append(diffs, fmt.Sprintf("%s: %d teams held, %d in the tables", when, len(ix.rows), len(fresh.rows)))
+		}
+		for id, fp := range fresh.teams {
+			p, ok := ix.teams[id]
+			if !ok {
+				diffs = append(diffs, fmt.Sprintf("%s: team %d not held", when, id))
+				continue
+			}
+			a, b := ix.at(p), fresh.at(fp)
+			c := of(id)
+			var helped int64
+			for _, x := range a.acts {
+				helped += int64(x.helped)
+			}
+			tr := func(x *index, ms []memberRec) (out [][]int32) {
+				for _, m := range ms {
+					out = append(out, x.trained.at(m.trained))
+				}
+				return out
+			}
+			// memberships in any order (each read is in the table's)
+			byPerson := func(ms []memberRec) []memberRec {
+				return slices.SortedFunc(slices.Values(ms), func(m, n memberRec) int {
+					return cmp.Or(cmp.Compare(m.person, n.person), cmp.Compare(m.from, n.from), cmp.Compare(m.to, n.to))
+				})
+			}
+			eqm := func(x, y []memberRec) bool {
+				return slices.EqualFunc(byPerson(x), byPerson(y), func(m, n memberRec) bool { return m.person == n.person && m.from == n.from && m.to == n.to })
+			}
+			switch {
+			case a.id != b.id || a.unit != b.unit || a.name != b.name || a.folded != b.folded || a.established != b.established:
+				diffs = append(diffs, fmt.Sprintf("%s: team %d held as %+v, in the tables %+v", when, id, a, b))
+			case !slices.Equal(a.statuses, b.statuses) || !eqm(a.members, b.members) || !slices.Equal(a.acts, b.acts):
+				diffs = append(diffs, fmt.Sprintf("%s: team %d's rows held %v %v %v, in the tables %v %v %v", when, id, a.statuses, a.members, a.acts, b.statuses, b.members, b.acts))
+			case !slices.EqualFunc(tr(ix, byPerson(a.members)), tr(fresh, byPerson(b.members)), slices.Equal):
+				diffs = append(diffs, fmt.Sprintf("%s: team %d's members' training differs", when, id))
+			case len(a.statuses) != c.statuses || len(a.members) != c.members || len(a.acts) != c.acts || helped != c.helped:
+				diffs = append(diffs, fmt.Sprintf("%s: team %d holds %d statuses, %d members, %d activities helping %d; SQL counts %+v",
+					when, id, len(a.statuses), len(a.members), len(a.acts), helped, *c))
+			}
+		}
+		for u := range fresh.units {
+			var x, y []int64
+			for _, p := range ix.teamsOf(u) {
+				x = append(x, ix.rows[p].id)
+			}
+			for _, p := range fresh.teamsOf(u) {
+				y = append(y, fresh.rows[p].id)
+			}
+			if !slices.Equal(x, y) {
+				diffs = append(diffs, fmt.Sprintf("%s: unit %d's teams held %v, in the tables %v", when, u, x, y))
+			}
+		}
+	}
+	compare("as caught up")
+	ix.pack()
+	ix.packs++
+	compare("packed again")
+	return diffs, nil
 }

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unique"
 
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/db"
@@ -68,6 +67,10 @@ func helpedOf(n int32) uint16 {
 	return uint16(min(max(n, 0), math.MaxUint16))
 }
 
+// teamRec is a team as the coverage, the monthly sums and the measured
+// tables read it: a view made by index.at from what is held (teamRow and
+// the packed arrays), on the stack; its slices alias the index's arrays
+// (linking a membership to its training writes through).
 type teamRec struct {
 	id, unit    int64
 	name        string
@@ -76,6 +79,31 @@ type teamRec struct {
 	statuses    []statusRec // by from
 	members     []memberRec
 	acts        []actRec // by day; voided ones left out
+}
+
+// teamRow is a team as held: no pointer, so the collector neither scans
+// the 75,000 national teams nor their 2.4 million rows (issue 14, h16gc:
+// a *teamRec with its three slices and two strings was 75,000 objects of
+// 144 bytes to mark at every collection, and a map of pointers to them).
+// Its rows are ranges of the index's packed arrays (sts, mems, acts), or,
+// once a catch-up has read them again, its own slices (own).
+type teamRow struct {
+	id, unit     int64
+	name, folded int32 // in ix.names
+	established  int32
+	own          int32 // 1 + its place in ix.own, or 0: its rows are the spans below
+	st, mem, act span  // in ix.sts, ix.mems, ix.acts
+}
+
+// span is the range [lo, hi) of a packed array.
+type span struct{ lo, hi int32 }
+
+// ownRows are the rows of a team read again by a catch-up since the last
+// packing (see index.settle).
+type ownRows struct {
+	statuses []statusRec
+	members  []memberRec
+	acts     []actRec
 }
 
 // statusAt is the team's status on day d, "" before it was set up.
@@ -118,8 +146,7 @@ type index struct {
 	loaded    bool
 	seq       int64 // network_state.seq of the rows held
 	peopleGen int64 // people_state.generation of trained
-	teams     map[int64]*teamRec
-	byUnit    map[int64][]*teamRec
+	packed          // the teams and their rows
 	// trained holds, for every person who is or was a team member, the
 	// days they completed a course, sorted.
 	trained trainedSet
@@ -133,6 +160,94 @@ type index struct {
 	// tables hold each unit's measured counts per window (measure.go),
 	// patched for the dirty units at each catch-up
 	tables tables
+}
+
+// packed is the network as held (issue 14, h16gc): the teams in one array
+// of pointer-free records, their statuses, memberships and activities in
+// three pointer-free arrays, each team's rows one range of them, the ids
+// and units mapped to places (int32) in maps without pointers. The
+// collector has nothing to follow in any of it but the few thousand
+// distinct team names and the own rows of teams read again since the
+// last packing (at most ownMax teams: past it, everything is packed again).
+type packed struct {
+	teams     map[int64]int32 // team id → its place in rows
+	rows      []teamRow
+	names     []string         // the distinct team names (1,546 nationally)
+	nameOf    map[string]int32 // name → its place in names
+	sts       []statusRec
+	mems      []memberRec
+	acts      []actRec
+	own       []ownRows
+	units     map[int64]span // unit → its teams' places, unitTeams[lo:hi]
+	unitTeams []int32
+	ownCap    int // ownMax if set (tests)
+	packs     int // packings since the load (tests)
+}
+
+// ownMax bounds the teams holding their own rows before the arrays are
+// packed again (a catch-up reads again the rows of the few teams it
+// touches; a national import may touch thousands): max(256, teams/16).
+func (p *packed) ownMax() int {
+	if p.ownCap > 0 {
+		return p.ownCap
+	}
+	return max(256, len(p.rows)/16)
+}
+
+// at is the team at place i, as a view.
+func (p *packed) at(i int32) teamRec {
+	r := &p.rows[i]
+	t := teamRec{id: r.id, unit: r.unit, name: p.names[r.name], folded: p.names[r.folded], established: r.established}
+	if r.own > 0 {
+		o := &p.own[r.own-1]
+		t.statuses, t.members, t.acts = o.statuses, o.members, o.acts
+		return t
+	}
+	t.statuses = p.sts[r.st.lo:r.st.hi:r.st.hi]
+	t.members = p.mems[r.mem.lo:r.mem.hi:r.mem.hi]
+	t.acts = p.acts[r.act.lo:r.act.hi:r.act.hi]
+	return t
+}
+
+// teamsOf is the places of the unit's teams.
+func (p *packed) teamsOf(unit int64) []int32 {
+	sp, ok := p.units[unit]
+	if !ok {
+		return nil
+	}
+	return p.unitTeams[sp.lo:sp.hi:sp.hi]
+}
+
+// name is the place of a team name in names, added if new.
+func (p *packed) name(s string) int32 {
+	if i, ok := p.nameOf[s]; ok {
+		return i
+	}
+	i := int32(len(p.names))
+	p.names = append(p.names, s)
+	p.nameOf[s] = i
+	return i
+}
+
+// pack lays every team's rows out again in three arrays at their length,
+// and drops the own rows.
+func (p *packed) pack() {
+	var ns, nm, na int
+	for i := range p.rows {
+		t := p.at(int32(i))
+		ns, nm, na = ns+len(t.statuses), nm+len(t.members), na+len(t.acts)
+	}
+	sts, mems, acts := make([]statusRec, 0, ns), make([]memberRec, 0, nm), make([]actRec, 0, na)
+	for i := range p.rows {
+		t := p.at(int32(i))
+		r := &p.rows[i]
+		r.st = span{int32(len(sts)), int32(len(sts) + len(t.statuses))}
+		r.mem = span{int32(len(mems)), int32(len(mems) + len(t.members))}
+		r.act = span{int32(len(acts)), int32(len(acts) + len(t.acts))}
+		r.own = 0
+		sts, mems, acts = append(sts, t.statuses...), append(mems, t.members...), append(acts, t.acts...)
+	}
+	p.sts, p.mems, p.acts, p.own = sts, mems, acts, nil
 }
 
 type memoKey struct {
@@ -271,7 +386,8 @@ func (s *Service) catchUp(ctx context.Context, ix *index, seq, pgen int64) error
 		from := ix.seq
 		if !ix.loaded {
 			from = -1
-			ix.teams, ix.byUnit, ix.trained = map[int64]*teamRec{}, map[int64][]*teamRec{}, trainedSet{}
+			ix.packed = packed{teams: map[int64]int32{}, nameOf: map[string]int32{}, units: map[int64]span{}, ownCap: ix.ownCap}
+			ix.trained = trainedSet{}
 			ix.loads++
 		}
 		var err error
@@ -327,19 +443,22 @@ func (s *Service) catchUp(ctx context.Context, ix *index, seq, pgen int64) error
 	// link each membership to its person's training, so that a coverage
 	// does no map lookup per member: all of them after a reload of the
 	// training, else those of the teams that changed
-	link := func(t *teamRec) {
-		for i := range t.members {
-			t.members[i].trained = ix.trained.find(t.members[i].person)
-		}
-	}
 	if relinkAll {
-		for _, t := range ix.teams {
-			link(t)
+		for i := range ix.mems {
+			ix.mems[i].trained = ix.trained.find(ix.mems[i].person)
+		}
+		for _, o := range ix.own {
+			for i := range o.members {
+				o.members[i].trained = ix.trained.find(o.members[i].person)
+			}
 		}
 	} else {
 		for u := range ix.dirty {
-			for _, t := range ix.byUnit[u] {
-				link(t)
+			for _, p := range ix.teamsOf(u) {
+				t := ix.at(p)
+				for i := range t.members {
+					t.members[i].trained = ix.trained.find(t.members[i].person)
+				}
 			}
 		}
 	}
@@ -350,13 +469,6 @@ func (s *Service) catchUp(ctx context.Context, ix *index, seq, pgen int64) error
 	case len(ix.dirty) > 0:
 		ix.patch(snap, ix.dirty)
 	}
-	if !ix.loaded {
-		// each unit's teams held at their length (grown one by one, a
-		// quarter spare on average)
-		for u, ts := range ix.byUnit {
-			ix.byUnit[u] = slices.Clone(ts)
-		}
-	}
 	ix.dirty = nil // every unit on a first load: 2 MB held for nothing
 	ix.loaded = true
 	return nil
@@ -365,7 +477,8 @@ func (s *Service) catchUp(ctx context.Context, ix *index, seq, pgen int64) error
 // trainingChanged marks dirty the units of the teams with a member whose
 // completed courses differ between ix.trained and trained.
 func (ix *index) trainingChanged(trained trainedSet) {
-	for _, t := range ix.teams {
+	for p := range ix.rows {
+		t := ix.at(int32(p))
 		for _, m := range t.members {
 			if !slices.Equal(ix.trained.at(m.trained), trained.of(m.person)) {
 				ix.dirty[t.unit] = true
@@ -464,6 +577,7 @@ func loadRows(ctx context.Context, q db.Querier, ix *index, from, to int64) ([]i
 	if err != nil {
 		return nil, err
 	}
+	added := map[int64][]int32{} // unit → its new teams' places, in the order read
 	for rows.Next() {
 		var id, unit int64
 		var name, folded string
@@ -472,50 +586,59 @@ func loadRows(ctx context.Context, q db.Querier, ix *index, from, to int64) ([]i
 			rows.Close()
 			return nil, err
 		}
-		t := ix.teams[id]
-		if t == nil {
-			t = &teamRec{id: id, unit: unit}
-			ix.teams[id] = t
-			ix.byUnit[unit] = append(ix.byUnit[unit], t)
+		p, ok := ix.teams[id]
+		if !ok {
+			p = int32(len(ix.rows))
+			ix.rows = append(ix.rows, teamRow{id: id, unit: unit})
+			ix.teams[id] = p
+			added[unit] = append(added[unit], p)
 		}
 		// 75,000 national teams have 1,546 names ("Tổ công nghệ số cộng
-		// đồng Tổ dân phố 1"…): each is held once (7 MB less)
-		t.name, t.folded, t.established = unique.Make(name).Value(), unique.Make(folded).Value(), est.n
-		ix.dirty[unit] = true
+		// đồng Tổ dân phố 1"…): each is held once
+		r := &ix.rows[p]
+		r.name, r.folded, r.established = ix.name(name), ix.name(folded), est.n
+		ix.dirty[r.unit] = true
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	touched := map[*teamRec]bool{}
+	// each unit's new teams after those it had (one range each)
+	for u, ps := range added {
+		old := ix.teamsOf(u)
+		lo := int32(len(ix.unitTeams))
+		ix.unitTeams = append(append(ix.unitTeams, old...), ps...)
+		ix.units[u] = span{lo, int32(len(ix.unitTeams))}
+	}
+	if from < 0 { // at their length: appending leaves up to a quarter unused
+		ix.rows, ix.unitTeams = slices.Clone(ix.rows), slices.Clone(ix.unitTeams)
+	}
 	var tid int64
 	var f, u scanDay
 	var text string
 	var n int32
 	var persons []int64
 
-	var st statusRec
-	err = ix.read(ctx, q, from, to, "net_team_status", "status, valid_from, valid_to", "", []any{&tid, &text, &f, &u}, touched,
-		func(t *teamRec) { t.statuses = nil },
-		func(t *teamRec) error {
+	var sts rowsRead[statusRec]
+	err = ix.read(ctx, q, from, to, "net_team_status", "status, valid_from, valid_to", "", []any{&tid, &text, &f, &u}, &sts.emptied,
+		func(p int32) error {
 			i, ok := statusIndex[Status(text)]
 			if !ok {
-				return fmt.Errorf("network index: team %d has status %q", t.id, text)
+				return fmt.Errorf("network index: team %d has status %q", ix.rows[p].id, text)
 			}
-			st.status, st.from, st.to = i, f.n, u.n
-			t.statuses = append(t.statuses, st)
+			sts.add(p, statusRec{status: i, from: f.n, to: u.n})
 			return nil
 		})
 	if err != nil {
 		return nil, err
 	}
 
+	var mems rowsRead[memberRec]
 	var m memberRec
-	err = ix.read(ctx, q, from, to, "net_members", "person_id, valid_from, valid_to", "", []any{&tid, &m.person, &f, &u}, touched,
-		func(t *teamRec) { t.members = nil },
-		func(t *teamRec) error {
+	err = ix.read(ctx, q, from, to, "net_members", "person_id, valid_from, valid_to", "", []any{&tid, &m.person, &f, &u}, &mems.emptied,
+		func(p int32) error {
 			m.from, m.to, m.trained = f.n, u.n, -1 // linked below (catchUp)
-			t.members = append(t.members, m)
+			mems.add(p, m)
 			persons = append(persons, m.person)
 			return nil
 		})
@@ -523,38 +646,130 @@ func loadRows(ctx context.Context, q db.Querier, ix *index, from, to int64) ([]i
 		return nil, err
 	}
 
-	err = ix.read(ctx, q, from, to, "net_activities", "on_date, kind, people_helped", " AND voided_at IS NULL", []any{&tid, &f, &text, &n}, touched,
-		func(t *teamRec) { t.acts = nil },
-		func(t *teamRec) error {
-			t.acts = append(t.acts, actRec{day: f.n, helped: helpedOf(n), kind: kindIndex[Kind(text)]})
+	var acts rowsRead[actRec]
+	err = ix.read(ctx, q, from, to, "net_activities", "on_date, kind, people_helped", " AND voided_at IS NULL", []any{&tid, &f, &text, &n}, &acts.emptied,
+		func(p int32) error {
+			acts.add(p, actRec{day: f.n, helped: helpedOf(n), kind: kindIndex[Kind(text)]})
 			return nil
 		})
 	if err != nil {
 		return nil, err
 	}
 
-	// in order, and held at their length: appending leaves up to a quarter
-	// of a slice unused, 15 MB of activities nationally
-	for t := range touched {
-		slices.SortFunc(t.statuses, func(a, b statusRec) int { return cmp.Compare(a.from, b.from) })
-		slices.SortFunc(t.acts, func(a, b actRec) int { return cmp.Compare(a.day, b.day) })
-		t.statuses = slices.Clone(t.statuses)
-		t.members = slices.Clone(t.members)
-		t.acts = slices.Clone(t.acts)
+	byFrom := func(a, b statusRec) int { return cmp.Compare(a.from, b.from) }
+	byDay := func(a, b actRec) int { return cmp.Compare(a.day, b.day) }
+	if from < 0 {
+		// the first load: every team's rows, one range each, in order
+		var st, mem, act []span
+		ix.sts, st = sts.lay(len(ix.rows), byFrom)
+		ix.mems, mem = mems.lay(len(ix.rows), nil)
+		ix.acts, act = acts.lay(len(ix.rows), byDay)
+		for i := range ix.rows {
+			ix.rows[i].st, ix.rows[i].mem, ix.rows[i].act = st[i], mem[i], act[i]
+		}
+		return persons, nil
+	}
+	// a catch-up: the teams read again hold their own rows (the tables
+	// not read again for a team keep what it held), until there are too
+	// many of them and everything is packed again
+	sOf, mOf, aOf := sts.byTeam(byFrom), mems.byTeam(nil), acts.byTeam(byDay)
+	own := func(p int32) *ownRows {
+		r := &ix.rows[p]
+		if r.own == 0 {
+			t := ix.at(p)
+			ix.own = append(ix.own, ownRows{statuses: t.statuses, members: t.members, acts: t.acts})
+			r.own = int32(len(ix.own))
+		}
+		return &ix.own[r.own-1]
+	}
+	for p := range sts.emptied {
+		own(p).statuses = sOf[p]
+	}
+	for p := range mems.emptied {
+		own(p).members = mOf[p]
+	}
+	for p := range acts.emptied {
+		own(p).acts = aOf[p]
+	}
+	if len(ix.own) > ix.ownMax() {
+		ix.pack()
+		ix.packs++
 	}
 	return persons, nil
 }
 
-// read reads the rows of one of the team's tables into ix: on the first
-// load (from < 0) every row stamped by to; on a catch-up every row of the
+// rowsRead are the rows of one of the team's tables as read: each with
+// its team's place, in the order read, and the teams whose rows of this
+// table are read again (a catch-up).
+type rowsRead[T any] struct {
+	teams   []int32
+	recs    []T
+	emptied map[int32]bool
+}
+
+func (r *rowsRead[T]) add(p int32, rec T) {
+	r.teams = append(r.teams, p)
+	r.recs = append(r.recs, rec)
+}
+
+// lay places the rows by team (n teams) in one array at its length, each
+// team's in the order read then sorted by order (nil: as read), and
+// returns it with each team's range. A counting sort: linear in the two
+// million national activities.
+func (r *rowsRead[T]) lay(n int, order func(a, b T) int) ([]T, []span) {
+	spans := make([]span, n)
+	for _, p := range r.teams {
+		spans[p].hi++
+	}
+	var at int32
+	for i := range spans {
+		c := spans[i].hi
+		spans[i] = span{at, at}
+		at += c
+	}
+	out := make([]T, len(r.recs))
+	for i, p := range r.teams {
+		out[spans[p].hi] = r.recs[i]
+		spans[p].hi++
+	}
+	if order != nil {
+		for _, sp := range spans {
+			if sp.hi-sp.lo > 1 {
+				slices.SortStableFunc(out[sp.lo:sp.hi], order)
+			}
+		}
+	}
+	return out, spans
+}
+
+// byTeam is the rows of each team read again, in order (nil: as read),
+// each team's slice at its length.
+func (r *rowsRead[T]) byTeam(order func(a, b T) int) map[int32][]T {
+	out := map[int32][]T{}
+	for i, p := range r.teams {
+		out[p] = append(out[p], r.recs[i])
+	}
+	for p, rs := range out {
+		if order != nil {
+			slices.SortStableFunc(rs, order)
+		}
+		out[p] = slices.Clip(rs)
+	}
+	return out
+}
+
+// read reads the rows of one of the team's tables: on the first load
+// (from < 0) every row stamped by to; on a catch-up every row of the
 // teams with one stamped in (from, to] (a row held may since have been
-// voided or ended, and a record keeps no id to match it by), after
-// emptying what ix held of them. dest are the columns' destinations, the
-// team's id first; add adds the row scanned to its team.
+// voided or ended, and a record keeps no id to match it by), noting those
+// teams in emptied (their rows of this table are replaced by those read).
+// dest are the columns' destinations, the team's id first; add adds the
+// row scanned to its team (by place).
 func (ix *index) read(ctx context.Context, q db.Querier, from, to int64, table, columns, where string, dest []any,
-	touched map[*teamRec]bool, empty func(*teamRec), add func(*teamRec) error) error {
+	emptied *map[int32]bool, add func(int32) error) error {
 	query, args := `SELECT team_id, `+columns+` FROM `+table+` WHERE seq <= $1`+where, []any{to}
 	if from >= 0 {
+		*emptied = map[int32]bool{}
 		ids, err := q.QueryContext(ctx, `SELECT DISTINCT team_id FROM `+table+` WHERE seq > $1 AND seq <= $2`, from, to)
 		if err != nil {
 			return err
@@ -565,14 +780,13 @@ func (ix *index) read(ctx context.Context, q db.Querier, from, to int64, table, 
 				ids.Close()
 				return err
 			}
-			t, err := ix.team(id)
+			p, err := ix.team(id)
 			if err != nil {
 				ids.Close()
 				return err
 			}
-			empty(t)
-			touched[t] = true
-			ix.dirty[t.unit] = true
+			(*emptied)[p] = true
+			ix.dirty[ix.rows[p].unit] = true
 		}
 		ids.Close()
 		if err := ids.Err(); err != nil {
@@ -588,17 +802,18 @@ func (ix *index) read(ctx context.Context, q db.Querier, from, to int64, table, 
 	}
 	defer rows.Close()
 	tid := dest[0].(*int64)
-	var last *teamRec
+	var lastID int64
+	last := int32(-1)
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
-		if last == nil || last.id != *tid { // rows mostly come by team
+		if last < 0 || lastID != *tid { // rows mostly come by team
 			if last, err = ix.team(*tid); err != nil {
 				return err
 			}
-			touched[last] = true
-			ix.dirty[last.unit] = true
+			lastID = *tid
+			ix.dirty[ix.rows[last].unit] = true
 		}
 		if err := add(last); err != nil {
 			return err
@@ -607,11 +822,12 @@ func (ix *index) read(ctx context.Context, q db.Querier, from, to int64, table, 
 	return rows.Err()
 }
 
-func (ix *index) team(id int64) (*teamRec, error) {
-	if t := ix.teams[id]; t != nil {
-		return t, nil
+// team is the place of the team with this id.
+func (ix *index) team(id int64) (int32, error) {
+	if p, ok := ix.teams[id]; ok {
+		return p, nil
 	}
-	return nil, fmt.Errorf("network index: row of unknown team %d", id)
+	return -1, fmt.Errorf("network index: row of unknown team %d", id)
 }
 
 // loadTrained reads the completed courses of team members (of the given

@@ -1,6 +1,7 @@
 package network_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -135,6 +136,139 @@ func TestMonthlyAddsUp(t *testing.T) {
 		}
 		if _, err := s.Network.MonthlyForUnit(ctx, coord, province.UnitID, 1800, today); err == nil {
 			t.Error("the year 1800 was accepted")
+		}
+	})
+}
+
+// The packed index (issue 14, h16gc: teams and their rows in pointer-free
+// arrays, the teams a catch-up read again holding their own rows until it
+// packs everything again) holds exactly the tables' rows after writes of
+// every kind — activities logged and voided, members added and ended,
+// a team set up, renamed, suspended — each followed by a catch-up, with
+// packings forced often (at 3 teams with their own rows): team by team
+// against an index loaded afresh and against SQL's counts and sums; and
+// the coverage of every commune and of the province against a second
+// server that loads everything afresh.
+func TestPackedIndexIsTheTables(t *testing.T) {
+	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
+		withNetwork(t, s)
+		network.SetOwnMax(s.Network, 3)
+		today := s.Org.Today()
+		province := s.UnitNamed(t, "Tỉnh Gia Lai")
+		pleiku := s.UnitNamed(t, "Phường Pleiku")
+		agree := func(when string) {
+			t.Helper()
+			// a coverage catches the index up
+			if _, err := s.Network.Coverage(ctx, s.Admin, province.UnitID, today); err != nil {
+				t.Fatal(err)
+			}
+			diffs, err := network.IndexAgrees(ctx, s.Network)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range diffs[:min(len(diffs), 10)] {
+				t.Errorf("%s: %s", when, d)
+			}
+		}
+		agree("loaded")
+		list, err := s.Network.ListTeams(ctx, s.Admin, network.TeamFilter{UnitID: province.UnitID, Status: network.Active, Limit: 40})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list.Teams) < 8 {
+			t.Fatalf("%d teams", len(list.Teams))
+		}
+		var acts []int64
+		for i, tm := range list.Teams {
+			a, err := s.Network.LogActivity(ctx, s.Admin, network.ActivityInput{TeamID: tm.ID, Date: today.AddDays(-i), Kind: network.ECommerce, PeopleHelped: 3 + i}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			acts = append(acts, a.ID)
+			if i%3 == 0 {
+				agree("activities logged")
+			}
+		}
+		for i, id := range acts {
+			if i%4 == 0 {
+				if err := s.Network.VoidActivity(ctx, s.Admin, id, network.VoidInput{Reason: "Ghi trùng"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		agree("activities voided")
+		for i, tm := range list.Teams[:6] {
+			v, err := s.Network.GetTeam(ctx, s.Admin, tm.ID, today)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range v.Members {
+				if m.Current && m.Role == network.Member {
+					if err := s.Network.EndMember(ctx, s.Admin, m.ID, network.EndInput{Date: today.AddDays(-i), Note: "Đi làm ăn xa"}); err != nil {
+						t.Fatal(err)
+					}
+					break
+				}
+			}
+			if _, err := s.Network.AddMember(ctx, s.Admin, tm.ID, network.MemberInput{FullName: fmt.Sprintf("Người Mới %d", i), Gender: "male",
+				BirthYear: 1990, Role: network.Member, Affiliation: network.WomenUnion, From: today.AddDays(-i)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		agree("members changed")
+		village := villageWithoutTeam(t, s, pleiku.UnitID, today)
+		team, err := s.Network.CreateTeam(ctx, s.Admin, network.TeamInput{UnitID: village.UnitID, DecisionNumber: "15/QĐ-UBND",
+			DecisionDate: today.AddDays(-30), Signer: "Nguyễn Văn Chủ tịch"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Network.AddMember(ctx, s.Admin, team.ID, network.MemberInput{FullName: "Rơ Mah Hlim", Gender: "female", BirthYear: 1986,
+			Role: network.Leader, Affiliation: network.VillageHead, From: today.AddDays(-30)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Network.LogActivity(ctx, s.Admin, network.ActivityInput{TeamID: team.ID, Date: today, Kind: network.DigitalID, PeopleHelped: 9}, nil); err != nil {
+			t.Fatal(err)
+		}
+		agree("a team set up")
+		in := network.TeamInput{UnitID: village.UnitID, Name: "Tổ công nghệ số đổi tên", DecisionNumber: "15/QĐ-UBND", DecisionDate: today.AddDays(-30), Signer: "Nguyễn Văn Chủ tịch"}
+		if _, err := s.Network.UpdateTeam(ctx, s.Admin, team.ID, in); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Network.SetStatus(ctx, s.Admin, list.Teams[1].ID, network.StatusInput{Status: network.Suspended, Date: today}); err != nil {
+			t.Fatal(err)
+		}
+		agree("renamed and suspended")
+		if own, packs := network.IndexStats(s.Network); packs == 0 {
+			t.Errorf("never packed again (%d teams with their own rows)", own)
+		}
+		// every commune's coverage and the province's, as a server that
+		// loads everything now computes them
+		other := newServices(t, s.DB)
+		units := []int64{province.UnitID}
+		snap, err := s.Org.Snapshot(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		snap.Walk(province.UnitID, today, func(v *org.Version) bool {
+			if v.Level == org.LevelCommune {
+				units = append(units, v.UnitID)
+			}
+			return v.Level != org.LevelCommune
+		})
+		for _, u := range units {
+			for _, d := range []day.Day{today, today.AddDays(-3), day.Of(2025, 12, 31)} {
+				a, err := s.Network.Coverage(ctx, s.Admin, u, d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, err := other.net.Coverage(ctx, other.admin, u, d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if a.Total != b.Total {
+					t.Errorf("unit %d on %s: %+v, loaded afresh %+v", u, d, a.Total, b.Total)
+				}
+			}
 		}
 	})
 }

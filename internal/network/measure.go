@@ -110,13 +110,14 @@ const tablesMax = 16
 
 // rowOf counts what unit holds itself on the window's last day: v is its
 // version then (nil: not in force, it holds nothing), teams all its teams.
-func rowOf(v *org.Version, teams []*teamRec, w window, tr *trainedSet) (r [nCols]int32) {
+func rowOf(v *org.Version, ix *index, teams []int32, w window, tr *trainedSet) (r [nCols]int32) {
 	if v == nil {
 		return r
 	}
 	d := w.to
 	yearStart := dn(day.Of(fromDN(d).Year(), 1, 1))
-	for _, t := range teams {
+	for _, p := range teams {
+		t := ix.at(p)
 		if t.statusAt(d) != Active {
 			continue
 		}
@@ -151,15 +152,15 @@ func (ix *index) build(snap *org.Snapshot, w window) *table {
 	rows := map[int64][nCols]int32{}
 	snap.Walk(snap.RootID, to, func(v *org.Version) bool {
 		if v.Level == org.LevelVillage {
-			rows[v.UnitID] = rowOf(v, ix.byUnit[v.UnitID], w, &ix.trained)
+			rows[v.UnitID] = rowOf(v, ix, ix.teamsOf(v.UnitID), w, &ix.trained)
 		}
 		return true
 	})
-	for unit, ts := range ix.byUnit {
+	for unit := range ix.units {
 		if _, done := rows[unit]; done {
 			continue
 		}
-		if r := rowOf(snap.At(unit, to), ts, w, &ix.trained); r != ([nCols]int32{}) {
+		if r := rowOf(snap.At(unit, to), ix, ix.teamsOf(unit), w, &ix.trained); r != ([nCols]int32{}) {
 			rows[unit] = r
 		}
 	}
@@ -206,7 +207,7 @@ func (ix *index) patch(snap *org.Snapshot, units map[int64]bool) {
 		}
 		to := fromDN(w.to)
 		for u := range units {
-			r := rowOf(snap.At(u, to), ix.byUnit[u], w, &ix.trained)
+			r := rowOf(snap.At(u, to), ix, ix.teamsOf(u), w, &ix.trained)
 			i, found := slices.BinarySearch(t.units, u)
 			switch {
 			case found && r == ([nCols]int32{}):
@@ -312,8 +313,8 @@ func (ix *index) records(snap *org.Snapshot, code string, col int, w window, in 
 		}
 		if code == "REG_HELPED" { // its records are the activities that helped someone, not the people
 			n = 0
-			for _, tm := range ix.byUnit[u] {
-				if tm.statusAt(d) == Active {
+			for _, p := range ix.teamsOf(u) {
+				if tm := ix.at(p); tm.statusAt(d) == Active {
 					for _, a := range tm.actsBetween(w.from, d) {
 						if a.helped > 0 {
 							n++
@@ -348,7 +349,8 @@ func (ix *index) records(snap *org.Snapshot, code string, col int, w window, in 
 			continue
 		}
 		var recs []indicator.Record
-		for _, tm := range ix.byUnit[v.UnitID] {
+		for _, p := range ix.teamsOf(v.UnitID) {
+			tm := ix.at(p)
 			if tm.statusAt(d) != Active {
 				continue
 			}

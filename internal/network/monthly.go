@@ -134,9 +134,10 @@ func (s *Service) MonthlyForUnit(ctx context.Context, actor *auth.Actor, unit in
 			scratch[i] = newMonth()
 		}
 		t.Walk(p.UnitID, at, func(v *org.Version) bool {
-			for _, tm := range ix.byUnit[v.UnitID] {
-				monthsOf(tm, year, scratch, &part.Year, part.Months)
-				monthsOf(tm, year, m.Months, &m.Total, nil)
+			for _, p := range ix.teamsOf(v.UnitID) {
+				tm := ix.at(p)
+				monthsOf(&tm, year, scratch, &part.Year, part.Months)
+				monthsOf(&tm, year, m.Months, &m.Total, nil)
 			}
 			return true
 		})
@@ -146,8 +147,9 @@ func (s *Service) MonthlyForUnit(ctx context.Context, actor *auth.Actor, unit in
 		if inParts[r.UnitID] {
 			continue
 		}
-		for _, tm := range ix.byUnit[r.UnitID] {
-			monthsOf(tm, year, m.Months, &m.Total, nil)
+		for _, p := range ix.teamsOf(r.UnitID) {
+			tm := ix.at(p)
+			monthsOf(&tm, year, m.Months, &m.Total, nil)
 		}
 	}
 	s.cache.put(key, m)
@@ -170,8 +172,9 @@ func (s *Service) MonthlyForTeam(ctx context.Context, actor *auth.Actor, teamID 
 	defer ix.mu.RUnlock()
 	m := newMonthly(year)
 	m.TeamID, m.Name = team.ID, team.Name
-	if tm := ix.teams[teamID]; tm != nil {
-		monthsOf(tm, year, m.Months, &m.Total, nil)
+	if p, ok := ix.teams[teamID]; ok {
+		tm := ix.at(p)
+		monthsOf(&tm, year, m.Months, &m.Total, nil)
 	}
 	return m, nil
 }
@@ -242,7 +245,8 @@ func (s *Service) ListTeams(ctx context.Context, actor *auth.Actor, f TeamFilter
 	res := &TeamList{Teams: []TeamRow{}}
 	for _, r := range roots(t.Snapshot, f.UnitID, f.AsOf) {
 		t.Walk(r.UnitID, f.AsOf, func(v *org.Version) bool {
-			for _, tm := range ix.byUnit[v.UnitID] {
+			for _, p := range ix.teamsOf(v.UnitID) {
+				tm := ix.at(p)
 				st := tm.statusAt(d)
 				if st == "" || (f.Status != "" && st != f.Status) {
 					continue

@@ -13,6 +13,8 @@ type homePage struct {
 	Body template.HTML // the content, written by homeHTML
 }
 
+func (p *homePage) written() template.HTML { return p.Body }
+
 // home is the user's first screen, by role: a leader's state of the scope,
 // a coordinator's work for today, a focal person's to-do. Every tile links
 // to the page its figure comes from.

@@ -2,11 +2,10 @@ package web
 
 import (
 	"bytes"
-	"container/list"
 	"context"
 	"html/template"
 	"net/http"
-	"sync"
+	"sync/atomic"
 
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/db"
@@ -64,109 +63,73 @@ type pageKey struct {
 	lang    string
 	uri     string
 	partial bool
+	today   day.Day // the day it was made on: met on another, it is not found
 }
 
 type pageEntry struct {
-	key pageKey
+	key  pageKey
+	page Page          // the shell's data, as the handler made it (without the request's own bits)
+	html template.HTML // the rendered "content"
+	// full is the whole page as sent when the request has no flash message
+	// (the only part of the shell that is not the user's, the address's or
+	// the data's): made at the first such request, then sent as it is.
+	full atomic.Pointer[[]byte]
 	// deps are the generations the rendering read, with their values then
 	// (all of them when allGens); the entry stands while they are unchanged.
 	deps    []db.Dep
 	allGens bool
 	today   day.Day
-	page    Page          // the shell's data, as the handler made it (without the request's own bits)
-	html    template.HTML // the rendered "content"
-	// full is the whole page as sent when the request has no flash message
-	// (the only part of the shell that is not the user's, the address's or
-	// the data's): made at the first such request, then sent as it is.
-	full []byte
 }
 
-func (e *pageEntry) size() int { return len(e.html) + len(e.full) }
-
+// pageCache is the one cache of things kept by generations (db.Kept), of
+// pages, within the bounds above.
 type pageCache struct {
-	mu    sync.Mutex
-	ll    *list.List // front: most recently used; values *pageEntry
-	index map[pageKey]*list.Element
-	bytes int
-	// hits and misses count, for tests and profiles.
-	hits, misses int64
+	kept *db.Kept[pageKey, *pageEntry]
 }
 
 func newPageCache() *pageCache {
-	return &pageCache{ll: list.New(), index: map[pageKey]*list.Element{}}
+	return &pageCache{kept: db.NewKept[pageKey, *pageEntry](pageCacheEntries, pageCacheBytes, pageCacheMaxEntry)}
 }
 
 // get is k's entry while what it read (deps) is as in gens, the request's
 // read of every generation, and today is its day.
-func (c *pageCache) get(k pageKey, gens map[string]int64, today day.Day) *pageEntry {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	el, ok := c.index[k]
-	if !ok {
-		c.misses++
-		return nil
-	}
-	e := el.Value.(*pageEntry)
-	if !e.today.Equal(today) || !db.Unchanged(e.deps, e.allGens, gens) {
-		c.remove(el)
-		c.misses++
-		return nil
-	}
-	c.ll.MoveToFront(el)
-	c.hits++
+func (c *pageCache) get(k pageKey, gens db.Gens, today day.Day) *pageEntry {
+	k.today = today
+	e, _ := c.kept.Get(k, gens)
 	return e
 }
 
 func (c *pageCache) put(e *pageEntry) {
-	if e.size() > pageCacheMaxEntry {
-		return
+	e.key.today = e.today
+	size := len(e.html)
+	if f := e.full.Load(); f != nil {
+		size += len(*f)
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if el, ok := c.index[e.key]; ok {
-		c.remove(el)
-	}
-	c.index[e.key] = c.ll.PushFront(e)
-	c.bytes += e.size()
-	for c.ll.Len() > pageCacheEntries || c.bytes > pageCacheBytes {
-		c.remove(c.ll.Back())
-	}
-}
-
-func (c *pageCache) remove(el *list.Element) {
-	e := c.ll.Remove(el).(*pageEntry)
-	delete(c.index, e.key)
-	c.bytes -= e.size()
+	c.kept.Put(e.key, e, e.deps, e.allGens, size)
 }
 
 // setFull keeps an entry's whole page, if the entry is still kept.
 func (c *pageCache) setFull(e *pageEntry, full []byte) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	el, ok := c.index[e.key]
-	if !ok || el.Value.(*pageEntry) != e || e.full != nil {
-		return
-	}
-	e.full = full
-	c.bytes += len(full)
-	for c.ll.Len() > pageCacheEntries || c.bytes > pageCacheBytes {
-		c.remove(c.ll.Back())
-	}
+	c.kept.Grow(e.key, e, func() int {
+		if e.full.Load() != nil {
+			return 0
+		}
+		e.full.Store(&full)
+		return len(full)
+	})
 }
 
 // fullOf is an entry's whole page, nil until made.
 func (c *pageCache) fullOf(e *pageEntry) []byte {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return e.full
+	if f := e.full.Load(); f != nil {
+		return *f
+	}
+	return nil
 }
 
 // Stats are the page cache's counts: entries, bytes of content, hits and misses.
 func (s *Server) PageCacheStats() (entries, bytes int, hits, misses int64) {
-	c := s.cache
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.ll.Len(), c.bytes, c.hits, c.misses
+	return s.cache.kept.Stats()
 }
 
 type captureKey struct{}
@@ -181,6 +144,12 @@ type capture struct {
 
 // pager is any page's data: a struct embedding Page.
 type pager interface{ base() *Page }
+
+// writtenPage is a page whose content is written in Go (its template's
+// "content" is {{.Body}} alone): renderCaptured takes that content as it
+// is rather than copying it through html/template — for a province's task
+// list, hundreds of KB a rebuild.
+type writtenPage interface{ written() template.HTML }
 
 func (p *Page) base() *Page { return p }
 
@@ -236,12 +205,13 @@ func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 		if !ok {
 			return
 		}
-		var full []byte
-		if c.page.Flash == "" {
-			full = c.full
-		}
+		noFlash := c.page.Flash == ""
 		c.page.User, c.page.Actor, c.page.Flash = nil, nil, ""
-		s.cache.put(&pageEntry{key: k, deps: deps, allGens: all, today: p.Today, page: *c.page, html: c.html, full: full})
+		e := &pageEntry{key: k, deps: deps, allGens: all, today: p.Today, page: *c.page, html: c.html}
+		if noFlash && c.full != nil {
+			e.full.Store(&c.full)
+		}
+		s.cache.put(e)
 	}
 }
 
@@ -277,12 +247,18 @@ func (s *Server) renderCaptured(c *capture, t *template.Template, data any) ([]b
 		err := t.ExecuteTemplate(&buf, "layout.html", data)
 		return buf.Bytes(), err
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "content", data); err != nil {
-		return nil, err
+	var html template.HTML
+	if w, ok := data.(writtenPage); ok {
+		html = w.written()
+	} else {
+		var buf bytes.Buffer
+		if err := t.ExecuteTemplate(&buf, "content", data); err != nil {
+			return nil, err
+		}
+		html = template.HTML(buf.String())
 	}
 	p := *pg.base()
-	c.page, c.html, c.ok = &p, template.HTML(buf.String()), true
+	c.page, c.html, c.ok = &p, html, true
 	out := s.shell(&p, c.html)
 	if out == nil {
 		c.ok = false

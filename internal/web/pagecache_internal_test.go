@@ -20,8 +20,8 @@ func TestPageCacheBounds(t *testing.T) {
 	entry := func(i, size int) *pageEntry {
 		return &pageEntry{key: key(i), deps: []db.Dep{{Name: "a", Gen: 1}}, today: today, html: template.HTML(strings.Repeat("x", size))}
 	}
-	a1 := map[string]int64{"a": 1, "b": 7}
-	a2 := map[string]int64{"a": 2, "b": 7}
+	a1 := db.GensOf(map[string]int64{"a": 1, "b": 7})
+	a2 := db.GensOf(map[string]int64{"a": 2, "b": 7})
 	c := newPageCache()
 	for i := range pageCacheEntries + 10 {
 		c.put(entry(i, 10))
@@ -31,7 +31,7 @@ func TestPageCacheBounds(t *testing.T) {
 			}
 		}
 	}
-	if n := c.ll.Len(); n != pageCacheEntries {
+	if n, _, _, _ := c.kept.Stats(); n != pageCacheEntries {
 		t.Fatalf("%d entries kept, want the bound %d", n, pageCacheEntries)
 	}
 	if c.get(key(0), a1, today) == nil {
@@ -45,15 +45,15 @@ func TestPageCacheBounds(t *testing.T) {
 	for i := range pageCacheBytes/big + 5 {
 		c.put(entry(i, big))
 	}
-	if c.bytes > pageCacheBytes || c.bytes != c.ll.Len()*big {
-		t.Fatalf("%d bytes kept in %d entries, bound %d", c.bytes, c.ll.Len(), pageCacheBytes)
+	if n, bytes, _, _ := c.kept.Stats(); bytes > pageCacheBytes || bytes != n*big {
+		t.Fatalf("%d bytes kept in %d entries, bound %d", bytes, n, pageCacheBytes)
 	}
 	c.put(entry(-1, pageCacheMaxEntry+1))
 	if c.get(key(-1), a1, today) != nil {
 		t.Error("an entry over the bound of one was kept")
 	}
 	last := pageCacheBytes/big + 4
-	if c.get(key(last), map[string]int64{"a": 1, "b": 8}, today) == nil {
+	if c.get(key(last), db.GensOf(map[string]int64{"a": 1, "b": 8}), today) == nil {
 		t.Error("an entry was dropped when a generation it did not read moved")
 	}
 	if c.get(key(last), a2, today) != nil {
@@ -72,5 +72,29 @@ func TestPageCacheBounds(t *testing.T) {
 	c.setFull(e, full)
 	if got := c.fullOf(e); string(got) != "page" {
 		t.Errorf("the whole page is %q", got)
+	}
+}
+
+// TestWrittenPagesAreTheirTemplate: a page that hands its content over as
+// written (writtenPage) skips its "content" template, so that template must
+// write the same bytes — {{.Body}} and nothing around it.
+func TestWrittenPagesAreTheirTemplate(t *testing.T) {
+	s, err := New(Deps{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := template.HTML(`<section class="card"><h1>Trang chủ &amp; việc</h1></section>`)
+	for name, data := range map[string]writtenPage{"home": &homePage{Body: body}} {
+		tmpl, err := s.pages[name].template()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		if err := tmpl.ExecuteTemplate(&b, "content", data); err != nil {
+			t.Fatal(name, err)
+		}
+		if got := b.String(); got != string(data.written()) {
+			t.Errorf("%s: the template writes %q, the page hands over %q", name, got, data.written())
+		}
 	}
 }

@@ -29,6 +29,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/mangluoi/mangluoi/scripts/internal/signin"
 )
 
 func main() {
@@ -129,21 +131,11 @@ func run() error {
 	listening := time.Since(began)
 	mark("GET /login answered 200")
 
-	form := url.Values{"login": {*login}, "password": {*password}}
-	req, _ := http.NewRequest("POST", u.String()+"/login", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Origin", u.Scheme+"://"+u.Host)
-	resp, err := cl.Do(req)
+	ss, err := signin.In(cl, u.String(), *login, *password)
 	if err != nil {
 		return err
 	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	cookies := resp.Cookies()
-	if resp.StatusCode != http.StatusSeeOther || len(cookies) == 0 {
-		return fmt.Errorf("sign in as %s: status %d", *login, resp.StatusCode)
-	}
-	home := resp.Header.Get("Location")
+	cookies, home := ss.Cookies, ss.Location
 	mark("signed in as " + *login + ", sent to " + home)
 	t0 := time.Now()
 	st, body, err := get("/api/v1/me", cookies)

@@ -43,6 +43,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mangluoi/mangluoi/scripts/internal/signin"
 )
 
 func main() {
@@ -89,11 +91,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	cookie, err := A.signIn(*login, *password)
-	if err != nil {
-		return err
-	}
-	if err := A.makeToken(cookie); err != nil {
+	if err := A.signIn(*login, *password); err != nil {
 		return err
 	}
 	defer A.revokeToken()
@@ -330,39 +328,16 @@ func dial(base string) (*server, error) {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}, nil
 }
 
-func (s *server) signIn(login, password string) ([]*http.Cookie, error) {
-	form := url.Values{"login": {login}, "password": {password}}
-	req, _ := http.NewRequest("POST", s.base+"/login", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Origin", s.base)
-	resp, err := s.http.Do(req)
+// signIn signs in and makes an API token (scripts/internal/signin).
+func (s *server) signIn(login, password string) error {
+	ss, err := signin.In(s.http, s.base, login, password)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusSeeOther || len(resp.Cookies()) == 0 {
-		return nil, fmt.Errorf("sign in as %s: status %d", login, resp.StatusCode)
+	if err := ss.MakeToken("freshness"); err != nil {
+		return err
 	}
-	return resp.Cookies(), nil
-}
-
-func (s *server) makeToken(cookies []*http.Cookie) error {
-	req, _ := http.NewRequest("POST", s.base+"/api/v1/tokens", strings.NewReader(`{"name":"freshness"}`))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Origin", s.base)
-	for _, c := range cookies {
-		req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
-	}
-	var out struct {
-		Secret string `json:"secret"`
-		ID     int64  `json:"id"`
-	}
-	if _, err := s.do(req, http.StatusCreated, &out); err != nil {
-		return fmt.Errorf("API token: %w", err)
-	}
-	s.token = out.Secret
-	s.tokenID = out.ID
+	s.token, s.tokenID = ss.Token, ss.TokenID
 	return nil
 }
 

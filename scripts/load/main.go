@@ -37,6 +37,8 @@ import (
 	"sync/atomic"
 	"text/tabwriter"
 	"time"
+
+	"github.com/mangluoi/mangluoi/scripts/internal/signin"
 )
 
 func main() {
@@ -222,81 +224,42 @@ func loopbackOnly(host string) error {
 type client struct {
 	base    *url.URL
 	http    *http.Client
+	ss      *signin.Session
 	cookies []*http.Cookie
 	token   string
-	tokenID int64
+	wires   []*wire // the measuring workers' connections
 }
 
 func newClient(base *url.URL) *client {
 	tr := &http.Transport{MaxIdleConns: 128, MaxIdleConnsPerHost: 128, IdleConnTimeout: time.Minute, DisableCompression: true}
-	return &client{base: base, http: &http.Client{Transport: tr, Timeout: 30 * time.Second,
-		// A redirect is a result to see (login answers 303), not to follow.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	return &client{base: base, http: signin.Client(tr)}
 }
 
 func (c *client) url(path string) string { return c.base.String() + path }
 
-// origin is the header http.CrossOriginProtection checks on a form post.
-func (c *client) origin() string { return c.base.Scheme + "://" + c.base.Host }
-
+// signIn signs in and makes an API token (scripts/internal/signin).
 func (c *client) signIn(login, password string) error {
-	form := url.Values{"login": {login}, "password": {password}}
-	req, _ := http.NewRequest("POST", c.url("/login"), strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Origin", c.origin())
-	resp, err := c.http.Do(req)
+	ss, err := signin.In(c.http, c.base.String(), login, password)
 	if err != nil {
-		return fmt.Errorf("sign in: %w", err)
+		return err
 	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	c.cookies = resp.Cookies()
-	if resp.StatusCode != http.StatusSeeOther || len(c.cookies) == 0 {
-		return fmt.Errorf("sign in as %s: status %d, %d cookies (wrong password, or rate-limited?)", login, resp.StatusCode, len(c.cookies))
-	}
+	c.ss, c.cookies = ss, ss.Cookies
 	return nil
 }
 
-func (c *client) signOut() {
-	req, _ := http.NewRequest("POST", c.url("/logout"), nil)
-	req.Header.Set("Origin", c.origin())
-	c.session(req)
-	if resp, err := c.http.Do(req); err == nil {
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-	}
-}
+func (c *client) signOut() { c.ss.Out() }
 
-func (c *client) session(req *http.Request) {
-	for _, ck := range c.cookies {
-		req.AddCookie(&http.Cookie{Name: ck.Name, Value: ck.Value})
-	}
-}
+func (c *client) session(req *http.Request) { c.ss.AddCookies(req) }
 
 func (c *client) makeToken() error {
-	req, _ := http.NewRequest("POST", c.url("/api/v1/tokens"), strings.NewReader(`{"name":"load test"}`))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Origin", c.origin())
-	c.session(req)
-	var out struct {
-		ID     int64  `json:"id"`
-		Secret string `json:"secret"`
+	if err := c.ss.MakeToken("load test"); err != nil {
+		return err
 	}
-	if err := c.doJSON(req, http.StatusCreated, &out); err != nil {
-		return fmt.Errorf("create API token: %w", err)
-	}
-	c.token, c.tokenID = out.Secret, out.ID
+	c.token = c.ss.Token
 	return nil
 }
 
-func (c *client) revokeToken() {
-	req, _ := http.NewRequest("DELETE", c.url("/api/v1/tokens/"+strconv.FormatInt(c.tokenID, 10)), nil)
-	req.Header.Set("Authorization", "Bearer "+c.token)
-	if resp, err := c.http.Do(req); err == nil {
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-	}
-}
+func (c *client) revokeToken() { c.ss.RevokeToken() }
 
 func (c *client) api(path string, out any) error {
 	req, _ := http.NewRequest("GET", c.url(path), nil)
@@ -461,23 +424,23 @@ type result struct {
 func (c *client) measure(t target, cfg config) *result {
 	r := &result{target: t, status: map[int]int{}, cpuTicks: -1}
 	raw := c.encode(t)
-	w0 := newWire(c.base.Host, 30*time.Second)
-	for range cfg.warm {
-		c.get(w0, raw)
+	for len(c.wires) < cfg.c { // kept from one URL to the next
+		c.wires = append(c.wires, newWire(c.base.Host, 30*time.Second))
 	}
-	w0.close()
+	for range cfg.warm {
+		c.get(c.wires[0], raw)
+	}
 	r.requests = cfg.warm
 	var next atomic.Int64
 	var mu sync.Mutex
 	deadline := time.Now().Add(cfg.perURL)
 	start := time.Now()
 	var wg sync.WaitGroup
-	for range cfg.c {
+	for i := range cfg.c {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := newWire(c.base.Host, 30*time.Second)
-			defer w.close()
+			w := c.wires[i]
 			for next.Add(1) <= int64(cfg.n) {
 				if time.Now().After(deadline) {
 					mu.Lock()
@@ -610,6 +573,30 @@ func report(w io.Writer, results []*result) {
 			kb, float64(len(r.latency))/r.elapsed.Seconds(), cpu, allocKB, objs, self)
 	}
 	tw.Flush()
+	if len(results) > 1 { // all the URLs together (a page's misses, one address each)
+		var n, ticks, self int64
+		var allocB, allocO float64
+		cpuOK, allocOK := true, true
+		for _, r := range results {
+			n += int64(r.requests)
+			ticks += r.cpuTicks
+			self += r.selfTicks
+			cpuOK = cpuOK && r.cpuTicks >= 0
+			allocOK = allocOK && r.allocOK
+			allocB += r.allocB * float64(r.requests)
+			allocO += r.allocO * float64(r.requests)
+		}
+		if n > 0 {
+			fmt.Fprintf(w, "all %d URLs: %d requests", len(results), n)
+			if cpuOK {
+				fmt.Fprintf(w, ", CPU/req %.3f ms", float64(ticks)*1000/clockTicks/float64(n))
+			}
+			if allocOK {
+				fmt.Fprintf(w, ", alloc %.1f KB/req, %.0f objs/req", allocB/1024/float64(n), allocO/float64(n))
+			}
+			fmt.Fprintf(w, ", tool CPU %.3f ms/req\n", float64(self)*1000/clockTicks/float64(n))
+		}
+	}
 	fmt.Fprintln(w, "(times in ms; server = Server-Timing app;dur, client = until the body is read;")
 	fmt.Fprintln(w, " CPU/req = the server process's user+system CPU over the URL's requests, warm-up included, 10 ms ticks;")
 	fmt.Fprintln(w, " alloc KB/req, objs/req = what the server allocated over them (--pprof), warm-up included; tool CPU = this tool's own a request)")

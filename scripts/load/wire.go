@@ -229,8 +229,8 @@ func equalFold[T []byte | string](b T, lower string) bool {
 // allocs reads the server's bytes and objects allocated so far from its
 // --pprof listener: /debug/memstats (runtime/metrics, nothing allocated to
 // read it) when the server has it, else TotalAlloc and Mallocs from
-// /debug/pprof/heap?debug=1 — whose own allocation (the heap profile's
-// text) the caller takes out by reading it twice before a level.
+// /debug/pprof/heap?debug=1; what a read itself allocates is taken out
+// (begin reads twice).
 type allocReader struct {
 	base string // http://127.0.0.1:port
 	hc   *http.Client
@@ -307,14 +307,15 @@ func (a *allocReader) begin() allocSpan {
 	if err != nil || b1 < 0 {
 		return s
 	}
-	if a.heap { // a second read: the first read's own allocation is the difference
-		b2, o2, err := a.read()
-		if err != nil || b2 < 0 {
-			return s
-		}
-		s.overB, s.overO = b2-b1, o2-o1
-		b1, o1 = b2, o2
+	// a second read: the difference is what a read itself makes the server
+	// allocate before it reads its counts (its request's reading, and the
+	// heap profile's text with the fallback), taken out at the end
+	b2, o2, err := a.read()
+	if err != nil || b2 < 0 {
+		return s
 	}
+	s.overB, s.overO = b2-b1, o2-o1
+	b1, o1 = b2, o2
 	s.bytes0, s.objs0, s.ok = b1, o1, true
 	return s
 }

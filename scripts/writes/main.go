@@ -23,6 +23,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mangluoi/mangluoi/scripts/internal/signin"
 )
 
 var base string
@@ -31,27 +33,14 @@ var hc = &http.Client{Timeout: 60 * time.Second, CheckRedirect: func(*http.Reque
 type cl struct{ token string }
 
 func login(l string) *cl {
-	form := url.Values{"login": {l}, "password": {"demo-mangluoi"}}
-	req, _ := http.NewRequest("POST", base+"/login", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Origin", base)
-	resp, err := hc.Do(req)
+	ss, err := signin.In(hc, base, l, "demo-mangluoi")
+	if err == nil {
+		err = ss.MakeToken("writes bench")
+	}
 	if err != nil {
 		panic(err)
 	}
-	resp.Body.Close()
-	req, _ = http.NewRequest("POST", base+"/api/v1/tokens", strings.NewReader(`{"name":"writes bench"}`))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Origin", base)
-	for _, c := range resp.Cookies() {
-		req.AddCookie(c)
-	}
-	var out struct{ Secret string }
-	st, b := do(req)
-	if st != 201 || json.Unmarshal(b, &out) != nil {
-		panic(fmt.Sprintf("token %s: %d %s", l, st, b))
-	}
-	return &cl{out.Secret}
+	return &cl{ss.Token}
 }
 
 func do(req *http.Request) (int, []byte) {
