@@ -755,7 +755,7 @@ func dashRows(p *dashboardPage) template.HTML {
 	}
 	provQuery += "&mode=" + url.QueryEscape(string(p.Mode)) + "&period="
 	provUnit := "&unit=" + strconv.FormatInt(p.Unit.UnitID, 10)
-	w := newHW(2600 * len(p.D.Rows))
+	w := newHW(3600 * len(p.D.Rows)) // a national row is ≈ 3,500 bytes
 	for _, row := range p.D.Rows {
 		ind := row.Indicator
 		w.raw("<tr>\n    <th scope=\"row\"><a href=\"").url(p.U("/indicators/"+strconv.FormatInt(ind.ID, 10), "unit", p.Unit.UnitID, "mode", p.Mode, "basis", p.Basis)).
