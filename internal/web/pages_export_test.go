@@ -16,6 +16,7 @@ var pagesInGo = map[string]struct {
 }{
 	"compliance": {"compliance_template.html", func(s *Server, r *http.Request) (any, error) { return s.complianceShowData(r) }},
 	"indicators": {"indicators_template.html", func(s *Server, r *http.Request) (any, error) { return s.dashboardData(r) }},
+	"network":    {"network_template.html", func(s *Server, r *http.Request) (any, error) { return s.coverageData(r) }},
 	"indicator":  {"indicator_template.html", func(s *Server, r *http.Request) (any, error) { return s.indicatorData(r) }},
 }
 

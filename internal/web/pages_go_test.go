@@ -40,6 +40,8 @@ func TestPagesAsTheirTemplates(t *testing.T) {
 		last := indicator.PeriodOf(indicator.Monthly, s.Org.Today()).Prev().Key()
 		queries := map[string][]string{
 			"compliance": {"/compliance", "/compliance?d=2025-06-30", fmt.Sprintf("/compliance?unit=%d", gl), fmt.Sprintf("/compliance?unit=%d&d=2025-06-30", gl)},
+			"network": {"/network", "/network?d=2025-06-30", fmt.Sprintf("/network?unit=%d", gl), fmt.Sprintf("/network?unit=%d&d=2024-06-30", gl),
+				fmt.Sprintf("/network?unit=%d", xa)},
 			"indicators": {"/indicators", "/indicators?d=2025-06-30", fmt.Sprintf("/indicators?unit=%d&mode=restated&basis=all", gl),
 				fmt.Sprintf("/indicators?unit=%d&d=2025-06-30&basis=submitted", gl), fmt.Sprintf("/indicators?unit=%d", xa)},
 			"indicator": {fmt.Sprintf("/indicators/%d", hs), fmt.Sprintf("/indicators/%d?unit=%d&period=%s", hs, gl, last),
