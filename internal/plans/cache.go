@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/day"
@@ -46,7 +47,14 @@ type kept struct {
 	// nation's tasks. Bound: one entry per task or assignment and unit
 	// named on it (about 300,000 of 12 bytes for the national dataset).
 	byUnit map[int64][]spot
+	// epoch names byUnit: copies with the same epoch hold every task and
+	// assignment in the same place with the same units (sameUnits), so a
+	// listing made from one is patched to another task by task.
+	epoch uint64
 }
+
+// epochs numbers the indexes by unit made.
+var epochs atomic.Uint64
 
 // Warm reads every task into memory (as allTasks would), so that the
 // first request needing them — a coordinator's home, a to-do list — does
@@ -104,9 +112,9 @@ func (s *Service) keptAt(ctx context.Context) (*kept, int64, error) {
 			}
 			if ok {
 				s.measured.advance(m.gen, last, d)
-				k := &kept{tasks: tasks, numbers: old.numbers, docs: old.docs, byUnit: old.byUnit}
+				k := &kept{tasks: tasks, numbers: old.numbers, docs: old.docs, byUnit: old.byUnit, epoch: old.epoch}
 				if !sameUnits(old.tasks, tasks) {
-					k.byUnit = indexOf(tasks)
+					k.byUnit, k.epoch = indexOf(tasks), epochs.Add(1)
 				}
 				m.gen, m.kept, m.ids = last, k, ids
 				m.caughtUp++
@@ -122,7 +130,7 @@ func (s *Service) keptAt(ctx context.Context) (*kept, int64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	k := &kept{tasks: tasks, numbers: numbersOf(docs), docs: docs, byUnit: indexOf(tasks)}
+	k := &kept{tasks: tasks, numbers: numbersOf(docs), docs: docs, byUnit: indexOf(tasks), epoch: epochs.Add(1)}
 	m.gen, m.loaded, m.kept, m.ids = gen, true, k, idsOf(tasks)
 	m.reloaded++
 	return k, gen, nil

@@ -192,3 +192,46 @@ func Afresh(ctx context.Context, s *Service, actor *auth.Actor, d day.Day, kind 
 	}
 	return err
 }
+
+// ListBoth is a to-do list (Tasks, without the summaries kept above it)
+// twice: through the listing kept for its scope, filter and day (patched
+// across writes), and made afresh from the tasks, for TestListingPatched.
+func ListBoth(ctx context.Context, s *Service, actor *auth.Actor, d day.Day, f Filter, limit int) (kept, fresh []TaskRow, kc, fc Counts, err error) {
+	if kept, kc, err = s.tasks(ctx, actor, d, f, limit); err != nil {
+		return nil, nil, Counts{}, Counts{}, err
+	}
+	t, err := s.org.For(ctx, actor)
+	if err != nil {
+		return nil, nil, Counts{}, Counts{}, err
+	}
+	unit := actor.ScopeUnitID
+	if f.UnitID != 0 {
+		unit = f.UnitID
+	}
+	k, _, err := s.keptAt(ctx)
+	if err != nil {
+		return nil, nil, Counts{}, Counts{}, err
+	}
+	l := makeListing(t, k, unit, f, d)
+	return kept, s.rowsOfListing(t, l, d, limit), kc, l.c, nil
+}
+
+// DashBoth is the plans dashboard (without the summaries kept above it)
+// twice: from the listing kept for the reader's scope and day (patched
+// across writes), and from one made afresh, for TestListingPatched.
+func DashBoth(ctx context.Context, s *Service, actor *auth.Actor, d day.Day) (kept, fresh *Dashboard, err error) {
+	if kept, err = s.dashboard(ctx, actor, d); err != nil {
+		return nil, nil, err
+	}
+	t, err := s.org.For(ctx, actor)
+	if err != nil {
+		return nil, nil, err
+	}
+	k, _, err := s.keptAt(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	l := makeListing(t, k, actor.ScopeUnitID, Filter{}, d)
+	fresh, err = s.dashboardOf(ctx, t, l, d)
+	return kept, fresh, err
+}

@@ -30,12 +30,14 @@ type Service struct {
 	memo     *memo      // every task, as of the plans' generation
 	sums     *summaries // the national lists and summaries, by date and scope
 	measured *measured  // the measured counts of the current generation
+	lists    *listings  // the scopes' to-do lists, patched across writes
 }
 
 // NewService makes the service.
 func NewService(d *db.DB, o *org.Service, log *audit.Log, f *files.Store, now func() time.Time) *Service {
 	d.Follow(plansGeneration, `SELECT generation FROM plans_state WHERE id = 1`)
-	return &Service{db: d, org: o, audit: log, files: f, now: now, memo: &memo{}, measured: &measured{}, sums: &summaries{m: map[summaryKey]any{}}}
+	return &Service{db: d, org: o, audit: log, files: f, now: now, memo: &memo{}, measured: &measured{}, sums: &summaries{m: map[summaryKey]any{}},
+		lists: &listings{m: map[listKey]*listing{}}}
 }
 
 // Today is the current date in Vietnam, by the service's clock.
@@ -404,13 +406,14 @@ func (s *Service) listDocuments(ctx context.Context, actor *auth.Actor, d day.Da
 	if err != nil {
 		return nil, err
 	}
-	return s.listDocs(ctx, t, d, tasks)
+	return s.listDocs(ctx, t, d, tasks, nil)
 }
 
 // listDocs lists the documents t's reader may see; tasks are the tasks of
 // the reader's scope (tasksOf), which give them documents from elsewhere
 // and are counted.
-func (s *Service) listDocs(ctx context.Context, t *org.Scoped, d day.Day, tasks []*taskRec) ([]DocRow, error) {
+// sts are the tasks' states on d when the caller has them (nil: derived).
+func (s *Service) listDocs(ctx context.Context, t *org.Scoped, d day.Day, tasks []*taskRec, sts []TaskState) ([]DocRow, error) {
 	k, _, err := s.keptAt(ctx)
 	if err != nil {
 		return nil, err
@@ -440,7 +443,7 @@ func (s *Service) listDocs(ctx context.Context, t *org.Scoped, d day.Day, tasks 
 		}
 		visible = append(visible, r)
 	}
-	counts := countsByDocument(t, tasks, d)
+	counts := countsByDocument(t, tasks, sts, d)
 	for i := range visible {
 		c := counts[visible[i].ID]
 		if c == nil {
@@ -496,9 +499,9 @@ func chain(docs []DocRow) []DocRow {
 
 type docCounts struct{ all, mine Counts }
 
-// countsByDocument derives every task's status on d, counted per document:
-// all of them, and those of the reader's units.
-func countsByDocument(t *org.Scoped, tasks []*taskRec, d day.Day) map[int64]*docCounts {
+// countsByDocument derives every task's status on d (or takes it from
+// sts), counted per document: all of them, and those of the reader's units.
+func countsByDocument(t *org.Scoped, tasks []*taskRec, sts []TaskState, d day.Day) map[int64]*docCounts {
 	all, mine := NewTally(nil), NewTally(nil)
 	scope := map[int64]bool{} // t.InScope of each unit met (a walk of paths each time)
 	inScope := func(u int64) bool {
@@ -509,8 +512,13 @@ func countsByDocument(t *org.Scoped, tasks []*taskRec, d day.Day) map[int64]*doc
 		}
 		return in
 	}
-	for _, tk := range tasks {
-		st := tk.stateBare(d)
+	for i, tk := range tasks {
+		var st TaskState
+		if sts != nil {
+			st = sts[i]
+		} else {
+			st = tk.stateBare(d)
+		}
 		all.addRec(tk, st)
 		in := inScope(tk.LeadUnitID)
 		for _, u := range tk.SupportIDs {

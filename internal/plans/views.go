@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -91,19 +90,13 @@ type listed struct {
 // rowKey orders rows as sortRows does: the reader's own first, then the
 // worst status, the latest, the deadline soonest (none last), the id.
 type rowKey struct {
-	mine, severity int
-	late           int
+	mine, severity int8
+	late           int32
 	due            int32 // the deadline's day, none as the latest
 	id             int64
 }
 
-func keyOf(r *TaskRow) rowKey {
-	due := int32(math.MaxInt32)
-	if d := r.NextDue(); !d.IsZero() {
-		due = d.Unix()
-	}
-	return rowKey{mine: r.Mine, severity: severity[r.State.Status], late: r.State.DaysLate, due: due, id: r.ID}
-}
+func keyOf(r *TaskRow) rowKey { return keyFor(r.Mine, r.State, r.NextDue(), r.ID) }
 
 func (a rowKey) compare(b rowKey) int {
 	return cmp.Or(cmp.Compare(a.mine, b.mine), cmp.Compare(a.severity, b.severity), cmp.Compare(b.late, a.late),
@@ -140,18 +133,22 @@ type Filter struct {
 }
 
 func (f Filter) keep(r *TaskRow, d day.Day, t *org.Scoped) bool {
-	if f.Status != "" && r.State.Status != f.Status {
+	return f.keeps(r.State.Status, r.NextDue(), r.LeadUnitID, r.SupportIDs, d, t)
+}
+
+// keeps is keep for a task of this status, next deadline and units.
+func (f Filter) keeps(st Status, next day.Day, lead int64, support []int64, d day.Day, t *org.Scoped) bool {
+	if f.Status != "" && st != f.Status {
 		return false
 	}
 	if f.Window > 0 {
-		due := r.NextDue()
-		if due.IsZero() || due.Before(d) || due.After(d.AddDays(f.Window)) || r.State.Status.Done() {
+		if next.IsZero() || next.Before(d) || next.After(d.AddDays(f.Window)) || st.Done() {
 			return false
 		}
 	}
 	if f.UnitID != 0 {
-		ok := t.Covers(f.UnitID, r.LeadUnitID)
-		for _, u := range r.SupportIDs {
+		ok := t.Covers(f.UnitID, lead)
+		for _, u := range support {
 			ok = ok || t.Covers(f.UnitID, u)
 		}
 		if !ok {
@@ -406,26 +403,34 @@ func (s *Service) tasks(ctx context.Context, actor *auth.Actor, d day.Day, f Fil
 	if f.Status != "" && !oneOf(f.Status, Statuses) {
 		return nil, Counts{}, errs.Invalidf("plans.err.bad_value", "Value", string(f.Status)).At(0, "status")
 	}
-	tasks, err := s.tasksOf(ctx, t, unit)
+	k, _, err := s.keptAt(ctx)
 	if err != nil {
 		return nil, Counts{}, err
 	}
-	numbers, err := s.numbers(ctx)
+	og, err := s.db.Generation(ctx, "tree")
 	if err != nil {
 		return nil, Counts{}, err
 	}
-	var l []listed
-	var c Counts
-	for _, tk := range tasks {
-		st := tk.state(d)
-		lite := TaskRow{Task: tk.task(), State: st}
-		if !f.keep(&lite, d, t) {
-			continue
-		}
-		c.Add(st)
-		l = append(l, listOf(t, tk, st))
+	l := s.listed(t, k, og, unit, f, d)
+	defer l.mu.Unlock()
+	return s.rowsOfListing(t, l, d, limit), l.c, nil
+}
+
+// rowsOfListing makes the rows of the first limit (all if 0) tasks of a
+// listing, each with its plan's number.
+func (s *Service) rowsOfListing(t *org.Scoped, l *listing, d day.Day, limit int) []TaskRow {
+	ents := l.ents
+	if limit > 0 && len(ents) > limit {
+		ents = ents[:limit]
 	}
-	return s.rowsOf(t, l, d, limit, numbers), c, nil
+	out := make([]TaskRow, 0, len(ents))
+	for i := range ents {
+		e := &ents[i]
+		r := s.rowAt(t, e.r, e.st, d)
+		r.PlanNumber = l.k.numbers[e.r.DocumentID]
+		out = append(out, r)
+	}
+	return out
 }
 
 var severity = map[Status]int{Overdue: 0, AtRisk: 1, OnTrack: 2, NotDue: 3, DoneLate: 4, DoneOnTime: 5}
@@ -592,16 +597,35 @@ func (s *Service) Dashboard(ctx context.Context, actor *auth.Actor, d day.Day) (
 	return &db, nil
 }
 
+// dashboard is made from the scope's listing (every task, its state, in
+// the lists' order: see listing), kept and patched across writes.
 func (s *Service) dashboard(ctx context.Context, actor *auth.Actor, d day.Day) (*Dashboard, error) {
 	t, err := s.org.For(ctx, actor)
 	if err != nil {
 		return nil, err
 	}
-	tasks, err := s.tasksOf(ctx, t, actor.ScopeUnitID)
+	k, _, err := s.keptAt(ctx)
 	if err != nil {
 		return nil, err
 	}
-	docs, err := s.listDocs(ctx, t, d, tasks)
+	og, err := s.db.Generation(ctx, "tree")
+	if err != nil {
+		return nil, err
+	}
+	l := s.listed(t, k, og, actor.ScopeUnitID, Filter{}, d)
+	defer l.mu.Unlock()
+	return s.dashboardOf(ctx, t, l, d)
+}
+
+// dashboardOf is the dashboard of a listing of the reader's scope
+// without filter (every task of the scope, in the lists' order).
+func (s *Service) dashboardOf(ctx context.Context, t *org.Scoped, l *listing, d day.Day) (*Dashboard, error) {
+	tasks := make([]*taskRec, len(l.ents))
+	sts := make([]TaskState, len(l.ents))
+	for i := range l.ents {
+		tasks[i], sts[i] = l.ents[i].r, l.ents[i].st
+	}
+	docs, err := s.listDocs(ctx, t, d, tasks, sts)
 	if err != nil {
 		return nil, err
 	}
@@ -616,24 +640,36 @@ func (s *Service) dashboard(ctx context.Context, actor *auth.Actor, d day.Day) (
 		}
 	}
 	tally := NewTally(nil)
-	var overdue, soon []listed
-	for _, tk := range tasks {
-		st := tk.state(d)
-		tally.addRec(tk, st)
-		next := tk.DueOn
-		if st.Current != nil {
-			next = st.Current.DueOn
-		}
-		switch {
-		case st.Status == Overdue:
-			overdue = append(overdue, listOf(t, tk, st))
-		case !st.Status.Done() && !next.IsZero() && !next.After(d.AddDays(RiskDays)):
-			soon = append(soon, listOf(t, tk, st))
-		}
+	for i := range l.ents {
+		tally.addRec(l.ents[i].r, l.ents[i].st)
 	}
 	db.Counts = tally.Counts
 	db.Units = tally.Units(func(u int64) string { return unitName(t, u, d) })
-	db.Overdue = append(db.Overdue, s.rowsOf(t, overdue, d, 10, numbers)...)
-	db.DueSoon = append(db.DueSoon, s.rowsOf(t, soon, d, 10, numbers)...)
+	// the first ten overdue and due soon, in the lists' order (l.ents')
+	for i := range l.ents {
+		if len(db.Overdue) == 10 && len(db.DueSoon) == 10 {
+			break
+		}
+		e := &l.ents[i]
+		st := e.st
+		next := e.r.DueOn
+		if st.Current != nil {
+			next = st.Current.DueOn
+		}
+		var to *[]TaskRow
+		switch {
+		case st.Status == Overdue:
+			to = &db.Overdue
+		case !st.Status.Done() && !next.IsZero() && !next.After(d.AddDays(RiskDays)):
+			to = &db.DueSoon
+		default:
+			continue
+		}
+		if len(*to) < 10 {
+			row := s.rowAt(t, e.r, st, d)
+			row.PlanNumber = numbers[e.r.DocumentID]
+			*to = append(*to, row)
+		}
+	}
 	return db, nil
 }

@@ -45,7 +45,7 @@ func writeTaskRows(w *hw, p *Page, rows []plans.TaskRow) {
 		if t.LeadClass != "" {
 			w.raw("<b>").text(p.L.T("plans.class." + string(t.LeadClass))).raw("</b>")
 			if c := t.Class; c != nil {
-				w.raw(" · <b>").text(p.L.T("plans.class.progress", "Done", p.L.Int(c.Done), "Total", p.L.Int(c.Total))).raw("</b>")
+				w.raw(" · <b>").msg(splitMsg(p.L, "plans.class.progress", "Done", "Total"), p.L.Int(c.Done), p.L.Int(c.Total)).raw("</b>")
 			}
 		} else {
 			w.raw("<b>").text(t.LeadName).raw("</b>")
@@ -64,7 +64,7 @@ func writeTaskRows(w *hw, p *Page, rows []plans.TaskRow) {
 		w.raw("\n      <div class=\"small\">")
 		taskDue(w, p, t)
 		if t.State.Status == plans.Overdue {
-			w.raw(" · <b class=\"late\">").text(p.L.T("plans.days_late", "Days", p.L.Int(t.State.DaysLate))).raw("</b>")
+			w.raw(" · <b class=\"late\">").msg(splitMsg(p.L, "plans.days_late", "Days"), p.L.Int(t.State.DaysLate)).raw("</b>")
 		}
 		if t.State.Percent != 0 && !t.State.Status.Done() {
 			w.raw(" · ").int(int64(t.State.Percent)).raw("%")
@@ -96,20 +96,24 @@ func taskDue(w *hw, p *Page, t *plans.TaskRow) {
 
 // countsText is template "counts_text".
 func countsText(w *hw, p *Page, c *plans.Counts) {
-	w.raw("<span class=\"countline\"><b>").text(p.L.T("plans.count_done", "Done", p.L.Int(c.Done), "Total", p.L.Int(c.Total))).raw("</b>")
+	w.raw("<span class=\"countline\"><b>").msg(splitMsg(p.L, "plans.count_done", "Done", "Total"), p.L.Int(c.Done), p.L.Int(c.Total)).raw("</b>")
 	if c.Overdue != 0 {
-		w.raw(" · <span class=\"st st-overdue\">").text(p.L.T("plans.n_overdue", "Count", p.L.Int(c.Overdue))).raw("</span>")
+		w.raw(" · <span class=\"st st-overdue\">").msg(splitMsg(p.L, "plans.n_overdue", "Count"), p.L.Int(c.Overdue)).raw("</span>")
 	}
 	if c.AtRisk != 0 {
-		w.raw(" · <span class=\"st st-at_risk\">").text(p.L.T("plans.n_at_risk", "Count", p.L.Int(c.AtRisk))).raw("</span>")
+		w.raw(" · <span class=\"st st-at_risk\">").msg(splitMsg(p.L, "plans.n_at_risk", "Count"), p.L.Int(c.AtRisk)).raw("</span>")
 	}
 	w.raw("</span>\n")
 }
 
 // stackBars are the bars of template "status_stack", a row each.
 func stackBars(pd pager, c stackChart) template.HTML {
-	p := pd.base()
 	w := newHW(700 * len(c.Rows))
+	writeStackBars(w, pd.base(), &c)
+	return w.html()
+}
+
+func writeStackBars(w *hw, p *Page, c *stackChart) {
 	for i := range c.Rows {
 		r := &c.Rows[i]
 		w.raw("<tr><th scope=\"row\"><a href=\"").url(r.Href).raw("\">").text(r.Name).raw("</a></th>\n  <td class=\"bar-cell\"><svg class=\"stack\" viewBox=\"0 0 100 10\" preserveAspectRatio=\"none\" aria-hidden=\"true\" focusable=\"false\">")
@@ -124,13 +128,16 @@ func stackBars(pd pager, c stackChart) template.HTML {
 		countsText(w, p, &r.Counts)
 		w.raw("</td></tr>")
 	}
-	return w.html()
 }
 
 // stackFigures are the rows of template "status_stack"'s table of figures.
 func stackFigures(pd pager, c stackChart, statuses []plans.Status) template.HTML {
-	p := pd.base()
 	w := newHW(200 * len(c.Rows))
+	writeStackFigures(w, pd.base(), &c, statuses)
+	return w.html()
+}
+
+func writeStackFigures(w *hw, p *Page, c *stackChart, statuses []plans.Status) {
 	for i := range c.Rows {
 		r := &c.Rows[i]
 		w.raw("<tr><th scope=\"row\">").text(r.Name).raw("</th>")
@@ -139,13 +146,16 @@ func stackFigures(pd pager, c stackChart, statuses []plans.Status) template.HTML
 		}
 		w.raw("<td>").text(p.L.Int(r.Counts.Total)).raw("</td></tr>")
 	}
-	return w.html()
 }
 
 // reviewRows are the body rows of template "review_table".
 func reviewRows(pd pager, rows []reviewRow) template.HTML {
-	p := pd.base()
 	w := newHW(400 * len(rows))
+	writeReviewRows(w, pd.base(), rows)
+	return w.html()
+}
+
+func writeReviewRows(w *hw, p *Page, rows []reviewRow) {
 	for i := range rows {
 		r := &rows[i]
 		c := &r.Counts
@@ -167,5 +177,4 @@ func reviewRows(pd pager, rows []reviewRow) template.HTML {
 			raw("</td><td>").text(p.L.Int(c.NotStarted)).
 			raw("</td><td>").text(p.L.Int(c.Closed)).raw("</td></tr>")
 	}
-	return w.html()
 }

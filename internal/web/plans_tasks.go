@@ -2,7 +2,9 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -20,19 +22,31 @@ type taskListPage struct {
 	Unit     string
 	Pending  []plans.Report
 	Limit    int
+	Body     template.HTML // the content, written by tasksHTML
 }
+
+func (p *taskListPage) written() template.HTML { return p.Body }
 
 // taskList is a unit's to-do list: its own tasks first, then those it
 // supports, then those of the units below it; filtered by unit, status and
 // deadline window.
 func (s *Server) taskList(w http.ResponseWriter, r *http.Request) {
+	tp, err := s.taskListData(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	tp.Body = tasksHTML(tp)
+	s.render(w, r, "tasks", http.StatusOK, tp)
+}
+
+func (s *Server) taskListData(r *http.Request) (*taskListPage, error) {
 	p := s.page(r, "")
 	tp := &taskListPage{Page: p, Filter: s.filter(r), Statuses: plans.Statuses, Limit: 300}
 	tp.Title, tp.Nav = p.L.T("tasks.title"), "tasks"
 	var err error
 	if tp.Rows, tp.Counts, err = s.Plans.Tasks(r.Context(), p.Actor, p.AsOf, tp.Filter, tp.Limit); err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	unit := tp.Filter.UnitID
 	if unit == 0 {
@@ -42,10 +56,9 @@ func (s *Server) taskList(w http.ResponseWriter, r *http.Request) {
 		tp.Unit = snap.Latest(unit).Name
 	}
 	if tp.Pending, err = s.Plans.PendingReports(r.Context(), p.Actor, 20); err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	s.render(w, r, "tasks", http.StatusOK, tp)
+	return tp, nil
 }
 
 type overduePage struct {
@@ -80,7 +93,10 @@ type planDashPage struct {
 	// as SVG bars (the public ranking's way): with ECharts the page
 	// weighed 554 KiB and scored 65 for performance on a phone.
 	ByPlan, ByUnit stackChart
+	Body           template.HTML // the content, written by planDashHTML
 }
+
+func (p *planDashPage) written() template.HTML { return p.Body }
 
 // stackChart is a chart of tasks by status, one stacked bar a row on a
 // scale common to its rows, with its figures as a table (its text
@@ -130,35 +146,53 @@ func newStack(rows []stackRow) stackChart {
 // planDashboard is the leader's summary: counts, charts by plan and by
 // lead unit, the latest overdue and the deadlines coming.
 func (s *Server) planDashboard(w http.ResponseWriter, r *http.Request) {
+	dp, err := s.planDashData(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	dp.Body = planDashHTML(dp)
+	s.render(w, r, "plans_dashboard", http.StatusOK, dp)
+}
+
+func (s *Server) planDashData(r *http.Request) (*planDashPage, error) {
 	p := s.page(r, "")
 	dp := &planDashPage{Page: p, Statuses: plans.Statuses}
 	dp.Title, dp.Nav = p.L.T("plans.dashboard.title"), "plans"
 	var err error
 	if dp.D, err = s.Plans.Dashboard(r.Context(), p.Actor, p.AsOf); err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	var rows []stackRow
+	// each row's link made once, for its chart and its review table
+	rows := make([]stackRow, 0, len(dp.D.Plans))
+	dp.ReviewByPlan = make([]reviewRow, 0, len(dp.D.Plans))
 	for _, d := range dp.D.Plans {
-		rows = append(rows, stackRow{Name: d.Number, Href: p.U(fmt.Sprintf("/plans/%d", d.ID)), Counts: d.Counts})
+		href := p.U("/plans/" + strconv.FormatInt(d.ID, 10))
+		rows = append(rows, stackRow{Name: d.Number, Href: href, Counts: d.Counts})
+		dp.ReviewByPlan = append(dp.ReviewByPlan, reviewRow{Name: d.Number, Href: href, Counts: d.Counts})
 	}
 	dp.ByPlan = newStack(rows)
 	dp.ByPlan.Summary = p.L.T("plans.chart.by_plan_summary", "Rows", p.L.Int(len(rows)), "Done", p.L.Int(dp.ByPlan.Counts.Done),
 		"Total", p.L.Int(dp.ByPlan.Counts.Total), "Overdue", p.L.Int(dp.ByPlan.Counts.Overdue), "AtRisk", p.L.Int(dp.ByPlan.Counts.AtRisk))
-	rows = nil
+	rows = make([]stackRow, 0, len(dp.D.Units))
+	dp.ReviewByUnit = make([]reviewRow, 0, len(dp.D.Units))
 	for _, u := range dp.D.Units {
-		rows = append(rows, stackRow{Name: u.Name, Href: p.U("/tasks", "unit", u.UnitID), Counts: u.Counts})
-	}
-	for _, d := range dp.D.Plans {
-		dp.ReviewByPlan = append(dp.ReviewByPlan, reviewRow{Name: d.Number, Href: p.U(fmt.Sprintf("/plans/%d", d.ID)), Counts: d.Counts})
-	}
-	for _, u := range dp.D.Units {
-		dp.ReviewByUnit = append(dp.ReviewByUnit, reviewRow{Name: u.Name, Href: p.U("/tasks", "unit", u.UnitID), Counts: u.Counts})
+		href := p.unitTasksURL(u.UnitID)
+		rows = append(rows, stackRow{Name: u.Name, Href: href, Counts: u.Counts})
+		dp.ReviewByUnit = append(dp.ReviewByUnit, reviewRow{Name: u.Name, Href: href, Counts: u.Counts})
 	}
 	dp.ByUnit = newStack(rows)
 	dp.ByUnit.Summary = p.L.T("plans.chart.by_unit_summary", "Rows", p.L.Int(len(rows)), "Done", p.L.Int(dp.ByUnit.Counts.Done),
 		"Total", p.L.Int(dp.ByUnit.Counts.Total), "Overdue", p.L.Int(dp.ByUnit.Counts.Overdue), "AtRisk", p.L.Int(dp.ByUnit.Counts.AtRisk))
-	s.render(w, r, "plans_dashboard", http.StatusOK, dp)
+	return dp, nil
+}
+
+// unitTasksURL is p.U("/tasks", "unit", id) without its map and sort.
+func (p *Page) unitTasksURL(id int64) string {
+	if p.IsToday() {
+		return "/tasks?unit=" + strconv.FormatInt(id, 10)
+	}
+	return "/tasks?d=" + url.QueryEscape(p.AsOf.String()) + "&unit=" + strconv.FormatInt(id, 10)
 }
 
 type taskPage struct {
