@@ -639,9 +639,10 @@ func (s *Service) dashboardOf(ctx context.Context, t *org.Scoped, l *listing, d 
 			db.Plans = append(db.Plans, doc)
 		}
 	}
-	tally := NewTally(nil)
+	tally := &Tally{ByUnit: map[int64]*Counts{}} // by lead unit only
 	for i := range l.ents {
-		tally.addRec(l.ents[i].r, l.ents[i].st)
+		tally.Counts.Add(l.ents[i].st)
+		bump(tally.ByUnit, l.ents[i].r.LeadUnitID, l.ents[i].st)
 	}
 	db.Counts = tally.Counts
 	db.Units = tally.Units(func(u int64) string { return unitName(t, u, d) })
