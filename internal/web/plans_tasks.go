@@ -45,7 +45,7 @@ func (s *Server) taskListData(r *http.Request) (*taskListPage, error) {
 	tp := &taskListPage{Page: p, Filter: s.filter(r), Statuses: plans.Statuses, Limit: 300}
 	tp.Title, tp.Nav = p.L.T("tasks.title"), "tasks"
 	var err error
-	if tp.Rows, tp.Counts, err = s.Plans.Tasks(r.Context(), p.Actor, p.AsOf, tp.Filter, tp.Limit); err != nil {
+	if tp.Rows, tp.Counts, err = s.Plans.TasksShared(r.Context(), p.Actor, p.AsOf, tp.Filter, tp.Limit); err != nil {
 		return nil, err
 	}
 	unit := tp.Filter.UnitID
