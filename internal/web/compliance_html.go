@@ -97,7 +97,7 @@ func complianceHTML(cp *compliancePage) template.HTML {
 	L := cp.L
 	cards := cp.TargetCards()
 	w := newHW(len(cards) + 3000)
-	w.raw("\n<h1>").text(cp.Title).raw("</h1>\n<p class=\"facts\"><span><a href=\"").url(cp.U("/units/"+strconv.FormatInt(cp.Unit.UnitID, 10))).raw("\">").
+	w.raw("\n<h1>").text(cp.Title).raw("</h1>\n<p class=\"facts\"><span><a href=\"").url(cp.U("/units/" + strconv.FormatInt(cp.Unit.UnitID, 10))).raw("\">").
 		text(cp.Unit.Name).raw("</a></span><span class=\"muted\">").text(L.T("compliance.as_of", "Date", L.Date(cp.AsOf))).
 		raw("</span>\n  <a href=\"/admin/targets\">").text(L.T("targets.title")).raw("</a> <button type=\"button\" class=\"button no-print\" data-print>").
 		text(L.T("shell.print")).raw("</button></p>\n")
