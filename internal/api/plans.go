@@ -115,7 +115,7 @@ func (a *API) registerPlans() {
 			if err != nil {
 				return TaskList{}, err
 			}
-			rows, counts, err := a.Plans.Tasks(c.Ctx, c.Actor, d, f, 1000)
+			rows, counts, err := a.Plans.TasksShared(c.Ctx, c.Actor, d, f, 1000) // only encoded
 			if rows == nil {
 				rows = []plans.TaskRow{}
 			}

@@ -502,7 +502,9 @@ type docCounts struct{ all, mine Counts }
 // countsByDocument derives every task's status on d (or takes it from
 // sts), counted per document: all of them, and those of the reader's units.
 func countsByDocument(t *org.Scoped, tasks []*taskRec, sts []TaskState, d day.Day) map[int64]*docCounts {
-	all, mine := NewTally(nil), NewTally(nil)
+	// only the counts by plan are asked: bumped straight, not through a
+	// Tally (by unit and up the groups too, four maps a task)
+	all, mine := map[int64]*Counts{}, map[int64]*Counts{}
 	scope := map[int64]bool{} // t.InScope of each unit met (a walk of paths each time)
 	inScope := func(u int64) bool {
 		in, ok := scope[u]
@@ -519,25 +521,25 @@ func countsByDocument(t *org.Scoped, tasks []*taskRec, sts []TaskState, d day.Da
 		} else {
 			st = tk.stateBare(d)
 		}
-		all.addRec(tk, st)
+		bump(all, tk.DocumentID, st)
 		in := inScope(tk.LeadUnitID)
 		for _, u := range tk.SupportIDs {
 			in = in || inScope(u)
 		}
 		if in {
-			mine.addRec(tk, st)
+			bump(mine, tk.DocumentID, st)
 			continue
 		}
 		for _, k := range tk.kids { // the reader's parts of a class task from above
 			if inScope(k.LeadUnitID) {
-				mine.addRec(k, k.stateBare(d))
+				bump(mine, k.DocumentID, k.stateBare(d))
 			}
 		}
 	}
-	out := map[int64]*docCounts{}
-	for id, c := range all.ByPlan {
+	out := make(map[int64]*docCounts, len(all))
+	for id, c := range all {
 		dc := &docCounts{all: *c}
-		if m := mine.ByPlan[id]; m != nil {
+		if m := mine[id]; m != nil {
 			dc.mine = *m
 		}
 		out[id] = dc

@@ -372,6 +372,15 @@ func (k *kept) of(units []int64, lead bool) []*taskRec {
 // them; within each, the late and at-risk first. limit bounds the rows
 // (the counts are of all).
 func (s *Service) Tasks(ctx context.Context, actor *auth.Actor, d day.Day, f Filter, limit int) ([]TaskRow, Counts, error) {
+	rows, c, err := s.TasksShared(ctx, actor, d, f, limit)
+	return append([]TaskRow{}, rows...), c, err // the caller's own slice
+}
+
+// TasksShared is Tasks without its copy: the rows are the kept list's,
+// shared with every reader of it; never change them or their order (a
+// page or an answer that only writes them out: the province's 1,000 rows
+// are 330 KB).
+func (s *Service) TasksShared(ctx context.Context, actor *auth.Actor, d day.Day, f Filter, limit int) ([]TaskRow, Counts, error) {
 	type list struct {
 		rows []TaskRow
 		c    Counts
@@ -385,7 +394,7 @@ func (s *Service) Tasks(ctx context.Context, actor *auth.Actor, d day.Day, f Fil
 		return nil, Counts{}, err
 	}
 	l := v.(list)
-	return append([]TaskRow{}, l.rows...), l.c, nil // the caller's own slice
+	return l.rows, l.c, nil
 }
 
 func (s *Service) tasks(ctx context.Context, actor *auth.Actor, d day.Day, f Filter, limit int) ([]TaskRow, Counts, error) {
@@ -639,9 +648,10 @@ func (s *Service) dashboardOf(ctx context.Context, t *org.Scoped, l *listing, d 
 			db.Plans = append(db.Plans, doc)
 		}
 	}
-	tally := NewTally(nil)
+	tally := &Tally{ByUnit: map[int64]*Counts{}} // by lead unit only
 	for i := range l.ents {
-		tally.addRec(l.ents[i].r, l.ents[i].st)
+		tally.Counts.Add(l.ents[i].st)
+		bump(tally.ByUnit, l.ents[i].r.LeadUnitID, l.ents[i].st)
 	}
 	db.Counts = tally.Counts
 	db.Units = tally.Units(func(u int64) string { return unitName(t, u, d) })

@@ -3,8 +3,12 @@ package web
 import (
 	"bytes"
 	"html/template"
+	"math"
 	"net/http"
 	"os"
+	"testing"
+
+	"github.com/mangluoi/mangluoi/internal/locale"
 )
 
 // PlansPagesBoth builds r's task list (page "tasks") or plans dashboard
@@ -41,4 +45,18 @@ func (s *Server) PlansPagesBoth(r *http.Request, page string) (byGo, byTemplate 
 		return "", "", err
 	}
 	return string(body), buf.String(), nil
+}
+
+// CheckNum compares hw.num with locale.Printer.Int, for TestNumIsInt.
+func CheckNum(t *testing.T) {
+	cat := locale.MustLoadCatalog()
+	for _, lang := range []string{"vi", "en"} {
+		l := cat.Printer(lang)
+		for _, n := range []int{0, 1, -1, 9, 12, 999, 1000, -1000, 12345, 999999, 1000000, -1234567, 2950, math.MaxInt64, math.MinInt64 + 1} {
+			w := newHW(0)
+			if got, want := string(w.num(l, n).b), l.Int(n); got != want {
+				t.Errorf("%s %d: num wrote %q, Int %q", lang, n, got, want)
+			}
+		}
+	}
 }

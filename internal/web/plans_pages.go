@@ -26,7 +26,7 @@ import (
 // testdata/tasks_template.html).
 func tasksHTML(tp *taskListPage) template.HTML {
 	p := &tp.Page
-	w := newHW(4096 + 520*len(tp.Rows) + 160*len(tp.Pending))
+	w := newHW(4096 + 480*len(tp.Rows) + 160*len(tp.Pending))
 	w.raw("\n<h1>").text(p.Title).raw("</h1>\n<p class=\"facts\"><span><b>").text(tp.Unit).raw("</b></span><a href=\"").
 		url(p.U("/plans/overdue")).raw("\">").text(p.L.T("plans.overdue.title")).raw("</a><a href=\"").
 		url(p.U("/plans")).raw("\">").text(p.L.T("plans.title")).raw("</a><a href=\"").
@@ -64,14 +64,14 @@ func planDashHTML(dp *planDashPage) template.HTML {
 	p := &dp.Page
 	d := dp.D
 	n := len(dp.ByPlan.Rows) + len(dp.ByUnit.Rows)
-	w := newHW(8192 + 1300*n + 520*(len(d.Overdue)+len(d.DueSoon)))
+	w := newHW(8192 + 1100*n + 520*(len(d.Overdue)+len(d.DueSoon)))
 	w.raw("\n<h1>").text(p.Title).raw("</h1>\n<p class=\"muted\">").text(p.L.T("compliance.as_of", "Date", p.L.Date(p.AsOf))).raw(" ")
 	w.raw("<button type=\"button\" class=\"button no-print\" data-print>").text(p.L.T("shell.print")).raw("</button>") // print_button
 	c := &d.Counts
-	w.raw("</p>\n<section class=\"card kpis\">\n  <div><b>").text(p.L.Int(c.Done)).raw("/").text(p.L.Int(c.Total)).raw("</b><span>").
-		text(p.L.T("plans.kpi.done")).raw("</span></div>\n  <div class=\"st-overdue\"><b>").text(p.L.Int(c.Overdue)).raw("</b><span>").
-		text(p.L.T("status.overdue")).raw("</span></div>\n  <div class=\"st-at_risk\"><b>").text(p.L.Int(c.AtRisk)).raw("</b><span>").
-		text(p.L.T("status.at_risk")).raw("</span></div>\n  <div><b>").text(p.L.Int(c.DoneLate)).raw("</b><span>").
+	w.raw("</p>\n<section class=\"card kpis\">\n  <div><b>").num(p.L, c.Done).raw("/").num(p.L, c.Total).raw("</b><span>").
+		text(p.L.T("plans.kpi.done")).raw("</span></div>\n  <div class=\"st-overdue\"><b>").num(p.L, c.Overdue).raw("</b><span>").
+		text(p.L.T("status.overdue")).raw("</span></div>\n  <div class=\"st-at_risk\"><b>").num(p.L, c.AtRisk).raw("</b><span>").
+		text(p.L.T("status.at_risk")).raw("</span></div>\n  <div><b>").num(p.L, c.DoneLate).raw("</b><span>").
 		text(p.L.T("status.done_late")).raw("</span></div>\n</section>\n<p class=\"legend small\">")
 	for _, st := range dp.Statuses {
 		w.raw("<span class=\"sw s-").text(string(st)).raw("\" aria-hidden=\"true\"></span>")
@@ -174,13 +174,13 @@ func reviewTable(w *hw, p *Page, rows []reviewRow, total *plans.Counts, head, ca
 		raw("</th><th scope=\"col\">").text(p.L.T("plans.review.closed")).raw("</th></tr></thead>\n  <tbody>")
 	writeReviewRows(w, p, rows)
 	c := total
-	w.raw("</tbody>\n  <tfoot><tr><th scope=\"row\">").text(p.L.T("plans.review.total")).raw("</th><td>").text(p.L.Int(c.Started)).raw("/").text(p.L.Int(c.Total)).
-		raw("</td><td>").text(p.L.Int(c.Done)).raw("/").text(p.L.Int(c.Total)).
-		raw("</td><td>").text(p.L.Int(c.DoneOnTime)).
-		raw("</td><td>").text(p.L.Int(c.DoneLate)).
-		raw("</td><td>").text(p.L.Int(c.Overdue)).
-		raw("</td><td>").text(p.L.Int(c.NotStarted)).
-		raw("</td><td>").text(p.L.Int(c.Closed)).raw("</td></tr></tfoot>\n</table></div>")
+	w.raw("</tbody>\n  <tfoot><tr><th scope=\"row\">").text(p.L.T("plans.review.total")).raw("</th><td>").num(p.L, c.Started).raw("/").num(p.L, c.Total).
+		raw("</td><td>").num(p.L, c.Done).raw("/").num(p.L, c.Total).
+		raw("</td><td>").num(p.L, c.DoneOnTime).
+		raw("</td><td>").num(p.L, c.DoneLate).
+		raw("</td><td>").num(p.L, c.Overdue).
+		raw("</td><td>").num(p.L, c.NotStarted).
+		raw("</td><td>").num(p.L, c.Closed).raw("</td></tr></tfoot>\n</table></div>")
 }
 
 // A message of the catalogue with data, said once per language with a
@@ -197,19 +197,25 @@ type msgSplit struct {
 
 // msgSplits are the split messages by language and key. Bound: the keys
 // plans_rows.go splits (six) in each language.
-var msgSplits sync.Map
+var msgSplits struct {
+	sync.RWMutex
+	m map[[2]string]*msgSplit
+}
 
 func splitMsg(l *locale.Printer, key string, names ...string) *msgSplit {
-	k := l.Lang + "\x00" + key
-	if m, ok := msgSplits.Load(k); ok {
-		return m.(*msgSplit)
+	k := [2]string{l.Lang, key}
+	msgSplits.RLock()
+	m := msgSplits.m[k]
+	msgSplits.RUnlock()
+	if m != nil {
+		return m
 	}
 	kv := make([]any, 0, 2*len(names))
 	for i, n := range names {
 		kv = append(kv, n, "\x00"+string(rune('0'+i))+"\x00")
 	}
 	s := l.T(key, kv...)
-	m := &msgSplit{}
+	m = &msgSplit{}
 	for {
 		i := strings.IndexByte(s, 0)
 		if i < 0 || i+2 >= len(s) || s[i+2] != 0 || s[i+1] < '0' || int(s[i+1]-'0') >= len(names) {
@@ -220,17 +226,44 @@ func splitMsg(l *locale.Printer, key string, names ...string) *msgSplit {
 		m.order = append(m.order, int(s[i+1]-'0'))
 		s = s[i+3:]
 	}
-	msgSplits.Store(k, m)
+	msgSplits.Lock()
+	if msgSplits.m == nil {
+		msgSplits.m = map[[2]string]*msgSplit{}
+	}
+	msgSplits.m[k] = m
+	msgSplits.Unlock()
 	return m
 }
 
-// msg writes the message escaped, its values in their places.
-func (w *hw) msg(m *msgSplit, vals ...string) *hw {
+// msgNum is msg with numbers, written as the printer's Int writes them.
+func (w *hw) msgNum(l *locale.Printer, m *msgSplit, vals ...int) *hw {
 	for i, part := range m.parts {
 		w.text(part)
 		if i < len(m.order) {
-			w.text(vals[m.order[i]])
+			w.num(l, vals[m.order[i]])
 		}
+	}
+	return w
+}
+
+// num writes n as l.Int does (1.234.567, or 1,234,567 in English): digits,
+// separators and a sign, which text would write as they are.
+func (w *hw) num(l *locale.Printer, n int) *hw {
+	sep := byte('.')
+	if l.Lang == "en" {
+		sep = ','
+	}
+	var buf [24]byte
+	d := strconv.AppendInt(buf[:0], int64(n), 10)
+	if d[0] == '-' {
+		w.b = append(w.b, '-')
+		d = d[1:]
+	}
+	for i, c := range d {
+		if i > 0 && (len(d)-i)%3 == 0 {
+			w.b = append(w.b, sep)
+		}
+		w.b = append(w.b, c)
 	}
 	return w
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mangluoi/mangluoi/internal/apptest"
 	"github.com/mangluoi/mangluoi/internal/httpx"
+	"github.com/mangluoi/mangluoi/internal/web"
 )
 
 // TestPlansPagesHTML: the task list and the plans dashboard written in Go
@@ -53,4 +54,10 @@ func TestPlansPagesHTML(t *testing.T) {
 			t.Errorf("the demo's pages cover only %v", seen)
 		}
 	})
+}
+
+// TestNumIsInt: hw.num writes a number as the printer's Int does, in both
+// languages, for numbers of every length and sign.
+func TestNumIsInt(t *testing.T) {
+	web.CheckNum(t)
 }

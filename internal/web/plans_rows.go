@@ -45,7 +45,7 @@ func writeTaskRows(w *hw, p *Page, rows []plans.TaskRow) {
 		if t.LeadClass != "" {
 			w.raw("<b>").text(p.L.T("plans.class." + string(t.LeadClass))).raw("</b>")
 			if c := t.Class; c != nil {
-				w.raw(" · <b>").msg(splitMsg(p.L, "plans.class.progress", "Done", "Total"), p.L.Int(c.Done), p.L.Int(c.Total)).raw("</b>")
+				w.raw(" · <b>").msgNum(p.L, splitMsg(p.L, "plans.class.progress", "Done", "Total"), c.Done, c.Total).raw("</b>")
 			}
 		} else {
 			w.raw("<b>").text(t.LeadName).raw("</b>")
@@ -64,7 +64,7 @@ func writeTaskRows(w *hw, p *Page, rows []plans.TaskRow) {
 		w.raw("\n      <div class=\"small\">")
 		taskDue(w, p, t)
 		if t.State.Status == plans.Overdue {
-			w.raw(" · <b class=\"late\">").msg(splitMsg(p.L, "plans.days_late", "Days"), p.L.Int(t.State.DaysLate)).raw("</b>")
+			w.raw(" · <b class=\"late\">").msgNum(p.L, splitMsg(p.L, "plans.days_late", "Days"), t.State.DaysLate).raw("</b>")
 		}
 		if t.State.Percent != 0 && !t.State.Status.Done() {
 			w.raw(" · ").int(int64(t.State.Percent)).raw("%")
@@ -96,12 +96,12 @@ func taskDue(w *hw, p *Page, t *plans.TaskRow) {
 
 // countsText is template "counts_text".
 func countsText(w *hw, p *Page, c *plans.Counts) {
-	w.raw("<span class=\"countline\"><b>").msg(splitMsg(p.L, "plans.count_done", "Done", "Total"), p.L.Int(c.Done), p.L.Int(c.Total)).raw("</b>")
+	w.raw("<span class=\"countline\"><b>").msgNum(p.L, splitMsg(p.L, "plans.count_done", "Done", "Total"), c.Done, c.Total).raw("</b>")
 	if c.Overdue != 0 {
-		w.raw(" · <span class=\"st st-overdue\">").msg(splitMsg(p.L, "plans.n_overdue", "Count"), p.L.Int(c.Overdue)).raw("</span>")
+		w.raw(" · <span class=\"st st-overdue\">").msgNum(p.L, splitMsg(p.L, "plans.n_overdue", "Count"), c.Overdue).raw("</span>")
 	}
 	if c.AtRisk != 0 {
-		w.raw(" · <span class=\"st st-at_risk\">").msg(splitMsg(p.L, "plans.n_at_risk", "Count"), p.L.Int(c.AtRisk)).raw("</span>")
+		w.raw(" · <span class=\"st st-at_risk\">").msgNum(p.L, splitMsg(p.L, "plans.n_at_risk", "Count"), c.AtRisk).raw("</span>")
 	}
 	w.raw("</span>\n")
 }
@@ -142,9 +142,9 @@ func writeStackFigures(w *hw, p *Page, c *stackChart, statuses []plans.Status) {
 		r := &c.Rows[i]
 		w.raw("<tr><th scope=\"row\">").text(r.Name).raw("</th>")
 		for _, st := range statuses {
-			w.raw("<td>").text(p.L.Int(r.Counts.Of(st))).raw("</td>")
+			w.raw("<td>").num(p.L, r.Counts.Of(st)).raw("</td>")
 		}
-		w.raw("<td>").text(p.L.Int(r.Counts.Total)).raw("</td></tr>")
+		w.raw("<td>").num(p.L, r.Counts.Total).raw("</td></tr>")
 	}
 }
 
@@ -169,12 +169,12 @@ func writeReviewRows(w *hw, p *Page, rows []reviewRow) {
 		} else {
 			w.text(r.Name)
 		}
-		w.raw("</th><td>").text(p.L.Int(c.Started)).raw("/").text(p.L.Int(c.Total)).
-			raw("</td><td>").text(p.L.Int(c.Done)).raw("/").text(p.L.Int(c.Total)).
-			raw("</td><td>").text(p.L.Int(c.DoneOnTime)).
-			raw("</td><td>").text(p.L.Int(c.DoneLate)).
-			raw("</td><td>").text(p.L.Int(c.Overdue)).
-			raw("</td><td>").text(p.L.Int(c.NotStarted)).
-			raw("</td><td>").text(p.L.Int(c.Closed)).raw("</td></tr>")
+		w.raw("</th><td>").num(p.L, c.Started).raw("/").num(p.L, c.Total).
+			raw("</td><td>").num(p.L, c.Done).raw("/").num(p.L, c.Total).
+			raw("</td><td>").num(p.L, c.DoneOnTime).
+			raw("</td><td>").num(p.L, c.DoneLate).
+			raw("</td><td>").num(p.L, c.Overdue).
+			raw("</td><td>").num(p.L, c.NotStarted).
+			raw("</td><td>").num(p.L, c.Closed).raw("</td></tr>")
 	}
 }

@@ -45,7 +45,7 @@ func (s *Server) taskListData(r *http.Request) (*taskListPage, error) {
 	tp := &taskListPage{Page: p, Filter: s.filter(r), Statuses: plans.Statuses, Limit: 300}
 	tp.Title, tp.Nav = p.L.T("tasks.title"), "tasks"
 	var err error
-	if tp.Rows, tp.Counts, err = s.Plans.Tasks(r.Context(), p.Actor, p.AsOf, tp.Filter, tp.Limit); err != nil {
+	if tp.Rows, tp.Counts, err = s.Plans.TasksShared(r.Context(), p.Actor, p.AsOf, tp.Filter, tp.Limit); err != nil {
 		return nil, err
 	}
 	unit := tp.Filter.UnitID
@@ -124,6 +124,7 @@ var stackOrder = []plans.Status{plans.DoneOnTime, plans.DoneLate, plans.OnTrack,
 
 func newStack(rows []stackRow) stackChart {
 	c := stackChart{Rows: rows}
+	segs := make([]stackSeg, 0, len(stackOrder)*len(rows)) // the rows' segments, one array
 	top := 0
 	for _, r := range rows {
 		top = max(top, r.Counts.Total)
@@ -131,13 +132,16 @@ func newStack(rows []stackRow) stackChart {
 	}
 	for i := range c.Rows {
 		r := &c.Rows[i]
-		x := 0.0
+		x, from := 0.0, len(segs)
 		for _, st := range stackOrder {
 			if n := r.Counts.Of(st); n > 0 {
 				w := float64(n) / float64(top) * 100
-				r.Segs = append(r.Segs, stackSeg{Status: st, X: x, W: w})
+				segs = append(segs, stackSeg{Status: st, X: x, W: w})
 				x += w
 			}
+		}
+		if len(segs) > from {
+			r.Segs = segs[from:len(segs):len(segs)]
 		}
 	}
 	return c
