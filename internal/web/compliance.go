@@ -84,7 +84,7 @@ func (s *Server) complianceShow(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "compliance", http.StatusOK, cp)
 }
 
-func (s *Server) complianceShowData(r *http.Request) (*compliancePage, error) {
+func (s *Server) complianceShowData(r *http.Request) (*complianceShowPage, error) {
 	cp, err := s.complianceData(r)
 	if err != nil {
 		return nil, err
@@ -93,7 +93,7 @@ func (s *Server) complianceShowData(r *http.Request) (*compliancePage, error) {
 		return nil, err
 	}
 	cp.Registers = s.registerFigures(r.Context(), &cp.Page, cp.Unit.UnitID, "REG_DX_STAFF", "REG_FOCAL_PERSONS", "REG_COMMITTEES", "REG_VACANCIES")
-	return cp, nil
+	return &complianceShowPage{compliancePage: cp, Body: complianceHTML(cp)}, nil
 }
 
 // complianceTrend is the trend table, fetched by the page once shown: it

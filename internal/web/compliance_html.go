@@ -77,3 +77,52 @@ func (cp *compliancePage) TargetCards() template.HTML {
 	}
 	return w.html()
 }
+
+// complianceShowPage is the compliance page written in Go: its content
+// (complianceHTML) handed to the page cache as it is (writtenPage);
+// compliance.html's "content" is {{.Body}} alone. (A type of its own: the
+// trend and the failing pages render compliancePage with their templates.)
+type complianceShowPage struct {
+	*compliancePage
+	Body template.HTML
+}
+
+func (cp *complianceShowPage) written() template.HTML { return cp.Body }
+
+// complianceHTML writes the compliance page's content as compliance.html
+// wrote it (kept in testdata/compliance_template.html,
+// TestPagesAsTheirTemplates), with the partials it called (print_button,
+// registers) and the target cards.
+func complianceHTML(cp *compliancePage) template.HTML {
+	L := cp.L
+	cards := cp.TargetCards()
+	w := newHW(len(cards) + 3000)
+	w.raw("\n<h1>").text(cp.Title).raw("</h1>\n<p class=\"facts\"><span><a href=\"").url(cp.U("/units/" + strconv.FormatInt(cp.Unit.UnitID, 10))).raw("\">").
+		text(cp.Unit.Name).raw("</a></span><span class=\"muted\">").text(L.T("compliance.as_of", "Date", L.Date(cp.AsOf))).
+		raw("</span>\n  <a href=\"/admin/targets\">").text(L.T("targets.title")).raw("</a> <button type=\"button\" class=\"button no-print\" data-print>").
+		text(L.T("shell.print")).raw("</button></p>\n")
+	if len(cp.Registers) > 0 {
+		show := L.T("provenance.show")
+		w.raw("<ul class=\"registers\" aria-label=\"").text(L.T("provenance.registers")).raw("\">")
+		for _, r := range cp.Registers {
+			w.raw("<li><a class=\"prov\" href=\"").url(r.URL).raw("\" title=\"").text(show).raw("\"><b>").text(L.Dec(r.N, 0)).raw("</b></a> ").text(r.Name).raw("</li>")
+		}
+		w.raw("</ul>")
+	}
+	w.raw("\n").raw(string(cards)).raw("\n")
+	if na := cp.NotApplying(); len(na) > 0 {
+		w.raw("<section class=\"card target na\" id=\"not-applying\">\n  <h2>").text(L.T("compliance.not_applying", "Unit", cp.Unit.Name)).
+			raw("</h2>\n  <p class=\"muted small\">").text(L.T("compliance.not_applying_help")).raw("</p>\n  <ul class=\"na-list\">")
+		for i := range na {
+			t := &na[i].Target
+			w.raw("<li><span class=\"na-title\">").text(t.Title(L.Lang)).raw("</span> <span class=\"tag\">").
+				text(L.T("compliance.applies_to", "Level", L.T("tlevel."+string(t.Level)))).raw("</span> <span class=\"tag na\">").
+				text(L.T("compliance.na")).raw("</span></li>")
+		}
+		w.raw("</ul>\n</section>")
+	}
+	w.raw("\n<section class=\"card\" id=\"trend\" hx-get=\"").text(cp.U("/compliance/trend", "unit", cp.Unit.UnitID)).
+		raw("\" hx-trigger=\"load\" hx-swap=\"innerHTML\">\n  <h2>").text(L.T("compliance.trend")).raw("</h2>\n  <p class=\"muted\">").
+		text(L.T("compliance.trend_loading")).raw("</p>\n</section>\n")
+	return w.html()
+}

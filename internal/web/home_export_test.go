@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"os"
 )
@@ -76,4 +77,26 @@ func (s *Server) PeopleBoth(r *http.Request) (byGo, byTemplate string, err error
 		return "", "", err
 	}
 	return string(peopleHTML(pp)), buf.String(), nil
+}
+
+// UnitCountsBoth gives the unit page's counts of the units below id (in
+// all and under each child: kept, tallyOf) and the same counted again by
+// CountByLevel, for TestUnitCounts.
+func (s *Server) UnitCountsBoth(r *http.Request, id int64) (kept, fresh string, err error) {
+	up, err := s.unitData(r, id)
+	if err != nil {
+		return "", "", err
+	}
+	tree, err := s.Org.For(r.Context(), up.Actor)
+	if err != nil {
+		return "", "", err
+	}
+	kept, fresh = fmt.Sprint(up.Counts), fmt.Sprint(countsOf(tree.CountByLevel(id, up.AsOf)))
+	for _, g := range up.Groups {
+		for _, row := range g.Rows {
+			kept += fmt.Sprint(" ", row.V.UnitID, row.Counts)
+			fresh += fmt.Sprint(" ", row.V.UnitID, countsOf(tree.CountByLevel(row.V.UnitID, up.AsOf)))
+		}
+	}
+	return kept, fresh, nil
 }

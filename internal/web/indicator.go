@@ -243,7 +243,8 @@ type dashboardPage struct {
 	Chart     string
 	ChartAlt  *chartAlt // the chart's summary (its figures are the table's row)
 	ChartName string
-	Threshold float64 // below this share of its expected units a figure is incomplete
+	Threshold float64       // below this share of its expected units a figure is incomplete
+	Body      template.HTML // the content, written by dashboardHTML
 }
 
 // indicatorDashboard shows a unit's indicators over the last twelve
@@ -297,6 +298,7 @@ func (s *Server) dashboardData(r *http.Request) (*dashboardPage, error) {
 		dp.Chart, dp.ChartAlt = trendChart(&dp.indPage, row.Indicator, row.Points)
 		dp.ChartName = row.Indicator.Name(dp.L.Lang)
 	}
+	dp.Body = dashboardHTML(dp)
 	return dp, nil
 }
 

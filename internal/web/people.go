@@ -21,6 +21,7 @@ type peoplePage struct {
 	PageNo int
 	Pages  int
 	Roles  []people.RoleKind
+	Body   template.HTML // the content, written by peopleHTML
 }
 
 const peoplePageSize = 50
@@ -33,6 +34,7 @@ func (s *Server) peopleList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	pp.Body = peopleHTML(pp)
 	s.render(w, r, "people", http.StatusOK, pp)
 }
 
@@ -71,8 +73,9 @@ func (s *Server) peopleData(r *http.Request) (*peoplePage, error) {
 	return pp, nil
 }
 
-// Body is the page's content, written by peopleHTML.
-func (p *peoplePage) Body() template.HTML { return peopleHTML(p) }
+// written is the page's content (Body, written by peopleHTML), handed to
+// the page cache as it is (writtenPage).
+func (p *peoplePage) written() template.HTML { return p.Body }
 
 // peopleHTML writes the people list's content (the template "content" of
 // people.html before, kept in testdata/people_template.html: TestPeopleHTML

@@ -52,6 +52,7 @@ func (s *Server) unitChange(w http.ResponseWriter, r *http.Request, op string,
 		for k := range r.PostForm {
 			up.Form[k] = r.PostFormValue(k)
 		}
+		up.Body = unitHTML(up)
 		s.render(w, r, "unit", http.StatusUnprocessableEntity, up)
 		return
 	}

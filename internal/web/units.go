@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/mangluoi/mangluoi/internal/audit"
 	"github.com/mangluoi/mangluoi/internal/auth"
@@ -31,6 +32,72 @@ func countsOf(m map[org.Level]int) []levelCount {
 		}
 	}
 	return out
+}
+
+// unitTallies keeps a unit's units below by level, in all and under each
+// of its children, for the tree they were counted on: the nation's page
+// walked its 80,000 units at each rebuild (issue 14). A new tree empties
+// it. Bound: unitTalliesMax units' tallies (a unit's is 64 bytes a child:
+// the nation's 34 provinces, a province's 135 communes), then it starts
+// again empty.
+var unitTallies struct {
+	mu   sync.Mutex
+	snap *org.Snapshot
+	m    map[tallyKey]*unitTally
+}
+
+const unitTalliesMax = 2048
+
+type tallyKey struct {
+	unit int64
+	day  day.Day
+}
+
+type unitTally struct {
+	below levelTally
+	under map[int64]levelTally // by child
+}
+
+// tallyOf counts the units below id on d, in all and under each child, in
+// one walk (in preorder: a child's units follow it), or finds them kept.
+func tallyOf(snap *org.Snapshot, id int64, d day.Day) *unitTally {
+	k := tallyKey{id, d}
+	unitTallies.mu.Lock()
+	if unitTallies.snap == snap {
+		if t := unitTallies.m[k]; t != nil {
+			unitTallies.mu.Unlock()
+			return t
+		}
+	}
+	unitTallies.mu.Unlock()
+	t := &unitTally{under: map[int64]levelTally{}}
+	var cur int64
+	var tally levelTally
+	snap.Walk(id, d, func(v *org.Version) bool {
+		if v.UnitID == id {
+			return true
+		}
+		if v.ParentID == id {
+			if cur != 0 {
+				t.under[cur] = tally
+			}
+			cur, tally = v.UnitID, levelTally{}
+		} else {
+			tally.add(v.Level)
+		}
+		t.below.add(v.Level)
+		return true
+	})
+	if cur != 0 {
+		t.under[cur] = tally
+	}
+	unitTallies.mu.Lock()
+	if unitTallies.snap != snap || unitTallies.m == nil || len(unitTallies.m) >= unitTalliesMax {
+		unitTallies.snap, unitTallies.m = snap, map[tallyKey]*unitTally{}
+	}
+	unitTallies.m[k] = t
+	unitTallies.mu.Unlock()
+	return t
 }
 
 // levelTally counts units by level (org.Levels' order; a level not among
@@ -99,10 +166,12 @@ type unitPage struct {
 	// after a failed change: which form to reopen and what was typed
 	Op   string
 	Form map[string]string
+	Body template.HTML // the content, written by unitHTML once the above are set
 }
 
-// Body is the page's content, written by unitHTML.
-func (p *unitPage) Body() template.HTML { return unitHTML(p) }
+// written is the page's content (Body, written by unitHTML), handed to the
+// page cache as it is (writtenPage).
+func (p *unitPage) written() template.HTML { return p.Body }
 
 func (s *Server) unitShow(w http.ResponseWriter, r *http.Request) {
 	id, err := httpx.PathID(r, "id")
@@ -115,6 +184,7 @@ func (s *Server) unitShow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	up.Body = unitHTML(up)
 	s.render(w, r, "unit", http.StatusOK, up)
 }
 
@@ -136,28 +206,12 @@ func (s *Server) unitData(r *http.Request, id int64) (*unitPage, error) {
 		for i, a := range all {
 			up.Crumbs = append(up.Crumbs, crumb{a, openable[i]})
 		}
-		// the units below by level, in all and under each child, in one
-		// walk (the walk is in preorder: a child's units follow it)
 		kids := tree.Children(id, p.AsOf)
-		at := make(map[int64]int, len(kids))
+		ut := tallyOf(tree.Snapshot, id, p.AsOf)
+		below, under := ut.below, make([]levelTally, len(kids))
 		for i, c := range kids {
-			at[c.UnitID] = i
+			under[i] = ut.under[c.UnitID]
 		}
-		var below levelTally
-		under := make([]levelTally, len(kids))
-		cur := -1
-		tree.Walk(id, p.AsOf, func(v *org.Version) bool {
-			if v.UnitID == id {
-				return true
-			}
-			if i, ok := at[v.UnitID]; ok && v.ParentID == id {
-				cur = i
-			} else if cur >= 0 {
-				under[cur].add(v.Level)
-			}
-			below.add(v.Level)
-			return true
-		})
 		up.Counts = below.counts()
 		byLevel := map[org.Level][]childRow{}
 		for i, c := range kids {
