@@ -399,7 +399,8 @@ func (s *Service) forms(ctx context.Context, actor *auth.Actor, unit int64, d da
 			continue
 		}
 		p := indicator.PeriodOf(f.PeriodType, d).Prev()
-		c, err := s.src.Indicators.Complete(ctx, actor, f.ID, p, unit)
+		// the counts alone (Complete's rows are the completeness page's)
+		c, err := s.src.Indicators.Summary(ctx, actor, f.ID, p, unit)
 		if err != nil {
 			if quiet(err) {
 				continue
@@ -409,16 +410,8 @@ func (s *Service) forms(ctx context.Context, actor *auth.Actor, unit int64, d da
 		if c.Counts.Expected == 0 {
 			continue
 		}
-		ft := FormTile{FormID: f.ID, NameVI: f.NameVI, NameEN: f.NameEN, Period: p, Due: c.Due, PastDue: c.PastDue, Counts: c.Counts}
-		for _, u := range c.Units {
-			switch u.State {
-			case indicator.StateSubmitted:
-				ft.ToApprove++
-			case indicator.StateReturned:
-				ft.Returned++
-			}
-		}
-		out = append(out, ft)
+		out = append(out, FormTile{FormID: f.ID, NameVI: f.NameVI, NameEN: f.NameEN, Period: p, Due: c.Due, PastDue: c.PastDue, Counts: c.Counts,
+			ToApprove: c.ToApprove, Returned: c.Returned})
 	}
 	return out, nil
 }

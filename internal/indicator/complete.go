@@ -141,6 +141,50 @@ func (c *Completeness) MeasuredChanged() []UnitStatus {
 // within unit's subtree, who submitted (on time or late) and who has not,
 // per unit and rolled up by the units directly under it.
 func (s *Service) Complete(ctx context.Context, actor *auth.Actor, formID int64, p Period, unit int64) (*Completeness, error) {
+	return s.complete(ctx, actor, formID, p, unit, nil)
+}
+
+// CompleteSummary is Complete's counts alone, with how many reports wait
+// for review and how many were returned: what a coordinator's home shows
+// of each form, made without a row per unit or the groups (a province's
+// few hundred rows were most of a rebuilt home's allocation).
+type CompleteSummary struct {
+	Due       day.Day
+	PastDue   bool
+	Counts    Counts
+	ToApprove int // submitted, waiting for review
+	Returned  int
+}
+
+// Summary is Complete(…)'s summary, the same figures (TestCompleteSummary).
+func (s *Service) Summary(ctx context.Context, actor *auth.Actor, formID int64, p Period, unit int64) (CompleteSummary, error) {
+	var sum CompleteSummary
+	c, err := s.complete(ctx, actor, formID, p, unit, &sum)
+	if err != nil {
+		return CompleteSummary{}, err
+	}
+	sum.Due, sum.PastDue, sum.Counts = c.Due, c.PastDue, c.Counts
+	return sum, nil
+}
+
+// stateOf is a report's state as a unit's.
+func stateOf(st Status) UnitState {
+	switch st {
+	case Draft:
+		return StateDraft
+	case Submitted:
+		return StateSubmitted
+	case Approved:
+		return StateApproved
+	case Returned:
+		return StateReturned
+	}
+	return ""
+}
+
+// complete is Complete; with sum, only the counts (c.Counts) and sum's
+// own, no units or groups.
+func (s *Service) complete(ctx context.Context, actor *auth.Actor, formID int64, p Period, unit int64, sum *CompleteSummary) (*Completeness, error) {
 	t, err := s.scoped(ctx, actor, unit)
 	if err != nil {
 		return nil, err
@@ -166,6 +210,9 @@ func (s *Service) Complete(ctx context.Context, actor *auth.Actor, formID int64,
 	roots := ownerRoots(snap, lay, unit)
 	var groups []int32
 	for _, r := range roots {
+		if sum != nil { // no groups
+			break
+		}
 		if len(roots) == 1 {
 			groups = append(groups, lay.children(r)...)
 		} else {
@@ -185,8 +232,9 @@ func (s *Service) Complete(ctx context.Context, actor *auth.Actor, formID int64,
 	if err != nil {
 		return nil, err
 	}
+	inScope := t.InScopeFunc()
 	for _, v := range s.eng.expectedBy(snap, defs.gen, f, p).vs {
-		if pos := lay.at(v.UnitID); pos >= 0 && inRoots(pos) && t.InScope(v.UnitID) {
+		if pos := lay.at(v.UnitID); pos >= 0 && inRoots(pos) && inScope(v.UnitID) {
 			mine = append(mine, v)
 		}
 	}
@@ -219,6 +267,26 @@ func (s *Service) Complete(ctx context.Context, actor *auth.Actor, formID int64,
 			gc[i].Name = v.Name
 		}
 	}
+	if sum != nil {
+		for _, v := range mine {
+			u := UnitStatus{State: StateMissing}
+			if sub := subs[v.UnitID]; sub != nil {
+				u.State = stateOf(sub.Status)
+				u.OnTime = u.Submitted() && sub.OnTime(c.Due)
+			}
+			c.Counts.add(&u)
+			switch u.State {
+			case StateSubmitted:
+				sum.ToApprove++
+			case StateReturned:
+				sum.Returned++
+			}
+		}
+		return c, nil
+	}
+	if len(mine) > 0 {
+		c.Units = make([]UnitStatus, 0, len(mine))
+	}
 	for _, v := range mine {
 		pos := lay.at(v.UnitID)
 		u := UnitStatus{UnitID: v.UnitID, Name: v.Name, Code: v.Code, State: StateMissing}
@@ -229,7 +297,7 @@ func (s *Service) Complete(ctx context.Context, actor *auth.Actor, formID int64,
 		}
 		if sub := subs[v.UnitID]; sub != nil {
 			u.SubmissionID = sub.ID
-			u.State = map[Status]UnitState{Draft: StateDraft, Submitted: StateSubmitted, Approved: StateApproved, Returned: StateReturned}[sub.Status]
+			u.State = stateOf(sub.Status)
 			if sub.SubmittedAt != nil {
 				at := *sub.SubmittedAt // the kept report's is shared
 				u.SubmittedAt = &at

@@ -291,3 +291,67 @@ func TestCompletenessOnLeaderViews(t *testing.T) {
 		}
 	})
 }
+
+// TestCompleteSummary: the home's summary of a form's reporting (counts,
+// reports to review, returned) is what Complete's rows say, for each demo
+// account that sees a form, for the last month that ended, the one before
+// (complete) and a month before the reorganisation, and after a report is
+// returned.
+func TestCompleteSummary(t *testing.T) {
+	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
+		f := form(t, s, demo.MonthlyForm)
+		last := demo.LastEnded(indicator.Monthly, s.Org.Today())
+		check := func(when string) {
+			t.Helper()
+			n := 0
+			for _, l := range s.Logins {
+				login := l.Login
+				a := actor(t, s, login)
+				for _, p := range []indicator.Period{last, last.Prev(), indicator.MustPeriod("2024-06")} {
+					c, err := s.Indicators.Complete(ctx, a, f.ID, p, 0)
+					sum, err2 := s.Indicators.Summary(ctx, a, f.ID, p, 0)
+					if (err == nil) != (err2 == nil) {
+						t.Fatalf("%s %s %s: Complete %v, Summary %v", when, login, p.Key(), err, err2)
+					}
+					if err != nil {
+						continue
+					}
+					want := indicator.CompleteSummary{Due: c.Due, PastDue: c.PastDue, Counts: c.Counts}
+					for _, u := range c.Units {
+						switch u.State {
+						case indicator.StateSubmitted:
+							want.ToApprove++
+						case indicator.StateReturned:
+							want.Returned++
+						}
+					}
+					if sum != want {
+						t.Errorf("%s %s %s: summary %+v, Complete says %+v", when, login, p.Key(), sum, want)
+					}
+					if c.Counts.Expected > 0 {
+						n++
+					}
+				}
+			}
+			if n == 0 {
+				t.Fatalf("%s: no account expects a report", when)
+			}
+		}
+		check("as made")
+		gialai := actor(t, s, "gialai")
+		gl := s.UnitNamed(t, "Tỉnh Gia Lai").UnitID
+		c, err := s.Indicators.Complete(ctx, gialai, f.ID, last, gl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range c.Units {
+			if u.State == indicator.StateSubmitted {
+				if _, err := s.Indicators.Act(ctx, gialai, u.SubmissionID, indicator.ActReturn, "Thử: trả lại"); err != nil {
+					t.Fatal(err)
+				}
+				break
+			}
+		}
+		check("after a return")
+	})
+}

@@ -20,6 +20,15 @@ func IndexSubtrees(on bool) (restore func()) {
 	return func() { minIndexed.Store(m); indexedShare.Store(sh); fewPositions.Store(few) }
 }
 
+// MeasureSubtrees makes Measured of one unit read its subtree's values
+// from a UnitsMeasurer (on) or the whole country's (off); restore puts
+// the default back.
+func MeasureSubtrees(on bool) (restore func()) {
+	was := measureSubtrees.Load()
+	measureSubtrees.Store(on)
+	return func() { measureSubtrees.Store(was) }
+}
+
 // KeepFigures turns the figures kept across requests (figmemo.go) on or
 // off; restore puts the default back.
 func KeepFigures(on bool) (restore func()) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/day"
@@ -68,6 +69,19 @@ type Measurer interface {
 	// Records lists the records Measure counts for the units in says yes
 	// to, in reading order, at most limit of them, and how many in all.
 	Records(ctx context.Context, code string, s Window, in func(unit int64) bool, limit int) ([]Record, int, error)
+}
+
+// UnitsMeasurer is a Measurer that also measures a few units without the
+// country: a unit page's register figures (Measured of one commune) read
+// the units of its subtree, not every unit's value (issue 14: the network's
+// whole-country column was most of a rebuilt commune page's CPU and bytes).
+type UnitsMeasurer interface {
+	Measurer
+	// MeasureUnits is Measure restricted to units (ascending) and to the
+	// units not in force on s.To that hold a value (a figure as it was
+	// lifts those to their nearest ancestor in force, which may be one of
+	// units): the values Measure gives each of them, units ascending.
+	MeasureUnits(ctx context.Context, code string, s Window, units []int64) (PerUnit, error)
 }
 
 // PerUnit are a measured indicator's values per unit, units ascending (the
@@ -217,12 +231,60 @@ func (s *Service) Measured(ctx context.Context, actor *auth.Actor, code string, 
 	if err != nil {
 		return 0, false, err
 	}
+	if f, done, err := s.measuredUnder(ctx, ind, p, mode, unit); done || err != nil {
+		return f.V(), f.Has(), err
+	}
 	figs, _, err := s.Values(ctx, ind.Code, p, []int64{unit}, mode, BasisAll, day.Day{})
 	if err != nil {
 		return 0, false, err
 	}
 	f := figs[unit]
 	return f.V(), f.Has(), nil
+}
+
+// measureSubtrees switches measuredUnder on (a variable for the tests,
+// which compare it with the whole country's values: export_test.go).
+var measureSubtrees atomic.Bool
+
+func init() { measureSubtrees.Store(true) }
+
+// measuredUnder is Measured of one unit as it was from the values of its
+// subtree alone, when the indicator's measurer can give them
+// (UnitsMeasurer): the same roll-up (figuresAt) over the subtree's units
+// and the units not in force that the measurer holds values for, which are
+// every value that can land in the subtree, in the same ascending order,
+// so the figure is the whole country's to the last bit. done is false when
+// it does not apply (restated, a formula, no such measurer, a unit not in
+// the period's tree): the caller reads the country.
+func (s *Service) measuredUnder(ctx context.Context, ind *Indicator, p Period, mode Mode, unit int64) (Figure, bool, error) {
+	if !measureSubtrees.Load() || mode != AsItWas || ind.Computed() {
+		return Figure{}, false, nil
+	}
+	m, _ := s.measurer(ind.Code).(UnitsMeasurer)
+	if m == nil {
+		return Figure{}, false, nil
+	}
+	c, err := s.newCalc(ctx, mode, BasisAll, s.org.Today(), func(func(*Indicator, Period)) {})
+	if err != nil {
+		return Figure{}, false, err
+	}
+	lay := c.treeFor(p)
+	node := lay.at(unit)
+	if node < 0 {
+		return Figure{}, false, nil
+	}
+	units := slices.Clone(lay.ids[node:lay.end[node]])
+	slices.Sort(units)
+	got, err := m.MeasureUnits(ctx, ind.Code, spanOf(p), units)
+	if err != nil {
+		return Figure{}, false, fmt.Errorf("measure %s %s: %w", ind.Code, p.Key(), err)
+	}
+	if len(got.Units) != len(got.Vals) || !slices.IsSorted(got.Units) {
+		return Figure{}, false, fmt.Errorf("measure %s %s: the units are not in ascending order", ind.Code, p.Key())
+	}
+	c.measured[cellKey{ind.ID, p.Key()}] = view{units: got.Units, vals: got.Vals}
+	figs := c.figuresAt(ind, p, lay, []int32{node}, map[int32]int{node: 0}, map[memoKey][]Figure{}, 0)
+	return figs[0], true, nil
 }
 
 // MeasuredRecords lists the register records a measured figure counts for

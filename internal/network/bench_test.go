@@ -92,7 +92,7 @@ func BenchmarkIndexLoad(b *testing.B) {
 		runtime.GC()
 		runtime.ReadMemStats(&ms1)
 	}
-	b.ReportMetric(float64(len(bn.s.idx.teams)), "teams")
+	b.ReportMetric(float64(len(bn.s.idx.rows)), "teams")
 	b.ReportMetric(float64(ms1.HeapAlloc-ms0.HeapAlloc)/(1<<20), "MB-heap")
 }
 

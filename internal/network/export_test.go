@@ -76,7 +76,7 @@ func MeasureByWalk(ctx context.Context, s *Service, code string, w indicator.Win
 			return true
 		})
 	default:
-		for unit := range ix.units {
+		for unit := range ix.units.ids() {
 			if a := active(ix.teamsOf(unit)); len(a) > 0 {
 				if v := snap.At(unit, w.To); v != nil {
 					count(v, a)
@@ -117,7 +117,7 @@ func IndexAgrees(ctx context.Context, s *Service) ([]string, error) {
 	ix.mu.RUnlock()
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	fresh := &index{packed: packed{teams: map[int64]int32{}, nameOf: map[string]int32{}, units: map[int64]span{}}, dirty: map[int64]bool{}}
+	fresh := &index{packed: packed{nameOf: map[string]int32{}}, dirty: map[int64]bool{}}
 	if _, err := loadRows(ctx, s.db, fresh, -1, ix.seq); err != nil {
 		return nil, err
 	}
@@ -169,8 +169,10 @@ func IndexAgrees(ctx context.Context, s *Service) ([]string, error) {
 		if len(ix.rows) != len(fresh.rows) {
 			diffs = append(diffs, fmt.Sprintf("%s: %d teams held, %d in the tables", when, len(ix.rows), len(fresh.rows)))
 		}
-		for id, fp := range fresh.teams {
-			p, ok := ix.teams[id]
+		for id := range fresh.teams.ids() {
+			fp, _ := fresh.teams.get(id)
+			p, ok := ix.teams.get(id)
+			p, fp = p-1, fp-1
 			if !ok {
 				diffs = append(diffs, fmt.Sprintf("%s: team %d not held", when, id))
 				continue
@@ -208,7 +210,7 @@ func IndexAgrees(ctx context.Context, s *Service) ([]string, error) {
 					when, id, len(a.statuses), len(a.members), len(a.acts), helped, *c))
 			}
 		}
-		for u := range fresh.units {
+		for u := range fresh.units.ids() {
 			var x, y []int64
 			for _, p := range ix.teamsOf(u) {
 				x = append(x, ix.rows[p].id)

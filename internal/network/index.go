@@ -170,7 +170,7 @@ type index struct {
 // distinct team names and the own rows of teams read again since the
 // last packing (at most ownMax teams: past it, everything is packed again).
 type packed struct {
-	teams     map[int64]int32 // team id → its place in rows
+	teams     denseMap[int32] // team id → 1 + its place in rows
 	rows      []teamRow
 	names     []string         // the distinct team names (1,546 nationally)
 	nameOf    map[string]int32 // name → its place in names
@@ -178,7 +178,7 @@ type packed struct {
 	mems      []memberRec
 	acts      []actRec
 	own       []ownRows
-	units     map[int64]span // unit → its teams' places, unitTeams[lo:hi]
+	units     denseMap[span] // unit → its teams' places, unitTeams[lo:hi]
 	unitTeams []int32
 	ownCap    int // ownMax if set (tests)
 	packs     int // packings since the load (tests)
@@ -211,7 +211,7 @@ func (p *packed) at(i int32) teamRec {
 
 // teamsOf is the places of the unit's teams.
 func (p *packed) teamsOf(unit int64) []int32 {
-	sp, ok := p.units[unit]
+	sp, ok := p.units.get(unit)
 	if !ok {
 		return nil
 	}
@@ -386,7 +386,7 @@ func (s *Service) catchUp(ctx context.Context, ix *index, seq, pgen int64) error
 		from := ix.seq
 		if !ix.loaded {
 			from = -1
-			ix.packed = packed{teams: map[int64]int32{}, nameOf: map[string]int32{}, units: map[int64]span{}, ownCap: ix.ownCap}
+			ix.packed = packed{nameOf: map[string]int32{}, ownCap: ix.ownCap}
 			ix.trained = trainedSet{}
 			ix.loads++
 		}
@@ -586,11 +586,12 @@ func loadRows(ctx context.Context, q db.Querier, ix *index, from, to int64) ([]i
 			rows.Close()
 			return nil, err
 		}
-		p, ok := ix.teams[id]
+		p, ok := ix.teams.get(id)
+		p--
 		if !ok {
 			p = int32(len(ix.rows))
 			ix.rows = append(ix.rows, teamRow{id: id, unit: unit})
-			ix.teams[id] = p
+			ix.teams.set(id, p+1)
 			added[unit] = append(added[unit], p)
 		}
 		// 75,000 national teams have 1,546 names ("Tổ công nghệ số cộng
@@ -608,7 +609,7 @@ func loadRows(ctx context.Context, q db.Querier, ix *index, from, to int64) ([]i
 		old := ix.teamsOf(u)
 		lo := int32(len(ix.unitTeams))
 		ix.unitTeams = append(append(ix.unitTeams, old...), ps...)
-		ix.units[u] = span{lo, int32(len(ix.unitTeams))}
+		ix.units.set(u, span{lo, int32(len(ix.unitTeams))})
 	}
 	if from < 0 { // at their length: appending leaves up to a quarter unused
 		ix.rows, ix.unitTeams = slices.Clone(ix.rows), slices.Clone(ix.unitTeams)
@@ -824,8 +825,8 @@ func (ix *index) read(ctx context.Context, q db.Querier, from, to int64, table, 
 
 // team is the place of the team with this id.
 func (ix *index) team(id int64) (int32, error) {
-	if p, ok := ix.teams[id]; ok {
-		return p, nil
+	if p, ok := ix.teams.get(id); ok {
+		return p - 1, nil
 	}
 	return -1, fmt.Errorf("network index: row of unknown team %d", id)
 }

@@ -156,7 +156,7 @@ func (ix *index) build(snap *org.Snapshot, w window) *table {
 		}
 		return true
 	})
-	for unit := range ix.units {
+	for unit := range ix.units.ids() {
 		if _, done := rows[unit]; done {
 			continue
 		}
@@ -255,6 +255,38 @@ func (m measurer) Measure(ctx context.Context, code string, w indicator.Window) 
 		if n := t.rows[i][col]; n != 0 {
 			out.Units = append(out.Units, u)
 			out.Vals = append(out.Vals, float64(n))
+		}
+	}
+	return out, nil
+}
+
+// MeasureUnits is Measure restricted to units (indicator.UnitsMeasurer):
+// their rows looked up in the window's table, not its column copied whole
+// (a commune page's register figures read 64,000 units' values and
+// allocated 1 MB a code). The table holds only units in force on the
+// window's last day, so there are no others to add.
+func (m measurer) MeasureUnits(ctx context.Context, code string, w indicator.Window, units []int64) (indicator.PerUnit, error) {
+	col, ok := colOf[code]
+	if !ok {
+		return indicator.PerUnit{}, fmt.Errorf("network measure: %s is not measured here", code)
+	}
+	snap, err := m.s.org.Snapshot(ctx)
+	if err != nil {
+		return indicator.PerUnit{}, fmt.Errorf("network measure: %w", err)
+	}
+	ix, _, _, err := m.s.fresh(ctx)
+	if err != nil {
+		return indicator.PerUnit{}, fmt.Errorf("network measure: %w", err)
+	}
+	defer ix.mu.RUnlock()
+	t := ix.table(snap, window{dn(w.From), dn(w.To)})
+	var out indicator.PerUnit
+	for _, u := range units {
+		if i, found := slices.BinarySearch(t.units, u); found {
+			if n := t.rows[i][col]; n != 0 {
+				out.Units = append(out.Units, u)
+				out.Vals = append(out.Vals, float64(n))
+			}
 		}
 	}
 	return out, nil

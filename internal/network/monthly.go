@@ -172,8 +172,8 @@ func (s *Service) MonthlyForTeam(ctx context.Context, actor *auth.Actor, teamID 
 	defer ix.mu.RUnlock()
 	m := newMonthly(year)
 	m.TeamID, m.Name = team.ID, team.Name
-	if p, ok := ix.teams[teamID]; ok {
-		tm := ix.at(p)
+	if p, ok := ix.teams.get(teamID); ok {
+		tm := ix.at(p - 1)
 		monthsOf(&tm, year, m.Months, &m.Total, nil)
 	}
 	return m, nil

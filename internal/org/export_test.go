@@ -29,14 +29,12 @@ func SameSnapshot(a, b *Snapshot) error {
 			return err
 		}
 	}
-	for name, m := range map[string][2]map[int64][]*Version{"children": {a.children, b.children}} {
-		if len(m[0]) != len(m[1]) {
-			return fmt.Errorf("%s: %d keys, %d", name, len(m[0]), len(m[1]))
-		}
-		for k, vs := range m[0] {
-			if err := sameVersions(fmt.Sprintf("%s[%d]", name, k), vs, m[1][k]); err != nil {
-				return err
-			}
+	if err := sameVersions("children", a.children.vs, b.children.vs); err != nil {
+		return err
+	}
+	for _, v := range a.all {
+		if err := sameVersions(fmt.Sprintf("children[%d]", v.UnitID), a.children.of(v.UnitID), b.children.of(v.UnitID)); err != nil {
+			return err
 		}
 	}
 	for name, m := range map[string][2]map[int64][]Link{"preds": {a.preds, b.preds}, "succs": {a.succs, b.succs}} {

@@ -169,6 +169,9 @@ func (t *Scoped) Unit(id int64, d day.Day) (v *Version, inForce bool, err error)
 // InScope reports whether v may be shown to the actor.
 func (t *Scoped) InScope(id int64) bool { return t.Covers(t.Actor.ScopeUnitID, id) }
 
+// InScopeFunc is InScope for many units (the scope's paths made once).
+func (t *Scoped) InScopeFunc() func(id int64) bool { return t.CoversFunc(t.Actor.ScopeUnitID) }
+
 // Search is Snapshot.Search limited to the actor's scope.
 func (t *Scoped) Search(q string, d day.Day, limit int) []*Version {
 	return t.Snapshot.Search(q, d, t.Actor.ScopeUnitID, limit)

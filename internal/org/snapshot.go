@@ -23,10 +23,10 @@ type Snapshot struct {
 	Generation int64
 	RootID     int64
 
-	versions byKey                // by unit, ordered by From
-	children map[int64][]*Version // by parent unit, every version that had it, in Vietnamese name order
-	preds    map[int64][]Link     // by successor
-	succs    map[int64][]Link     // by predecessor
+	versions byKey            // by unit, ordered by From
+	children byKey            // by parent unit, every version that had it, in Vietnamese name order
+	preds    map[int64][]Link // by successor
+	succs    map[int64][]Link // by predecessor
 	events   map[int64]*Event
 	all      []*Version // in Vietnamese name order
 
@@ -190,7 +190,6 @@ func compareTies(a, b *Version) int {
 func indexSnapshot(gen int64, all []*Version, links []Link, events []*Event) *Snapshot {
 	s := &Snapshot{
 		Generation: gen,
-		children:   make(map[int64][]*Version),
 		preds:      make(map[int64][]Link),
 		succs:      make(map[int64][]Link),
 		events:     make(map[int64]*Event, len(events)),
@@ -224,15 +223,10 @@ func indexSnapshot(gen int64, all []*Version, links []Link, events []*Event) *Sn
 			byParent = append(byParent, v)
 		}
 	}
+	// (an array indexed by parent id, as the versions: a map of slices
+	// was 3 MB nationally for the collector to scan, issue 14, h16gc)
 	byParent = groupBy(byParent, func(v *Version) int64 { return v.ParentID })
-	for i := 0; i < len(byParent); {
-		j := i + 1
-		for j < len(byParent) && byParent[j].ParentID == byParent[i].ParentID {
-			j++
-		}
-		s.children[byParent[i].ParentID] = byParent[i:j:j]
-		i = j
-	}
+	s.children = newByKey(byParent, func(v *Version) int64 { return v.ParentID })
 	for _, l := range links {
 		s.preds[l.SuccessorID] = append(s.preds[l.SuccessorID], l)
 		s.succs[l.PredecessorID] = append(s.succs[l.PredecessorID], l)
@@ -272,7 +266,7 @@ func (s *Snapshot) Latest(id int64) *Version {
 // Children are the units directly under id on d, in Vietnamese name order.
 func (s *Snapshot) Children(id int64, d day.Day) []*Version {
 	var out []*Version
-	for _, v := range s.children[id] {
+	for _, v := range s.children.of(id) {
 		if v.ValidAt(d) {
 			out = append(out, v)
 		}
@@ -310,7 +304,7 @@ func (s *Snapshot) Walk(id int64, d day.Day, fn func(v *Version) bool) {
 		if !fn(v) {
 			return
 		}
-		for _, c := range s.children[v.UnitID] {
+		for _, c := range s.children.of(v.UnitID) {
 			if c.ValidAt(d) {
 				walk(c)
 			}
@@ -357,6 +351,25 @@ func (s *Snapshot) Covers(scope, target int64) bool {
 		}
 	}
 	return false
+}
+
+// CoversFunc is Covers(scope, ·) for many targets: the scope's needles
+// made once (Covers makes them at each call).
+func (s *Snapshot) CoversFunc(scope int64) func(target int64) bool {
+	needles := s.scopeNeedles(scope)
+	return func(target int64) bool {
+		if scope == target {
+			return true
+		}
+		for _, needle := range needles {
+			for _, v := range s.versions.of(target) {
+				if strings.Contains(v.Path, needle) {
+					return true
+				}
+			}
+		}
+		return false
+	}
 }
 
 // scopeNeedles are the path fragments of scope and of every unit it was

@@ -5,6 +5,7 @@ import (
 	"container/heap"
 	"context"
 	"slices"
+	"strconv"
 	"sync"
 
 	"github.com/mangluoi/mangluoi/internal/day"
@@ -33,7 +34,31 @@ type listing struct {
 	start   []int32  // units[i]'s postings are posts[start[i]:start[i+1]]
 	posts   []listed // by unit, each unit's by rank
 	persons []int64  // by rank
+
+	// scopes are the scopes' lists as pages read them, whole and in order
+	// (a page of a scope was a walk of its units, each unit's postings
+	// counted, and a merge: a province's 2,400 units for each page, most
+	// of a rebuilt /people's CPU), kept for the tree they were walked on.
+	// Bound: scopesMax rows in all (16 bytes each: ≈ 4 MB), a scope of
+	// more than scopeMax rows (the nation's 426,000) not kept; past the
+	// bound the map starts again empty.
+	mu     sync.Mutex
+	tree   *org.Snapshot
+	scopes map[scopeKey][]listedRow
+	kept   int
 }
+
+// scopeKey names a scope's list: its roots and the day.
+type scopeKey struct {
+	roots string
+	day   int32
+}
+
+const scopesMax = 1 << 18
+
+// scopeMax is the most people a kept scope has (a variable for the tests,
+// which keep none and compare).
+var scopeMax = 1 << 16
 
 type listed struct {
 	rank     int32 // the person's place in the list's order
@@ -125,17 +150,55 @@ type listedRow struct {
 // page gives the people posted on d in the subtrees of roots, in the
 // list's order, from offset, at most limit of them, and how many in all.
 func (l *listing) page(t *org.Scoped, roots []*org.Version, d day.Day, limit, offset int) ([]listedRow, int) {
+	k := scopeKey{day: dayNum(d)}
+	for _, r := range roots {
+		k.roots += strconv.FormatInt(r.UnitID, 10) + ","
+	}
+	l.mu.Lock()
+	rows, ok := l.scopes[k]
+	if l.tree != t.Snapshot {
+		ok = false
+	}
+	l.mu.Unlock()
+	if !ok {
+		var total int
+		var whole bool
+		if rows, total, whole = l.merge(t, roots, d, limit, offset); !whole {
+			return rows, total
+		}
+		l.mu.Lock()
+		if l.tree != t.Snapshot || l.scopes == nil || l.kept+len(rows) > scopesMax {
+			l.tree, l.scopes, l.kept = t.Snapshot, map[scopeKey][]listedRow{}, 0
+		}
+		l.scopes[k] = rows
+		l.kept += len(rows)
+		l.mu.Unlock()
+	}
+	if offset >= len(rows) {
+		return nil, len(rows)
+	}
+	return rows[offset:min(len(rows), offset+limit)], len(rows)
+}
+
+// merge is page made from the units: the walk of the scope and the merge
+// of its units' lists — the whole list (whole) for a scope of at most
+// scopeMax people, else the page alone.
+func (l *listing) merge(t *org.Scoped, roots []*org.Version, d day.Day, limit, offset int) (rows []listedRow, total int, whole bool) {
 	n := dayNum(d)
 	inForce := func(e listed) bool { return e.from <= n && n < e.to }
 	var h cursors
-	total := 0
-	seen := map[int64]bool{}
+	var seen map[int64]bool
+	if len(roots) > 1 {
+		seen = map[int64]bool{}
+	}
 	for _, r := range roots {
 		t.Walk(r.UnitID, d, func(v *org.Version) bool {
-			if seen[v.UnitID] { // roots formed from overlapping areas
-				return false
+			if seen != nil {
+				if seen[v.UnitID] { // roots formed from overlapping areas
+					return false
+				}
+				seen[v.UnitID] = true
 			}
-			seen[v.UnitID] = true
 			list := l.of(v.UnitID)
 			first := -1
 			for i, e := range list {
@@ -152,8 +215,11 @@ func (l *listing) page(t *org.Scoped, roots []*org.Version, d day.Day, limit, of
 			return true
 		})
 	}
+	if total <= scopeMax {
+		offset, limit, whole = 0, total, true
+	}
 	heap.Init(&h)
-	var out []listedRow
+	out := make([]listedRow, 0, min(limit, total))
 	for i := 0; len(h) > 0 && i < offset+limit; i++ {
 		c := &h[0]
 		if i >= offset {
@@ -169,7 +235,7 @@ func (l *listing) page(t *org.Scoped, roots []*org.Version, d day.Day, limit, of
 			heap.Fix(&h, 0)
 		}
 	}
-	return out, total
+	return out, total, whole
 }
 
 // cursors merge the units' lists by rank (a min-heap on each list's head).

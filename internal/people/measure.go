@@ -12,6 +12,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/db"
 	"github.com/mangluoi/mangluoi/internal/indicator"
+	"github.com/mangluoi/mangluoi/internal/org"
 )
 
 // The apparatus's measured indicators (issue 9), per unit with the rules of
@@ -57,6 +58,10 @@ type measurer struct {
 type count struct {
 	pu    indicator.PerUnit
 	dirty map[int64]bool
+	// strays are pu's units not in force on the day in the tree straysOf
+	// (MeasureUnits), made again when pu or the tree changes
+	strays   []int64
+	straysOf *org.Snapshot
 }
 
 // dirtyMax is the most units a count is patched for: past it, counting
@@ -635,26 +640,101 @@ func (m *measurer) Measure(ctx context.Context, code string, w indicator.Window)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if err := m.fresh(ctx); err != nil {
-		return indicator.PerUnit{}, fmt.Errorf("people measure: %w", err)
+	c, err := m.countOf(ctx, code, w.To)
+	if err != nil {
+		return indicator.PerUnit{}, err
 	}
-	byCode := m.counts[w.To]
+	return c.pu, nil
+}
+
+// countOf is code's kept counts on d, made or patched if need be (m.mu
+// held).
+func (m *measurer) countOf(ctx context.Context, code string, d day.Day) (*count, error) {
+	if err := m.fresh(ctx); err != nil {
+		return nil, fmt.Errorf("people measure: %w", err)
+	}
+	byCode := m.counts[d]
 	if byCode == nil {
 		if len(m.counts) >= countDays {
 			m.counts = map[day.Day]map[string]*count{}
 		}
 		byCode = map[string]*count{}
-		m.counts[w.To] = byCode
+		m.counts[d] = byCode
 	}
 	c := byCode[code]
 	if c == nil {
-		c = &count{pu: m.reg.count(code, w.To)}
+		c = &count{pu: m.reg.count(code, d)}
 		byCode[code] = c
 	}
 	if len(c.dirty) > 0 {
-		c.pu, c.dirty = m.reg.patch(c.pu, code, w.To, keys(c.dirty)), nil
+		c.pu, c.dirty = m.reg.patch(c.pu, code, d, keys(c.dirty)), nil
+		c.strays, c.straysOf = nil, nil
 	}
-	return c.pu, nil
+	return c, nil
+}
+
+// MeasureUnits is Measure restricted to units and to the units not in
+// force on w.To (indicator.UnitsMeasurer): the kept counts looked up for
+// them, not handed to the roll-up whole (a unit page's register figures).
+func (m *measurer) MeasureUnits(ctx context.Context, code string, w indicator.Window, units []int64) (indicator.PerUnit, error) {
+	snap, err := m.s.org.Snapshot(ctx)
+	if err != nil {
+		return indicator.PerUnit{}, fmt.Errorf("people measure: %w", err)
+	}
+	if _, ok := rates1690[code]; ok {
+		pu, err := m.Measure(ctx, code, w)
+		if err != nil {
+			return indicator.PerUnit{}, err
+		}
+		return pickUnits(pu, units, straysOf(pu, snap, w.To)), nil
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c, err := m.countOf(ctx, code, w.To)
+	if err != nil {
+		return indicator.PerUnit{}, err
+	}
+	if c.straysOf != snap {
+		c.strays, c.straysOf = straysOf(c.pu, snap, w.To), snap
+	}
+	return pickUnits(c.pu, units, c.strays), nil
+}
+
+// straysOf are the units of pu not in force on d: a figure as it was
+// lifts their values to an ancestor.
+func straysOf(pu indicator.PerUnit, snap *org.Snapshot, d day.Day) []int64 {
+	var out []int64
+	for _, u := range pu.Units {
+		if snap.At(u, d) == nil {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// pickUnits are pu's values of units and of strays (both ascending), units
+// ascending.
+func pickUnits(pu indicator.PerUnit, units, strays []int64) indicator.PerUnit {
+	var out indicator.PerUnit
+	add := func(u int64) {
+		if i, ok := slices.BinarySearch(pu.Units, u); ok {
+			out.Units, out.Vals = append(out.Units, u), append(out.Vals, pu.Vals[i])
+		}
+	}
+	i, j := 0, 0
+	for i < len(units) || j < len(strays) {
+		if j == len(strays) || i < len(units) && units[i] < strays[j] {
+			add(units[i])
+			i++
+		} else {
+			if i < len(units) && units[i] == strays[j] {
+				i++
+			}
+			add(strays[j])
+			j++
+		}
+	}
+	return out
 }
 
 func (m *measurer) Records(ctx context.Context, code string, w indicator.Window, in func(int64) bool, limit int) ([]indicator.Record, int, error) {

@@ -213,9 +213,15 @@ func (s *Service) searchListed(ctx context.Context, t *org.Scoped, roots []*org.
 	for _, r := range page {
 		ids = append(ids, strconv.FormatInt(r.person, 10))
 	}
+	// the page's people and the roles they hold on the day, in one query
+	// (one row a role, or one for a person without any), ordered as
+	// addRoles orders them
 	rows, err := s.db.QueryContext(reading(ctx), `SELECT `+listColumns+`, CASE WHEN EXISTS (SELECT 1 FROM enrolments e WHERE e.person_id = p.id
-		AND e.status = 'completed' AND e.completed_on >= $2 AND e.completed_on <= $1) THEN 1 ELSE 0 END
-		FROM people p WHERE p.id IN (`+strings.Join(ids, ",")+`)`, f.AsOf, day.Of(f.AsOf.Year(), 1, 1))
+		AND e.status = 'completed' AND e.completed_on >= $2 AND e.completed_on <= $1) THEN 1 ELSE 0 END,
+		COALESCE(r.id, 0), COALESCE(r.unit_id, 0), COALESCE(r.person_id, 0), COALESCE(r.role, ''), COALESCE(r.mode, ''), r.valid_from, r.valid_to,
+		COALESCE(r.decision, ''), COALESCE(r.note, '')
+		FROM people p LEFT JOIN dx_roles r ON r.person_id = p.id AND r.valid_from <= $1 AND $1 < r.valid_to
+		WHERE p.id IN (`+strings.Join(ids, ",")+`) ORDER BY p.id, r.valid_from, r.id`, f.AsOf, day.Of(f.AsOf.Year(), 1, 1))
 	if err != nil {
 		return nil, err
 	}
@@ -223,16 +229,25 @@ func (s *Service) searchListed(ctx context.Context, t *org.Scoped, roots []*org.
 	type read struct {
 		p       Person
 		trained bool
+		roles   []Role
 	}
 	got := map[int64]*read{}
 	for rows.Next() {
 		var x read
 		var trained int
-		if err := rows.Scan(append(listDest(&x.p), &trained)...); err != nil {
+		var r Role
+		if err := rows.Scan(append(listDest(&x.p), &trained, &r.ID, &r.UnitID, &r.PersonID, &r.Role, &r.Mode, &r.From, &r.To, &r.Decision, &r.Note)...); err != nil {
 			return nil, err
 		}
 		x.trained = trained == 1
-		got[x.p.ID] = &x
+		prev := got[x.p.ID]
+		if prev == nil {
+			prev = &x
+			got[x.p.ID] = prev
+		}
+		if r.ID != 0 {
+			prev.roles = append(prev.roles, r)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -242,9 +257,13 @@ func (s *Service) searchListed(ctx context.Context, t *org.Scoped, roots []*org.
 		if x == nil { // removed since the listing was read: the next generation lists it no more
 			continue
 		}
-		res.Rows = append(res.Rows, PersonRow{Person: x.p, UnitID: r.unit.UnitID, Unit: r.unit.Name, Roles: []Role{}, Trained: x.trained})
+		roles := []Role{}
+		if len(x.roles) > 0 {
+			roles = append(roles, x.roles...)
+		}
+		res.Rows = append(res.Rows, PersonRow{Person: x.p, UnitID: r.unit.UnitID, Unit: r.unit.Name, Roles: roles, Trained: x.trained})
 	}
-	return res, s.addRoles(ctx, res, f.AsOf)
+	return res, nil
 }
 
 func escapeLike(s string) string {

@@ -17,3 +17,15 @@ func (s *Service) SearchSQL(ctx context.Context, actor *auth.Actor, f Filter) (*
 	}
 	return s.searchSQL(ctx, t.Roots(f.UnitID, f.AsOf), f)
 }
+
+// KeepScopes keeps the scopes' lists (on) or none (off); restore puts the
+// default back.
+func KeepScopes(on bool) (restore func()) {
+	was := scopeMax
+	if on {
+		scopeMax = 1 << 16
+	} else {
+		scopeMax = -1
+	}
+	return func() { scopeMax = was }
+}

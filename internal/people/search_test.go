@@ -2,10 +2,12 @@ package people_test
 
 import (
 	"context"
+	"reflect"
 	"testing"
 
 	"github.com/mangluoi/mangluoi/internal/apptest"
 	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/org"
 	"github.com/mangluoi/mangluoi/internal/people"
 )
 
@@ -40,13 +42,16 @@ func TestSearchTotal(t *testing.T) {
 // TestListingIsTheSearch: the unfiltered list, from the order kept in
 // memory, is the SQL search's answer row for row — for each role's scope,
 // today and before the 2025 reorganisation (the new Gia Lai as old Gia Lai
-// and Bình Định), at several pages — and it shows a person added (the
-// people generation moves) at the next request.
+// and Bình Định), at several pages, with the scopes' lists kept (made, then
+// read again) and without — and it shows a person added (the people
+// generation moves) and a unit renamed (the tree moves, the people do not)
+// at the next request.
 func TestListingIsTheSearch(t *testing.T) {
 	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
 		ctx := context.Background()
 		today := s.Org.Today()
-		check := func(step string) {
+		var check func(step string)
+		checkOnce := func(step string) {
 			t.Helper()
 			for _, login := range []string{"admin", "gialai", "lanhdao", "pleiku", "sokhcn"} {
 				actor := s.User(t, login).Actor()
@@ -67,7 +72,7 @@ func TestListingIsTheSearch(t *testing.T) {
 						for i := range got.Rows {
 							g, w := got.Rows[i], want.Rows[i]
 							if g.Person.ID != w.Person.ID || g.Person.FullName != w.Person.FullName || g.UnitID != w.UnitID || g.Unit != w.Unit ||
-								g.Trained != w.Trained || len(g.Roles) != len(w.Roles) {
+								g.Trained != w.Trained || len(g.Roles) != len(w.Roles) || !reflect.DeepEqual(g, w) {
 								t.Fatalf("%s: %s %s %+v: row %d is %d %s in %d %s (trained %v, %d roles); SQL %d %s in %d %s (%v, %d)", step, login, d, pg, i,
 									g.Person.ID, g.Person.FullName, g.UnitID, g.Unit, g.Trained, len(g.Roles), w.Person.ID, w.Person.FullName, w.UnitID, w.Unit, w.Trained, len(w.Roles))
 							}
@@ -75,6 +80,14 @@ func TestListingIsTheSearch(t *testing.T) {
 					}
 				}
 			}
+		}
+		check = func(step string) {
+			t.Helper()
+			checkOnce(step + ", scopes kept")
+			checkOnce(step + ", scopes kept, read again")
+			restore := people.KeepScopes(false)
+			checkOnce(step + ", no scope kept")
+			restore()
 		}
 		check("demo")
 		gialai := s.User(t, "gialai").Actor()
@@ -89,5 +102,10 @@ func TestListingIsTheSearch(t *testing.T) {
 			t.Fatalf("the person added is not first in the list: %v %+v", err, first)
 		}
 		check("a person added")
+		if err := s.Org.Rename(ctx, s.Admin, org.RenameInput{Change: org.Change{Effective: today}, UnitID: pleiku.UnitID,
+			Name: "Phường Pleiku Mới", Code: pleiku.Code, Kind: pleiku.Kind}); err != nil {
+			t.Fatal(err)
+		}
+		check("a unit renamed")
 	})
 }

@@ -20,7 +20,8 @@ import (
 // home.html before).
 func homeHTML(p *homePage) template.HTML {
 	h := p.H
-	w := &hw{b: make([]byte, 0, 16<<10)}
+	w := pooledHW()
+	defer w.release()
 	w.raw("\n<h1>")
 	w.text(p.Title)
 	w.raw("</h1>\n<p class=\"facts\"><span><a href=\"")
@@ -42,7 +43,7 @@ func homeHTML(p *homePage) template.HTML {
 		homeFocal(w, p, h.Focal, h.Unit)
 	}
 	w.raw("\n")
-	return template.HTML(w.b)
+	return w.html() // a copy at its size: the buffer goes back
 }
 
 // homeTile is the template "home_tile".

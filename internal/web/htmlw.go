@@ -1,9 +1,11 @@
 package web
 
 import (
+	"bytes"
 	"html/template"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // hw writes the repeated parts of a page (a table's rows, a list's items)
@@ -18,6 +20,45 @@ import (
 type hw struct{ b []byte }
 
 func newHW(size int) *hw { return &hw{b: make([]byte, 0, size)} }
+
+// pageBufs are the buffers a rebuilt page's content and shell are written
+// into (a coordinator's home is 25 KB, a unit page 40–60): used again, so
+// that a page is not grown from small buffers each time; what was written
+// is copied out once, at its size (the page cache keeps it). A buffer
+// larger than maxPooledBuf is not kept for reuse.
+var pageBufs = sync.Pool{New: func() any { b := make([]byte, 0, 32<<10); return &b }}
+
+const maxPooledBuf = 1 << 20
+
+// pooledHW is an hw on a buffer from pageBufs; give it back with release
+// once what it wrote was copied (html, or slices.Clone(w.b)).
+func pooledHW() *hw {
+	bp := pageBufs.Get().(*[]byte)
+	return &hw{b: (*bp)[:0]}
+}
+
+// release gives w's buffer back to pageBufs; w is not used after.
+func (w *hw) release() {
+	if cap(w.b) <= maxPooledBuf {
+		b := w.b[:0]
+		pageBufs.Put(&b)
+	}
+	w.b = nil
+}
+
+// pooledBuffer is a bytes.Buffer on a buffer from pageBufs (a template
+// executed into it); releaseBuffer gives it back.
+func pooledBuffer() *bytes.Buffer {
+	bp := pageBufs.Get().(*[]byte)
+	return bytes.NewBuffer((*bp)[:0])
+}
+
+func releaseBuffer(buf *bytes.Buffer) {
+	if buf.Cap() <= maxPooledBuf {
+		b := buf.Bytes()[:0]
+		pageBufs.Put(&b)
+	}
+}
 
 // raw writes markup as it is.
 func (w *hw) raw(s string) *hw { w.b = append(w.b, s...); return w }

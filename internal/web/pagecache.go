@@ -251,11 +251,13 @@ func (s *Server) renderCaptured(c *capture, t *template.Template, data any) ([]b
 	if w, ok := data.(writtenPage); ok {
 		html = w.written()
 	} else {
-		var buf bytes.Buffer
-		if err := t.ExecuteTemplate(&buf, "content", data); err != nil {
+		buf := pooledBuffer()
+		err := t.ExecuteTemplate(buf, "content", data)
+		html = template.HTML(buf.String()) // a copy at its size: the buffer goes back
+		releaseBuffer(buf)
+		if err != nil {
 			return nil, err
 		}
-		html = template.HTML(buf.String())
 	}
 	p := *pg.base()
 	c.page, c.html, c.ok = &p, html, true

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -27,6 +28,16 @@ const peoplePageSize = 50
 // peopleList finds people by name (without diacritics), unit, role and
 // training status.
 func (s *Server) peopleList(w http.ResponseWriter, r *http.Request) {
+	pp, err := s.peopleData(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "people", http.StatusOK, pp)
+}
+
+// peopleData gathers what the people list shows.
+func (s *Server) peopleData(r *http.Request) (*peoplePage, error) {
 	p := s.page(r, "")
 	q := r.URL.Query()
 	pp := &peoplePage{Page: p, Roles: people.RoleKinds}
@@ -39,8 +50,7 @@ func (s *Server) peopleList(w http.ResponseWriter, r *http.Request) {
 		pp.Page = p
 		pp.Page.Errors = append(pp.Page.Errors, why)
 		pp.Filter, pp.Result = f, &people.SearchResult{Rows: []people.PersonRow{}}
-		s.render(w, r, "people", http.StatusOK, pp)
-		return
+		return pp, nil
 	}
 	pp.PageNo, _ = strconv.Atoi(q.Get("page"))
 	if pp.PageNo < 1 {
@@ -49,8 +59,7 @@ func (s *Server) peopleList(w http.ResponseWriter, r *http.Request) {
 	f.Offset = (pp.PageNo - 1) * peoplePageSize
 	res, err := s.People.Search(r.Context(), p.Actor, f)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	pp.Filter, pp.Result = f, res
 	pp.Pages = (res.Total + peoplePageSize - 1) / peoplePageSize
@@ -59,7 +68,82 @@ func (s *Server) peopleList(w http.ResponseWriter, r *http.Request) {
 			pp.Unit = snap.Latest(f.UnitID)
 		}
 	}
-	s.render(w, r, "people", http.StatusOK, pp)
+	return pp, nil
+}
+
+// Body is the page's content, written by peopleHTML.
+func (p *peoplePage) Body() template.HTML { return peopleHTML(p) }
+
+// peopleHTML writes the people list's content (the template "content" of
+// people.html before, kept in testdata/people_template.html: TestPeopleHTML
+// holds it to it).
+func peopleHTML(p *peoplePage) template.HTML {
+	L := p.L
+	f := &p.Filter
+	unit := ""
+	if f.UnitID != 0 {
+		unit = strconv.FormatInt(f.UnitID, 10)
+	}
+	w := newHW(8<<10 + 400*len(p.Result.Rows))
+	w.raw("\n<h1>").text(p.Title).raw("</h1>\n<p class=\"actions\">")
+	if p.Can("enter_data") {
+		w.raw("<a class=\"button primary\" href=\"").url(p.U("/people/new")).raw("\">").text(L.T("people.new")).
+			raw("</a>\n  <a class=\"button\" href=\"").url(p.U("/people/import")).raw("\">").text(L.T("people.import")).raw("</a>")
+	}
+	w.raw("\n  <a class=\"button\" href=\"").url(p.U("/people/export.xlsx", "q", f.Q, "role", f.Role, "training", f.Training, "unit", f.UnitID)).raw("\">").
+		text(L.T("people.export")).raw("</a></p>\n<form method=\"get\" action=\"/people\" class=\"filters\">\n  ")
+	if !p.IsToday() {
+		w.raw("<input type=\"hidden\" name=\"d\" value=\"").text(p.AsOf.String()).raw("\">")
+	}
+	sel := func(on bool) {
+		if on {
+			w.raw("selected")
+		}
+	}
+	w.raw("\n  <label>").text(L.T("people.name")).raw(" <input type=\"search\" name=\"q\" value=\"").text(f.Q).raw("\" placeholder=\"").text(L.T("people.name_hint")).
+		raw("\"></label>\n  <label>").text(L.T("people.role")).raw(" <select name=\"role\">\n    <option value=\"\">").text(L.T("people.any")).
+		raw("</option>\n    <option value=\"any\" ")
+	sel(f.Role == "any")
+	w.raw(">").text(L.T("people.any_role")).raw("</option>\n    ")
+	for _, r := range p.Roles {
+		w.raw("<option value=\"").text(string(r)).raw("\" ")
+		sel(r == f.Role)
+		w.raw(">").text(L.T("role.kind." + string(r))).raw("</option>")
+	}
+	w.raw("\n    <option value=\"none\" ")
+	sel(f.Role == "none")
+	w.raw(">").text(L.T("people.no_role")).raw("</option>\n  </select></label>\n  <label>").text(L.T("people.training")).
+		raw(" <select name=\"training\">\n    <option value=\"\">").text(L.T("people.any")).raw("</option>\n    <option value=\"trained\" ")
+	sel(f.Training == "trained")
+	w.raw(">").text(L.T("people.trained", "Year", p.AsOf.Year())).raw("</option>\n    <option value=\"untrained\" ")
+	sel(f.Training == "untrained")
+	w.raw(">").text(L.T("people.untrained", "Year", p.AsOf.Year())).raw("</option>\n  </select></label>\n  <div class=\"picker-label\"><span>").
+		text(L.T("people.unit")).raw("</span>\n  ")
+	shown := ""
+	if p.Unit != nil {
+		shown = p.Unit.Name
+	}
+	pickerHTML(w, &p.Page, "unit", unit, L.T("people.unit"), shown)
+	w.raw("</div>\n  <button class=\"primary\">").text(L.T("search.submit")).raw("</button>\n</form>\n<p class=\"muted\">").text(L.N("people.total", p.Result.Total)).
+		raw("</p>\n<table class=\"list\">\n  <thead><tr><th>").text(L.T("people.name")).raw("</th><th class=\"hide-sm\">").text(L.T("people.unit")).
+		raw("</th><th>").text(L.T("people.dx_role")).raw("</th><th>").text(L.T("people.training")).raw("</th></tr></thead>\n  <tbody>\n  ")
+	writePeopleRows(w, &p.Page, p.Result.Rows)
+	w.raw("\n  </tbody>\n</table>\n")
+	if p.Pages > 1 {
+		w.raw("\n<nav class=\"pager\">\n  ")
+		if p.PageNo > 1 {
+			w.raw("<a href=\"").url(p.U("/people", "q", f.Q, "role", f.Role, "training", f.Training, "unit", f.UnitID, "page", p.PageNo-1)).raw("\">‹ ").
+				text(L.T("pager.prev")).raw("</a>")
+		}
+		w.raw("\n  <span>").text(L.T("pager.page", "Page", p.PageNo, "Pages", p.Pages)).raw("</span>\n  ")
+		if p.PageNo < p.Pages {
+			w.raw("<a href=\"").url(p.U("/people", "q", f.Q, "role", f.Role, "training", f.Training, "unit", f.UnitID, "page", p.PageNo+1)).raw("\">").
+				text(L.T("pager.next")).raw(" ›</a>")
+		}
+		w.raw("\n</nav>\n")
+	}
+	w.raw("\n")
+	return w.html()
 }
 
 type personPage struct {

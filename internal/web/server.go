@@ -5,7 +5,6 @@
 package web
 
 import (
-	"bytes"
 	"embed"
 	"fmt"
 	"html/template"
@@ -35,6 +34,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/people"
 	"github.com/mangluoi/mangluoi/internal/plans"
 	"github.com/mangluoi/mangluoi/internal/report"
+	"strconv"
 )
 
 //go:embed templates/*.html
@@ -350,8 +350,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, sta
 	if c, _ := r.Context().Value(captureKey{}).(*capture); c != nil && status == http.StatusOK && name != "error" {
 		out, err = s.renderCaptured(c, t, data)
 	} else {
-		var buf bytes.Buffer
-		err = t.ExecuteTemplate(&buf, entry, data)
+		buf := pooledBuffer() // given back once written
+		defer releaseBuffer(buf)
+		err = t.ExecuteTemplate(buf, entry, data)
 		out = buf.Bytes()
 	}
 	if err != nil {
@@ -368,14 +369,22 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, sta
 
 // write sends a rendered page.
 func (s *Server) write(w http.ResponseWriter, r *http.Request, status int, out []byte) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
+	h := w.Header()
+	h["Content-Type"] = htmlType // the same values for every page, made once
+	h["Cache-Control"] = noStore
+	// its length: sent whole, not in chunks
+	h["Content-Length"] = []string{strconv.Itoa(len(out))}
 	if _, err := r.Cookie(flashCookie); err == nil {
 		http.SetCookie(w, &http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1})
 	}
 	w.WriteHeader(status)
 	w.Write(out)
 }
+
+var (
+	htmlType = []string{"text/html; charset=utf-8"}
+	noStore  = []string{"no-store"}
+)
 
 func (p *Page) isPartial() bool { return p.Partial }
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"html/template"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -46,7 +47,8 @@ func writeShell(p *Page, content template.HTML) (out []byte, ok bool) {
 		return nil, false
 	}
 	L := p.L
-	w := newHW(len(content) + 6<<10)
+	w := pooledHW()
+	defer w.release()
 	w.raw("<!doctype html>\n<html lang=\"").text(L.Lang).raw("\">\n<head>\n<meta charset=\"utf-8\">\n" +
 		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n" +
 		"<meta name=\"htmx-config\" content='{\"includeIndicatorStyles\": false}'>\n\n<title>")
@@ -154,5 +156,5 @@ func writeShell(p *Page, content template.HTML) (out []byte, ok bool) {
 		w.raw("</ul></div>")
 	}
 	w.raw("\n").raw(string(content)).raw("\n</main>\n<footer>").text(L.T("app.footer")).raw("</footer>\n</body>\n</html>\n")
-	return w.b, true
+	return slices.Clone(w.b), true // at its size: the buffer goes back
 }

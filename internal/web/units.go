@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -27,6 +28,30 @@ func countsOf(m map[org.Level]int) []levelCount {
 	for _, l := range org.Levels {
 		if m[l] > 0 {
 			out = append(out, levelCount{l, m[l]})
+		}
+	}
+	return out
+}
+
+// levelTally counts units by level (org.Levels' order; a level not among
+// them is not counted, as countsOf lists none).
+type levelTally [8]int
+
+func (t *levelTally) add(l org.Level) {
+	for i, x := range org.Levels {
+		if x == l && i < len(t) {
+			t[i]++
+			return
+		}
+	}
+}
+
+// counts are countsOf the tally.
+func (t *levelTally) counts() []levelCount {
+	var out []levelCount
+	for i, l := range org.Levels {
+		if i < len(t) && t[i] > 0 {
+			out = append(out, levelCount{l, t[i]})
 		}
 	}
 	return out
@@ -76,6 +101,9 @@ type unitPage struct {
 	Form map[string]string
 }
 
+// Body is the page's content, written by unitHTML.
+func (p *unitPage) Body() template.HTML { return unitHTML(p) }
+
 func (s *Server) unitShow(w http.ResponseWriter, r *http.Request) {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
@@ -108,10 +136,32 @@ func (s *Server) unitData(r *http.Request, id int64) (*unitPage, error) {
 		for i, a := range all {
 			up.Crumbs = append(up.Crumbs, crumb{a, openable[i]})
 		}
-		up.Counts = countsOf(tree.CountByLevel(id, p.AsOf))
+		// the units below by level, in all and under each child, in one
+		// walk (the walk is in preorder: a child's units follow it)
+		kids := tree.Children(id, p.AsOf)
+		at := make(map[int64]int, len(kids))
+		for i, c := range kids {
+			at[c.UnitID] = i
+		}
+		var below levelTally
+		under := make([]levelTally, len(kids))
+		cur := -1
+		tree.Walk(id, p.AsOf, func(v *org.Version) bool {
+			if v.UnitID == id {
+				return true
+			}
+			if i, ok := at[v.UnitID]; ok && v.ParentID == id {
+				cur = i
+			} else if cur >= 0 {
+				under[cur].add(v.Level)
+			}
+			below.add(v.Level)
+			return true
+		})
+		up.Counts = below.counts()
 		byLevel := map[org.Level][]childRow{}
-		for _, c := range tree.Children(id, p.AsOf) {
-			byLevel[c.Level] = append(byLevel[c.Level], childRow{V: c, Counts: countsOf(tree.CountByLevel(c.UnitID, p.AsOf))})
+		for i, c := range kids {
+			byLevel[c.Level] = append(byLevel[c.Level], childRow{V: c, Counts: under[i].counts()})
 			up.ChildCount++
 		}
 		for _, l := range org.Levels {

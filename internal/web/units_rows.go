@@ -3,7 +3,9 @@ package web
 import (
 	"html/template"
 	"strconv"
+	"sync"
 
+	"github.com/mangluoi/mangluoi/internal/org"
 	"github.com/mangluoi/mangluoi/internal/people"
 )
 
@@ -14,8 +16,13 @@ import (
 // childRows are the unit page's rows of units below: template "unitlink"
 // and "counts" (in _unitlink.html) for each.
 func childRows(pd pager, rows []childRow) template.HTML {
-	p := pd.base()
 	w := newHW(160 * len(rows))
+	writeChildRows(w, pd.base(), rows)
+	return w.html()
+}
+
+// writeChildRows writes childRows into w.
+func writeChildRows(w *hw, p *Page, rows []childRow) {
 	for i := range rows {
 		r := &rows[i]
 		w.raw("<tr>\n      <td><a href=\"").url(p.U("/units/" + strconv.FormatInt(r.V.UnitID, 10))).raw("\">").text(r.V.Name).raw("</a>")
@@ -27,11 +34,46 @@ func childRows(pd pager, rows []childRow) template.HTML {
 			if j > 0 {
 				w.raw(", ")
 			}
-			w.text(p.LevelCount(c.Level, c.Count))
+			w.text(keptLevelCount(p, c.Level, c.Count))
 		}
 		w.raw("</td>\n    </tr>")
 	}
-	return w.html()
+}
+
+// levelCounts keeps "12 villages" by language, level and count: a
+// province's unit page says it for each of its 135 communes, and a
+// message with a count is a go-i18n template executed with a map each
+// time. Bound: levelCountsMax strings, then it starts again empty.
+var levelCounts struct {
+	mu sync.Mutex
+	m  map[levelCountKey]string
+}
+
+type levelCountKey struct {
+	lang  string
+	level org.Level
+	n     int
+}
+
+const levelCountsMax = 4096
+
+// keptLevelCount is p.LevelCount, kept.
+func keptLevelCount(p *Page, l org.Level, n int) string {
+	k := levelCountKey{p.L.Lang, l, n}
+	levelCounts.mu.Lock()
+	s, ok := levelCounts.m[k]
+	levelCounts.mu.Unlock()
+	if ok {
+		return s
+	}
+	s = p.LevelCount(l, n)
+	levelCounts.mu.Lock()
+	if levelCounts.m == nil || len(levelCounts.m) >= levelCountsMax {
+		levelCounts.m = map[levelCountKey]string{}
+	}
+	levelCounts.m[k] = s
+	levelCounts.mu.Unlock()
+	return s
 }
 
 // coverageRows are the coverage page's rows, a part of the unit each.
@@ -78,9 +120,14 @@ func coverageRows(p *coveragePage) template.HTML {
 
 // peopleRows are the people list's rows.
 func peopleRows(pd pager, rows []people.PersonRow) template.HTML {
-	p := pd.base()
-	L := p.L
 	w := newHW(400 * len(rows))
+	writePeopleRows(w, pd.base(), rows)
+	return w.html()
+}
+
+// writePeopleRows writes peopleRows into w.
+func writePeopleRows(w *hw, p *Page, rows []people.PersonRow) {
+	L := p.L
 	for i := range rows {
 		r := &rows[i]
 		w.raw("<tr>\n    <td><a href=\"").url(p.U("/people/" + strconv.FormatInt(r.Person.ID, 10))).raw("\">").text(r.Person.FullName).
@@ -99,7 +146,6 @@ func peopleRows(pd pager, rows []people.PersonRow) template.HTML {
 		}
 		w.raw("</td>\n  </tr>")
 	}
-	return w.html()
 }
 
 // complianceGroups are a target's rows by part of the unit.
