@@ -36,3 +36,6 @@ func KeepFigures(on bool) (restore func()) {
 	memoFigures.Store(on)
 	return func() { memoFigures.Store(was) }
 }
+
+// PeriodKeyFormatted is a period's key as formatted, not looked up.
+func PeriodKeyFormatted(p Period) string { return p.key() }

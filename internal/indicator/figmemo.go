@@ -16,12 +16,13 @@ import (
 // as nothing else they read moved: the tree's layout (a layout belongs to
 // one snapshot of the tree), the definitions, the forms and the threshold
 // (the definitions' generation moves with each of them), the basis and the
-// mode. They are kept under those, the cell named by a weak pointer (a
+// mode. They are kept under those, the cells named by weak pointers (a
 // kept figure never holds an old cell in memory); a written cell is a new
-// object, whose figures are made again. Only a reported indicator's single
-// period is kept (one cell: a year of a monthly indicator reads twelve, a
-// measured one reads its register) and a formula's parts are: the formula
-// itself is evaluated again, cheaply.
+// object, whose figures are made again. A reported indicator's figures are
+// kept (of its own period, one cell; of a longer one, up to twelve: a
+// year's progress against a target), not a measured one's (its register
+// is read, not cells), and of a formula its parts: the formula itself is
+// evaluated again, cheaply.
 //
 // Bound: maxMemoFigures figures in all (a Figure is 56 bytes and its value
 // 8, so ≈ 4 MB with the map), then it starts again empty.
@@ -34,8 +35,12 @@ var memoFigures atomic.Bool
 
 func init() { memoFigures.Store(true) }
 
+// maxMemoParts: a figure of a period made of up to this many of the
+// indicator's own (a year of months) is kept under all their cells.
+const maxMemoParts = 12
+
 type figKey struct {
-	cell   weak.Pointer[cell]
+	cells  [maxMemoParts]weak.Pointer[cell]
 	ind    int64
 	period string
 	lay    uint64 // the layout's serial
@@ -63,18 +68,22 @@ func (c *calc) figKey(ind *Indicator, p Period, lay *layout, targets []int32) (f
 	if !memoFigures.Load() || ind.IsMeasured() || ind.Computed() || len(targets) == 0 || lay.serial == 0 {
 		return figKey{}, false
 	}
-	if p.Type != ind.PeriodType {
-		return figKey{}, false
-	}
-	key := p.Key()
-	cl := c.cells[cellKey{ind.ID, key}]
-	if cl == nil {
+	parts := p.Within(ind.PeriodType)
+	if len(parts) == 0 || len(parts) > maxMemoParts {
 		return figKey{}, false
 	}
 	// targets are a node alone or with its children (lay.children): the
 	// node and the layout say which
-	return figKey{cell: weak.Make(cl), ind: ind.ID, period: key, lay: lay.serial, node: targets[0], kids: len(targets) > 1,
-		defs: c.defs.gen, basis: c.basis, mode: c.mode}, true
+	k := figKey{ind: ind.ID, period: p.Key(), lay: lay.serial, node: targets[0], kids: len(targets) > 1,
+		defs: c.defs.gen, basis: c.basis, mode: c.mode}
+	for i, q := range parts {
+		cl := c.cells[cellKey{ind.ID, q.Key()}]
+		if cl == nil {
+			return figKey{}, false
+		}
+		k.cells[i] = weak.Make(cl)
+	}
+	return k, true
 }
 
 func (m *figureMemo) get(k figKey, n int) []Figure {

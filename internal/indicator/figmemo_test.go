@@ -14,7 +14,8 @@ import (
 // TestKeptFiguresAfterWrites: the figures kept across requests by the
 // cells they were made from (figmemo.go) are the figures made again from
 // the values — dashboards, breakdowns, standings and series of the nation,
-// the province and a commune, as it was and restated, on each basis —
+// the province and a commune, as it was and restated, on each basis, of a
+// month and of a quarter and a year (several cells) —
 // before any write and after each of a run of value saves, submissions,
 // approvals, returns and a change of the completeness threshold.
 func TestKeptFiguresAfterWrites(t *testing.T) {
@@ -46,6 +47,11 @@ func TestKeptFiguresAfterWrites(t *testing.T) {
 							out = append(out, st, err)
 							pts, err := s.Indicators.Series(ctx, s.Admin, q, indicator.Last(indicator.Monthly, today, 36))
 							out = append(out, pts, err)
+							for _, longer := range []string{"2026", "2026-Q4"} { // figures of several cells
+								q.Period = indicator.MustPeriod(longer)
+								b, err := s.Indicators.Breakdown(ctx, s.Admin, q)
+								out = append(out, b, err)
+							}
 						}
 					}
 				}

@@ -556,6 +556,9 @@ func (c *calc) breakdown(ind *Indicator, q Query) (*Breakdown, error) {
 	targets := append([]int32{pos}, lay.children(pos)...)
 	figs := c.figures(ind, q.Period, lay, targets, memo, 0)
 	b.Total = figs[0]
+	if len(targets) > 1 {
+		b.Children = make([]Row, 0, len(targets)-1)
+	}
 	for i, p := range targets[1:] {
 		b.Children = append(b.Children, c.row(date, lay.ids[p], figs[i+1]))
 	}

@@ -112,9 +112,9 @@ type span struct {
 // register is the whole country's apparatus over time.
 type register struct {
 	gen        int64
-	roles      map[int64][]roleRec // unit → its roles, all of them
-	committees map[int64][]span    // unit → its committees
-	focalUnits map[int64][]span    // unit → its focal units
+	roles      grouped[roleRec] // unit → its roles, all of them
+	committees grouped[span]    // unit → its committees
+	focalUnits grouped[span]    // unit → its focal units
 	// completed are the days people completed a course, by person then
 	// day: one slice rather than a map of small ones (160,000 people
 	// nationally: 2.5 MB instead of 14)
@@ -267,18 +267,9 @@ func (m *measurer) catchUp(ctx context.Context, gen int64) (bool, error) {
 
 // put takes unit's roles, committees and focal units from part.
 func (r *register) put(unit int64, part *register) {
-	for _, x := range []struct{ to, from map[int64][]span }{{r.committees, part.committees}, {r.focalUnits, part.focalUnits}} {
-		if s := x.from[unit]; s != nil {
-			x.to[unit] = s
-		} else {
-			delete(x.to, unit)
-		}
-	}
-	if rs := part.roles[unit]; rs != nil {
-		r.roles[unit] = rs
-	} else {
-		delete(r.roles, unit)
-	}
+	r.committees.set(unit, part.committees.of(unit))
+	r.focalUnits.set(unit, part.focalUnits.of(unit))
+	r.roles.set(unit, part.roles.of(unit))
 }
 
 func keys(m map[int64]bool) []int64 {
@@ -316,7 +307,7 @@ func inBatches(ids []int64, fn func(in string, args []any) error) error {
 // read reads the register: all of it when units is nil, else the roles,
 // committees and focal units of units and the training of persons.
 func (r *register) read(ctx context.Context, q db.Querier, units, persons []int64) error {
-	r.roles, r.committees, r.focalUnits, r.completed = map[int64][]roleRec{}, map[int64][]span{}, map[int64][]span{}, nil
+	r.completed = nil
 	each := func(ids []int64, where string, fn func(where string, args []any) error) error {
 		if units == nil {
 			return fn("", nil)
@@ -354,26 +345,19 @@ func (r *register) read(ctx context.Context, q db.Querier, units, persons []int6
 	if err != nil {
 		return fmt.Errorf("read roles: %w", err)
 	}
-	// one array of them all, each unit's a part of it (capped, so that
-	// nothing appends over its neighbour's): a slice per unit grown by
-	// appending held twice the room
-	slices.SortStableFunc(all, func(a, b unitRole) int { return cmp.Compare(a.unit, b.unit) })
-	flat := make([]roleRec, len(all))
+	// one array of them all, each unit's a range of it (grouped)
+	roleUnits, recs := make([]int64, len(all)), make([]roleRec, len(all))
 	for i := range all {
-		flat[i] = all[i].roleRec
+		roleUnits[i], recs[i] = all[i].unit, all[i].roleRec
 	}
-	for i := 0; i < len(all); {
-		j := i + 1
-		for j < len(all) && all[j].unit == all[i].unit {
-			j++
-		}
-		r.roles[all[i].unit] = flat[i:j:j]
-		i = j
-	}
+	all = nil
+	r.roles = groupOf(roleUnits, recs)
 	for _, x := range []struct {
 		table string
-		into  map[int64][]span
-	}{{"committees", r.committees}, {"focal_units", r.focalUnits}} {
+		into  *grouped[span]
+	}{{"committees", &r.committees}, {"focal_units", &r.focalUnits}} {
+		var of []int64 // each span's unit
+		var spans []span
 		err := each(units, "unit_id", func(where string, args []any) error {
 			kind := `''`
 			if x.table == "focal_units" {
@@ -393,13 +377,14 @@ func (r *register) read(ctx context.Context, q db.Querier, units, persons []int6
 					return err
 				}
 				s.from, s.to, s.specialised = dayNum(from), dayNum(to), kind == string(Specialised)
-				x.into[unit] = append(x.into[unit], s)
+				of, spans = append(of, unit), append(spans, s)
 			}
 			return rows.Err()
 		})
 		if err != nil {
 			return fmt.Errorf("read %s: %w", x.table, err)
 		}
+		*x.into = groupOf(of, spans)
 	}
 	err = each(persons, "person_id", func(where string, args []any) error {
 		rows, err := q.QueryContext(reading(ctx), `SELECT person_id, completed_on FROM enrolments WHERE status = 'completed' AND completed_on IS NOT NULL`+where, args...)
@@ -428,12 +413,12 @@ func (r *register) read(ctx context.Context, q db.Querier, units, persons []int6
 // the database for the nation.
 func (r *register) facts(d day.Day) *facts {
 	f := newFacts()
-	for unit := range r.roles {
+	for unit := range r.roles.at {
 		r.unitFacts(f, d, unit)
 	}
-	for _, m := range []map[int64][]span{r.committees, r.focalUnits} {
+	for _, m := range []map[int64]rng{r.committees.at, r.focalUnits.at} {
 		for unit := range m {
-			if r.roles[unit] == nil { // else made above
+			if _, done := r.roles.at[unit]; !done { // else made above
 				r.unitFacts(f, d, unit)
 			}
 		}
@@ -462,7 +447,7 @@ func (r *register) unitFacts(f *facts, d day.Day, unit int64) {
 	delete(f.committees, unit)
 	delete(f.focalUnits, unit)
 	delete(f.specialised, unit)
-	rs := r.roles[unit]
+	rs := r.roles.of(unit)
 	for i := range rs {
 		h := &rs[i]
 		if !h.on(n) {
@@ -489,12 +474,12 @@ func (r *register) unitFacts(f *facts, d day.Day, unit int64) {
 			delete(f.trained, h.person)
 		}
 	}
-	for _, s := range r.committees[unit] {
+	for _, s := range r.committees.of(unit) {
 		if s.from <= n && n < s.to {
 			f.committees[unit] = true
 		}
 	}
-	for _, s := range r.focalUnits[unit] {
+	for _, s := range r.focalUnits.of(unit) {
 		if s.from <= n && n < s.to {
 			f.focalUnits[unit] = true
 			if s.specialised {
@@ -514,9 +499,9 @@ func (r *register) counted(code string, unit int64, d day.Day, fn func(id, perso
 	n, jan1 := dayNum(d), dayNum(day.Of(d.Year(), 1, 1))
 	switch code {
 	case "REG_COMMITTEES", "REG_FOCAL_UNITS":
-		src := r.committees[unit]
+		src := r.committees.of(unit)
 		if code == "REG_FOCAL_UNITS" {
-			src = r.focalUnits[unit]
+			src = r.focalUnits.of(unit)
 		}
 		var first int64
 		for _, s := range src {
@@ -529,7 +514,7 @@ func (r *register) counted(code string, unit int64, d day.Day, fn func(id, perso
 		}
 		return
 	}
-	rs := r.roles[unit]
+	rs := r.roles.of(unit)
 	if code == "REG_VACANCIES" {
 		for i := range rs {
 			if rs[i].person == 0 && rs[i].on(n) {
@@ -586,15 +571,15 @@ func (r *register) units(code string) []int64 {
 	var out []int64
 	switch code {
 	case "REG_COMMITTEES":
-		for u := range r.committees {
+		for u := range r.committees.at {
 			out = append(out, u)
 		}
 	case "REG_FOCAL_UNITS":
-		for u := range r.focalUnits {
+		for u := range r.focalUnits.at {
 			out = append(out, u)
 		}
 	default:
-		for u := range r.roles {
+		for u := range r.roles.at {
 			out = append(out, u)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"math"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -58,6 +59,15 @@ type indPage struct {
 	Page
 	Tab    string // indicators, catalogue, forms or assess
 	nameOf func(code string) string
+	// cmpLines are the completeness lines the page wrote, by what they
+	// say: a dashboard's 144 figures and a trend's 36 share a few
+	cmpLines map[cmpLineKey]string
+}
+
+type cmpLineKey struct {
+	longer             bool // a period made of several of the indicator's
+	basis              indicator.Basis
+	reported, expected int
 }
 
 // Named is an indicator's name for its code: pages name indicators, a code
@@ -159,11 +169,20 @@ func (p *indPage) CmpLine(f indicator.Figure, ind *indicator.Indicator, period i
 	if !f.Known() {
 		return p.L.T("completeness.unknown", "Count", p.L.Int(f.Units), "Basis", basis)
 	}
+	k := cmpLineKey{period.Type != ind.PeriodType, f.Basis, f.Reported, f.Expected}
+	if line, ok := p.cmpLines[k]; ok {
+		return line
+	}
 	key := "completeness.units"
-	if period.Type != ind.PeriodType {
+	if k.longer {
 		key = "completeness.reports"
 	}
-	return p.L.T(key, "Reported", p.L.Int(f.Reported), "Expected", p.L.Int(f.Expected), "Basis", basis)
+	line := p.L.T(key, "Reported", p.L.Int(f.Reported), "Expected", p.L.Int(f.Expected), "Basis", basis)
+	if p.cmpLines == nil {
+		p.cmpLines = map[cmpLineKey]string{}
+	}
+	p.cmpLines[k] = line
+	return line
 }
 
 // Period names a period in the page's language.
@@ -225,71 +244,36 @@ type dashboardPage struct {
 	ChartAlt  *chartAlt // the chart's summary (its figures are the table's row)
 	ChartName string
 	Threshold float64 // below this share of its expected units a figure is incomplete
-	// Cells are the table's figures, row by row, written here: the
-	// template's own calls per cell (a dozen reflective look-ups and
-	// calls each, 144 cells) were most of a dashboard's CPU
-	Cells [][]dashCell
-}
-
-// dashCell is a figure of the dashboard's table as the page writes it.
-type dashCell struct {
-	Class      string // " absent" (not in force), " partial" (incomplete)
-	InForce    bool   // linked to its provenance
-	Known      bool   // its completeness is known: titled and counted
-	Incomplete bool
-	Title      string // its completeness in words
-	Href       string // its provenance
-	Fig, Cmp   string
-}
-
-// dashCells writes the dashboard's figures.
-func dashCells(p *dashboardPage) [][]dashCell {
-	out := make([][]dashCell, len(p.D.Rows))
-	for i, row := range p.D.Rows {
-		out[i] = make([]dashCell, len(row.Points))
-		for j, pt := range row.Points {
-			c := &out[i][j]
-			c.InForce, c.Known, c.Incomplete = pt.InForce, pt.InForce && pt.Known(), pt.Incomplete
-			switch {
-			case !pt.InForce:
-				c.Class = " absent"
-			case pt.Incomplete:
-				c.Class = " partial"
-			}
-			if c.Known {
-				c.Title, c.Cmp = p.CmpLine(pt.Figure, row.Indicator, pt.Period), p.Cmp(pt.Figure)
-			}
-			if pt.InForce {
-				c.Href = p.ProvURL(row.Indicator.ID, p.Unit.UnitID, pt.Period, p.Mode, p.Basis)
-			}
-			c.Fig = p.Fig(pt.Figure, row.Indicator)
-		}
-	}
-	return out
 }
 
 // indicatorDashboard shows a unit's indicators over the last twelve
 // periods, computed now from the stored values.
 func (s *Server) indicatorDashboard(w http.ResponseWriter, r *http.Request) {
+	dp, err := s.dashboardData(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "indicators", http.StatusOK, dp)
+}
+
+func (s *Server) dashboardData(r *http.Request) (*dashboardPage, error) {
 	dp := &dashboardPage{indPage: s.indPage(r, "indicators")}
 	dp.Title = dp.L.T("indicator.dashboard")
 	dp.Mode, dp.Basis = figuresChoice(r)
 	unit := indQueryUnit(r, &dp.Page)
 	d, err := s.Indicators.Dashboard(r.Context(), dp.Actor, indicator.DashboardQuery{UnitID: unit, To: dp.AsOf, N: 12, Mode: dp.Mode, Basis: dp.Basis, AsOf: dp.AsOf})
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	dp.D, dp.Unit = d, d.Unit
 	if dp.Threshold, err = s.Indicators.Threshold(r.Context()); err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	dp.Targets = map[int64]*indicator.Progress{}
 	targets, err := s.Indicators.Targets(r.Context(), dp.Actor, unit, dp.AsOf.Year())
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	for _, row := range d.Rows {
 		if targets[row.Indicator.ID] == nil {
@@ -313,8 +297,7 @@ func (s *Server) indicatorDashboard(w http.ResponseWriter, r *http.Request) {
 		dp.Chart, dp.ChartAlt = trendChart(&dp.indPage, row.Indicator, row.Points)
 		dp.ChartName = row.Indicator.Name(dp.L.Lang)
 	}
-	dp.Cells = dashCells(dp)
-	s.render(w, r, "indicators", http.StatusOK, dp)
+	return dp, nil
 }
 
 // chartAlt is a chart's text alternative: a sentence summarising it (the
@@ -752,13 +735,28 @@ func (s *Server) indicatorExport(w http.ResponseWriter, r *http.Request) {
 }
 
 // dashRows are the dashboard table's rows, written in Go (see hw) as the
-// template wrote them: the indicator's head, its target's light, and the
-// cells dashCells made.
+// template wrote them (kept in testdata/indicators_template.html,
+// TestPagesAsTheirTemplates): the indicator's head, its target's light,
+// and each figure with its completeness and provenance. The completeness
+// in words (CmpLine) and in counts is made once for each count the table
+// holds (the 12 indicators of a form share them period by period: 144
+// messages were a third of the page's bytes), the provenance's address
+// from its parts (as Page.U writes it: the query's keys sorted, each
+// escaped).
 func dashRows(p *dashboardPage) template.HTML {
 	L := p.L
 	units, incomplete := L.T("completeness.units_short"), L.T("completeness.incomplete_short")
-	w := newHW(3000 * len(p.D.Rows))
-	for i, row := range p.D.Rows {
+	type cmpKey struct{ reported, expect int }
+	counts := map[cmpKey]string{}
+	// the provenance's query: basis, d, mode, period, unit
+	provQuery := "/provenance?basis=" + url.QueryEscape(string(p.Basis))
+	if !p.IsToday() {
+		provQuery += "&d=" + url.QueryEscape(p.AsOf.String())
+	}
+	provQuery += "&mode=" + url.QueryEscape(string(p.Mode)) + "&period="
+	provUnit := "&unit=" + strconv.FormatInt(p.Unit.UnitID, 10)
+	w := newHW(3600 * len(p.D.Rows)) // a national row is ≈ 3,500 bytes
+	for _, row := range p.D.Rows {
 		ind := row.Indicator
 		w.raw("<tr>\n    <th scope=\"row\"><a href=\"").url(p.U("/indicators/"+strconv.FormatInt(ind.ID, 10), "unit", p.Unit.UnitID, "mode", p.Mode, "basis", p.Basis)).
 			raw("\">").text(ind.Name(L.Lang)).raw("</a>\n      ")
@@ -767,21 +765,37 @@ func dashRows(p *dashboardPage) template.HTML {
 			w.raw("<span class=\"light light-").text(string(pr.Light)).raw("\" title=\"").text(words).raw("\"></span><span class=\"vh\">").text(words).raw("</span>")
 		}
 		w.raw("\n      <span class=\"muted small\">").text(ind.Measure(L.Lang)).raw("</span></th>\n    ")
-		for j := range p.Cells[i] {
-			c := &p.Cells[i][j]
-			w.raw("<td class=\"num").text(c.Class).raw("\"")
-			if c.Known {
-				w.raw(" title=\"").text(c.Title).raw("\"")
+		provPath := "/indicators/" + strconv.FormatInt(ind.ID, 10) + provQuery
+		for j := range row.Points {
+			pt := &row.Points[j]
+			known := pt.InForce && pt.Known()
+			w.raw("<td class=\"num")
+			switch {
+			case !pt.InForce:
+				w.raw(" absent")
+			case pt.Incomplete:
+				w.raw(" partial")
+			}
+			w.raw("\"")
+			if known {
+				w.raw(" title=\"").text(p.CmpLine(pt.Figure, ind, pt.Period)).raw("\"")
 			}
 			w.raw(">")
-			if c.InForce {
-				w.raw("<a class=\"fig\" href=\"").url(c.Href).raw("\">").text(c.Fig).raw("</a>")
+			fig := p.Fig(pt.Figure, ind)
+			if pt.InForce {
+				w.raw("<a class=\"fig\" href=\"").url(provPath + url.QueryEscape(pt.Period.Key()) + provUnit).raw("\">").text(fig).raw("</a>")
 			} else {
-				w.text(c.Fig)
+				w.text(fig)
 			}
-			if c.Known {
-				w.raw("<small class=\"cmp\">").text(c.Cmp).raw("<span class=\"vh\"> ").text(units)
-				if c.Incomplete {
+			if known {
+				ck := cmpKey{pt.Reported, pt.Expected}
+				count, ok := counts[ck]
+				if !ok {
+					count = p.Cmp(pt.Figure)
+					counts[ck] = count
+				}
+				w.raw("<small class=\"cmp\">").text(count).raw("<span class=\"vh\"> ").text(units)
+				if pt.Incomplete {
 					w.raw(", ").text(incomplete)
 				}
 				w.raw("</span></small>")
@@ -789,6 +803,76 @@ func dashRows(p *dashboardPage) template.HTML {
 			w.raw("</td>")
 		}
 		w.raw("\n  </tr>")
+	}
+	return w.html()
+}
+
+// ChildRows are the rows of the units under the unit, written in Go (see
+// hw) as indicator.html's range over .B.Children wrote them (kept in
+// testdata/indicator_template.html, TestPagesAsTheirTemplates): a
+// province's 100-odd communes were most of the page's template. The links'
+// addresses are made from their parts as Page.U writes them (the query's
+// keys sorted, each escaped).
+func (ip *indicatorPage) ChildRows() template.HTML {
+	L := ip.L
+	id := strconv.FormatInt(ip.I.ID, 10)
+	q := "?basis=" + url.QueryEscape(string(ip.Basis))
+	if !ip.IsToday() {
+		q += "&d=" + url.QueryEscape(ip.AsOf.String())
+	}
+	q += "&mode=" + url.QueryEscape(string(ip.Mode)) + "&period=" + url.QueryEscape(ip.B.Period.Key()) + "&unit="
+	show, prov := "/indicators/"+id+q, "/indicators/"+id+"/provenance"+q
+	incomplete := L.T("completeness.incomplete_short")
+	rows := ip.B.Children
+	w := newHW(620 * len(rows))
+	for i := range rows {
+		c := &rows[i]
+		unit := strconv.FormatInt(c.UnitID, 10)
+		w.raw("<tr")
+		if c.Incomplete {
+			w.raw(" class=\"partial\"")
+		}
+		w.raw(">\n      <td><a href=\"").url(show + unit).raw("\">").text(c.Name).raw("</a></td>\n      <td class=\"num\"><a class=\"fig\" href=\"").
+			url(prov + unit).raw("\">").text(ip.Fig(c.Figure, ip.I)).raw("</a></td>\n      <td class=\"num\">").text(ip.Cmp(c.Figure))
+		if c.Incomplete {
+			w.raw("<span class=\"vh\">, ").text(incomplete).raw("</span>")
+		}
+		w.raw("</td>\n      <td class=\"num\">")
+		if c.Rank != 0 {
+			w.int(int64(c.Rank)).raw("/").int(int64(c.Of))
+			if c.RankPartial {
+				w.raw("<span aria-hidden=\"true\">*</span><span class=\"vh\"> (").text(L.T("completeness.rank_partial")).raw(")</span>")
+			}
+		}
+		w.raw("</td>\n    </tr>")
+	}
+	return w.html()
+}
+
+// PeriodOptions are the view form's periods, written in Go (see hw) as
+// indicator.html's range over .Periods wrote them (testdata, as above).
+func (ip *indicatorPage) PeriodOptions() template.HTML {
+	w := newHW(64 * len(ip.Periods))
+	sel := ip.B.Period.Key()
+	for _, q := range ip.Periods {
+		k := q.Key()
+		w.raw("<option value=\"").text(k).raw("\" ")
+		if k == sel {
+			w.raw("selected")
+		}
+		w.raw(">").text(ip.Period(q)).raw("</option>")
+	}
+	return w.html()
+}
+
+// RowsHTML are the chart's figures as the rows of its table, written in Go
+// (see hw) as chart_alt's range over .Rows wrote them (kept in
+// testdata/indicator_template.html).
+func (a *chartAlt) RowsHTML() template.HTML {
+	w := newHW(160 * len(a.Rows))
+	for i := range a.Rows {
+		r := &a.Rows[i]
+		w.raw("<tr><th scope=\"row\">").text(r.Label).raw("</th><td class=\"num\">").text(r.Value).raw("</td><td class=\"small\">").text(r.Note).raw("</td></tr>")
 	}
 	return w.html()
 }

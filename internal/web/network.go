@@ -82,28 +82,34 @@ type coveragePage struct {
 // network reaches: communes and villages with a team, teams, members,
 // training, idle teams; with a row per part to drill into.
 func (s *Server) networkCoverage(w http.ResponseWriter, r *http.Request) {
-	p := s.page(r, "")
-	tree, err := s.Org.For(r.Context(), p.Actor)
+	cp, err := s.coverageData(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	s.render(w, r, "network", http.StatusOK, cp)
+}
+
+func (s *Server) coverageData(r *http.Request) (*coveragePage, error) {
+	p := s.page(r, "")
+	tree, err := s.Org.For(r.Context(), p.Actor)
+	if err != nil {
+		return nil, err
 	}
 	unit := queryUnit(r, &p)
 	v, _, err := tree.Unit(unit, p.AsOf)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	c, err := s.Network.Coverage(r.Context(), p.Actor, unit, p.AsOf)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	cp := &coveragePage{Page: p, Unit: v, C: c, Rows: c.Rows, Writable: p.Actor.Can("enter_data"),
 		Prov: s.measuredLinks(r.Context(), &p, unit, "REG_VILLAGES", "REG_VILLAGES_COVERED", "REG_TEAMS", "REG_MEMBERS", "REG_MEMBERS_TRAINED", "REG_ACTIVITIES")}
 	cp.Title, cp.Nav = p.L.T("network.title"), "network"
 	cp.Crumbs, cp.Openable = tree.VisibleAncestors(unit, p.AsOf)
-	s.render(w, r, "network", http.StatusOK, cp)
+	return cp, nil
 }
 
 type monthlyPage struct {

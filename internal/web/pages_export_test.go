@@ -15,6 +15,9 @@ var pagesInGo = map[string]struct {
 	data func(s *Server, r *http.Request) (any, error)
 }{
 	"compliance": {"compliance_template.html", func(s *Server, r *http.Request) (any, error) { return s.complianceShowData(r) }},
+	"indicators": {"indicators_template.html", func(s *Server, r *http.Request) (any, error) { return s.dashboardData(r) }},
+	"network":    {"network_template.html", func(s *Server, r *http.Request) (any, error) { return s.coverageData(r) }},
+	"indicator":  {"indicator_template.html", func(s *Server, r *http.Request) (any, error) { return s.indicatorData(r) }},
 }
 
 // ContentBoth builds page's data for r (r signed in) and writes its
