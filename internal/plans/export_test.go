@@ -2,6 +2,7 @@ package plans
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -177,9 +178,22 @@ func (s *Service) overdueSQL(ctx context.Context, actor *auth.Actor, d day.Day, 
 }
 
 // Afresh makes a summary as the service would when the plans' generation
-// has just moved (not kept): "overdue", "tasks", "dashboard", "documents".
+// has just moved (not kept): "overdue", "tasks", "dashboard", "documents";
+// the lists and the dashboard from nothing (no listing kept), or, as
+// "tasks patched" and "dashboard patched", from the listing kept before
+// the last Touch.
 func Afresh(ctx context.Context, s *Service, actor *auth.Actor, d day.Day, kind string) error {
 	var err error
+	switch kind {
+	case "tasks", "dashboard":
+		s.lists.mu.Lock()
+		s.lists.m, s.lists.held = map[listKey]*listing{}, 0
+		s.lists.mu.Unlock()
+	case "tasks patched":
+		kind = "tasks"
+	case "dashboard patched":
+		kind = "dashboard"
+	}
 	switch kind {
 	case "overdue":
 		_, _, err = s.overdue(ctx, actor, d, 0, 200)
@@ -234,4 +248,23 @@ func DashBoth(ctx context.Context, s *Service, actor *auth.Actor, d day.Day) (ke
 	l := makeListing(t, k, actor.ScopeUnitID, Filter{}, d)
 	fresh, err = s.dashboardOf(ctx, t, l, d)
 	return kept, fresh, err
+}
+
+// Touch makes the kept copy's first task led by the actor's unit another
+// copy of itself, as a report's catch-up does (the copy of the list is
+// made here, not by the lists that follow).
+func Touch(s *Service, actor *auth.Actor) {
+	m := s.memo
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	k := *m.kept
+	k.tasks = slices.Clone(k.tasks)
+	for _, p := range k.byUnit[actor.ScopeUnitID] {
+		if p.k < 0 {
+			r := *k.tasks[p.i]
+			k.tasks[p.i] = &r
+			break
+		}
+	}
+	m.kept = &k
 }

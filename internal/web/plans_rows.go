@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"strconv"
 
+	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/plans"
 )
 
@@ -38,7 +39,9 @@ func writeTaskRows(w *hw, p *Page, rows []plans.TaskRow) {
 		if t.Code != "" {
 			w.raw("<span class=\"code\">").text(t.Code).raw("</span> ")
 		}
-		w.raw("<a href=\"").url(p.U("/tasks/" + strconv.FormatInt(t.ID, 10))).raw("\">").text(t.Title).raw("</a>\n      <div class=\"muted small\">")
+		w.raw("<a href=\"")
+		taskURL(w, p, t.ID)
+		w.raw("\">").text(t.Title).raw("</a>\n      <div class=\"muted small\">")
 		if t.PlanNumber != "" {
 			w.text(t.PlanNumber).raw(" · ")
 		}
@@ -77,6 +80,26 @@ func writeTaskRows(w *hw, p *Page, rows []plans.TaskRow) {
 	w.raw("\n</ul>")
 }
 
+// taskURL writes p.U("/tasks/{id}") as url writes it: the path and, on a
+// past date, "?d=" and the date, none of which normaliseURL or the
+// escaper change.
+func taskURL(w *hw, p *Page, id int64) {
+	w.raw("/tasks/").int(id)
+	if !p.IsToday() {
+		w.raw("?d=").raw(p.AsOf.String())
+	}
+}
+
+// date writes d as Printer.Date does (dd/mm/yyyy, "—" for none or the
+// open end), which text would write as it is.
+func (w *hw) date(d day.Day) *hw {
+	if d.IsZero() || d.IsForever() {
+		return w.raw("—")
+	}
+	w.b = d.Time().AppendFormat(w.b, "02/01/2006")
+	return w
+}
+
 // statusTag is template "status_tag".
 func statusTag(w *hw, p *Page, s plans.Status) {
 	w.raw("<span class=\"st st-").text(string(s)).raw("\">").text(p.L.T("status." + string(s))).raw("</span>")
@@ -85,12 +108,12 @@ func statusTag(w *hw, p *Page, s plans.Status) {
 // taskDue is template "task_due".
 func taskDue(w *hw, p *Page, t *plans.TaskRow) {
 	if t.Schedule == "once" {
-		w.text(p.L.Date(t.DueOn))
+		w.date(t.DueOn)
 		return
 	}
 	w.text(p.L.T("schedule." + string(t.Schedule)))
 	if c := t.State.Current; c != nil {
-		w.raw(" · ").text(p.L.Date(c.DueOn))
+		w.raw(" · ").date(c.DueOn)
 	}
 }
 
