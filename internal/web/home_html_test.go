@@ -26,13 +26,8 @@ func TestHomeHTML(t *testing.T) {
 					if err != nil {
 						t.Fatalf("%s %s %s: %v", l.Login, lang, q, err)
 					}
-					if byGo != byTemplate {
-						i := 0
-						for i < len(byGo) && i < len(byTemplate) && byGo[i] == byTemplate[i] {
-							i++
-						}
-						t.Errorf("%s %s %s: the home differs from its template at byte %d:\n go: %q\ntpl: %q", l.Login, lang, q, i,
-							byGo[max(0, i-80):min(len(byGo), i+80)], byTemplate[max(0, i-80):min(len(byTemplate), i+80)])
+					if d := htmlDiff(byGo, byTemplate); d != "" {
+						t.Errorf("%s %s %s: the home %s", l.Login, lang, q, d)
 					}
 					for _, k := range []string{"home-compliance", "home-today", "home-todo"} {
 						if strings.Contains(byGo, `id="`+k+`"`) {

@@ -66,13 +66,8 @@ func TestPagesAsTheirTemplates(t *testing.T) {
 							continue // not this account's to see
 						}
 						compared[page]++
-						if now != was {
-							i := 0
-							for i < len(now) && i < len(was) && now[i] == was[i] {
-								i++
-							}
-							t.Errorf("%s %s %s: differs from its template at byte %d:\n now: %q\n was: %q", l.Login, lang, q, i,
-								now[max(0, i-120):min(len(now), i+120)], was[max(0, i-120):min(len(was), i+120)])
+						if d := htmlDiff(now, was); d != "" {
+							t.Errorf("%s %s %s: %s", l.Login, lang, q, d)
 						}
 					}
 				}

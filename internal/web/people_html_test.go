@@ -41,13 +41,8 @@ func TestPeopleHTML(t *testing.T) {
 						if strings.Contains(byGo, `class="pager"`) {
 							pagers++
 						}
-						if byGo != byTemplate {
-							k := 0
-							for k < len(byGo) && k < len(byTemplate) && byGo[k] == byTemplate[k] {
-								k++
-							}
-							t.Fatalf("%s %s %q: the list differs from its template at byte %d:\n go: %q\ntpl: %q", l.Login, lang, query, k,
-								byGo[max(0, k-120):min(len(byGo), k+120)], byTemplate[max(0, k-120):min(len(byTemplate), k+120)])
+						if d := htmlDiff(byGo, byTemplate); d != "" {
+							t.Fatalf("%s %s %q: the list %s", l.Login, lang, query, d)
 						}
 					}
 				}

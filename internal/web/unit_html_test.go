@@ -78,13 +78,8 @@ func TestUnitHTML(t *testing.T) {
 								continue // outside the scope: the page is the error page
 							}
 							n++
-							if byGo != byTemplate {
-								k := 0
-								for k < len(byGo) && k < len(byTemplate) && byGo[k] == byTemplate[k] {
-									k++
-								}
-								t.Fatalf("%s unit %d %s %s op %q: the page differs from its template at byte %d:\n go: %q\ntpl: %q", l.Login, id, lang, d, op, k,
-									byGo[max(0, k-120):min(len(byGo), k+120)], byTemplate[max(0, k-120):min(len(byTemplate), k+120)])
+							if diff := htmlDiff(byGo, byTemplate); diff != "" {
+								t.Fatalf("%s unit %d %s %s op %q: the page %s", l.Login, id, lang, d, op, diff)
 							}
 							for _, c := range []string{`class="registers"`, `class="checks"`, `class="lineage"`, `class="warn"`, `name="effective_date"`, `class="audit"`, `<table class="list">`} {
 								if strings.Contains(byGo, c) {
