@@ -236,28 +236,7 @@ func (ix *index) forgetTables() {
 // right after a change costs the change's units, not a walk of 75,000
 // teams.
 func (m measurer) Measure(ctx context.Context, code string, w indicator.Window) (indicator.PerUnit, error) {
-	col, ok := colOf[code]
-	if !ok {
-		return indicator.PerUnit{}, fmt.Errorf("network measure: %s is not measured here", code)
-	}
-	snap, err := m.s.org.Snapshot(ctx)
-	if err != nil {
-		return indicator.PerUnit{}, fmt.Errorf("network measure: %w", err)
-	}
-	ix, _, _, err := m.s.fresh(ctx)
-	if err != nil {
-		return indicator.PerUnit{}, fmt.Errorf("network measure: %w", err)
-	}
-	defer ix.mu.RUnlock()
-	t := ix.table(snap, window{dn(w.From), dn(w.To)})
-	out := indicator.PerUnit{Units: make([]int64, 0, len(t.units)), Vals: make([]float64, 0, len(t.units))}
-	for i, u := range t.units {
-		if n := t.rows[i][col]; n != 0 {
-			out.Units = append(out.Units, u)
-			out.Vals = append(out.Vals, float64(n))
-		}
-	}
-	return out, nil
+	return m.measure(ctx, code, w, nil)
 }
 
 // MeasureUnits is Measure restricted to units (indicator.UnitsMeasurer):
@@ -266,6 +245,15 @@ func (m measurer) Measure(ctx context.Context, code string, w indicator.Window) 
 // allocated 1 MB a code). The table holds only units in force on the
 // window's last day, so there are no others to add.
 func (m measurer) MeasureUnits(ctx context.Context, code string, w indicator.Window, units []int64) (indicator.PerUnit, error) {
+	if units == nil {
+		units = []int64{}
+	}
+	return m.measure(ctx, code, w, units)
+}
+
+// measure is the window's column of code for units (ascending), or for
+// every unit of the table when units is nil.
+func (m measurer) measure(ctx context.Context, code string, w indicator.Window, units []int64) (indicator.PerUnit, error) {
 	col, ok := colOf[code]
 	if !ok {
 		return indicator.PerUnit{}, fmt.Errorf("network measure: %s is not measured here", code)
@@ -281,12 +269,22 @@ func (m measurer) MeasureUnits(ctx context.Context, code string, w indicator.Win
 	defer ix.mu.RUnlock()
 	t := ix.table(snap, window{dn(w.From), dn(w.To)})
 	var out indicator.PerUnit
+	add := func(i int) {
+		if n := t.rows[i][col]; n != 0 {
+			out.Units = append(out.Units, t.units[i])
+			out.Vals = append(out.Vals, float64(n))
+		}
+	}
+	if units == nil {
+		out = indicator.PerUnit{Units: make([]int64, 0, len(t.units)), Vals: make([]float64, 0, len(t.units))}
+		for i := range t.units {
+			add(i)
+		}
+		return out, nil
+	}
 	for _, u := range units {
 		if i, found := slices.BinarySearch(t.units, u); found {
-			if n := t.rows[i][col]; n != 0 {
-				out.Units = append(out.Units, u)
-				out.Vals = append(out.Vals, float64(n))
-			}
+			add(i)
 		}
 	}
 	return out, nil
