@@ -374,6 +374,13 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, status int, out [
 	h["Cache-Control"] = noStore
 	// its length: sent whole, not in chunks
 	h["Content-Length"] = []string{strconv.Itoa(len(out))}
+	// a form's temporary files go now, not after the handler returns (the
+	// router's removal): with its length known, a page over the server's
+	// write buffer reaches the client whole before the handler returns,
+	// and the files must not outlive the answer (TestUploadBombs)
+	if r.MultipartForm != nil {
+		r.MultipartForm.RemoveAll()
+	}
 	if _, err := r.Cookie(flashCookie); err == nil {
 		http.SetCookie(w, &http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1})
 	}
