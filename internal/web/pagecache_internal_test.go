@@ -86,7 +86,8 @@ func TestWrittenPagesAreTheirTemplate(t *testing.T) {
 	body := template.HTML(`<section class="card"><h1>Trang chủ &amp; việc</h1></section>`)
 	for name, data := range map[string]writtenPage{"home": &homePage{Body: body},
 		"tasks": &taskListPage{Body: body}, "plans_dashboard": &planDashPage{Body: body},
-		"unit": &unitPage{Body: body}, "people": &peoplePage{Body: body}} {
+		"unit": &unitPage{Body: body}, "people": &peoplePage{Body: body},
+		"indicators": &dashboardPage{Body: body}, "compliance": &complianceShowPage{Body: body}} {
 		tmpl, err := s.pages[name].template()
 		if err != nil {
 			t.Fatal(err)
