@@ -1,12 +1,17 @@
 package people
 
 import (
+	"cmp"
 	"context"
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/db"
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/locale"
 	"github.com/mangluoi/mangluoi/internal/org"
@@ -209,19 +214,8 @@ func (s *Service) searchListed(ctx context.Context, t *org.Scoped, roots []*org.
 	if len(page) == 0 {
 		return res, nil
 	}
-	var ids []string
-	for _, r := range page {
-		ids = append(ids, strconv.FormatInt(r.person, 10))
-	}
-	// the page's people and the roles they hold on the day, in one query
-	// (one row a role, or one for a person without any), ordered as
-	// addRoles orders them
-	rows, err := s.db.QueryContext(reading(ctx), `SELECT `+listColumns+`, CASE WHEN EXISTS (SELECT 1 FROM enrolments e WHERE e.person_id = p.id
-		AND e.status = 'completed' AND e.completed_on >= $2 AND e.completed_on <= $1) THEN 1 ELSE 0 END,
-		COALESCE(r.id, 0), COALESCE(r.unit_id, 0), COALESCE(r.person_id, 0), COALESCE(r.role, ''), COALESCE(r.mode, ''), r.valid_from, r.valid_to,
-		COALESCE(r.decision, ''), COALESCE(r.note, '')
-		FROM people p LEFT JOIN dx_roles r ON r.person_id = p.id AND r.valid_from <= $1 AND $1 < r.valid_to
-		WHERE p.id IN (`+strings.Join(ids, ",")+`) ORDER BY p.id, r.valid_from, r.id`, f.AsOf, day.Of(f.AsOf.Year(), 1, 1))
+	q, args := s.pageQuery(page, f.AsOf)
+	rows, err := q.QueryContext(reading(ctx), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -245,7 +239,7 @@ func (s *Service) searchListed(ctx context.Context, t *org.Scoped, roots []*org.
 			prev = &x
 			got[x.p.ID] = prev
 		}
-		if r.ID != 0 {
+		if r.ID != 0 && !f.AsOf.Before(r.From) && f.AsOf.Before(r.To) { // in force on the day (pageSQL reads them all)
 			prev.roles = append(prev.roles, r)
 		}
 	}
@@ -260,10 +254,76 @@ func (s *Service) searchListed(ctx context.Context, t *org.Scoped, roots []*org.
 		roles := []Role{}
 		if len(x.roles) > 0 {
 			roles = append(roles, x.roles...)
+			slices.SortFunc(roles, byFromID) // as addRoles orders them
 		}
 		res.Rows = append(res.Rows, PersonRow{Person: x.p, UnitID: r.unit.UnitID, Unit: r.unit.Name, Roles: roles, Trained: x.trained})
 	}
 	return res, nil
+}
+
+// byFromID orders roles as the database's ORDER BY valid_from, id.
+func byFromID(a, b Role) int {
+	if c := cmp.Compare(a.From.Unix(), b.From.Unix()); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ID, b.ID)
+}
+
+// The page's people and the roles they hold or held, in one query (one row
+// a role, or one for a person without any), in no order. Its text names the
+// ids as parameters, never their values, so that it is prepared once
+// (db.Prepared): with the page's ids written into it, SQLite parsed it
+// again at every request (a third of a rebuilt /people's database time,
+// issue 14, h17people). The ids fill a list of a fixed size, the page's
+// rounded up to the next of pageSizes (the last id repeated): a few texts
+// in all. Every role the people hold or held is read, and searchListed
+// leaves out those not in force on the day and puts each person's in
+// order: compared in SQL, the roles' dates made SQLite prepare the
+// statement again at every execution (with the statistics of ANALYZE,
+// sqlite_stat4, its planner weighs a range of an indexed column by the day
+// bound to it), a prepared statement parsed as often as a text. A person
+// holds few roles.
+const pageSQL = `SELECT ` + listColumns + `, CASE WHEN EXISTS (SELECT 1 FROM enrolments e WHERE e.person_id = p.id
+	AND e.status = 'completed' AND e.completed_on >= $2 AND e.completed_on <= $1) THEN 1 ELSE 0 END,
+	COALESCE(r.id, 0), COALESCE(r.unit_id, 0), COALESCE(r.person_id, 0), COALESCE(r.role, ''), COALESCE(r.mode, ''), r.valid_from, r.valid_to,
+	COALESCE(r.decision, ''), COALESCE(r.note, '')
+	FROM people p LEFT JOIN dx_roles r ON r.person_id = p.id
+	WHERE p.id IN (%s)`
+
+// pageSizes are the sizes of pageSQL's list of ids: 8 texts, each
+// prepared at its first use (on SQLite one statement on each of the 8
+// connections); the largest is Search's largest page.
+var pageSizes = [...]int{8, 16, 32, 64, 128, 256, 512, 1000}
+
+type pageQueries struct {
+	once [len(pageSizes)]sync.Once
+	q    [len(pageSizes)]*db.Prepared
+}
+
+// pageQuery is pageSQL for page on d and its arguments: the day, the first
+// of its year and the people's ids, the last repeated to the list's size.
+func (s *Service) pageQuery(page []listedRow, d day.Day) (*db.Prepared, []any) {
+	i := 0
+	for i < len(pageSizes)-1 && pageSizes[i] < len(page) {
+		i++
+	}
+	size := pageSizes[i]
+	s.pages.once[i].Do(func() {
+		in := make([]string, size)
+		for j := range in {
+			in[j] = "$" + strconv.Itoa(j+3)
+		}
+		s.pages.q[i] = s.db.Prepare(fmt.Sprintf(pageSQL, strings.Join(in, ", ")))
+	})
+	args := make([]any, 2, 2+size)
+	args[0], args[1] = d, day.Of(d.Year(), 1, 1)
+	for _, r := range page {
+		args = append(args, r.person)
+	}
+	for len(args) < cap(args) {
+		args = append(args, page[len(page)-1].person)
+	}
+	return s.pages.q[i], args
 }
 
 func escapeLike(s string) string {

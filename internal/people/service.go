@@ -30,6 +30,7 @@ type Service struct {
 	reports   reportCache
 	apparatus apparatusCache
 	list      listingCache
+	pages     pageQueries // the list's page read by id (searchListed)
 }
 
 // NewService makes the service.
