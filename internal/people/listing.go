@@ -46,7 +46,20 @@ type listing struct {
 	tree   *org.Snapshot
 	scopes map[scopeKey][]listedRow
 	kept   int
+
+	// people are the people the pages showed, as readListed read them for
+	// the day peopleDay (whether trained counts that day's year): a person
+	// is shown alike to every user and by every address listing them (the
+	// HTML list and the API's, the users of one scope, a page read again).
+	// Kept with the listing, so for its people generation, which every
+	// write of a person, a posting, a role or a course's result moves.
+	// Bound: peopleMax people (≈ 0.5 KB each with their roles: ≈ 2 MB);
+	// past it the map starts again empty.
+	peopleDay day.Day
+	people    map[int64]*listedPerson
 }
+
+const peopleMax = 1 << 12
 
 // scopeKey names a scope's list: its roots and the day.
 type scopeKey struct {
@@ -178,6 +191,36 @@ func (l *listing) page(t *org.Scoped, roots []*org.Version, d day.Day, limit, of
 		return nil, len(rows)
 	}
 	return rows[offset:min(len(rows), offset+limit)], len(rows)
+}
+
+// known gives those of page's people the listing holds for day d and the
+// ids of the others.
+func (l *listing) known(page []listedRow, d day.Day) (map[int64]*listedPerson, []int64) {
+	got := make(map[int64]*listedPerson, len(page))
+	var missing []int64
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, r := range page {
+		if x := l.people[r.person]; x != nil && l.peopleDay == d {
+			got[r.person] = x
+		} else if _, dup := got[r.person]; !dup {
+			got[r.person] = nil
+			missing = append(missing, r.person)
+		}
+	}
+	return got, missing
+}
+
+// keep keeps people read for day d.
+func (l *listing) keep(read map[int64]*listedPerson, d day.Day) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.people == nil || l.peopleDay != d || len(l.people)+len(read) > peopleMax {
+		l.people, l.peopleDay = make(map[int64]*listedPerson, len(read)), d
+	}
+	for id, x := range read {
+		l.people[id] = x
+	}
 }
 
 // merge is page made from the units: the walk of the scope and the merge

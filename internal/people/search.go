@@ -203,7 +203,8 @@ func (s *Service) addRoles(ctx context.Context, res *SearchResult, d day.Day) er
 }
 
 // searchListed is Search without a filter, from the listing kept in
-// memory: the page's people are then read whole by id.
+// memory: the page's people are then read whole by id, those the listing
+// does not hold yet (listedPerson).
 func (s *Service) searchListed(ctx context.Context, t *org.Scoped, roots []*org.Version, f Filter) (*SearchResult, error) {
 	l, err := s.listing(ctx)
 	if err != nil {
@@ -214,20 +215,54 @@ func (s *Service) searchListed(ctx context.Context, t *org.Scoped, roots []*org.
 	if len(page) == 0 {
 		return res, nil
 	}
-	q, args := s.pageQuery(page, f.AsOf)
+	got, missing := l.known(page, f.AsOf)
+	if len(missing) > 0 {
+		read, err := s.readListed(ctx, missing, f.AsOf)
+		if err != nil {
+			return nil, err
+		}
+		l.keep(read, f.AsOf)
+		for id, x := range read {
+			got[id] = x
+		}
+	}
+	for _, r := range page {
+		x := got[r.person]
+		if x == nil { // removed since the listing was read: the next generation lists it no more
+			continue
+		}
+		roles := []Role{}
+		for _, ro := range x.roles {
+			if !f.AsOf.Before(ro.From) && f.AsOf.Before(ro.To) {
+				roles = append(roles, ro)
+			}
+		}
+		res.Rows = append(res.Rows, PersonRow{Person: x.p, UnitID: r.unit.UnitID, Unit: r.unit.Name, Roles: roles, Trained: x.trained})
+	}
+	return res, nil
+}
+
+// listedPerson is what a row of the list shows of a person: their details,
+// whether they completed a course in the day's year by the day, and every
+// DX role they hold or held, ordered as addRoles orders them.
+type listedPerson struct {
+	p       Person
+	trained bool
+	roles   []Role
+}
+
+// readListed reads the people ids (a page of the list) for day d, in one
+// query.
+func (s *Service) readListed(ctx context.Context, ids []int64, d day.Day) (map[int64]*listedPerson, error) {
+	q, args := s.pageQuery(ids, d)
 	rows, err := q.QueryContext(reading(ctx), args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	type read struct {
-		p       Person
-		trained bool
-		roles   []Role
-	}
-	got := map[int64]*read{}
+	got := make(map[int64]*listedPerson, len(ids))
 	for rows.Next() {
-		var x read
+		var x listedPerson
 		var trained int
 		var r Role
 		if err := rows.Scan(append(listDest(&x.p), &trained, &r.ID, &r.UnitID, &r.PersonID, &r.Role, &r.Mode, &r.From, &r.To, &r.Decision, &r.Note)...); err != nil {
@@ -239,26 +274,17 @@ func (s *Service) searchListed(ctx context.Context, t *org.Scoped, roots []*org.
 			prev = &x
 			got[x.p.ID] = prev
 		}
-		if r.ID != 0 && !f.AsOf.Before(r.From) && f.AsOf.Before(r.To) { // in force on the day (pageSQL reads them all)
+		if r.ID != 0 {
 			prev.roles = append(prev.roles, r)
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	for _, r := range page {
-		x := got[r.person]
-		if x == nil { // removed since the listing was read: the next generation lists it no more
-			continue
-		}
-		roles := []Role{}
-		if len(x.roles) > 0 {
-			roles = append(roles, x.roles...)
-			slices.SortFunc(roles, byFromID) // as addRoles orders them
-		}
-		res.Rows = append(res.Rows, PersonRow{Person: x.p, UnitID: r.unit.UnitID, Unit: r.unit.Name, Roles: roles, Trained: x.trained})
+	for _, x := range got {
+		slices.SortFunc(x.roles, byFromID)
 	}
-	return res, nil
+	return got, nil
 }
 
 // byFromID orders roles as the database's ORDER BY valid_from, id.
@@ -276,9 +302,9 @@ func byFromID(a, b Role) int {
 // again at every request (a third of a rebuilt /people's database time,
 // issue 14, h17people). The ids fill a list of a fixed size, the page's
 // rounded up to the next of pageSizes (the last id repeated): a few texts
-// in all. Every role the people hold or held is read, and searchListed
-// leaves out those not in force on the day and puts each person's in
-// order: compared in SQL, the roles' dates made SQLite prepare the
+// in all. Every role the people hold or held is read (and kept: the same
+// for any day), and searchListed leaves out those not in force on the day:
+// compared in SQL, the roles' dates made SQLite prepare the
 // statement again at every execution (with the statistics of ANALYZE,
 // sqlite_stat4, its planner weighs a range of an indexed column by the day
 // bound to it), a prepared statement parsed as often as a text. A person
@@ -300,11 +326,11 @@ type pageQueries struct {
 	q    [len(pageSizes)]*db.Prepared
 }
 
-// pageQuery is pageSQL for page on d and its arguments: the day, the first
-// of its year and the people's ids, the last repeated to the list's size.
-func (s *Service) pageQuery(page []listedRow, d day.Day) (*db.Prepared, []any) {
+// pageQuery is pageSQL for the people ids on d and its arguments: the day,
+// the first of its year and the ids, the last repeated to the list's size.
+func (s *Service) pageQuery(ids []int64, d day.Day) (*db.Prepared, []any) {
 	i := 0
-	for i < len(pageSizes)-1 && pageSizes[i] < len(page) {
+	for i < len(pageSizes)-1 && pageSizes[i] < len(ids) {
 		i++
 	}
 	size := pageSizes[i]
@@ -317,11 +343,11 @@ func (s *Service) pageQuery(page []listedRow, d day.Day) (*db.Prepared, []any) {
 	})
 	args := make([]any, 2, 2+size)
 	args[0], args[1] = d, day.Of(d.Year(), 1, 1)
-	for _, r := range page {
-		args = append(args, r.person)
+	for _, id := range ids {
+		args = append(args, id)
 	}
 	for len(args) < cap(args) {
-		args = append(args, page[len(page)-1].person)
+		args = append(args, ids[len(ids)-1])
 	}
 	return s.pages.q[i], args
 }

@@ -43,9 +43,9 @@ func TestSearchTotal(t *testing.T) {
 // memory, is the SQL search's answer row for row — for each role's scope,
 // today and before the 2025 reorganisation (the new Gia Lai as old Gia Lai
 // and Bình Định), at several pages, with the scopes' lists kept (made, then
-// read again) and without — and it shows a person added (the people
-// generation moves) and a unit renamed (the tree moves, the people do not)
-// at the next request.
+// read again) and without — and it shows a person added, their details,
+// a role and a course completed (the people generation moves) and a unit
+// renamed (the tree moves, the people do not) at the next request.
 func TestListingIsTheSearch(t *testing.T) {
 	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
 		ctx := context.Background()
@@ -102,6 +102,64 @@ func TestListingIsTheSearch(t *testing.T) {
 			t.Fatalf("the person added is not first in the list: %v %+v", err, first)
 		}
 		check("a person added")
+		// the people the pages showed are kept (with the listing): a
+		// person's details, roles and training changed show at the next
+		// request, the page read just before (kept) as today's
+		page := people.Filter{AsOf: today, Limit: 50}
+		warm := func() {
+			t.Helper()
+			if _, err := s.People.Search(ctx, gialai, page); err != nil {
+				t.Fatal(err)
+			}
+		}
+		same := func(step string) {
+			t.Helper()
+			got, err := s.People.Search(ctx, gialai, page)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := s.People.SearchSQL(ctx, gialai, page)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s: the list is\n%+v\nSQL\n%+v", step, got.Rows[0], want.Rows[0])
+			}
+			check(step)
+		}
+		warm()
+		if _, err := s.People.UpdatePerson(ctx, gialai, p.ID, people.PersonInput{FullName: "A A Thử", Gender: "male", Employment: people.CivilServant,
+			Title: "Chuyên viên", Phone: "0912345678"}); err != nil {
+			t.Fatal(err)
+		}
+		same("a person's details changed")
+		warm()
+		if _, err := s.People.AssignRole(ctx, gialai, people.RoleInput{UnitID: pleiku.UnitID, PersonID: p.ID, Role: people.RoleStaff, Mode: people.Dedicated,
+			From: today.AddDays(-10)}); err != nil {
+			t.Fatal(err)
+		}
+		same("a role given")
+		course, err := s.People.CreateCourse(ctx, gialai, people.CourseInput{Title: "Kỹ năng số", Start: today.AddDays(-9), End: today.AddDays(-8), Hours: 8,
+			OrganiserID: pleiku.UnitID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.People.Enrol(ctx, gialai, course.ID, []int64{p.ID}); err != nil {
+			t.Fatal(err)
+		}
+		cv, err := s.People.GetCourse(ctx, gialai, course.ID)
+		if err != nil || len(cv.Participants) != 1 {
+			t.Fatal(err, cv)
+		}
+		warm()
+		if err := s.People.Complete(ctx, gialai, cv.Participants[0].ID, people.Completed, today.AddDays(-8), nil); err != nil {
+			t.Fatal(err)
+		}
+		same("a course completed")
+		first, err = s.People.Search(ctx, gialai, people.Filter{Limit: 1})
+		if err != nil || len(first.Rows) != 1 || first.Rows[0].Person.Title != "Chuyên viên" || len(first.Rows[0].Roles) != 1 || !first.Rows[0].Trained {
+			t.Fatalf("the person's title, role and training are not shown: %v %+v", err, first)
+		}
 		if err := s.Org.Rename(ctx, s.Admin, org.RenameInput{Change: org.Change{Effective: today}, UnitID: pleiku.UnitID,
 			Name: "Phường Pleiku Mới", Code: pleiku.Code, Kind: pleiku.Kind}); err != nil {
 			t.Fatal(err)
