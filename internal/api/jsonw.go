@@ -159,6 +159,30 @@ func jsonKey(b []byte, first bool, name string) []byte {
 
 func jsonInt(b []byte, n int64) []byte { return strconv.AppendInt(b, n, 10) }
 
+// omitInt, omitString and omitDay write a member that is not first
+// unless it is empty: omitempty for a number or a string, omitzero for a
+// day.Day (no date).
+func omitInt(b []byte, name string, n int64) []byte {
+	if n == 0 {
+		return b
+	}
+	return jsonInt(jsonKey(b, false, name), n)
+}
+
+func omitString(b []byte, name, s string) []byte {
+	if s == "" {
+		return b
+	}
+	return jsonString(jsonKey(b, false, name), s)
+}
+
+func omitDay(b []byte, name string, d day.Day) []byte {
+	if d.IsZero() {
+		return b
+	}
+	return jsonDay(jsonKey(b, false, name), d)
+}
+
 func jsonBool(b []byte, v bool) []byte { return strconv.AppendBool(b, v) }
 
 // jsonDay is a day.Day as its MarshalText writes it, quoted ("" for no
@@ -178,32 +202,17 @@ func jsonTime(b []byte, t time.Time) (_ []byte, ok bool) {
 	return append(b, '"'), err == nil
 }
 
-// jsonInts is a []int64: null when nil.
-func jsonInts(b []byte, ns []int64) []byte {
-	if ns == nil {
+// jsonList is a list, each element written by elem: null when nil.
+func jsonList[T any](b []byte, xs []T, elem func([]byte, T) []byte) []byte {
+	if xs == nil {
 		return append(b, "null"...)
 	}
 	b = append(b, '[')
-	for i, n := range ns {
+	for i, x := range xs {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = strconv.AppendInt(b, n, 10)
-	}
-	return append(b, ']')
-}
-
-// jsonStrings is a []string: null when nil.
-func jsonStrings(b []byte, ss []string) []byte {
-	if ss == nil {
-		return append(b, "null"...)
-	}
-	b = append(b, '[')
-	for i, s := range ss {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = jsonString(b, s)
+		b = elem(b, x)
 	}
 	return append(b, ']')
 }

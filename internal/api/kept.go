@@ -197,7 +197,8 @@ func etagOf(body []byte) string {
 // generation that the answers of many callers read — the province's task
 // list of its coordinator and of its leader, each of their sessions and
 // tokens, each address — and each of them is made again at its next call,
-// most often the same as before or as another's: then neither its hash
+// often the same bytes as another's still kept (or as its own earlier one,
+// until the collector takes it): then neither its hash
 // (SHA-256 of 600 KB: 0.4–0.5 ms) nor its copy (600 KB more for the
 // collector) is made again. An answer is found by a hash of its bytes
 // (maphash, 25 times as fast, this process's only) and taken only when its

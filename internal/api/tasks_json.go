@@ -68,10 +68,7 @@ func appendTaskRow(b []byte, r *plans.TaskRow) (_ []byte, ok bool) {
 	b = jsonInt(b, t.ID)
 	b = jsonKey(b, false, "document_id")
 	b = jsonInt(b, t.DocumentID)
-	if t.GroupID != 0 {
-		b = jsonKey(b, false, "group_id")
-		b = jsonInt(b, t.GroupID)
-	}
+	b = omitInt(b, "group_id", t.GroupID)
 	b = jsonKey(b, false, "seq")
 	b = jsonInt(b, int64(t.Seq))
 	b = jsonKey(b, false, "code")
@@ -83,19 +80,13 @@ func appendTaskRow(b []byte, r *plans.TaskRow) (_ []byte, ok bool) {
 	b = jsonKey(b, false, "lead_unit_id")
 	b = jsonInt(b, t.LeadUnitID)
 	b = jsonKey(b, false, "support_unit_ids")
-	b = jsonInts(b, t.SupportIDs)
+	b = jsonList(b, t.SupportIDs, jsonInt)
 	b = jsonKey(b, false, "schedule")
 	b = jsonString(b, string(t.Schedule))
-	if !t.DueOn.IsZero() {
-		b = jsonKey(b, false, "due_on")
-		b = jsonDay(b, t.DueOn)
-	}
+	b = omitDay(b, "due_on", t.DueOn)
 	b = jsonKey(b, false, "output")
 	b = jsonString(b, t.Output)
-	if t.TargetID != 0 {
-		b = jsonKey(b, false, "target_id")
-		b = jsonInt(b, t.TargetID)
-	}
+	b = omitInt(b, "target_id", t.TargetID)
 	b = jsonKey(b, false, "created_at")
 	if b, ok = jsonTime(b, t.CreatedAt); !ok {
 		return b, false
@@ -104,45 +95,24 @@ func appendTaskRow(b []byte, r *plans.TaskRow) (_ []byte, ok bool) {
 	if b, ok = jsonTime(b, t.UpdatedAt); !ok {
 		return b, false
 	}
-	if !t.CancelledOn.IsZero() {
-		b = jsonKey(b, false, "cancelled_on")
-		b = jsonDay(b, t.CancelledOn)
-	}
-	if t.CancelReason != "" {
-		b = jsonKey(b, false, "cancel_reason")
-		b = jsonString(b, t.CancelReason)
-	}
-	if t.CarriedFrom != 0 {
-		b = jsonKey(b, false, "carried_from")
-		b = jsonInt(b, t.CarriedFrom)
-	}
-	if t.CarriedTo != 0 {
-		b = jsonKey(b, false, "carried_to")
-		b = jsonInt(b, t.CarriedTo)
-	}
-	if t.LeadClass != "" {
-		b = jsonKey(b, false, "lead_class")
-		b = jsonString(b, string(t.LeadClass))
-	}
+	b = omitDay(b, "cancelled_on", t.CancelledOn)
+	b = omitString(b, "cancel_reason", t.CancelReason)
+	b = omitInt(b, "carried_from", t.CarriedFrom)
+	b = omitInt(b, "carried_to", t.CarriedTo)
+	b = omitString(b, "lead_class", string(t.LeadClass))
 	if t.ClassLater {
 		b = jsonKey(b, false, "class_later")
 		b = jsonBool(b, true)
 	}
-	if t.ClassTaskID != 0 {
-		b = jsonKey(b, false, "class_task_id")
-		b = jsonInt(b, t.ClassTaskID)
-	}
+	b = omitInt(b, "class_task_id", t.ClassTaskID)
 
 	b = jsonKey(b, false, "state")
 	b = appendTaskState(b, &r.State)
 	b = jsonKey(b, false, "lead_name")
 	b = jsonString(b, r.LeadName)
 	b = jsonKey(b, false, "support_names")
-	b = jsonStrings(b, r.SupportNames)
-	if r.PlanNumber != "" {
-		b = jsonKey(b, false, "plan_number")
-		b = jsonString(b, r.PlanNumber)
-	}
+	b = jsonList(b, r.SupportNames, jsonString)
+	b = omitString(b, "plan_number", r.PlanNumber)
 	if r.Class != nil {
 		b = jsonKey(b, false, "class")
 		b = jsonKey(append(b, '{'), true, "done")
@@ -163,10 +133,7 @@ func appendTaskState(b []byte, s *plans.TaskState) []byte {
 	b = jsonString(b, string(s.Status))
 	b = jsonKey(b, false, "started")
 	b = jsonBool(b, s.Started)
-	if s.DaysLate != 0 {
-		b = jsonKey(b, false, "days_late")
-		b = jsonInt(b, int64(s.DaysLate))
-	}
+	b = omitInt(b, "days_late", int64(s.DaysLate))
 	if o := s.Current; o != nil {
 		b = jsonKey(b, false, "current")
 		b = jsonKey(append(b, '{'), true, "id")
@@ -177,24 +144,12 @@ func appendTaskState(b []byte, s *plans.TaskState) []byte {
 		b = jsonDay(b, o.DueOn)
 		b = jsonKey(b, false, "period")
 		b = jsonString(b, o.Period)
-		if !o.DoneOn.IsZero() {
-			b = jsonKey(b, false, "done_on")
-			b = jsonDay(b, o.DoneOn)
-		}
-		if !o.AcceptedOn.IsZero() {
-			b = jsonKey(b, false, "accepted_on")
-			b = jsonDay(b, o.AcceptedOn)
-		}
+		b = omitDay(b, "done_on", o.DoneOn)
+		b = omitDay(b, "accepted_on", o.AcceptedOn)
 		b = jsonKey(b, false, "percent")
 		b = jsonInt(b, int64(o.Percent))
-		if !o.PercentOn.IsZero() {
-			b = jsonKey(b, false, "percent_on")
-			b = jsonDay(b, o.PercentOn)
-		}
-		if o.ReportID != 0 {
-			b = jsonKey(b, false, "report_id")
-			b = jsonInt(b, o.ReportID)
-		}
+		b = omitDay(b, "percent_on", o.PercentOn)
+		b = omitInt(b, "report_id", o.ReportID)
 		b = append(b, '}')
 	}
 	b = jsonKey(b, false, "percent")
