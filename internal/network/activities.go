@@ -200,8 +200,17 @@ func (s *Service) VoidActivity(ctx context.Context, actor *auth.Actor, id int64,
 	}
 	return s.write(ctx, actor, func(tx *sql.Tx, seq int64) ([]audit.Entry, error) {
 		now := s.now().UTC().Truncate(time.Microsecond)
-		if _, err := tx.ExecContext(ctx, `UPDATE net_activities SET voided_at = $1, void_reason = $2, seq = $3 WHERE id = $4`, now, in.Reason, seq, id); err != nil {
+		// only a row not voided: two voids racing past the check above
+		// would otherwise both be written, and the coverage index takes
+		// an activity away at each void it reads (patchAct)
+		res, err := tx.ExecContext(ctx, `UPDATE net_activities SET voided_at = $1, void_reason = $2, seq = $3 WHERE id = $4 AND voided_at IS NULL`, now, in.Reason, seq, id)
+		if err != nil {
 			return nil, err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return nil, err
+		} else if n == 0 {
+			return nil, errs.Invalidf("network.err.already_void").At(0, "reason")
 		}
 		after := a
 		after.VoidedAt, after.VoidReason = &now, in.Reason
@@ -244,8 +253,16 @@ func (s *Service) AttachPhoto(ctx context.Context, actor *auth.Actor, id int64, 
 			return nil, err
 		}
 		after.PhotoID = f.ID
-		if _, err := tx.ExecContext(ctx, `UPDATE net_activities SET photo_file_id = $1, seq = $2 WHERE id = $3`, f.ID, seq, id); err != nil {
+		// a void is final (the coverage index reads a voided row stamped
+		// since it looked as a void: patchAct), so never a voided row
+		res, err := tx.ExecContext(ctx, `UPDATE net_activities SET photo_file_id = $1, seq = $2 WHERE id = $3 AND voided_at IS NULL AND photo_file_id IS NULL`, f.ID, seq, id)
+		if err != nil {
 			return nil, err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return nil, err
+		} else if n == 0 {
+			return nil, errs.New(errs.Conflict, "network.err.has_photo").At(0, "photo")
 		}
 		return []audit.Entry{entry("activity.photo", "activity", id, team.UnitID, a, after)}, nil
 	})

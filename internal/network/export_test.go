@@ -95,12 +95,12 @@ func SetOwnMax(s *Service, n int) {
 	s.idx.ownCap = n
 }
 
-// IndexStats are how many teams hold their own rows and how many times
-// the index was packed since its load.
-func IndexStats(s *Service) (own, packs int) {
+// IndexStats are how many teams hold their own rows, how many times the
+// index was packed since its load, and how many times it was loaded whole.
+func IndexStats(s *Service) (own, packs, loads int) {
 	s.idx.mu.RLock()
 	defer s.idx.mu.RUnlock()
-	return len(s.idx.own), s.idx.packs
+	return len(s.idx.own), s.idx.packs, s.idx.loads
 }
 
 // IndexAgrees compares the index as caught up with the tables: with an
@@ -118,7 +118,7 @@ func IndexAgrees(ctx context.Context, s *Service) ([]string, error) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	fresh := &index{packed: packed{nameOf: map[string]int32{}}, dirty: map[int64]bool{}}
-	if _, err := loadRows(ctx, s.db, fresh, -1, ix.seq); err != nil {
+	if _, _, err := loadRows(ctx, s.db, fresh, -1, ix.seq); err != nil {
 		return nil, err
 	}
 	if fresh.trained, err = loadTrained(ctx, s.db, nil); err != nil {

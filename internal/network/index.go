@@ -3,7 +3,10 @@ package network
 import (
 	"cmp"
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"slices"
 	"sort"
@@ -21,9 +24,10 @@ import (
 // activity dates, held in memory so that a coverage page for the nation
 // (75,000 teams, 340,000 members, 2 million activities) is a walk of the
 // tree in memory, not a scan of the tables. It follows the database by
-// sequence number: each request reads network_state.seq, and reads again
-// only the teams with a row stamped after what it holds (a new activity is
-// its team's few dozen rows, not two million). Training comes from the people feature and is reloaded when its
+// sequence number: each request reads network_state.seq, and reads the
+// rows stamped after what it holds, patching each into its team (a new
+// activity is one row read, not its team's history nor two million).
+// Training comes from the people feature and is reloaded when its
 // generation moves.
 
 // dn is a date as a day number (days since 1970-01-01), the index's unit.
@@ -37,9 +41,11 @@ var foreverDN = dn(day.Forever)
 // The records below are what the coverage, the monthly sums and the
 // measured tables need and no more, packed: two million activities and
 // 340,000 memberships are most of a national server's memory. A record
-// has no id of its own: when a catch-up finds a row of a team changed, the
-// team's rows are read again whole (a few dozen), and a listing that names
-// activities reads their ids from the table (activityRecords).
+// has no id of its own: a catch-up knows a changed row held by its key (a
+// status period by its first day, a membership by its person and first
+// day, an activity by what it holds: alike ones are one as good as
+// another), and a listing that names activities reads their ids from the
+// table (activityRecords).
 
 type statusRec struct {
 	from, to int32
@@ -78,7 +84,7 @@ type teamRec struct {
 	established int32
 	statuses    []statusRec // by from
 	members     []memberRec
-	acts        []actRec // by day; voided ones left out
+	acts        []actRec // by actOrder (day first); voided ones left out
 }
 
 // teamRow is a team as held: no pointer, so the collector neither scans
@@ -86,7 +92,7 @@ type teamRec struct {
 // a *teamRec with its three slices and two strings was 75,000 objects of
 // 144 bytes to mark at every collection, and a map of pointers to them).
 // Its rows are ranges of the index's packed arrays (sts, mems, acts), or,
-// once a catch-up has read them again, its own slices (own).
+// once a catch-up has patched them, its own slices (own).
 type teamRow struct {
 	id, unit     int64
 	name, folded int32 // in ix.names
@@ -98,8 +104,8 @@ type teamRow struct {
 // span is the range [lo, hi) of a packed array.
 type span struct{ lo, hi int32 }
 
-// ownRows are the rows of a team read again by a catch-up since the last
-// packing (see index.settle).
+// ownRows are the rows of a team patched by a catch-up since the last
+// packing (index.ownOf).
 type ownRows struct {
 	statuses []statusRec
 	members  []memberRec
@@ -182,11 +188,14 @@ type packed struct {
 	unitTeams []int32
 	ownCap    int // ownMax if set (tests)
 	packs     int // packings since the load (tests)
+	// maxID is the largest id read of each of the teams' tables (tabStatus…):
+	// a changed row with a larger one is new since (read)
+	maxID [3]int64
 }
 
 // ownMax bounds the teams holding their own rows before the arrays are
-// packed again (a catch-up reads again the rows of the few teams it
-// touches; a national import may touch thousands): max(256, teams/16).
+// packed again (a catch-up patches the rows of the few teams it touches;
+// a national import may touch thousands): max(256, teams/16).
 func (p *packed) ownMax() int {
 	if p.ownCap > 0 {
 		return p.ownCap
@@ -370,8 +379,9 @@ func (s *Service) fresh(ctx context.Context) (*index, int64, int64, error) {
 	return ix, ix.seq, ix.peopleGen, nil
 }
 
-// catchUp loads the rows stamped in (ix.seq, seq] (all of them the first
-// time) and, if the people feature moved, the training of team members.
+// catchUp patches in the rows stamped since ix.seq, at least up to seq
+// (loads all of them the first time, or should a patch not fit) and, if
+// the people feature moved, the training of team members.
 func (s *Service) catchUp(ctx context.Context, ix *index, seq, pgen int64) error {
 	if ix.loaded && ix.seq >= seq && ix.peopleGen == pgen {
 		return nil // another request caught up meanwhile
@@ -381,22 +391,31 @@ func (s *Service) catchUp(ctx context.Context, ix *index, seq, pgen int64) error
 	// kept by what it read depends on them, not on the tables: db.Watch)
 	lctx := db.Guarded(ctx, networkGeneration, people.Generation)
 	ix.dirty = map[int64]bool{}
-	relinkAll := !ix.loaded || ix.peopleGen != pgen
-	if !ix.loaded || ix.seq < seq {
-		from := ix.seq
-		if !ix.loaded {
-			from = -1
-			ix.packed = packed{nameOf: map[string]int32{}, ownCap: ix.ownCap}
-			ix.trained = trainedSet{}
-			ix.loads++
-		}
-		var err error
-		if newPersons, err = loadRows(lctx, s.db, ix, from, seq); err != nil {
+	if ix.loaded && ix.seq < seq {
+		at, persons, err := loadRows(lctx, s.db, ix, ix.seq, seq)
+		switch {
+		case errors.Is(err, errDrift):
+			// what is held is not what was written: everything again
+			slog.Error("network index: loading it again", "err", err)
+			ix.loaded = false
+		case err != nil:
 			ix.loaded = false
 			return err
+		default:
+			ix.seq, newPersons = at, persons
 		}
-		ix.seq = seq
 	}
+	if !ix.loaded {
+		ix.packed = packed{nameOf: map[string]int32{}, ownCap: ix.ownCap}
+		ix.trained = trainedSet{}
+		ix.loads++
+		at, _, err := loadRows(lctx, s.db, ix, -1, seq)
+		if err != nil {
+			return err
+		}
+		ix.seq = at
+	}
+	relinkAll := !ix.loaded || ix.peopleGen != pgen
 	switch {
 	case !ix.loaded || ix.peopleGen != pgen:
 		trained, err := loadTrained(lctx, s.db, nil)
@@ -411,11 +430,20 @@ func (s *Service) catchUp(ctx context.Context, ix *index, seq, pgen int64) error
 		}
 		ix.trained, ix.peopleGen = trained, pgen
 	case len(newPersons) > 0:
-		// people already recorded who joined a team: their past training
+		// people already recorded who joined a team: their past training,
+		// unless the set holds it (a member before, elsewhere: the set is
+		// read again whenever the people feature moves)
+		newPersons = slices.DeleteFunc(newPersons, func(p int64) bool { return ix.trained.find(p) >= 0 })
+		if len(newPersons) == 0 {
+			break
+		}
 		trained, err := loadTrained(lctx, s.db, newPersons)
 		if err != nil {
 			ix.loaded = false
 			return err
+		}
+		if len(trained.persons) == 0 {
+			break // none trained: nothing to link them to
 		}
 		// the set is packed: it is made again with theirs, and every
 		// membership linked to the new one (the old one then goes)
@@ -567,12 +595,32 @@ func (s *trainedSet) with(add trainedSet) trainedSet {
 	return newTrainedSet(cs)
 }
 
-// loadRows reads the teams stamped in (from, to] and the statuses,
-// memberships and activities of the teams with such a row stamped then,
-// every row of theirs (of every team on the first load, from < 0),
-// replacing what ix held of them, and returns the people whose
-// memberships it read.
-func loadRows(ctx context.Context, q db.Querier, ix *index, from, to int64) ([]int64, error) {
+// loadRows reads, in one snapshot of the database, the rows stamped by
+// network_state.seq in (from, to] — every row on the first load (from <
+// 0) — and returns the seq of that snapshot (at least to) and the people
+// who joined a team since. The first load lays every team's rows out
+// packed; a catch-up patches what each changed row changed into its
+// team's rows (patchStatus, patchMember, patchAct), so that it costs what
+// was written, not what the team holds (issue 14, h17net: the mix's team
+// gathering 25 activities a second was read whole at each write).
+func loadRows(ctx context.Context, d *db.DB, ix *index, from, to int64) (seq int64, persons []int64, err error) {
+	// one snapshot: a row written after the seq read would otherwise be
+	// read in its new state under an older seq (a void landing between
+	// two reads), and undone twice
+	tx, err := d.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return 0, nil, fmt.Errorf("network index: begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := tx.QueryRowContext(ctx, `SELECT seq FROM network_state WHERE id = 1`).Scan(&seq); err != nil {
+		return 0, nil, err
+	}
+	seq = max(seq, to)
+	persons, err = ix.readRows(ctx, tx, from, seq)
+	return seq, persons, err
+}
+
+func (ix *index) readRows(ctx context.Context, q db.Querier, from, to int64) ([]int64, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, unit_id, name, name_folded, established FROM net_teams WHERE seq > $1 AND seq <= $2`, from, to)
 	if err != nil {
 		return nil, err
@@ -611,87 +659,79 @@ func loadRows(ctx context.Context, q db.Querier, ix *index, from, to int64) ([]i
 		ix.unitTeams = append(append(ix.unitTeams, old...), ps...)
 		ix.units.set(u, span{lo, int32(len(ix.unitTeams))})
 	}
-	if from < 0 { // at their length: appending leaves up to a quarter unused
+	first := from < 0
+	if first { // at their length: appending leaves up to a quarter unused
 		ix.rows, ix.unitTeams = slices.Clone(ix.rows), slices.Clone(ix.unitTeams)
 	}
-	var tid int64
 	var f, u scanDay
 	var text string
 	var n int32
+	var voided isSet
+	var m memberRec
 	var persons []int64
 
 	var sts rowsRead[statusRec]
-	err = ix.read(ctx, q, from, to, "net_team_status", "status, valid_from, valid_to", "", []any{&tid, &text, &f, &u}, &sts.emptied,
-		func(p int32) error {
+	err = ix.read(ctx, q, from, to, tabStatus, "status, valid_from, valid_to", "", []any{&text, &f, &u},
+		func(p int32, added bool) error {
 			i, ok := statusIndex[Status(text)]
 			if !ok {
 				return fmt.Errorf("network index: team %d has status %q", ix.rows[p].id, text)
 			}
-			sts.add(p, statusRec{status: i, from: f.n, to: u.n})
-			return nil
+			r := statusRec{status: i, from: f.n, to: u.n}
+			if first {
+				sts.add(p, r)
+				return nil
+			}
+			return ix.patchStatus(p, r, added)
 		})
 	if err != nil {
 		return nil, err
 	}
 
 	var mems rowsRead[memberRec]
-	var m memberRec
-	err = ix.read(ctx, q, from, to, "net_members", "person_id, valid_from, valid_to", "", []any{&tid, &m.person, &f, &u}, &mems.emptied,
-		func(p int32) error {
-			m.from, m.to, m.trained = f.n, u.n, -1 // linked below (catchUp)
-			mems.add(p, m)
-			persons = append(persons, m.person)
-			return nil
+	err = ix.read(ctx, q, from, to, tabMember, "person_id, valid_from, valid_to", "", []any{&m.person, &f, &u},
+		func(p int32, added bool) error {
+			m.from, m.to, m.trained = f.n, u.n, -1 // linked in catchUp
+			if first {
+				mems.add(p, m)
+				return nil
+			}
+			if added {
+				persons = append(persons, m.person)
+			}
+			return ix.patchMember(p, m, added)
 		})
 	if err != nil {
 		return nil, err
 	}
 
 	var acts rowsRead[actRec]
-	err = ix.read(ctx, q, from, to, "net_activities", "on_date, kind, people_helped", " AND voided_at IS NULL", []any{&tid, &f, &text, &n}, &acts.emptied,
-		func(p int32) error {
-			acts.add(p, actRec{day: f.n, helped: helpedOf(n), kind: kindIndex[Kind(text)]})
-			return nil
+	err = ix.read(ctx, q, from, to, tabAct, "on_date, kind, people_helped, voided_at", " AND voided_at IS NULL", []any{&f, &text, &n, &voided},
+		func(p int32, added bool) error {
+			a := actRec{day: f.n, helped: helpedOf(n), kind: kindIndex[Kind(text)]}
+			if first {
+				acts.add(p, a)
+				return nil
+			}
+			return ix.patchAct(p, a, added, bool(voided))
 		})
 	if err != nil {
 		return nil, err
 	}
 
-	byFrom := func(a, b statusRec) int { return cmp.Compare(a.from, b.from) }
-	byDay := func(a, b actRec) int { return cmp.Compare(a.day, b.day) }
-	if from < 0 {
-		// the first load: every team's rows, one range each, in order
+	if first {
+		// every team's rows, one range each, in order
 		var st, mem, act []span
 		ix.sts, st = sts.lay(len(ix.rows), byFrom)
 		ix.mems, mem = mems.lay(len(ix.rows), nil)
-		ix.acts, act = acts.lay(len(ix.rows), byDay)
+		ix.acts, act = acts.lay(len(ix.rows), actOrder)
 		for i := range ix.rows {
 			ix.rows[i].st, ix.rows[i].mem, ix.rows[i].act = st[i], mem[i], act[i]
 		}
-		return persons, nil
+		return nil, nil
 	}
-	// a catch-up: the teams read again hold their own rows (the tables
-	// not read again for a team keep what it held), until there are too
-	// many of them and everything is packed again
-	sOf, mOf, aOf := sts.byTeam(byFrom), mems.byTeam(nil), acts.byTeam(byDay)
-	own := func(p int32) *ownRows {
-		r := &ix.rows[p]
-		if r.own == 0 {
-			t := ix.at(p)
-			ix.own = append(ix.own, ownRows{statuses: t.statuses, members: t.members, acts: t.acts})
-			r.own = int32(len(ix.own))
-		}
-		return &ix.own[r.own-1]
-	}
-	for p := range sts.emptied {
-		own(p).statuses = sOf[p]
-	}
-	for p := range mems.emptied {
-		own(p).members = mOf[p]
-	}
-	for p := range acts.emptied {
-		own(p).acts = aOf[p]
-	}
+	// the teams patched hold their own rows until there are too many of
+	// them and everything is packed again
 	if len(ix.own) > ix.ownMax() {
 		ix.pack()
 		ix.packs++
@@ -699,13 +739,119 @@ func loadRows(ctx context.Context, q db.Querier, ix *index, from, to int64) ([]i
 	return persons, nil
 }
 
-// rowsRead are the rows of one of the team's tables as read: each with
-// its team's place, in the order read, and the teams whose rows of this
-// table are read again (a catch-up).
+// The teams' tables whose rows the index holds, as places in
+// packed.maxID.
+const (
+	tabStatus = iota
+	tabMember
+	tabAct
+)
+
+var teamTables = [...]string{tabStatus: "net_team_status", tabMember: "net_members", tabAct: "net_activities"}
+
+// byFrom is the order of a team's status periods.
+func byFrom(a, b statusRec) int { return cmp.Compare(a.from, b.from) }
+
+// actOrder is the order of a team's activities: by day, and those of a
+// day by kind and people helped, so that activities alike lie side by
+// side whatever order they were read or logged in (a void takes any one
+// of them away: nothing tells them apart).
+func actOrder(a, b actRec) int {
+	return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.kind, b.kind), cmp.Compare(a.helped, b.helped))
+}
+
+// errDrift is a changed row that does not fit what the index holds: a
+// row said to be new whose key is held already, or one said to be held
+// that is not. It cannot happen while the rules the patches rely on hold
+// (ids handed out in the order of seq, a void final, a status or a
+// membership known by its first day); should it happen, catchUp loads
+// everything again.
+var errDrift = errors.New("network index: a changed row does not fit what is held")
+
+// ownOf is the rows of team p to patch: its own, made from its packed
+// ranges at its first patch since the last packing. They alias the packed
+// arrays until one grows (each range at its length, so an append copies):
+// a row set in place or taken away stays within the team's range.
+func (ix *index) ownOf(p int32) *ownRows {
+	r := &ix.rows[p]
+	if r.own == 0 {
+		t := ix.at(p)
+		ix.own = append(ix.own, ownRows{statuses: t.statuses, members: t.members, acts: t.acts})
+		r.own = int32(len(ix.own))
+	}
+	ix.dirty[r.unit] = true
+	return &ix.own[r.own-1]
+}
+
+// patchStatus applies a status period as it is now: a new one goes in
+// its place; one held, known by its first day (a team's periods follow
+// each other, SetStatus starts a new one after the last one's first day),
+// takes its end.
+func (ix *index) patchStatus(p int32, r statusRec, added bool) error {
+	o := ix.ownOf(p)
+	i, found := slices.BinarySearchFunc(o.statuses, r, byFrom)
+	switch {
+	case added && !found:
+		o.statuses = slices.Insert(o.statuses, i, r)
+	case !added && found:
+		o.statuses[i] = r
+	default:
+		return fmt.Errorf("%w: team %d's status from %s (new: %v)", errDrift, ix.rows[p].id, fromDN(r.from), added)
+	}
+	return nil
+}
+
+// patchMember applies a membership as it is now: a new one is added; one
+// held, known by its person and first day (a person is in one team at a
+// time), takes its end.
+func (ix *index) patchMember(p int32, m memberRec, added bool) error {
+	o := ix.ownOf(p)
+	i := slices.IndexFunc(o.members, func(x memberRec) bool { return x.person == m.person && x.from == m.from })
+	switch {
+	case added && i < 0:
+		o.members = append(o.members, m)
+	case !added && i >= 0:
+		o.members[i].to = m.to
+	default:
+		return fmt.Errorf("%w: team %d's member %d from %s (new: %v)", errDrift, ix.rows[p].id, m.person, fromDN(m.from), added)
+	}
+	return nil
+}
+
+// patchAct applies an activity as it is now: logged since, it goes in its
+// place unless already voided; held and voided since, one alike is taken
+// away (a void is final: VoidActivity voids a row not voided, once). A
+// photo attached to one held changes nothing held.
+func (ix *index) patchAct(p int32, a actRec, added, voided bool) error {
+	if added == voided {
+		return nil // logged and voided since, or a photo attached
+	}
+	o := ix.ownOf(p)
+	i, found := slices.BinarySearchFunc(o.acts, a, actOrder)
+	switch {
+	case added:
+		o.acts = slices.Insert(o.acts, i, a)
+	case found:
+		o.acts = slices.Delete(o.acts, i, i+1)
+	default:
+		return fmt.Errorf("%w: team %d's voided activity of %s not held", errDrift, ix.rows[p].id, fromDN(a.day))
+	}
+	return nil
+}
+
+// isSet scans whether a column is not NULL, without reading its value.
+type isSet bool
+
+func (s *isSet) Scan(src any) error {
+	*s = src != nil
+	return nil
+}
+
+// rowsRead are the rows of one of the team's tables as read on the first
+// load: each with its team's place, in the order read.
 type rowsRead[T any] struct {
-	teams   []int32
-	recs    []T
-	emptied map[int32]bool
+	teams []int32
+	recs  []T
 }
 
 func (r *rowsRead[T]) add(p int32, rec T) {
@@ -743,82 +889,45 @@ func (r *rowsRead[T]) lay(n int, order func(a, b T) int) ([]T, []span) {
 	return out, spans
 }
 
-// byTeam is the rows of each team read again, in order (nil: as read),
-// each team's slice at its length.
-func (r *rowsRead[T]) byTeam(order func(a, b T) int) map[int32][]T {
-	out := map[int32][]T{}
-	for i, p := range r.teams {
-		out[p] = append(out[p], r.recs[i])
-	}
-	for p, rs := range out {
-		if order != nil {
-			slices.SortStableFunc(rs, order)
-		}
-		out[p] = slices.Clip(rs)
-	}
-	return out
-}
-
-// read reads the rows of one of the team's tables: on the first load
-// (from < 0) every row stamped by to; on a catch-up every row of the
-// teams with one stamped in (from, to] (a row held may since have been
-// voided or ended, and a record keeps no id to match it by), noting those
-// teams in emptied (their rows of this table are replaced by those read).
-// dest are the columns' destinations, the team's id first; add adds the
-// row scanned to its team (by place).
-func (ix *index) read(ctx context.Context, q db.Querier, from, to int64, table, columns, where string, dest []any,
-	emptied *map[int32]bool, add func(int32) error) error {
-	query, args := `SELECT team_id, `+columns+` FROM `+table+` WHERE seq <= $1`+where, []any{to}
+// read reads the rows of one of the teams' tables: on the first load
+// (from < 0) every row stamped by to that the index holds (where: the
+// activities not voided), on a catch-up every row stamped in (from, to],
+// as it is now. dest are the columns' destinations; add files the row
+// scanned under its team's place, told on a catch-up whether the row is
+// new since: its id above every id read before. Ids are handed out in
+// the order of seq (Service.write inserts under network_state's row lock;
+// SQLite's rowids and PostgreSQL's sequences grow), so a row with an id
+// read before was written before, and the index holds it unless it was
+// voided then.
+func (ix *index) read(ctx context.Context, q db.Querier, from, to int64, tab int, columns, where string, dest []any,
+	add func(p int32, added bool) error) error {
+	query, args := `SELECT id, team_id, `+columns+` FROM `+teamTables[tab]+` WHERE seq <= $1`+where, []any{to}
 	if from >= 0 {
-		*emptied = map[int32]bool{}
-		ids, err := q.QueryContext(ctx, `SELECT DISTINCT team_id FROM `+table+` WHERE seq > $1 AND seq <= $2`, from, to)
-		if err != nil {
-			return err
-		}
-		for ids.Next() {
-			var id int64
-			if err := ids.Scan(&id); err != nil {
-				ids.Close()
-				return err
-			}
-			p, err := ix.team(id)
-			if err != nil {
-				ids.Close()
-				return err
-			}
-			(*emptied)[p] = true
-			ix.dirty[ix.rows[p].unit] = true
-		}
-		ids.Close()
-		if err := ids.Err(); err != nil {
-			return err
-		}
-		query = `SELECT team_id, ` + columns + ` FROM ` + table + ` WHERE team_id IN (SELECT team_id FROM ` + table +
-			` WHERE seq > $1 AND seq <= $2)` + where
-		args = []any{from, to}
+		query, args = `SELECT id, team_id, `+columns+` FROM `+teamTables[tab]+` WHERE seq > $1 AND seq <= $2`, []any{from, to}
 	}
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	tid := dest[0].(*int64)
-	var lastID int64
+	var id, tid, lastID int64
+	dest = append([]any{&id, &tid}, dest...)
+	seen := ix.maxID[tab]
 	last := int32(-1)
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
-		if last < 0 || lastID != *tid { // rows mostly come by team
-			if last, err = ix.team(*tid); err != nil {
+		if last < 0 || lastID != tid { // rows mostly come by team
+			if last, err = ix.team(tid); err != nil {
 				return err
 			}
-			lastID = *tid
-			ix.dirty[ix.rows[last].unit] = true
+			lastID = tid
 		}
-		if err := add(last); err != nil {
+		if err := add(last, id > seen); err != nil {
 			return err
 		}
+		ix.maxID[tab] = max(ix.maxID[tab], id)
 	}
 	return rows.Err()
 }

@@ -1,6 +1,7 @@
 package network_test
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"testing"
@@ -197,6 +198,37 @@ func TestPackedIndexIsTheTables(t *testing.T) {
 			}
 		}
 		agree("activities voided")
+		// activities alike (day, kind, people helped): a void takes one away
+		alike := network.ActivityInput{TeamID: list.Teams[2].ID, Date: today.AddDays(-1), Kind: network.DigitalID, PeopleHelped: 7}
+		var twins []int64
+		for range 3 {
+			a, err := s.Network.LogActivity(ctx, s.Admin, alike, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			twins = append(twins, a.ID)
+		}
+		agree("activities alike logged")
+		if err := s.Network.VoidActivity(ctx, s.Admin, twins[1], network.VoidInput{Reason: "Ghi trùng"}); err != nil {
+			t.Fatal(err)
+		}
+		agree("one of the alike voided")
+		// a photo attached to one held changes nothing; one logged and
+		// voided between two catch-ups is never held
+		if _, err := s.Network.AttachPhoto(ctx, s.Admin, twins[0], &network.Upload{Name: "anh.png", Body: bytes.NewReader(png)}); err != nil {
+			t.Fatal(err)
+		}
+		a, err := s.Network.LogActivity(ctx, s.Admin, alike, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Network.VoidActivity(ctx, s.Admin, a.ID, network.VoidInput{Reason: "Ghi nhầm"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Network.AttachPhoto(ctx, s.Admin, a.ID, &network.Upload{Name: "anh.png", Body: bytes.NewReader(png)}); err == nil {
+			t.Error("a photo attached to a voided activity")
+		}
+		agree("a photo attached, one logged and voided")
 		for i, tm := range list.Teams[:6] {
 			v, err := s.Network.GetTeam(ctx, s.Admin, tm.ID, today)
 			if err != nil {
@@ -238,8 +270,13 @@ func TestPackedIndexIsTheTables(t *testing.T) {
 			t.Fatal(err)
 		}
 		agree("renamed and suspended")
-		if own, packs := network.IndexStats(s.Network); packs == 0 {
-			t.Errorf("never packed again (%d teams with their own rows)", own)
+		if err := s.Network.SetStatus(ctx, s.Admin, list.Teams[3].ID, network.StatusInput{Status: network.Dissolved, Date: today}); err != nil {
+			t.Fatal(err)
+		}
+		agree("dissolved")
+		// every change above was patched in, none made it load everything
+		if own, packs, loads := network.IndexStats(s.Network); packs == 0 || loads != 1 {
+			t.Errorf("packed again %d times (%d teams with their own rows), loaded %d times", packs, own, loads)
 		}
 		// every commune's coverage and the province's, as a server that
 		// loads everything now computes them
