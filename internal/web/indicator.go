@@ -245,6 +245,7 @@ type dashboardPage struct {
 	ChartName string
 	Threshold float64       // below this share of its expected units a figure is incomplete
 	Body      template.HTML // the content, written by dashboardHTML
+	pooledContent
 }
 
 // indicatorDashboard shows a unit's indicators over the last twelve
@@ -736,7 +737,7 @@ func (s *Server) indicatorExport(w http.ResponseWriter, r *http.Request) {
 	httpx.ServeFile(w, sheet.FileName("chi-so", name, ip.B.Period.Key(), string(ip.Mode)), sheet.XLSXType, buf.Bytes())
 }
 
-// dashRows are the dashboard table's rows, written in Go (see hw) as the
+// writeDashRows writes the dashboard table's rows in Go (see hw) as the
 // template wrote them (kept in testdata/indicators_template.html,
 // TestPagesAsTheirTemplates): the indicator's head, its target's light,
 // and each figure with its completeness and provenance. The completeness
@@ -745,7 +746,7 @@ func (s *Server) indicatorExport(w http.ResponseWriter, r *http.Request) {
 // messages were a third of the page's bytes), the provenance's address
 // from its parts (as Page.U writes it: the query's keys sorted, each
 // escaped).
-func dashRows(p *dashboardPage) template.HTML {
+func writeDashRows(w *hw, p *dashboardPage) {
 	L := p.L
 	units, incomplete := L.T("completeness.units_short"), L.T("completeness.incomplete_short")
 	type cmpKey struct{ reported, expect int }
@@ -757,7 +758,6 @@ func dashRows(p *dashboardPage) template.HTML {
 	}
 	provQuery += "&mode=" + url.QueryEscape(string(p.Mode)) + "&period="
 	provUnit := "&unit=" + strconv.FormatInt(p.Unit.UnitID, 10)
-	w := newHW(3600 * len(p.D.Rows)) // a national row is ≈ 3,500 bytes
 	for _, row := range p.D.Rows {
 		ind := row.Indicator
 		w.raw("<tr>\n    <th scope=\"row\"><a href=\"").url(p.U("/indicators/"+strconv.FormatInt(ind.ID, 10), "unit", p.Unit.UnitID, "mode", p.Mode, "basis", p.Basis)).
@@ -806,7 +806,6 @@ func dashRows(p *dashboardPage) template.HTML {
 		}
 		w.raw("\n  </tr>")
 	}
-	return w.html()
 }
 
 // ChildRows are the rows of the units under the unit, written in Go (see

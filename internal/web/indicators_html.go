@@ -6,20 +6,21 @@ import (
 )
 
 // written hands the dashboard's content to the page cache as dashboardHTML
-// wrote it (writtenPage): indicators.html's "content" is {{.Body}} alone.
+// wrote it (writtenPage, pooledPage): indicators.html's "content" is
+// {{.Body}} alone.
 func (p *dashboardPage) written() template.HTML { return p.Body }
 
 // dashboardHTML writes the dashboard's content in Go (see hw) as its
 // template wrote it, with the partials it called (ind_tabs, picker,
-// ind_view, ind_charts) and its rows (dashRows): kept in
+// ind_view, ind_charts) and its rows (writeDashRows): kept in
 // testdata/indicators_template.html, TestPagesAsTheirTemplates compares the
 // two. Executed field by field, the head and the form were ≈ 14 % of a
 // rebuilt dashboard's CPU, and the content was copied once more through
-// html/template's buffer.
+// html/template's buffer. Written into a buffer of pageBufs, rows and all
+// (a copy of the rows, then of the content, were ≈ 250 KB a rebuild).
 func dashboardHTML(p *dashboardPage) template.HTML {
 	L := p.L
-	rows := dashRows(p)
-	w := newHW(len(rows) + 6000)
+	w := pooledHW()
 	w.raw("\n")
 	writeIndTabs(w, &p.indPage)
 	w.raw("\n<h1>").text(p.Title).raw("</h1>\n<form class=\"ind-filter\" method=\"get\" action=\"/indicators\" data-autosubmit>\n  ")
@@ -46,14 +47,16 @@ func dashboardHTML(p *dashboardPage) template.HTML {
 	for _, q := range p.Periods {
 		w.raw("<th class=\"num\">").text(q.Short()).raw("</th>")
 	}
-	w.raw("</tr></thead>\n  <tbody>").raw(string(rows)).raw("</tbody>\n</table>\n</div>\n")
+	w.raw("</tr></thead>\n  <tbody>")
+	writeDashRows(w, p)
+	w.raw("</tbody>\n</table>\n</div>\n")
 	if p.Chart != "" {
 		w.raw("<section class=\"card\"><h2>").text(L.T("indicator.trend")).raw(": ").text(p.ChartName).raw("</h2><div class=\"chart\" data-chart=\"").
 			text(p.Chart).raw("\" role=\"img\" aria-label=\"").text(p.ChartAlt.Summary).raw("\"></div>\n  <p class=\"muted small\">").
 			text(L.T("completeness.chart_legend")).raw("</p></section>")
 	}
 	w.raw("\n<p class=\"muted small\">").text(L.T("indicator.lights_note")).raw("</p>\n<script src=\"/static/indicator.js\" defer></script>\n")
-	return w.html()
+	return p.set(w)
 }
 
 // writeIndTabs writes _indicator.html's "ind_tabs".
