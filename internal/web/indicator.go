@@ -866,14 +866,76 @@ func (ip *indicatorPage) PeriodOptions() template.HTML {
 	return w.html()
 }
 
-// RowsHTML are the chart's figures as the rows of its table, written in Go
-// (see hw) as chart_alt's range over .Rows wrote them (kept in
-// testdata/indicator_template.html).
+// RowsHTML are the chart's figures as the rows of its table (writeRows),
+// for the template of testdata/indicator_template.html.
 func (a *chartAlt) RowsHTML() template.HTML {
 	w := newHW(160 * len(a.Rows))
+	a.writeRows(w)
+	return w.html()
+}
+
+// writeRows writes the chart's figures as the rows of its table, in Go
+// (see hw) as chart_alt's range over .Rows wrote them (kept in
+// testdata/indicator_template.html).
+func (a *chartAlt) writeRows(w *hw) {
 	for i := range a.Rows {
 		r := &a.Rows[i]
 		w.raw("<tr><th scope=\"row\">").text(r.Label).raw("</th><td class=\"num\">").text(r.Value).raw("</td><td class=\"small\">").text(r.Note).raw("</td></tr>")
 	}
+}
+
+// HeadHTML is the indicator page's head written in Go (see hw) as
+// indicator.html wrote it (kept in testdata/indicator_template.html,
+// TestPagesAsTheirTemplates): the tabs, the title, the facts and the view
+// form with its partials (ind_tabs, picker, ind_view), which the
+// template executed through three partials and their dicts, the most of
+// what it cost a rebuilt page.
+func (ip *indicatorPage) HeadHTML() template.HTML {
+	L, i := ip.L, ip.I
+	w := newHW(4096 + 64*len(ip.Periods))
+	writeIndTabs(w, &ip.indPage)
+	w.raw("\n<h1>").text(ip.Title).raw("</h1>\n<p class=\"facts\">")
+	if m := i.Measure(L.Lang); m != "" {
+		w.raw("<span>").text(m).raw("</span>")
+	}
+	w.raw("\n  <span class=\"tag\">").text(L.T("indicator.period." + string(i.PeriodType))).raw("</span>\n  <span class=\"tag\">").
+		text(L.T("indicator.agg." + string(i.Aggregation))).raw("</span>\n  <span class=\"tag source-").text(string(i.Source)).raw("\">").
+		text(L.T("indicator.source." + string(i.Source)))
+	if i.SourceSystem != "" {
+		w.raw(": ").text(i.SourceSystem)
+	}
+	w.raw("</span>\n  ")
+	if i.Formula != "" {
+		w.raw("<span class=\"formula\">= ").text(ip.Formula(i.Formula)).raw("</span>")
+	}
+	w.raw("</p>\n<form class=\"ind-filter\" method=\"get\" action=\"/indicators/").int(i.ID).raw("\" data-autosubmit>\n  ")
+	if !ip.IsToday() {
+		w.raw("<input type=\"hidden\" name=\"d\" value=\"").text(ip.AsOf.String()).raw("\">")
+	}
+	unitWord := L.T("indicator.unit")
+	w.raw("\n  <div class=\"picker-label\"><span>").text(unitWord).raw("</span>\n  ")
+	writePicker(w, &ip.Page, "unit", strconv.FormatInt(ip.Unit.UnitID, 10), unitWord, ip.Unit.Name)
+	w.raw("</div>\n  <label>").text(L.T("indicator.period")).raw(" <select name=\"period\">").raw(string(ip.PeriodOptions())).raw("</select></label>\n  ")
+	writeIndView(w, &ip.Page, string(ip.Mode), string(ip.Basis))
+	w.raw("\n  <button>").text(L.T("indicator.show")).raw("</button>\n</form>")
+	return w.html()
+}
+
+// TrendAltHTML is the trend's figures as a table under a <details> (its
+// text alternative), written in Go as the template chart_alt wrote it (kept
+// in testdata/indicator_template.html).
+func (ip *indicatorPage) TrendAltHTML() template.HTML {
+	a := ip.TrendAlt
+	if a == nil || len(a.Rows) == 0 {
+		return ""
+	}
+	L := ip.L
+	w := newHW(600 + 200*len(a.Rows))
+	w.raw("<details class=\"figures\"><summary>").text(L.T("plans.chart.figures")).
+		raw("</summary>\n<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"").text(a.Summary).
+		raw("\"><table class=\"list small\">\n<thead><tr><th scope=\"col\">").text(a.Head).raw("</th><th scope=\"col\" class=\"num\">").text(a.Unit).
+		raw("</th><th scope=\"col\">").text(L.T("chart.completeness")).raw("</th></tr></thead>\n<tbody>")
+	a.writeRows(w)
+	w.raw("</tbody>\n</table></div></details>")
 	return w.html()
 }
