@@ -909,13 +909,8 @@ func (ip *indicatorPage) HeadHTML() template.HTML {
 		w.raw("<span class=\"formula\">= ").text(ip.Formula(i.Formula)).raw("</span>")
 	}
 	w.raw("</p>\n<form class=\"ind-filter\" method=\"get\" action=\"/indicators/").int(i.ID).raw("\" data-autosubmit>\n  ")
-	if !ip.IsToday() {
-		w.raw("<input type=\"hidden\" name=\"d\" value=\"").text(ip.AsOf.String()).raw("\">")
-	}
-	unitWord := L.T("indicator.unit")
-	w.raw("\n  <div class=\"picker-label\"><span>").text(unitWord).raw("</span>\n  ")
-	writePicker(w, &ip.Page, "unit", strconv.FormatInt(ip.Unit.UnitID, 10), unitWord, ip.Unit.Name)
-	w.raw("</div>\n  <label>").text(L.T("indicator.period")).raw(" <select name=\"period\">").raw(string(ip.PeriodOptions())).raw("</select></label>\n  ")
+	writeIndUnit(w, &ip.Page, ip.Unit)
+	w.raw("\n  <label>").text(L.T("indicator.period")).raw(" <select name=\"period\">").raw(string(ip.PeriodOptions())).raw("</select></label>\n  ")
 	writeIndView(w, &ip.Page, string(ip.Mode), string(ip.Basis))
 	w.raw("\n  <button>").text(L.T("indicator.show")).raw("</button>\n</form>")
 	return w.html()

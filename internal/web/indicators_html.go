@@ -3,6 +3,8 @@ package web
 import (
 	"html/template"
 	"strconv"
+
+	"github.com/mangluoi/mangluoi/internal/org"
 )
 
 // written hands the dashboard's content to the page cache as dashboardHTML
@@ -24,13 +26,8 @@ func dashboardHTML(p *dashboardPage) template.HTML {
 	w.raw("\n")
 	writeIndTabs(w, &p.indPage)
 	w.raw("\n<h1>").text(p.Title).raw("</h1>\n<form class=\"ind-filter\" method=\"get\" action=\"/indicators\" data-autosubmit>\n  ")
-	if !p.IsToday() {
-		w.raw("<input type=\"hidden\" name=\"d\" value=\"").text(p.AsOf.String()).raw("\">")
-	}
-	unitWord := L.T("indicator.unit")
-	w.raw("\n  <div class=\"picker-label\"><span>").text(unitWord).raw("</span>\n  ")
-	writePicker(w, &p.Page, "unit", strconv.FormatInt(p.Unit.UnitID, 10), unitWord, p.Unit.Name)
-	w.raw("</div>\n  ")
+	writeIndUnit(w, &p.Page, p.Unit)
+	w.raw("\n  ")
 	writeIndView(w, &p.Page, string(p.Mode), string(p.Basis))
 	w.raw("\n  <button>").text(L.T("indicator.show")).raw("</button>\n</form>\n<p class=\"muted small\">")
 	if string(p.Mode) == "restated" {
@@ -73,6 +70,19 @@ func writeIndTabs(w *hw, p *indPage) {
 		w.raw(">").text(L.T(t.key)).raw("</a>")
 	}
 	w.raw("\n</nav>")
+}
+
+// writeIndUnit writes the start of an indicator page's view form as its
+// template wrote it: the date when not today, and the unit's picker
+// under its label.
+func writeIndUnit(w *hw, p *Page, unit *org.Version) {
+	if !p.IsToday() {
+		w.raw("<input type=\"hidden\" name=\"d\" value=\"").text(p.AsOf.String()).raw("\">")
+	}
+	unitWord := p.L.T("indicator.unit")
+	w.raw("\n  <div class=\"picker-label\"><span>").text(unitWord).raw("</span>\n  ")
+	writePicker(w, p, "unit", strconv.FormatInt(unit.UnitID, 10), unitWord, unit.Name)
+	w.raw("</div>")
 }
 
 // writePicker writes _unitlink.html's "picker" (a unit's field).
