@@ -135,7 +135,22 @@ func (d *Day) parseStored(s string) error {
 }
 
 // MarshalText gives the ISO form for JSON.
-func (d Day) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+func (d Day) MarshalText() ([]byte, error) { return d.AppendText(make([]byte, 0, len(Layout))) }
+
+// AppendText appends the ISO form (nothing for no date) to b: what
+// MarshalText gives, without a string of its own (a hand-written JSON
+// encoder writes thousands of dates an answer).
+func (d Day) AppendText(b []byte) ([]byte, error) {
+	if d.IsZero() {
+		return b, nil
+	}
+	y, m, dd := d.Time().Date()
+	if y < 0 || y > 9999 { // not four digits
+		return d.Time().AppendFormat(b, Layout), nil
+	}
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+dd/10), byte('0'+dd%10)), nil
+}
 
 // UnmarshalText accepts the forms Parse accepts; empty is "no date".
 func (d *Day) UnmarshalText(b []byte) error {

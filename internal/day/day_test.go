@@ -157,3 +157,17 @@ func TestUnix(t *testing.T) {
 		t.Errorf("1 July 2025 is day 20270 since 1970, got %d", got)
 	}
 }
+
+// TestAppendText: the ISO form written digit by digit is what the layout
+// gives, on every day of years 1 to 9999 and a few beyond.
+func TestAppendText(t *testing.T) {
+	for d := day.Of(1, 1, 2); d.Before(day.Of(10001, 3, 1)); d = d.AddDays(1) { // 1 January of year 1 is no date
+		got, err := d.AppendText(nil)
+		if want := d.Time().Format(day.Layout); err != nil || string(got) != want || d.String() != want {
+			t.Fatalf("AppendText(%s) = %s, %v", want, got, err)
+		}
+	}
+	if got, _ := (day.Day{}).AppendText([]byte("x")); string(got) != "x" {
+		t.Errorf("no date wrote %q", got)
+	}
+}
