@@ -601,6 +601,35 @@ type layout struct {
 	mu    sync.Mutex
 	carry map[int64][]placed // restating: units not here, to where they went
 	lift  map[int64]int32    // as it was: units not here, to their nearest ancestor here
+	// sorted are subtrees' ids ascending, by position (sortedUnder), and
+	// how many ids they hold in all
+	sorted  map[int32][]int64
+	sortedN int
+}
+
+// maxSortedIDs bounds the ids a layout keeps sorted by subtree (8 bytes
+// each: 1 MB, a few dozen provinces' subtrees with their villages); past
+// it the map starts again empty.
+const maxSortedIDs = 1 << 17
+
+// sortedUnder are the ids of the subtree at position node, ascending (the
+// units measuredUnder asks a measurer for), kept for the layout's life:
+// copying and sorting a province's 3,000-odd ids for each of the four
+// register figures of its compliance page was a third of their cost. The
+// slice is shared: never changed.
+func (l *layout) sortedUnder(node int32) []int64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if ids, ok := l.sorted[node]; ok {
+		return ids
+	}
+	ids := slices.Clone(l.ids[node:l.end[node]])
+	slices.Sort(ids)
+	if l.sorted == nil || l.sortedN+len(ids) > maxSortedIDs {
+		l.sorted, l.sortedN = map[int32][]int64{}, 0
+	}
+	l.sorted[node], l.sortedN = ids, l.sortedN+len(ids)
+	return ids
 }
 
 // placed is a position and the share of a value that goes there.

@@ -81,6 +81,7 @@ type UnitsMeasurer interface {
 	// units not in force on s.To that hold a value (a figure as it was
 	// lifts those to their nearest ancestor in force, which may be one of
 	// units): the values Measure gives each of them, units ascending.
+	// units is shared (the layout keeps it): never changed.
 	MeasureUnits(ctx context.Context, code string, s Window, units []int64) (PerUnit, error)
 }
 
@@ -277,9 +278,7 @@ func (s *Service) measuredUnder(ctx context.Context, ind *Indicator, p Period, m
 	if node < 0 || int(lay.end[node])-int(node) > len(lay.ids)/4 {
 		return Figure{}, false, nil
 	}
-	units := slices.Clone(lay.ids[node:lay.end[node]])
-	slices.Sort(units)
-	got, err := m.MeasureUnits(ctx, ind.Code, spanOf(p), units)
+	got, err := m.MeasureUnits(ctx, ind.Code, spanOf(p), lay.sortedUnder(node))
 	if err != nil {
 		return Figure{}, false, fmt.Errorf("measure %s %s: %w", ind.Code, p.Key(), err)
 	}

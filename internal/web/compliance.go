@@ -93,7 +93,9 @@ func (s *Server) complianceShowData(r *http.Request) (*complianceShowPage, error
 		return nil, err
 	}
 	cp.Registers = s.registerFigures(r.Context(), &cp.Page, cp.Unit.UnitID, "REG_DX_STAFF", "REG_FOCAL_PERSONS", "REG_COMMITTEES", "REG_VACANCIES")
-	return &complianceShowPage{compliancePage: cp, Body: complianceHTML(cp)}, nil
+	sp := &complianceShowPage{compliancePage: cp}
+	sp.Body = complianceHTML(sp)
+	return sp, nil
 }
 
 // complianceTrend is the trend table, fetched by the page once shown: it

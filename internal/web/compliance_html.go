@@ -6,15 +6,14 @@ import (
 	"strconv"
 )
 
-// TargetCards are the compliance page's cards of the targets that
-// apply, written in Go (see hw) as compliance.html's range over .Applying
-// wrote them (its text is kept in testdata/compliance_template.html,
+// writeTargetCards writes the compliance page's cards of the targets that
+// apply in Go (see hw) as compliance.html's range over .Applying wrote
+// them (its text is kept in testdata/compliance_template.html,
 // TestPagesAsTheirTemplates compares the two): each card's fields, words
 // and failing units were a few dozen reflective calls.
-func (cp *compliancePage) TargetCards() template.HTML {
+func writeTargetCards(w *hw, cp *compliancePage) {
 	L := cp.L
 	applying := cp.Applying()
-	w := newHW(2500 * len(applying))
 	for i := range applying {
 		r := &applying[i]
 		state := "open"
@@ -75,7 +74,6 @@ func (cp *compliancePage) TargetCards() template.HTML {
 		}
 		w.raw("\n</section>\n")
 	}
-	return w.html()
 }
 
 // complianceShowPage is the compliance page written in Go: its content
@@ -85,6 +83,7 @@ func (cp *compliancePage) TargetCards() template.HTML {
 type complianceShowPage struct {
 	*compliancePage
 	Body template.HTML
+	pooledContent
 }
 
 func (cp *complianceShowPage) written() template.HTML { return cp.Body }
@@ -92,11 +91,11 @@ func (cp *complianceShowPage) written() template.HTML { return cp.Body }
 // complianceHTML writes the compliance page's content as compliance.html
 // wrote it (kept in testdata/compliance_template.html,
 // TestPagesAsTheirTemplates), with the partials it called (print_button,
-// registers) and the target cards.
-func complianceHTML(cp *compliancePage) template.HTML {
+// registers) and the target cards, into a buffer of pageBufs (as
+// dashboardHTML).
+func complianceHTML(cp *complianceShowPage) template.HTML {
 	L := cp.L
-	cards := cp.TargetCards()
-	w := newHW(len(cards) + 3000)
+	w := pooledHW()
 	w.raw("\n<h1>").text(cp.Title).raw("</h1>\n<p class=\"facts\"><span><a href=\"").url(cp.U("/units/" + strconv.FormatInt(cp.Unit.UnitID, 10))).raw("\">").
 		text(cp.Unit.Name).raw("</a></span><span class=\"muted\">").text(L.T("compliance.as_of", "Date", L.Date(cp.AsOf))).
 		raw("</span>\n  <a href=\"/admin/targets\">").text(L.T("targets.title")).raw("</a> <button type=\"button\" class=\"button no-print\" data-print>").
@@ -109,7 +108,9 @@ func complianceHTML(cp *compliancePage) template.HTML {
 		}
 		w.raw("</ul>")
 	}
-	w.raw("\n").raw(string(cards)).raw("\n")
+	w.raw("\n")
+	writeTargetCards(w, cp.compliancePage)
+	w.raw("\n")
 	if na := cp.NotApplying(); len(na) > 0 {
 		w.raw("<section class=\"card target na\" id=\"not-applying\">\n  <h2>").text(L.T("compliance.not_applying", "Unit", cp.Unit.Name)).
 			raw("</h2>\n  <p class=\"muted small\">").text(L.T("compliance.not_applying_help")).raw("</p>\n  <ul class=\"na-list\">")
@@ -124,5 +125,5 @@ func complianceHTML(cp *compliancePage) template.HTML {
 	w.raw("\n<section class=\"card\" id=\"trend\" hx-get=\"").text(cp.U("/compliance/trend", "unit", cp.Unit.UnitID)).
 		raw("\" hx-trigger=\"load\" hx-swap=\"innerHTML\">\n  <h2>").text(L.T("compliance.trend")).raw("</h2>\n  <p class=\"muted\">").
 		text(L.T("compliance.trend_loading")).raw("</p>\n</section>\n")
-	return w.html()
+	return cp.set(w)
 }

@@ -98,6 +98,10 @@ func (w *hw) query(s string) *hw {
 
 func (w *hw) html() template.HTML { return template.HTML(w.b) }
 
+// owned is the written bytes as HTML without copying them: the writer is
+// not written again while they are used.
+func (w *hw) owned() template.HTML { return template.HTML(bytesView(w.b)) }
+
 // appendEscaped is html/template's htmlReplacementTable: since the bytes it
 // replaces are ASCII, which no multi-byte UTF-8 sequence holds, a byte loop
 // is its rune loop.

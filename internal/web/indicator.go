@@ -245,6 +245,7 @@ type dashboardPage struct {
 	ChartName string
 	Threshold float64       // below this share of its expected units a figure is incomplete
 	Body      template.HTML // the content, written by dashboardHTML
+	pooledContent
 }
 
 // indicatorDashboard shows a unit's indicators over the last twelve
@@ -736,7 +737,7 @@ func (s *Server) indicatorExport(w http.ResponseWriter, r *http.Request) {
 	httpx.ServeFile(w, sheet.FileName("chi-so", name, ip.B.Period.Key(), string(ip.Mode)), sheet.XLSXType, buf.Bytes())
 }
 
-// dashRows are the dashboard table's rows, written in Go (see hw) as the
+// writeDashRows writes the dashboard table's rows in Go (see hw) as the
 // template wrote them (kept in testdata/indicators_template.html,
 // TestPagesAsTheirTemplates): the indicator's head, its target's light,
 // and each figure with its completeness and provenance. The completeness
@@ -745,7 +746,7 @@ func (s *Server) indicatorExport(w http.ResponseWriter, r *http.Request) {
 // messages were a third of the page's bytes), the provenance's address
 // from its parts (as Page.U writes it: the query's keys sorted, each
 // escaped).
-func dashRows(p *dashboardPage) template.HTML {
+func writeDashRows(w *hw, p *dashboardPage) {
 	L := p.L
 	units, incomplete := L.T("completeness.units_short"), L.T("completeness.incomplete_short")
 	type cmpKey struct{ reported, expect int }
@@ -757,7 +758,6 @@ func dashRows(p *dashboardPage) template.HTML {
 	}
 	provQuery += "&mode=" + url.QueryEscape(string(p.Mode)) + "&period="
 	provUnit := "&unit=" + strconv.FormatInt(p.Unit.UnitID, 10)
-	w := newHW(3600 * len(p.D.Rows)) // a national row is ≈ 3,500 bytes
 	for _, row := range p.D.Rows {
 		ind := row.Indicator
 		w.raw("<tr>\n    <th scope=\"row\"><a href=\"").url(p.U("/indicators/"+strconv.FormatInt(ind.ID, 10), "unit", p.Unit.UnitID, "mode", p.Mode, "basis", p.Basis)).
@@ -806,7 +806,6 @@ func dashRows(p *dashboardPage) template.HTML {
 		}
 		w.raw("\n  </tr>")
 	}
-	return w.html()
 }
 
 // ChildRows are the rows of the units under the unit, written in Go (see
@@ -867,14 +866,71 @@ func (ip *indicatorPage) PeriodOptions() template.HTML {
 	return w.html()
 }
 
-// RowsHTML are the chart's figures as the rows of its table, written in Go
-// (see hw) as chart_alt's range over .Rows wrote them (kept in
-// testdata/indicator_template.html).
+// RowsHTML are the chart's figures as the rows of its table (writeRows),
+// for the template of testdata/indicator_template.html.
 func (a *chartAlt) RowsHTML() template.HTML {
 	w := newHW(160 * len(a.Rows))
+	a.writeRows(w)
+	return w.html()
+}
+
+// writeRows writes the chart's figures as the rows of its table, in Go
+// (see hw) as chart_alt's range over .Rows wrote them (kept in
+// testdata/indicator_template.html).
+func (a *chartAlt) writeRows(w *hw) {
 	for i := range a.Rows {
 		r := &a.Rows[i]
 		w.raw("<tr><th scope=\"row\">").text(r.Label).raw("</th><td class=\"num\">").text(r.Value).raw("</td><td class=\"small\">").text(r.Note).raw("</td></tr>")
 	}
+}
+
+// HeadHTML is the indicator page's head written in Go (see hw) as
+// indicator.html wrote it (kept in testdata/indicator_template.html,
+// TestPagesAsTheirTemplates): the tabs, the title, the facts and the view
+// form with its partials (ind_tabs, picker, ind_view), which the
+// template executed through three partials and their dicts, the most of
+// what it cost a rebuilt page.
+func (ip *indicatorPage) HeadHTML() template.HTML {
+	L, i := ip.L, ip.I
+	w := newHW(4096 + 64*len(ip.Periods))
+	writeIndTabs(w, &ip.indPage)
+	w.raw("\n<h1>").text(ip.Title).raw("</h1>\n<p class=\"facts\">")
+	if m := i.Measure(L.Lang); m != "" {
+		w.raw("<span>").text(m).raw("</span>")
+	}
+	w.raw("\n  <span class=\"tag\">").text(L.T("indicator.period." + string(i.PeriodType))).raw("</span>\n  <span class=\"tag\">").
+		text(L.T("indicator.agg." + string(i.Aggregation))).raw("</span>\n  <span class=\"tag source-").text(string(i.Source)).raw("\">").
+		text(L.T("indicator.source." + string(i.Source)))
+	if i.SourceSystem != "" {
+		w.raw(": ").text(i.SourceSystem)
+	}
+	w.raw("</span>\n  ")
+	if i.Formula != "" {
+		w.raw("<span class=\"formula\">= ").text(ip.Formula(i.Formula)).raw("</span>")
+	}
+	w.raw("</p>\n<form class=\"ind-filter\" method=\"get\" action=\"/indicators/").int(i.ID).raw("\" data-autosubmit>\n  ")
+	writeIndUnit(w, &ip.Page, ip.Unit)
+	w.raw("\n  <label>").text(L.T("indicator.period")).raw(" <select name=\"period\">").raw(string(ip.PeriodOptions())).raw("</select></label>\n  ")
+	writeIndView(w, &ip.Page, string(ip.Mode), string(ip.Basis))
+	w.raw("\n  <button>").text(L.T("indicator.show")).raw("</button>\n</form>")
+	return w.html()
+}
+
+// TrendAltHTML is the trend's figures as a table under a <details> (its
+// text alternative), written in Go as the template chart_alt wrote it (kept
+// in testdata/indicator_template.html).
+func (ip *indicatorPage) TrendAltHTML() template.HTML {
+	a := ip.TrendAlt
+	if a == nil || len(a.Rows) == 0 {
+		return ""
+	}
+	L := ip.L
+	w := newHW(600 + 200*len(a.Rows))
+	w.raw("<details class=\"figures\"><summary>").text(L.T("plans.chart.figures")).
+		raw("</summary>\n<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"").text(a.Summary).
+		raw("\"><table class=\"list small\">\n<thead><tr><th scope=\"col\">").text(a.Head).raw("</th><th scope=\"col\" class=\"num\">").text(a.Unit).
+		raw("</th><th scope=\"col\">").text(L.T("chart.completeness")).raw("</th></tr></thead>\n<tbody>")
+	a.writeRows(w)
+	w.raw("</tbody>\n</table></div></details>")
 	return w.html()
 }

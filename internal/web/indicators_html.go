@@ -3,33 +3,31 @@ package web
 import (
 	"html/template"
 	"strconv"
+
+	"github.com/mangluoi/mangluoi/internal/org"
 )
 
 // written hands the dashboard's content to the page cache as dashboardHTML
-// wrote it (writtenPage): indicators.html's "content" is {{.Body}} alone.
+// wrote it (writtenPage, pooledPage): indicators.html's "content" is
+// {{.Body}} alone.
 func (p *dashboardPage) written() template.HTML { return p.Body }
 
 // dashboardHTML writes the dashboard's content in Go (see hw) as its
 // template wrote it, with the partials it called (ind_tabs, picker,
-// ind_view, ind_charts) and its rows (dashRows): kept in
+// ind_view, ind_charts) and its rows (writeDashRows): kept in
 // testdata/indicators_template.html, TestPagesAsTheirTemplates compares the
 // two. Executed field by field, the head and the form were ≈ 14 % of a
 // rebuilt dashboard's CPU, and the content was copied once more through
-// html/template's buffer.
+// html/template's buffer. Written into a buffer of pageBufs, rows and all
+// (a copy of the rows, then of the content, were ≈ 250 KB a rebuild).
 func dashboardHTML(p *dashboardPage) template.HTML {
 	L := p.L
-	rows := dashRows(p)
-	w := newHW(len(rows) + 6000)
+	w := pooledHW()
 	w.raw("\n")
 	writeIndTabs(w, &p.indPage)
 	w.raw("\n<h1>").text(p.Title).raw("</h1>\n<form class=\"ind-filter\" method=\"get\" action=\"/indicators\" data-autosubmit>\n  ")
-	if !p.IsToday() {
-		w.raw("<input type=\"hidden\" name=\"d\" value=\"").text(p.AsOf.String()).raw("\">")
-	}
-	unitWord := L.T("indicator.unit")
-	w.raw("\n  <div class=\"picker-label\"><span>").text(unitWord).raw("</span>\n  ")
-	writePicker(w, &p.Page, "unit", strconv.FormatInt(p.Unit.UnitID, 10), unitWord, p.Unit.Name)
-	w.raw("</div>\n  ")
+	writeIndUnit(w, &p.Page, p.Unit)
+	w.raw("\n  ")
 	writeIndView(w, &p.Page, string(p.Mode), string(p.Basis))
 	w.raw("\n  <button>").text(L.T("indicator.show")).raw("</button>\n</form>\n<p class=\"muted small\">")
 	if string(p.Mode) == "restated" {
@@ -46,14 +44,16 @@ func dashboardHTML(p *dashboardPage) template.HTML {
 	for _, q := range p.Periods {
 		w.raw("<th class=\"num\">").text(q.Short()).raw("</th>")
 	}
-	w.raw("</tr></thead>\n  <tbody>").raw(string(rows)).raw("</tbody>\n</table>\n</div>\n")
+	w.raw("</tr></thead>\n  <tbody>")
+	writeDashRows(w, p)
+	w.raw("</tbody>\n</table>\n</div>\n")
 	if p.Chart != "" {
 		w.raw("<section class=\"card\"><h2>").text(L.T("indicator.trend")).raw(": ").text(p.ChartName).raw("</h2><div class=\"chart\" data-chart=\"").
 			text(p.Chart).raw("\" role=\"img\" aria-label=\"").text(p.ChartAlt.Summary).raw("\"></div>\n  <p class=\"muted small\">").
 			text(L.T("completeness.chart_legend")).raw("</p></section>")
 	}
 	w.raw("\n<p class=\"muted small\">").text(L.T("indicator.lights_note")).raw("</p>\n<script src=\"/static/indicator.js\" defer></script>\n")
-	return w.html()
+	return p.set(w)
 }
 
 // writeIndTabs writes _indicator.html's "ind_tabs".
@@ -70,6 +70,19 @@ func writeIndTabs(w *hw, p *indPage) {
 		w.raw(">").text(L.T(t.key)).raw("</a>")
 	}
 	w.raw("\n</nav>")
+}
+
+// writeIndUnit writes the start of an indicator page's view form as its
+// template wrote it: the date when not today, and the unit's picker
+// under its label.
+func writeIndUnit(w *hw, p *Page, unit *org.Version) {
+	if !p.IsToday() {
+		w.raw("<input type=\"hidden\" name=\"d\" value=\"").text(p.AsOf.String()).raw("\">")
+	}
+	unitWord := p.L.T("indicator.unit")
+	w.raw("\n  <div class=\"picker-label\"><span>").text(unitWord).raw("</span>\n  ")
+	writePicker(w, p, "unit", strconv.FormatInt(unit.UnitID, 10), unitWord, unit.Name)
+	w.raw("</div>")
 }
 
 // writePicker writes _unitlink.html's "picker" (a unit's field).

@@ -5,7 +5,9 @@ import (
 	"context"
 	"html/template"
 	"net/http"
+	"strings"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/db"
@@ -37,13 +39,15 @@ import (
 // is replaced by its fresh rendering.
 //
 // Bounds: at most pageCacheEntries pages (2,000) and pageCacheBytes (24 MB)
-// of kept HTML in all (each entry's content and whole page); an entry larger
+// of kept HTML in all (each entry's whole page, its content a part of it;
+// the content alone while no whole page is kept); an entry larger
 // than pageCacheMaxEntry (1 MB) is not kept (no page sends more than 200 KB:
 // internal/app/pages_test.go). The least recently used entries leave first.
 // 24 MB, not 64: a national server is held under 300 MB in all (issue 14),
 // and what the mix keeps is small (32 pages, 2.7 MB for four users on the
-// national database): a page is mostly 20–60 KB kept twice (content and
-// whole), so 24 MB still holds 200–600 pages, tens of users' working sets.
+// national database): a page is mostly 20–60 KB (its content kept as a
+// part of the whole page since h17pages, not twice), so 24 MB holds
+// 400–1,200 pages, tens of users' working sets.
 const (
 	pageCacheEntries  = 2000
 	pageCacheBytes    = 24 << 20
@@ -69,7 +73,7 @@ type pageKey struct {
 type pageEntry struct {
 	key  pageKey
 	page Page          // the shell's data, as the handler made it (without the request's own bits)
-	html template.HTML // the rendered "content"
+	html template.HTML // the rendered "content" (a part of full's bytes, when full was made with it)
 	// full is the whole page as sent when the request has no flash message
 	// (the only part of the shell that is not the user's, the address's or
 	// the data's): made at the first such request, then sent as it is.
@@ -103,7 +107,10 @@ func (c *pageCache) put(e *pageEntry) {
 	e.key.today = e.today
 	size := len(e.html)
 	if f := e.full.Load(); f != nil {
-		size += len(*f)
+		size = len(*f)
+		if !within(string(e.html), *f) {
+			size += len(e.html)
+		}
 	}
 	c.kept.Put(e.key, e, e.deps, e.allGens, size)
 }
@@ -224,22 +231,33 @@ type cachedPage struct {
 // shell renders the layout around a rendered content (or the content alone
 // for htmx).
 func (s *Server) shell(p *Page, content template.HTML) []byte {
+	out, _ := s.shellAt(p, content)
+	return out
+}
+
+// shellAt is shell, with where the content starts in the page (-1: not
+// known, the shell's template wrote it).
+func (s *Server) shellAt(p *Page, content template.HTML) ([]byte, int) {
 	if p.Partial {
-		return []byte(content)
+		return []byte(content), 0
 	}
-	if out, ok := writeShell(p, content); ok { // layout.html, written in Go (shell.go)
-		return out
+	if out, at, ok := writeShell(p, content); ok { // layout.html, written in Go (shell.go)
+		return out, at
 	}
 	var buf bytes.Buffer
 	if err := s.shellT.ExecuteTemplate(&buf, "layout.html", cachedPage{Page: p, Content: content}); err != nil {
 		s.Log.Error("render", "template", "shell", "err", err)
-		return nil
+		return nil, -1
 	}
-	return buf.Bytes()
+	return buf.Bytes(), -1
 }
 
 // renderCaptured renders a page of a cached handler: its content once,
-// kept in c, and the shell around it.
+// then the shell around it. The content is kept (c.html) as the part of
+// the whole page it is, not as a copy of its own: what it was written
+// into (a template's pooled buffer, or a pooledPage's) goes back to
+// pageBufs once the shell has copied it. Only with a flash message, when
+// the whole page is not kept, is the content copied out at its size.
 func (s *Server) renderCaptured(c *capture, t *template.Template, data any) ([]byte, error) {
 	pg, ok := data.(pager)
 	if !ok {
@@ -250,24 +268,67 @@ func (s *Server) renderCaptured(c *capture, t *template.Template, data any) ([]b
 	var html template.HTML
 	if w, ok := data.(writtenPage); ok {
 		html = w.written()
+		if pp, ok := data.(pooledPage); ok {
+			defer pp.releaseContent()
+		}
 	} else {
 		buf := pooledBuffer()
-		err := t.ExecuteTemplate(buf, "content", data)
-		html = template.HTML(buf.String()) // a copy at its size: the buffer goes back
-		releaseBuffer(buf)
-		if err != nil {
+		defer releaseBuffer(buf)
+		if err := t.ExecuteTemplate(buf, "content", data); err != nil {
 			return nil, err
 		}
+		html = template.HTML(bytesView(buf.Bytes()))
 	}
 	p := *pg.base()
-	c.page, c.html, c.ok = &p, html, true
-	out := s.shell(&p, c.html)
+	out, at := s.shellAt(&p, html)
 	if out == nil {
-		c.ok = false
 		return nil, errShell
 	}
-	c.full = out
+	if at >= 0 && p.Flash == "" {
+		html = template.HTML(bytesView(out[at : at+len(html)]))
+	} else {
+		html = template.HTML(strings.Clone(string(html)))
+	}
+	c.page, c.html, c.full, c.ok = &p, html, out, true
 	return out, nil
+}
+
+// pooledPage is a written page whose content is in a buffer of pageBufs
+// (pooledContent): renderCaptured gives it back after the shell.
+type pooledPage interface{ releaseContent() }
+
+// pooledContent is a written page's content buffer, from pageBufs: a
+// rebuilt page is then written without growing a buffer of its own (a
+// province's plans dashboard is 230 KB), and renderCaptured keeps the
+// content as part of the whole page. Its Body is not read after
+// releaseContent.
+type pooledContent struct{ w *hw }
+
+// set takes w, from pooledHW, as the page's content.
+func (c *pooledContent) set(w *hw) template.HTML {
+	c.w = w
+	return w.owned()
+}
+
+func (c *pooledContent) releaseContent() {
+	if c.w != nil {
+		c.w.release()
+		c.w = nil
+	}
+}
+
+// bytesView is b as a string without copying it: b is not written again
+// while the string is used.
+func bytesView(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+// within reports whether s is a part of b (the kept content of the whole
+// page kept: counted once in the cache's bytes).
+func within(s string, b []byte) bool {
+	if len(s) == 0 || len(b) == 0 {
+		return false
+	}
+	p, lo := uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+	return p >= lo && p+uintptr(len(s)) <= lo+uintptr(len(b))
 }
 
 type shellError struct{}

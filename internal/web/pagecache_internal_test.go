@@ -8,6 +8,7 @@ import (
 
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/db"
+	"github.com/mangluoi/mangluoi/internal/locale"
 )
 
 // TestPageCacheBounds: the cache keeps at most pageCacheEntries entries and
@@ -99,5 +100,64 @@ func TestWrittenPagesAreTheirTemplate(t *testing.T) {
 		if got := b.String(); got != string(data.written()) {
 			t.Errorf("%s: the template writes %q, the page hands over %q", name, got, data.written())
 		}
+	}
+}
+
+// TestKeptContentOutlivesItsBuffer: a written page's content goes back to
+// pageBufs once the shell has copied it, and the page cache keeps the
+// content as the part of the whole page it is (renderCaptured); pages
+// rendered after it, written into the same buffers, must leave every kept
+// content and whole page as it was sent, with a flash message too (then
+// the content is a copy of its own), and the cache counts such a page's
+// bytes once.
+func TestKeptContentOutlivesItsBuffer(t *testing.T) {
+	s, err := New(Deps{Catalog: locale.MustLoadCatalog()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := s.pages["plans_dashboard"].template()
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := day.Of(2026, 12, 4)
+	type sent struct {
+		c             *capture
+		content, full string
+	}
+	var all []sent
+	for i := range 40 {
+		dp := &planDashPage{Page: Page{L: s.Catalog.Printer("vi"), AsOf: today, Today: today, Path: "/plans/dashboard"}}
+		if i%5 == 3 {
+			dp.Flash = "Đã lưu"
+		}
+		w := pooledHW()
+		w.raw(fmt.Sprintf("<h1>Trang %d</h1>", i)).raw(strings.Repeat(fmt.Sprintf("<p>%d &amp; %d</p>", i, i*i), 200*(1+i%7)))
+		dp.Body = dp.set(w)
+		content := strings.Clone(string(dp.Body)) // copied before it goes back
+		c := &capture{}
+		out, err := s.renderCaptured(c, tmpl, dp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !c.ok || string(c.html) != content || !strings.Contains(string(out), content) {
+			t.Fatalf("page %d: the kept content is not what was written", i)
+		}
+		if within(string(c.html), c.full) == (dp.Flash != "") {
+			t.Errorf("page %d (flash %q): the content is a part of the whole page: %v", i, dp.Flash, !within(string(c.html), c.full))
+		}
+		all = append(all, sent{c, content, string(out)})
+	}
+	for i, a := range all {
+		if string(a.c.html) != a.content || string(a.c.full) != a.full {
+			t.Fatalf("page %d changed after the pages rendered after it: content %v full %v\n%.300q\n%.300q", i, string(a.c.html) == a.content, string(a.c.full) == a.full, a.c.html, a.content)
+		}
+	}
+	c := newPageCache()
+	a := all[0]
+	e := &pageEntry{key: pageKey{user: 1, uri: "/plans/dashboard?"}, deps: []db.Dep{{Name: "plans", Gen: 1}}, today: today, html: a.c.html}
+	e.full.Store(&a.c.full)
+	c.put(e)
+	if _, bytes, _, _ := c.kept.Stats(); bytes != len(a.full) {
+		t.Errorf("a page kept with its content as its part counts %d bytes, want %d", bytes, len(a.full))
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"unsafe"
 
 	"github.com/mangluoi/mangluoi/internal/locale"
 	"github.com/mangluoi/mangluoi/internal/plans"
@@ -59,12 +58,12 @@ func tasksHTML(tp *taskListPage) template.HTML {
 }
 
 // planDashHTML writes the plans dashboard's content (template "content"
-// of testdata/plans_dashboard_template.html).
+// of testdata/plans_dashboard_template.html) into a buffer of pageBufs (as
+// dashboardHTML).
 func planDashHTML(dp *planDashPage) template.HTML {
 	p := &dp.Page
 	d := dp.D
-	n := len(dp.ByPlan.Rows) + len(dp.ByUnit.Rows)
-	w := newHW(8192 + 1100*n + 520*(len(d.Overdue)+len(d.DueSoon)))
+	w := pooledHW()
 	w.raw("\n<h1>").text(p.Title).raw("</h1>\n<p class=\"muted\">").text(p.L.T("compliance.as_of", "Date", p.L.Date(p.AsOf))).raw(" ")
 	w.raw("<button type=\"button\" class=\"button no-print\" data-print>").text(p.L.T("shell.print")).raw("</button>") // print_button
 	c := &d.Counts
@@ -92,16 +91,7 @@ func planDashHTML(dp *planDashPage) template.HTML {
 		text(p.L.T("plans.due_soon")).raw("</h2>")
 	writeTaskRows(w, p, d.DueSoon)
 	w.raw("</section>\n")
-	return w.owned()
-}
-
-// owned is the written bytes as HTML without copying them: the writer is
-// not used after it.
-func (w *hw) owned() template.HTML {
-	if len(w.b) == 0 {
-		return ""
-	}
-	return template.HTML(unsafe.String(&w.b[0], len(w.b)))
+	return dp.set(w)
 }
 
 // countsBar is template "counts_bar".

@@ -94,6 +94,7 @@ type planDashPage struct {
 	// weighed 554 KiB and scored 65 for performance on a phone.
 	ByPlan, ByUnit stackChart
 	Body           template.HTML // the content, written by planDashHTML
+	pooledContent
 }
 
 func (p *planDashPage) written() template.HTML { return p.Body }

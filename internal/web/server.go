@@ -232,7 +232,7 @@ func (s *Server) ParseAll() error {
 var funcs = template.FuncMap{
 	// rows written in Go (plans_rows.go, units_rows.go)
 	"taskRows": taskRows, "stackBars": stackBars, "stackFigures": stackFigures, "reviewRows": reviewRows,
-	"childRows": childRows, "coverageRows": coverageRows, "peopleRows": peopleRows, "complianceGroups": complianceGroups, "dashRows": dashRows,
+	"childRows": childRows, "coverageRows": coverageRows, "peopleRows": peopleRows, "complianceGroups": complianceGroups,
 	"add": func(a, b int) int { return a + b },
 	"neg": func(a int) int { return -a },
 	// dict passes several values to a sub-template.

@@ -40,11 +40,12 @@ var shellMenu = []struct {
 	{"/admin/import", "import", "", "nav.import", "edit_tree", false},
 }
 
-// writeShell writes layout.html around content; ok is false for a page
-// it does not write (one that reloads itself: the template does).
-func writeShell(p *Page, content template.HTML) (out []byte, ok bool) {
+// writeShell writes layout.html around content; at is where the content
+// starts in out; ok is false for a page it does not write (one that
+// reloads itself: the template does).
+func writeShell(p *Page, content template.HTML) (out []byte, at int, ok bool) {
 	if p.Refresh != 0 {
-		return nil, false
+		return nil, 0, false
 	}
 	L := p.L
 	w := pooledHW()
@@ -155,6 +156,8 @@ func writeShell(p *Page, content template.HTML) (out []byte, ok bool) {
 		}
 		w.raw("</ul></div>")
 	}
-	w.raw("\n").raw(string(content)).raw("\n</main>\n<footer>").text(L.T("app.footer")).raw("</footer>\n</body>\n</html>\n")
-	return slices.Clone(w.b), true // at its size: the buffer goes back
+	w.raw("\n")
+	at = len(w.b)
+	w.raw(string(content)).raw("\n</main>\n<footer>").text(L.T("app.footer")).raw("</footer>\n</body>\n</html>\n")
+	return slices.Clone(w.b), at, true // at its size: the buffer goes back
 }

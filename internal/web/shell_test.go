@@ -47,9 +47,12 @@ func TestShellIsTheLayout(t *testing.T) {
 							if err := s.shellT.ExecuteTemplate(&want, "layout.html", cachedPage{Page: &p, Content: content}); err != nil {
 								t.Fatal(err)
 							}
-							got, ok := writeShell(&p, content)
+							got, at, ok := writeShell(&p, content)
 							if !ok {
 								t.Fatal("writeShell declined a page")
+							}
+							if string(got[at:at+len(content)]) != string(content) {
+								t.Fatalf("the content is not at %d of the page", at)
 							}
 							if string(got) != want.String() {
 								t.Fatalf("user %v, %s, nav %q, %s, %s, query %v:\n got %s\nwant %s", u, lang, nav, pattern, asOf, q, got, want.String())
