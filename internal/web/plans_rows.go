@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"html/template"
+	"math"
 	"strconv"
 
 	"github.com/mangluoi/mangluoi/internal/day"
@@ -142,15 +143,39 @@ func writeStackBars(w *hw, p *Page, c *stackChart) {
 		w.raw("<tr><th scope=\"row\"><a href=\"").url(r.Href).raw("\">").text(r.Name).raw("</a></th>\n  <td class=\"bar-cell\"><svg class=\"stack\" viewBox=\"0 0 100 10\" preserveAspectRatio=\"none\" aria-hidden=\"true\" focusable=\"false\">")
 		for _, sg := range r.Segs {
 			w.raw("<rect class=\"s-").text(string(sg.Status)).raw("\" x=\"")
-			w.b = strconv.AppendFloat(w.b, sg.X, 'f', 2, 64)
+			w.b = appendFixed2(w.b, sg.X)
 			w.raw("\" width=\"")
-			w.b = strconv.AppendFloat(w.b, sg.W, 'f', 2, 64)
+			w.b = appendFixed2(w.b, sg.W)
 			w.raw("\" height=\"10\"/>")
 		}
 		w.raw("</svg>\n  ")
 		countsText(w, p, &r.Counts)
 		w.raw("</td></tr>")
 	}
+}
+
+// appendFixed2 appends v as strconv.AppendFloat(b, v, 'f', 2, 64) does,
+// byte for byte: a province's plans dashboard writes two for each of its
+// ≈ 1,000 bars' segments, and AppendFloat's exact decimal conversion was
+// a tenth of the page's CPU (stop 24). v·100 is rounded in integers;
+// where that product lies too near a half for its float rounding to be
+// trusted, and for a negative (or -0) or huge v, AppendFloat decides.
+func appendFixed2(b []byte, v float64) []byte {
+	x := v * 100
+	if !(x >= 0 && x < 1e11) || math.Signbit(v) {
+		return strconv.AppendFloat(b, v, 'f', 2, 64)
+	}
+	fl := math.Floor(x)
+	if f := x - fl; f > 0.5-1e-6 && f < 0.5+1e-6 {
+		return strconv.AppendFloat(b, v, 'f', 2, 64)
+	}
+	n := uint64(fl)
+	if x-fl > 0.5 {
+		n++
+	}
+	b = strconv.AppendUint(b, n/100, 10)
+	c := n % 100
+	return append(b, '.', byte('0'+c/10), byte('0'+c%10))
 }
 
 // stackFigures are the rows of template "status_stack"'s table of figures.
