@@ -256,6 +256,17 @@ func (m *Main) Handler() (http.Handler, error) {
 	return h, nil
 }
 
+// Settled waits for the work a start does in the background (the tree
+// stored for the next start, the network index and the tasks read): a
+// test that counts a request's statements then counts only its own (CI
+// saw the start's tree snapshot written in the middle of a write's).
+func (m *Main) Settled() {
+	if m.treeStored != nil {
+		<-m.treeStored
+	}
+	m.warming.Wait()
+}
+
 // Run starts serving on cfg.Addr and returns once listening.
 func (m *Main) Run(ctx context.Context) error {
 	began := time.Now()

@@ -22,8 +22,9 @@ import (
 // countingServers starts a demo server on each engine with its statements counted.
 func countingServers(t *testing.T, fn func(t *testing.T, s *apptest.Server)) {
 	on := func(c *app.Config) { c.CountStatements = true }
-	t.Run("sqlite", func(t *testing.T) { fn(t, apptest.StartWith(t, "", on)) })
-	t.Run("postgres", func(t *testing.T) { fn(t, apptest.StartWith(t, dbtest.PostgresDSN(t), on)) })
+	settled := func(s *apptest.Server) *apptest.Server { s.Settled(); return s }
+	t.Run("sqlite", func(t *testing.T) { fn(t, settled(apptest.StartWith(t, "", on))) })
+	t.Run("postgres", func(t *testing.T) { fn(t, settled(apptest.StartWith(t, dbtest.PostgresDSN(t), on))) })
 }
 
 // TestRoundTrips: in the steady state (the caches warm, nothing changed
