@@ -181,7 +181,7 @@ func reviewTable(w *hw, p *Page, rows []reviewRow, total *plans.Counts, head, ca
 // keys named in this file, which TestPlansPagesHTML holds to the
 // template's output in both languages.
 type msgSplit struct {
-	parts []string // len(order)+1 texts around the values
+	parts []string // len(order)+1 texts around the values, escaped (as text writes them)
 	order []int    // the value written after parts[i]
 }
 
@@ -209,10 +209,10 @@ func splitMsg(l *locale.Printer, key string, names ...string) *msgSplit {
 	for {
 		i := strings.IndexByte(s, 0)
 		if i < 0 || i+2 >= len(s) || s[i+2] != 0 || s[i+1] < '0' || int(s[i+1]-'0') >= len(names) {
-			m.parts = append(m.parts, s)
+			m.parts = append(m.parts, string(appendEscaped(nil, s)))
 			break
 		}
-		m.parts = append(m.parts, s[:i])
+		m.parts = append(m.parts, string(appendEscaped(nil, s[:i])))
 		m.order = append(m.order, int(s[i+1]-'0'))
 		s = s[i+3:]
 	}
@@ -228,7 +228,7 @@ func splitMsg(l *locale.Printer, key string, names ...string) *msgSplit {
 // msgNum is msg with numbers, written as the printer's Int writes them.
 func (w *hw) msgNum(l *locale.Printer, m *msgSplit, vals ...int) *hw {
 	for i, part := range m.parts {
-		w.text(part)
+		w.raw(part) // escaped once, by splitMsg
 		if i < len(m.order) {
 			w.num(l, vals[m.order[i]])
 		}

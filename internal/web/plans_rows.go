@@ -120,12 +120,27 @@ func taskDue(w *hw, p *Page, t *plans.TaskRow) {
 
 // countsText is template "counts_text".
 func countsText(w *hw, p *Page, c *plans.Counts) {
-	w.raw("<span class=\"countline\"><b>").msgNum(p.L, splitMsg(p.L, "plans.count_done", "Done", "Total"), c.Done, c.Total).raw("</b>")
+	m := countsMsgsOf(p)
+	countsTextWith(w, p, &m, c)
+}
+
+// countsMsgs are counts_text's messages, looked up once for a chart's
+// rows rather than three times a row (a province's plans dashboard has
+// 226 lead units' bars).
+type countsMsgs struct{ done, overdue, atRisk *msgSplit }
+
+func countsMsgsOf(p *Page) countsMsgs {
+	return countsMsgs{done: splitMsg(p.L, "plans.count_done", "Done", "Total"),
+		overdue: splitMsg(p.L, "plans.n_overdue", "Count"), atRisk: splitMsg(p.L, "plans.n_at_risk", "Count")}
+}
+
+func countsTextWith(w *hw, p *Page, m *countsMsgs, c *plans.Counts) {
+	w.raw("<span class=\"countline\"><b>").msgNum(p.L, m.done, c.Done, c.Total).raw("</b>")
 	if c.Overdue != 0 {
-		w.raw(" · <span class=\"st st-overdue\">").msgNum(p.L, splitMsg(p.L, "plans.n_overdue", "Count"), c.Overdue).raw("</span>")
+		w.raw(" · <span class=\"st st-overdue\">").msgNum(p.L, m.overdue, c.Overdue).raw("</span>")
 	}
 	if c.AtRisk != 0 {
-		w.raw(" · <span class=\"st st-at_risk\">").msgNum(p.L, splitMsg(p.L, "plans.n_at_risk", "Count"), c.AtRisk).raw("</span>")
+		w.raw(" · <span class=\"st st-at_risk\">").msgNum(p.L, m.atRisk, c.AtRisk).raw("</span>")
 	}
 	w.raw("</span>\n")
 }
@@ -138,21 +153,37 @@ func stackBars(pd pager, c stackChart) template.HTML {
 }
 
 func writeStackBars(w *hw, p *Page, c *stackChart) {
+	m := countsMsgsOf(p)
 	for i := range c.Rows {
 		r := &c.Rows[i]
 		w.raw("<tr><th scope=\"row\"><a href=\"").url(r.Href).raw("\">").text(r.Name).raw("</a></th>\n  <td class=\"bar-cell\"><svg class=\"stack\" viewBox=\"0 0 100 10\" preserveAspectRatio=\"none\" aria-hidden=\"true\" focusable=\"false\">")
 		for _, sg := range r.Segs {
-			w.raw("<rect class=\"s-").text(string(sg.Status)).raw("\" x=\"")
+			if sg.order > 0 && sg.order <= len(rectOpen) {
+				w.raw(rectOpen[sg.order-1])
+			} else {
+				w.raw("<rect class=\"s-").text(string(sg.Status)).raw("\" x=\"")
+			}
 			w.b = appendFixed2(w.b, sg.X)
 			w.raw("\" width=\"")
 			w.b = appendFixed2(w.b, sg.W)
 			w.raw("\" height=\"10\"/>")
 		}
 		w.raw("</svg>\n  ")
-		countsText(w, p, &r.Counts)
+		countsTextWith(w, p, &m, &r.Counts)
 		w.raw("</td></tr>")
 	}
 }
+
+// rectOpen is a bar's segment's start for each status of stackOrder
+// (stackSeg.order-1), written once rather than for each of a province's
+// ≈ 1,000 segments.
+var rectOpen = func() []string {
+	r := make([]string, len(stackOrder))
+	for i, st := range stackOrder {
+		r[i] = string(appendEscaped([]byte("<rect class=\"s-"), string(st))) + "\" x=\""
+	}
+	return r
+}()
 
 // appendFixed2 appends v as strconv.AppendFloat(b, v, 'f', 2, 64) does,
 // byte for byte: a province's plans dashboard writes two for each of its
