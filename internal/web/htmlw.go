@@ -112,6 +112,9 @@ func (w *hw) owned() template.HTML { return template.HTML(bytesView(w.b)) }
 func appendEscaped(b []byte, s string) []byte {
 	last := 0
 	for i := 0; i < len(s); i++ {
+		if !escapedByte[s[i]] { // most bytes: one look-up, not the switch's compares
+			continue
+		}
 		var r string
 		switch s[i] {
 		case 0:
@@ -152,6 +155,9 @@ func plainURL(s string) bool {
 	}
 	return true
 }
+
+// escapedByte marks the bytes appendEscaped replaces.
+var escapedByte = [256]bool{0: true, '"': true, '&': true, '\'': true, '+': true, '<': true, '>': true}
 
 // safeURL is html/template's isSafeURL: relative, or http, https, mailto.
 func safeURL(s string) bool {

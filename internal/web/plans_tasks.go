@@ -126,12 +126,18 @@ var stackOrder = []plans.Status{plans.DoneOnTime, plans.DoneLate, plans.OnTrack,
 
 func newStack(rows []stackRow) stackChart {
 	c := stackChart{Rows: rows}
-	segs := make([]stackSeg, 0, len(stackOrder)*len(rows)) // the rows' segments, one array
-	top := 0
-	for _, r := range rows {
+	top, n := 0, 0
+	for i := range rows {
+		r := &rows[i]
 		top = max(top, r.Counts.Total)
 		c.Counts = c.Counts.Plus(r.Counts)
+		for _, st := range stackOrder {
+			if r.Counts.Of(st) > 0 {
+				n++
+			}
+		}
 	}
+	segs := make([]stackSeg, 0, n) // the rows' segments, one array at its size
 	for i := range c.Rows {
 		r := &c.Rows[i]
 		x, from := 0.0, len(segs)
@@ -182,8 +188,9 @@ func (s *Server) planDashData(r *http.Request) (*planDashPage, error) {
 		"Total", p.L.Int(dp.ByPlan.Counts.Total), "Overdue", p.L.Int(dp.ByPlan.Counts.Overdue), "AtRisk", p.L.Int(dp.ByPlan.Counts.AtRisk))
 	rows = make([]stackRow, 0, len(dp.D.Units))
 	dp.ReviewByUnit = make([]reviewRow, 0, len(dp.D.Units))
-	for _, u := range dp.D.Units {
-		href := p.unitTasksURL(u.UnitID)
+	hrefs := p.unitTasksURLs(dp.D.Units)
+	for i, u := range dp.D.Units {
+		href := hrefs[i]
 		rows = append(rows, stackRow{Name: u.Name, Href: href, Counts: u.Counts})
 		dp.ReviewByUnit = append(dp.ReviewByUnit, reviewRow{Name: u.Name, Href: href, Counts: u.Counts})
 	}
@@ -193,12 +200,27 @@ func (s *Server) planDashData(r *http.Request) (*planDashPage, error) {
 	return dp, nil
 }
 
-// unitTasksURL is p.U("/tasks", "unit", id) without its map and sort.
-func (p *Page) unitTasksURL(id int64) string {
-	if p.IsToday() {
-		return "/tasks?unit=" + strconv.FormatInt(id, 10)
+// unitTasksURLs are the units' p.U("/tasks", "unit", id) without its map
+// and sort, parts of one string: a province's 226 lead units' links were
+// two small allocations each.
+func (p *Page) unitTasksURLs(units []plans.UnitCount) []string {
+	start := "/tasks?unit="
+	if !p.IsToday() {
+		start = "/tasks?d=" + url.QueryEscape(p.AsOf.String()) + "&unit="
 	}
-	return "/tasks?d=" + url.QueryEscape(p.AsOf.String()) + "&unit=" + strconv.FormatInt(id, 10)
+	b := make([]byte, 0, len(units)*(len(start)+12))
+	ends := make([]int, len(units))
+	for i, u := range units {
+		b = strconv.AppendInt(append(b, start...), u.UnitID, 10)
+		ends[i] = len(b)
+	}
+	all := bytesView(b) // b is not written again
+	hrefs := make([]string, len(units))
+	from := 0
+	for i, end := range ends {
+		hrefs[i], from = all[from:end], end
+	}
+	return hrefs
 }
 
 type taskPage struct {
