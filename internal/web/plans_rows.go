@@ -158,11 +158,7 @@ func writeStackBars(w *hw, p *Page, c *stackChart) {
 		r := &c.Rows[i]
 		w.raw("<tr><th scope=\"row\"><a href=\"").url(r.Href).raw("\">").text(r.Name).raw("</a></th>\n  <td class=\"bar-cell\"><svg class=\"stack\" viewBox=\"0 0 100 10\" preserveAspectRatio=\"none\" aria-hidden=\"true\" focusable=\"false\">")
 		for _, sg := range r.Segs {
-			if sg.order > 0 && sg.order <= len(rectOpen) {
-				w.raw(rectOpen[sg.order-1])
-			} else {
-				w.raw("<rect class=\"s-").text(string(sg.Status)).raw("\" x=\"")
-			}
+			w.raw(rectStart(sg.Status))
 			w.b = appendFixed2(w.b, sg.X)
 			w.raw("\" width=\"")
 			w.b = appendFixed2(w.b, sg.W)
@@ -174,16 +170,31 @@ func writeStackBars(w *hw, p *Page, c *stackChart) {
 	}
 }
 
-// rectOpen is a bar's segment's start for each status of stackOrder
-// (stackSeg.order-1), written once rather than for each of a province's
-// ≈ 1,000 segments.
+// rectOpen is a bar's segment's start for each status of stackOrder,
+// written once rather than for each of a province's ≈ 1,000 segments.
 var rectOpen = func() []string {
 	r := make([]string, len(stackOrder))
 	for i, st := range stackOrder {
-		r[i] = string(appendEscaped([]byte("<rect class=\"s-"), string(st))) + "\" x=\""
+		r[i] = rectOf(st)
 	}
 	return r
 }()
+
+func rectOf(st plans.Status) string {
+	return string(appendEscaped([]byte("<rect class=\"s-"), string(st))) + "\" x=\""
+}
+
+// rectStart is a segment's start: rectOpen's for a status of stackOrder
+// (newStack's segments' statuses are; a few string compares, not a field
+// in each of the segments).
+func rectStart(st plans.Status) string {
+	for i := range stackOrder {
+		if stackOrder[i] == st {
+			return rectOpen[i]
+		}
+	}
+	return rectOf(st)
+}
 
 // appendFixed2 appends v as strconv.AppendFloat(b, v, 'f', 2, 64) does,
 // byte for byte: a province's plans dashboard writes two for each of its

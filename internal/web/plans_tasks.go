@@ -118,7 +118,6 @@ type stackRow struct {
 type stackSeg struct {
 	Status plans.Status
 	X, W   float64
-	order  int // 1 + Status's place in stackOrder (rectOpen), 0 if not known
 }
 
 // stackOrder draws the done first, the late last (nearest the figures).
@@ -141,10 +140,10 @@ func newStack(rows []stackRow) stackChart {
 	for i := range c.Rows {
 		r := &c.Rows[i]
 		x, from := 0.0, len(segs)
-		for o, st := range stackOrder {
+		for _, st := range stackOrder {
 			if n := r.Counts.Of(st); n > 0 {
 				w := float64(n) / float64(top) * 100
-				segs = append(segs, stackSeg{Status: st, X: x, W: w, order: o + 1})
+				segs = append(segs, stackSeg{Status: st, X: x, W: w})
 				x += w
 			}
 		}
