@@ -248,23 +248,36 @@ func reviewRows(pd pager, rows []reviewRow) template.HTML {
 func writeReviewRows(w *hw, p *Page, rows []reviewRow) {
 	for i := range rows {
 		r := &rows[i]
-		c := &r.Counts
-		w.raw("<tr class=\"depth-").int(int64(r.Depth))
-		if r.Pillar {
-			w.raw(" pillar")
-		}
-		w.raw("\"><th scope=\"row\">")
-		if r.Href != "" {
-			w.raw("<a href=\"").url(r.Href).raw("\">").text(r.Name).raw("</a>")
-		} else {
-			w.text(r.Name)
-		}
-		w.raw("</th><td>").num(p.L, c.Started).raw("/").num(p.L, c.Total).
-			raw("</td><td>").num(p.L, c.Done).raw("/").num(p.L, c.Total).
-			raw("</td><td>").num(p.L, c.DoneOnTime).
-			raw("</td><td>").num(p.L, c.DoneLate).
-			raw("</td><td>").num(p.L, c.Overdue).
-			raw("</td><td>").num(p.L, c.NotStarted).
-			raw("</td><td>").num(p.L, c.Closed).raw("</td></tr>")
+		writeReviewRow(w, p, r.Name, r.Href, r.Depth, r.Pillar, &r.Counts)
 	}
+}
+
+// writeChartReviewRows writes the review's rows of a dashboard's chart's
+// rows (each a reviewRow of depth 0 with the row's name, link and
+// counts), without a second copy of a province's 226 rows as reviewRows.
+func writeChartReviewRows(w *hw, p *Page, rows []stackRow) {
+	for i := range rows {
+		r := &rows[i]
+		writeReviewRow(w, p, r.Name, r.Href, 0, false, &r.Counts)
+	}
+}
+
+func writeReviewRow(w *hw, p *Page, name, href string, depth int, pillar bool, c *plans.Counts) {
+	w.raw("<tr class=\"depth-").int(int64(depth))
+	if pillar {
+		w.raw(" pillar")
+	}
+	w.raw("\"><th scope=\"row\">")
+	if href != "" {
+		w.raw("<a href=\"").url(href).raw("\">").text(name).raw("</a>")
+	} else {
+		w.text(name)
+	}
+	w.raw("</th><td>").num(p.L, c.Started).raw("/").num(p.L, c.Total).
+		raw("</td><td>").num(p.L, c.Done).raw("/").num(p.L, c.Total).
+		raw("</td><td>").num(p.L, c.DoneOnTime).
+		raw("</td><td>").num(p.L, c.DoneLate).
+		raw("</td><td>").num(p.L, c.Overdue).
+		raw("</td><td>").num(p.L, c.NotStarted).
+		raw("</td><td>").num(p.L, c.Closed).raw("</td></tr>")
 }

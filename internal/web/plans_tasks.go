@@ -87,7 +87,9 @@ type planDashPage struct {
 	D        *plans.Dashboard
 	Statuses []plans.Status
 	// ReviewByPlan and ReviewByUnit are the review's tables (started and
-	// done of the total), per plan and per lead unit.
+	// done of the total), per plan and per lead unit: the charts' rows as
+	// reviewRows, made by reviews for the template only (its test's);
+	// planDashHTML writes them from the charts' rows.
 	ReviewByPlan, ReviewByUnit []reviewRow
 	// ByPlan and ByUnit are the summary's two charts, drawn on the server
 	// as SVG bars (the public ranking's way): with ECharts the page
@@ -176,27 +178,35 @@ func (s *Server) planDashData(r *http.Request) (*planDashPage, error) {
 	}
 	// each row's link made once, for its chart and its review table
 	rows := make([]stackRow, 0, len(dp.D.Plans))
-	dp.ReviewByPlan = make([]reviewRow, 0, len(dp.D.Plans))
 	for _, d := range dp.D.Plans {
 		href := p.U("/plans/" + strconv.FormatInt(d.ID, 10))
 		rows = append(rows, stackRow{Name: d.Number, Href: href, Counts: d.Counts})
-		dp.ReviewByPlan = append(dp.ReviewByPlan, reviewRow{Name: d.Number, Href: href, Counts: d.Counts})
 	}
 	dp.ByPlan = newStack(rows)
 	dp.ByPlan.Summary = p.L.T("plans.chart.by_plan_summary", "Rows", p.L.Int(len(rows)), "Done", p.L.Int(dp.ByPlan.Counts.Done),
 		"Total", p.L.Int(dp.ByPlan.Counts.Total), "Overdue", p.L.Int(dp.ByPlan.Counts.Overdue), "AtRisk", p.L.Int(dp.ByPlan.Counts.AtRisk))
 	rows = make([]stackRow, 0, len(dp.D.Units))
-	dp.ReviewByUnit = make([]reviewRow, 0, len(dp.D.Units))
 	hrefs := p.unitTasksURLs(dp.D.Units)
 	for i, u := range dp.D.Units {
-		href := hrefs[i]
-		rows = append(rows, stackRow{Name: u.Name, Href: href, Counts: u.Counts})
-		dp.ReviewByUnit = append(dp.ReviewByUnit, reviewRow{Name: u.Name, Href: href, Counts: u.Counts})
+		rows = append(rows, stackRow{Name: u.Name, Href: hrefs[i], Counts: u.Counts})
 	}
 	dp.ByUnit = newStack(rows)
 	dp.ByUnit.Summary = p.L.T("plans.chart.by_unit_summary", "Rows", p.L.Int(len(rows)), "Done", p.L.Int(dp.ByUnit.Counts.Done),
 		"Total", p.L.Int(dp.ByUnit.Counts.Total), "Overdue", p.L.Int(dp.ByUnit.Counts.Overdue), "AtRisk", p.L.Int(dp.ByUnit.Counts.AtRisk))
 	return dp, nil
+}
+
+// reviews makes ReviewByPlan and ReviewByUnit, the review tables' rows,
+// from the charts' rows (what planDashHTML writes them from).
+func (dp *planDashPage) reviews() {
+	of := func(rows []stackRow) []reviewRow {
+		rr := make([]reviewRow, len(rows))
+		for i, r := range rows {
+			rr[i] = reviewRow{Name: r.Name, Href: r.Href, Counts: r.Counts}
+		}
+		return rr
+	}
+	dp.ReviewByPlan, dp.ReviewByUnit = of(dp.ByPlan.Rows), of(dp.ByUnit.Rows)
 }
 
 // unitTasksURLs are the units' p.U("/tasks", "unit", id) without its map
