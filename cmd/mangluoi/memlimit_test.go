@@ -66,6 +66,33 @@ func TestLimitFor(t *testing.T) {
 	}
 }
 
+// A read inflated by the requests in flight does not move the limit; a
+// live heap that stays higher does, within half the window.
+func TestLiveWindow(t *testing.T) {
+	var w liveWindow
+	if got := w.add(150); got != 150 {
+		t.Fatalf("first read: %d, want 150", got)
+	}
+	for range memoryWindow - 1 {
+		w.add(150)
+	}
+	if got := w.add(180); got != 150 {
+		t.Fatalf("one high read moved the median to %d", got)
+	}
+	for range memoryWindow / 2 {
+		w.add(250)
+	}
+	if got := w.add(250); got != 250 {
+		t.Fatalf("after %d reads of 250 of %d: median %d, want 250", memoryWindow/2+1, memoryWindow, got)
+	}
+	for range memoryWindow {
+		w.add(100)
+	}
+	if got := w.add(100); got != 100 {
+		t.Fatalf("after a window of 100: median %d", got)
+	}
+}
+
 func liveHeap() uint64 {
 	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	metrics.Read(s)
