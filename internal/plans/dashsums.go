@@ -27,12 +27,13 @@ type dashSums struct {
 	// filled: made again when the documents (docs) or the plans the tasks
 	// come from (the keys of all: giving changed) change
 	docs   []*Document
-	giving bool
+	giving bool           // a plan came into all since vis was made
+	gone   map[int64]bool // plans that left all since (a patch takes a task away, then counts it again)
 	vis    []DocRow
 }
 
 func newDashSums(t *org.Scoped, d day.Day) *dashSums {
-	return &dashSums{t: t, d: d, all: map[int64]*Counts{}, mine: map[int64]*Counts{}, byLead: map[int64]*Counts{}, scope: map[int64]bool{}}
+	return &dashSums{t: t, d: d, all: map[int64]*Counts{}, mine: map[int64]*Counts{}, byLead: map[int64]*Counts{}, scope: map[int64]bool{}, gone: map[int64]bool{}}
 }
 
 func (s *dashSums) inScope(u int64) bool {
@@ -51,7 +52,14 @@ func (s *dashSums) count(r *taskRec, st TaskState, sign int) {
 		return
 	}
 	if s.move(s.all, r.DocumentID, st, sign) {
-		s.giving = true
+		switch {
+		case sign < 0:
+			s.gone[r.DocumentID] = true
+		case s.gone[r.DocumentID]:
+			delete(s.gone, r.DocumentID) // back: the set of plans is as it was
+		default:
+			s.giving = true
+		}
 	}
 	s.move(s.byLead, r.LeadUnitID, st, sign)
 	in := s.inScope(r.LeadUnitID)
@@ -99,12 +107,13 @@ func (s *dashSums) move(m map[int64]*Counts, id int64, st TaskState, sign int) b
 func (s *Service) dashDocs(l *listing) []DocRow {
 	ds := l.sums
 	docs := l.k.docs
-	if ds.vis == nil || ds.giving || len(docs) != len(ds.docs) || len(docs) > 0 && &docs[0] != &ds.docs[0] {
+	if ds.vis == nil || ds.giving || len(ds.gone) > 0 || len(docs) != len(ds.docs) || len(docs) > 0 && &docs[0] != &ds.docs[0] {
 		ds.vis = chain(visibleDocs(ds.t, docs, func(id int64) bool { return ds.all[id] != nil }))
 		if ds.vis == nil {
 			ds.vis = []DocRow{}
 		}
 		ds.docs, ds.giving = docs, false
+		clear(ds.gone)
 	}
 	out := make([]DocRow, len(ds.vis))
 	copy(out, ds.vis)
