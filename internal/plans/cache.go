@@ -1,6 +1,7 @@
 package plans
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"sync"
@@ -51,7 +52,69 @@ type kept struct {
 	// assignment in the same place with the same units (sameUnits), so a
 	// listing made from one is patched to another task by task.
 	epoch uint64
+	// spots are the units' places in byUnit sorted, kept for the copies
+	// of the same epoch (of)
+	spots *spotsKept
 }
+
+// spotsKept are the places of the tasks that sets of units lead or
+// support, in the list's order, as of one index by unit: the overdue list
+// and the documents list of a province walked its 3,000 places and sorted
+// them again after each plans write (a report, a review), though a report
+// or a review moves no task in the list (the index is kept: sameUnits).
+// Bound: maxSpotSets sets; past it they are all dropped.
+type spotsKept struct {
+	mu sync.Mutex
+	m  map[spotSetKey][]spotSet
+}
+
+type spotSetKey struct {
+	lead        bool
+	first, last int64
+	n           int
+}
+
+type spotSet struct {
+	units []int64
+	spots []spot
+}
+
+const maxSpotSets = 64
+
+// of are the places that units lead (or support too, unless lead), by
+// place, shared: never changed.
+func (c *spotsKept) of(byUnit map[int64][]spot, units []int64, lead bool) []spot {
+	key := spotSetKey{lead: lead, n: len(units)}
+	if len(units) > 0 {
+		key.first, key.last = units[0], units[len(units)-1]
+	}
+	c.mu.Lock()
+	for _, s := range c.m[key] {
+		if slices.Equal(s.units, units) {
+			c.mu.Unlock()
+			return s.spots
+		}
+	}
+	c.mu.Unlock()
+	var spots []spot
+	for _, u := range units {
+		for _, p := range byUnit[u] {
+			if p.lead || !lead {
+				spots = append(spots, p)
+			}
+		}
+	}
+	slices.SortFunc(spots, func(a, b spot) int { return cmp.Or(cmp.Compare(a.i, b.i), cmp.Compare(a.k, b.k)) })
+	c.mu.Lock()
+	if len(c.m) >= maxSpotSets {
+		c.m = map[spotSetKey][]spotSet{}
+	}
+	c.m[key] = append(c.m[key], spotSet{slices.Clone(units), spots})
+	c.mu.Unlock()
+	return spots
+}
+
+func newSpots() *spotsKept { return &spotsKept{m: map[spotSetKey][]spotSet{}} }
 
 // epochs numbers the indexes by unit made.
 var epochs atomic.Uint64
@@ -112,9 +175,9 @@ func (s *Service) keptAt(ctx context.Context) (*kept, int64, error) {
 			}
 			if ok {
 				s.measured.advance(m.gen, last, d)
-				k := &kept{tasks: tasks, numbers: old.numbers, docs: old.docs, byUnit: old.byUnit, epoch: old.epoch}
+				k := &kept{tasks: tasks, numbers: old.numbers, docs: old.docs, byUnit: old.byUnit, epoch: old.epoch, spots: old.spots}
 				if !sameUnits(old.tasks, tasks) {
-					k.byUnit, k.epoch = indexOf(tasks), epochs.Add(1)
+					k.byUnit, k.epoch, k.spots = indexOf(tasks), epochs.Add(1), newSpots()
 				}
 				m.gen, m.kept, m.ids = last, k, ids
 				m.caughtUp++
@@ -130,7 +193,7 @@ func (s *Service) keptAt(ctx context.Context) (*kept, int64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	k := &kept{tasks: tasks, numbers: numbersOf(docs), docs: docs, byUnit: indexOf(tasks), epoch: epochs.Add(1)}
+	k := &kept{tasks: tasks, numbers: numbersOf(docs), docs: docs, byUnit: indexOf(tasks), epoch: epochs.Add(1), spots: newSpots()}
 	m.gen, m.loaded, m.kept, m.ids = gen, true, k, idsOf(tasks)
 	m.reloaded++
 	return k, gen, nil

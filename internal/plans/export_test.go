@@ -246,6 +246,7 @@ func DashBoth(ctx context.Context, s *Service, actor *auth.Actor, d day.Day) (ke
 		return nil, nil, err
 	}
 	l := makeListing(t, k, actor.ScopeUnitID, Filter{}, d)
+	l.sums = nil // counted again from every task, not from the kept counts
 	fresh, err = s.dashboardOf(ctx, t, l, d)
 	return kept, fresh, err
 }
@@ -267,4 +268,15 @@ func Touch(s *Service, actor *auth.Actor) {
 		}
 	}
 	m.kept = &k
+}
+
+// Fresh is a service on the same database and tree with nothing kept: no
+// copy of the tasks, no listing, no summary. Its answers are what a server
+// starting now would give, for comparing the kept ones with.
+func Fresh(s *Service) *Service {
+	c := *s
+	c.memo, c.measured = &memo{}, &measured{}
+	c.sums = &summaries{m: map[summaryKey]any{}}
+	c.lists = &listings{m: map[listKey]*listing{}}
+	return &c
 }

@@ -45,6 +45,9 @@ type listing struct {
 	items []item // the scope's tasks, in the order of k.tasks
 	ents  []listEntry
 	c     Counts
+	// sums are the dashboard's counts, kept with the list without filter
+	// (the dashboard's): nil for the others.
+	sums *dashSums
 }
 
 // item is a task of the scope: k.tasks[i], or its assignment k (-1: the
@@ -62,6 +65,26 @@ type listEntry struct {
 	key rowKey
 	r   *taskRec
 	st  TaskState
+	// row is the task's row (rowAt, with its plan's number), made the
+	// first time a list or the dashboard shows it: after a write only the
+	// changed tasks' rows are made again (a new entry), not the 300 or
+	// 1,000 a list shows. It depends on nothing but the entry's task and
+	// state, the listing's key (the tree's generation, the reader, the
+	// day) and the documents' numbers, which a patched listing's copies
+	// share (a copy read whole has another epoch: the listing is made
+	// again).
+	row *TaskRow
+}
+
+// rowOf is the entry's row, made once (under the listing's lock), shared:
+// the caller copies it.
+func (s *Service) rowOf(t *org.Scoped, l *listing, e *listEntry, d day.Day) *TaskRow {
+	if e.row == nil {
+		r := s.rowAt(t, e.r, e.st, d)
+		r.PlanNumber = l.k.numbers[e.r.DocumentID]
+		e.row = &r
+	}
+	return e.row
 }
 
 // at is the task an item names in a copy.
@@ -74,8 +97,10 @@ func (k *kept) at(it *item) *taskRec {
 }
 
 // maxListed bounds the tasks held by the listings in all (about 150 bytes
-// each: 15 MB): past it they are all dropped and made again as asked. A
-// listing of more than a tenth of it (the nation's) is not kept.
+// each, and 450 more for each row shown once — listEntry.row: the first
+// 300 or 1,000 of a list, or all of it when a list is asked whole: 15 MB
+// to 60 MB at most): past it they are all dropped and made again as
+// asked. A listing of more than a tenth of it (the nation's) is not kept.
 const maxListed = 100_000
 
 type listings struct {
@@ -150,13 +175,17 @@ func makeListing(t *org.Scoped, k *kept, unit int64, f Filter, d day.Day) *listi
 		items = k.items(append(t.UnitsUnder(unit), unit))
 	}
 	l := &listing{k: k, items: items, ents: make([]listEntry, 0, len(items))}
+	if f == (Filter{}) {
+		l.sums = newDashSums(t, d)
+	}
 	for j := range l.items {
 		it := &l.items[j]
 		it.r = k.at(it)
 		if st, key, ok := listedAs(t, it.r, f, d); ok {
 			it.listed, it.key = true, key
 			l.c.Add(st)
-			l.ents = append(l.ents, listEntry{key, it.r, st})
+			l.ents = append(l.ents, listEntry{key: key, r: it.r, st: st})
+			l.sums.count(it.r, st, 1)
 		}
 	}
 	slices.SortFunc(l.ents, func(a, b listEntry) int { return a.key.compare(b.key) })
@@ -195,14 +224,16 @@ func (l *listing) patch(t *org.Scoped, k *kept, f Filter, d day.Day) bool {
 			var one Counts
 			one.Add(l.ents[i].st)
 			l.c = l.c.minus(one)
+			l.sums.count(l.ents[i].r, l.ents[i].st, -1)
 			l.ents = slices.Delete(l.ents, i, i+1)
 		}
 		it.r, it.listed = k.at(it), false
 		if st, key, ok := listedAs(t, it.r, f, d); ok {
 			it.listed, it.key = true, key
 			l.c.Add(st)
+			l.sums.count(it.r, st, 1)
 			i, _ := slices.BinarySearchFunc(l.ents, key, func(e listEntry, key rowKey) int { return e.key.compare(key) })
-			l.ents = slices.Insert(l.ents, i, listEntry{key, it.r, st})
+			l.ents = slices.Insert(l.ents, i, listEntry{key: key, r: it.r, st: st})
 		}
 	}
 	l.k = k

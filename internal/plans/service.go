@@ -418,8 +418,27 @@ func (s *Service) listDocs(ctx context.Context, t *org.Scoped, d day.Day, tasks 
 	if err != nil {
 		return nil, err
 	}
-	all := k.docs // held with the tasks, under the same generation
 	giving := docsGivingTasks(tasks)
+	visible := visibleDocs(t, k.docs, func(id int64) bool { return giving[id] }) // held with the tasks, under the same generation
+	counts := countsByDocument(t, tasks, sts, d)
+	for i := range visible {
+		c := counts[visible[i].ID]
+		if c == nil {
+			continue
+		}
+		if visible[i].Full {
+			visible[i].Counts = c.all
+		} else {
+			visible[i].Counts = c.mine
+		}
+	}
+	return chain(visible), nil
+}
+
+// visibleDocs are the documents of all t's reader may see: those of their
+// scope's units (Full), from above them, and those giving their units
+// tasks; their counts not filled.
+func visibleDocs(t *org.Scoped, all []*Document, giving func(id int64) bool) []DocRow {
 	var visible []DocRow
 	above := map[int64]bool{}
 	owners := map[int64]bool{} // t.InScope of each owner (a walk of paths each time)
@@ -434,7 +453,7 @@ func (s *Service) listDocs(ctx context.Context, t *org.Scoped, d day.Day, tasks 
 			up = fromAbove(t, doc.OwnerUnitID)
 			above[doc.OwnerUnitID] = up
 		}
-		if !full && !up && !giving[doc.ID] {
+		if !full && !up && !giving(doc.ID) {
 			continue
 		}
 		r := DocRow{Document: *doc, Full: full}
@@ -443,19 +462,7 @@ func (s *Service) listDocs(ctx context.Context, t *org.Scoped, d day.Day, tasks 
 		}
 		visible = append(visible, r)
 	}
-	counts := countsByDocument(t, tasks, sts, d)
-	for i := range visible {
-		c := counts[visible[i].ID]
-		if c == nil {
-			continue
-		}
-		if visible[i].Full {
-			visible[i].Counts = c.all
-		} else {
-			visible[i].Counts = c.mine
-		}
-	}
-	return chain(visible), nil
+	return visible
 }
 
 // docsGivingTasks are the documents of tasks, the tasks of a scope's

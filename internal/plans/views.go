@@ -338,16 +338,8 @@ func (s *Service) tasksOf(ctx context.Context, t *org.Scoped, unit int64) ([]*ta
 // units; otherwise, of a class task, its assignments that are (a class
 // task given from above: the scope's own parts of it).
 func (k *kept) of(units []int64, lead bool) []*taskRec {
-	var spots []spot
-	for _, u := range units {
-		for _, p := range k.byUnit[u] {
-			if p.lead || !lead {
-				spots = append(spots, p)
-			}
-		}
-	}
-	slices.SortFunc(spots, func(a, b spot) int { return cmp.Or(cmp.Compare(a.i, b.i), cmp.Compare(a.k, b.k)) })
-	var out []*taskRec
+	spots := k.spots.of(k.byUnit, units, lead)
+	out := make([]*taskRec, 0, len(spots))
 	whole, last := int32(-1), spot{-1, -2, false}
 	for _, p := range spots {
 		if p.i == last.i && p.k == last.k {
@@ -434,10 +426,7 @@ func (s *Service) rowsOfListing(t *org.Scoped, l *listing, d day.Day, limit int)
 	}
 	out := make([]TaskRow, 0, len(ents))
 	for i := range ents {
-		e := &ents[i]
-		r := s.rowAt(t, e.r, e.st, d)
-		r.PlanNumber = l.k.numbers[e.r.DocumentID]
-		out = append(out, r)
+		out = append(out, *s.rowOf(t, l, &ents[i], d))
 	}
 	return out
 }
@@ -628,15 +617,29 @@ func (s *Service) dashboard(ctx context.Context, actor *auth.Actor, d day.Day) (
 
 // dashboardOf is the dashboard of a listing of the reader's scope
 // without filter (every task of the scope, in the lists' order).
+// With the listing's kept counts (l.sums) nothing is walked but the first
+// overdue and due soon; without (a listing made for a comparison), every
+// task is counted again.
 func (s *Service) dashboardOf(ctx context.Context, t *org.Scoped, l *listing, d day.Day) (*Dashboard, error) {
-	tasks := make([]*taskRec, len(l.ents))
-	sts := make([]TaskState, len(l.ents))
-	for i := range l.ents {
-		tasks[i], sts[i] = l.ents[i].r, l.ents[i].st
-	}
-	docs, err := s.listDocs(ctx, t, d, tasks, sts)
-	if err != nil {
-		return nil, err
+	var docs []DocRow
+	tally := &Tally{ByUnit: map[int64]*Counts{}} // by lead unit only
+	if l.sums != nil {
+		docs = s.dashDocs(l)
+		tally.Counts, tally.ByUnit = l.c, l.sums.byLead
+	} else {
+		tasks := make([]*taskRec, len(l.ents))
+		sts := make([]TaskState, len(l.ents))
+		for i := range l.ents {
+			tasks[i], sts[i] = l.ents[i].r, l.ents[i].st
+		}
+		var err error
+		if docs, err = s.listDocs(ctx, t, d, tasks, sts); err != nil {
+			return nil, err
+		}
+		for i := range l.ents {
+			tally.Counts.Add(l.ents[i].st)
+			bump(tally.ByUnit, l.ents[i].r.LeadUnitID, l.ents[i].st)
+		}
 	}
 	numbers := map[int64]string{}
 	for _, doc := range docs {
@@ -647,11 +650,6 @@ func (s *Service) dashboardOf(ctx context.Context, t *org.Scoped, l *listing, d 
 		if doc.Counts.Total > 0 {
 			db.Plans = append(db.Plans, doc)
 		}
-	}
-	tally := &Tally{ByUnit: map[int64]*Counts{}} // by lead unit only
-	for i := range l.ents {
-		tally.Counts.Add(l.ents[i].st)
-		bump(tally.ByUnit, l.ents[i].r.LeadUnitID, l.ents[i].st)
 	}
 	db.Counts = tally.Counts
 	db.Units = tally.Units(func(u int64) string { return unitName(t, u, d) })
@@ -676,7 +674,7 @@ func (s *Service) dashboardOf(ctx context.Context, t *org.Scoped, l *listing, d 
 			continue
 		}
 		if len(*to) < 10 {
-			row := s.rowAt(t, e.r, st, d)
+			row := *s.rowOf(t, l, e, d)
 			row.PlanNumber = numbers[e.r.DocumentID]
 			*to = append(*to, row)
 		}
