@@ -2,6 +2,7 @@ package plans
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sort"
 	"strconv"
@@ -279,4 +280,41 @@ func Fresh(s *Service) *Service {
 	c.sums = &summaries{m: map[summaryKey]any{}}
 	c.lists = &listings{m: map[listKey]*listing{}}
 	return &c
+}
+
+// KeepRows sets how many rows a listing keeps (maxRowsKept) and answers
+// the function that puts it back.
+func KeepRows(n int) (restore func()) {
+	was := maxRowsKept
+	maxRowsKept = n
+	return func() { maxRowsKept = was }
+}
+
+// RowsKept checks the listings' accounts of their kept rows: each one's
+// count is its entries holding a row, at most maxRowsKept, and the
+// listings' weight in all is what they hold, within maxListed.
+func RowsKept(s *Service) error {
+	ls := s.lists
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	held := 0
+	for key, l := range ls.m {
+		l.mu.Lock()
+		n := 0
+		for i := range l.ents {
+			if l.ents[i].row != nil {
+				n++
+			}
+		}
+		rows, w := l.rows, l.weight()
+		l.mu.Unlock()
+		if rows != n || rows > maxRowsKept {
+			return fmt.Errorf("listing %+v: %d rows counted, %d held, at most %d", key, rows, n, maxRowsKept)
+		}
+		held += w
+	}
+	if held != ls.held || held > maxListed {
+		return fmt.Errorf("listings weigh %d, counted %d, at most %d", held, ls.held, maxListed)
+	}
+	return nil
 }

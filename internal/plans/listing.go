@@ -48,6 +48,7 @@ type listing struct {
 	// sums are the dashboard's counts, kept with the list without filter
 	// (the dashboard's): nil for the others.
 	sums *dashSums
+	rows int // entries holding their row (at most maxRowsKept)
 }
 
 // item is a task of the scope: k.tasks[i], or its assignment k (-1: the
@@ -79,12 +80,33 @@ type listEntry struct {
 // rowOf is the entry's row, made once (under the listing's lock), shared:
 // the caller copies it.
 func (s *Service) rowOf(t *org.Scoped, l *listing, e *listEntry, d day.Day) *TaskRow {
-	if e.row == nil {
-		r := s.rowAt(t, e.r, e.st, d)
-		r.PlanNumber = l.k.numbers[e.r.DocumentID]
-		e.row = &r
+	if e.row != nil {
+		return e.row
 	}
-	return e.row
+	r := s.rowAt(t, e.r, e.st, d)
+	r.PlanNumber = l.k.numbers[e.r.DocumentID]
+	if l.rows < maxRowsKept {
+		e.row = &r
+		l.rows++
+	}
+	return &r
+}
+
+// maxRowsKept bounds the rows a listing keeps: the most a page or an
+// answer shows of a list (the API's 1,000). A list asked whole past it
+// makes the rest each time, as before rows were kept. (A variable: a test
+// lowers it, so that both ways are compared with a fresh service's.)
+var maxRowsKept = 1_000
+
+// rowWeight is a kept row's size in items' (listEntry.row: ≈ 450 bytes,
+// an item with its entry ≈ 150): a listing is counted in maxListed with
+// the rows it may keep, so that the rows shown stay inside the bound.
+const rowWeight = 3
+
+// weight is what the listing counts for in maxListed: its items, and the
+// rows it may keep.
+func (l *listing) weight() int {
+	return len(l.items) + rowWeight*min(len(l.items), maxRowsKept)
 }
 
 // at is the task an item names in a copy.
@@ -96,17 +118,17 @@ func (k *kept) at(it *item) *taskRec {
 	return r
 }
 
-// maxListed bounds the tasks held by the listings in all (about 150 bytes
-// each, and 450 more for each row shown once — listEntry.row: the first
-// 300 or 1,000 of a list, or all of it when a list is asked whole: 15 MB
-// to 60 MB at most): past it they are all dropped and made again as
-// asked. A listing of more than a tenth of it (the nation's) is not kept.
+// maxListed bounds the tasks held by the listings in all, each counted
+// with the rows it may keep (weight: about 150 bytes a task, 450 a row:
+// 15 MB in all): past it they are all dropped and made again as asked.
+// A listing of more than a tenth of it in tasks (the nation's) is not
+// kept.
 const maxListed = 100_000
 
 type listings struct {
 	mu    sync.Mutex
 	m     map[listKey]*listing
-	held  int // items of the listings in m
+	held  int // the weight of the listings in m
 	stats ListingStats
 }
 
@@ -150,8 +172,9 @@ func (s *Service) listed(t *org.Scoped, k *kept, og int64, unit int64, f Filter,
 	ls.mu.Lock()
 	ls.stats.Made++
 	if n := len(l.items); n <= maxListed/10 {
+		n = l.weight()
 		if old := ls.m[key]; old != nil {
-			ls.held -= len(old.items)
+			ls.held -= old.weight()
 		}
 		if ls.held+n > maxListed {
 			ls.m, ls.held = map[listKey]*listing{}, 0
@@ -225,6 +248,9 @@ func (l *listing) patch(t *org.Scoped, k *kept, f Filter, d day.Day) bool {
 			one.Add(l.ents[i].st)
 			l.c = l.c.minus(one)
 			l.sums.count(l.ents[i].r, l.ents[i].st, -1)
+			if l.ents[i].row != nil {
+				l.rows--
+			}
 			l.ents = slices.Delete(l.ents, i, i+1)
 		}
 		it.r, it.listed = k.at(it), false

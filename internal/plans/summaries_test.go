@@ -24,7 +24,12 @@ import (
 // coordinator, its leader, a commune and the admin, today and on other
 // dates. The summaries are asked before each write too, so that what is
 // compared was kept across it.
+//
+// The listings keep at most two rows each here (plans.KeepRows), so that
+// rows kept and rows made as asked are both compared, and their accounts
+// are checked after each write (plans.RowsKept).
 func TestSummariesAfterRandomWrites(t *testing.T) {
+	defer plans.KeepRows(2)()
 	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
 		ctx := context.Background()
 		gialai, pleiku := actor(t, s, "gialai"), actor(t, s, "pleiku")
@@ -165,6 +170,9 @@ func TestSummariesAfterRandomWrites(t *testing.T) {
 			}
 			done[what[:6]]++
 			same(fmt.Sprintf("step %d, %s", step, what))
+			if err := plans.RowsKept(s.Plans); err != nil {
+				t.Fatalf("step %d, %s: %v", step, what, err)
+			}
 		}
 		t.Logf("writes made: %v", done)
 		// the sequence wrote each kind, so that each was compared after
