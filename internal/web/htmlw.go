@@ -76,6 +76,10 @@ func (w *hw) int(n int64) *hw { w.b = strconv.AppendInt(w.b, n, 10); return w }
 // url writes a URL attribute's value that the template wrote whole
 // ({{.Href}}: filtered, normalised, escaped).
 func (w *hw) url(s string) *hw {
+	if plainURL(s) { // the common link ("/tasks?unit=12"): written as it is
+		w.b = append(w.b, s...)
+		return w
+	}
 	if !safeURL(s) {
 		s = "#ZgotmplZ"
 	}
@@ -108,6 +112,9 @@ func (w *hw) owned() template.HTML { return template.HTML(bytesView(w.b)) }
 func appendEscaped(b []byte, s string) []byte {
 	last := 0
 	for i := 0; i < len(s); i++ {
+		if !escapedByte[s[i]] { // most bytes: one look-up, not the switch's compares
+			continue
+		}
 		var r string
 		switch s[i] {
 		case 0:
@@ -133,6 +140,24 @@ func appendEscaped(b []byte, s string) []byte {
 	}
 	return append(b, s[last:]...)
 }
+
+// plainURL reports whether s is made only of bytes that none of url's
+// steps change: no ":" (safeURL looks no further), nothing normaliseURL
+// escapes, nothing appendEscaped replaces ("&" is). One pass instead of
+// three for a dashboard's hundreds of links.
+func plainURL(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			c == '/' || c == '?' || c == '=' || c == '-' || c == '.' || c == '_' || c == '~') {
+			return false
+		}
+	}
+	return true
+}
+
+// escapedByte marks the bytes appendEscaped replaces.
+var escapedByte = [256]bool{0: true, '"': true, '&': true, '\'': true, '+': true, '<': true, '>': true}
 
 // safeURL is html/template's isSafeURL: relative, or http, https, mailto.
 func safeURL(s string) bool {

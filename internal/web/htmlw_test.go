@@ -21,7 +21,8 @@ func TestHTMLWriterEscapes(t *testing.T) {
 		return string(w.b)
 	}
 	cases := []string{"", "plain", "Xã Ia Hrú", "a&b", "<b>\"x'\"</b>", "1+1=2", "50%", "%zz", "%4a%4", "/units/5?d=2025-06-30&unit=7",
-		"javascript:alert(1)", "mailto:x@y", "HTTPS://x", "a:b/c", "x\x00y", "\xff\xfe", "\uFDD0\uFFFE", "#frag", "a b\tc\n", "`~!@$^*()[]{}|\\;,"}
+		"javascript:alert(1)", "mailto:x@y", "HTTPS://x", "a:b/c", "x\x00y", "\xff\xfe", "\uFDD0\uFFFE", "#frag", "a b\tc\n", "`~!@$^*()[]{}|\\;,",
+		"/tasks?unit=12", "/plans/7", "/tasks?d=2025-06-30&unit=7", "~a_b.c-d?=/", "/x:y", "http:/x"} // plainURL's and not
 	alphabet := []rune("aZ09&<>\"'+%/:?#=;@ \x00\t-._~!$*,[]`{}|\\^ăđươ\uFFFD\uFDD0")
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 2000 {

@@ -31,6 +31,7 @@ func (s *Server) PlansPagesBoth(r *http.Request, page string) (byGo, byTemplate 
 		if err != nil {
 			return "", "", err
 		}
+		dp.reviews() // the template's review rows; planDashHTML does without
 		data, body = dp, planDashHTML(dp)
 	}
 	t, err := s.pages[page].shared.Clone()

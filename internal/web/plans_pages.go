@@ -80,11 +80,11 @@ func planDashHTML(dp *planDashPage) template.HTML {
 	w.raw("</p>\n<section class=\"card\"><h2 id=\"by-plan\">").text(p.L.T("plans.chart.by_plan")).raw("</h2>")
 	statusStack(w, p, &dp.ByPlan, p.L.T("plans.chart.plan"), "by-plan", dp.Statuses)
 	w.raw("\n  ")
-	reviewTable(w, p, dp.ReviewByPlan, c, p.L.T("plans.review.plan"), p.L.T("plans.chart.by_plan"))
+	reviewTable(w, p, dp.ByPlan.Rows, c, p.L.T("plans.review.plan"), p.L.T("plans.chart.by_plan"))
 	w.raw("</section>\n<section class=\"card\"><h2 id=\"by-unit\">").text(p.L.T("plans.chart.by_unit")).raw("</h2>")
 	statusStack(w, p, &dp.ByUnit, p.L.T("plans.lead"), "by-unit", dp.Statuses)
 	w.raw("\n  ")
-	reviewTable(w, p, dp.ReviewByUnit, c, p.L.T("plans.review.unit"), p.L.T("plans.chart.by_unit"))
+	reviewTable(w, p, dp.ByUnit.Rows, c, p.L.T("plans.review.unit"), p.L.T("plans.chart.by_unit"))
 	w.raw("</section>\n<section class=\"card\"><h2>").text(p.L.T("plans.overdue.title")).raw("</h2>")
 	writeTaskRows(w, p, d.Overdue)
 	w.raw("<p><a href=\"").url(p.U("/plans/overdue")).raw("\">").text(p.L.T("plans.overdue.all")).raw("</a></p></section>\n<section class=\"card\"><h2>").
@@ -155,14 +155,15 @@ func statusStack(w *hw, p *Page, c *stackChart, col, head string, statuses []pla
 	w.raw("\n</figure>")
 }
 
-// reviewTable is template "review_table".
-func reviewTable(w *hw, p *Page, rows []reviewRow, total *plans.Counts, head, caption string) {
+// reviewTable is template "review_table" of a chart's rows (as
+// planDashPage.reviews makes them for the template).
+func reviewTable(w *hw, p *Page, rows []stackRow, total *plans.Counts, head, caption string) {
 	w.raw("\n<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"").text(caption).raw("\"><table class=\"list review small\">\n  <thead><tr><th scope=\"col\">").
 		text(head).raw("</th><th scope=\"col\">").text(p.L.T("plans.review.started")).raw("</th><th scope=\"col\">").text(p.L.T("plans.review.done")).
 		raw("</th><th scope=\"col\">").text(p.L.T("status.done_on_time")).raw("</th><th scope=\"col\">").text(p.L.T("status.done_late")).
 		raw("</th><th scope=\"col\">").text(p.L.T("status.overdue")).raw("</th><th scope=\"col\">").text(p.L.T("plans.review.not_started")).
 		raw("</th><th scope=\"col\">").text(p.L.T("plans.review.closed")).raw("</th></tr></thead>\n  <tbody>")
-	writeReviewRows(w, p, rows)
+	writeChartReviewRows(w, p, rows)
 	c := total
 	w.raw("</tbody>\n  <tfoot><tr><th scope=\"row\">").text(p.L.T("plans.review.total")).raw("</th><td>").num(p.L, c.Started).raw("/").num(p.L, c.Total).
 		raw("</td><td>").num(p.L, c.Done).raw("/").num(p.L, c.Total).
@@ -181,7 +182,7 @@ func reviewTable(w *hw, p *Page, rows []reviewRow, total *plans.Counts, head, ca
 // keys named in this file, which TestPlansPagesHTML holds to the
 // template's output in both languages.
 type msgSplit struct {
-	parts []string // len(order)+1 texts around the values
+	parts []string // len(order)+1 texts around the values, escaped (as text writes them)
 	order []int    // the value written after parts[i]
 }
 
@@ -209,10 +210,10 @@ func splitMsg(l *locale.Printer, key string, names ...string) *msgSplit {
 	for {
 		i := strings.IndexByte(s, 0)
 		if i < 0 || i+2 >= len(s) || s[i+2] != 0 || s[i+1] < '0' || int(s[i+1]-'0') >= len(names) {
-			m.parts = append(m.parts, s)
+			m.parts = append(m.parts, string(appendEscaped(nil, s)))
 			break
 		}
-		m.parts = append(m.parts, s[:i])
+		m.parts = append(m.parts, string(appendEscaped(nil, s[:i])))
 		m.order = append(m.order, int(s[i+1]-'0'))
 		s = s[i+3:]
 	}
@@ -228,7 +229,7 @@ func splitMsg(l *locale.Printer, key string, names ...string) *msgSplit {
 // msgNum is msg with numbers, written as the printer's Int writes them.
 func (w *hw) msgNum(l *locale.Printer, m *msgSplit, vals ...int) *hw {
 	for i, part := range m.parts {
-		w.text(part)
+		w.raw(part) // escaped once, by splitMsg
 		if i < len(m.order) {
 			w.num(l, vals[m.order[i]])
 		}

@@ -120,12 +120,27 @@ func taskDue(w *hw, p *Page, t *plans.TaskRow) {
 
 // countsText is template "counts_text".
 func countsText(w *hw, p *Page, c *plans.Counts) {
-	w.raw("<span class=\"countline\"><b>").msgNum(p.L, splitMsg(p.L, "plans.count_done", "Done", "Total"), c.Done, c.Total).raw("</b>")
+	m := countsMsgsOf(p)
+	countsTextWith(w, p, &m, c)
+}
+
+// countsMsgs are counts_text's messages, looked up once for a chart's
+// rows rather than three times a row (a province's plans dashboard has
+// 226 lead units' bars).
+type countsMsgs struct{ done, overdue, atRisk *msgSplit }
+
+func countsMsgsOf(p *Page) countsMsgs {
+	return countsMsgs{done: splitMsg(p.L, "plans.count_done", "Done", "Total"),
+		overdue: splitMsg(p.L, "plans.n_overdue", "Count"), atRisk: splitMsg(p.L, "plans.n_at_risk", "Count")}
+}
+
+func countsTextWith(w *hw, p *Page, m *countsMsgs, c *plans.Counts) {
+	w.raw("<span class=\"countline\"><b>").msgNum(p.L, m.done, c.Done, c.Total).raw("</b>")
 	if c.Overdue != 0 {
-		w.raw(" · <span class=\"st st-overdue\">").msgNum(p.L, splitMsg(p.L, "plans.n_overdue", "Count"), c.Overdue).raw("</span>")
+		w.raw(" · <span class=\"st st-overdue\">").msgNum(p.L, m.overdue, c.Overdue).raw("</span>")
 	}
 	if c.AtRisk != 0 {
-		w.raw(" · <span class=\"st st-at_risk\">").msgNum(p.L, splitMsg(p.L, "plans.n_at_risk", "Count"), c.AtRisk).raw("</span>")
+		w.raw(" · <span class=\"st st-at_risk\">").msgNum(p.L, m.atRisk, c.AtRisk).raw("</span>")
 	}
 	w.raw("</span>\n")
 }
@@ -138,20 +153,47 @@ func stackBars(pd pager, c stackChart) template.HTML {
 }
 
 func writeStackBars(w *hw, p *Page, c *stackChart) {
+	m := countsMsgsOf(p)
 	for i := range c.Rows {
 		r := &c.Rows[i]
 		w.raw("<tr><th scope=\"row\"><a href=\"").url(r.Href).raw("\">").text(r.Name).raw("</a></th>\n  <td class=\"bar-cell\"><svg class=\"stack\" viewBox=\"0 0 100 10\" preserveAspectRatio=\"none\" aria-hidden=\"true\" focusable=\"false\">")
 		for _, sg := range r.Segs {
-			w.raw("<rect class=\"s-").text(string(sg.Status)).raw("\" x=\"")
+			w.raw(rectStart(sg.Status))
 			w.b = appendFixed2(w.b, sg.X)
 			w.raw("\" width=\"")
 			w.b = appendFixed2(w.b, sg.W)
 			w.raw("\" height=\"10\"/>")
 		}
 		w.raw("</svg>\n  ")
-		countsText(w, p, &r.Counts)
+		countsTextWith(w, p, &m, &r.Counts)
 		w.raw("</td></tr>")
 	}
+}
+
+// rectOpen is a bar's segment's start for each status of stackOrder,
+// written once rather than for each of a province's ≈ 1,000 segments.
+var rectOpen = func() []string {
+	r := make([]string, len(stackOrder))
+	for i, st := range stackOrder {
+		r[i] = rectOf(st)
+	}
+	return r
+}()
+
+func rectOf(st plans.Status) string {
+	return string(appendEscaped([]byte("<rect class=\"s-"), string(st))) + "\" x=\""
+}
+
+// rectStart is a segment's start: rectOpen's for a status of stackOrder
+// (newStack's segments' statuses are; a few string compares, not a field
+// in each of the segments).
+func rectStart(st plans.Status) string {
+	for i := range stackOrder {
+		if stackOrder[i] == st {
+			return rectOpen[i]
+		}
+	}
+	return rectOf(st)
 }
 
 // appendFixed2 appends v as strconv.AppendFloat(b, v, 'f', 2, 64) does,
@@ -206,23 +248,36 @@ func reviewRows(pd pager, rows []reviewRow) template.HTML {
 func writeReviewRows(w *hw, p *Page, rows []reviewRow) {
 	for i := range rows {
 		r := &rows[i]
-		c := &r.Counts
-		w.raw("<tr class=\"depth-").int(int64(r.Depth))
-		if r.Pillar {
-			w.raw(" pillar")
-		}
-		w.raw("\"><th scope=\"row\">")
-		if r.Href != "" {
-			w.raw("<a href=\"").url(r.Href).raw("\">").text(r.Name).raw("</a>")
-		} else {
-			w.text(r.Name)
-		}
-		w.raw("</th><td>").num(p.L, c.Started).raw("/").num(p.L, c.Total).
-			raw("</td><td>").num(p.L, c.Done).raw("/").num(p.L, c.Total).
-			raw("</td><td>").num(p.L, c.DoneOnTime).
-			raw("</td><td>").num(p.L, c.DoneLate).
-			raw("</td><td>").num(p.L, c.Overdue).
-			raw("</td><td>").num(p.L, c.NotStarted).
-			raw("</td><td>").num(p.L, c.Closed).raw("</td></tr>")
+		writeReviewRow(w, p, r.Name, r.Href, r.Depth, r.Pillar, &r.Counts)
 	}
+}
+
+// writeChartReviewRows writes the review's rows of a dashboard's chart's
+// rows (each a reviewRow of depth 0 with the row's name, link and
+// counts), without a second copy of a province's 226 rows as reviewRows.
+func writeChartReviewRows(w *hw, p *Page, rows []stackRow) {
+	for i := range rows {
+		r := &rows[i]
+		writeReviewRow(w, p, r.Name, r.Href, 0, false, &r.Counts)
+	}
+}
+
+func writeReviewRow(w *hw, p *Page, name, href string, depth int, pillar bool, c *plans.Counts) {
+	w.raw("<tr class=\"depth-").int(int64(depth))
+	if pillar {
+		w.raw(" pillar")
+	}
+	w.raw("\"><th scope=\"row\">")
+	if href != "" {
+		w.raw("<a href=\"").url(href).raw("\">").text(name).raw("</a>")
+	} else {
+		w.text(name)
+	}
+	w.raw("</th><td>").num(p.L, c.Started).raw("/").num(p.L, c.Total).
+		raw("</td><td>").num(p.L, c.Done).raw("/").num(p.L, c.Total).
+		raw("</td><td>").num(p.L, c.DoneOnTime).
+		raw("</td><td>").num(p.L, c.DoneLate).
+		raw("</td><td>").num(p.L, c.Overdue).
+		raw("</td><td>").num(p.L, c.NotStarted).
+		raw("</td><td>").num(p.L, c.Closed).raw("</td></tr>")
 }

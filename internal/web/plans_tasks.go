@@ -87,7 +87,9 @@ type planDashPage struct {
 	D        *plans.Dashboard
 	Statuses []plans.Status
 	// ReviewByPlan and ReviewByUnit are the review's tables (started and
-	// done of the total), per plan and per lead unit.
+	// done of the total), per plan and per lead unit: the charts' rows as
+	// reviewRows, made by reviews for the template only (its test's);
+	// planDashHTML writes them from the charts' rows.
 	ReviewByPlan, ReviewByUnit []reviewRow
 	// ByPlan and ByUnit are the summary's two charts, drawn on the server
 	// as SVG bars (the public ranking's way): with ECharts the page
@@ -125,12 +127,18 @@ var stackOrder = []plans.Status{plans.DoneOnTime, plans.DoneLate, plans.OnTrack,
 
 func newStack(rows []stackRow) stackChart {
 	c := stackChart{Rows: rows}
-	segs := make([]stackSeg, 0, len(stackOrder)*len(rows)) // the rows' segments, one array
-	top := 0
-	for _, r := range rows {
+	top, n := 0, 0
+	for i := range rows {
+		r := &rows[i]
 		top = max(top, r.Counts.Total)
 		c.Counts = c.Counts.Plus(r.Counts)
+		for _, st := range stackOrder {
+			if r.Counts.Of(st) > 0 {
+				n++
+			}
+		}
 	}
+	segs := make([]stackSeg, 0, n) // the rows' segments, one array at its size
 	for i := range c.Rows {
 		r := &c.Rows[i]
 		x, from := 0.0, len(segs)
@@ -170,21 +178,17 @@ func (s *Server) planDashData(r *http.Request) (*planDashPage, error) {
 	}
 	// each row's link made once, for its chart and its review table
 	rows := make([]stackRow, 0, len(dp.D.Plans))
-	dp.ReviewByPlan = make([]reviewRow, 0, len(dp.D.Plans))
 	for _, d := range dp.D.Plans {
 		href := p.U("/plans/" + strconv.FormatInt(d.ID, 10))
 		rows = append(rows, stackRow{Name: d.Number, Href: href, Counts: d.Counts})
-		dp.ReviewByPlan = append(dp.ReviewByPlan, reviewRow{Name: d.Number, Href: href, Counts: d.Counts})
 	}
 	dp.ByPlan = newStack(rows)
 	dp.ByPlan.Summary = p.L.T("plans.chart.by_plan_summary", "Rows", p.L.Int(len(rows)), "Done", p.L.Int(dp.ByPlan.Counts.Done),
 		"Total", p.L.Int(dp.ByPlan.Counts.Total), "Overdue", p.L.Int(dp.ByPlan.Counts.Overdue), "AtRisk", p.L.Int(dp.ByPlan.Counts.AtRisk))
 	rows = make([]stackRow, 0, len(dp.D.Units))
-	dp.ReviewByUnit = make([]reviewRow, 0, len(dp.D.Units))
-	for _, u := range dp.D.Units {
-		href := p.unitTasksURL(u.UnitID)
-		rows = append(rows, stackRow{Name: u.Name, Href: href, Counts: u.Counts})
-		dp.ReviewByUnit = append(dp.ReviewByUnit, reviewRow{Name: u.Name, Href: href, Counts: u.Counts})
+	hrefs := p.unitTasksURLs(dp.D.Units)
+	for i, u := range dp.D.Units {
+		rows = append(rows, stackRow{Name: u.Name, Href: hrefs[i], Counts: u.Counts})
 	}
 	dp.ByUnit = newStack(rows)
 	dp.ByUnit.Summary = p.L.T("plans.chart.by_unit_summary", "Rows", p.L.Int(len(rows)), "Done", p.L.Int(dp.ByUnit.Counts.Done),
@@ -192,12 +196,40 @@ func (s *Server) planDashData(r *http.Request) (*planDashPage, error) {
 	return dp, nil
 }
 
-// unitTasksURL is p.U("/tasks", "unit", id) without its map and sort.
-func (p *Page) unitTasksURL(id int64) string {
-	if p.IsToday() {
-		return "/tasks?unit=" + strconv.FormatInt(id, 10)
+// reviews makes ReviewByPlan and ReviewByUnit, the review tables' rows,
+// from the charts' rows (what planDashHTML writes them from).
+func (dp *planDashPage) reviews() {
+	of := func(rows []stackRow) []reviewRow {
+		rr := make([]reviewRow, len(rows))
+		for i, r := range rows {
+			rr[i] = reviewRow{Name: r.Name, Href: r.Href, Counts: r.Counts}
+		}
+		return rr
 	}
-	return "/tasks?d=" + url.QueryEscape(p.AsOf.String()) + "&unit=" + strconv.FormatInt(id, 10)
+	dp.ReviewByPlan, dp.ReviewByUnit = of(dp.ByPlan.Rows), of(dp.ByUnit.Rows)
+}
+
+// unitTasksURLs are the units' p.U("/tasks", "unit", id) without its map
+// and sort, parts of one string: a province's 226 lead units' links were
+// two small allocations each.
+func (p *Page) unitTasksURLs(units []plans.UnitCount) []string {
+	start := "/tasks?unit="
+	if !p.IsToday() {
+		start = "/tasks?d=" + url.QueryEscape(p.AsOf.String()) + "&unit="
+	}
+	b := make([]byte, 0, len(units)*(len(start)+12))
+	ends := make([]int, len(units))
+	for i, u := range units {
+		b = strconv.AppendInt(append(b, start...), u.UnitID, 10)
+		ends[i] = len(b)
+	}
+	all := bytesView(b) // b is not written again
+	hrefs := make([]string, len(units))
+	from := 0
+	for i, end := range ends {
+		hrefs[i], from = all[from:end], end
+	}
+	return hrefs
 }
 
 type taskPage struct {
