@@ -21,7 +21,7 @@ func TestMemoryLimit(t *testing.T) {
 	t.Setenv("GOGC", "")
 	memoryLimit(ctx)
 	if got := debug.SetMemoryLimit(-1); got != memoryFloor && got != limitFor(liveHeap()) {
-		t.Fatalf("limit %d, want %d (240 MiB) or more by the live heap", got, memoryFloor)
+		t.Fatalf("limit %d, want %d (224 MiB) or more by the live heap", got, memoryFloor)
 	}
 	if got := debug.SetGCPercent(100); got != -1 {
 		t.Fatalf("GOGC %d, want off", got)
@@ -53,7 +53,8 @@ func TestLimitFor(t *testing.T) {
 	}{
 		{0, memoryFloor},
 		{100 << 20, memoryFloor},
-		{160 << 20, memoryFloor},
+		{140 << 20, memoryFloor},
+		{160 << 20, 240 << 20},
 		{200 << 20, 300 << 20},
 		{250 << 20, 375 << 20},
 	} {
