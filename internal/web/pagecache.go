@@ -38,19 +38,22 @@ import (
 // next request of every page that read it misses; an entry found changed
 // is replaced by its fresh rendering.
 //
-// Bounds: at most pageCacheEntries pages (2,000) and pageCacheBytes (24 MB)
+// Bounds: at most pageCacheEntries pages (2,000) and pageCacheBytes (8 MB)
 // of kept HTML in all (each entry's whole page, its content a part of it;
 // the content alone while no whole page is kept); an entry larger
 // than pageCacheMaxEntry (1 MB) is not kept (no page sends more than 200 KB:
 // internal/app/pages_test.go). The least recently used entries leave first.
-// 24 MB, not 64: a national server is held under 300 MB in all (issue 14),
-// and what the mix keeps is small (32 pages, 2.7 MB for four users on the
-// national database): a page is mostly 20–60 KB (its content kept as a
-// part of the whole page since h17pages, not twice), so 24 MB holds
-// 400–1,200 pages, tens of users' working sets.
+// 8 MB, not 24: a national server is held under 300 MB of RSS (issue 14),
+// its live heap is 150–160 MB after the mix, and the RSS is the soft limit
+// (224 MiB, or 1.5 × a live heap above it) and ≈ 40 MB more. Filled to
+// 24 MB by many different pages, the page cache took the live heap to
+// 173 MB and the RSS to 292–324 MB (stop 25). 8 MB holds the mix's working
+// set (32 pages, 2.7 MB for four users on the national database) and 130–400
+// pages of 20–60 KB (a province's plans dashboard is 236 KB): a page missed
+// is rebuilt in about a millisecond.
 const (
 	pageCacheEntries  = 2000
-	pageCacheBytes    = 24 << 20
+	pageCacheBytes    = 8 << 20
 	pageCacheMaxEntry = 1 << 20
 	// auditGeneration follows the audit log's head: every audited write
 	// (every write of every feature) moves it in its transaction.
