@@ -164,14 +164,9 @@ func reviewTable(w *hw, p *Page, rows []stackRow, total *plans.Counts, head, cap
 		raw("</th><th scope=\"col\">").text(p.L.T("status.overdue")).raw("</th><th scope=\"col\">").text(p.L.T("plans.review.not_started")).
 		raw("</th><th scope=\"col\">").text(p.L.T("plans.review.closed")).raw("</th></tr></thead>\n  <tbody>")
 	writeChartReviewRows(w, p, rows)
-	c := total
-	w.raw("</tbody>\n  <tfoot><tr><th scope=\"row\">").text(p.L.T("plans.review.total")).raw("</th><td>").num(p.L, c.Started).raw("/").num(p.L, c.Total).
-		raw("</td><td>").num(p.L, c.Done).raw("/").num(p.L, c.Total).
-		raw("</td><td>").num(p.L, c.DoneOnTime).
-		raw("</td><td>").num(p.L, c.DoneLate).
-		raw("</td><td>").num(p.L, c.Overdue).
-		raw("</td><td>").num(p.L, c.NotStarted).
-		raw("</td><td>").num(p.L, c.Closed).raw("</td></tr></tfoot>\n</table></div>")
+	w.raw("</tbody>\n  <tfoot><tr><th scope=\"row\">").text(p.L.T("plans.review.total")).raw("</th>")
+	reviewCells(w, p, total)
+	w.raw("</tr></tfoot>\n</table></div>")
 }
 
 // A message of the catalogue with data, said once per language with a

@@ -273,11 +273,19 @@ func writeReviewRow(w *hw, p *Page, name, href string, depth int, pillar bool, c
 	} else {
 		w.text(name)
 	}
-	w.raw("</th><td>").num(p.L, c.Started).raw("/").num(p.L, c.Total).
+	w.raw("</th>")
+	reviewCells(w, p, c)
+	w.raw("</tr>")
+}
+
+// reviewCells are a review row's figures (a unit's or plan's, or the
+// total's): started and done of the total, then each state.
+func reviewCells(w *hw, p *Page, c *plans.Counts) {
+	w.raw("<td>").num(p.L, c.Started).raw("/").num(p.L, c.Total).
 		raw("</td><td>").num(p.L, c.Done).raw("/").num(p.L, c.Total).
 		raw("</td><td>").num(p.L, c.DoneOnTime).
 		raw("</td><td>").num(p.L, c.DoneLate).
 		raw("</td><td>").num(p.L, c.Overdue).
 		raw("</td><td>").num(p.L, c.NotStarted).
-		raw("</td><td>").num(p.L, c.Closed).raw("</td></tr>")
+		raw("</td><td>").num(p.L, c.Closed).raw("</td>")
 }
