@@ -44,8 +44,9 @@ func TestMemoryLimit(t *testing.T) {
 }
 
 // The limit follows a live heap above the floor with room to fill between
-// collections, never under the floor: a limit at the live heap would make
-// the collector run without end.
+// collections, never under the floor nor over the ceiling unless the live
+// heap comes within memoryMinRoom of it: a limit at the live heap would
+// make the collector run without end.
 func TestLimitFor(t *testing.T) {
 	for _, c := range []struct {
 		live uint64
@@ -54,14 +55,16 @@ func TestLimitFor(t *testing.T) {
 		{0, memoryFloor},
 		{100 << 20, memoryFloor},
 		{140 << 20, memoryFloor},
-		{160 << 20, 240 << 20},
-		{200 << 20, 300 << 20},
-		{250 << 20, 375 << 20},
+		{150 << 20, 225 << 20},
+		{160 << 20, memoryCeiling}, // 1.5 × would be 240 MiB
+		{184 << 20, memoryCeiling},
+		{200 << 20, 248 << 20}, // past the ceiling, by the least room
+		{250 << 20, 298 << 20},
 	} {
 		if got := limitFor(c.live); got != c.want {
 			t.Errorf("live %d MiB: limit %d MiB, want %d", c.live>>20, got>>20, c.want>>20)
 		}
-		if got := limitFor(c.live); got < int64(c.live)+int64(c.live)/3 && c.live > 0 {
+		if got := limitFor(c.live); got < int64(c.live)+memoryMinRoom {
 			t.Errorf("live %d MiB: limit %d MiB leaves no room", c.live>>20, got>>20)
 		}
 	}

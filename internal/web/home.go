@@ -11,6 +11,7 @@ type homePage struct {
 	indPage
 	H    *home.Home
 	Body template.HTML // the content, written by homeHTML
+	pooledContent
 }
 
 func (p *homePage) written() template.HTML { return p.Body }

@@ -17,11 +17,10 @@ import (
 // query's or fragment's part): TestHomeHTML holds them to the template.
 
 // homeHTML writes the home's content (the template "content" of
-// home.html before).
+// home.html before) into a buffer of pageBufs (as dashboardHTML).
 func homeHTML(p *homePage) template.HTML {
 	h := p.H
 	w := pooledHW()
-	defer w.release()
 	w.raw("\n<h1>")
 	w.text(p.Title)
 	w.raw("</h1>\n<p class=\"facts\"><span><a href=\"")
@@ -43,7 +42,7 @@ func homeHTML(p *homePage) template.HTML {
 		homeFocal(w, p, h.Focal, h.Unit)
 	}
 	w.raw("\n")
-	return w.html() // a copy at its size: the buffer goes back
+	return p.set(w)
 }
 
 // homeTile is the template "home_tile".

@@ -22,10 +22,12 @@ import (
 // still use): TestPlansPagesHTML holds them to the templates.
 
 // tasksHTML writes the task list's content (template "content" of
-// testdata/tasks_template.html).
+// testdata/tasks_template.html) into a buffer of pageBufs (as
+// dashboardHTML): a province's list is 170 KB, and a buffer of its own
+// was as much again for each page rebuilt.
 func tasksHTML(tp *taskListPage) template.HTML {
 	p := &tp.Page
-	w := newHW(4096 + 480*len(tp.Rows) + 160*len(tp.Pending))
+	w := pooledHW()
 	w.raw("\n<h1>").text(p.Title).raw("</h1>\n<p class=\"facts\"><span><b>").text(tp.Unit).raw("</b></span><a href=\"").
 		url(p.U("/plans/overdue")).raw("\">").text(p.L.T("plans.overdue.title")).raw("</a><a href=\"").
 		url(p.U("/plans")).raw("\">").text(p.L.T("plans.title")).raw("</a><a href=\"").
@@ -54,7 +56,7 @@ func tasksHTML(tp *taskListPage) template.HTML {
 		w.raw("<p class=\"muted small\">").text(p.L.T("tasks.limited", "Count", p.L.Int(tp.Limit))).raw("</p>")
 	}
 	w.raw("\n</section>\n")
-	return w.owned()
+	return tp.set(w)
 }
 
 // planDashHTML writes the plans dashboard's content (template "content"

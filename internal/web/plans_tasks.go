@@ -23,6 +23,7 @@ type taskListPage struct {
 	Pending  []plans.Report
 	Limit    int
 	Body     template.HTML // the content, written by tasksHTML
+	pooledContent
 }
 
 func (p *taskListPage) written() template.HTML { return p.Body }

@@ -424,6 +424,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, sta
 	} else {
 		buf := pooledBuffer() // given back once written
 		defer releaseBuffer(buf)
+		if pp, ok := data.(pooledPage); ok { // its content is copied into buf
+			defer pp.releaseContent()
+		}
 		err = t.ExecuteTemplate(buf, entry, data)
 		out = buf.Bytes()
 	}

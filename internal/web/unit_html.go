@@ -19,15 +19,11 @@ import (
 // each place: TestUnitHTML holds them to it.
 
 // unitHTML writes the unit page's content (the template "content" of
-// unit.html before).
+// unit.html before) into a buffer of pageBufs (as dashboardHTML).
 func unitHTML(p *unitPage) template.HTML {
 	L := p.L
 	u := p.Unit
-	size := 6<<10 + 250*p.ChildCount + 300*len(p.History) + 200*len(p.Audit)
-	if p.CanEdit || len(p.ChildLevels) > 0 {
-		size += 12 << 10
-	}
-	w := newHW(size)
+	w := pooledHW()
 	w.raw("\n<nav class=\"crumbs\" aria-label=\"").text(L.T("unit.crumbs")).raw("\">\n  ")
 	for _, c := range p.Crumbs {
 		if c.Openable {
@@ -204,7 +200,7 @@ func unitHTML(p *unitPage) template.HTML {
 		w.raw("</ul>\n  <p><a href=\"/audit?unit=").query(strconv.FormatInt(u.UnitID, 10)).raw("\">").text(L.T("unit.all_changes")).raw("</a></p>\n</section>\n")
 	}
 	w.raw("\n")
-	return w.html()
+	return p.set(w)
 }
 
 // lineageItem is a predecessor's or a successor's item of the lineage.

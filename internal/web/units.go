@@ -167,6 +167,7 @@ type unitPage struct {
 	Op   string
 	Form map[string]string
 	Body template.HTML // the content, written by unitHTML once the above are set
+	pooledContent
 }
 
 // written is the page's content (Body, written by unitHTML), handed to the
