@@ -34,6 +34,10 @@ type memo struct {
 	ids    []int64 // the tasks' ids, in order (idsOf)
 
 	caughtUp, reloaded int64 // copies patched from the feed, and read whole
+
+	// scoped are the scopes' copies read while the first read runs
+	// (scoped.go)
+	scoped scopedCopies
 }
 
 // kept is one generation's copy: never changed once made (a request may be
@@ -184,6 +188,12 @@ func (s *Service) keptAt(ctx context.Context) (*kept, int64, error) {
 				return m.kept, m.gen, nil
 			}
 		}
+	}
+	if !m.loaded {
+		// the first read: meanwhile a scope's view reads its own tasks
+		// (keptFor) instead of waiting on m.mu
+		m.scoped.firstRead(true)
+		defer m.scoped.firstRead(false)
 	}
 	tasks, err := s.loadTasks(ctx, s.db, "", nil)
 	if err != nil {

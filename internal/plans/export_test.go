@@ -318,3 +318,38 @@ func RowsKept(s *Service) error {
 	}
 	return nil
 }
+
+// HoldWhole makes s as a server is while its first read of every task runs
+// and has not ended: that read marked begun and the memo locked, so that
+// a request reaching for the whole copy would wait. release ends it
+// without loading anything (the next request reads the whole copy).
+func HoldWhole(s *Service) (release func()) {
+	m := s.memo
+	m.mu.Lock()
+	m.scoped.firstRead(true)
+	return func() {
+		m.scoped.firstRead(false)
+		m.mu.Unlock()
+	}
+}
+
+// ScopedReads are the scoped reads s made while its first read ran, and
+// the requests that joined another's read instead of reading.
+func ScopedReads(s *Service) (reads, joined int64) {
+	return s.memo.scoped.reads.Load(), s.memo.scoped.joined.Load()
+}
+
+// ScopedCopies are how many scoped copies s holds.
+func ScopedCopies(s *Service) int {
+	sc := &s.memo.scoped
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	return len(sc.m)
+}
+
+// HookScoped runs f in each request making a scoped read, before it reads;
+// the function answered takes it away.
+func HookScoped(f func()) (restore func()) {
+	scopedHook = f
+	return func() { scopedHook = nil }
+}

@@ -414,7 +414,7 @@ func (s *Service) listDocuments(ctx context.Context, actor *auth.Actor, d day.Da
 // and are counted.
 // sts are the tasks' states on d when the caller has them (nil: derived).
 func (s *Service) listDocs(ctx context.Context, t *org.Scoped, d day.Day, tasks []*taskRec, sts []TaskState) ([]DocRow, error) {
-	k, _, err := s.keptAt(ctx)
+	k, err := s.keptFor(ctx, t, t.Actor.ScopeUnitID) // every document, whichever copy
 	if err != nil {
 		return nil, err
 	}

@@ -323,7 +323,7 @@ func scopeUnits(t *org.Scoped, unit int64) string {
 // supports, from the tasks held in memory: the units' lists of the index
 // (kept.byUnit), not a walk of every task.
 func (s *Service) tasksOf(ctx context.Context, t *org.Scoped, unit int64) ([]*taskRec, error) {
-	k, _, err := s.keptAt(ctx)
+	k, err := s.keptFor(ctx, t, unit)
 	if err != nil {
 		return nil, err
 	}
@@ -404,7 +404,7 @@ func (s *Service) tasks(ctx context.Context, actor *auth.Actor, d day.Day, f Fil
 	if f.Status != "" && !oneOf(f.Status, Statuses) {
 		return nil, Counts{}, errs.Invalidf("plans.err.bad_value", "Value", string(f.Status)).At(0, "status")
 	}
-	k, _, err := s.keptAt(ctx)
+	k, err := s.keptFor(ctx, t, unit)
 	if err != nil {
 		return nil, Counts{}, err
 	}
@@ -506,7 +506,7 @@ func (s *Service) overdue(ctx context.Context, actor *auth.Actor, d day.Day, uni
 	} else if err := t.Check(unit); err != nil {
 		return nil, 0, err
 	}
-	k, _, err := s.keptAt(ctx)
+	k, err := s.keptFor(ctx, t, unit)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -602,7 +602,7 @@ func (s *Service) dashboard(ctx context.Context, actor *auth.Actor, d day.Day) (
 	if err != nil {
 		return nil, err
 	}
-	k, _, err := s.keptAt(ctx)
+	k, err := s.keptFor(ctx, t, actor.ScopeUnitID)
 	if err != nil {
 		return nil, err
 	}
