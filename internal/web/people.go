@@ -146,7 +146,7 @@ func peopleHTML(p *peoplePage) template.HTML {
 		w.raw("\n</nav>\n")
 	}
 	w.raw("\n")
-	return w.html()
+	return w.owned()
 }
 
 type personPage struct {
