@@ -146,7 +146,11 @@ func (w *liveWindow) add(live uint64) uint64 {
 // soft limit, the collections, the bytes allocated, and the CPU seconds
 // the collector and the whole process spent (the collector's share of a
 // run is the difference of gc-cpu over that of total-cpu between two
-// reads).
+// reads), the collector's by kind: the marking by the allocating requests
+// (assist), by its dedicated worker, and by idle workers (which mark on
+// a processor that had nothing else to run, so only a lightly loaded
+// server spends them: a page measured alone pays them, one under load
+// hardly).
 func gcStats(w http.ResponseWriter, _ *http.Request) {
 	names := []string{
 		"/gc/heap/live:bytes",
@@ -160,6 +164,11 @@ func gcStats(w http.ResponseWriter, _ *http.Request) {
 		"/gc/heap/allocs:bytes",
 		"/memory/classes/heap/objects:bytes",
 		"/cpu/classes/gc/total:cpu-seconds",
+		"/cpu/classes/gc/mark/assist:cpu-seconds",
+		"/cpu/classes/gc/mark/dedicated:cpu-seconds",
+		"/cpu/classes/gc/mark/idle:cpu-seconds",
+		"/cpu/classes/gc/pause:cpu-seconds",
+		"/cpu/classes/idle:cpu-seconds",
 		"/cpu/classes/total:cpu-seconds",
 		"/cpu/classes/user:cpu-seconds",
 	}

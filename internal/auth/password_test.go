@@ -4,7 +4,9 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 
 	"golang.org/x/crypto/argon2"
@@ -68,6 +70,11 @@ func TestCheckPasswordMalformed(t *testing.T) {
 		"$argon2id$v=19$m=8192,t=1,p=0$" + parts[4] + "$" + parts[5],
 		// an empty key would match every password
 		"$argon2id$v=19$m=8192,t=1,p=1$" + parts[4] + "$",
+		// true hashes of the password, asking more than a check may take
+		phc(password, 65*1024, 1, 1, 32),
+		phc(password, 8*1024, 11, 1, 32),
+		phc(password, 8*1024, 1, 5, 32),
+		phc(password, 8*1024, 1, 1, 65),
 	} {
 		func() {
 			defer func() {
@@ -145,5 +152,26 @@ func TestDummyHash(t *testing.T) {
 		if auth.CheckPassword(auth.DummyHash, pw) {
 			t.Errorf("%q matches the dummy hash", pw)
 		}
+	}
+}
+
+// A burst of sign-ins computes as many hashes at once as there are
+// processors, not one a request: each holds 19 MiB while it runs.
+func TestPasswordHashesBounded(t *testing.T) {
+	h, err := auth.HashPassword(password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Go(func() {
+			if !auth.CheckPassword(h, password) {
+				t.Error("the password does not match its hash")
+			}
+		})
+	}
+	wg.Wait()
+	if most, procs := auth.HashingMost(), runtime.GOMAXPROCS(0); most < 1 || int(most) > procs {
+		t.Fatalf("%d hashes at once, want 1 to %d (the processors)", most, procs)
 	}
 }

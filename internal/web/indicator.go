@@ -847,7 +847,7 @@ func (ip *indicatorPage) ChildRows() template.HTML {
 		}
 		w.raw("</td>\n    </tr>")
 	}
-	return w.html()
+	return w.owned()
 }
 
 // PeriodOptions are the view form's periods, written in Go (see hw) as
@@ -863,7 +863,7 @@ func (ip *indicatorPage) PeriodOptions() template.HTML {
 		}
 		w.raw(">").text(ip.Period(q)).raw("</option>")
 	}
-	return w.html()
+	return w.owned()
 }
 
 // RowsHTML are the chart's figures as the rows of its table (writeRows),
@@ -871,7 +871,7 @@ func (ip *indicatorPage) PeriodOptions() template.HTML {
 func (a *chartAlt) RowsHTML() template.HTML {
 	w := newHW(160 * len(a.Rows))
 	a.writeRows(w)
-	return w.html()
+	return w.owned()
 }
 
 // writeRows writes the chart's figures as the rows of its table, in Go
@@ -913,7 +913,7 @@ func (ip *indicatorPage) HeadHTML() template.HTML {
 	w.raw("\n  <label>").text(L.T("indicator.period")).raw(" <select name=\"period\">").raw(string(ip.PeriodOptions())).raw("</select></label>\n  ")
 	writeIndView(w, &ip.Page, string(ip.Mode), string(ip.Basis))
 	w.raw("\n  <button>").text(L.T("indicator.show")).raw("</button>\n</form>")
-	return w.html()
+	return w.owned()
 }
 
 // TrendAltHTML is the trend's figures as a table under a <details> (its
@@ -932,5 +932,5 @@ func (ip *indicatorPage) TrendAltHTML() template.HTML {
 		raw("</th><th scope=\"col\">").text(L.T("chart.completeness")).raw("</th></tr></thead>\n<tbody>")
 	a.writeRows(w)
 	w.raw("</tbody>\n</table></div></details>")
-	return w.html()
+	return w.owned()
 }

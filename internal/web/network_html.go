@@ -66,5 +66,5 @@ func (p *coveragePage) Stats() template.HTML {
 	prov("REG_ACTIVITIES", t.Activities)
 	w.raw("</b><span>").text(L.T("network.activities_year", "Year", p.AsOf.Year())).raw("</span><small>").
 		text(L.T("network.helped_count", "Count", L.Int(t.Helped))).raw("</small></div>\n</section>\n")
-	return w.html()
+	return w.owned()
 }

@@ -22,6 +22,7 @@ type peoplePage struct {
 	Pages  int
 	Roles  []people.RoleKind
 	Body   template.HTML // the content, written by peopleHTML
+	pooledContent
 }
 
 const peoplePageSize = 50
@@ -79,7 +80,7 @@ func (p *peoplePage) written() template.HTML { return p.Body }
 
 // peopleHTML writes the people list's content (the template "content" of
 // people.html before, kept in testdata/people_template.html: TestPeopleHTML
-// holds it to it).
+// holds it to it) into a buffer of pageBufs (as dashboardHTML).
 func peopleHTML(p *peoplePage) template.HTML {
 	L := p.L
 	f := &p.Filter
@@ -87,7 +88,7 @@ func peopleHTML(p *peoplePage) template.HTML {
 	if f.UnitID != 0 {
 		unit = strconv.FormatInt(f.UnitID, 10)
 	}
-	w := newHW(8<<10 + 400*len(p.Result.Rows))
+	w := pooledHW()
 	w.raw("\n<h1>").text(p.Title).raw("</h1>\n<p class=\"actions\">")
 	if p.Can("enter_data") {
 		w.raw("<a class=\"button primary\" href=\"").url(p.U("/people/new")).raw("\">").text(L.T("people.new")).
@@ -146,7 +147,7 @@ func peopleHTML(p *peoplePage) template.HTML {
 		w.raw("\n</nav>\n")
 	}
 	w.raw("\n")
-	return w.html()
+	return p.set(w)
 }
 
 type personPage struct {

@@ -23,7 +23,7 @@ func taskRows(pd pager, rows []plans.TaskRow) (template.HTML, error) {
 	}
 	w := newHW(512 * (len(rows) + 1))
 	writeTaskRows(w, pd.base(), rows)
-	return w.html(), nil
+	return w.owned(), nil
 }
 
 // writeTaskRows writes template "task_rows" (the task list, the plans
@@ -149,7 +149,7 @@ func countsTextWith(w *hw, p *Page, m *countsMsgs, c *plans.Counts) {
 func stackBars(pd pager, c stackChart) template.HTML {
 	w := newHW(700 * len(c.Rows))
 	writeStackBars(w, pd.base(), &c)
-	return w.html()
+	return w.owned()
 }
 
 func writeStackBars(w *hw, p *Page, c *stackChart) {
@@ -224,7 +224,7 @@ func appendFixed2(b []byte, v float64) []byte {
 func stackFigures(pd pager, c stackChart, statuses []plans.Status) template.HTML {
 	w := newHW(200 * len(c.Rows))
 	writeStackFigures(w, pd.base(), &c, statuses)
-	return w.html()
+	return w.owned()
 }
 
 func writeStackFigures(w *hw, p *Page, c *stackChart, statuses []plans.Status) {
@@ -242,7 +242,7 @@ func writeStackFigures(w *hw, p *Page, c *stackChart, statuses []plans.Status) {
 func reviewRows(pd pager, rows []reviewRow) template.HTML {
 	w := newHW(400 * len(rows))
 	writeReviewRows(w, pd.base(), rows)
-	return w.html()
+	return w.owned()
 }
 
 func writeReviewRows(w *hw, p *Page, rows []reviewRow) {

@@ -18,7 +18,7 @@ import (
 func childRows(pd pager, rows []childRow) template.HTML {
 	w := newHW(160 * len(rows))
 	writeChildRows(w, pd.base(), rows)
-	return w.html()
+	return w.owned()
 }
 
 // writeChildRows writes childRows into w.
@@ -115,14 +115,14 @@ func coverageRows(p *coveragePage) template.HTML {
 		}
 		w.raw("</td>\n    </tr>")
 	}
-	return w.html()
+	return w.owned()
 }
 
 // peopleRows are the people list's rows.
 func peopleRows(pd pager, rows []people.PersonRow) template.HTML {
 	w := newHW(400 * len(rows))
 	writePeopleRows(w, pd.base(), rows)
-	return w.html()
+	return w.owned()
 }
 
 // writePeopleRows writes peopleRows into w.
@@ -158,5 +158,5 @@ func complianceGroups(pd pager, groups []people.GroupResult) template.HTML {
 		w.raw("<tr><td><a href=\"").url(p.U("/compliance", "unit", g.UnitID)).raw("\">").text(g.Name).raw("</a></td><td class=\"num\">").
 			text(L.Int(g.Passing)).raw("/").text(L.Int(g.Total)).raw(" · ").text(L.Pct(g.Rate)).raw("</td></tr>")
 	}
-	return w.html()
+	return w.owned()
 }

@@ -85,6 +85,7 @@ func run() error {
 	flag.StringVar(&mc.rates, "rate", "", "--mix: open loop: requests a second in all, comma-separated, one run each at each of --conns (a request's latency counts from when it was due); empty: closed loop, each connection sending as soon as answered")
 	flag.StringVar(&mc.pids, "pids", "", "--mix: the servers' process ids, comma-separated, for their CPU (default: the process listening on the port)")
 	pathsFile := flag.String("paths-file", "", "a file of paths to measure, one a line (added to -paths)")
+	settle := flag.Duration("settle", 0, "wait this long after signing in before measuring (at most 1m): the sign-in's password hash allocates 64 MB, and the collection and the returning of memory to the system that follow land in the first URLs' CPU otherwise")
 	pprofAddr := flag.String("pprof", "", "the server's --pprof address (http://127.0.0.1:PORT): report the bytes and objects it allocates a request (its /debug/memstats, else /debug/pprof/heap?debug=1's TotalAlloc), before and after each URL or level")
 	cpuProfile := flag.String("cpuprofile", "", "write this tool's own CPU profile to this file (to see what the tool costs)")
 	flag.Parse()
@@ -143,6 +144,10 @@ func run() error {
 		return err
 	}
 	defer cl.revokeToken()
+	if *settle < 0 || *settle > time.Minute {
+		return errors.New("bad -settle")
+	}
+	time.Sleep(*settle)
 
 	if *pathsFile != "" {
 		b, err := os.ReadFile(*pathsFile)
