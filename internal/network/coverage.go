@@ -213,6 +213,16 @@ func (s *Service) Coverage(ctx context.Context, actor *auth.Actor, unit int64, d
 	if err := t.Check(unit); err != nil {
 		return nil, err
 	}
+	if s.parts.loading.Load() {
+		// the whole index is being read: a part of the tree reads its own
+		six, err := s.scopedIndex(ctx, coverageUnits(t.Snapshot, unit, d))
+		if err != nil {
+			return nil, err
+		}
+		if six != nil {
+			return computeCoverage(six, t.Snapshot, unit, d), nil
+		}
+	}
 	ix, seq, pgen, err := s.fresh(ctx)
 	if err != nil {
 		return nil, err

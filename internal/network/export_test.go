@@ -229,3 +229,42 @@ func IndexAgrees(ctx context.Context, s *Service) ([]string, error) {
 	compare("packed again")
 	return diffs, nil
 }
+
+// Fresh is another service on s's database and tree, whose index is not
+// read yet (a server just started).
+func Fresh(s *Service) *Service {
+	return &Service{db: s.db, org: s.org, audit: s.audit, files: s.files, now: s.now}
+}
+
+// HoldWhole makes s as a server is while the first read of its index runs
+// and has not ended: that read marked begun and the index write-locked, so
+// that a request reaching for the whole index would wait. release ends it
+// without loading anything (the next request reads the whole index).
+func HoldWhole(s *Service) (release func()) {
+	s.idx.mu.Lock()
+	s.parts.firstRead(true)
+	return func() {
+		s.parts.firstRead(false)
+		s.idx.mu.Unlock()
+	}
+}
+
+// ScopedReads are the scoped reads s made while its first read ran, and
+// the requests that joined another's.
+func ScopedReads(s *Service) (reads, joined int64) {
+	return s.parts.reads.Load(), s.parts.joined.Load()
+}
+
+// ScopedIndexes are how many scoped indexes s holds.
+func ScopedIndexes(s *Service) int {
+	s.parts.mu.Lock()
+	defer s.parts.mu.Unlock()
+	return len(s.parts.m)
+}
+
+// HookScoped runs f in each request making a scoped read, before it reads;
+// restore removes it.
+func HookScoped(f func()) (restore func()) {
+	scopedHook = f
+	return func() { scopedHook = nil }
+}

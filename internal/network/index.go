@@ -166,6 +166,9 @@ type index struct {
 	// tables hold each unit's measured counts per window (measure.go),
 	// patched for the dirty units at each catch-up
 	tables tables
+	// scope, if set, is the units (a list of ids) whose teams alone a
+	// scoped index holds (scoped.go): its first read reads only them
+	scope string
 }
 
 // packed is the network as held (issue 14, h16gc): the teams in one array
@@ -406,6 +409,9 @@ func (s *Service) catchUp(ctx context.Context, ix *index, seq, pgen int64) error
 		}
 	}
 	if !ix.loaded {
+		// meanwhile a part of the tree is answered from its own read
+		s.parts.firstRead(true)
+		defer s.parts.firstRead(false)
 		ix.packed = packed{nameOf: map[string]int32{}, ownCap: ix.ownCap}
 		ix.trained = trainedSet{}
 		ix.loads++
@@ -621,7 +627,7 @@ func loadRows(ctx context.Context, d *db.DB, ix *index, from, to int64) (seq int
 }
 
 func (ix *index) readRows(ctx context.Context, q db.Querier, from, to int64) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, unit_id, name, name_folded, established FROM net_teams WHERE seq > $1 AND seq <= $2`, from, to)
+	rows, err := q.QueryContext(ctx, `SELECT id, unit_id, name, name_folded, established FROM net_teams WHERE seq > $1 AND seq <= $2`+ix.scopeWhere(true), from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -901,7 +907,7 @@ func (r *rowsRead[T]) lay(n int, order func(a, b T) int) ([]T, []span) {
 // voided then.
 func (ix *index) read(ctx context.Context, q db.Querier, from, to int64, tab int, columns, where string, dest []any,
 	add func(p int32, added bool) error) error {
-	query, args := `SELECT id, team_id, `+columns+` FROM `+teamTables[tab]+` WHERE seq <= $1`+where, []any{to}
+	query, args := `SELECT id, team_id, `+columns+` FROM `+teamTables[tab]+` WHERE seq <= $1`+where+ix.scopeWhere(false), []any{to}
 	if from >= 0 {
 		query, args = `SELECT id, team_id, `+columns+` FROM `+teamTables[tab]+` WHERE seq > $1 AND seq <= $2`, []any{from, to}
 	}

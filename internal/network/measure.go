@@ -262,11 +262,20 @@ func (m measurer) measure(ctx context.Context, code string, w indicator.Window, 
 	if err != nil {
 		return indicator.PerUnit{}, fmt.Errorf("network measure: %w", err)
 	}
-	ix, _, _, err := m.s.fresh(ctx)
-	if err != nil {
-		return indicator.PerUnit{}, fmt.Errorf("network measure: %w", err)
+	var ix *index
+	if units != nil && m.s.parts.loading.Load() {
+		// the whole index is being read: these units' teams are read on
+		// their own, and their rows counted by the same table
+		if ix, err = m.s.scopedIndex(ctx, units); err != nil {
+			return indicator.PerUnit{}, fmt.Errorf("network measure: %w", err)
+		}
 	}
-	defer ix.mu.RUnlock()
+	if ix == nil {
+		if ix, _, _, err = m.s.fresh(ctx); err != nil {
+			return indicator.PerUnit{}, fmt.Errorf("network measure: %w", err)
+		}
+		defer ix.mu.RUnlock()
+	}
 	t := ix.table(snap, window{dn(w.From), dn(w.To)})
 	var out indicator.PerUnit
 	add := func(i int) {

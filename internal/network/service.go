@@ -30,6 +30,9 @@ type Service struct {
 
 	idx   index
 	cache resultCache
+	// parts are the indexes of parts of the tree read while idx is first
+	// read (scoped.go)
+	parts scopedIndexes
 }
 
 // NewService makes the service.
