@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"slices"
+	"strconv"
 	"sync"
 )
 
@@ -160,4 +161,18 @@ func Unchanged(deps []Dep, all bool, gens Gens) bool {
 // in a watched context (its caller keeps what it read apart, see Deps).
 func (d *DB) GenerationsByName(ctx context.Context) (Gens, error) {
 	return d.gensOf(quiet{ctx})
+}
+
+// IDList is ids as the list of an IN (…): numbers only, written by the
+// server, so a query may hold them as text (a scope's units, tasks read
+// again).
+func IDList(ids []int64) string {
+	b := make([]byte, 0, 8*len(ids))
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, id, 10)
+	}
+	return string(b)
 }

@@ -213,7 +213,7 @@ func (s *Service) Coverage(ctx context.Context, actor *auth.Actor, unit int64, d
 	if err := t.Check(unit); err != nil {
 		return nil, err
 	}
-	if s.parts.loading.Load() {
+	if s.parts.Loading() {
 		// the whole index is being read: a part of the tree reads its own
 		six, err := s.scopedIndex(ctx, coverageUnits(t.Snapshot, unit, d))
 		if err != nil {

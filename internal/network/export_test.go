@@ -242,9 +242,9 @@ func Fresh(s *Service) *Service {
 // without loading anything (the next request reads the whole index).
 func HoldWhole(s *Service) (release func()) {
 	s.idx.mu.Lock()
-	s.parts.firstRead(true)
+	s.parts.FirstRead(true)
 	return func() {
-		s.parts.firstRead(false)
+		s.parts.FirstRead(false)
 		s.idx.mu.Unlock()
 	}
 }
@@ -252,14 +252,12 @@ func HoldWhole(s *Service) (release func()) {
 // ScopedReads are the scoped reads s made while its first read ran, and
 // the requests that joined another's.
 func ScopedReads(s *Service) (reads, joined int64) {
-	return s.parts.reads.Load(), s.parts.joined.Load()
+	return s.parts.Counts()
 }
 
 // ScopedIndexes are how many scoped indexes s holds.
 func ScopedIndexes(s *Service) int {
-	s.parts.mu.Lock()
-	defer s.parts.mu.Unlock()
-	return len(s.parts.m)
+	return s.parts.Held()
 }
 
 // HookScoped runs f in each request making a scoped read, before it reads;

@@ -410,8 +410,8 @@ func (s *Service) catchUp(ctx context.Context, ix *index, seq, pgen int64) error
 	}
 	if !ix.loaded {
 		// meanwhile a part of the tree is answered from its own read
-		s.parts.firstRead(true)
-		defer s.parts.firstRead(false)
+		s.parts.FirstRead(true)
+		defer s.parts.FirstRead(false)
 		ix.packed = packed{nameOf: map[string]int32{}, ownCap: ix.ownCap}
 		ix.trained = trainedSet{}
 		ix.loads++

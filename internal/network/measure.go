@@ -263,7 +263,7 @@ func (m measurer) measure(ctx context.Context, code string, w indicator.Window, 
 		return indicator.PerUnit{}, fmt.Errorf("network measure: %w", err)
 	}
 	var ix *index
-	if units != nil && m.s.parts.loading.Load() {
+	if units != nil && m.s.parts.Loading() {
 		// the whole index is being read: these units' teams are read on
 		// their own, and their rows counted by the same table
 		if ix, err = m.s.scopedIndex(ctx, units); err != nil {

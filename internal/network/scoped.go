@@ -3,10 +3,6 @@ package network
 import (
 	"context"
 	"slices"
-	"strconv"
-	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/db"
@@ -61,19 +57,6 @@ const maxScoped = 32
 // waited for whole than read twice.
 const maxScopedUnits = 10000
 
-// scopedIndexes are the scoped indexes read while the first read runs.
-type scopedIndexes struct {
-	// loading is set while the index's first read runs (catchUp): only
-	// then does a request take a scoped index.
-	loading atomic.Bool
-	mu      sync.Mutex
-	m       map[scopeKey]*scopedRead
-	// reads counts the scoped reads made, joined the requests that waited
-	// on another's read (for the tests: many users signing in at once
-	// make one read per scope).
-	reads, joined atomic.Int64
-}
-
 // scopeKey is what a scoped index depends on: its units (ascending, as a
 // list of ids) and the people generation its training was read under.
 type scopeKey struct {
@@ -81,28 +64,9 @@ type scopeKey struct {
 	people int64
 }
 
-// scopedRead is one scope's read, shared: done is closed when ix or err is
-// set.
-type scopedRead struct {
-	done chan struct{}
-	ix   *index
-	err  error
-}
-
 // scopedHook, when set (by a test), runs in the request making a scoped
 // read before it reads: a test holds it there to have others join it.
 var scopedHook func()
-
-// firstRead marks the index's first read begun (true) or ended (false):
-// ended, the scoped indexes are dropped.
-func (sc *scopedIndexes) firstRead(on bool) {
-	sc.mu.Lock()
-	sc.loading.Store(on)
-	if !on {
-		sc.m = nil
-	}
-	sc.mu.Unlock()
-}
 
 // coverageUnits are the units a scoped index for unit's coverage on d
 // holds: every unit it ever covered, ascending; nil when the coverage is
@@ -138,74 +102,25 @@ func coverageUnits(snap *org.Snapshot, unit int64, d day.Day) []int64 {
 // many, or maxScoped indexes are held.
 func (s *Service) scopedIndex(ctx context.Context, units []int64) (*index, error) {
 	sc := &s.parts
-	if !sc.loading.Load() || len(units) == 0 || len(units) > maxScopedUnits {
+	if !sc.Loading() || len(units) == 0 || len(units) > maxScopedUnits {
 		return nil, nil
 	}
 	seq, pgen, err := s.state(ctx)
 	if err != nil {
 		return nil, err
 	}
-	key := scopeKey{units: idList(units), people: pgen}
-	for {
-		sc.mu.Lock()
-		// checked again under the lock that the end of the first read
-		// takes to drop the indexes: one added now is dropped with them
-		if !sc.loading.Load() {
-			sc.mu.Unlock()
-			return nil, nil
-		}
-		r := sc.m[key]
-		if r != nil {
-			select {
-			case <-r.done:
-				if r.err == nil && r.ix.seq >= seq {
-					sc.mu.Unlock()
-					return r.ix, nil
-				}
-				r = nil // read before a write this request saw: read again
-			default:
-			}
-		}
-		if r == nil {
-			if _, held := sc.m[key]; !held && len(sc.m) >= maxScoped {
-				sc.mu.Unlock()
-				return nil, nil
-			}
-			if sc.m == nil {
-				sc.m = map[scopeKey]*scopedRead{}
-			}
-			r = &scopedRead{done: make(chan struct{})}
-			sc.m[key] = r
-			sc.mu.Unlock()
+	// an index read before a write this request saw is read again
+	ix, ok, err := sc.Get(ctx, scopeKey{units: db.IDList(units), people: pgen}, maxScoped, func(ix *index) bool { return ix.seq >= seq },
+		func(ctx context.Context) (*index, error) {
 			if scopedHook != nil {
 				scopedHook()
 			}
-			sc.reads.Add(1)
-			// read for everyone joining it: a request that gives up does
-			// not fail the others
-			r.ix, r.err = s.readScope(context.WithoutCancel(ctx), units, pgen)
-			if r.err != nil {
-				sc.mu.Lock()
-				if sc.m[key] == r {
-					delete(sc.m, key) // the next request tries again
-				}
-				sc.mu.Unlock()
-			}
-			close(r.done)
-			return r.ix, r.err // read after seq was: r.ix.seq >= seq
-		}
-		sc.mu.Unlock()
-		sc.joined.Add(1)
-		select {
-		case <-r.done:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-		if r.err != nil {
-			return nil, r.err
-		}
-		// loop: its index is used if read after this request's seq
+			return s.readScope(ctx, units, pgen)
+		})
+	if !ok || err != nil {
+		return nil, err
 	}
+	return ix, nil
 }
 
 // readScope reads the teams of units into an index of their own, as the
@@ -214,7 +129,7 @@ func (s *Service) scopedIndex(ctx context.Context, units []int64) (*index, error
 // read before it.
 func (s *Service) readScope(ctx context.Context, units []int64, pgen int64) (*index, error) {
 	ctx = db.Guarded(ctx, networkGeneration, people.Generation)
-	ix := &index{scope: idList(units)}
+	ix := &index{scope: db.IDList(units)}
 	ix.packed = packed{nameOf: map[string]int32{}}
 	ix.dirty = map[int64]bool{}
 	at, _, err := loadRows(ctx, s.db, ix, -1, 0)
@@ -259,17 +174,5 @@ func (ix *index) scopeWhere(teams bool) string {
 	for i, r := range ix.rows {
 		ids[i] = r.id
 	}
-	return ` AND team_id IN (` + idList(ids) + `)`
-}
-
-// idList is ids as a list for IN (…): numbers only, written by the server.
-func idList(ids []int64) string {
-	var b strings.Builder
-	for i, id := range ids {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(strconv.FormatInt(id, 10))
-	}
-	return b.String()
+	return ` AND team_id IN (` + db.IDList(ids) + `)`
 }

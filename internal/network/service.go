@@ -15,6 +15,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/files"
 	"github.com/mangluoi/mangluoi/internal/org"
+	"github.com/mangluoi/mangluoi/internal/partread"
 	"github.com/mangluoi/mangluoi/internal/people"
 )
 
@@ -32,7 +33,7 @@ type Service struct {
 	cache resultCache
 	// parts are the indexes of parts of the tree read while idx is first
 	// read (scoped.go)
-	parts scopedIndexes
+	parts partread.Reads[scopeKey, *index]
 }
 
 // NewService makes the service.

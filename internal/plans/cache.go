@@ -9,6 +9,7 @@ import (
 
 	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/partread"
 )
 
 // plansGeneration names the plans' generation (plans_state), which
@@ -37,7 +38,7 @@ type memo struct {
 
 	// scoped are the scopes' copies read while the first read runs
 	// (scoped.go)
-	scoped scopedCopies
+	scoped partread.Reads[scopeKey, *kept]
 }
 
 // kept is one generation's copy: never changed once made (a request may be
@@ -192,8 +193,8 @@ func (s *Service) keptAt(ctx context.Context) (*kept, int64, error) {
 	if !m.loaded {
 		// the first read: meanwhile a scope's view reads its own tasks
 		// (keptFor) instead of waiting on m.mu
-		m.scoped.firstRead(true)
-		defer m.scoped.firstRead(false)
+		m.scoped.FirstRead(true)
+		defer m.scoped.FirstRead(false)
 	}
 	tasks, err := s.loadTasks(ctx, s.db, "", nil)
 	if err != nil {

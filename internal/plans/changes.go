@@ -11,6 +11,7 @@ import (
 
 	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/db"
 	"github.com/mangluoi/mangluoi/internal/enum"
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/locale"
@@ -111,17 +112,6 @@ func (r *taskRec) done(d day.Day) bool {
 	return r.bare(d).Status.Done() && r.Schedule == Once
 }
 
-func idList(ids []int64) string {
-	var b strings.Builder
-	for i, id := range ids {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(strconv.FormatInt(id, 10))
-	}
-	return b.String()
-}
-
 // ChangeTask changes a confirmed task's title, lead, supporting units or
 // deadline, with a reason and optionally the decision: each change is a
 // line of the task's history, audited, in one transaction.
@@ -167,7 +157,7 @@ func (s *Service) ChangeTask(ctx context.Context, actor *auth.Actor, id int64, i
 	}
 	add(ChangeTitle, tk.Title, next.Title)
 	add(ChangeLead, strconv.FormatInt(tk.LeadUnitID, 10), strconv.FormatInt(next.LeadUnitID, 10))
-	add(ChangeSupport, idList(tk.SupportIDs), idList(next.SupportIDs))
+	add(ChangeSupport, db.IDList(tk.SupportIDs), db.IDList(next.SupportIDs))
 	if tk.Schedule == Once {
 		add(ChangeDue, tk.DueOn.String(), next.DueOn.String())
 	}

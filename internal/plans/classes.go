@@ -179,7 +179,7 @@ func (s *Service) foldClasses(ctx context.Context, q db.Querier, out []*taskRec,
 	kids := out
 	if !all {
 		var err error
-		if kids, err = s.loadTasks(ctx, q, "t.class_task_id IN ("+idList(classes)+")", nil); err != nil {
+		if kids, err = s.loadTasks(ctx, q, "t.class_task_id IN ("+db.IDList(classes)+")", nil); err != nil {
 			return nil, err
 		}
 	}

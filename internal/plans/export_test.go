@@ -326,9 +326,9 @@ func RowsKept(s *Service) error {
 func HoldWhole(s *Service) (release func()) {
 	m := s.memo
 	m.mu.Lock()
-	m.scoped.firstRead(true)
+	m.scoped.FirstRead(true)
 	return func() {
-		m.scoped.firstRead(false)
+		m.scoped.FirstRead(false)
 		m.mu.Unlock()
 	}
 }
@@ -336,15 +336,12 @@ func HoldWhole(s *Service) (release func()) {
 // ScopedReads are the scoped reads s made while its first read ran, and
 // the requests that joined another's read instead of reading.
 func ScopedReads(s *Service) (reads, joined int64) {
-	return s.memo.scoped.reads.Load(), s.memo.scoped.joined.Load()
+	return s.memo.scoped.Counts()
 }
 
 // ScopedCopies are how many scoped copies s holds.
 func ScopedCopies(s *Service) int {
-	sc := &s.memo.scoped
-	sc.mu.Lock()
-	defer sc.mu.Unlock()
-	return len(sc.m)
+	return s.memo.scoped.Held()
 }
 
 // HookScoped runs f in each request making a scoped read, before it reads;

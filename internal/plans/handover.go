@@ -9,6 +9,7 @@ import (
 
 	"github.com/mangluoi/mangluoi/internal/audit"
 	"github.com/mangluoi/mangluoi/internal/auth"
+	"github.com/mangluoi/mangluoi/internal/db"
 	"github.com/mangluoi/mangluoi/internal/notify"
 	"github.com/mangluoi/mangluoi/internal/org"
 )
@@ -67,7 +68,7 @@ func (s *Service) HandOver(ctx context.Context, tx *sql.Tx, actor *auth.Actor, e
 			ended = append(ended, p)
 		}
 		sort.Slice(ended, func(i, j int) bool { return ended[i] < ended[j] })
-		list := idList(ended)
+		list := db.IDList(ended)
 		tasks, err := s.loadTasks(ctx, tx, "t.cancelled_on IS NULL AND t.lead_unit_id IN ("+list+")", nil)
 		if err != nil {
 			return err

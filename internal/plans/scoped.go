@@ -2,9 +2,8 @@ package plans
 
 import (
 	"context"
-	"sync"
-	"sync/atomic"
 
+	"github.com/mangluoi/mangluoi/internal/db"
 	"github.com/mangluoi/mangluoi/internal/org"
 )
 
@@ -48,19 +47,6 @@ import (
 // first read ends, loaded or failed.
 const maxScoped = 32
 
-// scopedCopies are the scoped copies read while the memo's first read runs.
-type scopedCopies struct {
-	// loading is set while the memo's first read runs (keptAt): only then
-	// does a request take a scoped copy.
-	loading atomic.Bool
-	mu      sync.Mutex
-	m       map[scopeKey]*scopedRead
-	// reads counts the scoped reads made, joined the requests that waited
-	// on another's read (for the tests: 200 users signing in at once make
-	// one read per scope, not 200).
-	reads, joined atomic.Int64
-}
-
 // scopeKey is what a scope's copy depends on: the unit whose subtree it
 // holds, the tree the subtree was taken from and the plans' generation.
 type scopeKey struct {
@@ -69,87 +55,39 @@ type scopeKey struct {
 	gen  int64
 }
 
-// scopedRead is one scope's read, shared: done is closed when k or err is
-// set.
-type scopedRead struct {
-	done chan struct{}
-	k    *kept
-	err  error
-}
-
 // scopedHook, when set (by a test), runs in the request making a scoped
 // read before it reads: a test holds it there to have others join it.
 var scopedHook func()
 
 // keptFor is the copy a view of unit's subtree (unit in t's scope, already
 // checked) reads: while the memo's first read runs, the subtree's own
-// copy; else, or for the nation, the whole copy (keptAt).
+// copy (shared, see partread); else, for the nation, or past maxScoped
+// copies, the whole copy (keptAt).
 func (s *Service) keptFor(ctx context.Context, t *org.Scoped, unit int64) (*kept, error) {
 	sc := &s.memo.scoped
-	if unit == t.RootID || !sc.loading.Load() {
-		k, _, err := s.keptAt(ctx)
-		return k, err
-	}
-	gen, err := s.db.Generation(ctx, plansGeneration)
-	if err != nil {
-		return nil, err
-	}
-	key := scopeKey{unit: unit, snap: t.Snapshot, gen: gen}
-	sc.mu.Lock()
-	// checked again under the lock that the end of the first read takes
-	// to drop the copies: a copy added now is dropped with the others
-	if !sc.loading.Load() {
-		sc.mu.Unlock()
-		k, _, err := s.keptAt(ctx)
-		return k, err
-	}
-	r := sc.m[key]
-	if r == nil {
-		if len(sc.m) >= maxScoped {
-			sc.mu.Unlock()
-			k, _, err := s.keptAt(ctx)
+	if unit != t.RootID && sc.Loading() {
+		gen, err := s.db.Generation(ctx, plansGeneration)
+		if err != nil {
+			return nil, err
+		}
+		k, ok, err := sc.Get(ctx, scopeKey{unit: unit, snap: t.Snapshot, gen: gen}, maxScoped, nil, func(ctx context.Context) (*kept, error) {
+			if scopedHook != nil {
+				scopedHook()
+			}
+			return s.readScope(ctx, t, unit)
+		})
+		if ok || err != nil {
 			return k, err
 		}
-		if sc.m == nil {
-			sc.m = map[scopeKey]*scopedRead{}
-		}
-		r = &scopedRead{done: make(chan struct{})}
-		sc.m[key] = r
-		sc.mu.Unlock()
-		if scopedHook != nil {
-			scopedHook()
-		}
-		sc.reads.Add(1)
-		// read for everyone joining it: a request that gives up does not
-		// fail the others
-		r.k, r.err = s.readScope(context.WithoutCancel(ctx), t, unit)
-		if r.err != nil {
-			sc.mu.Lock()
-			if sc.m[key] == r {
-				delete(sc.m, key) // the next request tries again
-			}
-			sc.mu.Unlock()
-		}
-		close(r.done)
-	} else {
-		sc.mu.Unlock()
-		sc.joined.Add(1)
-		select {
-		case <-r.done:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
 	}
-	if r.err != nil {
-		return nil, r.err
-	}
-	return r.k, nil
+	k, _, err := s.keptAt(ctx)
+	return k, err
 }
 
 // readScope reads the tasks of unit's subtree (see above) and every
 // document into a copy of its own, indexed as the whole is.
 func (s *Service) readScope(ctx context.Context, t *org.Scoped, unit int64) (*kept, error) {
-	units := idList(append(t.UnitsUnder(unit), unit))
+	units := db.IDList(append(t.UnitsUnder(unit), unit))
 	named := "t.lead_unit_id IN (" + units + ") OR t.id IN (SELECT task_id FROM plan_task_units WHERE unit_id IN (" + units + "))"
 	// a class task any of whose assignments the scope leads or supports;
 	// foldClasses then reads all its assignments
@@ -164,16 +102,4 @@ func (s *Service) readScope(ctx context.Context, t *org.Scoped, unit int64) (*ke
 		return nil, err
 	}
 	return &kept{tasks: tasks, numbers: numbersOf(docs), docs: docs, byUnit: indexOf(tasks), epoch: epochs.Add(1), spots: newSpots()}, nil
-}
-
-// firstRead marks the memo's first read begun (true) or ended (false):
-// ended, the scoped copies are dropped, and every request reads the whole
-// copy (or, if the read failed, tries it again as before).
-func (sc *scopedCopies) firstRead(on bool) {
-	sc.mu.Lock()
-	sc.loading.Store(on)
-	if !on {
-		sc.m = nil
-	}
-	sc.mu.Unlock()
 }

@@ -6,11 +6,10 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strconv"
-	"strings"
 
 	"github.com/mangluoi/mangluoi/internal/auth"
 	"github.com/mangluoi/mangluoi/internal/day"
+	"github.com/mangluoi/mangluoi/internal/db"
 	"github.com/mangluoi/mangluoi/internal/errs"
 	"github.com/mangluoi/mangluoi/internal/org"
 )
@@ -309,14 +308,7 @@ func scopeUnits(t *org.Scoped, unit int64) string {
 	if len(ids) == 0 {
 		ids = []int64{unit}
 	}
-	var b strings.Builder
-	for i, id := range ids {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(strconv.FormatInt(id, 10))
-	}
-	return b.String()
+	return db.IDList(ids)
 }
 
 // tasksOf are the tasks that a unit of the subtree of unit leads or
