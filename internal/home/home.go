@@ -9,6 +9,7 @@ package home
 import (
 	"context"
 	"sort"
+	"sync"
 
 	"github.com/mangluoi/mangluoi/internal/assess"
 	"github.com/mangluoi/mangluoi/internal/auth"
@@ -216,23 +217,22 @@ func (s *Service) Get(ctx context.Context, actor *auth.Actor, d day.Day) (*Home,
 
 func (s *Service) leader(ctx context.Context, actor *auth.Actor, unit int64, d day.Day) (*LeaderHome, error) {
 	l := &LeaderHome{Compliance: []TargetTile{}, Indicators: []IndicatorTile{}, Late: []plans.TaskRow{}}
-	var err error
-	if l.Compliance, err = s.compliance(ctx, actor, unit, d); err != nil {
-		return nil, err
-	}
-	if l.Coverage, err = s.coverage(ctx, actor, unit, d); err != nil {
-		return nil, err
-	}
-	dash, err := s.src.Plans.Dashboard(ctx, actor, d)
+	err := together(
+		func() (err error) { l.Compliance, err = s.compliance(ctx, actor, unit, d); return },
+		func() (err error) { l.Coverage, err = s.coverage(ctx, actor, unit, d); return },
+		func() error {
+			dash, err := s.src.Plans.Dashboard(ctx, actor, d)
+			if err != nil {
+				return err
+			}
+			l.Plans = dash.Counts
+			l.Late = first(dash.Overdue, 3) // the leader drills down for the rest
+			return nil
+		},
+		func() (err error) { l.Indicators, err = s.indicators(ctx, actor, unit, d); return },
+		func() (err error) { l.Ranking, err = s.ranking(ctx, actor); return },
+	)
 	if err != nil {
-		return nil, err
-	}
-	l.Plans = dash.Counts
-	l.Late = first(dash.Overdue, 3) // the leader drills down for the rest
-	if l.Indicators, err = s.indicators(ctx, actor, unit, d); err != nil {
-		return nil, err
-	}
-	if l.Ranking, err = s.ranking(ctx, actor); err != nil {
 		return nil, err
 	}
 	return l, nil
@@ -240,8 +240,15 @@ func (s *Service) leader(ctx context.Context, actor *auth.Actor, unit int64, d d
 
 func (s *Service) coordinator(ctx context.Context, actor *auth.Actor, unit int64, d day.Day) (*CoordinatorHome, error) {
 	c := &CoordinatorHome{Forms: []FormTile{}, Failing: []TargetTile{}}
-	var err error
-	if c.Forms, err = s.forms(ctx, actor, unit, d); err != nil {
+	var pending []plans.Report
+	var targets []TargetTile
+	err := together(
+		func() (err error) { c.Forms, err = s.forms(ctx, actor, unit, d); return },
+		func() (err error) { pending, err = s.src.Plans.PendingReports(ctx, actor, 0); return },
+		func() (err error) { c.Late, c.Overdue, err = s.src.Plans.Overdue(ctx, actor, d, unit, ListMax); return },
+		func() (err error) { targets, err = s.compliance(ctx, actor, unit, d); return },
+	)
+	if err != nil {
 		return nil, err
 	}
 	for _, f := range c.Forms {
@@ -249,18 +256,7 @@ func (s *Service) coordinator(ctx context.Context, actor *auth.Actor, unit int64
 		c.ToApprove += f.ToApprove
 		c.Returned += f.Returned
 	}
-	pending, err := s.src.Plans.PendingReports(ctx, actor, 0)
-	if err != nil {
-		return nil, err
-	}
 	c.TaskReports, c.Pending = len(pending), first(pending, ListMax)
-	if c.Late, c.Overdue, err = s.src.Plans.Overdue(ctx, actor, d, unit, ListMax); err != nil {
-		return nil, err
-	}
-	targets, err := s.compliance(ctx, actor, unit, d)
-	if err != nil {
-		return nil, err
-	}
 	for _, t := range targets {
 		if t.Failing > 0 {
 			c.Failing = append(c.Failing, t)
@@ -271,7 +267,15 @@ func (s *Service) coordinator(ctx context.Context, actor *auth.Actor, unit int64
 
 func (s *Service) focal(ctx context.Context, actor *auth.Actor, unit int64, d day.Day) (*FocalHome, error) {
 	f := &FocalHome{Duties: []indicator.Duty{}, Tasks: []plans.TaskRow{}, CanLog: actor.Can(auth.PermEnterData)}
-	duties, err := s.src.Indicators.Duties(ctx, actor)
+	var duties []indicator.Duty
+	var rows []plans.TaskRow
+	err := together(
+		func() (err error) { duties, err = s.src.Indicators.Duties(ctx, actor); return },
+		func() (err error) {
+			rows, _, err = s.src.Plans.Tasks(ctx, actor, d, plans.Filter{UnitID: unit}, 0)
+			return
+		},
+	)
 	if err != nil {
 		return nil, err
 	}
@@ -292,10 +296,6 @@ func (s *Service) focal(ctx context.Context, actor *auth.Actor, unit int64, d da
 		f.Duties = append(f.Duties, du)
 	}
 	sort.SliceStable(f.Duties, func(i, j int) bool { return f.Duties[i].Due.Before(f.Duties[j].Due) })
-	rows, _, err := s.src.Plans.Tasks(ctx, actor, d, plans.Filter{UnitID: unit}, 0)
-	if err != nil {
-		return nil, err
-	}
 	for _, r := range rows {
 		switch {
 		case r.State.Status == plans.Overdue:
@@ -423,6 +423,27 @@ func quiet(err error) bool {
 		return true
 	}
 	return false
+}
+
+// together runs a home's parts at once and returns the first part's error
+// (in the order given). Each part reads another service; after a cold
+// start each may wait on that service's first read of the nation, and the
+// home then comes after the longest of those waits, not after their sum
+// (issue 14, item 7). The parts write only their own variables.
+func together(parts ...func() error) error {
+	failed := make([]error, len(parts))
+	var wg sync.WaitGroup
+	for i, part := range parts[1:] {
+		wg.Go(func() { failed[i+1] = part() })
+	}
+	failed[0] = parts[0]() // the first on this goroutine
+	wg.Wait()
+	for _, err := range failed {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func first[T any](xs []T, n int) []T {
