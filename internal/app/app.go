@@ -313,6 +313,7 @@ func (m *Main) Run(ctx context.Context) error {
 	wctx, m.stopWarm = context.WithCancel(context.Background())
 	m.warming.Go(func() { m.Network.Warm(wctx) }) // the coverage index, read before the first request needs it
 	m.warming.Go(func() { m.Plans.Warm(wctx) })   // every task, which the homes and to-do lists read (issue 14, item 7)
+	m.warming.Go(func() { m.People.Warm(wctx) })  // the register, which a unit page's register figures read (issue 14, item 7)
 	if m.Anchor != nil {
 		every := m.CheckpointEvery
 		if every <= 0 {
