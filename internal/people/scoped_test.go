@@ -321,7 +321,6 @@ func TestScopedRegisterSeesWrites(t *testing.T) {
 		ctx := context.Background()
 		today := s.Org.Today()
 		period := indicator.PeriodOf(indicator.Monthly, today).Key()
-		province := s.UnitNamed(t, "Tỉnh Gia Lai").UnitID
 		commune := s.UnitNamed(t, "Xã Ia Ly").UnitID
 		cold := coldOf(t, s)
 		release := people.HoldWhole(cold.p)
@@ -332,7 +331,7 @@ func TestScopedRegisterSeesWrites(t *testing.T) {
 		}()
 		figure := func(c coldServer) float64 {
 			t.Helper()
-			v, _, err := c.ind.Measured(ctx, s.Admin, "REG_DX_STAFF", province, period)
+			v, _, err := c.ind.Measured(ctx, s.Admin, "REG_DX_STAFF", commune, period)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -370,9 +369,9 @@ func TestScopedRegisterReadShared(t *testing.T) {
 		ctx := context.Background()
 		today := s.Org.Today()
 		period := indicator.PeriodOf(indicator.Monthly, today).Key()
-		province := s.UnitNamed(t, "Tỉnh Gia Lai").UnitID
+		ward := s.UnitNamed(t, "Phường Pleiku").UnitID
 		figure := func(c coldServer) (float64, error) {
-			v, _, err := c.ind.Measured(ctx, s.Admin, "REG_DX_STAFF", province, period)
+			v, _, err := c.ind.Measured(ctx, s.Admin, "REG_DX_STAFF", ward, period)
 			return v, err
 		}
 		want, err := figure(coldOf(t, s))
@@ -380,7 +379,7 @@ func TestScopedRegisterReadShared(t *testing.T) {
 			t.Fatal(err)
 		}
 		if want == 0 {
-			t.Fatal("Gia Lai has no DX staff to count")
+			t.Fatal("Pleiku has no DX staff to count")
 		}
 		cold := coldOf(t, s)
 		release := people.HoldWhole(cold.p)
