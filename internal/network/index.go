@@ -17,6 +17,7 @@ import (
 
 	"github.com/mangluoi/mangluoi/internal/day"
 	"github.com/mangluoi/mangluoi/internal/db"
+	"github.com/mangluoi/mangluoi/internal/partread"
 	"github.com/mangluoi/mangluoi/internal/people"
 )
 
@@ -412,6 +413,7 @@ func (s *Service) catchUp(ctx context.Context, ix *index, seq, pgen int64) error
 		// meanwhile a part of the tree is answered from its own read
 		s.parts.FirstRead(true)
 		defer s.parts.FirstRead(false)
+		lctx = partread.Whole(lctx) // and gives way to those reads
 		ix.packed = packed{nameOf: map[string]int32{}, ownCap: ix.ownCap}
 		ix.trained = trainedSet{}
 		ix.loads++
@@ -633,6 +635,7 @@ func (ix *index) readRows(ctx context.Context, q db.Querier, from, to int64) ([]
 	}
 	added := map[int64][]int32{} // unit → its new teams' places, in the order read
 	for rows.Next() {
+		partread.Yield(ctx)
 		var id, unit int64
 		var name, folded string
 		var est scanDay
@@ -921,6 +924,7 @@ func (ix *index) read(ctx context.Context, q db.Querier, from, to int64, tab int
 	seen := ix.maxID[tab]
 	last := int32(-1)
 	for rows.Next() {
+		partread.Yield(ctx)
 		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
@@ -957,6 +961,7 @@ func loadTrained(ctx context.Context, q db.Querier, persons []int64) (trainedSet
 		}
 		defer rows.Close()
 		for rows.Next() {
+			partread.Yield(ctx)
 			var p int64
 			var d scanDay
 			if err := rows.Scan(&p, &d); err != nil {

@@ -9,6 +9,7 @@ import (
 	"context"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Reads are the parts read while the whole is first read: one read per
@@ -87,7 +88,9 @@ func (r *Reads[K, V]) Get(ctx context.Context, key K, most int, usable func(V) b
 			r.m[key] = x
 			r.mu.Unlock()
 			r.reads.Add(1)
+			inPart.Add(1)
 			x.v, x.err = read(context.WithoutCancel(ctx))
+			inPart.Add(-1)
 			if x.err != nil {
 				r.mu.Lock()
 				if r.m[key] == x {
@@ -122,4 +125,63 @@ func (r *Reads[K, V]) Held() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return len(r.m)
+}
+
+// A whole's first read gives way to the parts read meanwhile. On 2 cores,
+// a server starting on the national database reads the network (≈ 2.3 s
+// of CPU) and the plans (≈ 1 s) at once, and a province leader's home,
+// asked 0.25 s after exec, read its scope's coverage and plans beside
+// them: four goroutines on two cores, each part read running at half a
+// core or less, the home 0.9 s after it was asked. A whole read started
+// with Whole calls Yield for each row it reads; while any part read runs
+// (in any Reads), Yield waits, so the parts have the cores and the whole
+// goes on when they are done. The wait is bounded (maxYield a call,
+// maxYielded a whole read): a part read never waits on a whole one here,
+// but if one ever did, the whole would be slowed, not stopped.
+
+// inPart counts the part reads running, in every Reads.
+var inPart atomic.Int64
+
+// variables for the tests
+var (
+	maxYield   = 50 * time.Millisecond
+	maxYielded = 2 * time.Second
+)
+
+type wholeKey struct{}
+
+// whole is a whole read's time given way so far (nanoseconds).
+type whole struct{ yielded atomic.Int64 }
+
+// Whole marks ctx as a whole's first read, which gives way to part reads
+// (Yield).
+func Whole(ctx context.Context) context.Context {
+	return context.WithValue(ctx, wholeKey{}, &whole{})
+}
+
+// Yield, called by a whole read for each row it reads, waits while a part
+// read runs, if ctx is a whole's first read (Whole) that has not given
+// way for maxYielded already. When no part read runs it costs an atomic
+// load.
+func Yield(ctx context.Context) {
+	if inPart.Load() == 0 {
+		return
+	}
+	w, _ := ctx.Value(wholeKey{}).(*whole)
+	if w == nil || time.Duration(w.yielded.Load()) >= maxYielded {
+		return
+	}
+	start := time.Now()
+	for inPart.Load() > 0 && time.Since(start) < maxYield && ctx.Err() == nil {
+		time.Sleep(time.Millisecond)
+	}
+	w.yielded.Add(int64(time.Since(start)))
+}
+
+// Yielded is how long the whole read of ctx gave way (for tests and logs).
+func Yielded(ctx context.Context) time.Duration {
+	if w, _ := ctx.Value(wholeKey{}).(*whole); w != nil {
+		return time.Duration(w.yielded.Load())
+	}
+	return 0
 }

@@ -195,6 +195,7 @@ func (s *Service) keptAt(ctx context.Context) (*kept, int64, error) {
 		// (keptFor) instead of waiting on m.mu
 		m.scoped.FirstRead(true)
 		defer m.scoped.FirstRead(false)
+		ctx = partread.Whole(ctx) // and gives way to those reads
 	}
 	tasks, err := s.loadTasks(ctx, s.db, "", nil)
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/locale"
 	"github.com/mangluoi/mangluoi/internal/notify"
 	"github.com/mangluoi/mangluoi/internal/org"
+	"github.com/mangluoi/mangluoi/internal/partread"
 )
 
 // taskRec is a task with its deadlines and its plan's start, as kept in
@@ -123,6 +124,7 @@ func (s *Service) loadTasks(ctx context.Context, q db.Querier, where string, arg
 	in, texts := interner{}, map[taskText]*taskText{}
 	var code, title, desc, sched, output, reason, class sql.RawBytes
 	for rows.Next() {
+		partread.Yield(ctx) // a first read of the whole gives way to a scope's
 		var t Task
 		var start day.Day
 		if err := rows.Scan(&t.ID, &t.DocumentID, &t.GroupID, &t.Seq, &code, &title, &desc, &t.LeadUnitID, &sched,
@@ -170,6 +172,7 @@ func (s *Service) loadTasks(ctx context.Context, q db.Querier, where string, arg
 			return nil, err
 		}
 		for rows.Next() {
+			partread.Yield(ctx)
 			var tid, uid int64
 			if err := rows.Scan(&tid, &uid); err != nil {
 				rows.Close()
@@ -196,6 +199,7 @@ func (s *Service) loadTasks(ctx context.Context, q db.Querier, where string, arg
 		var tasks []int64 // each deadline's task
 		var period sql.RawBytes
 		for rows.Next() {
+			partread.Yield(ctx)
 			var o deadline
 			var task int64
 			if err := rows.Scan(&o.id, &task, &o.due, &period, &o.done, &o.accepted, &o.percent, &o.pcOn, &o.report); err != nil {
