@@ -169,6 +169,7 @@ func (m *measurer) fresh(ctx context.Context) error {
 		// first): meanwhile a part is read on its own (scoped.go)
 		m.parts.FirstRead(true)
 		defer m.parts.FirstRead(false)
+		ctx = partread.Whole(ctx) // and gives way to those reads
 	}
 	gen, err := m.s.db.Generation(ctx, Generation) // with the request's other generations, not a query of its own
 	if err != nil {
@@ -356,6 +357,7 @@ func (r *register) read(ctx context.Context, q db.Querier, units, persons []int6
 		}
 		defer rows.Close()
 		for rows.Next() {
+			partread.Yield(ctx) // a first read of the whole gives way to a part's
 			var h roleRec
 			var unit int64
 			var role RoleKind
@@ -434,6 +436,7 @@ func (r *register) readTraining(ctx context.Context, q db.Querier, persons []int
 		}
 		defer rows.Close()
 		for rows.Next() {
+			partread.Yield(ctx)
 			var p int64
 			var on day.Day
 			if err := rows.Scan(&p, &on); err != nil {
