@@ -19,15 +19,20 @@ import (
 // asks for their unit page, whose register figures (REG_DX_STAFF,
 // REG_FOCAL_PERSONS through indicator.Service.Measured, measuredUnder,
 // MeasureUnits) waited in fresh for the first read of the whole country's
-// register under m.mu: the page came 1.5 s after it was asked. Now Warm
+// register under m.mu: the page came 1.5–2.2 s after it was asked (2.3–2.5
+// s after exec on a busy machine, SQLite, main at f165343). Now Warm
 // reads the whole register as the server starts, and while that first read
 // runs (by Warm or by the first request), MeasureUnits reads only the units
 // it is asked for, with the same reader (register.read restricted to them,
 // then the training of the people holding roles there), into a register of
 // the same shape, and counts with the same code (register.count, straysOf,
-// pickUnits): a narrower input, one way to compute. Everything else — a
+// pickUnits): a narrower input, one way to compute; the page came 0.76–0.86
+// s after exec, side by side (h27people). Everything else — a
 // national figure (Measure), the records, the rates of Decision 1690, a
 // part of more than maxScopedUnits units — waits for the whole as before.
+// Its cost: a third whole read at the start beside the network's and the
+// plans' (on 2 cores), a province leader's and coordinator's homes came
+// 0.1–0.4 s later than without it (0.94–1.40 s after exec, not 0.74–1.10).
 //
 // A unit's count reads nothing but its own roles, committees and focal
 // units and the training of the people holding those roles, so a part
