@@ -317,8 +317,12 @@ func (m *Main) Run(ctx context.Context) error {
 	// server starting under load passed 300 MB in its first 12 s (SQLite,
 	// national database); a request meanwhile reads its own part
 	// (partread), and the whole reads give way to it
+	m.Plans.WarmSoon()
+	m.People.WarmSoon()
+	m.Network.WarmSoon()
 	m.warming.Go(func() {
 		m.Plans.Warm(wctx)   // every task, which the homes and to-do lists read
+		m.People.Warm(wctx)  // the register, which a unit page's register figures read
 		m.Network.Warm(wctx) // the coverage index
 	})
 	if m.Anchor != nil {

@@ -1002,10 +1002,16 @@ func trainedIn(days []int32, lo, hi int32) bool {
 	return false
 }
 
+// WarmSoon says Warm will run: from now until the first read of the whole
+// index ends, a part of the tree is read on its own (scoped.go), also
+// before Warm's turn comes (a server's warm-ups run one after another).
+func (s *Service) WarmSoon() { s.parts.FirstRead(true) }
+
 // Warm loads the coverage index ahead of the first request: a server
 // calls it as it starts, since reading a national network (two million
 // activities) takes seconds. Should it fail, the first request loads it.
 func (s *Service) Warm(ctx context.Context) error {
+	defer s.parts.FirstRead(false) // (WarmSoon's)
 	ix, _, _, err := s.fresh(ctx)
 	if err != nil {
 		return err

@@ -230,3 +230,45 @@ func TestScopedIndexReadShared(t *testing.T) {
 		}
 	})
 }
+
+// TestWarmSoonReadsParts: a server's warm-ups run one after another, so
+// the network's may not have begun when the first requests come; from
+// WarmSoon on, a province's coverage is answered from its own read, not
+// from a whole read the request would make itself; once Warm has read
+// the whole, the answers are the whole's again.
+func TestWarmSoonReadsParts(t *testing.T) {
+	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
+		withNetwork(t, s)
+		today := s.Org.Today()
+		province := s.UnitNamed(t, "Tỉnh Gia Lai").UnitID
+		gialai := actorOf(t, s, "gialai")
+		want, err := s.Network.Coverage(ctx, gialai, province, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cold := network.Fresh(s.Network)
+		cold.WarmSoon()
+		got, err := cold.Coverage(ctx, gialai, province, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if reads, _ := network.ScopedReads(cold); reads != 1 {
+			t.Fatalf("before Warm: %d scoped reads; want the province read on its own", reads)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("before Warm: %+v, want %+v", got, want)
+		}
+		if err := cold.Warm(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got, err = cold.Coverage(ctx, gialai, province, today); err != nil {
+			t.Fatal(err)
+		}
+		if reads, _ := network.ScopedReads(cold); reads != 1 {
+			t.Fatalf("after Warm: %d scoped reads; want the whole index read", reads)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("after Warm: %+v, want %+v", got, want)
+		}
+	})
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/mangluoi/mangluoi/internal/db"
 	"github.com/mangluoi/mangluoi/internal/indicator"
 	"github.com/mangluoi/mangluoi/internal/org"
+	"github.com/mangluoi/mangluoi/internal/partread"
 )
 
 // The apparatus's measured indicators (issue 9), per unit with the rules of
@@ -24,13 +25,42 @@ var measuredCodes = []string{"REG_DX_STAFF", "REG_DX_STAFF_DEDICATED", "REG_DX_S
 
 // Measurer is the apparatus as the indicator service's source of measured
 // figures.
-func (s *Service) Measurer() indicator.Measurer {
+// There is one per service (made with it): Warm reads the register of the
+// measurer the indicator service asks.
+func (s *Service) Measurer() indicator.Measurer { return s.m }
+
+func newMeasurer(s *Service) *measurer {
 	return &measurer{s: s, counts: map[day.Day]map[string]*count{}, judgedDays: map[day.Day]*judgedDay{}}
 }
 
+// WarmSoon says Warm will run: from now until the first read of the whole
+// register ends, a part of the tree is counted from its own read
+// (scoped.go), also before Warm's turn comes (a server's warm-ups run one
+// after another).
+func (s *Service) WarmSoon() { s.m.parts.FirstRead(true) }
+
+// Warm reads the whole register ahead of the first request: a server calls
+// it as it starts, since reading the national register takes about a
+// second, which a unit page's register figures waited for (issue 14, item
+// 7). Meanwhile those figures are answered from a read of their units alone
+// (scoped.go). Should it fail, the first request reads it.
+func (s *Service) Warm(ctx context.Context) error {
+	defer s.m.endParts() // (WarmSoon's)
+	s.m.mu.Lock()
+	defer s.m.mu.Unlock()
+	return s.m.fresh(ctx)
+}
+
 type measurer struct {
-	s  *Service
-	mu sync.Mutex
+	s *Service
+	// parts are the registers of parts of the tree read while the whole
+	// is first read (scoped.go); taken before mu, which the first read
+	// holds
+	parts partread.Reads[partKey, *register]
+	// gone are the units not in force on a day, for the parts' strays
+	// (scoped.go)
+	gone goneCache
+	mu   sync.Mutex
 	// reg is the register the counts are made from, one copy for every
 	// day asked for: the roles, committees and focal units with their
 	// validity and who finished a course when. A write on any server moves
@@ -139,8 +169,22 @@ func (r *register) trained(person int64, d, jan1 days) bool {
 	return i < len(r.completed) && r.completed[i].person == person && r.completed[i].on <= d
 }
 
+// endParts ends the reading of parts (the whole register is read, or its
+// read failed) and drops them, and the units they looked up for strays.
+func (m *measurer) endParts() {
+	m.parts.FirstRead(false)
+	m.gone.drop()
+}
+
 // fresh brings m.reg up to the people generation (m.mu held).
 func (m *measurer) fresh(ctx context.Context) error {
+	if m.reg == nil {
+		// the first read of the whole (by Warm, or by a request that came
+		// first): meanwhile a part is read on its own (scoped.go)
+		m.parts.FirstRead(true)
+		defer m.endParts()
+		ctx = partread.Whole(ctx) // and gives way to those reads
+	}
 	gen, err := m.s.db.Generation(ctx, Generation) // with the request's other generations, not a query of its own
 	if err != nil {
 		return err
@@ -307,7 +351,6 @@ func inBatches(ids []int64, fn func(in string, args []any) error) error {
 // read reads the register: all of it when units is nil, else the roles,
 // committees and focal units of units and the training of persons.
 func (r *register) read(ctx context.Context, q db.Querier, units, persons []int64) error {
-	r.completed = nil
 	each := func(ids []int64, where string, fn func(where string, args []any) error) error {
 		if units == nil {
 			return fn("", nil)
@@ -328,6 +371,7 @@ func (r *register) read(ctx context.Context, q db.Querier, units, persons []int6
 		}
 		defer rows.Close()
 		for rows.Next() {
+			partread.Yield(ctx) // a first read of the whole gives way to a part's
 			var h roleRec
 			var unit int64
 			var role RoleKind
@@ -386,13 +430,27 @@ func (r *register) read(ctx context.Context, q db.Querier, units, persons []int6
 		}
 		*x.into = groupOf(of, spans)
 	}
-	err = each(persons, "person_id", func(where string, args []any) error {
+	return r.readTraining(ctx, q, persons, units == nil)
+}
+
+// readTraining reads who completed a course when: everyone's when all is
+// set, else persons' (none when persons is empty).
+func (r *register) readTraining(ctx context.Context, q db.Querier, persons []int64, all bool) error {
+	r.completed = nil
+	each := func(fn func(where string, args []any) error) error {
+		if all {
+			return fn("", nil)
+		}
+		return inBatches(persons, func(in string, args []any) error { return fn(" AND person_id IN ("+in+")", args) })
+	}
+	err := each(func(where string, args []any) error {
 		rows, err := q.QueryContext(reading(ctx), `SELECT person_id, completed_on FROM enrolments WHERE status = 'completed' AND completed_on IS NOT NULL`+where, args...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
+			partread.Yield(ctx)
 			var p int64
 			var on day.Day
 			if err := rows.Scan(&p, &on); err != nil {
@@ -672,6 +730,18 @@ func (m *measurer) MeasureUnits(ctx context.Context, code string, w indicator.Wi
 			return indicator.PerUnit{}, err
 		}
 		return pickUnits(pu, units, straysOf(pu, snap, w.To)), nil
+	}
+	if m.parts.Loading() {
+		// the whole register is being read (under m.mu): these units, and
+		// the units not in force whose values may land among them, are
+		// read on their own and counted by the same code
+		pu, ok, err := m.scoped(ctx, code, w, units, snap)
+		if err != nil {
+			return indicator.PerUnit{}, fmt.Errorf("people measure: %w", err)
+		}
+		if ok {
+			return pu, nil
+		}
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -31,12 +31,16 @@ type Service struct {
 	apparatus apparatusCache
 	list      listingCache
 	pages     pageQueries // the list's page read by id (searchListed)
+	// m is the register's measurer, one for the service (Measurer, Warm)
+	m *measurer
 }
 
 // NewService makes the service.
 func NewService(d *db.DB, o *org.Service, log *audit.Log, f *files.Store, now func() time.Time) *Service {
 	d.Follow(Generation, `SELECT generation FROM people_state WHERE id = 1`)
-	return &Service{db: d, org: o, audit: log, files: f, now: now}
+	s := &Service{db: d, org: o, audit: log, files: f, now: now}
+	s.m = newMeasurer(s)
+	return s
 }
 
 // Generation names the people data's generation (moved by every write of

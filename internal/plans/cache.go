@@ -128,9 +128,15 @@ var epochs atomic.Uint64
 // first request needing them — a coordinator's home, a to-do list — does
 // not pay for it: the server calls it as it starts, beside the network's.
 func (s *Service) Warm(ctx context.Context) error {
+	defer s.memo.scoped.FirstRead(false) // (WarmSoon's)
 	_, _, err := s.allTasks(ctx)
 	return err
 }
+
+// WarmSoon says Warm will run: from now until the first read of every
+// task ends, a scope's views read their own tasks (keptFor), also before
+// Warm's turn comes (a server's warm-ups run one after another).
+func (s *Service) WarmSoon() { s.memo.scoped.FirstRead(true) }
 
 // allTasks are every task of every plan, shared: callers read them and
 // never change them.
