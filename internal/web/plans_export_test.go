@@ -61,3 +61,11 @@ func CheckNum(t *testing.T) {
 		}
 	}
 }
+
+// SetDashUnitsMax bounds the plans dashboard's lead units to n until the
+// function it returns is called.
+func SetDashUnitsMax(n int) (restore func()) {
+	old := dashUnitsMax
+	dashUnitsMax = n
+	return func() { dashUnitsMax = old }
+}

@@ -84,6 +84,9 @@ func planDashHTML(dp *planDashPage) template.HTML {
 	w.raw("\n  ")
 	reviewTable(w, p, dp.ByPlan.Rows, c, p.L.T("plans.review.plan"), p.L.T("plans.chart.by_plan"))
 	w.raw("</section>\n<section class=\"card\"><h2 id=\"by-unit\">").text(p.L.T("plans.chart.by_unit")).raw("</h2>")
+	if dp.AllUnitsURL != "" {
+		w.raw("<p class=\"muted\">").text(dp.ByUnitNote).raw(" <a href=\"").url(dp.AllUnitsURL).raw("\">").text(dp.AllUnitsText).raw("</a></p>")
+	}
 	statusStack(w, p, &dp.ByUnit, p.L.T("plans.lead"), "by-unit", dp.Statuses)
 	w.raw("\n  ")
 	reviewTable(w, p, dp.ByUnit.Rows, c, p.L.T("plans.review.unit"), p.L.T("plans.chart.by_unit"))

@@ -1,12 +1,17 @@
 package web_test
 
 import (
+	"cmp"
+	"html"
 	"net/http/httptest"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/mangluoi/mangluoi/internal/apptest"
 	"github.com/mangluoi/mangluoi/internal/httpx"
+	"github.com/mangluoi/mangluoi/internal/plans"
 	"github.com/mangluoi/mangluoi/internal/web"
 )
 
@@ -55,4 +60,60 @@ func TestPlansPagesHTML(t *testing.T) {
 // languages, for numbers of every length and sign.
 func TestNumIsInt(t *testing.T) {
 	web.CheckNum(t)
+}
+
+// TestPlansDashboardWorstUnits: past dashUnitsMax lead units, the plans
+// dashboard charts those with the most overdue tasks (then at risk), says
+// how many there are in all and links to the chart of every one; written
+// in Go as its template writes it, on both engines.
+func TestPlansDashboardWorstUnits(t *testing.T) {
+	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
+		defer web.SetDashUnitsMax(2)()
+		u := s.User(t, "gialai")
+		dash, err := s.Plans.Dashboard(t.Context(), u.Actor(), s.Org.Today())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(dash.Units) <= 2 {
+			t.Fatalf("the demo's province leads with %d units; want more than 2", len(dash.Units))
+		}
+		worst := slices.Clone(dash.Units)
+		slices.SortStableFunc(worst, func(a, b plans.UnitCount) int {
+			return cmp.Or(b.Counts.Overdue-a.Counts.Overdue, b.Counts.AtRisk-a.Counts.AtRisk)
+		})
+		byUnit := func(q string) string {
+			byGo, byTemplate, err := s.Web.PlansPagesBoth(httpx.WithUser(httptest.NewRequest("GET", q, nil), u), "plans_dashboard")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := htmlDiff(byGo, byTemplate); d != "" {
+				t.Errorf("%s: the page %s", q, d)
+			}
+			_, sec, _ := strings.Cut(byGo, `id="by-unit"`)
+			sec, _, _ = strings.Cut(sec, "</section>")
+			return sec
+		}
+		sec := byUnit("/plans/dashboard")
+		if n := strings.Count(sec, `<svg class="stack"`); n != 2 {
+			t.Errorf("%d lead units charted; want the 2 with the most overdue tasks", n)
+		}
+		for _, w := range worst[:2] {
+			if !strings.Contains(sec, html.EscapeString(w.Name)) {
+				t.Errorf("%s (%d overdue) is not charted", w.Name, w.Counts.Overdue)
+			}
+		}
+		all := strconv.Itoa(len(dash.Units))
+		for _, want := range []string{"2 đơn vị chủ trì có nhiều nhiệm vụ quá hạn nhất, trong " + all + " đơn vị.", `href="/plans/dashboard?units=all#by-unit"`, "Xem cả " + all + " đơn vị"} {
+			if !strings.Contains(sec, want) {
+				t.Errorf("the capped chart does not say %q", want)
+			}
+		}
+		sec = byUnit("/plans/dashboard?units=all")
+		if n := strings.Count(sec, `<svg class="stack"`); n != len(dash.Units) {
+			t.Errorf("?units=all charts %d lead units; want all %d", n, len(dash.Units))
+		}
+		if strings.Contains(sec, "units=all") {
+			t.Error("?units=all still links to itself")
+		}
+	})
 }
