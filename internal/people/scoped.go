@@ -30,9 +30,9 @@ import (
 // s after exec, side by side (h27people). Everything else — a
 // national figure (Measure), the records, the rates of Decision 1690, a
 // part of more than maxScopedUnits units — waits for the whole as before.
-// Its cost: a third whole read at the start beside the network's and the
-// plans' (on 2 cores), a province leader's and coordinator's homes came
-// 0.1–0.4 s later than without it (0.94–1.40 s after exec, not 0.74–1.10).
+// The warm-ups run one after another (plans, people, network: app.Run),
+// so this third national read does not take a core from the others; with
+// all three at once, a province's home came 0.1–0.4 s later.
 //
 // A unit's count reads nothing but its own roles, committees and focal
 // units and the training of the people holding those roles, so a part
