@@ -88,9 +88,11 @@ func (r *Reads[K, V]) Get(ctx context.Context, key K, most int, usable func(V) b
 			r.m[key] = x
 			r.mu.Unlock()
 			r.reads.Add(1)
-			inPart.Add(1)
-			x.v, x.err = read(context.WithoutCancel(ctx))
-			inPart.Add(-1)
+			func() {
+				inPart.Add(1)
+				defer inPart.Add(-1) // a read that panics is no longer running
+				x.v, x.err = read(context.WithoutCancel(ctx))
+			}()
 			if x.err != nil {
 				r.mu.Lock()
 				if r.m[key] == x {
@@ -128,11 +130,12 @@ func (r *Reads[K, V]) Held() int {
 }
 
 // A whole's first read gives way to the parts read meanwhile. On 2 cores,
-// a server starting on the national database reads the network (≈ 2.3 s
+// a server starting on the national database read the network (≈ 2.3 s
 // of CPU) and the plans (≈ 1 s) at once, and a province leader's home,
 // asked 0.25 s after exec, read its scope's coverage and plans beside
 // them: four goroutines on two cores, each part read running at half a
-// core or less, the home 0.9 s after it was asked. A whole read started
+// core or less, the home 0.9 s after it was asked. (The warm-ups now run
+// one after another; a part read still shares the cores with one.) A whole read started
 // with Whole calls Yield for each row it reads; while any part read runs
 // (in any Reads), Yield waits, so the parts have the cores and the whole
 // goes on when they are done. The wait is bounded (maxYield a call,
