@@ -163,20 +163,28 @@ func TestScopedIndexSeesWrites(t *testing.T) {
 	})
 }
 
+// provinceCoverage loads the demo's network and returns today, Gia Lai,
+// its coordinator and its coverage today as the whole index answers.
+func provinceCoverage(t *testing.T, s *apptest.Server) (day.Day, int64, *auth.Actor, *network.Coverage) {
+	t.Helper()
+	withNetwork(t, s)
+	today := s.Org.Today()
+	province := s.UnitNamed(t, "Tỉnh Gia Lai").UnitID
+	gialai := actorOf(t, s, "gialai")
+	want, err := s.Network.Coverage(ctx, gialai, province, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return today, province, gialai, want
+}
+
 // TestScopedIndexReadShared: while the first read runs, many requests of
 // one scope at once (users signing in as the server starts) make one
 // scoped read, the others waiting for it, and answer as the whole index;
 // the nation waits for the whole.
 func TestScopedIndexReadShared(t *testing.T) {
 	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
-		withNetwork(t, s)
-		today := s.Org.Today()
-		province := s.UnitNamed(t, "Tỉnh Gia Lai").UnitID
-		gialai := actorOf(t, s, "gialai")
-		want, err := s.Network.Coverage(ctx, gialai, province, today)
-		if err != nil {
-			t.Fatal(err)
-		}
+		today, province, gialai, want := provinceCoverage(t, s)
 		cold := network.Fresh(s.Network)
 		release := network.HoldWhole(cold)
 		const n = 20
@@ -238,14 +246,7 @@ func TestScopedIndexReadShared(t *testing.T) {
 // the whole, the answers are the whole's again.
 func TestWarmSoonReadsParts(t *testing.T) {
 	apptest.ForEachDB(t, func(t *testing.T, s *apptest.Server) {
-		withNetwork(t, s)
-		today := s.Org.Today()
-		province := s.UnitNamed(t, "Tỉnh Gia Lai").UnitID
-		gialai := actorOf(t, s, "gialai")
-		want, err := s.Network.Coverage(ctx, gialai, province, today)
-		if err != nil {
-			t.Fatal(err)
-		}
+		today, province, gialai, want := provinceCoverage(t, s)
 		cold := network.Fresh(s.Network)
 		cold.WarmSoon()
 		got, err := cold.Coverage(ctx, gialai, province, today)
